@@ -1,0 +1,140 @@
+"""Opening the database: the one place that makes engines and sessions.
+
+The default is an embedded SQLite file (``$XDG_DATA_HOME/dflow/dflow.db``, i.e.
+``~/.local/share/dflow/dflow.db``); ``DFLOW_DB`` or ``--db`` takes any SQLAlchemy URL or a
+plain file path. SQLite runs in WAL mode with ``synchronous=FULL`` and every transaction
+begins ``IMMEDIATE``, so writers queue instead of failing half-way and a commit is durable.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import event, inspect, text
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import ArgumentError
+from sqlmodel import Session, SQLModel, create_engine
+
+from decision_flow import models
+from decision_flow.errors import InvalidInput
+from decision_flow.i18n import Msg
+
+SCHEMA_VERSION = "1"
+
+# Audit rows are append-only: the database itself refuses to change or remove them.
+_SQLITE_GUARDS = (
+    """CREATE TRIGGER IF NOT EXISTS audit_events_no_update BEFORE UPDATE ON audit_events
+       BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END""",
+    """CREATE TRIGGER IF NOT EXISTS audit_events_no_delete BEFORE DELETE ON audit_events
+       BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END""",
+)
+
+
+def default_url() -> str:
+    """The URL used when neither --db nor DFLOW_DB is given."""
+    base = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
+    return f"sqlite:///{base / 'dflow' / 'dflow.db'}"
+
+
+def normalise_url(value: str | None) -> str:
+    """Accept a SQLAlchemy URL or a plain path to a SQLite file."""
+    value = value or os.environ.get("DFLOW_DB") or default_url()
+    return value if "://" in value else f"sqlite:///{Path(value).expanduser().absolute()}"
+
+
+class Database:
+    """A decision-flow database at `url`, with the evidence store that goes with it."""
+
+    def __init__(self, url: str | None = None) -> None:
+        self.url = normalise_url(url)
+        try:
+            parsed = make_url(self.url)
+        except ArgumentError:
+            raise InvalidInput(Msg("db.bad_url", {"url": self.url})) from None
+        self.is_sqlite = parsed.get_backend_name() == "sqlite"
+        self.path = Path(parsed.database) if self.is_sqlite and parsed.database else None
+        self._engine: Engine | None = None
+
+    @property
+    def evidence_dir(self) -> Path:
+        """Evidence files live beside a SQLite file; elsewhere under DFLOW_EVIDENCE_DIR."""
+        if self.path is not None:
+            return self.path.with_name(self.path.name + ".evidence")
+        root = os.environ.get("DFLOW_EVIDENCE_DIR")
+        return Path(root) if root else Path(default_url()[10:]).with_name("evidence")
+
+    @property
+    def engine(self) -> Engine:
+        if self._engine is None:
+            self._engine = self._make_engine()
+        return self._engine
+
+    def _make_engine(self) -> Engine:
+        if not self.is_sqlite:
+            return create_engine(self.url, pool_pre_ping=False)
+        engine = create_engine(self.url, connect_args={"timeout": 30})
+
+        @event.listens_for(engine, "connect")
+        def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+            dbapi_conn.isolation_level = None  # we issue BEGIN ourselves
+            dbapi_conn.execute("PRAGMA journal_mode=WAL")
+            dbapi_conn.execute("PRAGMA synchronous=FULL")
+            dbapi_conn.execute("PRAGMA foreign_keys=ON")
+            dbapi_conn.execute("PRAGMA busy_timeout=30000")
+
+        @event.listens_for(engine, "begin")
+        def _on_begin(conn: Any) -> None:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+        return engine
+
+    def exists(self) -> bool:
+        """Whether the database has been initialised (never creates a file to find out)."""
+        if self.path is not None and not self.path.exists():
+            return False
+        return inspect(self.engine).has_table("meta")
+
+    def require(self) -> None:
+        """Refuse clearly when the database was never initialised."""
+        if not self.exists():
+            raise InvalidInput(Msg("db.not_initialised", {"url": self.display_url}))
+
+    @property
+    def display_url(self) -> str:
+        return make_url(self.url).render_as_string(hide_password=True)
+
+    def init(self) -> bool:
+        """Create the schema if missing (idempotent); return whether anything was created."""
+        if self.path is not None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        created = not self.exists()
+        SQLModel.metadata.create_all(self.engine)
+        with self.engine.begin() as conn:
+            if self.is_sqlite:
+                for ddl in _SQLITE_GUARDS:
+                    conn.exec_driver_sql(ddl)
+            if conn.execute(text("SELECT 1 FROM meta WHERE key='schema_version'")).first() is None:
+                conn.execute(text("INSERT INTO meta(key, value) VALUES ('schema_version', :v)"),
+                             {"v": SCHEMA_VERSION})
+        return created
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """A session whose transaction the caller commits; rolled back on any error."""
+        with Session(self.engine, expire_on_commit=False) as session:
+            try:
+                yield session
+            except BaseException:
+                session.rollback()
+                raise
+
+    def dispose(self) -> None:
+        if self._engine is not None:
+            self._engine.dispose()
+
+
+__all__ = ["Database", "default_url", "models"]

@@ -1,0 +1,50 @@
+"""The state machine: one transitions ``Machine`` per workflow, decisions attached per change.
+
+Stages are states; ``advance`` is guarded by ``may_leave`` (the leave-phase rules of the
+stage's steps, plus every step completed or waived); returns and rejection are triggers too.
+Building a Machine costs several times more than attaching a model, so machines are built
+once per workflow and cached.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from transitions import EventData, Machine
+
+from decision_flow.errors import Reason
+from decision_flow.rules import Context
+from decision_flow.workflow import Workflow
+
+_machines: dict[tuple[str, str], Machine] = {}
+
+
+class Case:
+    """A decision as the machine sees it for one change: its state and, after a refused
+    guard, the reasons."""
+
+    state: str
+
+    def __init__(self, stage: str, context: Context | None = None) -> None:
+        self.stage, self.context = stage, context
+        self.reasons: list[Reason] = []
+
+    def may_leave(self, event: EventData) -> bool:
+        from decision_flow.procedure import leave_reasons
+
+        assert self.context is not None, "advancing needs the decision's context"
+        self.reasons = leave_reasons(self.context, self.context.workflow.stage(event.transition.source))
+        return not self.reasons
+
+    # attached by transitions at add_model time: trigger("advance"), trigger("reject"), ...
+    trigger: Callable[..., bool]
+
+
+def machine_for(wf: Workflow) -> Machine:
+    """The machine of `wf`, built on first use."""
+    key = (wf.name, wf.sha256)
+    machine = _machines.get(key)
+    if machine is None:
+        machine = Machine(model=None, auto_transitions=False, send_event=True, **wf.machine_spec())
+        _machines[key] = machine
+    return machine

@@ -1,0 +1,107 @@
+"""Every table of decision-flow (SQLModel), in one place.
+
+JSON-valued columns (flags, fields, data) are stored as canonical JSON text so that SQLite and
+PostgreSQL keep the same bytes.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Index, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+class User(SQLModel, table=True):
+    """A registered user with roles (comma separated); never deleted, only deactivated."""
+
+    __tablename__ = "users"
+
+    name: str = Field(primary_key=True, max_length=100)
+    roles: str
+    active: bool = True
+    created_at: str
+
+
+class Decision(SQLModel, table=True):
+    """A major decision (重大行政决策) and where it stands; `version` guards concurrent changes."""
+
+    __tablename__ = "decisions"
+    __table_args__ = (Index("ix_decisions_stage_status", "stage", "status"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    title: str
+    workflow: str
+    workflow_version: int
+    workflow_sha256: str
+    stage: str
+    status: str = "active"
+    flags: str = "{}"
+    version: int = 1
+    created_at: str
+    created_by: str
+
+
+class StepRecord(SQLModel, table=True):
+    """The record of one step of one decision. A return supersedes the records of the stages it
+    sends the case back over (`active` false); they stay for the history."""
+
+    __tablename__ = "step_records"
+    __table_args__ = (Index("ix_step_records_decision", "decision_id", "active"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    decision_id: int = Field(foreign_key="decisions.id")
+    stage: str
+    step: str
+    status: str = "pending"
+    fields: str = "{}"
+    marks: str = "[]"
+    waiver_reason: str | None = None
+    waiver_reference: str | None = None
+    closed_at: str | None = None
+    closed_by: str | None = None
+    active: bool = True
+
+
+class Evidence(SQLModel, table=True):
+    """An evidence file attached to a step record, stored by its SHA-256 (never by its name)."""
+
+    __tablename__ = "evidence"
+
+    id: int | None = Field(default=None, primary_key=True)
+    record_id: int = Field(foreign_key="step_records.id", index=True)
+    kind: str
+    name: str
+    sha256: str = Field(max_length=64)
+    size: int
+    attached_at: str
+    attached_by: str
+
+
+class AuditEvent(SQLModel, table=True):
+    """One event of the hash-chained audit trail (审计记录). `seq` is gap-free; `hash` covers the
+    canonical content and `prev_hash`."""
+
+    __tablename__ = "audit_events"
+    __table_args__ = (
+        UniqueConstraint("prev_hash", name="uq_audit_prev_hash"),
+        Index("ix_audit_decision", "decision_id", "seq"),
+    )
+
+    seq: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    at: str
+    actor: str
+    action: str
+    decision_id: int | None = None
+    stage: str | None = None
+    step: str | None = None
+    data: str
+    prev_hash: str = Field(max_length=64)
+    hash: str = Field(max_length=64, unique=True)
+
+
+class Meta(SQLModel, table=True):
+    """Key/value facts about the database itself (schema version)."""
+
+    __tablename__ = "meta"
+
+    key: str = Field(primary_key=True)
+    value: str

@@ -1,0 +1,93 @@
+"""Reading decisions: show (with what is still missing), list, the trail, and verification."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sqlmodel import col, select
+
+from decision_flow import audit
+from decision_flow.engine import Engine
+from decision_flow.models import Decision, Evidence
+from decision_flow.procedure import load_context, missing_items
+from decision_flow.workflow import get as get_workflow
+
+
+def show(engine: Engine, decision_id: int) -> dict[str, Any]:
+    """The decision in the JSON shape of `dflow show --json`."""
+    engine.db.require()
+    with engine.db.session() as s:
+        dec = engine._decision(s, decision_id)
+        wf = get_workflow(dec.workflow)
+        ctx = load_context(s, dec, wf, engine.today(), engine.calendar)
+        from decision_flow.procedure import records_of
+
+        records = records_of(s, dec)
+        sizes = {}
+        if records:
+            ids = [r.id for r in records.values()]
+            for ev in s.exec(select(Evidence).where(col(Evidence.record_id).in_(ids))).all():
+                sizes[ev.sha256] = ev.size
+        steps = []
+        for step in wf.steps():
+            state = ctx.state(step.name)
+            rec = records.get(step.name)
+            steps.append({
+                "step": step.name,
+                "stage": step.stage,
+                "status": state.status,
+                "fields": state.fields,
+                "evidence": [{"kind": kind, "name": name, "sha256": sha}
+                             for kind, files in state.evidence.items() for name, sha in files],
+                "missing": missing_items(ctx, step) if state.status == "pending" else [],
+                "marks": json.loads(rec.marks) if rec else [],
+                "waiver_reason": rec.waiver_reason if rec else None,
+            })
+        return {
+            "id": dec.id,
+            "title": dec.title,
+            "workflow": dec.workflow,
+            "workflow_version": dec.workflow_version,
+            "stage": dec.stage,
+            "status": dec.status,
+            "flags": json.loads(dec.flags),
+            "steps": steps,
+        }
+
+
+def list_decisions(engine: Engine, stage: str | None = None, status: str | None = None) -> list[dict[str, Any]]:
+    """Decisions at a glance, optionally filtered by stage and status."""
+    engine.db.require()
+    with engine.db.session() as s:
+        query = select(Decision.id, Decision.title, Decision.stage, Decision.status).order_by(col(Decision.id))
+        if stage:
+            query = query.where(Decision.stage == stage)
+        if status:
+            query = query.where(Decision.status == status)
+        return [{"id": i, "title": t, "stage": st, "status": ss} for i, t, st, ss in s.exec(query).all()]
+
+
+def trail(engine: Engine, decision_id: int) -> dict[str, Any]:
+    """The decision's audit events in the JSON shape of `dflow audit ID --json`."""
+    engine.db.require()
+    with engine.db.session() as s:
+        engine._decision(s, decision_id)
+        return {"decision": decision_id, "events": [audit.as_dict(e) for e in audit.trail(s, decision_id)]}
+
+
+def verify(engine: Engine) -> audit.Verdict:
+    """Walk the whole chain, then re-hash every evidence file the trail names."""
+    engine.db.require()
+    with engine.db.session() as s:
+        verdict = audit.verify_events(audit.iter_chain(s))
+        if not verdict.ok:
+            return verdict
+        for event in audit.iter_chain(s):
+            if event.action != "recorded":
+                continue
+            for item in json.loads(event.data).get("evidence", []):
+                if not engine.store.intact(item["sha256"]):
+                    return audit.Verdict(False, verdict.events, event.seq,
+                                         f"evidence altered or missing: {item['sha256']} ({item['kind']})")
+        return verdict

@@ -1,0 +1,1 @@
+"""Shipped workflow definitions (TOML); installed as decision_flow.workflows."""
