@@ -77,8 +77,10 @@ def rule(
     return register
 
 
-def refuse(spec: RuleSpec, key: str, blocking: bool = True, **params: Any) -> Reason:
-    return Reason(spec.kind, spec.article, Msg(key, params), blocking=blocking)
+def refuse(spec: RuleSpec, key: str, blocking: bool = True, mark: str | None = None,
+           **params: Any) -> Reason:
+    """A reason citing the rule's article; a non-blocking one is named by its `mark`."""
+    return Reason(mark or spec.kind, spec.article, Msg(key, params), blocking=blocking)
 
 
 def _date(value: Any) -> date | None:
@@ -144,7 +146,7 @@ def deadline_working_days(ctx: Context, step: Step, spec: RuleSpec) -> list[Reas
         return [refuse(spec, "rule.calendar", year=exc.year, first=exc.first, last=exc.last)]
     if days <= p["days"]:
         return []
-    return [refuse(spec, "rule.late", blocking=False, field=p["field"], days=days, max=p["days"])]
+    return [refuse(spec, "rule.late", blocking=False, mark="late", field=p["field"], days=days, max=p["days"])]
 
 
 @rule("flag_requires", ("flag", "field", "value"))

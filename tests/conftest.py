@@ -1,0 +1,54 @@
+"""Fixtures: a fresh SQLite database per test (never a mock), with the five kinds of user."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+
+from decision_flow import users
+from decision_flow.db import Database
+from decision_flow.engine import Engine
+from tests.flow import ADMIN, AUDITOR, EXECUTIVE, OFFICER, REVIEWER
+
+TODAY = date(2024, 12, 31)
+
+
+class Clock:
+    """A clock that ticks one second per reading, for deterministic event times."""
+
+    def __init__(self) -> None:
+        self.t = datetime(2024, 12, 31, 1, 0, tzinfo=UTC).timestamp()
+
+    def __call__(self) -> datetime:
+        self.t += 1
+        return datetime.fromtimestamp(self.t, UTC)
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Iterator[Database]:
+    database = Database(f"sqlite:///{tmp_path / 'dflow.db'}")
+    yield database
+    database.dispose()
+
+
+@pytest.fixture
+def engine(db: Database) -> Engine:
+    """An engine on a fresh, initialised database, today fixed at 2024-12-31, with users."""
+    eng = Engine(db, now=Clock(), today=lambda: TODAY)
+    users.init(eng, ADMIN)
+    users.add(eng, OFFICER, ["officer"], ADMIN)
+    users.add(eng, REVIEWER, ["legal_reviewer"], ADMIN)
+    users.add(eng, EXECUTIVE, ["executive"], ADMIN)
+    users.add(eng, AUDITOR, ["auditor"], ADMIN)
+    return eng
+
+
+@pytest.fixture
+def files(tmp_path: Path) -> Path:
+    """A directory for evidence files the tests attach."""
+    path = tmp_path / "files"
+    path.mkdir()
+    return path
