@@ -115,9 +115,10 @@ class Engine:
             s.commit()
 
     def _event(self, s: Session, user: User, action: str, dec: Decision | None,
-               step: str | None = None, **data: Any) -> None:
+               step: str | None = None, stage: str | None = None, **data: Any) -> None:
+        """Append the audit event of a change, in the change's own transaction."""
         audit.append(s, at=self.stamp(), actor=user.name, action=action,
-                     decision=dec.id if dec else None, stage=dec.stage if dec else None,
+                     decision=dec.id if dec else None, stage=stage or (dec.stage if dec else None),
                      step=step, data=data)
 
     def _save(self, s: Session, dec: Decision, **changes: Any) -> None:
@@ -229,6 +230,8 @@ class Engine:
             merged = {k: v for k, v in {**state.fields, **values}.items() if v is not None}
             reasons = check_dates(ctx, step, values, merged)
             state.fields = merged
+            for kind, path in files:  # the files arriving now count for the record-time rules
+                state.evidence.setdefault(kind, []).append((Path(path).name, ""))
             from decision_flow.rules import run
 
             reasons += [r for r in run(ctx, step, "record") if r.blocking]
@@ -390,7 +393,7 @@ class Engine:
             status = "archived" if case.state == "archived" else "active"
             new_stage = stage.name if status == "archived" else str(case.state)
             self._save(s, dec, stage=new_stage, status=status)
-            self._event(s, user, "advanced", dec, **{"from": stage.name, "to": str(case.state)})
+            self._event(s, user, "advanced", dec, stage=stage.name, **{"from": stage.name, "to": str(case.state)})
             return str(case.state)
 
         return self._change("advance", actor, decision_id, {"to": to}, op)
@@ -442,4 +445,4 @@ class Engine:
                   .values(active=False).execution_options(synchronize_session=False))
         from_stage = dec.stage
         self._save(s, dec, stage=target)
-        self._event(s, user, "returned", dec, **{"from": from_stage, "to": target, "reason": reason})
+        self._event(s, user, "returned", dec, stage=from_stage, **{"from": from_stage, "to": target, "reason": reason})

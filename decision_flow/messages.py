@@ -123,6 +123,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "audit.bad": ("audit trail FAILED at event {seq}: {reason}", "审计记录校验失败，首个问题在第 {seq} 条：{reason}"),
     "audit.evidence_bad": ("evidence file {sha256} of event {seq} is missing or altered",
                            "第 {seq} 条记录的材料文件 {sha256} 缺失或被改动"),
+    # the demo
+    "demo.db": ("throwaway database: {path}", "临时数据库：{path}"),
+    "demo.created": ("decision {id} created: {title}", "已创建决策 {id}：{title}"),
+    "demo.recorded": ("{actor} recorded {step}: {n} fields, {files} evidence files",
+                      "{actor} 记录 {step}：{n} 项字段，{files} 份材料"),
+    "demo.refused": ("REFUSED skip to legality review: {why} [{article}]", "已拒绝跳过程序直接进入合法性审查：{why}【{article}】"),
+    "demo.waived": ("{step} waived with a reason (not a technical matter)", "{step} 已说明理由免除（非专业技术性事项）"),
+    "demo.advanced": ("→ {stage}", "→ {stage}"),
     "internal": ("internal error: {error} (set DFLOW_DEBUG=1 for details)",
                  "内部错误：{error}（设置 DFLOW_DEBUG=1 查看详情）"),
 }
