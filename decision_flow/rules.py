@@ -64,6 +64,15 @@ class RuleKind:
 
 RULE_KINDS: dict[str, RuleKind] = {}
 
+# The type of each parameter name any kind uses; `value` may be of any TOML type.
+PARAM_TYPES: dict[str, type] = {
+    "days": int, "min": int, "items": list, "from": str, "to": str, "field": str, "unless": str,
+    "when": str, "flag": str, "evidence": str, "than": str, "return_to": str, "dissent": str,
+    "decision": str, "reasons": str, "since_step": str, "since_field": str,
+}
+# Parameters that name a field of the rule's own step (checked by the invariants).
+FIELD_PARAMS = ("from", "to", "field", "unless", "when", "than", "dissent", "decision", "reasons")
+
 
 def rule(
     name: str, params: tuple[str, ...], optional: tuple[str, ...] = (), phases: tuple[str, ...] = ("complete",)

@@ -262,6 +262,11 @@ def _rule(r: _Reader) -> RuleSpec:
     unknown = sorted(set(params) - set(RULE_KINDS[kind].params) - set(RULE_KINDS[kind].optional))
     if unknown:
         raise r.fail(unknown[0], f"is not a parameter of rule kind {kind}")
+    from decision_flow.rules import PARAM_TYPES
+
+    for name in params:
+        if name in PARAM_TYPES:
+            r.get(name, PARAM_TYPES[name])  # raises "must be int, not str" and the like
     return RuleSpec(kind=kind, article=r.get("article", str), params=params)
 
 
@@ -280,8 +285,10 @@ def _outcome(r: _Reader) -> Outcome:
     r.only("field", "article", "routes")
     routes = r.get("routes", dict)
     for value, route in routes.items():
+        if not isinstance(route, str):
+            raise r.fail(f"routes.{value}", f"{route!r} is not advance, reject, stay or return:STAGE")
         target = route.split(":", 1)
-        if not isinstance(route, str) or not (
+        if not (
             route in OUTCOME_ROUTES or (target[0] == "return" and len(target) == 2)
         ):
             raise r.fail(f"routes.{value}", f"{route!r} is not advance, reject, stay or return:STAGE")
@@ -332,12 +339,19 @@ def parse(text: str, source: str) -> Workflow:
     flags_r = r.child(r.get("flags", dict, {}), "flags")
     flags = {name: flags_r.title(name) for name in flags_r.data}
     stages = []
-    for sr in r.tables("stages"):
+    seen_steps: set[str] = set()
+    for i, sr in enumerate(r.tables("stages")):
         sr.only("name", "title", "article", "leave_article", "steps")
         name, article = sr.name("name"), sr.get("article", str)
+        if any(s.name == name for s in stages):
+            raise sr.fail("name", f"{name!r} appears twice")
         steps = tuple(_step(t, name, article) for t in sr.tables("steps"))
         if not steps:
             raise sr.fail("steps", "a stage needs at least one step")
+        for j, step in enumerate(steps):
+            if step.name in seen_steps:
+                raise r.fail(f"stages[{i}].steps[{j}].name", f"step {step.name!r} appears twice")
+            seen_steps.add(step.name)
         stages.append(Stage(name, sr.title(), article, sr.get("leave_article", str, article), steps))
     wf = Workflow(
         name=r.name("name"),
@@ -350,12 +364,7 @@ def parse(text: str, source: str) -> Workflow:
         source=source,
         sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
     )
-    for step in wf.steps():
-        if step.name in wf.steps_by_name:
-            raise r.fail("stages", f"step {step.name!r} appears twice")
-        wf.steps_by_name[step.name] = step
-    if len({s.name for s in wf.stages}) != len(wf.stages):
-        raise r.fail("stages", "a stage name appears twice")
+    wf.steps_by_name.update((step.name, step) for step in wf.steps())
     return wf
 
 
@@ -378,7 +387,7 @@ def load_file(path: Path) -> Workflow:
 
 def _shipped() -> list[Path]:
     root = resources.files("decision_flow.workflows")
-    return sorted(Path(str(p)) for p in root.iterdir() if p.name.endswith(".toml"))
+    return sorted((Path(str(p)) for p in root.iterdir() if p.name.endswith(".toml")), key=lambda p: p.stem)
 
 
 _cache: dict[str, Workflow] = {}
