@@ -1,0 +1,65 @@
+#!/usr/bin/env python3
+"""Start-up cost of the CLI against the import floor of its stack, measured side by side.
+
+Prints the median wall time (ms) of:
+  floor-typer   python -c "import typer"
+  floor-stack   python -c "import typer, rich.console, sqlmodel, transitions"
+  help          dflow --help
+  show-json     dflow show ID --json   (a decision walked to legality review)
+  record        dflow record ID STEP --set ...
+and the ratios help/floor-typer, show/floor-stack, record/floor-stack.
+
+Usage: python benchmarks/startup.py [--runs 21]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+
+def median_ms(cmd: list[str], runs: int, env: dict[str, str]) -> float:
+    times = []
+    for _ in range(runs + 2):
+        start = time.perf_counter()
+        subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times[2:])  # the first two warm the file cache
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=21)
+    args = parser.parse_args()
+    dflow = shutil.which("dflow") or str(Path(sys.executable).with_name("dflow"))
+    with tempfile.TemporaryDirectory() as tmp:
+        env = dict(os.environ, DFLOW_DB=str(Path(tmp) / "bench.db"), DFLOW_USER="zhao")
+        run = lambda *a: subprocess.run([dflow, *a], env=env, check=True, capture_output=True)  # noqa: E731
+        run("init", "--admin", "admin")
+        run("user", "add", "zhao", "--role", "officer", "--as", "admin")
+        run("new", "沙河乡农贸市场搬迁", "--workflow", "major-decision-township")
+        run("record", "1", "initiation", "--set", "undertaking_unit=经济发展办", "--set", "start_approved_on=2024-03-01")
+        py = sys.executable
+        figures = {
+            "floor-typer": median_ms([py, "-c", "import typer"], args.runs, env),
+            "floor-stack": median_ms([py, "-c", "import typer, rich.console, sqlmodel, transitions"], args.runs, env),
+            "help": median_ms([dflow, "--help"], args.runs, env),
+            "show-json": median_ms([dflow, "show", "1", "--json"], args.runs, env),
+            "record": median_ms([dflow, "record", "1", "initiation", "--set", "proposed_by=乡长办公会"], args.runs, env),
+        }
+    for name, ms in figures.items():
+        print(f"{name:<12} {ms:8.1f} ms")
+    print(f"help / floor-typer      {figures['help'] / figures['floor-typer']:.2f}x")
+    print(f"show-json / floor-stack {figures['show-json'] / figures['floor-stack']:.2f}x")
+    print(f"record / floor-stack    {figures['record'] / figures['floor-stack']:.2f}x")
+
+
+if __name__ == "__main__":
+    main()
