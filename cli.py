@@ -28,8 +28,14 @@ MAX_ID = 2**63 - 1
 class DflowGroup(TyperGroup):
     """The root group: usage errors become one line (or JSON) with exit 2; never a traceback."""
 
-    def main(self, args: Sequence[str] | None = None, prog_name: str | None = None,
-             complete_var: str | None = None, standalone_mode: bool = True, **extra: Any) -> Any:
+    def main(
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
         argv = list(sys.argv[1:] if args is None else args)
         try:
             code = super().main(argv, prog_name, complete_var, standalone_mode=False, **extra)
@@ -65,18 +71,31 @@ def _usage_error(exc: Any, as_json: bool) -> int:
     return int(getattr(exc, "exit_code", 2)) or 2
 
 
-app = typer.Typer(cls=DflowGroup, no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
-                  help="Run major administrative decisions (重大行政决策) through their mandatory procedure.")
+app = typer.Typer(
+    cls=DflowGroup,
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    help="Run major administrative decisions (重大行政决策) through their mandatory procedure.",
+)
 workflow_app = typer.Typer(no_args_is_help=True, help="The shipped procedures; check a workflow file.")
 user_app = typer.Typer(no_args_is_help=True, help="Manage users and their roles (admin only).")
-audit_app = typer.Typer(cls=AuditGroup, no_args_is_help=True,
-                        help="Print (`dflow audit ID`) or verify the tamper-evident audit trail.")
+audit_app = typer.Typer(
+    cls=AuditGroup, no_args_is_help=True, help="Print (`dflow audit ID`) or verify the tamper-evident audit trail."
+)
 app.add_typer(workflow_app, name="workflow")
 app.add_typer(user_app, name="user")
 app.add_typer(audit_app, name="audit")
 
-Db = Annotated[str | None, typer.Option("--db", envvar="DFLOW_DB", show_envvar=True,
-                                        help="Database URL or SQLite file (default ~/.local/share/dflow/dflow.db).")]
+Db = Annotated[
+    str | None,
+    typer.Option(
+        "--db",
+        envvar="DFLOW_DB",
+        show_envvar=True,
+        help="Database URL or SQLite file (default ~/.local/share/dflow/dflow.db).",
+    ),
+]
 As = Annotated[str | None, typer.Option("--as", envvar="DFLOW_USER", show_envvar=True, help="The acting user.")]
 Json = Annotated[bool, typer.Option("--json", help="Print one JSON document on stdout.")]
 Id = Annotated[str, typer.Argument(metavar="ID", help="The decision's id.")]
@@ -103,16 +122,19 @@ def _fail(exc: DflowError, as_json: bool) -> NoReturn:
     from decision_flow import render
 
     if as_json:
-        doc = {"error": {"code": exc.code, "message": exc.message(),
-                         "reasons": [r.as_dict() for r in exc.reasons]}}
+        doc = {"error": {"code": exc.code, "message": exc.message(), "reasons": [r.as_dict() for r in exc.reasons]}}
         print(json.dumps(doc, ensure_ascii=False))
     render.error(exc)
     raise typer.Exit(exc.exit_code)
 
 
-def _run(as_json: bool, action: Callable[[], Any], human: Callable[[Any], None],
-         machine: Callable[[Any], Any] = lambda result: result,
-         exit_code: Callable[[Any], int] = lambda result: 0) -> None:
+def _run(
+    as_json: bool,
+    action: Callable[[], Any],
+    human: Callable[[Any], None],
+    machine: Callable[[Any], Any] = lambda result: result,
+    exit_code: Callable[[Any], int] = lambda result: 0,
+) -> None:
     """Call the library, then print the result as JSON or for a person; map errors to exits."""
     from decision_flow.errors import DflowError
     from decision_flow.i18n import Msg
@@ -126,7 +148,14 @@ def _run(as_json: bool, action: Callable[[], Any], human: Callable[[Any], None],
     except Exception as exc:  # a bug: one line, no traceback, unless DFLOW_DEBUG=1
         if os.environ.get("DFLOW_DEBUG") == "1":
             raise
-        _fail(DflowError(Msg("internal", {"error": f"{type(exc).__name__}: {str(exc).splitlines()[0][:200] if str(exc) else ''}"})), as_json)
+        _fail(
+            DflowError(
+                Msg(
+                    "internal", {"error": f"{type(exc).__name__}: {str(exc).splitlines()[0][:200] if str(exc) else ''}"}
+                )
+            ),
+            as_json,
+        )
     if as_json:
         print(json.dumps(machine(result), ensure_ascii=False, default=str))
     else:
@@ -156,8 +185,11 @@ def _state(engine: Engine, decision: int) -> dict[str, Any]:
 
 
 @app.command()
-def init(admin: Annotated[str | None, typer.Option(help="Register this user as the first admin.")] = None,
-         db: Db = None, json_out: Json = False) -> None:
+def init(
+    admin: Annotated[str | None, typer.Option(help="Register this user as the first admin.")] = None,
+    db: Db = None,
+    json_out: Json = False,
+) -> None:
     """Create or upgrade the database (idempotent); optionally register the first admin."""
     engine = _engine(db)
 
@@ -172,7 +204,7 @@ def init(admin: Annotated[str | None, typer.Option(help="Register this user as t
 
 @app.command()
 def demo(json_out: Json = False) -> None:
-    """Walk a township decision through every stage in a throwaway database, with a refused skip and the verified trail."""
+    """Walk a township decision through every stage in a scratch database: a refused skip, the verified trail."""
     from decision_flow import demo as demo_module
     from decision_flow import render
 
@@ -193,22 +225,55 @@ def workflow_list(json_out: Json = False) -> None:
     """List the shipped procedures."""
     from decision_flow import render, workflow
 
-    _run(json_out, lambda: list(workflow.registry().values()), render.workflows,
-         lambda wfs: [{"name": w.name, "version": w.version, "level": w.level, "title": w.title.en,
-                       "title_zh": w.title.zh, "sha256": w.sha256} for w in wfs])
+    _run(
+        json_out,
+        lambda: list(workflow.registry().values()),
+        render.workflows,
+        lambda wfs: [
+            {
+                "name": w.name,
+                "version": w.version,
+                "level": w.level,
+                "title": w.title.en,
+                "title_zh": w.title.zh,
+                "sha256": w.sha256,
+            }
+            for w in wfs
+        ],
+    )
 
 
 @workflow_app.command("show")
-def workflow_show(name: Annotated[str, typer.Argument(help="A workflow name, e.g. major-decision.")],
-                  json_out: Json = False) -> None:
+def workflow_show(
+    name: Annotated[str, typer.Argument(help="A workflow name, e.g. major-decision.")], json_out: Json = False
+) -> None:
     """Show a procedure's stages, steps, roles, fields and evidence."""
     from decision_flow import render, workflow
 
-    _run(json_out, lambda: workflow.get(name), render.workflow, lambda wf: wf.machine_spec() | {
-        "name": wf.name, "version": wf.version, "level": wf.level,
-        "steps": [{"step": s.name, "stage": s.stage, "roles": list(s.roles),
-                   "fields": [f.name for f in s.fields], "evidence": [e.kind for e in s.evidence],
-                   "waiver": s.waiver.policy} for s in wf.steps()]})
+    _run(
+        json_out,
+        lambda: workflow.get(name),
+        render.workflow,
+        lambda wf: (
+            wf.machine_spec()
+            | {
+                "name": wf.name,
+                "version": wf.version,
+                "level": wf.level,
+                "steps": [
+                    {
+                        "step": s.name,
+                        "stage": s.stage,
+                        "roles": list(s.roles),
+                        "fields": [f.name for f in s.fields],
+                        "evidence": [e.kind for e in s.evidence],
+                        "waiver": s.waiver.policy,
+                    }
+                    for s in wf.steps()
+                ],
+            }
+        ),
+    )
 
 
 @workflow_app.command("check")
@@ -218,25 +283,38 @@ def workflow_check(file: Annotated[str, typer.Argument(help="A workflow TOML fil
 
     from decision_flow import workflow
 
-    _run(json_out, lambda: workflow.load_file(Path(file)),
-         lambda wf: print(f"{file}: OK ({wf.name} v{wf.version}, {len(wf.stages)} stages)"),
-         lambda wf: {"ok": True, "name": wf.name, "version": wf.version, "sha256": wf.sha256})
+    _run(
+        json_out,
+        lambda: workflow.load_file(Path(file)),
+        lambda wf: print(f"{file}: OK ({wf.name} v{wf.version}, {len(wf.stages)} stages)"),
+        lambda wf: {"ok": True, "name": wf.name, "version": wf.version, "sha256": wf.sha256},
+    )
 
 
 # ---------------------------------------------------------------------------- users
 
 
 @user_app.command("add")
-def user_add(name: Annotated[str, typer.Argument(help="The new user's name.")],
-             role: Annotated[list[str], typer.Option("--role", help="officer, legal_reviewer, executive, auditor or admin; repeat for several.")],
-             acting: As = None, db: Db = None, json_out: Json = False) -> None:
+def user_add(
+    name: Annotated[str, typer.Argument(help="The new user's name.")],
+    role: Annotated[
+        list[str],
+        typer.Option("--role", help="officer, legal_reviewer, executive, auditor or admin; repeat for several."),
+    ],
+    acting: As = None,
+    db: Db = None,
+    json_out: Json = False,
+) -> None:
     """Register a user with one or more roles (admin only)."""
     engine = _engine(db)
     from decision_flow import users
 
-    _run(json_out, lambda: users.add(engine, name, role, acting),
-         _say("user.added", name=lambda u: u.name, roles=lambda u: u.roles),
-         lambda u: {"name": u.name, "roles": u.roles.split(","), "active": u.active})
+    _run(
+        json_out,
+        lambda: users.add(engine, name, role, acting),
+        _say("user.added", name=lambda u: u.name, roles=lambda u: u.roles),
+        lambda u: {"name": u.name, "roles": u.roles.split(","), "active": u.active},
+    )
 
 
 @user_app.command("list")
@@ -245,29 +323,49 @@ def user_list(db: Db = None, json_out: Json = False) -> None:
     engine = _engine(db)
     from decision_flow import render, users
 
-    _run(json_out, lambda: users.list_users(engine), render.users,
-         lambda us: [{"name": u.name, "roles": u.roles.split(","), "active": u.active} for u in us])
+    _run(
+        json_out,
+        lambda: users.list_users(engine),
+        render.users,
+        lambda us: [{"name": u.name, "roles": u.roles.split(","), "active": u.active} for u in us],
+    )
 
 
 # ---------------------------------------------------------------------------- decisions
 
 
 @app.command()
-def new(title: Annotated[str, typer.Argument(help="The decision's title.")],
-        workflow: Annotated[str, typer.Option("--workflow", help="major-decision or major-decision-township.")],
-        flag: Annotated[list[str] | None, typer.Option("--flag", help="technical, stability_risk, hearing_required, non_disclosable, market_affecting; repeat for several.")] = None,
-        acting: As = None, db: Db = None, json_out: Json = False) -> None:
+def new(
+    title: Annotated[str, typer.Argument(help="The decision's title.")],
+    workflow: Annotated[str, typer.Option("--workflow", help="major-decision or major-decision-township.")],
+    flag: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--flag",
+            help="technical, stability_risk, hearing_required, non_disclosable, market_affecting; repeat for several.",
+        ),
+    ] = None,
+    acting: As = None,
+    db: Db = None,
+    json_out: Json = False,
+) -> None:
     """Create a decision; prints its id."""
     engine = _engine(db)
-    _run(json_out, lambda: engine.new(title, workflow, flag or [], acting),
-         _say("decision.created", id=lambda d: d.id, workflow=lambda d: d.workflow, stage=lambda d: d.stage),
-         lambda d: {"id": d.id, "stage": d.stage, "status": d.status})
+    _run(
+        json_out,
+        lambda: engine.new(title, workflow, flag or [], acting),
+        _say("decision.created", id=lambda d: d.id, workflow=lambda d: d.workflow, stage=lambda d: d.stage),
+        lambda d: {"id": d.id, "stage": d.stage, "status": d.status},
+    )
 
 
 @app.command("list")
-def list_(stage: Annotated[str | None, typer.Option(help="Only decisions at this stage.")] = None,
-          status: Annotated[str | None, typer.Option(help="active, rejected or archived.")] = None,
-          db: Db = None, json_out: Json = False) -> None:
+def list_(
+    stage: Annotated[str | None, typer.Option(help="Only decisions at this stage.")] = None,
+    status: Annotated[str | None, typer.Option(help="active, rejected or archived.")] = None,
+    db: Db = None,
+    json_out: Json = False,
+) -> None:
     """Decisions at a glance."""
     engine = _engine(db)
     from decision_flow import queries, render
@@ -293,10 +391,15 @@ def show(decision: Id, db: Db = None, json_out: Json = False) -> None:
 
 
 @app.command()
-def record(decision: Id, step: Step,
-           set_: Annotated[list[str] | None, typer.Option("--set", help="field=value; repeat for several.")] = None,
-           attach: Annotated[list[str] | None, typer.Option("--attach", help="kind=FILE; repeat for several.")] = None,
-           acting: As = None, db: Db = None, json_out: Json = False) -> None:
+def record(
+    decision: Id,
+    step: Step,
+    set_: Annotated[list[str] | None, typer.Option("--set", help="field=value; repeat for several.")] = None,
+    attach: Annotated[list[str] | None, typer.Option("--attach", help="kind=FILE; repeat for several.")] = None,
+    acting: As = None,
+    db: Db = None,
+    json_out: Json = False,
+) -> None:
     """Record data and evidence for a step of the current stage."""
     engine = _engine(db)
 
@@ -322,10 +425,17 @@ def complete(decision: Id, step: Step, acting: As = None, db: Db = None, json_ou
 
 
 @app.command()
-def waive(decision: Id, step: Step,
-          reason: Annotated[str, typer.Option("--reason", help="Why the step does not apply.")],
-          reference: Annotated[str | None, typer.Option("--reference", help="The earlier assessment relied on (risk assessment, Art. 23).")] = None,
-          acting: As = None, db: Db = None, json_out: Json = False) -> None:
+def waive(
+    decision: Id,
+    step: Step,
+    reason: Annotated[str, typer.Option("--reason", help="Why the step does not apply.")],
+    reference: Annotated[
+        str | None, typer.Option("--reference", help="The earlier assessment relied on (risk assessment, Art. 23).")
+    ] = None,
+    acting: As = None,
+    db: Db = None,
+    json_out: Json = False,
+) -> None:
     """Mark a step not applicable, where the law allows it, with a reason."""
     engine = _engine(db)
 
@@ -338,9 +448,13 @@ def waive(decision: Id, step: Step,
 
 
 @app.command()
-def advance(decision: Id,
-            to: Annotated[str | None, typer.Option("--to", help="The next stage (anything else is refused).")] = None,
-            acting: As = None, db: Db = None, json_out: Json = False) -> None:
+def advance(
+    decision: Id,
+    to: Annotated[str | None, typer.Option("--to", help="The next stage (anything else is refused).")] = None,
+    acting: As = None,
+    db: Db = None,
+    json_out: Json = False,
+) -> None:
     """Complete what remains of the current stage and move to the next."""
     engine = _engine(db)
 
@@ -349,14 +463,22 @@ def advance(decision: Id,
         engine.advance(i, acting, to)
         return _state(engine, i)
 
-    _run(json_out, act, _say("advance.done", id=decision, stage=lambda r: r["stage"] if r["status"] == "active" else r["status"]))
+    _run(
+        json_out,
+        act,
+        _say("advance.done", id=decision, stage=lambda r: r["stage"] if r["status"] == "active" else r["status"]),
+    )
 
 
 @app.command("return")
-def return_(decision: Id,
-            to: Annotated[str, typer.Option("--to", help="An earlier stage, e.g. drafting.")],
-            reason: Annotated[str, typer.Option("--reason", help="Why the decision goes back.")],
-            acting: As = None, db: Db = None, json_out: Json = False) -> None:
+def return_(
+    decision: Id,
+    to: Annotated[str, typer.Option("--to", help="An earlier stage, e.g. drafting.")],
+    reason: Annotated[str, typer.Option("--reason", help="Why the decision goes back.")],
+    acting: As = None,
+    db: Db = None,
+    json_out: Json = False,
+) -> None:
     """Send a decision back to an earlier stage (e.g. after an unlawful opinion or an `amend` outcome)."""
     engine = _engine(db)
 
@@ -381,8 +503,11 @@ def audit_trail(decision: Id, db: Db = None, json_out: Json = False) -> None:
 
 
 @audit_app.command("verify")
-def audit_verify(decision: Annotated[str | None, typer.Argument(metavar="[ID]", help="Check that this decision exists too.")] = None,
-                 db: Db = None, json_out: Json = False) -> None:
+def audit_verify(
+    decision: Annotated[str | None, typer.Argument(metavar="[ID]", help="Check that this decision exists too.")] = None,
+    db: Db = None,
+    json_out: Json = False,
+) -> None:
     """Verify the whole hash chain and every evidence file; name the first bad event (exit 7)."""
     engine = _engine(db)
     from decision_flow import queries, render

@@ -28,8 +28,7 @@ GENESIS = "0" * 64
 
 def canonical_json(value: Any) -> bytes:
     """The canonical bytes of a JSON value (sorted keys, compact, UTF-8)."""
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
-                      allow_nan=False).encode("utf-8")
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode("utf-8")
 
 
 def content_of(event: AuditEvent) -> dict[str, Any]:
@@ -70,9 +69,18 @@ def append(
     head = session.exec(select(AuditEvent.seq, AuditEvent.hash).order_by(col(AuditEvent.seq).desc()).limit(1)).first()
     seq, prev = (head[0] + 1, head[1]) if head else (1, GENESIS)
     payload = data or {}
-    event = AuditEvent(seq=seq, at=at, actor=actor, action=action, decision_id=decision,
-                       stage=stage, step=step, data=canonical_json(payload).decode("utf-8"),
-                       prev_hash=prev, hash="")
+    event = AuditEvent(
+        seq=seq,
+        at=at,
+        actor=actor,
+        action=action,
+        decision_id=decision,
+        stage=stage,
+        step=step,
+        data=canonical_json(payload).decode("utf-8"),
+        prev_hash=prev,
+        hash="",
+    )
     event.hash = hash_content(content_of(event))
     session.add(event)
     session.flush()
@@ -89,8 +97,7 @@ class Verdict:
     reason: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
-        return {"ok": self.ok, "events": self.events, "first_bad_seq": self.first_bad_seq,
-                "reason": self.reason}
+        return {"ok": self.ok, "events": self.events, "first_bad_seq": self.first_bad_seq, "reason": self.reason}
 
 
 def verify_events(events: Iterable[AuditEvent]) -> Verdict:
@@ -100,8 +107,12 @@ def verify_events(events: Iterable[AuditEvent]) -> Verdict:
         count += 1
         if event.seq != expected_seq:
             why = "event missing" if event.seq > expected_seq else "order broken"
-            return Verdict(False, count, expected_seq if event.seq > expected_seq else event.seq,
-                           f"{why}: expected seq {expected_seq}, found {event.seq}")
+            return Verdict(
+                False,
+                count,
+                expected_seq if event.seq > expected_seq else event.seq,
+                f"{why}: expected seq {expected_seq}, found {event.seq}",
+            )
         try:
             recomputed = hash_content(content_of(event))
         except (ValueError, TypeError):
@@ -130,9 +141,9 @@ def iter_chain(session: Session, batch: int = 5000) -> Iterator[AuditEvent]:
 
 def trail(session: Session, decision: int) -> list[AuditEvent]:
     """The events of one decision, in order."""
-    return list(session.exec(
-        select(AuditEvent).where(AuditEvent.decision_id == decision).order_by(col(AuditEvent.seq))
-    ).all())
+    return list(
+        session.exec(select(AuditEvent).where(AuditEvent.decision_id == decision).order_by(col(AuditEvent.seq))).all()
+    )
 
 
 def as_dict(event: AuditEvent) -> dict[str, Any]:

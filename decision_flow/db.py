@@ -118,8 +118,7 @@ class Database:
                 for ddl in _SQLITE_GUARDS:
                     conn.exec_driver_sql(ddl)
             if conn.execute(text("SELECT 1 FROM meta WHERE key='schema_version'")).first() is None:
-                conn.execute(text("INSERT INTO meta(key, value) VALUES ('schema_version', :v)"),
-                             {"v": SCHEMA_VERSION})
+                conn.execute(text("INSERT INTO meta(key, value) VALUES ('schema_version', :v)"), {"v": SCHEMA_VERSION})
         return created
 
     @contextmanager

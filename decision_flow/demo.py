@@ -25,24 +25,70 @@ TITLE = "沙河乡农贸市场搬迁方案"
 
 # (step, actor, fields, evidence kinds); dates in 2025, inside the official calendar data.
 WALK: list[tuple[str, str, list[str], list[str]]] = [
-    ("initiation", OFFICER, ["proposer_kind=organ_leader", "proposed_by=乡长办公会",
-                             "undertaking_unit=沙河乡经济发展办公室", "start_approved_on=2025-03-03",
-                             "catalogue_item=2025-03"], []),
-    ("drafting", OFFICER, ["legal_basis=《农产品批发市场管理办法》《河南省集贸市场管理条例》",
-                           "alternatives=2", "units_consulted=县市场监管局,县自然资源局"], ["draft"]),
-    ("public_participation", OFFICER, ["opened_on=2025-04-01", "closed_on=2025-05-06",
-                                       "channels=乡政府网站,村务公开栏,群众座谈会", "opinions_received=46",
-                                       "opinions_adopted=19"], ["notice", "opinion_handling"]),
-    ("risk_assessment", OFFICER, ["completed_on=2025-05-16", "assessed_by=沙河乡综治中心",
-                                  "risk_level=medium", "controllable=true"], ["risk_report"]),
-    ("legality_review", REVIEWER, ["submitted_on=2025-05-19", "opinion_on=2025-05-30",
-                                   "reviewer_unit=沙河乡司法所", "legal_adviser=河南某律师事务所 李律师",
-                                   "opinion=lawful_with_revisions"], ["review_packet", "legality_opinion"]),
-    ("collective_decision", EXECUTIVE, ["meeting_type=township_office_meeting", "held_on=2025-06-05",
-                                        "stances=王乡长:agree,赵副乡长:agree,陈委员:disagree,刘委员:agree",
-                                        "head_decision=approved",
-                                        "dissent=陈委员：新址距东部三个村较远，建议增设早市班车"],
-     ["minutes", "fair_competition_review"]),
+    (
+        "initiation",
+        OFFICER,
+        [
+            "proposer_kind=organ_leader",
+            "proposed_by=乡长办公会",
+            "undertaking_unit=沙河乡经济发展办公室",
+            "start_approved_on=2025-03-03",
+            "catalogue_item=2025-03",
+        ],
+        [],
+    ),
+    (
+        "drafting",
+        OFFICER,
+        [
+            "legal_basis=《农产品批发市场管理办法》《河南省集贸市场管理条例》",
+            "alternatives=2",
+            "units_consulted=县市场监管局,县自然资源局",
+        ],
+        ["draft"],
+    ),
+    (
+        "public_participation",
+        OFFICER,
+        [
+            "opened_on=2025-04-01",
+            "closed_on=2025-05-06",
+            "channels=乡政府网站,村务公开栏,群众座谈会",
+            "opinions_received=46",
+            "opinions_adopted=19",
+        ],
+        ["notice", "opinion_handling"],
+    ),
+    (
+        "risk_assessment",
+        OFFICER,
+        ["completed_on=2025-05-16", "assessed_by=沙河乡综治中心", "risk_level=medium", "controllable=true"],
+        ["risk_report"],
+    ),
+    (
+        "legality_review",
+        REVIEWER,
+        [
+            "submitted_on=2025-05-19",
+            "opinion_on=2025-05-30",
+            "reviewer_unit=沙河乡司法所",
+            "legal_adviser=河南某律师事务所 李律师",
+            "opinion=lawful_with_revisions",
+        ],
+        ["review_packet", "legality_opinion"],
+    ),
+    (
+        "collective_decision",
+        EXECUTIVE,
+        [
+            "meeting_type=township_office_meeting",
+            "held_on=2025-06-05",
+            "stances=王乡长:agree,赵副乡长:agree,陈委员:disagree,刘委员:agree",
+            "head_decision=approved",
+            "dissent=陈委员：新址距东部三个村较远，建议增设早市班车",
+        ],
+        ["minutes", "fair_competition_review"],
+    ),
     ("party_report", OFFICER, ["reported_on=2025-06-09", "party_committee=中共沙河乡委员会"], []),
     ("publication", OFFICER, ["published_on=2025-06-16", "channels=乡政府网站,村务公开栏"], ["publication_copy"]),
     ("archiving", OFFICER, ["archived_on=2025-06-30", "archive_ref=SHX-2025-ZD-003"], []),
@@ -95,5 +141,13 @@ def run_demo(say: Callable[[str], None] | None = None) -> dict[str, Any]:
         verdict = queries.verify(engine)
         shown = queries.show(engine, dec.id)
         db.dispose()
-    return {"decision": dec.id, "title": TITLE, "workflow": WORKFLOW, "status": shown["status"],
-            "refused": refused, "events": len(trail["events"]), "trail": trail, "verify": verdict.as_dict()}
+    return {
+        "decision": dec.id,
+        "title": TITLE,
+        "workflow": WORKFLOW,
+        "status": shown["status"],
+        "refused": refused,
+        "events": len(trail["events"]),
+        "trail": trail,
+        "verify": verdict.as_dict(),
+    }

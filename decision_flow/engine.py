@@ -85,8 +85,7 @@ class Engine:
             raise NotFound(Msg("decision.unknown", {"id": decision_id}))
         return dec
 
-    def _change(self, attempt: str, actor: str | None, decision_id: int | None,
-                args: dict[str, Any], op: Op[T]) -> T:
+    def _change(self, attempt: str, actor: str | None, decision_id: int | None, args: dict[str, Any], op: Op[T]) -> T:
         """Run `op` in one transaction; record a refusal (blocked or forbidden) as evidence."""
         self.db.require()
         try:
@@ -100,26 +99,50 @@ class Engine:
             self._refused(attempt, actor, decision_id, args, exc)
             raise
 
-    def _refused(self, attempt: str, actor: str | None, decision_id: int | None,
-                 args: dict[str, Any], exc: DflowError) -> None:
+    def _refused(
+        self, attempt: str, actor: str | None, decision_id: int | None, args: dict[str, Any], exc: DflowError
+    ) -> None:
         with self.db.session() as s:
             dec = s.get(Decision, decision_id) if decision_id is not None else None
             audit.append(
-                s, at=self.stamp(), actor=(actor or "")[:MAX_ACTOR], action="refused",
-                decision=dec.id if dec else None, stage=dec.stage if dec else None,
+                s,
+                at=self.stamp(),
+                actor=(actor or "")[:MAX_ACTOR],
+                action="refused",
+                decision=dec.id if dec else None,
+                stage=dec.stage if dec else None,
                 step=args.get("step") if isinstance(args.get("step"), str) else None,
-                data={"attempted": attempt, "args": args, "error": exc.code,
-                      "message": exc.message("en"),
-                      "reasons": [r.as_dict("en") for r in exc.reasons]},
+                data={
+                    "attempted": attempt,
+                    "args": args,
+                    "error": exc.code,
+                    "message": exc.message("en"),
+                    "reasons": [r.as_dict("en") for r in exc.reasons],
+                },
             )
             s.commit()
 
-    def _event(self, s: Session, user: User, action: str, dec: Decision | None,
-               step: str | None = None, stage: str | None = None, **data: Any) -> None:
+    def _event(
+        self,
+        s: Session,
+        user: User,
+        action: str,
+        dec: Decision | None,
+        step: str | None = None,
+        stage: str | None = None,
+        **data: Any,
+    ) -> None:
         """Append the audit event of a change, in the change's own transaction."""
-        audit.append(s, at=self.stamp(), actor=user.name, action=action,
-                     decision=dec.id if dec else None, stage=stage or (dec.stage if dec else None),
-                     step=step, data=data)
+        audit.append(
+            s,
+            at=self.stamp(),
+            actor=user.name,
+            action=action,
+            decision=dec.id if dec else None,
+            stage=stage or (dec.stage if dec else None),
+            step=step,
+            data=data,
+        )
 
     def _save(self, s: Session, dec: Decision, **changes: Any) -> None:
         """Write the decision's new state if nobody changed it since it was read."""
@@ -144,21 +167,36 @@ class Engine:
     def _open_step(self, s: Session, dec: Decision, wf: Workflow, step_name: str, user: User) -> Step:
         """The step, checked to be of the current stage, open, and the user's to perform."""
         step = wf.step(step_name)
-        if dec.status != "active":
-            raise Blocked(Msg("decision.closed", {"id": dec.id, "status": dec.status}),
-                          [Reason("closed", ORDER_ARTICLE, Msg("decision.closed.detail", {"status": dec.status}))])
+        self._require_active(dec)
         if step.stage != dec.stage:
-            raise Blocked(Msg("step.other_stage", {"step": step.name, "stage": step.stage, "current": dec.stage}),
-                          [Reason("stage_order", ORDER_ARTICLE,
-                                  Msg("step.other_stage", {"step": step.name, "stage": step.stage, "current": dec.stage}))])
+            raise Blocked.because(
+                "stage_order", ORDER_ARTICLE, "step.other_stage", step=step.name, stage=step.stage, current=dec.stage
+            )
         self._require_role(user, step.roles, step)
         return step
 
     @staticmethod
+    def _require_active(dec: Decision) -> None:
+        if dec.status != "active":
+            raise Blocked(
+                Msg("decision.closed", {"id": dec.id, "status": dec.status}),
+                [Reason("closed", ORDER_ARTICLE, Msg("decision.closed.detail", {"status": dec.status}))],
+            )
+
+    def _pending_record(self, s: Session, dec: Decision, step: Step) -> StepRecord:
+        """The step's record, refused if the step is already completed or waived."""
+        rec = self._record(s, dec, step)
+        if rec.status != "pending":
+            raise Blocked.because("step_closed", step.article, "step.closed", step=step.name, status=rec.status)
+        return rec
+
+    @staticmethod
     def _record(s: Session, dec: Decision, step: Step) -> StepRecord:
-        rec = s.exec(select(StepRecord).where(
-            StepRecord.decision_id == dec.id, StepRecord.step == step.name, col(StepRecord.active)
-        )).first()
+        rec = s.exec(
+            select(StepRecord).where(
+                StepRecord.decision_id == dec.id, StepRecord.step == step.name, col(StepRecord.active)
+            )
+        ).first()
         if rec is None:
             rec = StepRecord(decision_id=dec.id or 0, stage=step.stage, step=step.name)
             s.add(rec)
@@ -180,20 +218,36 @@ class Engine:
 
         def op(s: Session, user: User, _dec: Decision | None) -> Decision:
             self._require_role(user, first.roles, first)
-            dec = Decision(title=title, workflow=wf.name, workflow_version=wf.version,
-                           workflow_sha256=wf.sha256, stage=wf.stages[0].name,
-                           flags=json.dumps({f: True for f in sorted(set(flags))}),
-                           created_at=self.stamp(), created_by=user.name)
+            dec = Decision(
+                title=title,
+                workflow=wf.name,
+                workflow_version=wf.version,
+                workflow_sha256=wf.sha256,
+                stage=wf.stages[0].name,
+                flags=json.dumps({f: True for f in sorted(set(flags))}),
+                created_at=self.stamp(),
+                created_by=user.name,
+            )
             s.add(dec)
             s.flush()
-            self._event(s, user, "created", dec, title=title, workflow=wf.name,
-                        workflow_version=wf.version, workflow_sha256=wf.sha256, flags=sorted(set(flags)))
+            self._event(
+                s,
+                user,
+                "created",
+                dec,
+                title=title,
+                workflow=wf.name,
+                workflow_version=wf.version,
+                workflow_sha256=wf.sha256,
+                flags=sorted(set(flags)),
+            )
             return dec
 
         return self._change("new", actor, None, {"title": title[:200], "workflow": wf.name, "flags": flags}, op)
 
-    def record(self, decision_id: int, step_name: str, assignments: list[str],
-               attachments: list[str], actor: str | None) -> None:
+    def record(
+        self, decision_id: int, step_name: str, assignments: list[str], attachments: list[str], actor: str | None
+    ) -> None:
         """Record field values and evidence files on a step of the current stage."""
         if not assignments and not attachments:
             raise InvalidInput(Msg("record.nothing", {}))
@@ -209,22 +263,33 @@ class Engine:
             for name, raw in pairs:
                 fdef = step.field(name)
                 if fdef is None:
-                    raise InvalidInput(Msg("field.unknown", {"field": name[:80], "step": step.name,
-                                                             "known": ", ".join(f.name for f in step.fields)}))
+                    raise InvalidInput(
+                        Msg(
+                            "field.unknown",
+                            {"field": name[:80], "step": step.name, "known": ", ".join(f.name for f in step.fields)},
+                        )
+                    )
                 values[name] = parse_value(fdef, raw)
                 if fdef.type == "enum" and values[name] is not None and values[name] not in fdef.choices:
-                    msg = Msg("field.choice", {"field": name, "value": values[name], "choices": ", ".join(fdef.choices)})
+                    msg = Msg(
+                        "field.choice", {"field": name, "value": values[name], "choices": ", ".join(fdef.choices)}
+                    )
                     if fdef.article is None:
                         raise InvalidInput(msg)
                     raise Blocked(msg, [Reason("choice", fdef.article, msg)])
             for kind, _path in files:
                 if step.evidence_kind(kind) is None:
-                    raise InvalidInput(Msg("evidence.unknown", {"kind": kind[:80], "step": step.name,
-                                                               "known": ", ".join(e.kind for e in step.evidence) or "—"}))
-            rec = self._record(s, dec, step)
-            if rec.status != "pending":
-                raise Blocked(Msg("step.closed", {"step": step.name, "status": rec.status}),
-                              [Reason("step_closed", step.article, Msg("step.closed", {"step": step.name, "status": rec.status}))])
+                    raise InvalidInput(
+                        Msg(
+                            "evidence.unknown",
+                            {
+                                "kind": kind[:80],
+                                "step": step.name,
+                                "known": ", ".join(e.kind for e in step.evidence) or "—",
+                            },
+                        )
+                    )
+            rec = self._pending_record(s, dec, step)
             ctx = load_context(s, dec, wf, self.today(), self.calendar)
             state = ctx.state(step.name)
             merged = {k: v for k, v in {**state.fields, **values}.items() if v is not None}
@@ -241,8 +306,17 @@ class Engine:
             for kind, path in files:
                 sha, size = self.store.put(Path(path))
                 name = clean_text(Path(path).name, "--attach", 255)
-                s.add(Evidence(record_id=rec.id or 0, kind=kind, name=name, sha256=sha, size=size,
-                               attached_at=self.stamp(), attached_by=user.name))
+                s.add(
+                    Evidence(
+                        record_id=rec.id or 0,
+                        kind=kind,
+                        name=name,
+                        sha256=sha,
+                        size=size,
+                        attached_at=self.stamp(),
+                        attached_by=user.name,
+                    )
+                )
                 stored.append({"kind": kind, "name": name, "sha256": sha, "size": size})
             rec.fields = json.dumps(merged, ensure_ascii=False, sort_keys=True)
             s.add(rec)
@@ -251,8 +325,9 @@ class Engine:
 
         self._change("record", actor, decision_id, args, op)
 
-    def _complete(self, s: Session, user: User, dec: Decision, wf: Workflow, step: Step,
-                  reasons_only: bool = False) -> list[Reason]:
+    def _complete(
+        self, s: Session, user: User, dec: Decision, wf: Workflow, step: Step, reasons_only: bool = False
+    ) -> list[Reason]:
         ctx = load_context(s, dec, wf, self.today(), self.calendar, self.store.intact)
         found = completion_reasons(ctx, step)
         blocking = [r for r in found if r.blocking]
@@ -264,8 +339,7 @@ class Engine:
         s.add(rec)
         marks = [{"rule": r.rule, "article": r.article, "detail": r.detail("en")} for r in found]
         outcome = ctx.state(step.name).fields.get(step.outcome.field) if step.outcome else None
-        self._event(s, user, "completed", dec, step.name, marks=marks,
-                    **({"outcome": outcome} if outcome else {}))
+        self._event(s, user, "completed", dec, step.name, marks=marks, **({"outcome": outcome} if outcome else {}))
         return []
 
     def complete(self, decision_id: int, step_name: str, actor: str | None) -> str:
@@ -276,10 +350,7 @@ class Engine:
             assert dec is not None
             wf = get_workflow(dec.workflow)
             step = self._open_step(s, dec, wf, step_name, user)
-            rec = self._record(s, dec, step)
-            if rec.status != "pending":
-                raise Blocked(Msg("step.closed", {"step": step.name, "status": rec.status}),
-                              [Reason("step_closed", step.article, Msg("step.closed", {"step": step.name, "status": rec.status}))])
+            rec = self._pending_record(s, dec, step)
             reasons = self._complete(s, user, dec, wf, step)
             if reasons:
                 raise Blocked(Msg("complete.refused", {"step": step.name}), reasons)
@@ -288,9 +359,9 @@ class Engine:
         return self._change("complete", actor, decision_id, {"step": step_name}, op)
 
     def _route(self, s: Session, user: User, dec: Decision, wf: Workflow, step: Step, rec: StepRecord) -> str:
-        value = json.loads(rec.fields).get(step.outcome.field) if step.outcome else None
+        value = str(json.loads(rec.fields).get(step.outcome.field)) if step.outcome else ""
         route = step.outcome.routes.get(value, "stay") if step.outcome else "advance"
-        if route == "advance":
+        if route == "advance" or step.outcome is None:
             self._save(s, dec)
             return dec.stage
         case = Case(dec.stage)
@@ -312,8 +383,9 @@ class Engine:
             machine.remove_model(case)
         return str(case.state)
 
-    def waive(self, decision_id: int, step_name: str, reason: str, actor: str | None,
-              reference: str | None = None) -> None:
+    def waive(
+        self, decision_id: int, step_name: str, reason: str, actor: str | None, reference: str | None = None
+    ) -> None:
         """Mark a step not applicable, where the law allows it, with a reason."""
         reason = clean_text(reason, "--reason", 2000)
         reference = clean_text(reference, "--reference", 500) if reference else None
@@ -324,10 +396,7 @@ class Engine:
             assert dec is not None
             wf = get_workflow(dec.workflow)
             step = self._open_step(s, dec, wf, step_name, user)
-            rec = self._record(s, dec, step)
-            if rec.status != "pending":
-                raise Blocked(Msg("step.closed", {"step": step.name, "status": rec.status}),
-                              [Reason("step_closed", step.article, Msg("step.closed", {"step": step.name, "status": rec.status}))])
+            rec = self._pending_record(s, dec, step)
             refusals = waiver_reasons(step, json.loads(dec.flags), reference)
             if refusals:
                 raise Blocked(Msg("waive.refused", {"step": step.name}), refusals)
@@ -345,17 +414,16 @@ class Engine:
         def op(s: Session, user: User, dec: Decision | None) -> str:
             assert dec is not None
             wf = get_workflow(dec.workflow)
-            if dec.status != "active":
-                raise Blocked(Msg("decision.closed", {"id": dec.id, "status": dec.status}),
-                              [Reason("closed", ORDER_ARTICLE, Msg("decision.closed.detail", {"status": dec.status}))])
+            self._require_active(dec)
             stage = wf.stage(dec.stage)
             index = wf.stage_index(stage.name)
             following = wf.stages[index + 1].name if index + 1 < len(wf.stages) else "archived"
             if to is not None and to != following:
                 if to != "archived":
                     wf.stage(to)  # NotFound for a stage the workflow does not have
-                msg = Msg("advance.skip", {"to": to, "current": stage.name, "next": following})
-                raise Blocked(msg, [Reason("stage_order", ORDER_ARTICLE, msg)])
+                raise Blocked.because(
+                    "stage_order", ORDER_ARTICLE, "advance.skip", to=to, current=stage.name, next=following
+                )
             roles = tuple({r for st in stage.steps for r in st.roles})
             self._require_role(user, roles, stage.steps[0])
             records = records_of(s, dec)
@@ -366,16 +434,24 @@ class Engine:
                     continue
                 if not set(user.roles.split(",")) & set(step.roles):
                     reasons.append(Reason("role", step.article, Msg("role.detail", {"roles": ", ".join(step.roles)})))
-                elif rec is None or (rec.fields == "{}" and not s.exec(
-                        select(Evidence.id).where(Evidence.record_id == rec.id)).first()):
-                    reasons.append(Reason("stage_incomplete", stage.leave_article,
-                                          Msg("stage.step_open", {"step": step.name})))
+                elif rec is None or (
+                    rec.fields == "{}" and not s.exec(select(Evidence.id).where(Evidence.record_id == rec.id)).first()
+                ):
+                    reasons.append(
+                        Reason("stage_incomplete", stage.leave_article, Msg("stage.step_open", {"step": step.name}))
+                    )
                 else:
-                    reasons += self._complete(s, user, dec, wf, step, reasons_only=True)
-                    outcome = json.loads(rec.fields).get(step.outcome.field) if step.outcome else None
-                    if step.outcome and step.outcome.routes.get(outcome) != "advance":
-                        reasons.append(Reason("outcome", step.outcome.article,
-                                              Msg("advance.outcome", {"step": step.name, "outcome": outcome})))
+                    found = self._complete(s, user, dec, wf, step, reasons_only=True)
+                    reasons += found
+                    outcome = str(json.loads(rec.fields).get(step.outcome.field)) if step.outcome else ""
+                    if step.outcome and not found and step.outcome.routes.get(outcome) != "advance":
+                        reasons.append(
+                            Reason(
+                                "outcome",
+                                step.outcome.article,
+                                Msg("advance.outcome", {"step": step.name, "outcome": outcome}),
+                            )
+                        )
             if reasons:
                 raise Blocked(Msg("advance.refused", {"stage": stage.name}), reasons)
             for step in stage.steps:
@@ -408,15 +484,12 @@ class Engine:
             assert dec is not None
             wf = get_workflow(dec.workflow)
             target = wf.stage(to)
-            if dec.status != "active":
-                raise Blocked(Msg("decision.closed", {"id": dec.id, "status": dec.status}),
-                              [Reason("closed", ORDER_ARTICLE, Msg("decision.closed.detail", {"status": dec.status}))])
+            self._require_active(dec)
             stage = wf.stage(dec.stage)
             roles = tuple({r for st in stage.steps + target.steps for r in st.roles})
             self._require_role(user, roles, stage.steps[0])
             if wf.stage_index(target.name) >= wf.stage_index(stage.name):
-                msg = Msg("return.not_earlier", {"to": to, "current": stage.name})
-                raise Blocked(msg, [Reason("stage_order", ORDER_ARTICLE, msg)])
+                raise Blocked.because("stage_order", ORDER_ARTICLE, "return.not_earlier", to=to, current=stage.name)
             ctx = load_context(s, dec, wf, self.today(), self.calendar)
             from decision_flow.rules import run
 
@@ -435,14 +508,17 @@ class Engine:
 
         self._change("return", actor, decision_id, {"to": to, "reason": reason[:200]}, op)
 
-    def _send_back(self, s: Session, user: User, dec: Decision, wf: Workflow, case: Case,
-                   target: str, reason: str) -> None:
+    def _send_back(
+        self, s: Session, user: User, dec: Decision, wf: Workflow, case: Case, target: str, reason: str
+    ) -> None:
         case.trigger(f"return_to_{target}")
-        redo = [st.name for st in wf.stages[wf.stage_index(target):]]
-        s.execute(update(StepRecord)
-                  .where(col(StepRecord.decision_id) == dec.id, col(StepRecord.active),
-                         col(StepRecord.stage).in_(redo))
-                  .values(active=False).execution_options(synchronize_session=False))
+        redo = [st.name for st in wf.stages[wf.stage_index(target) :]]
+        s.execute(
+            update(StepRecord)
+            .where(col(StepRecord.decision_id) == dec.id, col(StepRecord.active), col(StepRecord.stage).in_(redo))
+            .values(active=False)
+            .execution_options(synchronize_session=False)
+        )
         from_stage = dec.stage
         self._save(s, dec, stage=target)
         self._event(s, user, "returned", dec, stage=from_stage, **{"from": from_stage, "to": target, "reason": reason})

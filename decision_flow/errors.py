@@ -1,13 +1,13 @@
 """The named errors of decision-flow; each maps to one exit code of the product contract.
 
-    DflowError                      1  internal
-    ├── InvalidInput                2  invalid      bad option, bad value, unreadable or malformed file
-    │   └── WorkflowError           2  invalid      a workflow file that does not load or validate
-    ├── Blocked                     3  blocked      refused by the procedure (carries the reasons)
-    ├── NotFound                    4  not_found    no such decision, step, user or workflow
-    ├── Forbidden                   5  forbidden    the acting user lacks the role, or is unknown
-    ├── Conflict                    6  conflict     the decision changed underneath; nothing written
-    └── IntegrityError              7  integrity    audit verification failed
+DflowError                      1  internal
+├── InvalidInput                2  invalid      bad option, bad value, unreadable or malformed file
+│   └── WorkflowError           2  invalid      a workflow file that does not load or validate
+├── Blocked                     3  blocked      refused by the procedure (carries the reasons)
+├── NotFound                    4  not_found    no such decision, step, user or workflow
+├── Forbidden                   5  forbidden    the acting user lacks the role, or is unknown
+├── Conflict                    6  conflict     the decision changed underneath; nothing written
+└── IntegrityError              7  integrity    audit verification failed
 """
 
 from __future__ import annotations
@@ -68,6 +68,12 @@ class Blocked(DflowError):
 
     exit_code = 3
     code = "blocked"
+
+    @classmethod
+    def because(cls, rule: str, article: str, key: str, **params: object) -> Blocked:
+        """A refusal whose message is its single reason."""
+        msg = Msg(key, params)
+        return cls(msg, [Reason(rule, article, msg)])
 
 
 class NotFound(DflowError):

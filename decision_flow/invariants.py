@@ -37,7 +37,9 @@ def _check_references(wf: Workflow, step: Step, spec: RuleSpec) -> None:
     if "since_step" in p:
         other = wf.steps_by_name.get(p["since_step"])
         if other is None or other.field(p["since_field"]) is None:
-            raise _fail(wf, f"{where}.since_step", f"{p['since_step']}.{p['since_field']} is not a field of the workflow")
+            raise _fail(
+                wf, f"{where}.since_step", f"{p['since_step']}.{p['since_field']} is not a field of the workflow"
+            )
     for i, item in enumerate(p.get("items", [])):
         other = wf.steps_by_name.get(item.get("step", "")) if isinstance(item, dict) else None
         if other is None or other.evidence_kind(item.get("evidence", "")) is None:
@@ -71,25 +73,26 @@ def check_invariants(wf: Workflow) -> None:
         if name not in wf.steps_by_name:
             raise _fail(wf, "stages", f"the consultation step {name} is missing (Arts. 14, 19, 22)")
     for step in wf.steps():
-        if (step.consultation or step.name in CONSULTATION_STEPS) and (
-            wf.stage_index(step.stage) >= legality
-        ):
-            raise _fail(wf, f"{step.stage}.{step.name}",
-                        "every consultation step must come before legality_review (Arts. 26–27)")
+        if (step.consultation or step.name in CONSULTATION_STEPS) and (wf.stage_index(step.stage) >= legality):
+            raise _fail(
+                wf,
+                f"{step.stage}.{step.name}",
+                "every consultation step must come before legality_review (Arts. 26–27)",
+            )
         for spec in step.rules:
             _check_references(wf, step, spec)
         if step.waiver.flag and step.waiver.flag not in wf.flags:
             raise _fail(wf, f"{step.name}.waiver.flag", f"{step.waiver.flag!r} is not a declared flag")
     review = wf.step(LEGALITY)
-    spec = _rule(review, "min_working_days", **{"from": "submitted_on", "to": "opinion_on"})
-    if spec is None or spec.params["days"] < 7:
+    gate_rule = _rule(review, "min_working_days", **{"from": "submitted_on", "to": "opinion_on"})
+    if gate_rule is None or gate_rule.params["days"] < 7:
         raise _fail(wf, f"{LEGALITY}.rules", "legality review needs min_working_days of at least 7 (Art. 26)")
     if _rule(review, "blocks_leaving", field="opinion", value="unlawful") is None:
         raise _fail(wf, f"{LEGALITY}.rules", "an unlawful opinion must block the stage (Art. 25)")
     if "legal_reviewer" not in review.roles:
         raise _fail(wf, f"{LEGALITY}.roles", "the legality review is done by a legal_reviewer (Art. 25)")
     participation = wf.step("public_participation")
-    period = _rule(participation, "min_days", **{"from": "opened_on", "to": "closed_on"})
+    period: RuleSpec | None = _rule(participation, "min_days", **{"from": "opened_on", "to": "closed_on"})
     if period is None or "when" in period.params or period.params["days"] < 30:
         raise _fail(wf, "public_participation.rules", "the comment period needs min_days of at least 30 (Art. 15)")
     meeting = wf.step(COLLECTIVE)

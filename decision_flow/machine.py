@@ -33,6 +33,7 @@ class Case:
         from decision_flow.procedure import leave_reasons
 
         assert self.context is not None, "advancing needs the decision's context"
+        assert event.transition is not None
         self.reasons = leave_reasons(self.context, self.context.workflow.stage(event.transition.source))
         return not self.reasons
 

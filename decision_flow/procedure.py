@@ -67,12 +67,18 @@ def completion_reasons(ctx: Context, step: Step) -> list[Reason]:
     reasons = []
     for f in step.fields:
         if f.required and state.fields.get(f.name) in (None, "", []):
-            reasons.append(Reason("required_field", f.article or step.article,
-                                  Msg("required.field", {"field": f.name, "step": step.name})))
+            reasons.append(
+                Reason(
+                    "required_field",
+                    f.article or step.article,
+                    Msg("required.field", {"field": f.name, "step": step.name}),
+                )
+            )
     for e in step.evidence:
         if e.required and not state.evidence.get(e.kind):
-            reasons.append(Reason("required_evidence", step.article,
-                                  Msg("required.evidence", {"kind": e.kind, "step": step.name})))
+            reasons.append(
+                Reason("required_evidence", step.article, Msg("required.evidence", {"kind": e.kind, "step": step.name}))
+            )
     return reasons + rules.run(ctx, step, "complete")
 
 
@@ -117,13 +123,29 @@ def check_dates(ctx: Context, step: Step, new: Mapping[str, Any], merged: Mappin
             continue
         day = date.fromisoformat(value)
         if day > ctx.today:
-            reasons.append(Reason("date_future", DATES_ARTICLE,
-                                  Msg("date.future", {"field": name, "date": value, "today": ctx.today.isoformat()})))
+            reasons.append(
+                Reason(
+                    "date_future",
+                    DATES_ARTICLE,
+                    Msg("date.future", {"field": name, "date": value, "today": ctx.today.isoformat()}),
+                )
+            )
         elif latest is not None and day < latest[2]:
-            reasons.append(Reason("date_order", DATES_ARTICLE,
-                                  Msg("date.before_previous", {"field": name, "date": value,
-                                                               "other": f"{latest[0]}.{latest[1]}",
-                                                               "other_date": latest[2].isoformat()})))
+            reasons.append(
+                Reason(
+                    "date_order",
+                    DATES_ARTICLE,
+                    Msg(
+                        "date.before_previous",
+                        {
+                            "field": name,
+                            "date": value,
+                            "other": f"{latest[0]}.{latest[1]}",
+                            "other_date": latest[2].isoformat(),
+                        },
+                    ),
+                )
+            )
     return reasons
 
 
@@ -133,8 +155,7 @@ def leave_reasons(ctx: Context, stage: Stage) -> list[Reason]:
     for step in stage.steps:
         status = ctx.state(step.name).status
         if status == "pending":
-            reasons.append(Reason("stage_incomplete", stage.leave_article,
-                                  Msg("stage.step_open", {"step": step.name})))
+            reasons.append(Reason("stage_incomplete", stage.leave_article, Msg("stage.step_open", {"step": step.name})))
         else:
             reasons += rules.run(ctx, step, "leave")
     return reasons

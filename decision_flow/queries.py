@@ -33,17 +33,22 @@ def show(engine: Engine, decision_id: int) -> dict[str, Any]:
         for step in wf.steps():
             state = ctx.state(step.name)
             rec = records.get(step.name)
-            steps.append({
-                "step": step.name,
-                "stage": step.stage,
-                "status": state.status,
-                "fields": state.fields,
-                "evidence": [{"kind": kind, "name": name, "sha256": sha}
-                             for kind, files in state.evidence.items() for name, sha in files],
-                "missing": missing_items(ctx, step) if state.status == "pending" else [],
-                "marks": json.loads(rec.marks) if rec else [],
-                "waiver_reason": rec.waiver_reason if rec else None,
-            })
+            steps.append(
+                {
+                    "step": step.name,
+                    "stage": step.stage,
+                    "status": state.status,
+                    "fields": state.fields,
+                    "evidence": [
+                        {"kind": kind, "name": name, "sha256": sha}
+                        for kind, files in state.evidence.items()
+                        for name, sha in files
+                    ],
+                    "missing": missing_items(ctx, step) if state.status == "pending" else [],
+                    "marks": json.loads(rec.marks) if rec else [],
+                    "waiver_reason": rec.waiver_reason if rec else None,
+                }
+            )
         return {
             "id": dec.id,
             "title": dec.title,
@@ -88,6 +93,10 @@ def verify(engine: Engine) -> audit.Verdict:
                 continue
             for item in json.loads(event.data).get("evidence", []):
                 if not engine.store.intact(item["sha256"]):
-                    return audit.Verdict(False, verdict.events, event.seq,
-                                         f"evidence altered or missing: {item['sha256']} ({item['kind']})")
+                    return audit.Verdict(
+                        False,
+                        verdict.events,
+                        event.seq,
+                        f"evidence altered or missing: {item['sha256']} ({item['kind']})",
+                    )
         return verdict

@@ -24,16 +24,37 @@ from decision_flow.workflow import get as get_workflow
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
-STATUS = {"pending": ("pending", "待办"), "completed": ("completed", "已完成"), "waived": ("waived", "已免除"),
-          "active": ("active", "办理中"), "rejected": ("rejected", "已否决"), "archived": ("archived", "已归档")}
+STATUS = {
+    "pending": ("pending", "待办"),
+    "completed": ("completed", "已完成"),
+    "waived": ("waived", "已免除"),
+    "active": ("active", "办理中"),
+    "rejected": ("rejected", "已否决"),
+    "archived": ("archived", "已归档"),
+}
 HEAD = {
-    "id": ("ID", "编号"), "title": ("Title", "标题"), "stage": ("Stage", "阶段"), "status": ("Status", "状态"),
-    "step": ("Step", "步骤"), "recorded": ("Recorded", "已记录"), "missing": ("Still missing", "尚缺"),
-    "workflow": ("Workflow", "流程"), "flags": ("Flags", "标记"), "seq": ("#", "序号"),
-    "at": ("Time", "时间"), "actor": ("Actor", "操作人"), "action": ("Action", "动作"),
-    "detail": ("Detail", "内容"), "name": ("Name", "名称"), "roles": ("Roles", "角色"),
-    "active": ("Active", "有效"), "version": ("Version", "版本"), "level": ("Level", "层级"),
-    "fields": ("Fields", "字段"), "evidence": ("Evidence", "材料"), "waiver": ("Waiver", "免除"),
+    "id": ("ID", "编号"),
+    "title": ("Title", "标题"),
+    "stage": ("Stage", "阶段"),
+    "status": ("Status", "状态"),
+    "step": ("Step", "步骤"),
+    "recorded": ("Recorded", "已记录"),
+    "missing": ("Still missing", "尚缺"),
+    "workflow": ("Workflow", "流程"),
+    "flags": ("Flags", "标记"),
+    "seq": ("#", "序号"),
+    "at": ("Time", "时间"),
+    "actor": ("Actor", "操作人"),
+    "action": ("Action", "动作"),
+    "detail": ("Detail", "内容"),
+    "name": ("Name", "名称"),
+    "roles": ("Roles", "角色"),
+    "active": ("Active", "有效"),
+    "version": ("Version", "版本"),
+    "level": ("Level", "层级"),
+    "fields": ("Fields", "字段"),
+    "evidence": ("Evidence", "材料"),
+    "waiver": ("Waiver", "免除"),
     "marks": ("Marks", "标注"),
 }
 
@@ -83,15 +104,24 @@ def decision(view: Mapping[str, Any]) -> None:
         table.add_column(h(key))
     for item in view["steps"]:
         step = wf.step(item["step"])
-        recorded = [f"{(step.field(k).title.get(lang) if step.field(k) else k)}: {_value(v)}"
-                    for k, v in item["fields"].items()]
+        recorded = [f"{_field_title(step, k)}: {_value(v)}" for k, v in item["fields"].items()]
         recorded += [f"📎 {e['kind']}: {e['name']} ({e['sha256'][:12]}…)" for e in item["evidence"]]
         if item.get("waiver_reason"):
             recorded.append(f"{h('waiver')}: {item['waiver_reason']}")
         mark = f" ({', '.join(item['marks'])})" if item.get("marks") else ""
-        table.add_row(_stage_title(wf, item["stage"]), step.title.get(lang), status(item["status"]) + mark,
-                      "\n".join(recorded) or "—", ", ".join(item["missing"]) or "—")
+        table.add_row(
+            _stage_title(wf, item["stage"]),
+            step.title.get(lang),
+            status(item["status"]) + mark,
+            "\n".join(recorded) or "—",
+            ", ".join(item["missing"]) or "—",
+        )
     out.print(table)
+
+
+def _field_title(step: Any, name: str) -> str:
+    field = step.field(name)
+    return field.title.get(language()) if field is not None else name
 
 
 def _value(value: Any) -> str:
@@ -186,8 +216,14 @@ def workflow(wf: Workflow) -> None:
             evidence = "\n".join(f"{e.kind}{'*' if e.required else ''}" for e in step.evidence) or "—"
             w = step.waiver
             waiver = f"{w.policy}{' ' + w.flag if w.flag else ''} [{article(w.article, lang)}]"
-            table.add_row(f"{stage.title.get(lang)}\n{stage.name}", f"{step.title.get(lang)}\n{step.name}",
-                          ", ".join(step.roles), fields, evidence, waiver)
+            table.add_row(
+                f"{stage.title.get(lang)}\n{stage.name}",
+                f"{step.title.get(lang)}\n{step.name}",
+                ", ".join(step.roles),
+                fields,
+                evidence,
+                waiver,
+            )
     out.print(table)
 
 

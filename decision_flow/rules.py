@@ -66,9 +66,23 @@ RULE_KINDS: dict[str, RuleKind] = {}
 
 # The type of each parameter name any kind uses; `value` may be of any TOML type.
 PARAM_TYPES: dict[str, type] = {
-    "days": int, "min": int, "items": list, "from": str, "to": str, "field": str, "unless": str,
-    "when": str, "flag": str, "evidence": str, "than": str, "return_to": str, "dissent": str,
-    "decision": str, "reasons": str, "since_step": str, "since_field": str,
+    "days": int,
+    "min": int,
+    "items": list,
+    "from": str,
+    "to": str,
+    "field": str,
+    "unless": str,
+    "when": str,
+    "flag": str,
+    "evidence": str,
+    "than": str,
+    "return_to": str,
+    "dissent": str,
+    "decision": str,
+    "reasons": str,
+    "since_step": str,
+    "since_field": str,
 }
 # Parameters that name a field of the rule's own step (checked by the invariants).
 FIELD_PARAMS = ("from", "to", "field", "unless", "when", "than", "dissent", "decision", "reasons")
@@ -86,8 +100,7 @@ def rule(
     return register
 
 
-def refuse(spec: RuleSpec, key: str, blocking: bool = True, mark: str | None = None,
-           **params: Any) -> Reason:
+def refuse(spec: RuleSpec, key: str, blocking: bool = True, mark: str | None = None, **params: Any) -> Reason:
     """A reason citing the rule's article; a non-blocking one is named by its `mark`."""
     return Reason(mark or spec.kind, spec.article, Msg(key, params), blocking=blocking)
 
@@ -209,8 +222,11 @@ def blocks_leaving(ctx: Context, step: Step, spec: RuleSpec) -> list[Reason]:
     """A recorded `field` equal to `value` stops the stage; the case goes back to `return_to`."""
     p = spec.params
     if ctx.state(step.name).status == "completed" and _fields(ctx, step).get(p["field"]) == p["value"]:
-        return [refuse(spec, "rule.blocks_leaving", step=step.name, field=p["field"],
-                       value=p["value"], stage=p["return_to"])]
+        return [
+            refuse(
+                spec, "rule.blocks_leaving", step=step.name, field=p["field"], value=p["value"], stage=p["return_to"]
+            )
+        ]
     return []
 
 
@@ -252,8 +268,7 @@ def stances(ctx: Context, step: Step, spec: RuleSpec) -> list[Reason]:
         majority == "disagree" and decision == "approved"
     )
     if departs and not str(f.get(p["reasons"]) or "").strip():
-        reasons.append(refuse(spec, "rule.head_reasons", decision=decision, majority=majority,
-                              field=p["reasons"]))
+        reasons.append(refuse(spec, "rule.head_reasons", decision=decision, majority=majority, field=p["reasons"]))
     return reasons
 
 
@@ -289,13 +304,12 @@ def archive_integrity(ctx: Context, step: Step, spec: RuleSpec) -> list[Reason]:
         if state.status != "completed":
             problems.append(f"{other.name}: {state.status}")
             continue
-        problems += [f"{other.name}.{f.name}" for f in other.fields
-                     if f.required and state.fields.get(f.name) in (None, "", [])]
-        problems += [f"{other.name}/{e.kind}" for e in other.evidence
-                     if e.required and not state.evidence.get(e.kind)]
+        problems += [
+            f"{other.name}.{f.name}" for f in other.fields if f.required and state.fields.get(f.name) in (None, "", [])
+        ]
+        problems += [f"{other.name}/{e.kind}" for e in other.evidence if e.required and not state.evidence.get(e.kind)]
         for kind, files in state.evidence.items():
-            problems += [f"{other.name}/{kind}/{name} (SHA-256)" for name, sha in files
-                         if not ctx.evidence_intact(sha)]
+            problems += [f"{other.name}/{kind}/{name} (SHA-256)" for name, sha in files if not ctx.evidence_intact(sha)]
     return [refuse(spec, "rule.archive", problems="; ".join(problems))] if problems else []
 
 

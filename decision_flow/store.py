@@ -56,7 +56,9 @@ class EvidenceStore:
                 Path(tmp).unlink(missing_ok=True)
                 raise
         except OSError as exc:
-            raise InvalidInput(Msg("evidence.unreadable", {"path": str(source), "why": exc.strerror or str(exc)})) from None
+            raise InvalidInput(
+                Msg("evidence.unreadable", {"path": str(source), "why": exc.strerror or str(exc)})
+            ) from None
         return sha, size
 
     def intact(self, sha256: str) -> bool:

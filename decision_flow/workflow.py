@@ -163,14 +163,10 @@ class Workflow:
         names = [s.name for s in self.stages]
         transitions: list[dict[str, Any]] = []
         for here, there in zip(names, names[1:] + ["archived"], strict=True):
-            transitions.append(
-                {"trigger": "advance", "source": here, "dest": there, "conditions": "may_leave"}
-            )
+            transitions.append({"trigger": "advance", "source": here, "dest": there, "conditions": "may_leave"})
         for i, target in enumerate(names):
             if names[i + 1 :]:
-                transitions.append(
-                    {"trigger": f"return_to_{target}", "source": names[i + 1 :], "dest": target}
-                )
+                transitions.append({"trigger": f"return_to_{target}", "source": names[i + 1 :], "dest": target})
         transitions.append({"trigger": "reject", "source": "collective_decision", "dest": "rejected"})
         return {
             "states": names + ["rejected", "archived"],
@@ -288,16 +284,13 @@ def _outcome(r: _Reader) -> Outcome:
         if not isinstance(route, str):
             raise r.fail(f"routes.{value}", f"{route!r} is not advance, reject, stay or return:STAGE")
         target = route.split(":", 1)
-        if not (
-            route in OUTCOME_ROUTES or (target[0] == "return" and len(target) == 2)
-        ):
+        if not (route in OUTCOME_ROUTES or (target[0] == "return" and len(target) == 2)):
             raise r.fail(f"routes.{value}", f"{route!r} is not advance, reject, stay or return:STAGE")
     return Outcome(field=r.get("field", str), article=r.get("article", str), routes=routes)
 
 
 def _step(r: _Reader, stage: str, stage_article: str) -> Step:
-    r.only("name", "title", "article", "roles", "waiver", "fields", "evidence", "rules",
-           "consultation", "outcome")
+    r.only("name", "title", "article", "roles", "waiver", "fields", "evidence", "rules", "consultation", "outcome")
     roles = r.get("roles", list)
     bad = [x for x in roles if x not in ROLES]
     if not roles or bad:
@@ -338,7 +331,7 @@ def parse(text: str, source: str) -> Workflow:
         raise r.fail("level", f"{level!r} is not one of {', '.join(LEVELS)}")
     flags_r = r.child(r.get("flags", dict, {}), "flags")
     flags = {name: flags_r.title(name) for name in flags_r.data}
-    stages = []
+    stages: list[Stage] = []
     seen_steps: set[str] = set()
     for i, sr in enumerate(r.tables("stages")):
         sr.only("name", "title", "article", "leave_article", "steps")
