@@ -39,12 +39,13 @@ class DflowGroup(TyperGroup):
         argv = list(sys.argv[1:] if args is None else args)
         try:
             code = super().main(argv, prog_name, complete_var, standalone_mode=False, **extra)
-        except (KeyboardInterrupt, EOFError) as exc:
-            code = 130 if isinstance(exc, KeyboardInterrupt) else 1
-        except Exception as exc:  # usage errors of the (vendored) click; anything else is a bug
-            if not hasattr(exc, "format_message"):
-                raise
-            code = _usage_error(exc, "--json" in argv)
+        except KeyboardInterrupt:
+            code = 130
+        except Exception as exc:  # usage errors of the (vendored) click; anything else is reported
+            if hasattr(exc, "format_message"):
+                code = _usage_error(exc, "--json" in argv)
+            else:
+                code = _report(exc, "--json" in argv)
         if not standalone_mode:
             return code
         sys.exit(code if isinstance(code, int) else 0)
@@ -118,14 +119,23 @@ def _id(value: str) -> int:
     return int(value)
 
 
-def _fail(exc: DflowError, as_json: bool) -> NoReturn:
+def _report(exc: BaseException, as_json: bool) -> int:
+    """Print an error as one line (and JSON when asked); return its exit code. An exception that
+    is not a DflowError is a bug: it becomes an internal error unless DFLOW_DEBUG=1."""
     from decision_flow import render
+    from decision_flow.errors import DflowError
+    from decision_flow.i18n import Msg
 
+    if not isinstance(exc, DflowError):
+        if os.environ.get("DFLOW_DEBUG") == "1":
+            raise exc
+        first = str(exc).splitlines()[0][:200] if str(exc) else ""
+        exc = DflowError(Msg("internal", {"error": f"{type(exc).__name__}: {first}"}))
     if as_json:
         doc = {"error": {"code": exc.code, "message": exc.message(), "reasons": [r.as_dict() for r in exc.reasons]}}
         print(json.dumps(doc, ensure_ascii=False))
     render.error(exc)
-    raise typer.Exit(exc.exit_code)
+    return exc.exit_code
 
 
 def _run(
@@ -136,30 +146,16 @@ def _run(
     exit_code: Callable[[Any], int] = lambda result: 0,
 ) -> None:
     """Call the library, then print the result as JSON or for a person; map errors to exits."""
-    from decision_flow.errors import DflowError
-    from decision_flow.i18n import Msg
-
     try:
         result = action()
-    except DflowError as exc:
-        _fail(exc, as_json)
+        if as_json:
+            print(json.dumps(machine(result), ensure_ascii=False, default=str))
+        else:
+            human(result)
     except (KeyboardInterrupt, typer.Exit):
         raise
-    except Exception as exc:  # a bug: one line, no traceback, unless DFLOW_DEBUG=1
-        if os.environ.get("DFLOW_DEBUG") == "1":
-            raise
-        _fail(
-            DflowError(
-                Msg(
-                    "internal", {"error": f"{type(exc).__name__}: {str(exc).splitlines()[0][:200] if str(exc) else ''}"}
-                )
-            ),
-            as_json,
-        )
-    if as_json:
-        print(json.dumps(machine(result), ensure_ascii=False, default=str))
-    else:
-        human(result)
+    except Exception as exc:
+        raise typer.Exit(_report(exc, as_json)) from None
     if exit_code(result):
         raise typer.Exit(exit_code(result))
 
@@ -466,7 +462,9 @@ def advance(
     _run(
         json_out,
         act,
-        _say("advance.done", id=decision, stage=lambda r: r["stage"] if r["status"] == "active" else r["status"]),
+        _say(
+            "advance.done", id=lambda r: r["id"], stage=lambda r: r["stage"] if r["status"] == "active" else r["status"]
+        ),
     )
 
 
@@ -487,7 +485,7 @@ def return_(
         engine.send_back(i, to, reason, acting)
         return _state(engine, i)
 
-    _run(json_out, act, _say("return.done", id=decision, stage=lambda r: r["stage"]))
+    _run(json_out, act, _say("return.done", id=lambda r: r["id"], stage=lambda r: r["stage"]))
 
 
 # ---------------------------------------------------------------------------- audit

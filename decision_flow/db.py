@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlalchemy import event, inspect, text
 from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.exc import ArgumentError
+from sqlalchemy.exc import ArgumentError, DatabaseError, NoSuchModuleError
 from sqlmodel import Session, SQLModel, create_engine
 
 from decision_flow import models
@@ -32,6 +32,11 @@ _SQLITE_GUARDS = (
     """CREATE TRIGGER IF NOT EXISTS audit_events_no_delete BEFORE DELETE ON audit_events
        BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END""",
 )
+
+
+def _first_line(exc: Exception) -> str:
+    text = str(getattr(exc, "orig", None) or exc)
+    return text.splitlines()[0][:200] if text else type(exc).__name__
 
 
 def default_url() -> str:
@@ -53,7 +58,8 @@ class Database:
         self.url = normalise_url(url)
         try:
             parsed = make_url(self.url)
-        except ArgumentError:
+            parsed.get_dialect()  # an unknown dialect or a missing driver is bad input, not a bug
+        except (ArgumentError, NoSuchModuleError):
             raise InvalidInput(Msg("db.bad_url", {"url": self.url})) from None
         self.is_sqlite = parsed.get_backend_name() == "sqlite"
         self.path = Path(parsed.database) if self.is_sqlite and parsed.database else None
@@ -96,7 +102,12 @@ class Database:
         """Whether the database has been initialised (never creates a file to find out)."""
         if self.path is not None and not self.path.exists():
             return False
-        return inspect(self.engine).has_table("meta")
+        try:
+            return inspect(self.engine).has_table("meta")
+        except DatabaseError as exc:
+            if self.is_sqlite:  # a file that is not an SQLite database at all
+                raise InvalidInput(Msg("db.not_a_database", {"url": self.display_url})) from None
+            raise InvalidInput(Msg("db.unreachable", {"url": self.display_url, "why": _first_line(exc)})) from None
 
     def require(self) -> None:
         """Refuse clearly when the database was never initialised."""

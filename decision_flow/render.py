@@ -59,6 +59,11 @@ HEAD = {
 }
 
 
+def _row(table: Table, *cells: str) -> None:
+    """Add a row whose cells are literal text: what users typed is never read as rich markup."""
+    table.add_row(*(Text(cell) for cell in cells))
+
+
 def h(key: str) -> str:
     return HEAD[key][1] if language() == "zh" else HEAD[key][0]
 
@@ -109,7 +114,8 @@ def decision(view: Mapping[str, Any]) -> None:
         if item.get("waiver_reason"):
             recorded.append(f"{h('waiver')}: {item['waiver_reason']}")
         mark = f" ({', '.join(item['marks'])})" if item.get("marks") else ""
-        table.add_row(
+        _row(
+            table,
             _stage_title(wf, item["stage"]),
             step.title.get(lang),
             status(item["status"]) + mark,
@@ -137,7 +143,7 @@ def decisions(rows: Iterable[Mapping[str, Any]]) -> None:
     for key in ("id", "title", "stage", "status"):
         table.add_column(h(key))
     for row in rows:
-        table.add_row(str(row["id"]), row["title"], row["stage"], status(row["status"]))
+        _row(table, str(row["id"]), row["title"], row["stage"], status(row["status"]))
     out.print(table)
 
 
@@ -199,7 +205,7 @@ def workflows(items: Iterable[Workflow]) -> None:
     for key in ("name", "version", "level", "title"):
         table.add_column(h(key))
     for wf in items:
-        table.add_row(wf.name, str(wf.version), wf.level, wf.title.get(language()))
+        _row(table, wf.name, str(wf.version), wf.level, wf.title.get(language()))
     out.print(table)
 
 
@@ -216,7 +222,8 @@ def workflow(wf: Workflow) -> None:
             evidence = "\n".join(f"{e.kind}{'*' if e.required else ''}" for e in step.evidence) or "—"
             w = step.waiver
             waiver = f"{w.policy}{' ' + w.flag if w.flag else ''} [{article(w.article, lang)}]"
-            table.add_row(
+            _row(
+                table,
                 f"{stage.title.get(lang)}\n{stage.name}",
                 f"{step.title.get(lang)}\n{step.name}",
                 ", ".join(step.roles),
@@ -232,5 +239,5 @@ def users(rows: Iterable[Any]) -> None:
     for key in ("name", "roles", "active"):
         table.add_column(h(key))
     for u in rows:
-        table.add_row(u.name, u.roles, _value(u.active))
+        _row(table, u.name, u.roles, _value(u.active))
     out.print(table)
