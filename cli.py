@@ -13,14 +13,13 @@ import json
 import os
 import sys
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from typer.core import TyperGroup
 
 if TYPE_CHECKING:
     from decision_flow.engine import Engine
-    from decision_flow.errors import DflowError
 
 MAX_ID = 2**63 - 1
 
