@@ -21,6 +21,7 @@ from decision_flow.calendar_cn import ChinaCalendar, WorkCalendar
 from decision_flow.db import Database
 from decision_flow.errors import Blocked, Conflict, DflowError, Forbidden, InvalidInput, NotFound, Reason
 from decision_flow.i18n import Msg
+from decision_flow.invariants import LEGAL_GATES
 from decision_flow.machine import Case, machine_for
 from decision_flow.models import Decision, Evidence, StepRecord, User
 from decision_flow.procedure import (
@@ -419,8 +420,17 @@ class Engine:
             index = wf.stage_index(stage.name)
             following = wf.stages[index + 1].name if index + 1 < len(wf.stages) else "archived"
             if to is not None and to != following:
-                if to != "archived":
-                    wf.stage(to)  # NotFound for a stage the workflow does not have
+                end = len(wf.stages) if to == "archived" else wf.stage_index(wf.stage(to).name)
+                skipped = wf.stages[index + 1 : end]  # the stages a jump to `to` would pass over
+                gates = [
+                    Reason("never_skipped", st.waiver.article, Msg("stage.never_skipped", {"step": st.name}))
+                    for skipped_stage in skipped
+                    for st in skipped_stage.steps
+                    if st.name in LEGAL_GATES  # legality review and collective decision (Arts. 25, 30)
+                ]
+                if gates:
+                    msg = Msg("advance.skip", {"to": to, "current": stage.name, "next": following})
+                    raise Blocked(msg, [Reason("stage_order", ORDER_ARTICLE, msg), *gates])
                 raise Blocked.because(
                     "stage_order", ORDER_ARTICLE, "advance.skip", to=to, current=stage.name, next=following
                 )

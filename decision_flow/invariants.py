@@ -11,6 +11,7 @@ from decision_flow.rules import FIELD_PARAMS, RULE_KINDS
 from decision_flow.workflow import RuleSpec, Step, Workflow
 
 LEGALITY, COLLECTIVE = "legality_review", "collective_decision"
+LEGAL_GATES = (LEGALITY, COLLECTIVE)  # never waived, never skipped
 CONSULTATION_STEPS = ("public_participation", "expert_review", "risk_assessment")
 
 

@@ -28,6 +28,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "cannot go to {to}: the decision is at {current} and only {next} comes next",
         "不能跳至 {to}：决策处于 {current} 阶段，下一阶段只能是 {next}",
     ),
+    "stage.never_skipped": ("{step} can never be skipped", "{step} 不得跳过"),
     "advance.refused": ("cannot leave stage {stage}", "不能离开 {stage} 阶段"),
     "advance.outcome": (
         "the meeting decided {outcome}; record it with `dflow complete` instead",

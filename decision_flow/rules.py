@@ -219,9 +219,10 @@ def not_greater(ctx: Context, step: Step, spec: RuleSpec) -> list[Reason]:
 
 @rule("blocks_leaving", ("field", "value", "return_to"), phases=("leave",))
 def blocks_leaving(ctx: Context, step: Step, spec: RuleSpec) -> list[Reason]:
-    """A recorded `field` equal to `value` stops the stage; the case goes back to `return_to`."""
+    """A recorded `field` equal to `value` stops the stage; the case goes back to `return_to`.
+    The finding counts whatever the step's status: waiving the step does not hide it (Art. 24)."""
     p = spec.params
-    if ctx.state(step.name).status == "completed" and _fields(ctx, step).get(p["field"]) == p["value"]:
+    if _fields(ctx, step).get(p["field"]) == p["value"]:
         return [
             refuse(
                 spec, "rule.blocks_leaving", step=step.name, field=p["field"], value=p["value"], stage=p["return_to"]
