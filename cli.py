@@ -286,6 +286,22 @@ def workflow_check(file: Annotated[str, typer.Argument(help="A workflow TOML fil
     )
 
 
+@workflow_app.command("diagram")
+def workflow_diagram(
+    name: Annotated[str, typer.Argument(help="A workflow name, e.g. major-decision.")], json_out: Json = False
+) -> None:
+    """Print a procedure as a Mermaid state diagram (paste into any Mermaid viewer)."""
+    from decision_flow import diagram, workflow
+    from decision_flow.i18n import language
+
+    _run(
+        json_out,
+        lambda: diagram.mermaid(workflow.get(name), language()),
+        lambda text: print(text, end=""),
+        lambda text: {"name": name, "mermaid": text},
+    )
+
+
 # ---------------------------------------------------------------------------- users
 
 
@@ -485,6 +501,32 @@ def return_(
         return _state(engine, i)
 
     _run(json_out, act, _say("return.done", id=lambda r: r["id"], stage=lambda r: r["stage"]))
+
+
+@app.command()
+def flag(
+    decision: Id,
+    name: Annotated[str, typer.Argument(metavar="FLAG", help="technical, stability_risk, hearing_required, ...")],
+    reason: Annotated[str, typer.Option("--reason", help="Why the flag changes.")],
+    off: Annotated[bool, typer.Option("--off", help="Clear the flag instead of setting it.")] = False,
+    acting: As = None,
+    db: Db = None,
+    json_out: Json = False,
+) -> None:
+    """Set (or with --off clear) a flag after creation: an audited act with a reason, allowed until
+    consultation is over; a step the new flags no longer allow is reopened."""
+    engine = _engine(db)
+
+    def act() -> dict[str, Any]:
+        i = _id(decision)
+        reopened = engine.set_flag(i, name, not off, reason, acting)
+        return {**_state(engine, i), "flag": name, "value": not off, "reopened": reopened}
+
+    _run(
+        json_out,
+        act,
+        _say("flag.done", flag=name, value=lambda r: r["value"], reopened=lambda r: ", ".join(r["reopened"]) or "—"),
+    )
 
 
 # ---------------------------------------------------------------------------- audit

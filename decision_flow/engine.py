@@ -16,20 +16,16 @@ from typing import Any, TypeVar
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
-from decision_flow import audit
+from decision_flow import audit, moves
 from decision_flow.calendar_cn import ChinaCalendar, WorkCalendar
 from decision_flow.db import Database
 from decision_flow.errors import Blocked, Conflict, DflowError, Forbidden, InvalidInput, NotFound, Reason
 from decision_flow.i18n import Msg
-from decision_flow.invariants import LEGAL_GATES
-from decision_flow.machine import Case, machine_for
 from decision_flow.models import Decision, Evidence, StepRecord, User
 from decision_flow.procedure import (
     ORDER_ARTICLE,
     check_dates,
-    completion_reasons,
     load_context,
-    records_of,
     waiver_reasons,
 )
 from decision_flow.store import EvidenceStore
@@ -326,63 +322,15 @@ class Engine:
 
         self._change("record", actor, decision_id, args, op)
 
-    def _complete(
-        self, s: Session, user: User, dec: Decision, wf: Workflow, step: Step, reasons_only: bool = False
-    ) -> list[Reason]:
-        ctx = load_context(s, dec, wf, self.today(), self.calendar, self.store.intact)
-        found = completion_reasons(ctx, step)
-        blocking = [r for r in found if r.blocking]
-        if blocking or reasons_only:
-            return blocking
-        rec = self._record(s, dec, step)
-        rec.status, rec.closed_at, rec.closed_by = "completed", self.stamp(), user.name
-        rec.marks = json.dumps(sorted({r.rule for r in found}))
-        s.add(rec)
-        marks = [{"rule": r.rule, "article": r.article, "detail": r.detail("en")} for r in found]
-        outcome = ctx.state(step.name).fields.get(step.outcome.field) if step.outcome else None
-        self._event(s, user, "completed", dec, step.name, marks=marks, **({"outcome": outcome} if outcome else {}))
-        return []
-
     def complete(self, decision_id: int, step_name: str, actor: str | None) -> str:
         """Close a step after checking its rules; a meeting's outcome routes the decision (Art. 30).
         Returns the decision's stage afterwards."""
 
         def op(s: Session, user: User, dec: Decision | None) -> str:
             assert dec is not None
-            wf = get_workflow(dec.workflow)
-            step = self._open_step(s, dec, wf, step_name, user)
-            rec = self._pending_record(s, dec, step)
-            reasons = self._complete(s, user, dec, wf, step)
-            if reasons:
-                raise Blocked(Msg("complete.refused", {"step": step.name}), reasons)
-            return self._route(s, user, dec, wf, step, rec)
+            return moves.complete(self, s, user, dec, step_name)
 
         return self._change("complete", actor, decision_id, {"step": step_name}, op)
-
-    def _route(self, s: Session, user: User, dec: Decision, wf: Workflow, step: Step, rec: StepRecord) -> str:
-        value = str(json.loads(rec.fields).get(step.outcome.field)) if step.outcome else ""
-        route = step.outcome.routes.get(value, "stay") if step.outcome else "advance"
-        if route == "advance" or step.outcome is None:
-            self._save(s, dec)
-            return dec.stage
-        case = Case(dec.stage)
-        machine = machine_for(wf)
-        machine.add_model(case, initial=dec.stage)
-        try:
-            if route == "reject":
-                case.trigger("reject")
-                self._save(s, dec, status="rejected")
-                self._event(s, user, "rejected", dec, step.name, outcome=value)
-            elif route.startswith("return:"):
-                self._send_back(s, user, dec, wf, case, route[7:], reason=f"{step.outcome.field}={value}")
-            elif route == "stay":
-                rec.active = False  # this meeting stays in the history; a later one is recorded anew
-                s.add(rec)
-                self._save(s, dec)
-                self._event(s, user, "stays", dec, step.name, outcome=value)
-        finally:
-            machine.remove_model(case)
-        return str(case.state)
 
     def waive(
         self, decision_id: int, step_name: str, reason: str, actor: str | None, reference: str | None = None
@@ -414,73 +362,7 @@ class Engine:
 
         def op(s: Session, user: User, dec: Decision | None) -> str:
             assert dec is not None
-            wf = get_workflow(dec.workflow)
-            self._require_active(dec)
-            stage = wf.stage(dec.stage)
-            index = wf.stage_index(stage.name)
-            following = wf.stages[index + 1].name if index + 1 < len(wf.stages) else "archived"
-            if to is not None and to != following:
-                end = len(wf.stages) if to == "archived" else wf.stage_index(wf.stage(to).name)
-                skipped = wf.stages[index + 1 : end]  # the stages a jump to `to` would pass over
-                gates = [
-                    Reason("never_skipped", st.waiver.article, Msg("stage.never_skipped", {"step": st.name}))
-                    for skipped_stage in skipped
-                    for st in skipped_stage.steps
-                    if st.name in LEGAL_GATES  # legality review and collective decision (Arts. 25, 30)
-                ]
-                if gates:
-                    msg = Msg("advance.skip", {"to": to, "current": stage.name, "next": following})
-                    raise Blocked(msg, [Reason("stage_order", ORDER_ARTICLE, msg), *gates])
-                raise Blocked.because(
-                    "stage_order", ORDER_ARTICLE, "advance.skip", to=to, current=stage.name, next=following
-                )
-            roles = tuple({r for st in stage.steps for r in st.roles})
-            self._require_role(user, roles, stage.steps[0])
-            records = records_of(s, dec)
-            reasons: list[Reason] = []
-            for step in stage.steps:
-                rec = records.get(step.name)
-                if rec is not None and rec.status != "pending":
-                    continue
-                if not set(user.roles.split(",")) & set(step.roles):
-                    reasons.append(Reason("role", step.article, Msg("role.detail", {"roles": ", ".join(step.roles)})))
-                elif rec is None or (
-                    rec.fields == "{}" and not s.exec(select(Evidence.id).where(Evidence.record_id == rec.id)).first()
-                ):
-                    reasons.append(
-                        Reason("stage_incomplete", stage.leave_article, Msg("stage.step_open", {"step": step.name}))
-                    )
-                else:
-                    found = self._complete(s, user, dec, wf, step, reasons_only=True)
-                    reasons += found
-                    outcome = str(json.loads(rec.fields).get(step.outcome.field)) if step.outcome else ""
-                    if step.outcome and not found and step.outcome.routes.get(outcome) != "advance":
-                        reasons.append(
-                            Reason(
-                                "outcome",
-                                step.outcome.article,
-                                Msg("advance.outcome", {"step": step.name, "outcome": outcome}),
-                            )
-                        )
-            if reasons:
-                raise Blocked(Msg("advance.refused", {"stage": stage.name}), reasons)
-            for step in stage.steps:
-                rec = records.get(step.name)
-                if rec is not None and rec.status == "pending":
-                    self._complete(s, user, dec, wf, step)
-            case = Case(stage.name, load_context(s, dec, wf, self.today(), self.calendar, self.store.intact))
-            machine = machine_for(wf)
-            machine.add_model(case, initial=stage.name)
-            try:
-                if not case.trigger("advance"):
-                    raise Blocked(Msg("advance.refused", {"stage": stage.name}), case.reasons)
-            finally:
-                machine.remove_model(case)
-            status = "archived" if case.state == "archived" else "active"
-            new_stage = stage.name if status == "archived" else str(case.state)
-            self._save(s, dec, stage=new_stage, status=status)
-            self._event(s, user, "advanced", dec, stage=stage.name, **{"from": stage.name, "to": str(case.state)})
-            return str(case.state)
+            return moves.advance(self, s, user, dec, to)
 
         return self._change("advance", actor, decision_id, {"to": to}, op)
 
@@ -492,43 +374,18 @@ class Engine:
 
         def op(s: Session, user: User, dec: Decision | None) -> None:
             assert dec is not None
-            wf = get_workflow(dec.workflow)
-            target = wf.stage(to)
-            self._require_active(dec)
-            stage = wf.stage(dec.stage)
-            roles = tuple({r for st in stage.steps + target.steps for r in st.roles})
-            self._require_role(user, roles, stage.steps[0])
-            if wf.stage_index(target.name) >= wf.stage_index(stage.name):
-                raise Blocked.because("stage_order", ORDER_ARTICLE, "return.not_earlier", to=to, current=stage.name)
-            ctx = load_context(s, dec, wf, self.today(), self.calendar)
-            from decision_flow.rules import run
-
-            for step in stage.steps:
-                for r in run(ctx, step, "leave"):
-                    needed = r.msg.params.get("stage")
-                    if needed and wf.stage_index(target.name) > wf.stage_index(needed):
-                        raise Blocked(Msg("return.not_far_enough", {"to": to, "needed": needed}), [r])
-            case = Case(stage.name)
-            machine = machine_for(wf)
-            machine.add_model(case, initial=stage.name)
-            try:
-                self._send_back(s, user, dec, wf, case, target.name, reason)
-            finally:
-                machine.remove_model(case)
+            moves.send_back(self, s, user, dec, to, reason)
 
         self._change("return", actor, decision_id, {"to": to, "reason": reason[:200]}, op)
 
-    def _send_back(
-        self, s: Session, user: User, dec: Decision, wf: Workflow, case: Case, target: str, reason: str
-    ) -> None:
-        case.trigger(f"return_to_{target}")
-        redo = [st.name for st in wf.stages[wf.stage_index(target) :]]
-        s.execute(
-            update(StepRecord)
-            .where(col(StepRecord.decision_id) == dec.id, col(StepRecord.active), col(StepRecord.stage).in_(redo))
-            .values(active=False)
-            .execution_options(synchronize_session=False)
-        )
-        from_stage = dec.stage
-        self._save(s, dec, stage=target)
-        self._event(s, user, "returned", dec, stage=from_stage, **{"from": from_stage, "to": target, "reason": reason})
+    def set_flag(self, decision_id: int, flag: str, value: bool, reason: str, actor: str | None) -> list[str]:
+        """Set or clear a flag after creation, with a reason (an audited act); returns reopened steps."""
+        reason = clean_text(reason, "--reason", 2000)
+        if not reason:
+            raise InvalidInput(Msg("flag.no_reason", {}))
+
+        def op(s: Session, user: User, dec: Decision | None) -> list[str]:
+            assert dec is not None
+            return moves.set_flag(self, s, user, dec, flag, value, reason)
+
+        return self._change("flag", actor, decision_id, {"flag": flag[:80], "value": value, "reason": reason[:200]}, op)

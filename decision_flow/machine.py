@@ -8,7 +8,8 @@ once per workflow and cached.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 from transitions import EventData, Machine
 
@@ -49,3 +50,15 @@ def machine_for(wf: Workflow) -> Machine:
         machine = Machine(model=None, auto_transitions=False, send_event=True, **wf.machine_spec())
         _machines[key] = machine
     return machine
+
+
+@contextmanager
+def attached(wf: Workflow, stage: str, context: Context | None = None) -> Iterator[Case]:
+    """A decision at `stage` attached to its workflow's machine for one change."""
+    case = Case(stage, context)
+    machine = machine_for(wf)
+    machine.add_model(case, initial=stage)
+    try:
+        yield case
+    finally:
+        machine.remove_model(case)

@@ -15,6 +15,17 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "已创建决策 {id}（{workflow}），当前阶段：{stage}",
     ),
     "flag.unknown": ("unknown flag {flag!r} (known: {known})", "未知标记 {flag!r}（可用：{known}）"),
+    "flag.too_late": (
+        "flag {flag} can no longer change: the decision is at {stage}, past the consultation "
+        "it governs; return it to consultation first",
+        "标记 {flag} 已不能变更：决策处于 {stage}，已过其所决定的征求意见阶段；请先退回",
+    ),
+    "flag.unchanged": ("flag {flag} is already {value}", "标记 {flag} 已是 {value}"),
+    "flag.no_reason": ("changing a flag needs a reason (--reason)", "变更标记须说明理由（--reason）"),
+    "flag.done": (
+        "flag {flag} set to {value}; reopened: {reopened}",
+        "标记 {flag} 已设为 {value}；重新打开：{reopened}",
+    ),
     "step.other_stage": (
         "step {step} belongs to stage {stage}; the decision is at {current}",
         "步骤 {step} 属于 {stage} 阶段，决策当前处于 {current} 阶段",
@@ -172,8 +183,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "no decision-flow database at {url}: run `dflow init --admin NAME` first",
         "{url} 尚无 decision-flow 数据库：请先运行 `dflow init --admin 姓名`",
     ),
-    "db.not_a_database": ("{url} is not a decision-flow database (not an SQLite file)",
-                         "{url} 不是 decision-flow 数据库（不是 SQLite 文件）"),
+    "db.not_a_database": (
+        "{url} is not a decision-flow database (not an SQLite file)",
+        "{url} 不是 decision-flow 数据库（不是 SQLite 文件）",
+    ),
     "db.unreachable": ("cannot open the database {url}: {why}", "无法打开数据库 {url}：{why}"),
     "db.ready": ("database ready at {url}", "数据库已就绪：{url}"),
     "audit.ok": ("audit trail verified: {events} events, chain intact", "审计记录校验通过：共 {events} 条，链完整"),

@@ -179,6 +179,10 @@ def summary(action: str, data: Mapping[str, Any]) -> str:
     if action == "waived":
         ref = f" (ref. {data['reference']})" if data.get("reference") else ""
         return f"{data.get('reason')}{ref}"
+    if action == "flag_changed":
+        sign = "+" if data.get("value") else "−"
+        reopened = f" → {', '.join(data['reopened'])}" if data.get("reopened") else ""
+        return f"{sign}{data.get('flag')}: {data.get('reason')}{reopened}"
     if action == "user_added":
         return f"{data.get('name')}: {', '.join(data.get('roles', []))}"
     if action == "completed":
