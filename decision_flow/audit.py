@@ -2,11 +2,15 @@
 content and the previous event's hash.
 
     hash = SHA-256( b"decision-flow/audit/v1\\n" + canonical_json(content) )
-    content = {"seq", "at", "actor", "action", "decision", "stage", "step", "data", "prev_hash"}
+    content = {"seq", "at", "actor", "action", "decision", "decision_seq", "decision_prev",
+               "stage", "step", "data", "prev_hash"}
 
 canonical_json sorts keys, uses no insignificant whitespace and writes UTF-8 without escaping
 non-ASCII; event data holds only strings, integers, booleans, null, lists and objects (no
-floats), so the form is unambiguous. The first event's ``prev_hash`` is 64 zeros.
+floats), so the form is unambiguous. The first event's ``prev_hash`` is 64 zeros. An event of
+a decision also carries its number within that decision (``decision_seq``, from 1) and the hash
+of the decision's previous event (``decision_prev``, null for the first): a decision's events
+form a chain of their own, so an export of one decision verifies on its own.
 """
 
 from __future__ import annotations
@@ -39,6 +43,8 @@ def content_of(event: AuditEvent) -> dict[str, Any]:
         "actor": event.actor,
         "action": event.action,
         "decision": event.decision_id,
+        "decision_seq": event.decision_seq,
+        "decision_prev": event.decision_prev,
         "stage": event.stage,
         "step": event.step,
         "data": json.loads(event.data),
@@ -68,16 +74,26 @@ def append(
         session.execute(text("SELECT pg_advisory_xact_lock(7130713)"))
     head = session.exec(select(AuditEvent.seq, AuditEvent.hash).order_by(col(AuditEvent.seq).desc()).limit(1)).first()
     seq, prev = (head[0] + 1, head[1]) if head else (1, GENESIS)
-    payload = data or {}
+    decision_seq, decision_prev = None, None
+    if decision is not None:
+        last = session.exec(
+            select(AuditEvent.decision_seq, AuditEvent.hash)
+            .where(AuditEvent.decision_id == decision)
+            .order_by(col(AuditEvent.seq).desc())
+            .limit(1)
+        ).first()
+        decision_seq, decision_prev = ((last[0] or 0) + 1, last[1]) if last else (1, None)
     event = AuditEvent(
         seq=seq,
         at=at,
         actor=actor,
         action=action,
         decision_id=decision,
+        decision_seq=decision_seq,
+        decision_prev=decision_prev,
         stage=stage,
         step=step,
-        data=canonical_json(payload).decode("utf-8"),
+        data=canonical_json(data or {}).decode("utf-8"),
         prev_hash=prev,
         hash="",
     )
@@ -85,6 +101,12 @@ def append(
     session.add(event)
     session.flush()
     return event
+
+
+def head(session: Session) -> tuple[int, str]:
+    """The chain's size and head hash (64 zeros for an empty chain)."""
+    row = session.exec(select(AuditEvent.seq, AuditEvent.hash).order_by(col(AuditEvent.seq).desc()).limit(1)).first()
+    return (row[0], row[1]) if row else (0, GENESIS)
 
 
 @dataclass(frozen=True)
@@ -101,27 +123,60 @@ class Verdict:
 
 
 def verify_events(events: Iterable[AuditEvent]) -> Verdict:
-    """Walk events in seq order: recompute each hash, check the links and the numbering."""
-    prev_hash, expected_seq, count = GENESIS, 1, 0
-    for event in events:
+    """Walk the whole chain in seq order: recompute each hash, check numbering and both links."""
+    return verify_contents(((_content_or_none(e), e.hash) for e in events), whole_chain=True)
+
+
+def _content_or_none(event: AuditEvent) -> dict[str, Any] | None:
+    try:
+        return content_of(event)
+    except (ValueError, TypeError):
+        return None
+
+
+def verify_contents(items: Iterable[tuple[dict[str, Any] | None, str]], whole_chain: bool) -> Verdict:
+    """Verify (content, hash) pairs in order. With `whole_chain` the global numbering and links
+    are checked too; without, only each decision's own chain (an export of one decision).
+    A content of None stands for an event whose stored data does not parse."""
+    prev_hash, expected_seq, count = GENESIS, None if not whole_chain else 1, 0
+    decisions: dict[Any, tuple[int, str]] = {}  # decision -> (last decision_seq, last hash)
+    for content, stored_hash in items:
         count += 1
-        if event.seq != expected_seq:
-            why = "event missing" if event.seq > expected_seq else "order broken"
+        seq = content.get("seq") if content else None
+        if content is None:
+            return Verdict(False, count, seq, "content edited: data is not valid JSON")
+        if expected_seq is not None and seq != expected_seq:
+            missing = isinstance(seq, int) and seq > expected_seq
+            why = "event missing" if missing else "order broken"
             return Verdict(
-                False,
-                count,
-                expected_seq if event.seq > expected_seq else event.seq,
-                f"{why}: expected seq {expected_seq}, found {event.seq}",
+                False, count, expected_seq if missing else seq, f"{why}: expected seq {expected_seq}, found {seq}"
             )
-        try:
-            recomputed = hash_content(content_of(event))
-        except (ValueError, TypeError):
-            return Verdict(False, count, event.seq, "content edited: data is not valid JSON")
-        if recomputed != event.hash:
-            return Verdict(False, count, event.seq, "content edited: hash does not match content")
-        if event.prev_hash != prev_hash:
-            return Verdict(False, count, event.seq, "link broken: prev_hash is not the previous hash")
-        prev_hash, expected_seq = event.hash, expected_seq + 1
+        if hash_content(content) != stored_hash:
+            return Verdict(False, count, seq, "content edited: hash does not match content")
+        if whole_chain and content.get("prev_hash") != prev_hash:
+            return Verdict(False, count, seq, "link broken: prev_hash is not the previous hash")
+        decision = content.get("decision")
+        if decision is not None:
+            last_seq, last_hash = decisions.get(decision, (0, None))
+            if content.get("decision_seq") != last_seq + 1:
+                why = "event missing" if (content.get("decision_seq") or 0) > last_seq + 1 else "order broken"
+                return Verdict(
+                    False,
+                    count,
+                    seq,
+                    f"{why}: decision {decision} expected its event "
+                    f"{last_seq + 1}, found {content.get('decision_seq')}",
+                )
+            if content.get("decision_prev") != last_hash:
+                return Verdict(
+                    False, count, seq, f"link broken: decision_prev is not decision {decision}'s previous hash"
+                )
+            decisions[decision] = (last_seq + 1, stored_hash)
+        elif content.get("decision_seq") is not None or content.get("decision_prev") is not None:
+            return Verdict(False, count, seq, "content edited: decision link on an event of no decision")
+        prev_hash = stored_hash
+        if expected_seq is not None:
+            expected_seq += 1
     return Verdict(True, count)
 
 

@@ -78,11 +78,13 @@ class Evidence(SQLModel, table=True):
 
 class AuditEvent(SQLModel, table=True):
     """One event of the hash-chained audit trail (审计记录). `seq` is gap-free; `hash` covers the
-    canonical content and `prev_hash`."""
+    canonical content and `prev_hash`. Events of one decision also form their own chain
+    (`decision_seq`, `decision_prev`), so a decision's export verifies on its own."""
 
     __tablename__ = "audit_events"
     __table_args__ = (
         UniqueConstraint("prev_hash", name="uq_audit_prev_hash"),
+        UniqueConstraint("decision_id", "decision_seq", name="uq_audit_decision_seq"),
         Index("ix_audit_decision", "decision_id", "seq"),
     )
 
@@ -94,6 +96,8 @@ class AuditEvent(SQLModel, table=True):
     stage: str | None = None
     step: str | None = None
     data: str
+    decision_seq: int | None = None
+    decision_prev: str | None = Field(default=None, max_length=64)
     prev_hash: str = Field(max_length=64)
     hash: str = Field(max_length=64, unique=True)
 
