@@ -194,6 +194,23 @@ def iter_chain(session: Session, batch: int = 5000) -> Iterator[AuditEvent]:
         session.expunge_all()
 
 
+def iter_decision(session: Session, decision: int, batch: int = 5000) -> Iterator[AuditEvent]:
+    """A decision's events in order, fetched in batches so memory stays flat."""
+    last = 0
+    while True:
+        rows = session.exec(
+            select(AuditEvent)
+            .where(AuditEvent.decision_id == decision, col(AuditEvent.seq) > last)
+            .order_by(col(AuditEvent.seq))
+            .limit(batch)
+        ).all()
+        if not rows:
+            return
+        yield from rows
+        last = rows[-1].seq
+        session.expunge_all()
+
+
 def trail(session: Session, decision: int) -> list[AuditEvent]:
     """The events of one decision, in order."""
     return list(
