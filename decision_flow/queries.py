@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from typing import Any
 
 from sqlmodel import col, select
@@ -82,21 +83,23 @@ def trail(engine: Engine, decision_id: int) -> dict[str, Any]:
 
 
 def verify(engine: Engine) -> audit.Verdict:
-    """Walk the whole chain, then re-hash every evidence file the trail names."""
+    """Walk the whole chain once (hashes, numbering, both links), then re-hash every evidence
+    file the trail names against the SHA-256 recorded when it was attached."""
     engine.db.require()
+    attached: dict[str, tuple[int, str]] = {}  # sha256 -> (seq of the event that recorded it, kind)
+
+    def collect(items: Iterator[tuple[dict[str, Any], str]]) -> Iterator[tuple[dict[str, Any], str]]:
+        for content, digest in items:
+            if content["action"] == "recorded" and '"sha256"' in content["data"]:
+                for item in json.loads(content["data"]).get("evidence", []):
+                    attached.setdefault(item["sha256"], (content["seq"], item["kind"]))
+            yield content, digest
+
     with engine.db.session() as s:
-        verdict = audit.verify_events(audit.iter_chain(s))
-        if not verdict.ok:
-            return verdict
-        for event in audit.iter_chain(s):
-            if event.action != "recorded":
-                continue
-            for item in json.loads(event.data).get("evidence", []):
-                if not engine.store.intact(item["sha256"]):
-                    return audit.Verdict(
-                        False,
-                        verdict.events,
-                        event.seq,
-                        f"evidence altered or missing: {item['sha256']} ({item['kind']})",
-                    )
+        verdict = audit.verify_contents(collect(audit.iter_stored(s)), whole_chain=True)
+    if not verdict.ok:
         return verdict
+    for sha, (seq, kind) in sorted(attached.items(), key=lambda item: item[1][0]):
+        if not engine.store.intact(sha):
+            return audit.Verdict(False, verdict.events, seq, f"evidence altered or missing: {sha} ({kind})")
+    return verdict
