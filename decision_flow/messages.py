@@ -189,6 +189,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "db.unreachable": ("cannot open the database {url}: {why}", "无法打开数据库 {url}：{why}"),
     "db.ready": ("database ready at {url}", "数据库已就绪：{url}"),
+    "export.done": ("wrote {file} ({fmt}, {events} events)", "已导出 {file}（{fmt}，{events} 条记录）"),
     "audit.ok": ("audit trail verified: {events} events, chain intact", "审计记录校验通过：共 {events} 条，链完整"),
     "audit.bad": ("audit trail FAILED at event {seq}: {reason}", "审计记录校验失败，首个问题在第 {seq} 条：{reason}"),
     "audit.evidence_bad": (

@@ -7,7 +7,8 @@ Labels come from the workflow files (Chinese or English by locale); messages go 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
@@ -189,6 +190,19 @@ def summary(action: str, data: Mapping[str, Any]) -> str:
         bits = [f"outcome={data['outcome']}"] if data.get("outcome") else []
         return ", ".join(bits + [m["rule"] for m in data.get("marks", [])])
     return json.dumps(data, ensure_ascii=False, sort_keys=True)
+
+
+@contextmanager
+def progress(quiet: bool) -> Iterator[Callable[[int, int], None]]:
+    """A progress bar on stderr for long exports (only on a terminal, never with --json)."""
+    if quiet or not err.is_terminal:
+        yield lambda done, total: None
+        return
+    from rich.progress import Progress
+
+    with Progress(console=err, transient=True) as bar:
+        task = bar.add_task("export", total=None)
+        yield lambda done, total: bar.update(task, completed=done, total=total)
 
 
 def verdict(v: Verdict) -> None:

@@ -193,6 +193,8 @@ def test_the_walk_finds_every_command() -> None:
         ("audit",),
         ("audit", "trail"),
         ("audit", "verify"),
+        ("audit", "head"),
+        ("audit", "export"),
     }
     assert COMMANDS[("audit", "trail")].hidden
 

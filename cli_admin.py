@@ -1,0 +1,139 @@
+"""dflow workflow … and dflow user …: the procedures and the people (admin side)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from cli_common import As, Db, Json, _engine, _run, _say
+
+workflow_app = typer.Typer(no_args_is_help=True, help="The shipped procedures; check a workflow file.")
+user_app = typer.Typer(no_args_is_help=True, help="Manage users and their roles (admin only).")
+
+
+@workflow_app.command("list")
+def workflow_list(json_out: Json = False) -> None:
+    """List the shipped procedures."""
+    from decision_flow import render, workflow
+
+    _run(
+        json_out,
+        lambda: list(workflow.registry().values()),
+        render.workflows,
+        lambda wfs: [
+            {
+                "name": w.name,
+                "version": w.version,
+                "level": w.level,
+                "title": w.title.en,
+                "title_zh": w.title.zh,
+                "sha256": w.sha256,
+            }
+            for w in wfs
+        ],
+    )
+
+
+@workflow_app.command("show")
+def workflow_show(
+    name: Annotated[str, typer.Argument(help="A workflow name, e.g. major-decision.")], json_out: Json = False
+) -> None:
+    """Show a procedure's stages, steps, roles, fields and evidence."""
+    from decision_flow import render, workflow
+
+    _run(
+        json_out,
+        lambda: workflow.get(name),
+        render.workflow,
+        lambda wf: (
+            wf.machine_spec()
+            | {
+                "name": wf.name,
+                "version": wf.version,
+                "level": wf.level,
+                "steps": [
+                    {
+                        "step": s.name,
+                        "stage": s.stage,
+                        "roles": list(s.roles),
+                        "fields": [f.name for f in s.fields],
+                        "evidence": [e.kind for e in s.evidence],
+                        "waiver": s.waiver.policy,
+                    }
+                    for s in wf.steps()
+                ],
+            }
+        ),
+    )
+
+
+@workflow_app.command("check")
+def workflow_check(file: Annotated[str, typer.Argument(help="A workflow TOML file.")], json_out: Json = False) -> None:
+    """Validate a workflow file: its schema and the legal invariants no locality may break."""
+    from pathlib import Path
+
+    from decision_flow import workflow
+
+    _run(
+        json_out,
+        lambda: workflow.load_file(Path(file)),
+        lambda wf: print(f"{file}: OK ({wf.name} v{wf.version}, {len(wf.stages)} stages)"),
+        lambda wf: {"ok": True, "name": wf.name, "version": wf.version, "sha256": wf.sha256},
+    )
+
+
+@workflow_app.command("diagram")
+def workflow_diagram(
+    name: Annotated[str, typer.Argument(help="A workflow name, e.g. major-decision.")], json_out: Json = False
+) -> None:
+    """Print a procedure as a Mermaid state diagram (paste into any Mermaid viewer)."""
+    from decision_flow import diagram, workflow
+    from decision_flow.i18n import language
+
+    _run(
+        json_out,
+        lambda: diagram.mermaid(workflow.get(name), language()),
+        lambda text: print(text, end=""),
+        lambda text: {"name": name, "mermaid": text},
+    )
+
+
+# ---------------------------------------------------------------------------- users
+
+
+@user_app.command("add")
+def user_add(
+    name: Annotated[str, typer.Argument(help="The new user's name.")],
+    role: Annotated[
+        list[str],
+        typer.Option("--role", help="officer, legal_reviewer, executive, auditor or admin; repeat for several."),
+    ],
+    acting: As = None,
+    db: Db = None,
+    json_out: Json = False,
+) -> None:
+    """Register a user with one or more roles (admin only)."""
+    engine = _engine(db)
+    from decision_flow import users
+
+    _run(
+        json_out,
+        lambda: users.add(engine, name, role, acting),
+        _say("user.added", name=lambda u: u.name, roles=lambda u: u.roles),
+        lambda u: {"name": u.name, "roles": u.roles.split(","), "active": u.active},
+    )
+
+
+@user_app.command("list")
+def user_list(db: Db = None, json_out: Json = False) -> None:
+    """List the registered users and their roles."""
+    engine = _engine(db)
+    from decision_flow import render, users
+
+    _run(
+        json_out,
+        lambda: users.list_users(engine),
+        render.users,
+        lambda us: [{"name": u.name, "roles": u.roles.split(","), "active": u.active} for u in us],
+    )
