@@ -1,0 +1,170 @@
+#!/usr/bin/env python3
+"""Export time and peak memory of the printable exports, at 2,000, 10,000 and 20,000 events.
+
+For each size it builds one decision whose trail has that many events (created through the
+engine, then realistic events — records with Chinese fields and evidence hashes, completions,
+refusals with reasons, advances and returns — appended with decision_flow.audit.append in one
+transaction), then exports it as PDF, HTML and CSV, each in a fresh child process, and prints:
+
+  wall      seconds for export() alone (imports and start-up excluded)
+  peak RSS  the child's peak resident memory (ru_maxrss), and the floor: a child that imports
+            everything, loads both fonts and reads the decision, but exports nothing
+  pages     the PDF's page count, and what fpdf2 keeps until output(): the page content streams
+            (measured in a separate child that lays the PDF out without writing it)
+
+Usage: python benchmarks/export_pdf.py [--sizes 2000 10000 20000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+OFFICER, REVIEWER = "zhao", "qian"
+
+
+def build(db_path: Path, events: int) -> int:
+    """A database with one decision of `events` events; returns the decision's id."""
+    from decision_flow import audit, users
+    from decision_flow.db import Database
+    from decision_flow.engine import Engine
+
+    engine = Engine(Database(f"sqlite:///{db_path}"))
+    users.init(engine, "admin")
+    users.add(engine, OFFICER, ["officer"], "admin")
+    users.add(engine, REVIEWER, ["legal_reviewer"], "admin")
+    decision = engine.new("沙河乡农贸市场搬迁及周边道路改造工程", "major-decision", [], OFFICER)
+    assert decision.id is not None
+    start = datetime(2024, 3, 1, 1, 0, tzinfo=UTC)
+    with engine.db.session() as s:
+        for n in range(events - 1):
+            at = (start + timedelta(minutes=7 * n)).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+            action, stage, step, data = _event(n)
+            audit.append(
+                s, at=at, actor=OFFICER, action=action, decision=decision.id, stage=stage, step=step, data=data
+            )
+        s.commit()
+    engine.db.dispose()
+    return decision.id
+
+
+def _event(n: int) -> tuple[str, str, str | None, dict[str, Any]]:
+    sha = hashlib.sha256(str(n).encode()).hexdigest()
+    kind = n % 6
+    if kind in (0, 1):
+        return (
+            "recorded",
+            "consultation",
+            "public_participation",
+            {
+                "fields": {
+                    "opened_on": "2024-04-01",
+                    "closed_on": "2024-05-01",
+                    "channels": ["乡政府网站", "公示栏", "村民代表会议"],
+                    "opinions_received": 12 + n % 40,
+                    "opinions_adopted": 5,
+                },
+                "evidence": [
+                    {"kind": "notice", "name": f"征求意见公告-{n}.pdf", "sha256": sha, "size": 182_344},
+                    {"kind": "opinion_handling", "name": f"意见采纳情况-{n}.docx", "sha256": sha[::-1], "size": 40_960},
+                ],
+            },
+        )
+    if kind == 2:
+        return "completed", "consultation", "expert_review", {"marks": []}
+    if kind == 3:
+        return (
+            "refused",
+            "consultation",
+            None,
+            {
+                "attempted": "advance",
+                "args": {"to": "collective_decision"},
+                "error": "blocked",
+                "message": "cannot go to collective_decision: the decision is at consultation",
+                "reasons": [
+                    {"rule": "stage_order", "article": "Chs. 2–3", "detail": "only legality_review comes next"},
+                    {"rule": "never_skip", "article": "Art. 25", "detail": "legality_review can never be skipped"},
+                ],
+            },
+        )
+    if kind == 4:
+        return "advanced", "consultation", None, {"from": "consultation", "to": "legality_review"}
+    reason = "合法性审查意见认为征求意见期限不足三十日，退回重新征求公众意见"
+    return "returned", "legality_review", None, {"from": "legality_review", "to": "consultation", "reason": reason}
+
+
+def child(db_path: Path, decision: int, fmt: str, out: Path) -> dict[str, Any]:
+    """Run in a fresh process: one export (or the floor, or the PDF layout alone)."""
+    from decision_flow.db import Database
+    from decision_flow.engine import Engine
+    from decision_flow.exports import export, source, to_pdf
+
+    engine = Engine(Database(f"sqlite:///{db_path}"))
+    result: dict[str, Any] = {}
+    start = time.perf_counter()
+    if fmt == "floor":
+        snap = source.snapshot(engine, decision)
+        to_pdf.AuditPDF(snap)  # loads both fonts
+    elif fmt == "pdf-layout":
+        pdf, _ = to_pdf.render(source.snapshot(engine, decision), lambda _d, _t: None)
+        result["pages"] = pdf.pages_count
+        result["kept_mb"] = sum(len(p.contents or b"") for p in pdf.pages.values()) / 2**20
+    else:
+        result["events"] = export(engine, decision, fmt, out)
+        result["bytes"] = out.stat().st_size
+    result["wall"] = time.perf_counter() - start
+    result["rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return result
+
+
+def run_child(db_path: Path, decision: int, fmt: str, out: Path) -> dict[str, Any]:
+    args = [sys.executable, __file__, "--child", str(db_path), str(decision), fmt, str(out)]
+    done = subprocess.run(args, check=True, capture_output=True, text=True)
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
+
+def main() -> None:
+    if len(sys.argv) > 1 and sys.argv[1] == "--child":
+        print(json.dumps(child(Path(sys.argv[2]), int(sys.argv[3]), sys.argv[4], Path(sys.argv[5]))))
+        return
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[2000, 10_000, 20_000])
+    args = parser.parse_args()
+    print(f"{'events':>7} {'format':<10} {'wall s':>7} {'peak RSS MB':>12} {'file MB':>8}  notes")
+    with tempfile.TemporaryDirectory() as tmp:
+        for size in args.sizes:
+            db_path = Path(tmp) / f"bench{size}.db"
+            started = time.perf_counter()
+            decision = build(db_path, size)
+            print(f"{size:>7} {'(build)':<10} {time.perf_counter() - started:7.1f}")
+            floor = run_child(db_path, decision, "floor", Path(tmp) / "none")
+            print(f"{size:>7} {'floor':<10} {floor['wall']:7.2f} {floor['rss_mb']:12.1f}")
+            for fmt in ("pdf", "html", "csv"):
+                out = Path(tmp) / f"trail{size}.{fmt}"
+                r = run_child(db_path, decision, fmt, out)
+                note = f"{r['events']} events"
+                print(f"{size:>7} {fmt:<10} {r['wall']:7.2f} {r['rss_mb']:12.1f} {r['bytes'] / 2**20:8.2f}  {note}")
+                out.unlink()
+            lay = run_child(db_path, decision, "pdf-layout", Path(tmp) / "none")
+            print(
+                f"{size:>7} {'pdf-layout':<10} {lay['wall']:7.2f} {lay['rss_mb']:12.1f} {'':>8}  "
+                f"{lay['pages']} pages; fpdf2 keeps {lay['kept_mb']:.1f} MB of page content until output"
+            )
+
+
+if __name__ == "__main__":
+    main()
