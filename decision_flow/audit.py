@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from json.encoder import encode_basestring
 from typing import Any
@@ -172,18 +172,26 @@ def verify_events(events: Iterable[AuditEvent]) -> Verdict:
     return verify_contents(((_content_or_none(e), e.hash) for e in events), whole_chain=True)
 
 
-_ROWS = text(
-    "SELECT seq, at, actor, action, decision_id, decision_seq, decision_prev, stage, step, data, prev_hash, hash"
+_ROWS = (
+    "SELECT seq, at, actor, action, decision_id, decision_seq, decision_prev, stage, step, {data}, prev_hash, hash"
     " FROM audit_events WHERE seq > :last ORDER BY seq LIMIT :batch"
 )
+
+
+def _text(data: str | bytes) -> str:
+    """Stored data as text; bytes that are not UTF-8 (an edit) become replacement characters,
+    so the hash no longer matches and verification names the event."""
+    return data.decode("utf-8", "replace") if isinstance(data, bytes) else data
 
 
 def iter_stored(session: Session, batch: int = 20000) -> Iterator[tuple[dict[str, Any], str]]:
     """Every event as (content with its stored data as RawJSON, stored hash), in seq order,
     read as plain rows in batches: the fast, flat-memory path of verification."""
+    # SQLite hands back TEXT that is not UTF-8 as an error; read the bytes and decode here.
+    sql = text(_ROWS.format(data="CAST(data AS BLOB)" if session.get_bind().dialect.name == "sqlite" else "data"))
     last = 0
     while True:
-        rows = session.execute(_ROWS, {"last": last, "batch": batch}).all()
+        rows = session.execute(sql, {"last": last, "batch": batch}).all()
         if not rows:
             return
         for seq, at, actor, action, decision, dseq, dprev, stage, step, data, prev, digest in rows:
@@ -198,7 +206,7 @@ def iter_stored(session: Session, batch: int = 20000) -> Iterator[tuple[dict[str
                     "decision_prev": dprev,
                     "stage": stage,
                     "step": step,
-                    "data": RawJSON(data),
+                    "data": RawJSON(_text(data)),
                     "prev_hash": prev,
                 },
                 digest,
@@ -213,10 +221,26 @@ def _content_or_none(event: AuditEvent) -> dict[str, Any] | None:
         return None
 
 
-def verify_contents(items: Iterable[tuple[dict[str, Any] | None, str]], whole_chain: bool) -> Verdict:
+def _written_as(content: dict[str, Any], stored_hash: str, locate: Callable[[str], int | None] | None) -> int | None:
+    """The seq an event was written with, if its content hashes right under another seq."""
+    if locate is None:
+        return None
+    prev = content.get("prev_hash")
+    before = 0 if prev == GENESIS else locate(prev) if isinstance(prev, str) else None
+    if before is None or before + 1 == content.get("seq"):
+        return None
+    return before + 1 if hash_content({**content, "seq": before + 1}) == stored_hash else None
+
+
+def verify_contents(
+    items: Iterable[tuple[dict[str, Any] | None, str]],
+    whole_chain: bool,
+    locate: Callable[[str], int | None] | None = None,
+) -> Verdict:
     """Verify (content, hash) pairs in order. With `whole_chain` the global numbering and links
     are checked too; without, only each decision's own chain (an export of one decision).
-    A content of None stands for an event whose stored data does not parse."""
+    A content of None stands for an event whose stored data does not parse. `locate` (the seq
+    of the event with a given hash) lets a failure tell an event moved from one edited."""
     prev_hash, expected_seq, count = GENESIS, None if not whole_chain else 1, 0
     decisions: dict[Any, tuple[int, str]] = {}  # decision -> (last decision_seq, last hash)
     for content, stored_hash in items:
@@ -231,6 +255,11 @@ def verify_contents(items: Iterable[tuple[dict[str, Any] | None, str]], whole_ch
                 False, count, expected_seq if missing else seq, f"{why}: expected seq {expected_seq}, found {seq}"
             )
         if hash_content(content) != stored_hash:
+            moved_from = _written_as(content, stored_hash, locate)
+            if moved_from is not None:
+                return Verdict(
+                    False, count, seq, f"order broken: the event stored as seq {seq} was written as seq {moved_from}"
+                )
             return Verdict(False, count, seq, "content edited: hash does not match content")
         if whole_chain and content.get("prev_hash") != prev_hash:
             return Verdict(False, count, seq, "link broken: prev_hash is not the previous hash")

@@ -23,6 +23,7 @@ from decision_flow.errors import Blocked, Conflict, DflowError, Forbidden, Inval
 from decision_flow.i18n import Msg
 from decision_flow.models import Decision, Evidence, StepRecord, User
 from decision_flow.procedure import (
+    IDENTITY_ARTICLE,
     ORDER_ARTICLE,
     check_dates,
     load_context,
@@ -69,11 +70,14 @@ class Engine:
     # ------------------------------------------------------------------ plumbing
 
     def _user(self, s: Session, name: str | None) -> User:
+        """The acting user, who must be registered and active (every act is attributable)."""
         if not name:
-            raise Forbidden(Msg("user.none", {}))
+            msg = Msg("user.none", {})
+            raise Forbidden(msg, [Reason("user", IDENTITY_ARTICLE, msg)])
         user = s.get(User, name[:MAX_ACTOR])
         if user is None or not user.active:
-            raise Forbidden(Msg("user.unknown", {"name": name[:MAX_ACTOR]}))
+            msg = Msg("user.unknown", {"name": name[:MAX_ACTOR]})
+            raise Forbidden(msg, [Reason("user", IDENTITY_ARTICLE, msg)])
         return user
 
     def _decision(self, s: Session, decision_id: int) -> Decision:

@@ -23,6 +23,7 @@ from decision_flow.workflow import Stage, Step, Workflow
 
 ORDER_ARTICLE = "Chs. 2–3"  # stages in the order of the Decree's sections (R1)
 DATES_ARTICLE = "Arts. 30, 33"  # true and complete records (R26)
+IDENTITY_ARTICLE = "Arts. 33, 38"  # complete records and lifelong accountability: every act attributable
 
 
 def records_of(s: Session, dec: Decision) -> dict[str, StepRecord]:

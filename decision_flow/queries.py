@@ -6,11 +6,11 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
 from decision_flow import audit
 from decision_flow.engine import Engine
-from decision_flow.models import Decision, Evidence
+from decision_flow.models import AuditEvent, Decision, Evidence
 from decision_flow.procedure import load_context, missing_items
 from decision_flow.workflow import get as get_workflow
 
@@ -82,6 +82,25 @@ def trail(engine: Engine, decision_id: int) -> dict[str, Any]:
         return {"decision": decision_id, "events": [audit.as_dict(e) for e in audit.trail(s, decision_id)]}
 
 
+def _evidence_named(data: str) -> list[tuple[str, str]]:
+    """(sha256, kind) of the evidence a recorded event names; nothing if its data was mangled
+    (the hash check then names that event)."""
+    try:
+        items = json.loads(data).get("evidence", [])
+    except (ValueError, AttributeError):
+        return []
+    if not isinstance(items, list):
+        return []
+    return [
+        (i["sha256"], str(i.get("kind"))) for i in items if isinstance(i, dict) and isinstance(i.get("sha256"), str)
+    ]
+
+
+def _seq_of(s: Session, digest: str) -> int | None:
+    row = s.exec(select(AuditEvent.seq).where(AuditEvent.hash == digest)).first()
+    return int(row) if row is not None else None
+
+
 def verify(engine: Engine) -> audit.Verdict:
     """Walk the whole chain once (hashes, numbering, both links), then re-hash every evidence
     file the trail names against the SHA-256 recorded when it was attached."""
@@ -91,12 +110,12 @@ def verify(engine: Engine) -> audit.Verdict:
     def collect(items: Iterator[tuple[dict[str, Any], str]]) -> Iterator[tuple[dict[str, Any], str]]:
         for content, digest in items:
             if content["action"] == "recorded" and '"sha256"' in content["data"]:
-                for item in json.loads(content["data"]).get("evidence", []):
-                    attached.setdefault(item["sha256"], (content["seq"], item["kind"]))
+                for sha, kind in _evidence_named(content["data"]):
+                    attached.setdefault(sha, (content["seq"], kind))
             yield content, digest
 
     with engine.db.session() as s:
-        verdict = audit.verify_contents(collect(audit.iter_stored(s)), whole_chain=True)
+        verdict = audit.verify_contents(collect(audit.iter_stored(s)), whole_chain=True, locate=lambda h: _seq_of(s, h))
     if not verdict.ok:
         return verdict
     for sha, (seq, kind) in sorted(attached.items(), key=lambda item: item[1][0]):

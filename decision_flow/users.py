@@ -8,10 +8,9 @@ from decision_flow.engine import Engine
 from decision_flow.errors import Forbidden, InvalidInput, Reason
 from decision_flow.i18n import Msg
 from decision_flow.models import User
+from decision_flow.procedure import IDENTITY_ARTICLE
 from decision_flow.values import clean_text
 from decision_flow.workflow import ROLES
-
-USERS_ARTICLE = "PRODUCT: Identity"
 
 
 def _check_name(name: str) -> str:
@@ -56,7 +55,7 @@ def add(engine: Engine, name: str, roles: list[str], actor: str | None) -> User:
 
     def op(s: Session, user: User, _dec: object) -> User:
         if "admin" not in user.roles.split(","):
-            raise Forbidden(Msg("role.admin", {}), [Reason("role", USERS_ARTICLE, Msg("role.admin", {}))])
+            raise Forbidden(Msg("role.admin", {}), [Reason("role", IDENTITY_ARTICLE, Msg("role.admin", {}))])
         if s.get(User, name) is not None:
             raise InvalidInput(Msg("user.exists", {"name": name}))
         new = User(name=name, roles=",".join(roles), created_at=engine.stamp())

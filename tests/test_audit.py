@@ -1,0 +1,778 @@
+"""The audit trail as legal evidence: one event per act, a hash chain recomputed here from the
+documented formula, refusals recorded while the state stays untouched, tampering found by
+verification, and a change committed together with its event.
+
+Every check reads the real SQLite file with the standard library's sqlite3 module, never
+through the engine, so the engine cannot vouch for itself.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from collections.abc import Callable, Iterator
+from contextlib import closing
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import decision_flow.audit
+from decision_flow import queries, users
+from decision_flow.engine import Engine
+from decision_flow.errors import Blocked, Forbidden
+from tests.flow import (
+    ADMIN,
+    AUDITOR,
+    EXECUTIVE,
+    OFFICER,
+    REVIEWER,
+    bring_to,
+    evidence_file,
+    new_decision,
+    record_valid,
+)
+
+GENESIS = "0" * 64
+TABLES = ("decisions", "step_records", "evidence", "users", "meta")
+# The hashed content named in audit.py: every stored column but the hash itself, with
+# decision_id under the name "decision" and data parsed. These keys at least:
+DOCUMENTED = {"seq", "at", "actor", "action", "decision", "stage", "step", "data", "prev_hash"}
+
+
+# ---------------------------------------------------------------------------- helpers
+
+
+def connect(engine: Engine) -> sqlite3.Connection:
+    """A plain sqlite3 connection to the engine's file, in autocommit mode."""
+    assert engine.db.path is not None and engine.db.path.is_file()
+    return sqlite3.connect(engine.db.path, isolation_level=None)
+
+
+def dump(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of every table but audit_events, exactly as stored."""
+    with closing(connect(engine)) as con:
+        return {t: con.execute(f"SELECT * FROM {t} ORDER BY 1").fetchall() for t in TABLES}
+
+
+def rows(engine: Engine) -> list[dict[str, Any]]:
+    """The stored audit events, in seq order, as column -> value."""
+    with closing(connect(engine)) as con:
+        cursor = con.execute("SELECT * FROM audit_events ORDER BY seq")
+        names = [d[0] for d in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def documented_hash(row: dict[str, Any]) -> str:
+    """The hash of a stored event by the documented formula, written out here:
+    sha256(b"decision-flow/audit/v1\\n" + canonical JSON of the content)."""
+    content = {("decision" if k == "decision_id" else k): v for k, v in row.items() if k != "hash"}
+    content["data"] = json.loads(row["data"])
+    assert DOCUMENTED <= set(content), sorted(content)
+    body = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+    return hashlib.sha256(b"decision-flow/audit/v1\n" + body).hexdigest()
+
+
+def sha256_of(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def seq_of(engine: Engine, action: str, step: str | None = None) -> int:
+    """The seq of the first event with `action` (and `step`)."""
+    return next(r["seq"] for r in rows(engine) if r["action"] == action and (step is None or r["step"] == step))
+
+
+@pytest.fixture
+def walked(engine: Engine, files: Path) -> tuple[Engine, int]:
+    """A decision at consultation with a trail of every kind of act, evidence included."""
+    i = new_decision(engine)
+    bring_to(engine, i, "consultation", files)
+    record_valid(engine, i, "public_participation", files)
+    with pytest.raises(Blocked):
+        engine.advance(i, OFFICER, to="legality_review")
+    engine.waive(i, "expert_review", "非专业性、技术性事项", OFFICER)
+    assert queries.verify(engine).ok
+    return engine, i
+
+
+@pytest.fixture
+def tamper(walked: tuple[Engine, int]) -> Iterator[sqlite3.Connection]:
+    """A sqlite3 connection to the walked database after proving the append-only triggers
+    refuse UPDATE and DELETE, and then dropping them as an attacker with the file would."""
+    engine, _ = walked
+    with closing(connect(engine)) as con:
+        before = con.execute("SELECT * FROM audit_events ORDER BY seq").fetchall()
+        with pytest.raises(sqlite3.DatabaseError, match="append-only"):
+            con.execute("UPDATE audit_events SET actor = 'mallory' WHERE seq = 2")
+        with pytest.raises(sqlite3.DatabaseError, match="append-only"):
+            con.execute("DELETE FROM audit_events WHERE seq = 2")
+        assert con.execute("SELECT * FROM audit_events ORDER BY seq").fetchall() == before
+        con.execute("DROP TRIGGER audit_events_no_update")
+        con.execute("DROP TRIGGER audit_events_no_delete")
+        yield con
+
+
+# ---------------------------------------------------------------------------- one event per act
+
+
+def test_every_act_writes_one_event_with_its_actor_stage_step_and_data(engine: Engine, files: Path) -> None:
+    setup = rows(engine)
+    assert [(r["actor"], r["action"], r["decision_id"], json.loads(r["data"])) for r in setup] == [
+        (ADMIN, "user_added", None, {"name": ADMIN, "roles": ["admin"]}),
+        (ADMIN, "user_added", None, {"name": OFFICER, "roles": ["officer"]}),
+        (ADMIN, "user_added", None, {"name": REVIEWER, "roles": ["legal_reviewer"]}),
+        (ADMIN, "user_added", None, {"name": EXECUTIVE, "roles": ["executive"]}),
+        (ADMIN, "user_added", None, {"name": AUDITOR, "roles": ["auditor"]}),
+    ]
+    draft = evidence_file(files, "draft")
+    decision: dict[str, int] = {}
+
+    def new() -> None:
+        decision["id"] = new_decision(engine)
+
+    def refused_skip() -> None:
+        with pytest.raises(Blocked):
+            engine.advance(decision["id"], OFFICER, to="legality_review")
+
+    # (act, (actor, action, stage, step, data)); the workflow's sha256 and the refusal's
+    # message are checked apart below
+    acts: list[tuple[Callable[[], object], tuple[str, str, str | None, str | None, Any]]] = [
+        (
+            new,
+            (
+                OFFICER,
+                "created",
+                "initiation",
+                None,
+                {
+                    "title": "沙河乡农贸市场搬迁",
+                    "workflow": "major-decision",
+                    "workflow_version": 1,
+                    "workflow_sha256": None,
+                    "flags": [],
+                },
+            ),
+        ),
+        (
+            lambda: record_valid(engine, decision["id"], "initiation", files),
+            (
+                OFFICER,
+                "recorded",
+                "initiation",
+                "initiation",
+                {
+                    "fields": {
+                        "proposer_kind": "organ_leader",
+                        "undertaking_unit": "沙河乡经济发展办公室",
+                        "start_approved_on": "2024-03-01",
+                    },
+                    "evidence": [],
+                },
+            ),
+        ),
+        (
+            lambda: engine.complete(decision["id"], "initiation", OFFICER),
+            (OFFICER, "completed", "initiation", "initiation", {"marks": []}),
+        ),
+        (
+            lambda: engine.advance(decision["id"], OFFICER),
+            (OFFICER, "advanced", "initiation", None, {"from": "initiation", "to": "drafting"}),
+        ),
+        (
+            lambda: record_valid(engine, decision["id"], "drafting", files),
+            (
+                OFFICER,
+                "recorded",
+                "drafting",
+                "drafting",
+                {
+                    "fields": {"legal_basis": "《农产品市场管理办法》", "alternatives": 2},
+                    "evidence": [
+                        {"kind": "draft", "name": "draft.txt", "sha256": sha256_of(draft), "size": draft.stat().st_size}
+                    ],
+                },
+            ),
+        ),
+        (
+            lambda: engine.complete(decision["id"], "drafting", OFFICER),
+            (OFFICER, "completed", "drafting", "drafting", {"marks": []}),
+        ),
+        (
+            lambda: engine.advance(decision["id"], OFFICER),
+            (OFFICER, "advanced", "drafting", None, {"from": "drafting", "to": "consultation"}),
+        ),
+        (
+            lambda: engine.waive(decision["id"], "expert_review", "非专业性事项", OFFICER),
+            (OFFICER, "waived", "consultation", "expert_review", {"reason": "非专业性事项", "reference": None}),
+        ),
+        (
+            lambda: engine.send_back(decision["id"], "drafting", "草案须补充备选方案", OFFICER),
+            (
+                OFFICER,
+                "returned",
+                "consultation",
+                None,
+                {"from": "consultation", "to": "drafting", "reason": "草案须补充备选方案"},
+            ),
+        ),
+        (refused_skip, (OFFICER, "refused", "drafting", None, None)),
+        (
+            lambda: users.add(engine, "zhou", ["officer", "auditor"], ADMIN),
+            (ADMIN, "user_added", None, None, {"name": "zhou", "roles": ["officer", "auditor"]}),
+        ),
+    ]
+    for act, (actor, action, stage, step, data) in acts:
+        count = len(rows(engine))
+        act()
+        after = rows(engine)
+        assert len(after) == count + 1, f"{action} wrote {len(after) - count} events"
+        event = after[-1]
+        assert (event["actor"], event["action"], event["stage"], event["step"]) == (actor, action, stage, step)
+        assert event["decision_id"] == (None if action == "user_added" else decision["id"])
+        stored = json.loads(event["data"])
+        if action == "created":
+            assert len(stored["workflow_sha256"]) == 64
+            data = {**data, "workflow_sha256": stored["workflow_sha256"]}
+        if action == "refused":
+            assert stored["attempted"] == "advance" and stored["args"] == {"to": "legality_review"}
+            assert stored["error"] == "blocked"
+            assert [(r["rule"], r["article"]) for r in stored["reasons"]][:1] == [("stage_order", "Chs. 2–3")]
+            assert "legality_review" in stored["message"]
+        else:
+            assert stored == data
+    # the JSON shape of `dflow audit ID --json` carries the same events
+    shown = queries.trail(engine, decision["id"])
+    assert shown["decision"] == decision["id"]
+    assert [e["action"] for e in shown["events"]] == [
+        "created",
+        "recorded",
+        "completed",
+        "advanced",
+        "recorded",
+        "completed",
+        "advanced",
+        "waived",
+        "returned",
+        "refused",
+    ]
+    assert all(
+        set(e) == {"seq", "at", "actor", "action", "stage", "step", "data", "prev_hash", "hash"}
+        for e in shown["events"]
+    )
+    stored_rows = {r["seq"]: r for r in rows(engine)}
+    for e in shown["events"]:
+        assert e["hash"] == stored_rows[e["seq"]]["hash"]
+        assert e["data"] == json.loads(stored_rows[e["seq"]]["data"])
+
+
+def test_advance_that_closes_pending_steps_writes_their_completion_then_the_advance(
+    engine: Engine, files: Path
+) -> None:
+    i = new_decision(engine)
+    record_valid(engine, i, "initiation", files)
+    count = len(rows(engine))
+    engine.advance(i, OFFICER)
+    new = rows(engine)[count:]
+    assert [(e["action"], e["stage"], e["step"]) for e in new] == [
+        ("completed", "initiation", "initiation"),
+        ("advanced", "initiation", None),
+    ]
+
+
+# ---------------------------------------------------------------------------- the chain
+
+
+def test_chain_is_gap_free_linked_and_hashed_by_the_documented_formula(walked: tuple[Engine, int]) -> None:
+    engine, _ = walked
+    events = rows(engine)
+    assert len(events) >= 15
+    assert [e["seq"] for e in events] == list(range(1, len(events) + 1))
+    assert events[0]["prev_hash"] == GENESIS
+    for previous, event in zip(events, events[1:], strict=False):
+        assert event["prev_hash"] == previous["hash"], event["seq"]
+    for event in events:
+        assert event["hash"] == documented_hash(event), event["seq"]
+        # data is stored in its canonical form, so the stored bytes are the hashed bytes
+        assert event["data"] == json.dumps(
+            json.loads(event["data"]), sort_keys=True, separators=(",", ":"), ensure_ascii=False
+        )
+        # timestamps are UTC
+        assert event["at"].endswith("Z")
+        datetime.strptime(event["at"], "%Y-%m-%dT%H:%M:%S.%fZ")
+    assert [e["at"] for e in events] == sorted(e["at"] for e in events)
+    verdict = queries.verify(engine)
+    assert verdict.as_dict() == {"ok": True, "events": len(events), "first_bad_seq": None, "reason": None}
+
+
+# ---------------------------------------------------------------------------- refusals are evidence
+
+
+def _at_initiation(engine: Engine, files: Path) -> int:
+    i = new_decision(engine)
+    record_valid(engine, i, "initiation", files)
+    return i
+
+
+def _at_consultation(engine: Engine, files: Path) -> int:
+    i = new_decision(engine)
+    bring_to(engine, i, "consultation", files)
+    record_valid(engine, i, "expert_review", files)
+    return i
+
+
+def _with_short_comment_period(engine: Engine, files: Path) -> int:
+    i = _at_consultation(engine, files)
+    record_valid(engine, i, "public_participation", files, closed_on="2024-04-10")
+    return i
+
+
+def _at_legality_review(engine: Engine, files: Path) -> int:
+    i = new_decision(engine)
+    bring_to(engine, i, "legality_review", files)
+    record_valid(engine, i, "legality_review", files)
+    return i
+
+
+# name: (setup, attempt(engine, id, files), error, actor, stage, step, attempted, [(rule, article)])
+REFUSALS: dict[str, tuple[Any, ...]] = {
+    "skip_to_legality_review": (
+        _at_initiation,
+        lambda e, i, f: e.advance(i, OFFICER, to="legality_review"),
+        Blocked,
+        OFFICER,
+        "initiation",
+        None,
+        "advance",
+        [("stage_order", "Chs. 2–3")],
+    ),
+    "skip_over_consultation": (
+        _at_consultation,
+        lambda e, i, f: e.advance(i, OFFICER, to="collective_decision"),
+        Blocked,
+        OFFICER,
+        "consultation",
+        None,
+        "advance",
+        [("stage_order", "Chs. 2–3")],
+    ),
+    "advance_with_open_steps": (
+        _at_consultation,
+        lambda e, i, f: e.advance(i, OFFICER),
+        Blocked,
+        OFFICER,
+        "consultation",
+        None,
+        "advance",
+        [("stage_incomplete", "Arts. 26–27"), ("stage_incomplete", "Arts. 26–27")],
+    ),
+    "waive_legality_review": (
+        _at_legality_review,
+        lambda e, i, f: e.waive(i, "legality_review", "时间紧迫", REVIEWER),
+        Blocked,
+        REVIEWER,
+        "legality_review",
+        "legality_review",
+        "waive",
+        [("waiver", "Art. 25")],
+    ),
+    "waive_public_participation_without_flag": (
+        _at_consultation,
+        lambda e, i, f: e.waive(i, "public_participation", "不必公开", OFFICER),
+        Blocked,
+        OFFICER,
+        "consultation",
+        "public_participation",
+        "waive",
+        [("waiver", "Art. 14")],
+    ),
+    "more_opinions_adopted_than_received": (
+        _at_consultation,
+        lambda e, i, f: record_valid(e, i, "public_participation", f, opinions_adopted="13"),
+        Blocked,
+        OFFICER,
+        "consultation",
+        "public_participation",
+        "record",
+        [("not_greater", "Art. 15")],
+    ),
+    "comment_period_too_short": (
+        _with_short_comment_period,
+        lambda e, i, f: e.complete(i, "public_participation", OFFICER),
+        Blocked,
+        OFFICER,
+        "consultation",
+        "public_participation",
+        "complete",
+        [("min_days", "Art. 15")],
+    ),
+    "auditor_records": (
+        _at_initiation,
+        lambda e, i, f: e.record(i, "initiation", ["undertaking_unit=审计局"], [], AUDITOR),
+        Forbidden,
+        AUDITOR,
+        "initiation",
+        "initiation",
+        "record",
+        [("role", "Arts. 10–11")],
+    ),
+    "auditor_advances": (
+        _at_initiation,
+        lambda e, i, f: e.advance(i, AUDITOR),
+        Forbidden,
+        AUDITOR,
+        "initiation",
+        None,
+        "advance",
+        [("role", "Arts. 10–11")],
+    ),
+    "officer_records_legality_opinion": (
+        _at_legality_review,
+        lambda e, i, f: e.record(i, "legality_review", ["opinion=lawful"], [], OFFICER),
+        Forbidden,
+        OFFICER,
+        "legality_review",
+        "legality_review",
+        "record",
+        [("role", "Arts. 25–28")],
+    ),
+    "unknown_user_records": (
+        _at_initiation,
+        lambda e, i, f: e.record(i, "initiation", ["undertaking_unit=某单位"], [], "wang_wu"),
+        Forbidden,
+        "wang_wu",
+        "initiation",
+        "initiation",
+        "record",
+        None,
+    ),
+}
+
+
+@pytest.mark.parametrize("name", list(REFUSALS))
+def test_refusal_changes_nothing_but_appends_one_refused_event(engine: Engine, files: Path, name: str) -> None:
+    setup, attempt, error, actor, stage, step, attempted, reasons = REFUSALS[name]
+    i = setup(engine, files)
+    tables, events = dump(engine), rows(engine)
+    with pytest.raises(error):
+        attempt(engine, i, files)
+    assert dump(engine) == tables, "a refused change altered the decision's state"
+    after = rows(engine)
+    assert after[:-1] == events, "a refusal rewrote earlier events"
+    assert len(after) == len(events) + 1
+    event = after[-1]
+    assert (event["actor"], event["action"], event["decision_id"], event["stage"], event["step"]) == (
+        actor,
+        "refused",
+        i,
+        stage,
+        step,
+    )
+    data = json.loads(event["data"])
+    assert data["attempted"] == attempted
+    assert data["error"] == error.code
+    assert data["message"]
+    assert data["args"].get("step") == step
+    if reasons is not None:  # the expected reasons, in order, lead; every reason cites its article
+        assert [(r["rule"], r["article"]) for r in data["reasons"]][: len(reasons)] == reasons
+        assert all(r["rule"] and r["article"] and r["detail"] for r in data["reasons"])
+    assert event["hash"] == documented_hash(event)
+    assert event["prev_hash"] == events[-1]["hash"]
+    assert queries.verify(engine).ok
+
+
+def test_unknown_user_refusal_names_its_reason_and_article(engine: Engine, files: Path) -> None:
+    i = _at_initiation(engine, files)
+    with pytest.raises(Forbidden):
+        engine.record(i, "initiation", ["undertaking_unit=某单位"], [], "wang_wu")
+    data = json.loads(rows(engine)[-1]["data"])
+    assert data["attempted"] == "record"
+    assert data["reasons"], "the refused event gives no reason"
+    assert all(r["rule"] and r["article"] and r["detail"] for r in data["reasons"])
+
+
+# ---------------------------------------------------------------------------- tampering
+
+
+def _verdict(engine: Engine) -> tuple[bool, int | None, str]:
+    v = queries.verify(engine)
+    return v.ok, v.first_bad_seq, v.reason or ""
+
+
+def test_untouched_trail_verifies_and_triggers_refuse_changes(
+    walked: tuple[Engine, int], tamper: sqlite3.Connection
+) -> None:
+    engine, _ = walked
+    assert _verdict(engine) == (True, None, "")
+
+
+def test_edited_data_is_found(walked: tuple[Engine, int], tamper: sqlite3.Connection) -> None:
+    engine, _ = walked
+    k = seq_of(engine, "recorded", "drafting")
+    data = json.loads(tamper.execute("SELECT data FROM audit_events WHERE seq = ?", (k,)).fetchone()[0])
+    data["fields"]["legal_basis"] = "无"
+    edited = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    tamper.execute("UPDATE audit_events SET data = ? WHERE seq = ?", (edited, k))
+    ok, bad, reason = _verdict(engine)
+    assert (ok, bad) == (False, k)
+    assert reason.startswith("content edited")
+
+
+def test_data_that_is_no_longer_json_is_found(walked: tuple[Engine, int], tamper: sqlite3.Connection) -> None:
+    engine, _ = walked
+    k = seq_of(engine, "waived")
+    tamper.execute("UPDATE audit_events SET data = substr(data, 2) WHERE seq = ?", (k,))
+    ok, bad, reason = _verdict(engine)
+    assert (ok, bad) == (False, k)
+    assert reason.startswith("content edited")
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        "substr(data, 2)",  # no longer JSON
+        "replace(data, '\"kind\"', '\"kinx\"')",  # still JSON, an evidence key renamed
+    ],
+)
+def test_recorded_event_whose_evidence_list_is_mangled_is_found(
+    walked: tuple[Engine, int], tamper: sqlite3.Connection, edit: str
+) -> None:
+    engine, _ = walked
+    k = seq_of(engine, "recorded", "drafting")
+    tamper.execute(f"UPDATE audit_events SET data = {edit} WHERE seq = ?", (k,))
+    try:
+        verdict = _verdict(engine)
+    except Exception as exc:  # noqa: BLE001 - a crash is the failure this test describes
+        raise AssertionError(f"verify raised {type(exc).__name__} instead of naming event {k}") from exc
+    ok, bad, reason = verdict
+    assert (ok, bad) == (False, k)
+    assert reason.startswith("content edited")
+
+
+@pytest.mark.parametrize(
+    ("column", "value"),
+    [
+        ("actor", "sun"),
+        ("at", "2024-12-31T09:00:00.000000Z"),
+        ("action", "completed"),
+        ("stage", "drafting"),
+        ("step", "risk_assessment"),
+        ("decision_id", 2),
+    ],
+)
+def test_edited_column_is_found(
+    walked: tuple[Engine, int], tamper: sqlite3.Connection, column: str, value: object
+) -> None:
+    engine, _ = walked
+    k = seq_of(engine, "waived")
+    tamper.execute(f"UPDATE audit_events SET {column} = ? WHERE seq = ?", (value, k))
+    ok, bad, reason = _verdict(engine)
+    assert (ok, bad) == (False, k)
+    assert reason.startswith("content edited")
+
+
+def test_deleted_event_is_found(walked: tuple[Engine, int], tamper: sqlite3.Connection) -> None:
+    engine, _ = walked
+    k = seq_of(engine, "refused")
+    tamper.execute("DELETE FROM audit_events WHERE seq = ?", (k,))
+    ok, bad, reason = _verdict(engine)
+    assert (ok, bad) == (False, k)
+    assert reason.startswith("event missing")
+
+
+def test_deleted_first_event_is_found(walked: tuple[Engine, int], tamper: sqlite3.Connection) -> None:
+    engine, _ = walked
+    tamper.execute("DELETE FROM audit_events WHERE seq = 1")
+    ok, bad, reason = _verdict(engine)
+    assert (ok, bad) == (False, 1)
+    assert reason.startswith("event missing")
+
+
+def _swap(con: sqlite3.Connection, j: int, k: int) -> None:
+    con.execute("UPDATE audit_events SET seq = -1 WHERE seq = ?", (j,))
+    con.execute("UPDATE audit_events SET seq = ? WHERE seq = ?", (j, k))
+    con.execute("UPDATE audit_events SET seq = ? WHERE seq = -1", (k,))
+
+
+def test_swapped_events_are_found_at_the_first_of_them(walked: tuple[Engine, int], tamper: sqlite3.Connection) -> None:
+    engine, _ = walked
+    j, k = seq_of(engine, "recorded", "public_participation"), seq_of(engine, "waived")
+    assert j < k
+    _swap(tamper, j, k)
+    ok, bad, _reason = _verdict(engine)
+    assert (ok, bad) == (False, j)
+
+
+def test_swapped_events_are_reported_as_order_broken(walked: tuple[Engine, int], tamper: sqlite3.Connection) -> None:
+    engine, _ = walked
+    j, k = seq_of(engine, "recorded", "public_participation"), seq_of(engine, "waived")
+    _swap(tamper, j, k)
+    ok, bad, reason = _verdict(engine)
+    assert (ok, bad) == (False, j)
+    assert reason.startswith("order broken"), reason
+
+
+def _forge(con: sqlite3.Connection, seq: int, prev_hash: str) -> None:
+    """Insert a self-consistent event (its hash matches its content) at `seq`."""
+    row = {
+        "seq": seq,
+        "at": "2024-12-31T01:00:30.000000Z",
+        "actor": EXECUTIVE,
+        "action": "waived",
+        "decision_id": 1,
+        "stage": "legality_review",
+        "step": "legality_review",
+        "data": json.dumps(
+            {"reason": "领导同意", "reference": None}, sort_keys=True, separators=(",", ":"), ensure_ascii=False
+        ),
+        "prev_hash": prev_hash,
+    }
+    columns = [d[1] for d in con.execute("PRAGMA table_info(audit_events)")]
+    row = {c: row.get(c) for c in columns if c != "hash"}  # any further column stays null
+    row["hash"] = documented_hash(row)
+    con.execute(f"INSERT INTO audit_events ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})", list(row.values()))
+
+
+def test_forged_event_inserted_in_the_middle_is_found(walked: tuple[Engine, int], tamper: sqlite3.Connection) -> None:
+    engine, _ = walked
+    k = seq_of(engine, "refused")
+    last = tamper.execute("SELECT max(seq) FROM audit_events").fetchone()[0]
+    for seq in range(last, k - 1, -1):  # make room at k
+        tamper.execute("UPDATE audit_events SET seq = seq + 1 WHERE seq = ?", (seq,))
+    # the true prev_hash is taken (UNIQUE), so the forger chains it to a made-up one
+    _forge(tamper, k, hashlib.sha256(b"forged").hexdigest())
+    ok, bad, reason = _verdict(engine)
+    assert (ok, bad) == (False, k)
+    assert reason.startswith("link broken")
+
+
+def test_forged_event_appended_off_the_chain_is_found(walked: tuple[Engine, int], tamper: sqlite3.Connection) -> None:
+    engine, _ = walked
+    last = tamper.execute("SELECT max(seq) FROM audit_events").fetchone()[0]
+    _forge(tamper, last + 1, hashlib.sha256(b"forged").hexdigest())
+    ok, bad, reason = _verdict(engine)
+    assert (ok, bad) == (False, last + 1)
+    assert reason.startswith("link broken")
+
+
+def test_last_event_rehashed_onto_another_link_is_found(walked: tuple[Engine, int], tamper: sqlite3.Connection) -> None:
+    engine, _ = walked
+    last = rows(engine)[-1]
+    forged = {**last, "prev_hash": hashlib.sha256(b"another past").hexdigest()}
+    forged["hash"] = documented_hash(forged)
+    tamper.execute(
+        "UPDATE audit_events SET prev_hash = ?, hash = ? WHERE seq = ?",
+        (forged["prev_hash"], forged["hash"], last["seq"]),
+    )
+    ok, bad, reason = _verdict(engine)
+    assert (ok, bad) == (False, last["seq"])
+    assert reason.startswith("link broken")
+
+
+def test_edited_event_rehashed_breaks_the_next_link(walked: tuple[Engine, int], tamper: sqlite3.Connection) -> None:
+    engine, _ = walked
+    k = seq_of(engine, "waived") - 1
+    event = next(r for r in rows(engine) if r["seq"] == k)
+    forged = {**event, "actor": EXECUTIVE}
+    forged["hash"] = documented_hash(forged)
+    tamper.execute("UPDATE audit_events SET actor = ?, hash = ? WHERE seq = ?", (EXECUTIVE, forged["hash"], k))
+    ok, bad, reason = _verdict(engine)
+    assert (ok, bad) == (False, k + 1)
+    assert reason.startswith("link broken")
+
+
+def test_non_canonical_rewrite_of_data_is_found(walked: tuple[Engine, int], tamper: sqlite3.Connection) -> None:
+    engine, _ = walked
+    k = seq_of(engine, "recorded", "drafting")
+    tamper.execute("UPDATE audit_events SET data = replace(data, ',', ', ') WHERE seq = ?", (k,))
+    ok, bad, reason = _verdict(engine)
+    assert (ok, bad) == (False, k)
+    assert reason.startswith("content edited")
+
+
+def test_data_edited_into_invalid_utf8_is_found(walked: tuple[Engine, int], tamper: sqlite3.Connection) -> None:
+    engine, _ = walked
+    k = seq_of(engine, "recorded", "drafting")
+    raw = bytearray(tamper.execute("SELECT CAST(data AS BLOB) FROM audit_events WHERE seq = ?", (k,)).fetchone()[0])
+    at = raw.index("农".encode())
+    raw[at + 1] = ord("A")  # cuts a three-byte character short
+    tamper.execute("UPDATE audit_events SET data = CAST(? AS TEXT) WHERE seq = ?", (bytes(raw), k))
+    try:
+        verdict = _verdict(engine)
+    except Exception as exc:  # noqa: BLE001 - a crash is the failure this test describes
+        raise AssertionError(f"verify raised {type(exc).__name__} instead of naming event {k}") from exc
+    ok, bad, reason = verdict
+    assert (ok, bad) == (False, k)
+    assert reason.startswith("content edited")
+
+
+@pytest.mark.parametrize("how", ["altered", "deleted"])
+def test_altered_evidence_file_is_found_at_the_event_that_recorded_it(walked: tuple[Engine, int], how: str) -> None:
+    engine, _ = walked
+    k = seq_of(engine, "recorded", "drafting")
+    evidence = json.loads(next(r for r in rows(engine) if r["seq"] == k)["data"])["evidence"]
+    assert [e["kind"] for e in evidence] == ["draft"]
+    path = engine.store.path_for(evidence[0]["sha256"])
+    assert path.is_file() and sha256_of(path) == evidence[0]["sha256"]
+    if how == "altered":
+        path.write_bytes(path.read_bytes().replace("搬迁".encode(), "拆除".encode()))
+    else:
+        path.unlink()
+    ok, bad, reason = _verdict(engine)
+    assert (ok, bad) == (False, k)
+    assert reason.startswith("evidence altered or missing")
+    assert evidence[0]["sha256"] in reason
+
+
+# ---------------------------------------------------------------------------- one transaction
+
+
+def _fail_appending(monkeypatch: pytest.MonkeyPatch, action: str) -> None:
+    """Fault injection: hashing the `action` event being appended raises."""
+    real = decision_flow.audit.hash_content
+
+    def failing(content: dict[str, Any]) -> str:
+        if content["action"] == action:
+            raise RuntimeError(f"disk gone while appending {action}")
+        return real(content)
+
+    monkeypatch.setattr(decision_flow.audit, "hash_content", failing)
+
+
+# name: (stage to bring the decision to, what to record first, the act, the action that fails)
+ATOMIC: dict[str, tuple[str, list[str], Callable[[Engine, int, Path], object], str]] = {
+    "record": ("drafting", [], lambda e, i, f: record_valid(e, i, "drafting", f), "recorded"),
+    "complete": ("drafting", ["drafting"], lambda e, i, f: e.complete(i, "drafting", OFFICER), "completed"),
+    "waive": ("consultation", [], lambda e, i, f: e.waive(i, "expert_review", "非技术事项", OFFICER), "waived"),
+    "advance_closing_steps": ("drafting", ["drafting"], lambda e, i, f: e.advance(i, OFFICER), "advanced"),
+    "send_back": (
+        "consultation",
+        ["public_participation"],
+        lambda e, i, f: e.send_back(i, "drafting", "补充论证", OFFICER),
+        "returned",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", list(ATOMIC))
+def test_change_is_undone_when_its_event_cannot_be_appended(
+    engine: Engine, files: Path, monkeypatch: pytest.MonkeyPatch, name: str
+) -> None:
+    stage, recorded, act, action = ATOMIC[name]
+    i = new_decision(engine)
+    bring_to(engine, i, stage, files)
+    for step in recorded:
+        record_valid(engine, i, step, files)
+    tables, events = dump(engine), rows(engine)
+    _fail_appending(monkeypatch, action)
+    with pytest.raises(RuntimeError, match="disk gone"):
+        act(engine, i, files)
+    assert dump(engine) == tables, "the change landed without its audit event"
+    assert rows(engine) == events, "an event landed for a change that did not"
+    monkeypatch.undo()
+    assert queries.verify(engine).ok
+    act(engine, i, files)  # the same act goes through once appending works
+    assert dump(engine) != tables
+    assert rows(engine)[-1]["action"] == action
+    assert queries.verify(engine).ok
