@@ -1152,7 +1152,11 @@ ERRORS = [
     pytest.param(
         ["record", "1", "initiation", "--set", "undertaking_unit=x", "--as", "nobody"],
         5,
-        {"code": "forbidden", "message": "'nobody' is not a registered user", "reasons": []},
+        {
+            "code": "forbidden",
+            "message": "'nobody' is not a registered user",
+            "reasons": [{"rule": "user", "article": "Arts. 33, 38", "detail": "'nobody' is not a registered user"}],
+        },
         id="unknown-user",
     ),
     pytest.param(
@@ -1164,7 +1168,7 @@ ERRORS = [
             "reasons": [
                 {
                     "rule": "role",
-                    "article": "PRODUCT: Identity",
+                    "article": "Arts. 33, 38",
                     "detail": "only an admin may manage users",
                 }
             ],
