@@ -848,12 +848,12 @@ def test_exit_5_permission_denied(dflow: Dflow, decision: int) -> None:
     fails(
         dflow("record", decision, "initiation", "--set", "undertaking_unit=x", "--as", "nobody"),
         5,
-        "'nobody' is not a registered user\n",
+        "'nobody' is not a registered user [Arts. 33, 38]\n",
     )
     fails(
         dflow("record", decision, "initiation", "--set", "undertaking_unit=x"),
         5,
-        "no acting user: give --as NAME or set DFLOW_USER\n",
+        "no acting user: give --as NAME or set DFLOW_USER [Arts. 33, 38]\n",
     )
     fails(
         dflow("record", decision, "initiation", "--set", "undertaking_unit=x", "--as", AUDITOR),
@@ -864,7 +864,7 @@ def test_exit_5_permission_denied(dflow: Dflow, decision: int) -> None:
     fails(
         dflow("user", "add", "wu", "--role", "officer", "--as", OFFICER),
         5,
-        "only an admin may manage users [PRODUCT: Identity]\n",
+        "only an admin may manage users [Arts. 33, 38]\n",
     )
     fails(
         dflow("new", TITLE, "--workflow", "major-decision", "--as", REVIEWER),
