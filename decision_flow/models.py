@@ -6,7 +6,7 @@ PostgreSQL keep the same bytes.
 
 from __future__ import annotations
 
-from sqlalchemy import Index, UniqueConstraint
+from sqlalchemy import Column, Index, LargeBinary, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -109,3 +109,14 @@ class Meta(SQLModel, table=True):
 
     key: str = Field(primary_key=True)
     value: str
+
+
+class EvidenceBlob(SQLModel, table=True):
+    """An evidence file's bytes kept inside a shared server database (so every terminal sees
+    them and one backup holds everything), by SHA-256."""
+
+    __tablename__ = "evidence_blobs"
+
+    sha256: str = Field(primary_key=True, max_length=64)
+    size: int
+    content: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
