@@ -29,7 +29,7 @@ from decision_flow.procedure import (
     load_context,
     waiver_reasons,
 )
-from decision_flow.store import EvidenceStore
+from decision_flow.store import store_for
 from decision_flow.values import clean_text, parse_value, split_assignment
 from decision_flow.workflow import Step, Workflow
 from decision_flow.workflow import get as get_workflow
@@ -56,7 +56,7 @@ class Engine:
     ) -> None:
         self.db, self.now, self.today = db, now, today
         self._calendar = calendar
-        self.store = EvidenceStore(db.evidence_dir)
+        self.store = store_for(db)
 
     @property
     def calendar(self) -> WorkCalendar:
@@ -305,7 +305,7 @@ class Engine:
                 raise Blocked(Msg("record.refused", {"step": step.name}), reasons)
             stored = []
             for kind, path in files:
-                sha, size = self.store.put(Path(path))
+                sha, size = self.store.put(Path(path), s)
                 name = clean_text(Path(path).name, "--attach", 255)
                 s.add(
                     Evidence(

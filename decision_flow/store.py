@@ -1,4 +1,9 @@
-"""The evidence store: files kept by the SHA-256 of their content, never by a user's name."""
+"""The evidence store: files kept by the SHA-256 of their content, never by a user's name.
+
+Beside an SQLite file they live in a directory (:class:`EvidenceStore`); with a shared server
+database they live inside it (:class:`DatabaseStore`), so every terminal sees them, they commit
+with the change that attaches them, and one backup holds everything.
+"""
 
 from __future__ import annotations
 
@@ -6,9 +11,15 @@ import hashlib
 import os
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+from sqlmodel import Session
 
 from decision_flow.errors import InvalidInput
 from decision_flow.i18n import Msg
+
+if TYPE_CHECKING:
+    from decision_flow.db import Database
 
 CHUNK = 1 << 20
 
@@ -32,8 +43,9 @@ class EvidenceStore:
     def path_for(self, sha256: str) -> Path:
         return self.root / sha256[:2] / sha256
 
-    def put(self, source: Path) -> tuple[str, int]:
-        """Copy `source` into the store; return its SHA-256 and size."""
+    def put(self, source: Path, session: Session | None = None) -> tuple[str, int]:
+        """Copy `source` into the store; return its SHA-256 and size. (A file written here
+        for a change that is then refused is harmless: it is named by its content.)"""
         try:
             if not source.is_file():
                 raise InvalidInput(Msg("evidence.not_a_file", {"path": str(source)}))
@@ -65,3 +77,43 @@ class EvidenceStore:
         """Whether the stored file exists and still hashes to `sha256`."""
         path = self.path_for(sha256)
         return path.is_file() and sha256_file(path)[0] == sha256
+
+
+class DatabaseStore:
+    """Evidence bytes in the `evidence_blobs` table of a server database, written in the
+    session of the change that attaches them."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def put(self, source: Path, session: Session | None = None) -> tuple[str, int]:
+        """Store `source` in the change's own transaction; return its SHA-256 and size."""
+        from decision_flow.models import EvidenceBlob
+
+        assert session is not None, "a server database stores evidence inside the change's transaction"
+        try:
+            if not source.is_file():
+                raise InvalidInput(Msg("evidence.not_a_file", {"path": str(source)}))
+            content = source.read_bytes()
+        except OSError as exc:
+            raise InvalidInput(
+                Msg("evidence.unreadable", {"path": str(source), "why": exc.strerror or str(exc)})
+            ) from None
+        sha = hashlib.sha256(content).hexdigest()
+        if session.get(EvidenceBlob, sha) is None:
+            session.add(EvidenceBlob(sha256=sha, size=len(content), content=content))
+            session.flush()
+        return sha, len(content)
+
+    def intact(self, sha256: str) -> bool:
+        """Whether the stored bytes exist and still hash to `sha256`."""
+        from decision_flow.models import EvidenceBlob
+
+        with self.db.session() as s:
+            blob = s.get(EvidenceBlob, sha256)
+            return blob is not None and hashlib.sha256(blob.content).hexdigest() == sha256
+
+
+def store_for(db: Database) -> EvidenceStore | DatabaseStore:
+    """Files beside an SQLite database; inside the database for a server."""
+    return EvidenceStore(db.evidence_dir) if db.is_sqlite else DatabaseStore(db)

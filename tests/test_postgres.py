@@ -26,13 +26,6 @@ pytestmark = pytest.mark.skipif(not PG_URL, reason="DFLOW_TEST_PG is not set: no
 
 
 @pytest.fixture(scope="module")
-def evidence_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One evidence directory for the module's database (evidence of a server database is
-    kept under DFLOW_EVIDENCE_DIR until it moves into the database itself)."""
-    return tmp_path_factory.mktemp("evidence")
-
-
-@pytest.fixture(scope="module")
 def pg_url() -> Iterator[str]:
     assert PG_URL is not None
     name = f"dflow_test_{uuid.uuid4().hex[:12]}"
@@ -48,8 +41,7 @@ def pg_url() -> Iterator[str]:
 
 
 @pytest.fixture
-def pg_engine(pg_url: str, evidence_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Engine]:
-    monkeypatch.setenv("DFLOW_EVIDENCE_DIR", str(evidence_dir))
+def pg_engine(pg_url: str) -> Iterator[Engine]:
     db = Database(pg_url)
     engine = Engine(db, today=lambda: date(2024, 12, 31))
     users.init(engine, ADMIN)
@@ -80,4 +72,34 @@ def test_postgres_refusal_is_recorded_and_changes_nothing(pg_engine: Engine, tmp
     events = queries.trail(pg_engine, i)["events"]
     assert events[-1]["action"] == "refused"
     assert events[-1]["data"]["attempted"] == "advance"
+    assert queries.verify(pg_engine).ok
+
+
+def test_postgres_keeps_evidence_inside_the_database(pg_engine: Engine, pg_url: str, tmp_path: Path) -> None:
+    i = new_decision(pg_engine)
+    bring_to(pg_engine, i, "consultation", tmp_path)
+    draft = queries.show(pg_engine, i)["steps"][1]["evidence"][0]
+    with pg_engine.db.engine.connect() as conn:
+        size = conn.execute(text("SELECT size FROM evidence_blobs WHERE sha256 = :s"), {"s": draft["sha256"]}).scalar()
+    assert size == (tmp_path / "draft.txt").stat().st_size
+    assert not (tmp_path / "dflow.db.evidence").exists()
+    # another terminal, with nothing on its own disk, sees the same evidence intact
+    other = Engine(Database(pg_url), today=lambda: date(2024, 12, 31))
+    assert other.store.intact(draft["sha256"])
+    assert queries.verify(other).ok
+    other.db.dispose()
+    with pg_engine.db.engine.begin() as conn:
+        conn.execute(
+            text("UPDATE evidence_blobs SET content = :c WHERE sha256 = :s"), {"c": b"forged", "s": draft["sha256"]}
+        )
+    try:
+        verdict = queries.verify(pg_engine)
+        assert not verdict.ok
+        assert verdict.reason is not None and draft["sha256"] in verdict.reason
+    finally:
+        with pg_engine.db.engine.begin() as conn:
+            conn.execute(
+                text("UPDATE evidence_blobs SET content = :c WHERE sha256 = :s"),
+                {"c": (tmp_path / "draft.txt").read_bytes(), "s": draft["sha256"]},
+            )
     assert queries.verify(pg_engine).ok
