@@ -30,7 +30,7 @@ from decision_flow.procedure import (
     waiver_reasons,
 )
 from decision_flow.store import store_for
-from decision_flow.values import clean_text, parse_value, split_assignment
+from decision_flow.values import check_kinds, clean_text, parse_values, split_assignment
 from decision_flow.workflow import Step, Workflow
 from decision_flow.workflow import get as get_workflow
 
@@ -254,42 +254,15 @@ class Engine:
             raise InvalidInput(Msg("record.nothing", {}))
         pairs = [split_assignment(a, "--set") for a in assignments]
         files = [split_assignment(a, "--attach") for a in attachments]
-        args = {"step": step_name, "set": assignments[:50], "attach": [k for k, _ in files]}
+        names = [clean_text(Path(path).name, "--attach", 255) for _kind, path in files]
+        args = {"step": step_name, "set": [a[:200] for a in assignments[:50]], "attach": [k[:80] for k, _ in files]}
 
         def op(s: Session, user: User, dec: Decision | None) -> None:
             assert dec is not None
             wf = get_workflow(dec.workflow)
             step = self._open_step(s, dec, wf, step_name, user)
-            values: dict[str, Any] = {}
-            for name, raw in pairs:
-                fdef = step.field(name)
-                if fdef is None:
-                    raise InvalidInput(
-                        Msg(
-                            "field.unknown",
-                            {"field": name[:80], "step": step.name, "known": ", ".join(f.name for f in step.fields)},
-                        )
-                    )
-                values[name] = parse_value(fdef, raw)
-                if fdef.type == "enum" and values[name] is not None and values[name] not in fdef.choices:
-                    msg = Msg(
-                        "field.choice", {"field": name, "value": values[name], "choices": ", ".join(fdef.choices)}
-                    )
-                    if fdef.article is None:
-                        raise InvalidInput(msg)
-                    raise Blocked(msg, [Reason("choice", fdef.article, msg)])
-            for kind, _path in files:
-                if step.evidence_kind(kind) is None:
-                    raise InvalidInput(
-                        Msg(
-                            "evidence.unknown",
-                            {
-                                "kind": kind[:80],
-                                "step": step.name,
-                                "known": ", ".join(e.kind for e in step.evidence) or "—",
-                            },
-                        )
-                    )
+            values = parse_values(step, pairs)
+            check_kinds(step, [kind for kind, _path in files])
             rec = self._pending_record(s, dec, step)
             ctx = load_context(s, dec, wf, self.today(), self.calendar)
             state = ctx.state(step.name)
@@ -304,9 +277,8 @@ class Engine:
             if reasons:
                 raise Blocked(Msg("record.refused", {"step": step.name}), reasons)
             stored = []
-            for kind, path in files:
+            for (kind, path), name in zip(files, names, strict=True):
                 sha, size = self.store.put(Path(path), s)
-                name = clean_text(Path(path).name, "--attach", 255)
                 s.add(
                     Evidence(
                         record_id=rec.id or 0,

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from decision_flow.errors import InvalidInput
+from decision_flow.errors import Blocked, InvalidInput, Reason
 from decision_flow.i18n import Msg
-from decision_flow.workflow import FieldDef
+from decision_flow.workflow import FieldDef, Step
 
 MAX_TEXT = 10_000
 MAX_INT = 10**12
@@ -68,3 +68,30 @@ def parse_value(field: FieldDef, raw: str) -> Any:
         items = [part.strip() for part in text.replace("，", ",").split(",")]
         return [item for item in items if item]
     raise AssertionError(field.type)
+
+
+def parse_values(step: Step, pairs: list[tuple[str, str]]) -> dict[str, Any]:
+    """The stored form of each `field=value` for `step`. A value outside an enum's choices is
+    invalid input, or a refusal citing the field's article where the law fixes the choices
+    (e.g. the meeting types of a level, Arts. 30, 42)."""
+    values: dict[str, Any] = {}
+    for name, raw in pairs:
+        field = step.field(name)
+        if field is None:
+            known = ", ".join(f.name for f in step.fields)
+            raise InvalidInput(Msg("field.unknown", {"field": name[:80], "step": step.name, "known": known}))
+        values[name] = parse_value(field, raw)
+        if field.type == "enum" and values[name] is not None and values[name] not in field.choices:
+            msg = Msg("field.choice", {"field": name, "value": values[name], "choices": ", ".join(field.choices)})
+            if field.article is None:
+                raise InvalidInput(msg)
+            raise Blocked(msg, [Reason("choice", field.article, msg)])
+    return values
+
+
+def check_kinds(step: Step, kinds: list[str]) -> None:
+    """Every `--attach` kind is one the step takes."""
+    for kind in kinds:
+        if step.evidence_kind(kind) is None:
+            known = ", ".join(e.kind for e in step.evidence) or "—"
+            raise InvalidInput(Msg("evidence.unknown", {"kind": kind[:80], "step": step.name, "known": known}))
