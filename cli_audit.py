@@ -61,7 +61,9 @@ def audit_verify(
 
             queries.trail(engine, _id(decision))
         if anchor is not None:
-            return trailfile.verify_anchor(engine, trailfile.read_anchor(Path(anchor)))
+            from decision_flow import checkpoint
+
+            return checkpoint.verify_anchor(engine, checkpoint.read_anchor(Path(anchor)))
         from decision_flow import queries
 
         return queries.verify(engine)
@@ -75,9 +77,9 @@ def audit_head(db: Db = None, json_out: Json = False) -> None:
     engine = _engine(db)
 
     def act() -> Any:
-        from decision_flow import trailfile
+        from decision_flow import checkpoint
 
-        return trailfile.checkpoint(engine)
+        return checkpoint.checkpoint(engine)
 
     _run(json_out, act, lambda cp: print(cp.plain(), end=""), lambda cp: cp.as_dict())
 

@@ -24,11 +24,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from decision_flow import checkpoint as checkpoint_mod
 from decision_flow import queries, trailfile
+from decision_flow.checkpoint import Checkpoint
 from decision_flow.db import Database
 from decision_flow.engine import Engine
 from decision_flow.errors import Blocked, IntegrityError, InvalidInput, NotFound
-from decision_flow.trailfile import Checkpoint, Verdict
+from decision_flow.trailfile import Verdict
 from tests.conftest import TODAY
 from tests.flow import OFFICER, new_decision, record_valid
 
@@ -339,8 +341,8 @@ def test_vectors_loaded_into_a_database_verify_there_and_export_to_the_same_byte
     assert queries.verify(engine) == Verdict(True, 5)
     doc = json.loads(VECTOR_BYTES)
     anchor = Checkpoint(doc["checkpoint"]["size"], doc["checkpoint"]["head"], doc["exported_at"])
-    assert trailfile.checkpoint(engine) == anchor
-    assert trailfile.verify_anchor(engine, anchor) == Verdict(True, 5)
+    assert checkpoint_mod.checkpoint(engine) == anchor
+    assert checkpoint_mod.verify_anchor(engine, anchor) == Verdict(True, 5)
     out = tmp_path / "again.json"
     assert trailfile.write_json(engine, 1, out) == 5
     assert out.read_bytes() == VECTOR_BYTES  # the writer still writes the documented bytes
@@ -413,11 +415,11 @@ def test_a_stored_rewrite_of_data_is_carried_into_the_export_not_smoothed_over(d
 
 def test_the_vectors_cut_short_are_found_against_their_checkpoint(db: Database, tmp_path: Path) -> None:
     engine = load_vectors(db)
-    anchor = trailfile.checkpoint(engine)
+    anchor = checkpoint_mod.checkpoint(engine)
     with closing(attacker(engine)) as con:
         con.execute("DELETE FROM audit_events WHERE seq = 5")
     assert queries.verify(engine) == Verdict(True, 4)  # a shorter chain is still a chain
-    assert trailfile.verify_anchor(engine, anchor) == Verdict(
+    assert checkpoint_mod.verify_anchor(engine, anchor) == Verdict(
         False, 4, 5, "truncated: the chain has 4 events, the checkpoint 5"
     )
     header, lines, _ = split(VECTOR_BYTES)
@@ -481,7 +483,7 @@ def test_an_export_verifies_and_holds_exactly_the_decisions_trail(
     assert list(doc) == TOP and doc["format"] == FORMAT and doc["count"] == len(trail)
     shown = queries.show(engine, a)
     assert doc["decision"] == {k: shown[k] for k in ("id", "title", "workflow", "workflow_version", "stage", "status")}
-    cp = trailfile.checkpoint(engine)
+    cp = checkpoint_mod.checkpoint(engine)
     assert doc["checkpoint"] == {"size": cp.size, "head": cp.head}
     assert re.fullmatch(r"2024-12-31T01:\d\d:\d\d\.000000Z", doc["exported_at"])
     assert [(e["seq"], e["hash"], e["data"], e["actor"]) for e in doc["events"]] == [
@@ -714,7 +716,7 @@ def test_an_event_line_that_is_not_json_or_not_utf8_is_invalid_input(
 
 def test_a_checkpoint_reads_back_from_its_plain_and_json_forms(walked: tuple[Engine, int, int], tmp_path: Path) -> None:
     engine, _, _ = walked
-    cp = trailfile.checkpoint(engine)
+    cp = checkpoint_mod.checkpoint(engine)
     assert engine.db.path is not None
     with closing(sqlite3.connect(engine.db.path)) as con:
         last = con.execute("SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1").fetchone()
@@ -731,7 +733,7 @@ def test_a_checkpoint_reads_back_from_its_plain_and_json_forms(walked: tuple[Eng
     ]
     for form in forms:
         path.write_text(form, encoding="utf-8")
-        assert trailfile.read_anchor(path) == cp, form
+        assert checkpoint_mod.read_anchor(path) == cp, form
 
 
 @pytest.mark.parametrize(
@@ -758,7 +760,7 @@ def test_anything_else_is_not_a_checkpoint(tmp_path: Path, text: str) -> None:
     path = tmp_path / "anchor.txt"
     path.write_text(text.format(h="ab" * 32), encoding="utf-8")
     with pytest.raises(InvalidInput, match="not a checkpoint") as caught:
-        trailfile.read_anchor(path)
+        checkpoint_mod.read_anchor(path)
     assert "\n" not in str(caught.value)
 
 
@@ -766,27 +768,27 @@ def test_unreadable_anchors_are_invalid_input(tmp_path: Path) -> None:
     path = tmp_path / "anchor.txt"
     path.write_bytes(b"decision-flow audit checkpoint\nsize: 3\xff\n")
     with pytest.raises(InvalidInput, match="not UTF-8"):
-        trailfile.read_anchor(path)
+        checkpoint_mod.read_anchor(path)
     with pytest.raises(InvalidInput, match="cannot read"):
-        trailfile.read_anchor(tmp_path / "missing.txt")
+        checkpoint_mod.read_anchor(tmp_path / "missing.txt")
 
 
 def test_truncation_is_found_against_an_earlier_checkpoint(walked: tuple[Engine, int, int], files: Path) -> None:
     engine, _, b = walked
-    cp = trailfile.checkpoint(engine)
+    cp = checkpoint_mod.checkpoint(engine)
     with closing(attacker(engine)) as con:
         con.execute("DELETE FROM audit_events WHERE seq > ?", (cp.size - 3,))
     assert queries.verify(engine) == Verdict(True, cp.size - 3)
     expected = Verdict(
         False, cp.size - 3, cp.size, f"truncated: the chain has {cp.size - 3} events, the checkpoint {cp.size}"
     )
-    assert trailfile.verify_anchor(engine, cp) == expected
+    assert checkpoint_mod.verify_anchor(engine, cp) == expected
     # the chain grown back past the checkpoint is another history: rewritten
     for _ in range(4):
         with pytest.raises(Blocked):
             engine.advance(b, OFFICER, to="archiving")
     assert queries.verify(engine).ok
-    assert trailfile.verify_anchor(engine, cp) == Verdict(
+    assert checkpoint_mod.verify_anchor(engine, cp) == Verdict(
         False, cp.size + 1, cp.size, f"rewritten: event {cp.size}'s hash differs from the checkpoint"
     )
 
@@ -796,7 +798,7 @@ def test_a_rewritten_history_is_found_against_an_earlier_checkpoint(
     walked: tuple[Engine, int, int], first_edited: str
 ) -> None:
     engine, a, _ = walked
-    cp = trailfile.checkpoint(engine)
+    cp = checkpoint_mod.checkpoint(engine)
     events = queries.trail(engine, a)["events"]
     target = {"first": 1, "refusal": next(e["seq"] for e in events if e["action"] == "refused"), "last": cp.size}
     k = target[first_edited]
@@ -805,14 +807,14 @@ def test_a_rewritten_history_is_found_against_an_earlier_checkpoint(
         assert not queries.verify(engine).ok
         rehash_from(con, k)
     assert queries.verify(engine) == Verdict(True, cp.size)  # consistent: plain verification passes
-    assert trailfile.verify_anchor(engine, cp) == Verdict(
+    assert checkpoint_mod.verify_anchor(engine, cp) == Verdict(
         False, cp.size, cp.size, f"rewritten: event {cp.size}'s hash differs from the checkpoint"
     )
 
 
 def test_a_grown_chain_still_extends_its_checkpoint(walked: tuple[Engine, int, int], tmp_path: Path) -> None:
     engine, a, b = walked
-    cp = trailfile.checkpoint(engine)
+    cp = checkpoint_mod.checkpoint(engine)
     path = tmp_path / "anchor.txt"
     path.write_text(cp.plain(), encoding="utf-8")
     engine.advance(b, OFFICER)  # completes B's initiation and moves it to drafting
@@ -820,17 +822,17 @@ def test_a_grown_chain_still_extends_its_checkpoint(walked: tuple[Engine, int, i
         engine.advance(a, OFFICER, to="archiving")
     grown = queries.verify(engine)
     assert grown.ok and grown.events == cp.size + 3
-    assert trailfile.verify_anchor(engine, trailfile.read_anchor(path)) == grown
-    assert trailfile.verify_anchor(engine, Checkpoint(0, GENESIS, cp.at)) == grown
+    assert checkpoint_mod.verify_anchor(engine, checkpoint_mod.read_anchor(path)) == grown
+    assert checkpoint_mod.verify_anchor(engine, Checkpoint(0, GENESIS, cp.at)) == grown
     wrong_head = Checkpoint(cp.size, "f" * 64, cp.at)
     assert (
-        trailfile.verify_anchor(engine, wrong_head).reason
+        checkpoint_mod.verify_anchor(engine, wrong_head).reason
         == f"rewritten: event {cp.size}'s hash differs from the checkpoint"
     )
     # a chain that no longer verifies fails as such, whatever the checkpoint
     with closing(attacker(engine)) as con:
         con.execute("UPDATE audit_events SET actor = 'mallory' WHERE seq = 2")
-    broken = trailfile.verify_anchor(engine, cp)
+    broken = checkpoint_mod.verify_anchor(engine, cp)
     assert (broken.first_bad_seq, kind(broken)) == (2, "content edited")
 
 
