@@ -15,7 +15,7 @@ import typer
 
 from cli_admin import user_app, workflow_app
 from cli_audit import audit_app
-from cli_common import As, Db, DflowGroup, Id, Json, Step, _engine, _id, _run, _say, _state
+from cli_common import As, Db, DflowGroup, Id, Json, Step, _change, _engine, _id, _run, _say
 
 app = typer.Typer(
     cls=DflowGroup,
@@ -132,26 +132,14 @@ def record(
     json_out: Json = False,
 ) -> None:
     """Record data and evidence for a step of the current stage."""
-    engine = _engine(db)
-
-    def act() -> dict[str, Any]:
-        i = _id(decision)
-        engine.record(i, step, set_ or [], attach or [], acting)
-        return _state(engine, i)
-
+    act = _change(db, decision, lambda engine, i: engine.record(i, step, set_ or [], attach or [], acting))
     _run(json_out, act, _say("record.done", step=step))
 
 
 @app.command()
 def complete(decision: Id, step: Step, acting: As = None, db: Db = None, json_out: Json = False) -> None:
     """Close one step of the current stage after checking its rules."""
-    engine = _engine(db)
-
-    def act() -> dict[str, Any]:
-        i = _id(decision)
-        engine.complete(i, step, acting)
-        return _state(engine, i)
-
+    act = _change(db, decision, lambda engine, i: engine.complete(i, step, acting))
     _run(json_out, act, _say("complete.done", step=step, stage=lambda r: r["stage"]))
 
 
@@ -168,13 +156,7 @@ def waive(
     json_out: Json = False,
 ) -> None:
     """Mark a step not applicable, where the law allows it, with a reason."""
-    engine = _engine(db)
-
-    def act() -> dict[str, Any]:
-        i = _id(decision)
-        engine.waive(i, step, reason, acting, reference)
-        return _state(engine, i)
-
+    act = _change(db, decision, lambda engine, i: engine.waive(i, step, reason, acting, reference))
     _run(json_out, act, _say("waive.done", step=step))
 
 
@@ -187,13 +169,7 @@ def advance(
     json_out: Json = False,
 ) -> None:
     """Complete what remains of the current stage and move to the next."""
-    engine = _engine(db)
-
-    def act() -> dict[str, Any]:
-        i = _id(decision)
-        engine.advance(i, acting, to)
-        return _state(engine, i)
-
+    act = _change(db, decision, lambda engine, i: engine.advance(i, acting, to))
     _run(
         json_out,
         act,
@@ -213,13 +189,7 @@ def return_(
     json_out: Json = False,
 ) -> None:
     """Send a decision back to an earlier stage (e.g. after an unlawful opinion or an `amend` outcome)."""
-    engine = _engine(db)
-
-    def act() -> dict[str, Any]:
-        i = _id(decision)
-        engine.send_back(i, to, reason, acting)
-        return _state(engine, i)
-
+    act = _change(db, decision, lambda engine, i: engine.send_back(i, to, reason, acting))
     _run(json_out, act, _say("return.done", id=lambda r: r["id"], stage=lambda r: r["stage"]))
 
 
@@ -235,13 +205,15 @@ def flag(
 ) -> None:
     """Set (or with --off clear) a flag after creation: an audited act with a reason, allowed until
     consultation is over; a step the new flags no longer allow is reopened."""
-    engine = _engine(db)
-
-    def act() -> dict[str, Any]:
-        i = _id(decision)
-        reopened = engine.set_flag(i, name, not off, reason, acting)
-        return {**_state(engine, i), "flag": name, "value": not off, "reopened": reopened}
-
+    act = _change(
+        db,
+        decision,
+        lambda engine, i: {
+            "flag": name,
+            "value": not off,
+            "reopened": engine.set_flag(i, name, not off, reason, acting),
+        },
+    )
     _run(
         json_out,
         act,

@@ -137,11 +137,19 @@ def _say(key: str, **params: Any) -> Callable[[Any], None]:
     return show
 
 
-def _state(engine: Engine, decision: int) -> dict[str, Any]:
-    from decision_flow.queries import show
+def _change(db: str | None, decision: str, change: Callable[[Engine, int], Any]) -> Callable[[], dict[str, Any]]:
+    """The action of a command that changes one decision: open the database, parse the id,
+    make the change, and report the decision's state afterwards (plus what the change returned,
+    when that is a mapping)."""
 
-    view = show(engine, decision)
-    return {"id": view["id"], "stage": view["stage"], "status": view["status"]}
+    def act() -> dict[str, Any]:
+        from decision_flow.queries import show
 
+        engine = _engine(db)
+        i = _id(decision)
+        extra = change(engine, i)
+        view = show(engine, i)
+        state = {"id": view["id"], "stage": view["stage"], "status": view["status"]}
+        return {**state, **extra} if isinstance(extra, dict) else state
 
-# ---------------------------------------------------------------------------- set-up
+    return act
