@@ -17,21 +17,13 @@ from typing import Any
 from sqlalchemy import event, inspect, text
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import ArgumentError, DatabaseError, NoSuchModuleError
-from sqlmodel import Session, SQLModel, create_engine
+from sqlmodel import Session, create_engine
 
 from decision_flow import models
 from decision_flow.errors import InvalidInput
 from decision_flow.i18n import Msg
 
-SCHEMA_VERSION = "1"
-
-# Audit rows are append-only: the database itself refuses to change or remove them.
-_SQLITE_GUARDS = (
-    """CREATE TRIGGER IF NOT EXISTS audit_events_no_update BEFORE UPDATE ON audit_events
-       BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END""",
-    """CREATE TRIGGER IF NOT EXISTS audit_events_no_delete BEFORE DELETE ON audit_events
-       BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END""",
-)
+_INIT_LOCK = 0x64666C6F77  # "dflow": the advisory lock that serialises schema upgrades on a server
 
 
 def _first_line(exc: Exception) -> str:
@@ -110,26 +102,37 @@ class Database:
             raise InvalidInput(Msg("db.unreachable", {"url": self.display_url, "why": _first_line(exc)})) from None
 
     def require(self) -> None:
-        """Refuse clearly when the database was never initialised."""
+        """Refuse clearly when the database was never initialised or is behind this version's
+        schema (one cheap query; `dflow init` upgrades it)."""
         if not self.exists():
             raise InvalidInput(Msg("db.not_initialised", {"url": self.display_url}))
+        from decision_flow.migrations import HEAD
+
+        with self.engine.connect() as conn:
+            try:
+                revision = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+            except DatabaseError:
+                revision = None
+        if revision != HEAD:
+            raise InvalidInput(Msg("db.behind", {"url": self.display_url, "revision": revision or "—", "head": HEAD}))
 
     @property
     def display_url(self) -> str:
         return make_url(self.url).render_as_string(hide_password=True)
 
     def init(self) -> bool:
-        """Create the schema if missing (idempotent); return whether anything was created."""
+        """Create the schema, or upgrade it, to the newest migration (idempotent); return whether
+        the database was created. What runs is decided by `decision_flow.migrations.upgrade`."""
         if self.path is not None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-        created = not self.exists()
-        SQLModel.metadata.create_all(self.engine)
+        self.exists()  # an unreachable server or a file that is no database is refused here, clearly
+        from decision_flow import migrations  # Alembic is loaded here only: other commands stay fast
+
         with self.engine.begin() as conn:
-            if self.is_sqlite:
-                for ddl in _SQLITE_GUARDS:
-                    conn.exec_driver_sql(ddl)
-            if conn.execute(text("SELECT 1 FROM meta WHERE key='schema_version'")).first() is None:
-                conn.execute(text("INSERT INTO meta(key, value) VALUES ('schema_version', :v)"), {"v": SCHEMA_VERSION})
+            if conn.dialect.name == "postgresql":  # two inits at once: the second waits, then has nothing to do
+                conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _INIT_LOCK})
+            created = not inspect(conn).has_table("meta")
+            migrations.upgrade(conn)
         return created
 
     @contextmanager

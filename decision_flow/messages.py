@@ -188,6 +188,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{url} 不是 decision-flow 数据库（不是 SQLite 文件）",
     ),
     "db.unreachable": ("cannot open the database {url}: {why}", "无法打开数据库 {url}：{why}"),
+    "db.behind": (
+        "the database {url} is at schema revision {revision}, this dflow expects {head}: run `dflow init` to "
+        "upgrade it (nothing is lost), or use the newer dflow that wrote it",
+        "数据库 {url} 的结构版本为 {revision}，本程序需要 {head}：请运行 `dflow init` 升级（数据不会丢失），"
+        "或使用写入它的较新版本",
+    ),
+    "db.foreign": (
+        "the database already holds tables that are not decision-flow's ({tables}); use an empty database",
+        "该数据库已有不属于 decision-flow 的表（{tables}）；请使用空数据库",
+    ),
     "db.ready": ("database ready at {url}", "数据库已就绪：{url}"),
     "export.done": ("wrote {file} ({fmt}, {events} events)", "已导出 {file}（{fmt}，{events} 条记录）"),
     "audit.ok": ("audit trail verified: {events} events, chain intact", "审计记录校验通过：共 {events} 条，链完整"),

@@ -1,0 +1,464 @@
+"""Schema migrations on SQLite and on a real PostgreSQL server (DFLOW_TEST_PG).
+
+A database built only from the migrations matches the models; `init` run again changes
+nothing; a database made before migrations existed is adopted with every row kept and its
+chain verifiable; the database itself refuses to change or remove audit rows. Each
+PostgreSQL test creates its own database and drops it afterwards.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
+from pathlib import Path
+from typing import Any
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import create_engine, inspect, select, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DatabaseError
+from sqlmodel import SQLModel
+
+from decision_flow import migrations, queries, users
+from decision_flow.db import Database
+from decision_flow.engine import Engine
+from decision_flow.errors import Blocked, InvalidInput
+from decision_flow.migrations.versions.v0001_baseline import SQLITE_GUARDS
+from tests.conftest import TODAY, Clock
+from tests.flow import ADMIN, AUDITOR, EXECUTIVE, OFFICER, REVIEWER, bring_to, new_decision, record_valid
+
+PG_URL = os.environ.get("DFLOW_TEST_PG")
+ROOT = Path(__file__).resolve().parents[1]
+HEAD = ScriptDirectory.from_config(migrations.config()).get_current_head()
+
+
+@contextmanager
+def pg_database() -> Iterator[str]:
+    """The URL of a new, empty database on the PostgreSQL server, dropped afterwards."""
+    assert PG_URL is not None
+    name = f"dflow_mig_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """The URL of a database that does not exist yet (SQLite) or is empty (PostgreSQL)."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'dflow.db'}"
+        return
+    if not PG_URL:
+        pytest.skip("DFLOW_TEST_PG is not set: no PostgreSQL server to test against")
+    with pg_database() as pg_url:
+        yield pg_url
+
+
+@pytest.fixture
+def open_db(url: str) -> Iterator[list[Database]]:
+    """Databases the test opens on `url`; each is disposed of (so PostgreSQL can drop it)."""
+    opened: list[Database] = []
+    yield opened
+    for db in opened:
+        db.dispose()
+
+
+class OldDatabase(Database):
+    """decision-flow's Database before migrations: `init` exactly as it was (SQLModel's
+    create_all, the SQLite guard triggers, the schema_version row)."""
+
+    def init(self) -> bool:
+        if self.path is not None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        created = not self.exists()
+        SQLModel.metadata.create_all(self.engine)
+        with self.engine.begin() as conn:
+            if self.is_sqlite:
+                for ddl in SQLITE_GUARDS:
+                    conn.exec_driver_sql(ddl)
+            if conn.execute(text("SELECT 1 FROM meta WHERE key='schema_version'")).first() is None:
+                conn.execute(text("INSERT INTO meta(key, value) VALUES ('schema_version', '1')"))
+        return created
+
+    def require(self) -> None:
+        """The old code checked only that the database existed."""
+        if not self.exists():
+            raise InvalidInput("not initialised")
+
+
+def _engine(db: Database, clock: Clock | None = None) -> Engine:
+    return Engine(db, now=clock or Clock(), today=lambda: TODAY)
+
+
+def _populate(engine: Engine, files: Path) -> int:
+    """Users, a decision walked through three stages with evidence, a refusal, a second decision."""
+    files.mkdir(exist_ok=True)
+    users.init(engine, ADMIN)
+    for name, role in ((OFFICER, "officer"), (REVIEWER, "legal_reviewer"), (EXECUTIVE, "executive")):
+        users.add(engine, name, [role], ADMIN)
+    users.add(engine, AUDITOR, ["auditor"], ADMIN)
+    walked = new_decision(engine, ["stability_risk"])
+    bring_to(engine, walked, "legality_review", files)
+    other = new_decision(engine, title="乡村道路养护办法")
+    with pytest.raises(Blocked):
+        engine.advance(other, OFFICER, to="legality_review")
+    return walked
+
+
+def _rows(db: Database, without: str = "") -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of every table of the models (but `without`), in primary-key order."""
+    with db.engine.connect() as conn:
+        return {
+            table.name: [tuple(row) for row in conn.execute(select(table).order_by(*table.primary_key.columns))]
+            for table in SQLModel.metadata.sorted_tables
+            if table.name != without
+        }
+
+
+def _triggers(db: Database) -> list[tuple[str, ...]]:
+    with db.engine.connect() as conn:
+        if db.is_sqlite:
+            found = conn.execute(text("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' ORDER BY name"))
+            return [tuple(row) for row in found]
+        found = conn.execute(
+            text(
+                "SELECT t.tgname, pg_get_triggerdef(t.oid), p.prosrc FROM pg_trigger t"
+                " JOIN pg_proc p ON p.oid = t.tgfoid WHERE NOT t.tgisinternal ORDER BY t.tgname"
+            )
+        )
+        return [tuple(row) for row in found]
+
+
+def _schema(db: Database) -> dict[str, Any]:
+    """The shape of the database as its catalogue reports it: tables, columns, keys, indexes,
+    unique constraints, triggers, and the revision it stands at."""
+    with db.engine.connect() as conn:
+        insp = inspect(conn)
+        shape: dict[str, Any] = {"revision": migrations.current(conn)}
+        for table in sorted(insp.get_table_names()):
+            shape[table] = {
+                "columns": [(c["name"], str(c["type"]), c["nullable"]) for c in insp.get_columns(table)],
+                "primary_key": insp.get_pk_constraint(table)["constrained_columns"],
+                "foreign_keys": sorted(
+                    (tuple(fk["constrained_columns"]), fk["referred_table"], tuple(fk["referred_columns"]))
+                    for fk in insp.get_foreign_keys(table)
+                ),
+                "indexes": sorted(
+                    (i["name"] or "", tuple(c or "" for c in i["column_names"]), bool(i["unique"]))
+                    for i in insp.get_indexes(table)
+                ),
+                "unique": sorted(
+                    (u["name"] or "", tuple(u["column_names"])) for u in insp.get_unique_constraints(table)
+                ),
+            }
+    shape["triggers"] = _triggers(db)
+    return shape
+
+
+def _differences(db: Database) -> list[Any]:
+    """What Alembic's autogenerate would change to make the database match the models."""
+    with db.engine.connect() as conn:
+        return list(compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), SQLModel.metadata))
+
+
+def _assert_append_only(db: Database) -> None:
+    """UPDATE and DELETE of audit rows (and TRUNCATE on PostgreSQL), in raw SQL, are refused by
+    the database itself and leave every audit row as it was."""
+    before = _rows(db)["audit_events"]
+    assert len(before) >= 2
+    statements = [
+        "UPDATE audit_events SET actor = 'forger' WHERE seq = 1",
+        "UPDATE audit_events SET data = '{}'",
+        "DELETE FROM audit_events WHERE seq = (SELECT MAX(seq) FROM audit_events)",
+        "DELETE FROM audit_events",
+    ]
+    if not db.is_sqlite:
+        statements.append("TRUNCATE audit_events")
+    for sql in statements:
+        with pytest.raises(DatabaseError, match="append-only"), db.engine.begin() as conn:
+            conn.execute(text(sql))
+    assert _rows(db)["audit_events"] == before
+
+
+# ---------------------------------------------------------------------------- built from migrations
+
+
+def test_migrations_build_exactly_the_models(url: str, open_db: list[Database]) -> None:
+    db = Database(url)
+    open_db.append(db)
+    assert not db.exists()
+    assert db.init() is True
+    assert db.exists()
+    assert _differences(db) == []
+    schema = _schema(db)
+    assert schema["revision"] == HEAD
+    # the unique constraints the chain relies on (SQLite's reflection does not let Alembic
+    # compare the unnamed one on `hash`, so every one is checked here by its columns)
+    uniques = {columns for _, columns in schema["audit_events"]["unique"]}
+    assert uniques == {("hash",), ("prev_hash",), ("decision_id", "decision_seq")}
+    assert set(schema) - {"revision", "triggers"} == set(SQLModel.metadata.tables) | {"alembic_version"}
+    with db.engine.connect() as conn:
+        assert conn.execute(text("SELECT value FROM meta WHERE key = 'schema_version'")).scalar() == "1"
+
+
+def test_the_comparison_finds_a_schema_that_differs(url: str, open_db: list[Database]) -> None:
+    """The check above is not blind: a missing column, index and unique constraint show up."""
+    db = Database(url)
+    open_db.append(db)
+    db.init()
+    with db.engine.begin() as conn:
+        conn.execute(text("DROP INDEX ix_decisions_stage_status"))
+        conn.execute(text("ALTER TABLE users DROP COLUMN active"))
+        conn.execute(text("CREATE TABLE stray (id INTEGER PRIMARY KEY)"))
+    kinds = {diff[0] if isinstance(diff, tuple) else diff[0][0] for diff in _differences(db)}
+    assert {"add_index", "add_column", "remove_table"} <= kinds
+
+
+def test_init_twice_is_a_no_op(url: str, open_db: list[Database], tmp_path: Path) -> None:
+    db = Database(url)
+    open_db.append(db)
+    engine = _engine(db)
+    _populate(engine, tmp_path / "files")
+    schema, rows = _schema(db), _rows(db)
+    assert db.init() is False
+    assert users.init(engine, ADMIN) is False
+    again = Database(url)  # another terminal
+    open_db.append(again)
+    assert again.init() is False
+    assert _schema(db) == schema
+    assert _rows(db) == rows
+    assert queries.verify(engine).ok
+
+
+def test_two_inits_at_once_create_the_schema_once(url: str) -> None:
+    """Terminals started together: every `dflow init` succeeds and exactly one creates."""
+    code = "import sys; from decision_flow.db import Database; d = Database(sys.argv[1]); print(d.init()); d.dispose()"
+    runs = [
+        subprocess.Popen([sys.executable, "-c", code, url], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        for _ in range(4)
+    ]
+    results = [run.communicate(timeout=120) for run in runs]
+    assert [run.returncode for run in runs] == [0] * 4, [err.decode()[-800:] for _, err in results]
+    assert sorted(out.decode().strip() for out, _ in results) == ["False", "False", "False", "True"]
+
+
+# ---------------------------------------------------------------------------- a database made before migrations
+
+
+def test_old_database_is_adopted_keeping_every_row(url: str, open_db: list[Database], tmp_path: Path) -> None:
+    old = OldDatabase(url)
+    open_db.append(old)
+    clock = Clock()
+    walked = _populate(_engine(old, clock), tmp_path / "files")
+    assert old.init() is False  # the old code itself was idempotent too
+    rows = _rows(old)
+    assert len(rows["audit_events"]) > 20 and len(rows["evidence"]) >= 3 and len(rows["users"]) == 5
+    with old.engine.connect() as conn:
+        assert migrations.current(conn) is None
+        assert not inspect(conn).has_table("alembic_version")
+    if not old.is_sqlite:
+        assert _triggers(old) == []  # the old code guarded the trail on SQLite only
+    old.dispose()
+
+    db = Database(url)
+    open_db.append(db)
+    engine = _engine(db, clock)
+    assert db.init() is False  # adopted, not created
+    assert _rows(db) == rows
+    verdict = queries.verify(engine)
+    assert verdict.ok, verdict
+    assert _differences(db) == []
+    assert _schema(db)["revision"] == HEAD
+    assert [t[0] for t in _triggers(db)] == (
+        ["audit_events_no_delete", "audit_events_no_update"]
+        if db.is_sqlite
+        else ["audit_events_no_delete", "audit_events_no_truncate", "audit_events_no_update"]
+    )
+    _assert_append_only(db)  # on PostgreSQL the old code had no guards: adoption added them
+
+    # and the work goes on where it stood
+    record_valid(engine, walked, "legality_review", tmp_path / "files")
+    assert engine.advance(walked, REVIEWER) == "collective_decision"
+    assert queries.verify(engine).ok
+
+
+def test_adopted_database_is_the_same_as_one_built_from_migrations(
+    url: str, open_db: list[Database], tmp_path: Path
+) -> None:
+    """Adoption leaves the catalogue the migrations build (tables, keys, indexes, unique
+    constraints, triggers, revision), compared with a second database of the same backend."""
+    old = OldDatabase(url)
+    open_db.append(old)
+    old.init()
+    old.dispose()
+    db = Database(url)
+    open_db.append(db)
+    db.init()
+    with nullcontext(f"sqlite:///{tmp_path / 'fresh.db'}") if db.is_sqlite else pg_database() as fresh_url:
+        fresh = Database(fresh_url)
+        try:
+            fresh.init()
+            assert _schema(db) == _schema(fresh)
+        finally:
+            fresh.dispose()
+
+
+def test_old_database_from_before_evidence_blobs_gains_the_table(url: str, open_db: list[Database]) -> None:
+    """A database initialised before evidence_blobs existed gets it on adoption, rows kept."""
+    old = OldDatabase(url)
+    open_db.append(old)
+    users.init(_engine(old), ADMIN)
+    with old.engine.begin() as conn:
+        conn.execute(text("DROP TABLE evidence_blobs"))
+    rows = _rows(old, without="evidence_blobs")
+    old.dispose()
+    db = Database(url)
+    open_db.append(db)
+    assert db.init() is False
+    assert _rows(db) == {**rows, "evidence_blobs": []}
+    assert _differences(db) == []
+    assert queries.verify(_engine(db)).ok
+
+
+# ---------------------------------------------------------------------------- append-only, in the database
+
+
+def test_database_refuses_to_change_or_remove_audit_rows(url: str, open_db: list[Database]) -> None:
+    db = Database(url)
+    open_db.append(db)
+    engine = _engine(db)
+    users.init(engine, ADMIN)
+    users.add(engine, OFFICER, ["officer"], ADMIN)
+    _assert_append_only(db)
+    assert queries.verify(engine).ok
+    with db.engine.begin() as conn:  # other tables stay writable: the guards are on the trail only
+        conn.execute(text("UPDATE users SET active = :no WHERE name = :name"), {"no": False, "name": OFFICER})
+    assert not next(u for u in users.list_users(engine) if u.name == OFFICER).active
+
+
+# ---------------------------------------------------------------------------- a later revision
+
+
+REVISION_0002 = '''"""Decisions gain a note.
+
+Revision ID: 0002
+Revises: 0001
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0002"
+down_revision = "0001"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.add_column("decisions", sa.Column("note", sa.String(), nullable=True))
+    op.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
+
+
+def downgrade() -> None:
+    op.drop_column("decisions", "note")
+'''
+
+
+def test_a_later_revision_upgrades_an_old_database_with_data(
+    url: str, open_db: list[Database], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A database from before migrations is stamped at the baseline, then the later revisions
+    run on it (here a throwaway 0002 beside a copy of the shipped scripts)."""
+    monkeypatch.setattr(migrations, "HEAD", "0002")  # the code of the version that ships 0002
+    scripts = tmp_path / "migrations"
+    shutil.copytree(migrations.SCRIPT_LOCATION, scripts, ignore=shutil.ignore_patterns("__pycache__"))
+    (scripts / "versions" / "v0002_decision_note.py").write_text(REVISION_0002, encoding="utf-8")
+    old = OldDatabase(url)
+    open_db.append(old)
+    _populate(_engine(old), tmp_path / "files")
+    rows = _rows(old)
+    old.dispose()
+
+    db = Database(url)
+    open_db.append(db)
+    with db.engine.begin() as conn:
+        migrations.upgrade(conn, script_location=scripts)
+    with db.engine.connect() as conn:
+        assert migrations.current(conn) == "0002"
+        assert "note" in {c["name"] for c in inspect(conn).get_columns("decisions")}
+        notes = conn.execute(text("SELECT note FROM decisions")).scalars().all()
+        assert conn.execute(text("SELECT value FROM meta WHERE key = 'schema_version'")).scalar() == "2"
+    assert notes == [None, None]
+    assert {name: found for name, found in _rows(db).items() if name != "meta"} == {
+        name: found for name, found in rows.items() if name != "meta"
+    }
+    assert queries.verify(_engine(db)).ok
+    _assert_append_only(db)
+    with db.engine.begin() as conn:  # run again: nothing left to do
+        migrations.upgrade(conn, script_location=scripts)
+        assert migrations.current(conn) == "0002"
+
+
+# ---------------------------------------------------------------------------- packaging and start-up
+
+
+def test_migration_scripts_ship_inside_the_package() -> None:
+    location = migrations.SCRIPT_LOCATION
+    assert location.parent == Path(migrations.__file__).parent.parent
+    assert (location / "env.py").is_file()
+    assert (location / "versions" / "v0001_baseline.py").is_file()
+    assert HEAD is not None
+
+
+def test_only_init_loads_alembic() -> None:
+    """Every other command starts without importing Alembic (dflow stays quick to answer)."""
+    code = (
+        "import sys, cli, decision_flow.db, decision_flow.queries, decision_flow.users, decision_flow.migrations;"
+        " assert 'alembic' not in sys.modules, sorted(m for m in sys.modules if m.startswith('alembic'))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+
+
+def test_head_constant_is_alembics_head() -> None:
+    # Database.require compares the database's revision with this constant on every command
+    assert migrations.HEAD == HEAD
+
+
+def test_commands_on_a_database_behind_the_code_ask_for_init(url: str, open_db: list[Database], tmp_path: Path) -> None:
+    old = OldDatabase(url)
+    open_db.append(old)
+    _populate(_engine(old), tmp_path / "files")
+    old.dispose()
+    db = Database(url)
+    open_db.append(db)
+    with pytest.raises(InvalidInput) as behind:
+        queries.list_decisions(_engine(db))
+    assert "run `dflow init`" in str(behind.value) and "expects 0001" in str(behind.value)
+    db.init()
+    assert len(queries.list_decisions(_engine(db))) == 2
+
+
+def test_init_refuses_a_database_holding_other_tables(url: str, open_db: list[Database]) -> None:
+    db = Database(url)
+    open_db.append(db)
+    with db.engine.begin() as conn:
+        conn.execute(text("CREATE TABLE payroll (id INTEGER PRIMARY KEY)"))
+    with pytest.raises(InvalidInput) as foreign:
+        db.init()
+    assert "payroll" in str(foreign.value)
+    assert set(inspect(db.engine).get_table_names()) == {"payroll"}
