@@ -80,8 +80,10 @@ class Engine:
             raise Forbidden(msg, [Reason("user", IDENTITY_ARTICLE, msg)])
         return user
 
-    def _decision(self, s: Session, decision_id: int) -> Decision:
-        dec = s.get(Decision, decision_id)
+    def _decision(self, s: Session, decision_id: int, lock: bool = False) -> Decision:
+        """The decision, or NotFound; `lock` takes its row lock first, so every change on a
+        server locks in one order (decision row, then the chain) and none deadlocks."""
+        dec = s.get(Decision, decision_id, with_for_update=lock)
         if dec is None:
             raise NotFound(Msg("decision.unknown", {"id": decision_id}))
         return dec
@@ -92,7 +94,7 @@ class Engine:
         try:
             with self.db.session() as s:
                 user = self._user(s, actor)
-                dec = self._decision(s, decision_id) if decision_id is not None else None
+                dec = self._decision(s, decision_id, lock=True) if decision_id is not None else None
                 result = op(s, user, dec)
                 s.commit()
                 return result

@@ -100,7 +100,13 @@ class DatabaseStore:
                 Msg("evidence.unreadable", {"path": str(source), "why": exc.strerror or str(exc)})
             ) from None
         sha = hashlib.sha256(content).hexdigest()
-        if session.get(EvidenceBlob, sha) is None:
+        if session.get_bind().dialect.name == "postgresql":
+            # two terminals attaching the same file at once: the second's insert does nothing
+            from sqlalchemy.dialects.postgresql import insert
+
+            row = {"sha256": sha, "size": len(content), "content": content}
+            session.execute(insert(EvidenceBlob).values(**row).on_conflict_do_nothing(index_elements=["sha256"]))
+        elif session.get(EvidenceBlob, sha) is None:
             session.add(EvidenceBlob(sha256=sha, size=len(content), content=content))
             session.flush()
         return sha, len(content)

@@ -8,13 +8,11 @@ PostgreSQL test creates its own database and drops it afterwards.
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import sys
-import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager, nullcontext
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -22,8 +20,7 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import create_engine, inspect, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import inspect, select, text
 from sqlalchemy.exc import DatabaseError
 from sqlmodel import SQLModel
 
@@ -34,26 +31,10 @@ from decision_flow.errors import Blocked, InvalidInput
 from decision_flow.migrations.versions.v0001_baseline import SQLITE_GUARDS
 from tests.conftest import TODAY, Clock
 from tests.flow import ADMIN, AUDITOR, EXECUTIVE, OFFICER, REVIEWER, bring_to, new_decision, record_valid
+from tests.pg import NO_PG, PG_URL, pg_database
 
-PG_URL = os.environ.get("DFLOW_TEST_PG")
 ROOT = Path(__file__).resolve().parents[1]
 HEAD = ScriptDirectory.from_config(migrations.config()).get_current_head()
-
-
-@contextmanager
-def pg_database() -> Iterator[str]:
-    """The URL of a new, empty database on the PostgreSQL server, dropped afterwards."""
-    assert PG_URL is not None
-    name = f"dflow_mig_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -63,8 +44,8 @@ def url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
         yield f"sqlite:///{tmp_path / 'dflow.db'}"
         return
     if not PG_URL:
-        pytest.skip("DFLOW_TEST_PG is not set: no PostgreSQL server to test against")
-    with pg_database() as pg_url:
+        pytest.skip(NO_PG)
+    with pg_database("dflow_mig") as pg_url:
         yield pg_url
 
 

@@ -5,39 +5,27 @@ Each test run creates its own database and drops it afterwards.
 
 from __future__ import annotations
 
-import os
-import uuid
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import text
 
 from decision_flow import queries, users
 from decision_flow.db import Database
 from decision_flow.engine import Engine
 from decision_flow.errors import Blocked
 from tests.flow import ADMIN, EXECUTIVE, OFFICER, REVIEWER, bring_to, new_decision, record_valid
+from tests.pg import NO_PG, PG_URL, pg_database
 
-PG_URL = os.environ.get("DFLOW_TEST_PG")
-pytestmark = pytest.mark.skipif(not PG_URL, reason="DFLOW_TEST_PG is not set: no PostgreSQL server to test against")
+pytestmark = pytest.mark.skipif(not PG_URL, reason=NO_PG)
 
 
 @pytest.fixture(scope="module")
 def pg_url() -> Iterator[str]:
-    assert PG_URL is not None
-    name = f"dflow_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with pg_database() as url:
+        yield url
 
 
 @pytest.fixture

@@ -1,0 +1,256 @@
+#!/usr/bin/env python3
+"""Audited changes per second through the Python API, on SQLite and on PostgreSQL.
+
+One change is one `Engine.record` on the current step of a decision (the initiation step,
+`undertaking_unit` set to a new value): one transaction that writes the step record, bumps the
+decision's version and appends its hash-chained audit event.
+
+  sqlite        one writer on a fresh SQLite file with the shipped settings (WAL,
+                synchronous=FULL, BEGIN IMMEDIATE)
+  floor         /work/shared/bench/sqlite_floor.py's state+audit variant under synchronous=FULL
+                (raw sqlite3: UPDATE one row + INSERT one ~500-byte row, COMMIT), the same run
+  postgresql    1, 4 and 16 concurrent writer processes (spawned), each on its own decisions,
+                released together, for a fixed time; on a database this script creates and
+                drops, from DFLOW_BENCH_PG or else DFLOW_TEST_PG (skipped when neither is set)
+
+After each run the chain is verified and the number of events checked against the number of
+changes (one event per change). Prints a table, or one JSON document with --json.
+
+Usage: python benchmarks/throughput.py [--seconds 5] [--writers 1,4,16] [--floor-rows 3000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import multiprocessing as mp
+import os
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from decision_flow import queries, users
+from decision_flow.db import Database
+from decision_flow.engine import Engine
+
+FLOOR = Path(os.environ.get("DFLOW_SQLITE_FLOOR", "/work/shared/bench/sqlite_floor.py"))
+TODAY = date(2024, 12, 31)
+OFFICER, ADMIN = "zhao", "admin"
+DECISIONS_PER_WRITER = 4
+INITIATION = ["proposer_kind=organ_leader", "start_approved_on=2024-03-01"]
+
+
+def _engine(url: str) -> Engine:
+    return Engine(Database(url), today=lambda: TODAY)
+
+
+def _prepare(url: str) -> None:
+    engine = _engine(url)
+    users.init(engine, ADMIN)
+    users.add(engine, OFFICER, ["officer"], ADMIN)
+    engine.db.dispose()
+
+
+def _decisions(engine: Engine, n: int, tag: str) -> list[int]:
+    """`n` decisions standing at initiation, each with its initiation step recorded once."""
+    ids = []
+    for k in range(n):
+        dec = engine.new(f"吞吐量测试 {tag}-{k}", "major-decision", [], OFFICER)
+        assert dec.id is not None
+        engine.record(dec.id, "initiation", [*INITIATION, f"undertaking_unit=单位-{tag}-{k}"], [], OFFICER)
+        ids.append(dec.id)
+    return ids
+
+
+def _loop(engine: Engine, ids: list[int], tag: str, seconds: float) -> tuple[int, float, list[float]]:
+    """Record changes round-robin on `ids` for `seconds`; (changes, elapsed, latencies in ms)."""
+    lat: list[float] = []
+    n = 0
+    start = time.perf_counter()
+    deadline = start + seconds
+    while True:
+        t0 = time.perf_counter()
+        if t0 >= deadline:
+            break
+        engine.record(ids[n % len(ids)], "initiation", [f"undertaking_unit=单位-{tag}-{n}"], [], OFFICER)
+        lat.append((time.perf_counter() - t0) * 1000)
+        n += 1
+    return n, time.perf_counter() - start, lat
+
+
+def _pct(values: list[float], p: float) -> float:
+    values = sorted(values)
+    return values[max(0, min(len(values) - 1, round(p / 100 * (len(values) - 1))))] if values else 0.0
+
+
+def _check(url: str, expected_events: int) -> None:
+    """The chain verifies and holds exactly one event per change."""
+    engine = _engine(url)
+    try:
+        verdict = queries.verify(engine)
+        assert verdict.ok, verdict
+        with engine.db.engine.connect() as conn:
+            count, top = conn.execute(text("SELECT count(*), max(seq) FROM audit_events")).one()
+        assert count == top == expected_events, (count, top, expected_events)
+    finally:
+        engine.db.dispose()
+
+
+def _events(url: str) -> int:
+    engine = _engine(url)
+    try:
+        with engine.db.engine.connect() as conn:
+            return int(conn.execute(text("SELECT count(*) FROM audit_events")).scalar() or 0)
+    finally:
+        engine.db.dispose()
+
+
+# ---------------------------------------------------------------------------- SQLite
+
+
+def bench_sqlite(seconds: float, workdir: Path) -> dict[str, Any]:
+    url = f"sqlite:///{workdir / 'throughput.db'}"
+    _prepare(url)
+    engine = _engine(url)
+    try:
+        ids = _decisions(engine, DECISIONS_PER_WRITER, "s")
+        _loop(engine, ids, "warm", min(1.0, seconds / 5))
+        before = _events(url)
+        n, elapsed, lat = _loop(engine, ids, "s", seconds)
+    finally:
+        engine.db.dispose()
+    _check(url, before + n)
+    return _row("sqlite", 1, n, elapsed, lat)
+
+
+def bench_floor(rows: int, workdir: Path) -> dict[str, Any]:
+    spec = importlib.util.spec_from_file_location("sqlite_floor", FLOOR)
+    assert spec is not None and spec.loader is not None, FLOOR
+    floor = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(floor)
+    r = floor.run_variant(str(workdir / "floor.sqlite"), "FULL", "state+audit", rows, min(300, rows // 10))
+    return {
+        "backend": "sqlite floor (state+audit, raw sqlite3)",
+        "writers": 1,
+        "changes": r["rows"],
+        "seconds": r["rows"] / r["commits_per_s"],
+        "per_s": r["commits_per_s"],
+        "median_ms": r["median_us"] / 1000,
+        "p95_ms": r["p95_us"] / 1000,
+    }
+
+
+# ---------------------------------------------------------------------------- PostgreSQL
+
+
+def _pg_writer(url: str, w: int, seconds: float, barrier: Any, out: Any) -> None:
+    engine = _engine(url)
+    try:
+        ids = _decisions(engine, DECISIONS_PER_WRITER, f"w{w}")
+        warm = _loop(engine, ids, f"warm{w}", 0.2)[0]
+        barrier.wait()
+        n, elapsed, lat = _loop(engine, ids, f"w{w}", seconds)
+        out.put((w, n, elapsed, lat, 2 * len(ids) + warm))  # setup: created + recorded, and warm-up
+    finally:
+        engine.db.dispose()
+
+
+@contextmanager
+def pg_database(base: str) -> Iterator[str]:
+    name = f"dflow_bench_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(base).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def bench_pg(base: str, writers: int, seconds: float) -> dict[str, Any]:
+    ctx = mp.get_context("spawn")
+    with pg_database(base) as url:
+        _prepare(url)
+        before = _events(url)
+        barrier, out = ctx.Barrier(writers + 1), ctx.Queue()
+        procs = [ctx.Process(target=_pg_writer, args=(url, w, seconds, barrier, out)) for w in range(writers)]
+        for p in procs:
+            p.start()
+        barrier.wait(timeout=120)  # all writers connected, warm and holding their decisions
+        results = [out.get(timeout=seconds + 120) for _ in procs]
+        for p in procs:
+            p.join(30)
+            assert p.exitcode == 0, p.exitcode
+        n = sum(r[1] for r in results)
+        elapsed = max(r[2] for r in results)
+        lat = [x for r in results for x in r[3]]
+        _check(url, before + n + sum(r[4] for r in results))
+    return _row("postgresql", writers, n, elapsed, lat)
+
+
+def _row(backend: str, writers: int, n: int, elapsed: float, lat: list[float]) -> dict[str, Any]:
+    return {
+        "backend": backend,
+        "writers": writers,
+        "changes": n,
+        "seconds": elapsed,
+        "per_s": n / elapsed,
+        "median_ms": statistics.median(lat) if lat else 0.0,
+        "p95_ms": _pct(lat, 95),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=5.0, help="measured time of each run")
+    parser.add_argument("--writers", default="1,4,16", help="PostgreSQL writer counts")
+    parser.add_argument("--floor-rows", type=int, default=3000, help="commits of the raw SQLite floor")
+    parser.add_argument("--dir", default=None, help="where the SQLite files go (default: a temp dir)")
+    parser.add_argument("--json", action="store_true", help="print one JSON document")
+    args = parser.parse_args()
+    pg = os.environ.get("DFLOW_BENCH_PG") or os.environ.get("DFLOW_TEST_PG")
+    rows: list[dict[str, Any]] = []
+    with tempfile.TemporaryDirectory(dir=args.dir) as tmp:
+        work = Path(tmp)
+        rows.append(bench_sqlite(args.seconds, work))
+        rows.append(bench_floor(args.floor_rows, work))
+    ratio = rows[0]["per_s"] / rows[1]["per_s"]
+    if pg:
+        for w in (int(x) for x in args.writers.split(",") if x.strip()):
+            rows.append(bench_pg(pg, w, args.seconds))
+    info = {
+        "python": sys.version.split()[0],
+        "cpus": os.cpu_count(),
+        "sqlite_vs_floor": ratio,
+        "postgresql": "not run: set DFLOW_BENCH_PG or DFLOW_TEST_PG" if not pg else "yes",
+    }
+    if args.json:
+        print(json.dumps({"script": "throughput", **info, "rows": rows}, ensure_ascii=False))
+        return
+    print(f"Audited changes per second (Engine.record, one transaction + its event); {info['cpus']} CPUs")
+    print(f"{'backend':<42} {'writers':>7} {'changes':>8} {'changes/s':>10} {'median ms':>10} {'p95 ms':>8}")
+    for r in rows:
+        print(
+            f"{r['backend']:<42} {r['writers']:>7} {r['changes']:>8} {r['per_s']:>10.0f}"
+            f" {r['median_ms']:>10.2f} {r['p95_ms']:>8.2f}"
+        )
+    print(f"SQLite (dflow) / raw floor (state+audit, synchronous=FULL): {ratio:.2f} (floor is {1 / ratio:.1f}x)")
+    if not pg:
+        print(f"PostgreSQL: {info['postgresql']}")
+
+
+if __name__ == "__main__":
+    main()
