@@ -45,14 +45,18 @@ def main() -> None:
         run("init", "--admin", "admin")
         run("user", "add", "zhao", "--role", "officer", "--as", "admin")
         run("new", "沙河乡农贸市场搬迁", "--workflow", "major-decision-township")
-        run("record", "1", "initiation", "--set", "undertaking_unit=经济发展办", "--set", "start_approved_on=2024-03-01")
+        run(
+            "record", "1", "initiation", "--set", "undertaking_unit=经济发展办", "--set", "start_approved_on=2024-03-01"
+        )
         py = sys.executable
         figures = {
             "floor-typer": median_ms([py, "-c", "import typer"], args.runs, env),
             "floor-stack": median_ms([py, "-c", "import typer, rich.console, sqlmodel, transitions"], args.runs, env),
             "help": median_ms([dflow, "--help"], args.runs, env),
             "show-json": median_ms([dflow, "show", "1", "--json"], args.runs, env),
-            "record": median_ms([dflow, "record", "1", "initiation", "--set", "proposed_by=乡长办公会"], args.runs, env),
+            "record": median_ms(
+                [dflow, "record", "1", "initiation", "--set", "proposed_by=乡长办公会"], args.runs, env
+            ),
         }
     for name, ms in figures.items():
         print(f"{name:<12} {ms:8.1f} ms")

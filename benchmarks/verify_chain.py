@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import json
 import resource
 import sqlite3
 import tempfile
@@ -33,32 +32,67 @@ def build(path: Path, n: int) -> None:
     conn = sqlite3.connect(path)
     conn.execute("PRAGMA synchronous=OFF")
     conn.execute("DROP TRIGGER audit_events_no_update")
-    (start, prev), = conn.execute("SELECT max(seq), (SELECT hash FROM audit_events ORDER BY seq DESC LIMIT 1) FROM audit_events")
+    ((start, prev),) = conn.execute(
+        "SELECT max(seq), (SELECT hash FROM audit_events ORDER BY seq DESC LIMIT 1) FROM audit_events"
+    )
     last: dict[int, tuple[int, str]] = {}
     rows = []
     for seq in range(start + 1, n + 1):
         decision = seq % max(1, n // 50) + 1
         dseq, dprev = last.get(decision, (0, None))
         content = {
-            "seq": seq, "at": f"2025-06-{seq % 28 + 1:02d}T08:00:{seq % 60:02d}.000000Z", "actor": "zhang_wei",
-            "action": "recorded", "decision": decision, "decision_seq": dseq + 1, "decision_prev": dprev,
-            "stage": "consultation", "step": "public_participation",
-            "data": {"fields": {"channels": ["乡政府网站", "村务公开栏"], "opinions_received": seq % 90,
-                                "opened_on": "2025-04-01", "closed_on": "2025-05-06"},
-                     "evidence": [], "note": "沙河乡农贸市场搬迁方案征求意见" * 4},
+            "seq": seq,
+            "at": f"2025-06-{seq % 28 + 1:02d}T08:00:{seq % 60:02d}.000000Z",
+            "actor": "zhang_wei",
+            "action": "recorded",
+            "decision": decision,
+            "decision_seq": dseq + 1,
+            "decision_prev": dprev,
+            "stage": "consultation",
+            "step": "public_participation",
+            "data": {
+                "fields": {
+                    "channels": ["乡政府网站", "村务公开栏"],
+                    "opinions_received": seq % 90,
+                    "opened_on": "2025-04-01",
+                    "closed_on": "2025-05-06",
+                },
+                "evidence": [],
+                "note": "沙河乡农贸市场搬迁方案征求意见" * 4,
+            },
             "prev_hash": prev,
         }
         digest = audit.hash_content(content)
-        rows.append((seq, content["at"], "zhang_wei", "recorded", decision, dseq + 1, dprev, "consultation",
-                     "public_participation", audit.canonical_json(content["data"]).decode(), prev, digest))
+        rows.append(
+            (
+                seq,
+                content["at"],
+                "zhang_wei",
+                "recorded",
+                decision,
+                dseq + 1,
+                dprev,
+                "consultation",
+                "public_participation",
+                audit.canonical_json(content["data"]).decode(),
+                prev,
+                digest,
+            )
+        )
         last[decision], prev = (dseq + 1, digest), digest
         if len(rows) == 50_000:
-            conn.executemany("INSERT INTO audit_events(seq, at, actor, action, decision_id, decision_seq, decision_prev,"
-                             " stage, step, data, prev_hash, hash) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", rows)
+            conn.executemany(
+                "INSERT INTO audit_events(seq, at, actor, action, decision_id, decision_seq, decision_prev,"
+                " stage, step, data, prev_hash, hash) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                rows,
+            )
             rows.clear()
     if rows:
-        conn.executemany("INSERT INTO audit_events(seq, at, actor, action, decision_id, decision_seq, decision_prev,"
-                         " stage, step, data, prev_hash, hash) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", rows)
+        conn.executemany(
+            "INSERT INTO audit_events(seq, at, actor, action, decision_id, decision_seq, decision_prev,"
+            " stage, step, data, prev_hash, hash) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+            rows,
+        )
     conn.commit()
     conn.close()
 

@@ -12,28 +12,62 @@ from decision_flow.engine import Engine
 
 OFFICER, REVIEWER, EXECUTIVE, AUDITOR, ADMIN = "zhao", "qian", "sun", "li_audit", "admin"
 ACTOR = {
-    "initiation": OFFICER, "drafting": OFFICER, "public_participation": OFFICER,
-    "expert_review": OFFICER, "risk_assessment": OFFICER, "legality_review": REVIEWER,
-    "collective_decision": EXECUTIVE, "party_report": OFFICER, "publication": OFFICER,
+    "initiation": OFFICER,
+    "drafting": OFFICER,
+    "public_participation": OFFICER,
+    "expert_review": OFFICER,
+    "risk_assessment": OFFICER,
+    "legality_review": REVIEWER,
+    "collective_decision": EXECUTIVE,
+    "party_report": OFFICER,
+    "publication": OFFICER,
     "archiving": OFFICER,
 }
 
 # Dates in 2024, inside the official calendar data; each stage after the previous one.
 VALID: dict[str, tuple[list[str], list[str]]] = {
-    "initiation": (["proposer_kind=organ_leader", "undertaking_unit=沙河乡经济发展办公室",
-                    "start_approved_on=2024-03-01"], []),
+    "initiation": (
+        ["proposer_kind=organ_leader", "undertaking_unit=沙河乡经济发展办公室", "start_approved_on=2024-03-01"],
+        [],
+    ),
     "drafting": (["legal_basis=《农产品市场管理办法》", "alternatives=2"], ["draft"]),
-    "public_participation": (["opened_on=2024-04-01", "closed_on=2024-05-01", "channels=乡政府网站,公示栏",
-                              "opinions_received=12", "opinions_adopted=5"], ["notice", "opinion_handling"]),
-    "expert_review": (["held_on=2024-05-10", "experts=王工,陈教授", "conflicts_declared=true"],
-                      ["expert_opinions", "expert_handling"]),
-    "risk_assessment": (["completed_on=2024-05-20", "assessed_by=沙河乡综治中心", "risk_level=medium",
-                         "controllable=true"], ["risk_report"]),
-    "legality_review": (["submitted_on=2024-06-03", "opinion_on=2024-06-14", "reviewer_unit=沙河乡司法所",
-                         "legal_adviser=李律师", "opinion=lawful"], ["review_packet", "legality_opinion"]),
-    "collective_decision": (["meeting_type=standing_meeting", "held_on=2024-06-20",
-                             "stances=张乡长:agree,王副乡长:agree,刘委员:abstain", "head_decision=approved"],
-                            ["minutes"]),
+    "public_participation": (
+        [
+            "opened_on=2024-04-01",
+            "closed_on=2024-05-01",
+            "channels=乡政府网站,公示栏",
+            "opinions_received=12",
+            "opinions_adopted=5",
+        ],
+        ["notice", "opinion_handling"],
+    ),
+    "expert_review": (
+        ["held_on=2024-05-10", "experts=王工,陈教授", "conflicts_declared=true"],
+        ["expert_opinions", "expert_handling"],
+    ),
+    "risk_assessment": (
+        ["completed_on=2024-05-20", "assessed_by=沙河乡综治中心", "risk_level=medium", "controllable=true"],
+        ["risk_report"],
+    ),
+    "legality_review": (
+        [
+            "submitted_on=2024-06-03",
+            "opinion_on=2024-06-14",
+            "reviewer_unit=沙河乡司法所",
+            "legal_adviser=李律师",
+            "opinion=lawful",
+        ],
+        ["review_packet", "legality_opinion"],
+    ),
+    "collective_decision": (
+        [
+            "meeting_type=standing_meeting",
+            "held_on=2024-06-20",
+            "stances=张乡长:agree,王副乡长:agree,刘委员:abstain",
+            "head_decision=approved",
+        ],
+        ["minutes"],
+    ),
     "party_report": (["reported_on=2024-06-24", "party_committee=中共沙河乡委员会"], []),
     "publication": (["published_on=2024-07-01", "channels=乡政府网站"], ["publication_copy"]),
     "archiving": (["archived_on=2024-07-10", "archive_ref=SH-2024-JC-007"], []),
@@ -48,20 +82,27 @@ def evidence_file(directory: Path, kind: str) -> Path:
     return path
 
 
-def record_valid(engine: Engine, decision: int, step: str, tmp: Path,
-                 workflow: str = "major-decision", **overrides: str) -> None:
+def record_valid(
+    engine: Engine, decision: int, step: str, tmp: Path, workflow: str = "major-decision", **overrides: str
+) -> None:
     """Record the VALID data of `step`, with `overrides` (field -> raw value) applied."""
     fields, kinds = VALID[step]
     values = dict(item.split("=", 1) for item in fields)
     if step == "collective_decision" and workflow.endswith("township"):
         values["meeting_type"] = TOWNSHIP_MEETING.split("=", 1)[1]
     values.update(overrides)
-    engine.record(decision, step, [f"{k}={v}" for k, v in values.items()],
-                  [f"{k}={evidence_file(tmp, k)}" for k in kinds], ACTOR[step])
+    engine.record(
+        decision,
+        step,
+        [f"{k}={v}" for k, v in values.items()],
+        [f"{k}={evidence_file(tmp, k)}" for k in kinds],
+        ACTOR[step],
+    )
 
 
-def new_decision(engine: Engine, flags: list[str] | None = None, workflow: str = "major-decision",
-                 title: str = "沙河乡农贸市场搬迁") -> int:
+def new_decision(
+    engine: Engine, flags: list[str] | None = None, workflow: str = "major-decision", title: str = "沙河乡农贸市场搬迁"
+) -> int:
     dec = engine.new(title, workflow, flags or [], OFFICER)
     assert dec.id is not None
     return dec.id

@@ -57,6 +57,7 @@ PROCS = 16
 KILLS = 20
 SUMMARY: list[str] = []
 
+
 def _param(backend: str) -> Any:
     return pytest.param(backend, id=backend)
 

@@ -42,8 +42,9 @@ CALENDAR = ChinaCalendar()
 
 
 @contextmanager
-def refused(engine: Engine, decision: int, rule: str, article: str,
-            key: str | None = None, text: str | None = None) -> Iterator[pytest.ExceptionInfo[Blocked]]:
+def refused(
+    engine: Engine, decision: int, rule: str, article: str, key: str | None = None, text: str | None = None
+) -> Iterator[pytest.ExceptionInfo[Blocked]]:
     """Expect the body to be refused (Blocked) with a reason of `rule` citing `article`
     (optionally of message `key`, optionally whose English detail contains `text`); then check
     nothing changed and the refusal is the trail's last event."""
@@ -62,7 +63,8 @@ def refused(engine: Engine, decision: int, rule: str, article: str,
     last = queries.trail(engine, decision)["events"][-1]
     assert last["action"] == "refused"
     assert {"rule": rule, "article": article} in [
-        {"rule": r["rule"], "article": r["article"]} for r in last["data"]["reasons"]]
+        {"rule": r["rule"], "article": r["article"]} for r in last["data"]["reasons"]
+    ]
 
 
 def stage(engine: Engine, decision: int) -> str:
@@ -73,9 +75,15 @@ def step_of(engine: Engine, decision: int, name: str) -> dict[str, Any]:
     return next(s for s in queries.show(engine, decision)["steps"] if s["step"] == name)
 
 
-def walk(engine: Engine, decision: int, to: str, files: Path, workflow: str = "major-decision",
-         over: Mapping[str, Mapping[str, str]] | None = None,
-         waive: Mapping[str, str | None] | None = None) -> None:
+def walk(
+    engine: Engine,
+    decision: int,
+    to: str,
+    files: Path,
+    workflow: str = "major-decision",
+    over: Mapping[str, Mapping[str, str]] | None = None,
+    waive: Mapping[str, str | None] | None = None,
+) -> None:
     """Like flow.bring_to, with per-step field overrides and steps waived (step -> reference)."""
     over, waive = over or {}, waive or {}
     stages = get_workflow(workflow).stages
@@ -87,8 +95,9 @@ def walk(engine: Engine, decision: int, to: str, files: Path, workflow: str = "m
         assert current == st.name, (current, st.name)
         for step in st.steps:
             if step.name in waive:
-                engine.waive(decision, step.name, "not applicable to this matter", ACTOR[step.name],
-                             reference=waive[step.name])
+                engine.waive(
+                    decision, step.name, "not applicable to this matter", ACTOR[step.name], reference=waive[step.name]
+                )
             else:
                 record_valid(engine, decision, step.name, files, workflow, **over.get(step.name, {}))
         engine.advance(decision, ACTOR[st.steps[0].name])
@@ -168,8 +177,7 @@ def test_r1_send_back_only_to_an_earlier_stage(engine: Engine, files: Path, at_c
 # ---------------------------------------------------------------------------- R2 consultation before review
 
 
-def test_r2_open_consultation_step_blocks_legality_review(engine: Engine, files: Path,
-                                                          at_consultation: int) -> None:
+def test_r2_open_consultation_step_blocks_legality_review(engine: Engine, files: Path, at_consultation: int) -> None:
     i = at_consultation
     record_valid(engine, i, "public_participation", files)
     record_valid(engine, i, "risk_assessment", files)
@@ -178,8 +186,7 @@ def test_r2_open_consultation_step_blocks_legality_review(engine: Engine, files:
     assert stage(engine, i) == "consultation"
 
 
-def test_r2_completed_or_waived_consultation_reaches_review(engine: Engine, files: Path,
-                                                            at_consultation: int) -> None:
+def test_r2_completed_or_waived_consultation_reaches_review(engine: Engine, files: Path, at_consultation: int) -> None:
     i = at_consultation
     record_valid(engine, i, "public_participation", files)
     engine.waive(i, "expert_review", "no technical question", OFFICER)
@@ -188,8 +195,7 @@ def test_r2_completed_or_waived_consultation_reaches_review(engine: Engine, file
     assert step_of(engine, i, "expert_review")["status"] == "waived"
 
 
-def test_r2_record_on_review_during_consultation_refused(engine: Engine, files: Path,
-                                                          at_consultation: int) -> None:
+def test_r2_record_on_review_during_consultation_refused(engine: Engine, files: Path, at_consultation: int) -> None:
     with refused(engine, at_consultation, "stage_order", ORDER_ARTICLE):
         record_valid(engine, at_consultation, "legality_review", files)
 
@@ -197,8 +203,7 @@ def test_r2_record_on_review_during_consultation_refused(engine: Engine, files: 
 # ---------------------------------------------------------------------------- R3 public participation
 
 
-def test_r3_public_participation_waiver_refused_without_non_disclosable(engine: Engine,
-                                                                        at_consultation: int) -> None:
+def test_r3_public_participation_waiver_refused_without_non_disclosable(engine: Engine, at_consultation: int) -> None:
     with refused(engine, at_consultation, "waiver", "Art. 14", key="waiver.only_when"):
         engine.waive(at_consultation, "public_participation", "urgent", OFFICER)
 
@@ -213,9 +218,9 @@ def test_r3_public_participation_waivable_when_non_disclosable(engine: Engine, f
 
 
 @pytest.mark.parametrize("opened, closed", [("2024-04-01", "2024-05-01"), ("2024-03-01", "2024-03-31")])
-def test_r4_thirty_days_counted_as_the_civil_code_counts_pass(engine: Engine, files: Path,
-                                                               at_consultation: int,
-                                                               opened: str, closed: str) -> None:
+def test_r4_thirty_days_counted_as_the_civil_code_counts_pass(
+    engine: Engine, files: Path, at_consultation: int, opened: str, closed: str
+) -> None:
     i = at_consultation
     record_valid(engine, i, "public_participation", files, opened_on=opened, closed_on=closed)
     assert engine.complete(i, "public_participation", OFFICER) == "consultation"
@@ -232,8 +237,7 @@ def test_r4_first_day_counted_is_refused(engine: Engine, files: Path, at_consult
         engine.advance(i, OFFICER)
 
 
-def test_r4_short_period_with_urgency_reason_passes(engine: Engine, files: Path,
-                                                    at_consultation: int) -> None:
+def test_r4_short_period_with_urgency_reason_passes(engine: Engine, files: Path, at_consultation: int) -> None:
     i = at_consultation
     record_valid(engine, i, "public_participation", files, opened_on="2024-04-01", closed_on="2024-04-10")
     with refused(engine, i, "min_days", "Art. 15"):
@@ -255,8 +259,9 @@ def hearing_case(engine: Engine, files: Path) -> int:
 
 
 @pytest.mark.parametrize("held", [None, "false"])
-def test_r5_hearing_required_without_hearing_refused(engine: Engine, files: Path, hearing_case: int,
-                                                     held: str | None) -> None:
+def test_r5_hearing_required_without_hearing_refused(
+    engine: Engine, files: Path, hearing_case: int, held: str | None
+) -> None:
     i = hearing_case
     record_valid(engine, i, "public_participation", files, **({"hearing_held": held} if held else {}))
     with refused(engine, i, "flag_requires", "Art. 16", key="rule.flag_requires"):
@@ -278,18 +283,15 @@ def test_r6_hearing_materials_sent_seven_days_before_pass(engine: Engine, files:
     assert step_of(engine, i, "public_participation")["status"] == "completed"
 
 
-def test_r6_hearing_materials_sent_six_days_before_refused(engine: Engine, files: Path,
-                                                          hearing_case: int) -> None:
+def test_r6_hearing_materials_sent_six_days_before_refused(engine: Engine, files: Path, hearing_case: int) -> None:
     i = hearing_case
-    record_valid(engine, i, "public_participation", files,
-                 **{**HEARING, "hearing_materials_sent_on": "2024-04-14"})
+    record_valid(engine, i, "public_participation", files, **{**HEARING, "hearing_materials_sent_on": "2024-04-14"})
     attach(engine, i, "public_participation", files, "hearing_record")
     with refused(engine, i, "min_days", "Art. 17", key="rule.min_days"):
         engine.complete(i, "public_participation", OFFICER)
 
 
-def test_r6_applies_to_any_held_hearing_and_needs_its_dates(engine: Engine, files: Path,
-                                                            at_consultation: int) -> None:
+def test_r6_applies_to_any_held_hearing_and_needs_its_dates(engine: Engine, files: Path, at_consultation: int) -> None:
     i = at_consultation  # no hearing_required flag, but a hearing was held
     record_valid(engine, i, "public_participation", files, hearing_held="true")
     attach(engine, i, "public_participation", files, "hearing_record")
@@ -321,8 +323,7 @@ def test_r8_expert_review_not_waivable_when_technical(engine: Engine, files: Pat
     assert engine.complete(i, "expert_review", OFFICER) == "consultation"
 
 
-def test_r8_expert_review_waivable_with_reason_when_not_technical(engine: Engine,
-                                                                 at_consultation: int) -> None:
+def test_r8_expert_review_waivable_with_reason_when_not_technical(engine: Engine, at_consultation: int) -> None:
     engine.waive(at_consultation, "expert_review", "no professional or technical question", OFFICER)
     shown = step_of(engine, at_consultation, "expert_review")
     assert shown["status"] == "waived" and shown["waiver_reason"]
@@ -347,8 +348,7 @@ def test_r9_no_expert_with_a_direct_interest(engine: Engine, files: Path, at_con
 def test_r9_signed_written_opinions_required(engine: Engine, files: Path, at_consultation: int) -> None:
     i = at_consultation
     fields, _ = VALID["expert_review"]
-    engine.record(i, "expert_review", fields,
-                  [f"expert_handling={evidence_file(files, 'expert_handling')}"], OFFICER)
+    engine.record(i, "expert_review", fields, [f"expert_handling={evidence_file(files, 'expert_handling')}"], OFFICER)
     with refused(engine, i, "required_evidence", "Arts. 19–21", text="expert_opinions"):
         engine.complete(i, "expert_review", OFFICER)
     attach(engine, i, "expert_review", files, "expert_opinions")
@@ -365,8 +365,9 @@ def test_r10_risk_assessment_waiver_needs_reference_when_stability_risk(engine: 
         engine.waive(i, "risk_assessment", "assessed elsewhere", OFFICER)
     with refused(engine, i, "waiver", "Arts. 22–23"):
         engine.waive(i, "risk_assessment", "assessed elsewhere", OFFICER, reference="   ")
-    engine.waive(i, "risk_assessment", "assessed under the land-use rules", OFFICER,
-                 reference="县社会稳定风险评估〔2024〕12号")
+    engine.waive(
+        i, "risk_assessment", "assessed under the land-use rules", OFFICER, reference="县社会稳定风险评估〔2024〕12号"
+    )
     assert step_of(engine, i, "risk_assessment")["status"] == "waived"
     last = queries.trail(engine, i)["events"][-1]
     assert last["action"] == "waived" and last["data"]["reference"] == "县社会稳定风险评估〔2024〕12号"
@@ -394,8 +395,9 @@ def test_r11_uncontrollable_risk_blocks_leaving(engine: Engine, files: Path, at_
     assert stage(engine, i) == "consultation"
 
 
-def test_r11_uncontrollable_risk_blocks_even_when_advance_completes_it(engine: Engine, files: Path,
-                                                                       at_consultation: int) -> None:
+def test_r11_uncontrollable_risk_blocks_even_when_advance_completes_it(
+    engine: Engine, files: Path, at_consultation: int
+) -> None:
     i = at_consultation
     record_valid(engine, i, "public_participation", files)
     record_valid(engine, i, "expert_review", files)
@@ -405,8 +407,7 @@ def test_r11_uncontrollable_risk_blocks_even_when_advance_completes_it(engine: E
     assert step_of(engine, i, "risk_assessment")["status"] == "pending"
 
 
-def test_r11_uncontrollable_finding_cannot_be_waived_away(engine: Engine, files: Path,
-                                                          at_consultation: int) -> None:
+def test_r11_uncontrollable_finding_cannot_be_waived_away(engine: Engine, files: Path, at_consultation: int) -> None:
     i = at_consultation
     record_valid(engine, i, "public_participation", files)
     record_valid(engine, i, "expert_review", files)
@@ -421,8 +422,7 @@ def test_r11_uncontrollable_finding_cannot_be_waived_away(engine: Engine, files:
     assert stage(engine, i) == "consultation"
 
 
-def test_r11_revised_and_reassessed_after_return_to_drafting(engine: Engine, files: Path,
-                                                             at_consultation: int) -> None:
+def test_r11_revised_and_reassessed_after_return_to_drafting(engine: Engine, files: Path, at_consultation: int) -> None:
     i = at_consultation
     for step in ("public_participation", "expert_review"):
         record_valid(engine, i, step, files)
@@ -484,8 +484,7 @@ def test_r13_adjusted_saturday_counts(engine: Engine, files: Path, at_legality: 
     assert engine.advance(i, REVIEWER) == "collective_decision"
 
 
-def test_r13_weekend_only_count_would_pass_but_holiday_refuses(engine: Engine, files: Path,
-                                                               at_legality: int) -> None:
+def test_r13_weekend_only_count_would_pass_but_holiday_refuses(engine: Engine, files: Path, at_legality: int) -> None:
     # a Mon–Fri count finds 8 working days from 09-27 to 10-09; the official calendar finds 4
     i = at_legality
     review(engine, i, files, "2024-09-27", "2024-10-09")
@@ -493,8 +492,9 @@ def test_r13_weekend_only_count_would_pass_but_holiday_refuses(engine: Engine, f
         engine.complete(i, "legality_review", REVIEWER)
 
 
-def test_r13_weekend_only_count_would_refuse_but_adjusted_day_passes(engine: Engine, files: Path,
-                                                                     at_legality: int) -> None:
+def test_r13_weekend_only_count_would_refuse_but_adjusted_day_passes(
+    engine: Engine, files: Path, at_legality: int
+) -> None:
     # a Mon–Fri count finds 6 working days from 10-08 to 10-16; Saturday 10-12 makes it 7
     assert working_days_after(CALENDAR, date(2024, 10, 8), date(2024, 10, 16)) == 7
     i = at_legality
@@ -593,14 +593,12 @@ def test_r17_township_meeting_types(engine: Engine, files: Path) -> None:
 def test_r17_township_joint_meeting_accepted(engine: Engine, files: Path) -> None:
     i = new_decision(engine, workflow=TOWNSHIP)
     walk(engine, i, "collective_decision", files, workflow=TOWNSHIP)
-    record_valid(engine, i, "collective_decision", files, TOWNSHIP,
-                 meeting_type="party_government_joint_meeting")
+    record_valid(engine, i, "collective_decision", files, TOWNSHIP, meeting_type="party_government_joint_meeting")
     assert engine.advance(i, EXECUTIVE) == "party_report"
 
 
 @pytest.mark.parametrize("meeting", ["township_office_meeting", "party_government_joint_meeting"])
-def test_r17_county_refuses_township_meetings(engine: Engine, files: Path, at_meeting: int,
-                                              meeting: str) -> None:
+def test_r17_county_refuses_township_meetings(engine: Engine, files: Path, at_meeting: int, meeting: str) -> None:
     with refused(engine, at_meeting, "choice", "Arts. 30, 42"):
         record_valid(engine, at_meeting, "collective_decision", files, meeting_type=meeting)
     record_valid(engine, at_meeting, "collective_decision", files, meeting_type="plenary_meeting")
@@ -615,37 +613,53 @@ DISAGREEING = "张乡长:disagree,王副乡长:disagree,刘委员:agree"
 
 def test_r18_disagree_without_dissent_refused(engine: Engine, files: Path, at_meeting: int) -> None:
     with refused(engine, at_meeting, "stances", "Art. 30", key="rule.dissent"):
-        record_valid(engine, at_meeting, "collective_decision", files,
-                     stances="张乡长:agree,王副乡长:disagree,刘委员:agree")
+        record_valid(
+            engine, at_meeting, "collective_decision", files, stances="张乡长:agree,王副乡长:disagree,刘委员:agree"
+        )
 
 
 def test_r18_disagree_with_dissent_passes(engine: Engine, files: Path, at_meeting: int) -> None:
-    record_valid(engine, at_meeting, "collective_decision", files,
-                 stances="张乡长:agree,王副乡长:disagree,刘委员:agree", dissent="王副乡长：选址离学校过近")
+    record_valid(
+        engine,
+        at_meeting,
+        "collective_decision",
+        files,
+        stances="张乡长:agree,王副乡长:disagree,刘委员:agree",
+        dissent="王副乡长：选址离学校过近",
+    )
     assert engine.advance(at_meeting, EXECUTIVE) == "party_report"
     assert step_of(engine, at_meeting, "collective_decision")["fields"]["stances"] == [
-        "张乡长:agree", "王副乡长:disagree", "刘委员:agree"]
+        "张乡长:agree",
+        "王副乡长:disagree",
+        "刘委员:agree",
+    ]
 
 
-@pytest.mark.parametrize("stances", ["wang:maybe", "张乡长:agree,wang:maybe", "张乡长:agree,张乡长:agree",
-                                     "agree", "张乡长:agree,:disagree"])
+@pytest.mark.parametrize(
+    "stances", ["wang:maybe", "张乡长:agree,wang:maybe", "张乡长:agree,张乡长:agree", "agree", "张乡长:agree,:disagree"]
+)
 def test_r18_malformed_stances_refused(engine: Engine, files: Path, at_meeting: int, stances: str) -> None:
     with refused(engine, at_meeting, "stances", "Art. 30", key="rule.stances_format"):
         record_valid(engine, at_meeting, "collective_decision", files, stances=stances)
 
 
-def test_r19_approved_against_disagreeing_majority_needs_reasons(engine: Engine, files: Path,
-                                                                 at_meeting: int) -> None:
+def test_r19_approved_against_disagreeing_majority_needs_reasons(engine: Engine, files: Path, at_meeting: int) -> None:
     i = at_meeting
     with refused(engine, i, "stances", "Art. 30", key="rule.head_reasons"):
         record_valid(engine, i, "collective_decision", files, stances=DISAGREEING, dissent="选址不当")
-    record_valid(engine, i, "collective_decision", files, stances=DISAGREEING, dissent="选址不当",
-                 head_reasons="搬迁期限由上级规定，不能推迟")
+    record_valid(
+        engine,
+        i,
+        "collective_decision",
+        files,
+        stances=DISAGREEING,
+        dissent="选址不当",
+        head_reasons="搬迁期限由上级规定，不能推迟",
+    )
     assert engine.advance(i, EXECUTIVE) == "party_report"
 
 
-def test_r19_rejected_against_agreeing_majority_needs_reasons(engine: Engine, files: Path,
-                                                              at_meeting: int) -> None:
+def test_r19_rejected_against_agreeing_majority_needs_reasons(engine: Engine, files: Path, at_meeting: int) -> None:
     i = at_meeting
     with refused(engine, i, "stances", "Art. 30", key="rule.head_reasons"):
         record_valid(engine, i, "collective_decision", files, head_decision="rejected")
@@ -654,8 +668,15 @@ def test_r19_rejected_against_agreeing_majority_needs_reasons(engine: Engine, fi
 
 
 def test_r19_following_the_majority_needs_no_reasons(engine: Engine, files: Path, at_meeting: int) -> None:
-    record_valid(engine, at_meeting, "collective_decision", files, stances=DISAGREEING,
-                 dissent="选址不当", head_decision="rejected")
+    record_valid(
+        engine,
+        at_meeting,
+        "collective_decision",
+        files,
+        stances=DISAGREEING,
+        dissent="选址不当",
+        head_decision="rejected",
+    )
     assert engine.complete(at_meeting, "collective_decision", EXECUTIVE) == "rejected"
 
 
@@ -677,16 +698,22 @@ def test_r20_market_affecting_needs_fair_competition_review(engine: Engine, file
     assert engine.advance(i, EXECUTIVE) == "party_report"
 
 
-def test_r20_packet_without_flag_does_not_ask_for_fair_competition_review(engine: Engine, files: Path,
-                                                                         at_meeting: int) -> None:
+def test_r20_packet_without_flag_does_not_ask_for_fair_competition_review(
+    engine: Engine, files: Path, at_meeting: int
+) -> None:
     record_valid(engine, at_meeting, "collective_decision", files)
     assert engine.advance(at_meeting, EXECUTIVE) == "party_report"
 
 
 def test_r20_waived_steps_are_not_asked_for(engine: Engine, files: Path) -> None:
     i = new_decision(engine, ["non_disclosable"])
-    walk(engine, i, "collective_decision", files,
-         waive={"expert_review": None, "risk_assessment": None, "public_participation": None})
+    walk(
+        engine,
+        i,
+        "collective_decision",
+        files,
+        waive={"expert_review": None, "risk_assessment": None, "public_participation": None},
+    )
     record_valid(engine, i, "collective_decision", files)
     assert engine.advance(i, EXECUTIVE) == "party_report"
 
@@ -703,8 +730,9 @@ def test_r21_approved_goes_on(engine: Engine, files: Path, at_meeting: int) -> N
 
 def test_r21_rejected_ends(engine: Engine, files: Path, at_meeting: int) -> None:
     i = at_meeting
-    record_valid(engine, i, "collective_decision", files, stances=DISAGREEING, dissent="选址不当",
-                 head_decision="rejected")
+    record_valid(
+        engine, i, "collective_decision", files, stances=DISAGREEING, dissent="选址不当", head_decision="rejected"
+    )
     with refused(engine, i, "outcome", "Art. 30", key="advance.outcome"):
         engine.advance(i, EXECUTIVE)
     assert engine.complete(i, "collective_decision", EXECUTIVE) == "rejected"
@@ -728,8 +756,9 @@ def test_r21_amend_returns_to_drafting(engine: Engine, files: Path, at_meeting: 
 
 
 @pytest.mark.parametrize("outcome", ["deferred", "rediscuss"])
-def test_r21_deferred_or_rediscuss_stays_for_a_later_meeting(engine: Engine, files: Path, at_meeting: int,
-                                                             outcome: str) -> None:
+def test_r21_deferred_or_rediscuss_stays_for_a_later_meeting(
+    engine: Engine, files: Path, at_meeting: int, outcome: str
+) -> None:
     i = at_meeting
     record_valid(engine, i, "collective_decision", files, head_decision=outcome, head_reasons="待补充材料")
     with refused(engine, i, "outcome", "Art. 30"):
@@ -772,8 +801,7 @@ def at_publication(engine: Engine, files: Path) -> int:
     return i
 
 
-def test_r23_publication_within_twenty_working_days_unmarked(engine: Engine, files: Path,
-                                                             at_publication: int) -> None:
+def test_r23_publication_within_twenty_working_days_unmarked(engine: Engine, files: Path, at_publication: int) -> None:
     assert add_working_days(CALENDAR, date(2024, 6, 20), 20) == date(2024, 7, 18)
     record_valid(engine, at_publication, "publication", files, published_on="2024-07-18")
     assert engine.advance(at_publication, OFFICER) == "archiving"
@@ -781,8 +809,7 @@ def test_r23_publication_within_twenty_working_days_unmarked(engine: Engine, fil
     assert shown["status"] == "completed" and shown["marks"] == []
 
 
-def test_r23_late_publication_recorded_and_marked_late(engine: Engine, files: Path,
-                                                       at_publication: int) -> None:
+def test_r23_late_publication_recorded_and_marked_late(engine: Engine, files: Path, at_publication: int) -> None:
     i = at_publication
     record_valid(engine, i, "publication", files, published_on="2024-07-19")  # the 21st working day
     assert engine.complete(i, "publication", OFFICER) == "publication"
@@ -790,8 +817,7 @@ def test_r23_late_publication_recorded_and_marked_late(engine: Engine, files: Pa
     assert shown["status"] == "completed" and shown["marks"] == ["late"]
     last = queries.trail(engine, i)["events"][-1]
     assert last["action"] == "completed"
-    assert [(m["rule"], m["article"]) for m in last["data"]["marks"]] == [
-        ("late", "Art. 32; Disclosure Regs Art. 26")]
+    assert [(m["rule"], m["article"]) for m in last["data"]["marks"]] == [("late", "Art. 32; Disclosure Regs Art. 26")]
     assert engine.advance(i, OFFICER) == "archiving"
 
 
@@ -887,8 +913,9 @@ def test_r26_date_in_the_future_refused(engine: Engine, files: Path) -> None:
 
 def test_r26_date_before_previous_stage_refused(engine: Engine, files: Path, at_consultation: int) -> None:
     i = at_consultation  # initiation started 2024-03-01
-    with refused(engine, i, "date_order", DATES_ARTICLE, key="date.before_previous",
-                 text="initiation.start_approved_on"):
+    with refused(
+        engine, i, "date_order", DATES_ARTICLE, key="date.before_previous", text="initiation.start_approved_on"
+    ):
         record_valid(engine, i, "public_participation", files, opened_on="2024-02-28", closed_on="2024-04-01")
     record_valid(engine, i, "public_participation", files, opened_on="2024-03-01", closed_on="2024-03-31")
 
@@ -933,8 +960,7 @@ def test_r27_review_in_uncovered_year_refused(in_uncovered_year: tuple[Engine, i
         engine.advance(i, REVIEWER)
 
 
-def test_r27_review_reaching_into_uncovered_year_refused(in_uncovered_year: tuple[Engine, int],
-                                                         files: Path) -> None:
+def test_r27_review_reaching_into_uncovered_year_refused(in_uncovered_year: tuple[Engine, int], files: Path) -> None:
     engine, year = in_uncovered_year
     i = new_decision(engine)
     walk(engine, i, "legality_review", files)
@@ -954,17 +980,23 @@ def test_r27_review_inside_covered_years_passes(in_uncovered_year: tuple[Engine,
     assert engine.advance(i, REVIEWER) == "collective_decision"
 
 
-def test_r27_publication_deadline_in_uncovered_year_refused(in_uncovered_year: tuple[Engine, int],
-                                                            files: Path) -> None:
+def test_r27_publication_deadline_in_uncovered_year_refused(in_uncovered_year: tuple[Engine, int], files: Path) -> None:
     engine, year = in_uncovered_year
     i = new_decision(engine)
-    walk(engine, i, "publication", files, over={
-        "collective_decision": {"held_on": f"{year - 1}-12-28"},
-        "party_report": {"reported_on": f"{year - 1}-12-29"},
-    })
+    walk(
+        engine,
+        i,
+        "publication",
+        files,
+        over={
+            "collective_decision": {"held_on": f"{year - 1}-12-28"},
+            "party_report": {"reported_on": f"{year - 1}-12-29"},
+        },
+    )
     record_valid(engine, i, "publication", files, published_on=f"{year}-01-05")
-    with refused(engine, i, "deadline_working_days", "Art. 32; Disclosure Regs Art. 26",
-                 key="rule.calendar", text=str(year)):
+    with refused(
+        engine, i, "deadline_working_days", "Art. 32; Disclosure Regs Art. 26", key="rule.calendar", text=str(year)
+    ):
         engine.complete(i, "publication", OFFICER)
 
 

@@ -44,8 +44,7 @@ def f(name: str, type_: str = "text", required: bool = False, choices: tuple[str
     return (name, type_, required, choices)
 
 
-PROPOSER_KINDS = ("organ_leader", "department", "lower_government", "deputy", "cppcc_member",
-                  "public")
+PROPOSER_KINDS = ("organ_leader", "department", "lower_government", "deputy", "cppcc_member", "public")
 HEAD_DECISIONS = ("approved", "rejected", "amend", "deferred", "rediscuss")
 COUNTY_MEETINGS = ("standing_meeting", "plenary_meeting")
 TOWNSHIP_MEETINGS = ("township_office_meeting", "party_government_joint_meeting")
@@ -54,101 +53,148 @@ TOWNSHIP_MEETINGS = ("township_office_meeting", "party_government_joint_meeting"
 def expected_stages(meetings: tuple[str, ...]) -> list[tuple[str, list[dict[str, Any]]]]:
     """Stages in order, each with its steps: name, role, fields and evidence."""
     return [
-        ("initiation", [{
-            "name": "initiation", "roles": ("officer",),
-            "fields": [
-                f("proposer_kind", "enum", False, PROPOSER_KINDS),
-                f("proposed_by"),
-                f("undertaking_unit", required=True),
-                f("start_approved_on", "date", True),
-                f("catalogue_item"),
+        (
+            "initiation",
+            [
+                {
+                    "name": "initiation",
+                    "roles": ("officer",),
+                    "fields": [
+                        f("proposer_kind", "enum", False, PROPOSER_KINDS),
+                        f("proposed_by"),
+                        f("undertaking_unit", required=True),
+                        f("start_approved_on", "date", True),
+                        f("catalogue_item"),
+                    ],
+                    "evidence": [],
+                }
             ],
-            "evidence": [],
-        }]),
-        ("drafting", [{
-            "name": "drafting", "roles": ("officer",),
-            "fields": [
-                f("legal_basis", required=True),
-                f("alternatives", "integer"),
-                f("units_consulted"),
+        ),
+        (
+            "drafting",
+            [
+                {
+                    "name": "drafting",
+                    "roles": ("officer",),
+                    "fields": [
+                        f("legal_basis", required=True),
+                        f("alternatives", "integer"),
+                        f("units_consulted"),
+                    ],
+                    "evidence": [("draft", True)],
+                }
             ],
-            "evidence": [("draft", True)],
-        }]),
-        ("consultation", [
-            {
-                "name": "public_participation", "roles": ("officer",),
-                "fields": [
-                    f("opened_on", "date", True),
-                    f("closed_on", "date", True),
-                    f("urgency_reason"),
-                    f("channels", "list"),
-                    f("opinions_received", "integer"),
-                    f("opinions_adopted", "integer"),
-                    f("hearing_held", "bool"),
-                    f("hearing_on", "date"),
-                    f("hearing_materials_sent_on", "date"),
-                ],
-                "evidence": [("notice", True), ("opinion_handling", True),
-                             ("hearing_record", False)],
-            },
-            {
-                "name": "expert_review", "roles": ("officer",),
-                "fields": [
-                    f("held_on", "date", True),
-                    f("experts", "list", True),
-                    f("conflicts_declared", "bool", True),
-                ],
-                "evidence": [("expert_opinions", True), ("expert_handling", True)],
-            },
-            {
-                "name": "risk_assessment", "roles": ("officer",),
-                "fields": [
-                    f("completed_on", "date", True),
-                    f("assessed_by", required=True),
-                    f("risk_level", "enum", False, ("low", "medium", "high")),
-                    f("controllable", "bool", True),
-                ],
-                "evidence": [("risk_report", True)],
-            },
-        ]),
-        ("legality_review", [{
-            "name": "legality_review", "roles": ("legal_reviewer",),
-            "fields": [
-                f("submitted_on", "date", True),
-                f("opinion_on", "date", True),
-                f("reviewer_unit", required=True),
-                f("legal_adviser", required=True),
-                f("opinion", "enum", True, ("lawful", "lawful_with_revisions", "unlawful")),
+        ),
+        (
+            "consultation",
+            [
+                {
+                    "name": "public_participation",
+                    "roles": ("officer",),
+                    "fields": [
+                        f("opened_on", "date", True),
+                        f("closed_on", "date", True),
+                        f("urgency_reason"),
+                        f("channels", "list"),
+                        f("opinions_received", "integer"),
+                        f("opinions_adopted", "integer"),
+                        f("hearing_held", "bool"),
+                        f("hearing_on", "date"),
+                        f("hearing_materials_sent_on", "date"),
+                    ],
+                    "evidence": [("notice", True), ("opinion_handling", True), ("hearing_record", False)],
+                },
+                {
+                    "name": "expert_review",
+                    "roles": ("officer",),
+                    "fields": [
+                        f("held_on", "date", True),
+                        f("experts", "list", True),
+                        f("conflicts_declared", "bool", True),
+                    ],
+                    "evidence": [("expert_opinions", True), ("expert_handling", True)],
+                },
+                {
+                    "name": "risk_assessment",
+                    "roles": ("officer",),
+                    "fields": [
+                        f("completed_on", "date", True),
+                        f("assessed_by", required=True),
+                        f("risk_level", "enum", False, ("low", "medium", "high")),
+                        f("controllable", "bool", True),
+                    ],
+                    "evidence": [("risk_report", True)],
+                },
             ],
-            "evidence": [("review_packet", True), ("legality_opinion", True)],
-        }]),
-        ("collective_decision", [{
-            "name": "collective_decision", "roles": ("executive",),
-            "fields": [
-                f("meeting_type", "enum", True, meetings),
-                f("held_on", "date", True),
-                f("stances", "list", True),
-                f("head_decision", "enum", True, HEAD_DECISIONS),
-                f("head_reasons"),
-                f("dissent"),
+        ),
+        (
+            "legality_review",
+            [
+                {
+                    "name": "legality_review",
+                    "roles": ("legal_reviewer",),
+                    "fields": [
+                        f("submitted_on", "date", True),
+                        f("opinion_on", "date", True),
+                        f("reviewer_unit", required=True),
+                        f("legal_adviser", required=True),
+                        f("opinion", "enum", True, ("lawful", "lawful_with_revisions", "unlawful")),
+                    ],
+                    "evidence": [("review_packet", True), ("legality_opinion", True)],
+                }
             ],
-            "evidence": [("minutes", True), ("fair_competition_review", False)],
-        }]),
-        ("party_report", [{
-            "name": "party_report", "roles": ("officer",),
-            "fields": [f("reported_on", "date", True), f("party_committee", required=True)],
-            "evidence": [],
-        }]),
-        ("publication", [{
-            "name": "publication", "roles": ("officer",),
-            "fields": [f("published_on", "date", True), f("channels", "list", True)],
-            "evidence": [("publication_copy", False)],
-        }]),
-        ("archiving", [{
-            "name": "archiving", "roles": ("officer",),
-            "fields": [f("archived_on", "date", True), f("archive_ref", required=True)],
-            "evidence": [],
-        }]),
+        ),
+        (
+            "collective_decision",
+            [
+                {
+                    "name": "collective_decision",
+                    "roles": ("executive",),
+                    "fields": [
+                        f("meeting_type", "enum", True, meetings),
+                        f("held_on", "date", True),
+                        f("stances", "list", True),
+                        f("head_decision", "enum", True, HEAD_DECISIONS),
+                        f("head_reasons"),
+                        f("dissent"),
+                    ],
+                    "evidence": [("minutes", True), ("fair_competition_review", False)],
+                }
+            ],
+        ),
+        (
+            "party_report",
+            [
+                {
+                    "name": "party_report",
+                    "roles": ("officer",),
+                    "fields": [f("reported_on", "date", True), f("party_committee", required=True)],
+                    "evidence": [],
+                }
+            ],
+        ),
+        (
+            "publication",
+            [
+                {
+                    "name": "publication",
+                    "roles": ("officer",),
+                    "fields": [f("published_on", "date", True), f("channels", "list", True)],
+                    "evidence": [("publication_copy", False)],
+                }
+            ],
+        ),
+        (
+            "archiving",
+            [
+                {
+                    "name": "archiving",
+                    "roles": ("officer",),
+                    "fields": [f("archived_on", "date", True), f("archive_ref", required=True)],
+                    "evidence": [],
+                }
+            ],
+        ),
     ]
 
 
@@ -171,12 +217,18 @@ FLAGS = {"technical", "stability_risk", "hearing_required", "non_disclosable", "
 
 def actual_stages(wf: Workflow) -> list[tuple[str, list[dict[str, Any]]]]:
     return [
-        (stage.name, [{
-            "name": step.name,
-            "roles": step.roles,
-            "fields": [(x.name, x.type, x.required, x.choices) for x in step.fields],
-            "evidence": [(e.kind, e.required) for e in step.evidence],
-        } for step in stage.steps])
+        (
+            stage.name,
+            [
+                {
+                    "name": step.name,
+                    "roles": step.roles,
+                    "fields": [(x.name, x.type, x.required, x.choices) for x in step.fields],
+                    "evidence": [(e.kind, e.required) for e in step.evidence],
+                }
+                for step in stage.steps
+            ],
+        )
         for stage in wf.stages
     ]
 
@@ -246,21 +298,35 @@ def test_shipped_flags_are_the_five_of_procedure(name: str) -> None:
 def test_shipped_consultation_steps_are_marked_and_legal_minimums_are_set(name: str) -> None:
     wf = get(name)
     assert [s.name for s in wf.steps() if s.consultation] == [
-        "public_participation", "expert_review", "risk_assessment"]
+        "public_participation",
+        "expert_review",
+        "risk_assessment",
+    ]
     review = wf.step("legality_review")
-    assert [(r.kind, r.params.get("days")) for r in review.rules if r.kind == "min_working_days"] \
-        == [("min_working_days", 7)]
-    assert any(r.kind == "blocks_leaving" and r.params["field"] == "opinion"
-               and r.params["value"] == "unlawful" and r.params["return_to"] == "drafting"
-               for r in review.rules)
-    comment = [r for r in wf.step("public_participation").rules
-               if r.kind == "min_days" and r.params["from"] == "opened_on"]
+    assert [(r.kind, r.params.get("days")) for r in review.rules if r.kind == "min_working_days"] == [
+        ("min_working_days", 7)
+    ]
+    assert any(
+        r.kind == "blocks_leaving"
+        and r.params["field"] == "opinion"
+        and r.params["value"] == "unlawful"
+        and r.params["return_to"] == "drafting"
+        for r in review.rules
+    )
+    comment = [
+        r for r in wf.step("public_participation").rules if r.kind == "min_days" and r.params["from"] == "opened_on"
+    ]
     assert [(r.params["to"], r.params["days"], r.params.get("unless")) for r in comment] == [
-        ("closed_on", 30, "urgency_reason")]
+        ("closed_on", 30, "urgency_reason")
+    ]
     risk = wf.step("risk_assessment")
-    assert any(r.kind == "blocks_leaving" and r.params["field"] == "controllable"
-               and r.params["value"] is False and r.params["return_to"] == "drafting"
-               for r in risk.rules)
+    assert any(
+        r.kind == "blocks_leaving"
+        and r.params["field"] == "controllable"
+        and r.params["value"] is False
+        and r.params["return_to"] == "drafting"
+        for r in risk.rules
+    )
 
 
 def test_the_shipped_workflows_load_from_disk_with_load_file() -> None:
@@ -324,61 +390,108 @@ def error_of(path: Path) -> str:
 
 # (id, old, new, key path, problem)
 SCHEMA_CASES = [
-    ("missing_key",
-     'roles = ["executive"]\n', "",
-     "stages[4].steps[0].roles", "is missing"),
-    ("wrong_type",
-     '{ name = "undertaking_unit", type = "text", required = true,',
-     '{ name = "undertaking_unit", type = "text", required = "yes",',
-     "stages[0].steps[0].fields[2].required", "must be bool, not str"),
-    ("wrong_type_top_level",
-     "version = 1\n", 'version = "1"\n',
-     "version", "must be int, not str"),
-    ("unknown_key",
-     '{ name = "legal_adviser", type = "text",',
-     '{ name = "legal_adviser", mandatory = true, type = "text",',
-     "stages[3].steps[0].fields[3].mandatory", "unknown key"),
-    ("unknown_field_type",
-     '{ name = "closed_on", type = "date",', '{ name = "closed_on", type = "datetime",',
-     "stages[2].steps[0].fields[1].type", "'datetime' is not one of"),
-    ("unknown_rule_kind",
-     '{ kind = "min_working_days",', '{ kind = "min_workdays",',
-     "stages[3].steps[0].rules[0].kind", "unknown rule kind 'min_workdays'"),
-    ("rule_missing_parameter",
-     'to = "opinion_on", days = 7, ', 'to = "opinion_on", ',
-     "stages[3].steps[0].rules[0].days", "is missing (rule kind min_working_days needs"),
-    ("rule_unknown_parameter",
-     'field = "experts", min = 1,', 'field = "experts", min = 1, max = 9,',
-     "stages[2].steps[1].rules[0].max", "is not a parameter of rule kind min_items"),
-    ("enum_without_choices",
-     'type = "enum", choices = ["low", "medium", "high"], ', 'type = "enum", ',
-     "stages[2].steps[2].fields[2].choices", "an enum field needs a list of string choices"),
-    ("unknown_role",
-     'roles = ["legal_reviewer"]', 'roles = ["lawyer"]',
-     "stages[3].steps[0].roles", "must list roles among officer, legal_reviewer, executive"),
-    ("unknown_waiver_policy",
-     'waiver = { policy = "never", article = "Art. 25" }',
-     'waiver = { policy = "sometimes", article = "Art. 25" }',
-     "stages[3].steps[0].waiver.policy", "'sometimes' is not one of never, only_when_flag"),
-    ("duplicate_field",
-     '{ name = "dissent", type = "text",', '{ name = "head_reasons", type = "text",',
-     "stages[4].steps[0].fields", "names a field twice"),
-    ("invalid_name",
-     'name = "archive_ref"', 'name = "archive ref"',
-     "stages[7].steps[0].fields[1].name", "is not a valid name"),
-    ("bad_outcome_route",
-     'amend = "return:drafting"', 'amend = "back"',
-     "stages[4].steps[0].outcome.routes.amend", "is not advance, reject, stay or return:STAGE"),
+    ("missing_key", 'roles = ["executive"]\n', "", "stages[4].steps[0].roles", "is missing"),
+    (
+        "wrong_type",
+        '{ name = "undertaking_unit", type = "text", required = true,',
+        '{ name = "undertaking_unit", type = "text", required = "yes",',
+        "stages[0].steps[0].fields[2].required",
+        "must be bool, not str",
+    ),
+    ("wrong_type_top_level", "version = 1\n", 'version = "1"\n', "version", "must be int, not str"),
+    (
+        "unknown_key",
+        '{ name = "legal_adviser", type = "text",',
+        '{ name = "legal_adviser", mandatory = true, type = "text",',
+        "stages[3].steps[0].fields[3].mandatory",
+        "unknown key",
+    ),
+    (
+        "unknown_field_type",
+        '{ name = "closed_on", type = "date",',
+        '{ name = "closed_on", type = "datetime",',
+        "stages[2].steps[0].fields[1].type",
+        "'datetime' is not one of",
+    ),
+    (
+        "unknown_rule_kind",
+        '{ kind = "min_working_days",',
+        '{ kind = "min_workdays",',
+        "stages[3].steps[0].rules[0].kind",
+        "unknown rule kind 'min_workdays'",
+    ),
+    (
+        "rule_missing_parameter",
+        'to = "opinion_on", days = 7, ',
+        'to = "opinion_on", ',
+        "stages[3].steps[0].rules[0].days",
+        "is missing (rule kind min_working_days needs",
+    ),
+    (
+        "rule_unknown_parameter",
+        'field = "experts", min = 1,',
+        'field = "experts", min = 1, max = 9,',
+        "stages[2].steps[1].rules[0].max",
+        "is not a parameter of rule kind min_items",
+    ),
+    (
+        "enum_without_choices",
+        'type = "enum", choices = ["low", "medium", "high"], ',
+        'type = "enum", ',
+        "stages[2].steps[2].fields[2].choices",
+        "an enum field needs a list of string choices",
+    ),
+    (
+        "unknown_role",
+        'roles = ["legal_reviewer"]',
+        'roles = ["lawyer"]',
+        "stages[3].steps[0].roles",
+        "must list roles among officer, legal_reviewer, executive",
+    ),
+    (
+        "unknown_waiver_policy",
+        'waiver = { policy = "never", article = "Art. 25" }',
+        'waiver = { policy = "sometimes", article = "Art. 25" }',
+        "stages[3].steps[0].waiver.policy",
+        "'sometimes' is not one of never, only_when_flag",
+    ),
+    (
+        "duplicate_field",
+        '{ name = "dissent", type = "text",',
+        '{ name = "head_reasons", type = "text",',
+        "stages[4].steps[0].fields",
+        "names a field twice",
+    ),
+    (
+        "invalid_name",
+        'name = "archive_ref"',
+        'name = "archive ref"',
+        "stages[7].steps[0].fields[1].name",
+        "is not a valid name",
+    ),
+    (
+        "bad_outcome_route",
+        'amend = "return:drafting"',
+        'amend = "back"',
+        "stages[4].steps[0].outcome.routes.amend",
+        "is not advance, reject, stay or return:STAGE",
+    ),
     pytest.param(
         "rule_parameter_wrong_type",
-        'to = "opinion_on", days = 7,', 'to = "opinion_on", days = "7",',
-        "stages[3].steps[0].rules[0].days", "must be int",
-        id="rule_parameter_wrong_type"),
+        'to = "opinion_on", days = 7,',
+        'to = "opinion_on", days = "7",',
+        "stages[3].steps[0].rules[0].days",
+        "must be int",
+        id="rule_parameter_wrong_type",
+    ),
     pytest.param(
         "outcome_route_not_a_string",
-        'approved = "advance"', "approved = 1",
-        "stages[4].steps[0].outcome.routes.approved", "is not advance, reject, stay",
-        id="outcome_route_not_a_string"),
+        'approved = "advance"',
+        "approved = 1",
+        "stages[4].steps[0].outcome.routes.approved",
+        "is not advance, reject, stay",
+        id="outcome_route_not_a_string",
+    ),
 ]
 
 
@@ -407,24 +520,21 @@ def test_invalid_toml_names_file_and_line(tmp_path: Path) -> None:
 
 
 def test_duplicate_step_name_is_refused(tmp_path: Path) -> None:
-    path = write(tmp_path, replace_once(shipped_text(), 'name = "expert_review"',
-                                        'name = "public_participation"'))
+    path = write(tmp_path, replace_once(shipped_text(), 'name = "expert_review"', 'name = "public_participation"'))
     message = error_of(path)
     assert message.startswith(f"{path}: stages")
     assert "step 'public_participation' appears twice" in message
 
 
 def test_duplicate_step_name_error_names_the_key_path(tmp_path: Path) -> None:
-    path = write(tmp_path, replace_once(shipped_text(), 'name = "expert_review"',
-                                        'name = "public_participation"'))
+    path = write(tmp_path, replace_once(shipped_text(), 'name = "expert_review"', 'name = "public_participation"'))
     message = error_of(path)
     assert f"{path}: stages[2].steps[1].name: " in message
     assert "'public_participation' appears twice" in message
 
 
 def test_duplicate_stage_name_is_refused(tmp_path: Path) -> None:
-    text = replace_once(shipped_text(), 'name = "party_report"\narticle',
-                        'name = "publication"\narticle')
+    text = replace_once(shipped_text(), 'name = "party_report"\narticle', 'name = "publication"\narticle')
     # The step keeps its own name, so only the stage name is duplicated.
     message = error_of(write(tmp_path, text))
     assert "stages[6].name: 'publication' appears twice" in message
@@ -466,23 +576,27 @@ BOTH = pytest.mark.parametrize("name", [COUNTY, TOWNSHIP])
 @BOTH
 def test_legality_review_may_not_be_waivable(tmp_path: Path, name: str) -> None:
     text = replace_once(
-        shipped_text(name), 'waiver = { policy = "never", article = "Art. 25" }',
-        'waiver = { policy = "only_when_flag", flag = "non_disclosable", article = "Art. 25" }')
+        shipped_text(name),
+        'waiver = { policy = "never", article = "Art. 25" }',
+        'waiver = { policy = "only_when_flag", flag = "non_disclosable", article = "Art. 25" }',
+    )
     path = write(tmp_path, text)
     message = error_of(path)
-    assert message == (f"{path}: legality_review.legality_review.waiver: "
-                       "legality_review can never be waived (Art. 25)")
+    assert message == (f"{path}: legality_review.legality_review.waiver: legality_review can never be waived (Art. 25)")
 
 
 @BOTH
 def test_collective_decision_may_not_be_waivable(tmp_path: Path, name: str) -> None:
     text = replace_once(
-        shipped_text(name), 'waiver = { policy = "never", article = "Art. 30" }',
-        'waiver = { policy = "unless_flag", flag = "technical", article = "Art. 30" }')
+        shipped_text(name),
+        'waiver = { policy = "never", article = "Art. 30" }',
+        'waiver = { policy = "unless_flag", flag = "technical", article = "Art. 30" }',
+    )
     path = write(tmp_path, text)
     message = error_of(path)
-    assert message == (f"{path}: collective_decision.collective_decision.waiver: "
-                       "collective_decision can never be waived (Art. 30)")
+    assert message == (
+        f"{path}: collective_decision.collective_decision.waiver: collective_decision can never be waived (Art. 30)"
+    )
 
 
 @BOTH
@@ -515,8 +629,7 @@ def test_collective_decision_may_not_come_before_legality_review(tmp_path: Path,
     order[i], order[j] = order[j], order[i]
     path = write(tmp_path, join_stages(head, [blocks[s] for s in order]))
     message = error_of(path)
-    assert message == (f"{path}: stages: "
-                       "legality_review must come before collective_decision (Art. 25)")
+    assert message == (f"{path}: stages: legality_review must come before collective_decision (Art. 25)")
 
 
 @BOTH
@@ -529,16 +642,16 @@ def test_a_consultation_step_may_not_follow_legality_review(tmp_path: Path, name
     blocks["party_report"] = blocks["party_report"].rstrip("\n") + "\n" + STEP_SEP + risk
     path = write(tmp_path, join_stages(head, list(blocks.values())))
     message = error_of(path)
-    assert message == (f"{path}: party_report.risk_assessment: "
-                       "every consultation step must come before legality_review (Arts. 26–27)")
+    assert message == (
+        f"{path}: party_report.risk_assessment: every consultation step must come before legality_review (Arts. 26–27)"
+    )
 
 
 @BOTH
 def test_a_consultation_step_may_not_be_removed(tmp_path: Path, name: str) -> None:
     head, blocks = split_stages(shipped_text(name))
     consultation = blocks["consultation"].split(STEP_SEP)
-    blocks["consultation"] = STEP_SEP.join(
-        s for s in consultation if not s.startswith('name = "expert_review"'))
+    blocks["consultation"] = STEP_SEP.join(s for s in consultation if not s.startswith('name = "expert_review"'))
     path = write(tmp_path, join_stages(head, list(blocks.values())))
     message = error_of(path)
     assert message.startswith(f"{path}: stages: the consultation step expert_review is missing")
@@ -547,12 +660,10 @@ def test_a_consultation_step_may_not_be_removed(tmp_path: Path, name: str) -> No
 
 @BOTH
 def test_legality_review_needs_seven_working_days(tmp_path: Path, name: str) -> None:
-    text = replace_once(shipped_text(name), 'to = "opinion_on", days = 7,',
-                        'to = "opinion_on", days = 5,')
+    text = replace_once(shipped_text(name), 'to = "opinion_on", days = 7,', 'to = "opinion_on", days = 5,')
     path = write(tmp_path, text)
     message = error_of(path)
-    assert message == (f"{path}: legality_review.rules: "
-                       "legality review needs min_working_days of at least 7 (Art. 26)")
+    assert message == (f"{path}: legality_review.rules: legality review needs min_working_days of at least 7 (Art. 26)")
 
 
 @BOTH
@@ -566,20 +677,17 @@ def test_legality_review_needs_a_min_working_days_rule(tmp_path: Path, name: str
 
 @BOTH
 def test_comment_period_needs_thirty_days(tmp_path: Path, name: str) -> None:
-    text = replace_once(shipped_text(name), 'to = "closed_on", days = 30,',
-                        'to = "closed_on", days = 20,')
+    text = replace_once(shipped_text(name), 'to = "closed_on", days = 30,', 'to = "closed_on", days = 20,')
     path = write(tmp_path, text)
     message = error_of(path)
-    assert message == (f"{path}: public_participation.rules: "
-                       "the comment period needs min_days of at least 30 (Art. 15)")
+    assert message == (
+        f"{path}: public_participation.rules: the comment period needs min_days of at least 30 (Art. 15)"
+    )
 
 
 @BOTH
-def test_comment_period_check_is_not_fooled_by_another_min_days_rule(
-    tmp_path: Path, name: str
-) -> None:
-    text = replace_once(shipped_text(name), 'to = "closed_on", days = 30,',
-                        'to = "closed_on", days = 5,')
+def test_comment_period_check_is_not_fooled_by_another_min_days_rule(tmp_path: Path, name: str) -> None:
+    text = replace_once(shipped_text(name), 'to = "closed_on", days = 30,', 'to = "closed_on", days = 5,')
     text = replace_once(text, 'to = "hearing_on", days = 7,', 'to = "hearing_on", days = 30,')
     message = error_of(write(tmp_path, text))
     assert "the comment period needs min_days of at least 30 (Art. 15)" in message
@@ -591,8 +699,7 @@ def test_unlawful_opinion_must_block_leaving(tmp_path: Path, name: str) -> None:
     assert 'value = "unlawful"' not in text
     path = write(tmp_path, text)
     message = error_of(path)
-    assert message == (f"{path}: legality_review.rules: "
-                       "an unlawful opinion must block the stage (Art. 25)")
+    assert message == (f"{path}: legality_review.rules: an unlawful opinion must block the stage (Art. 25)")
 
 
 @BOTH
@@ -609,33 +716,34 @@ def test_a_rule_parameter_must_name_a_field_of_its_step(tmp_path: Path, name: st
     text = replace_once(shipped_text(name), 'from = "submitted_on"', 'from = "sent_on"')
     path = write(tmp_path, text)
     message = error_of(path)
-    assert message == (f"{path}: legality_review.rules.min_working_days.from: "
-                       "'sent_on' is not a field of step legality_review")
+    assert message == (
+        f"{path}: legality_review.rules.min_working_days.from: 'sent_on' is not a field of step legality_review"
+    )
 
 
 @BOTH
-def test_an_optional_rule_parameter_must_name_a_field_of_its_step(
-    tmp_path: Path, name: str
-) -> None:
+def test_an_optional_rule_parameter_must_name_a_field_of_its_step(tmp_path: Path, name: str) -> None:
     text = replace_once(shipped_text(name), 'unless = "urgency_reason"', 'unless = "urgency"')
     message = error_of(write(tmp_path, text))
-    assert ("public_participation.rules.min_days.unless: "
-            "'urgency' is not a field of step public_participation") in message
+    assert (
+        "public_participation.rules.min_days.unless: 'urgency' is not a field of step public_participation"
+    ) in message
 
 
 @BOTH
 def test_not_greater_than_must_name_a_field_of_its_step(tmp_path: Path, name: str) -> None:
-    text = replace_once(shipped_text(name), 'than = "opinions_received"',
-                        'than = "opinions_recieved"')
+    text = replace_once(shipped_text(name), 'than = "opinions_received"', 'than = "opinions_recieved"')
     message = error_of(write(tmp_path, text))
-    assert ("public_participation.rules.not_greater.than: "
-            "'opinions_recieved' is not a field of step public_participation") in message
+    assert (
+        "public_participation.rules.not_greater.than: 'opinions_recieved' is not a field of step public_participation"
+    ) in message
 
 
 @BOTH
 def test_blocks_leaving_must_return_to_an_earlier_stage(tmp_path: Path, name: str) -> None:
-    text = replace_once(shipped_text(name), 'value = "unlawful", return_to = "drafting"',
-                        'value = "unlawful", return_to = "draftin"')
+    text = replace_once(
+        shipped_text(name), 'value = "unlawful", return_to = "drafting"', 'value = "unlawful", return_to = "draftin"'
+    )
     message = error_of(write(tmp_path, text))
     assert "legality_review.rules.blocks_leaving.return_to" in message
     assert "'draftin'" in message
@@ -643,8 +751,9 @@ def test_blocks_leaving_must_return_to_an_earlier_stage(tmp_path: Path, name: st
 
 @BOTH
 def test_a_waiver_flag_must_be_declared(tmp_path: Path, name: str) -> None:
-    text = replace_once(shipped_text(name), 'flag = "technical", article = "Art. 19"',
-                        'flag = "techincal", article = "Art. 19"')
+    text = replace_once(
+        shipped_text(name), 'flag = "technical", article = "Art. 19"', 'flag = "techincal", article = "Art. 19"'
+    )
     message = error_of(write(tmp_path, text))
     assert "expert_review.waiver.flag: 'techincal' is not a declared flag" in message
 
@@ -658,36 +767,39 @@ def test_an_outcome_may_not_return_to_an_unknown_stage(tmp_path: Path, name: str
 
 @BOTH
 def test_a_stricter_variant_loads(tmp_path: Path, name: str) -> None:
-    text = replace_once(shipped_text(name), 'to = "opinion_on", days = 7,',
-                        'to = "opinion_on", days = 10,')
+    text = replace_once(shipped_text(name), 'to = "opinion_on", days = 7,', 'to = "opinion_on", days = 10,')
     text = replace_once(text, 'to = "closed_on", days = 30,', 'to = "closed_on", days = 45,')
     wf = load_file(write(tmp_path, text))
     assert wf.name == name
     review = [r for r in wf.step("legality_review").rules if r.kind == "min_working_days"]
     assert [r.params["days"] for r in review] == [10]
-    comment = [r for r in wf.step("public_participation").rules
-               if r.kind == "min_days" and r.params["from"] == "opened_on"]
+    comment = [
+        r for r in wf.step("public_participation").rules if r.kind == "min_days" and r.params["from"] == "opened_on"
+    ]
     assert [r.params["days"] for r in comment] == [45]
     assert actual_stages(wf) == EXPECTED[name]["stages"]
 
 
 @BOTH
-def test_a_stricter_order_of_one_consultation_step_per_stage_loads(
-    tmp_path: Path, name: str
-) -> None:
+def test_a_stricter_order_of_one_consultation_step_per_stage_loads(tmp_path: Path, name: str) -> None:
     head, blocks = split_stages(shipped_text(name))
     _stage_header, *steps = blocks["consultation"].split(STEP_SEP)
     split = []
     for step in steps:
         step_name = re.match(r'name = "([a-z_]+)"', step).group(1)  # type: ignore[union-attr]
-        split.append(f'name = "{step_name}_stage"\narticle = "Arts. 14–24"\n'
-                     f'title = {{ zh = "征求意见", en = "{step_name}" }}\n' + STEP_SEP + step)
+        split.append(
+            f'name = "{step_name}_stage"\narticle = "Arts. 14–24"\n'
+            f'title = {{ zh = "征求意见", en = "{step_name}" }}\n' + STEP_SEP + step
+        )
     order = []
     for stage, block in blocks.items():
         order += split if stage == "consultation" else [block]
     wf = load_file(write(tmp_path, join_stages(head, order)))
     assert [s.name for s in wf.stages][2:5] == [
-        "public_participation_stage", "expert_review_stage", "risk_assessment_stage"]
+        "public_participation_stage",
+        "expert_review_stage",
+        "risk_assessment_stage",
+    ]
     assert wf.stage_index("risk_assessment_stage") < wf.stage_index("legality_review")
 
 
@@ -745,7 +857,7 @@ def test_machine_spec_returns_only_go_backward_and_reach_every_earlier_stage(nam
         assert t["trigger"] == f"return_to_{t['dest']}"
         assert "conditions" not in t
         sources = _sources(t)
-        assert sources == stages[stages.index(t["dest"]) + 1:]
+        assert sources == stages[stages.index(t["dest"]) + 1 :]
         assert all(stages.index(s) > stages.index(t["dest"]) for s in sources)
     triggers = {t["trigger"] for t in spec["transitions"]}
     assert triggers == {"advance", "reject"} | {t["trigger"] for t in returns}
