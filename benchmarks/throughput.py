@@ -7,7 +7,7 @@ decision's version and appends its hash-chained audit event.
 
   sqlite        one writer on a fresh SQLite file with the shipped settings (WAL,
                 synchronous=FULL, BEGIN IMMEDIATE)
-  floor         /work/shared/bench/sqlite_floor.py's state+audit variant under synchronous=FULL
+  floor         ../shared/bench/sqlite_floor.py's state+audit variant under synchronous=FULL
                 (raw sqlite3: UPDATE one row + INSERT one ~500-byte row, COMMIT), the same run
   postgresql    1, 4 and 16 concurrent writer processes (spawned), each on its own decisions,
                 released together, for a fixed time; on a database this script creates and
@@ -44,7 +44,8 @@ from decision_flow import queries, users
 from decision_flow.db import Database
 from decision_flow.engine import Engine
 
-FLOOR = Path(os.environ.get("DFLOW_SQLITE_FLOOR", "/work/shared/bench/sqlite_floor.py"))
+# ../shared beside the checkout, as the developers' brief lays it out
+FLOOR = Path(os.environ.get("DFLOW_SQLITE_FLOOR", Path(__file__).resolve().parents[2] / "shared/bench/sqlite_floor.py"))
 TODAY = date(2024, 12, 31)
 OFFICER, ADMIN = "zhao", "admin"
 DECISIONS_PER_WRITER = 4
