@@ -59,11 +59,11 @@ class Database:
 
     @property
     def evidence_dir(self) -> Path:
-        """Evidence files live beside a SQLite file; elsewhere under DFLOW_EVIDENCE_DIR."""
+        """Where the evidence files of an SQLite database live: beside its file (a server database
+        keeps them inside itself, see `decision_flow.store`)."""
         if self.path is not None:
             return self.path.with_name(self.path.name + ".evidence")
-        root = os.environ.get("DFLOW_EVIDENCE_DIR")
-        return Path(root) if root else Path(default_url()[10:]).with_name("evidence")
+        return Path(default_url()[len("sqlite:///") :]).with_name("evidence")  # an in-memory SQLite
 
     @property
     def engine(self) -> Engine:
