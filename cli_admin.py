@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from cli_common import As, Db, Json, _engine, _run, _say
+from cli_common import As, Db, Json, _engine, _path, _run, _say
 
 workflow_app = typer.Typer(no_args_is_help=True, help="The shipped procedures; check a workflow file.")
 user_app = typer.Typer(no_args_is_help=True, help="Manage users and their roles (admin only).")
@@ -71,13 +71,11 @@ def workflow_show(
 @workflow_app.command("check")
 def workflow_check(file: Annotated[str, typer.Argument(help="A workflow TOML file.")], json_out: Json = False) -> None:
     """Validate a workflow file: its schema and the legal invariants no locality may break."""
-    from pathlib import Path
-
     from decision_flow import workflow
 
     _run(
         json_out,
-        lambda: workflow.load_file(Path(file)),
+        lambda: workflow.load_file(_path(file, "FILE")),
         lambda wf: print(f"{file}: OK ({wf.name} v{wf.version}, {len(wf.stages)} stages)"),
         lambda wf: {"ok": True, "name": wf.name, "version": wf.version, "sha256": wf.sha256},
     )
@@ -121,6 +119,48 @@ def user_add(
         json_out,
         lambda: users.add(engine, name, role, acting),
         _say("user.added", name=lambda u: u.name, roles=lambda u: u.roles),
+        lambda u: {"name": u.name, "roles": u.roles.split(","), "active": u.active},
+    )
+
+
+@user_app.command("role")
+def user_role(
+    name: Annotated[str, typer.Argument(help="The user whose roles change.")],
+    role: Annotated[
+        list[str],
+        typer.Option("--role", help="The new roles, replacing the old; repeat for several."),
+    ],
+    acting: As = None,
+    db: Db = None,
+    json_out: Json = False,
+) -> None:
+    """Replace a user's roles (admin only; an audited event with the old and new roles)."""
+    engine = _engine(db)
+    from decision_flow import users
+
+    _run(
+        json_out,
+        lambda: users.set_roles(engine, name, role, acting),
+        _say("user.roles_changed", name=lambda u: u.name, roles=lambda u: u.roles),
+        lambda u: {"name": u.name, "roles": u.roles.split(","), "active": u.active},
+    )
+
+
+@user_app.command("deactivate")
+def user_deactivate(
+    name: Annotated[str, typer.Argument(help="The user to deactivate.")],
+    acting: As = None,
+    db: Db = None,
+    json_out: Json = False,
+) -> None:
+    """Deactivate a user (admin only): never deleted, their history stays theirs; they can act no more."""
+    engine = _engine(db)
+    from decision_flow import users
+
+    _run(
+        json_out,
+        lambda: users.deactivate(engine, name, acting),
+        _say("user.deactivated", name=lambda u: u.name),
         lambda u: {"name": u.name, "roles": u.roles.split(","), "active": u.active},
     )
 

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 import typer
 from typer.core import TyperGroup
 
-from cli_common import Db, Id, Json, _engine, _id, _run, _say
+from cli_common import Db, Id, Json, _engine, _id, _path, _run, _say
 
 
 class AuditGroup(TyperGroup):
@@ -46,7 +46,6 @@ def audit_verify(
     json_out: Json = False,
 ) -> None:
     """Verify the hash chain and every evidence file, or an exported trail; name the first bad event (exit 7)."""
-    from pathlib import Path
 
     from decision_flow import render
 
@@ -54,7 +53,7 @@ def audit_verify(
         from decision_flow import trailfile
 
         if file is not None:
-            return trailfile.verify_file(Path(file))
+            return trailfile.verify_file(_path(file, "--file"))
         engine = _engine(db)
         if decision is not None:
             from decision_flow import queries
@@ -63,7 +62,7 @@ def audit_verify(
         if anchor is not None:
             from decision_flow import checkpoint
 
-            return checkpoint.verify_anchor(engine, checkpoint.read_anchor(Path(anchor)))
+            return checkpoint.verify_anchor(engine, checkpoint.read_anchor(_path(anchor, "--anchor")))
         from decision_flow import queries
 
         return queries.verify(engine)
@@ -93,7 +92,6 @@ def audit_export(
     json_out: Json = False,
 ) -> None:
     """Export a decision's trail for printing (pdf, html), spreadsheets (csv) or offline verification (json)."""
-    from pathlib import Path
 
     engine = _engine(db)
 
@@ -101,7 +99,7 @@ def audit_export(
         from decision_flow import exports, render
 
         with render.progress(json_out) as tick:
-            events = exports.export(engine, _id(decision), fmt, Path(output), tick)
+            events = exports.export(engine, _id(decision), fmt, _path(output, "-o"), tick)
         return {"decision": int(decision), "format": fmt, "file": output, "events": events}
 
     _run(json_out, act, _say("export.done", file=output, events=lambda r: r["events"], fmt=fmt))

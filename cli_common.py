@@ -6,6 +6,7 @@ import json
 import os
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -81,9 +82,18 @@ def _id(value: str) -> int:
     from decision_flow.errors import InvalidInput
     from decision_flow.i18n import Msg
 
-    if not value.isascii() or not value.isdigit() or not 0 < int(value) <= MAX_ID:
+    if not value.isascii() or not value.isdigit() or len(value) > 19 or not 0 < int(value) <= MAX_ID:
         raise InvalidInput(Msg("value.id", {"value": value[:40]}))
     return int(value)
+
+
+def _path(value: str, option: str) -> Path:
+    """A file name from the command line; control characters and undecodable bytes are refused
+    (invalid input) before any file is opened."""
+    from decision_flow.values import clean_text
+
+    clean_text(value, option, 4096)
+    return Path(value)
 
 
 def _report(exc: BaseException, as_json: bool) -> int:

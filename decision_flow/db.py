@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event, inspect, text
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.engine import URL, Engine, make_url
 from sqlalchemy.exc import ArgumentError, DatabaseError, NoSuchModuleError
 from sqlmodel import Session, create_engine
 
@@ -40,19 +40,25 @@ def default_url() -> str:
 def normalise_url(value: str | None) -> str:
     """Accept a SQLAlchemy URL or a plain path to a SQLite file."""
     value = value or os.environ.get("DFLOW_DB") or default_url()
-    return value if "://" in value else f"sqlite:///{Path(value).expanduser().absolute()}"
+    if "://" in value:
+        return value
+    # a plain path: built as a URL so that '?' or '%' in a file name stay part of the name
+    return URL.create("sqlite", database=str(Path(value).expanduser().absolute())).render_as_string(hide_password=False)
 
 
 class Database:
     """A decision-flow database at `url`, with the evidence store that goes with it."""
 
     def __init__(self, url: str | None = None) -> None:
-        self.url = normalise_url(url)
+        given = url or os.environ.get("DFLOW_DB") or ""
         try:
+            given.encode("utf-8")  # undecodable bytes in --db / DFLOW_DB
+            self.url = normalise_url(url)
             parsed = make_url(self.url)
             parsed.get_dialect()  # an unknown dialect or a missing driver is bad input, not a bug
-        except (ArgumentError, NoSuchModuleError):
-            raise InvalidInput(Msg("db.bad_url", {"url": self.url})) from None
+        except (ArgumentError, NoSuchModuleError, UnicodeEncodeError, ValueError):
+            shown = given.encode("utf-8", "backslashreplace").decode("utf-8")
+            raise InvalidInput(Msg("db.bad_url", {"url": shown})) from None
         self.is_sqlite = parsed.get_backend_name() == "sqlite"
         self.path = Path(parsed.database) if self.is_sqlite and parsed.database else None
         self._engine: Engine | None = None
@@ -92,14 +98,22 @@ class Database:
 
     def exists(self) -> bool:
         """Whether the database has been initialised (never creates a file to find out)."""
-        if self.path is not None and not self.path.exists():
-            return False
+        try:
+            if self.path is not None and not self.path.exists():
+                return False
+        except OSError as exc:  # e.g. a name longer than the file system allows
+            raise InvalidInput(
+                Msg("db.unreachable", {"url": self.display_url, "why": exc.strerror or str(exc)})
+            ) from None
         try:
             return inspect(self.engine).has_table("meta")
         except DatabaseError as exc:
             if self.is_sqlite:  # a file that is not an SQLite database at all
                 raise InvalidInput(Msg("db.not_a_database", {"url": self.display_url})) from None
             raise InvalidInput(Msg("db.unreachable", {"url": self.display_url, "why": _first_line(exc)})) from None
+
+    def _unreachable(self, why: str) -> InvalidInput:
+        return InvalidInput(Msg("db.unreachable", {"url": self.display_url, "why": why}))
 
     def require(self) -> None:
         """Refuse clearly when the database was never initialised or is behind this version's
@@ -124,7 +138,12 @@ class Database:
         """Create the schema, or upgrade it, to the newest migration (idempotent); return whether
         the database was created. What runs is decided by `decision_flow.migrations.upgrade`."""
         if self.path is not None:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise InvalidInput(
+                    Msg("db.unreachable", {"url": self.display_url, "why": exc.strerror or str(exc)})
+                ) from None
         self.exists()  # an unreachable server or a file that is no database is refused here, clearly
         from decision_flow import migrations  # Alembic is loaded here only: other commands stay fast
 

@@ -27,6 +27,7 @@ from decision_flow.procedure import (
     ORDER_ARTICLE,
     check_dates,
     load_context,
+    require_independent,
     waiver_reasons,
 )
 from decision_flow.store import store_for
@@ -37,6 +38,18 @@ from decision_flow.workflow import get as get_workflow
 T = TypeVar("T")
 Op = Callable[[Session, User, "Decision | None"], T]
 MAX_ACTOR = 100
+
+
+def _storable(value: Any) -> Any:
+    """What a refused attempt carried, made storable as UTF-8 text (a lone surrogate from an
+    undecodable argument becomes an escape), so the refusal itself can always be recorded."""
+    if isinstance(value, str):
+        return value.encode("utf-8", "backslashreplace").decode("utf-8")
+    if isinstance(value, dict):
+        return {_storable(k): _storable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_storable(v) for v in value]
+    return value
 
 
 def utc_now() -> datetime:
@@ -74,6 +87,7 @@ class Engine:
         if not name:
             msg = Msg("user.none", {})
             raise Forbidden(msg, [Reason("user", IDENTITY_ARTICLE, msg)])
+        name = clean_text(name, "--as", 1000)  # control characters or undecodable bytes: invalid input
         user = s.get(User, name[:MAX_ACTOR])
         if user is None or not user.active:
             msg = Msg("user.unknown", {"name": name[:MAX_ACTOR]})
@@ -105,12 +119,13 @@ class Engine:
     def _refused(
         self, attempt: str, actor: str | None, decision_id: int | None, args: dict[str, Any], exc: DflowError
     ) -> None:
+        args = _storable(args)
         with self.db.session() as s:
             dec = s.get(Decision, decision_id) if decision_id is not None else None
             audit.append(
                 s,
                 at=self.stamp(),
-                actor=(actor or "")[:MAX_ACTOR],
+                actor=_storable((actor or "")[:MAX_ACTOR]),
                 action="refused",
                 decision=dec.id if dec else None,
                 stage=dec.stage if dec else None,
@@ -263,6 +278,7 @@ class Engine:
             assert dec is not None
             wf = get_workflow(dec.workflow)
             step = self._open_step(s, dec, wf, step_name, user)
+            require_independent(s, dec, wf, step.stage, user)
             values = parse_values(step, pairs)
             check_kinds(step, [kind for kind, _path in files])
             rec = self._pending_record(s, dec, step)

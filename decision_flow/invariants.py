@@ -80,6 +80,8 @@ def check_invariants(wf: Workflow) -> None:
                 f"{step.stage}.{step.name}",
                 "every consultation step must come before legality_review (Arts. 26–27)",
             )
+        if "auditor" in step.roles:
+            raise _fail(wf, f"{step.name}.roles", "an auditor reads and verifies but changes nothing (Arts. 38–39)")
         for spec in step.rules:
             _check_references(wf, step, spec)
         if step.waiver.flag and step.waiver.flag not in wf.flags:

@@ -154,6 +154,30 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "role.detail": ("this needs the role {roles}", "需要角色 {roles}"),
     "role.admin": ("only an admin may manage users", "只有管理员可以管理用户"),
+    "user.roles_changed": ("user {name} now has roles {roles}", "用户 {name} 的角色已改为：{roles}"),
+    "user.roles_unchanged": ("user {name} already has roles {roles}", "用户 {name} 的角色已是：{roles}"),
+    "user.deactivated": (
+        "user {name} deactivated; their history stays attributable to them",
+        "用户 {name} 已停用；其历史记录仍归属于该用户",
+    ),
+    "user.already_inactive": ("user {name} is already deactivated", "用户 {name} 已停用"),
+    "user.last_admin": (
+        "{name} is the last active admin; add another admin first",
+        "{name} 是最后一名在用管理员；请先添加另一名管理员",
+    ),
+    "user.not_self": (
+        "{name} may not change their own account; another admin must do it",
+        "{name} 不得变更本人账户；须由另一名管理员办理",
+    ),
+    "user.auditor_independent": (
+        "{name} may not be an auditor and also {roles}: whoever checks the record may not write decisions into it",
+        "{name} 不得既是审计人员又担任 {roles}：核查记录的人不得同时办理决策",
+    ),
+    "sod.review": (
+        "{user} recorded {steps} of decision {id} and may not act on its legality review: "
+        "the review must be independent of the undertaking unit",
+        "{user} 办理过决策 {id} 的 {steps}，不得办理其合法性审查：审查须独立于决策承办单位",
+    ),
     # values and files
     "value.assignment": (
         "{item!r} is not of the form name=value ({option})",

@@ -16,7 +16,14 @@ from decision_flow.i18n import Msg
 from decision_flow.invariants import LEGAL_GATES
 from decision_flow.machine import Case, attached
 from decision_flow.models import Decision, Evidence, StepRecord, User
-from decision_flow.procedure import ORDER_ARTICLE, completion_reasons, load_context, records_of, waiver_reasons
+from decision_flow.procedure import (
+    ORDER_ARTICLE,
+    completion_reasons,
+    load_context,
+    records_of,
+    require_independent,
+    waiver_reasons,
+)
 from decision_flow.workflow import Stage, Step, Workflow
 from decision_flow.workflow import get as get_workflow
 
@@ -49,6 +56,7 @@ def complete(engine: Engine, s: Session, user: User, dec: Decision, step_name: s
     """Close one step of the current stage; a meeting's outcome then routes the decision."""
     wf = get_workflow(dec.workflow)
     step = engine._open_step(s, dec, wf, step_name, user)
+    require_independent(s, dec, wf, step.stage, user)
     rec = engine._pending_record(s, dec, step)
     reasons = complete_step(engine, s, user, dec, wf, step)
     if reasons:
@@ -135,6 +143,7 @@ def advance(engine: Engine, s: Session, user: User, dec: Decision, to: str | Non
     if to is not None and to != following:
         raise _skip_refusal(wf, stage, to)
     engine._require_role(user, tuple({r for st in stage.steps for r in st.roles}), stage.steps[0])
+    require_independent(s, dec, wf, stage.name, user)
     records = records_of(s, dec)
     reasons = _open_step_reasons(engine, s, user, dec, wf, stage, records)
     if reasons:

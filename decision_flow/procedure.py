@@ -15,21 +15,56 @@ from sqlmodel import Session, col, select
 
 from decision_flow import rules
 from decision_flow.calendar_cn import WorkCalendar
-from decision_flow.errors import Reason
+from decision_flow.errors import Blocked, Reason
 from decision_flow.i18n import Msg
-from decision_flow.models import Decision, Evidence, StepRecord
+from decision_flow.invariants import CONSULTATION_STEPS, LEGALITY
+from decision_flow.models import AuditEvent, Decision, Evidence, StepRecord, User
 from decision_flow.rules import Context, StepState
 from decision_flow.workflow import Stage, Step, Workflow
 
 ORDER_ARTICLE = "Chs. 2–3"  # stages in the order of the Decree's sections (R1)
 DATES_ARTICLE = "Arts. 30, 33"  # true and complete records (R26)
 IDENTITY_ARTICLE = "Arts. 33, 38"  # complete records and lifelong accountability: every act attributable
+REVIEW_ARTICLE = "Arts. 25–28"  # the legality review is the reviewing body's, not the undertaking unit's
+# The Decree names no auditor; the trail is the evidence on which the decision organ and the
+# undertaking unit answer (Arts. 38–39), so whoever checks it may not also write decisions into it.
+AUDITOR_ARTICLE = "Arts. 38–39"
 
 
 def records_of(s: Session, dec: Decision) -> dict[str, StepRecord]:
     """The active record of each step of a decision that has one."""
     rows = s.exec(select(StepRecord).where(StepRecord.decision_id == dec.id, col(StepRecord.active))).all()
     return {r.step: r for r in rows}
+
+
+def require_independent(s: Session, dec: Decision, wf: Workflow, stage: str, user: User) -> None:
+    """Separation of duties (职责分离): whoever recorded the drafting or a consultation step of
+    `dec` may not record, complete or advance its legality review (Arts. 25–28). Blocked if so.
+
+    Art. 36 (the post-decision evaluator is never who did the pre-decision assessments) plugs
+    in here when the evaluation stage exists: its stage, the steps that disqualify, its rule name
+    and article, checked by the same query.
+    """
+    if stage != LEGALITY:
+        return
+    earlier = [
+        st.name for st in wf.steps() if st.name == "drafting" or st.consultation or st.name in CONSULTATION_STEPS
+    ]
+    done = s.exec(
+        select(AuditEvent.step)
+        .where(
+            AuditEvent.decision_id == dec.id,
+            AuditEvent.action == "recorded",
+            AuditEvent.actor == user.name,
+            col(AuditEvent.step).in_(earlier),
+        )
+        .distinct()
+    ).all()
+    if done:
+        steps = ", ".join(sorted({str(x) for x in done}, key=earlier.index))
+        raise Blocked.because(
+            "independent_review", REVIEW_ARTICLE, "sod.review", user=user.name, steps=steps, id=dec.id
+        )
 
 
 def load_context(

@@ -78,10 +78,19 @@ def message(text: str) -> None:
     out.print(Text(text))
 
 
+_CONTROLS = {c: f"\\x{c:02x}" for c in [*range(32), 0x7F, 0x85]} | {0x2028: "\\u2028", 0x2029: "\\u2029"}
+
+
+def one_line(text: str) -> str:
+    """A message as one line: control and line-separator characters a user typed (in a path,
+    a key, a value) are shown escaped, never acted on."""
+    return text.translate(_CONTROLS)
+
+
 def error(exc: DflowError) -> None:
     lang = language()
-    text = exc.message(lang)
-    reasons = [(article(r.article, lang), r.detail(lang)) for r in exc.reasons]
+    text = one_line(exc.message(lang))
+    reasons = [(article(r.article, lang), one_line(r.detail(lang))) for r in exc.reasons]
     if len(reasons) == 1 and reasons[0][1] == text:
         err.print(Text(f"{text} [{reasons[0][0]}]", style="bold red"))
         return

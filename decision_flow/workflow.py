@@ -21,6 +21,7 @@ from decision_flow.errors import NotFound, WorkflowError
 
 FIELD_TYPES = ("text", "integer", "bool", "date", "enum", "list")
 ROLES = ("officer", "legal_reviewer", "executive", "auditor", "admin")
+DECIDING_ROLES = ("officer", "legal_reviewer", "executive")  # the roles that perform steps; never with auditor
 WAIVER_POLICIES = ("never", "only_when_flag", "unless_flag")
 OUTCOME_ROUTES = ("advance", "reject", "stay")
 LEVELS = ("county", "township")
@@ -373,6 +374,8 @@ def load_file(path: Path) -> Workflow:
         raise WorkflowError(f"{path}: not UTF-8 text (byte {exc.start})") from None
     except OSError as exc:
         raise WorkflowError(f"{path}: cannot be read ({exc.strerror})") from None
+    except ValueError:  # e.g. a NUL byte in the path
+        raise WorkflowError(f"{path!r}: not a usable file name") from None
     wf = parse(text, str(path))
     check_invariants(wf)
     return wf

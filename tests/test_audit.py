@@ -219,8 +219,22 @@ def test_every_act_writes_one_event_with_its_actor_stage_step_and_data(engine: E
         ),
         (refused_skip, (OFFICER, "refused", "drafting", None, None)),
         (
-            lambda: users.add(engine, "zhou", ["officer", "auditor"], ADMIN),
-            (ADMIN, "user_added", None, None, {"name": "zhou", "roles": ["officer", "auditor"]}),
+            lambda: users.add(engine, "zhou", ["officer", "executive"], ADMIN),
+            (ADMIN, "user_added", None, None, {"name": "zhou", "roles": ["officer", "executive"]}),
+        ),
+        (
+            lambda: users.set_roles(engine, "zhou", ["executive"], ADMIN),
+            (
+                ADMIN,
+                "user_roles_changed",
+                None,
+                None,
+                {"name": "zhou", "old": ["officer", "executive"], "new": ["executive"]},
+            ),
+        ),
+        (
+            lambda: users.deactivate(engine, "zhou", ADMIN),
+            (ADMIN, "user_deactivated", None, None, {"name": "zhou", "roles": ["executive"]}),
         ),
     ]
     for act, (actor, action, stage, step, data) in acts:
@@ -230,7 +244,7 @@ def test_every_act_writes_one_event_with_its_actor_stage_step_and_data(engine: E
         assert len(after) == count + 1, f"{action} wrote {len(after) - count} events"
         event = after[-1]
         assert (event["actor"], event["action"], event["stage"], event["step"]) == (actor, action, stage, step)
-        assert event["decision_id"] == (None if action == "user_added" else decision["id"])
+        assert event["decision_id"] == (None if action.startswith("user_") else decision["id"])
         stored = json.loads(event["data"])
         if action == "created":
             assert len(stored["workflow_sha256"]) == 64

@@ -189,6 +189,8 @@ def test_the_walk_finds_every_command() -> None:
         ("workflow", "diagram"),
         ("user",),
         ("user", "add"),
+        ("user", "role"),
+        ("user", "deactivate"),
         ("user", "list"),
         ("audit",),
         ("audit", "trail"),
@@ -276,18 +278,18 @@ def test_user_add_and_list(bare: Dflow) -> None:
     assert bare.ok("user", "add", OFFICER, "--role", "officer", "--as", ADMIN).stdout == (
         "user zhao added with roles officer\n"
     )
-    assert bare.json("user", "add", "wu", "--role", "auditor", "--role", "officer", "--as", ADMIN) == {
+    assert bare.json("user", "add", "wu", "--role", "admin", "--role", "auditor", "--as", ADMIN) == {
         "name": "wu",
-        "roles": ["officer", "auditor"],
+        "roles": ["auditor", "admin"],
         "active": True,
     }
     table = bare.ok("user", "list").stdout
     assert re.search(r"│ admin +│ admin +│ yes +│", table)
     assert re.search(r"│ zhao +│ officer +│ yes +│", table)
-    assert re.search(r"│ wu +│ officer,auditor +│ yes +│", table)
+    assert re.search(r"│ wu +│ auditor,admin +│ yes +│", table)
     assert bare.json("user", "list") == [
         {"name": "admin", "roles": ["admin"], "active": True},
-        {"name": "wu", "roles": ["officer", "auditor"], "active": True},
+        {"name": "wu", "roles": ["auditor", "admin"], "active": True},
         {"name": "zhao", "roles": ["officer"], "active": True},
     ]
     fails(
