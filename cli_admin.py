@@ -100,6 +100,11 @@ def workflow_diagram(
 # ---------------------------------------------------------------------------- users
 
 
+def _user_json(u: Any) -> dict[str, Any]:
+    """A user in the JSON of the `dflow user` commands."""
+    return {"name": u.name, "roles": u.roles.split(","), "active": u.active}
+
+
 @user_app.command("add")
 def user_add(
     name: Annotated[str, typer.Argument(help="The new user's name.")],
@@ -119,7 +124,7 @@ def user_add(
         json_out,
         lambda: users.add(engine, name, role, acting),
         _say("user.added", name=lambda u: u.name, roles=lambda u: u.roles),
-        lambda u: {"name": u.name, "roles": u.roles.split(","), "active": u.active},
+        _user_json,
     )
 
 
@@ -142,7 +147,7 @@ def user_role(
         json_out,
         lambda: users.set_roles(engine, name, role, acting),
         _say("user.roles_changed", name=lambda u: u.name, roles=lambda u: u.roles),
-        lambda u: {"name": u.name, "roles": u.roles.split(","), "active": u.active},
+        _user_json,
     )
 
 
@@ -161,7 +166,7 @@ def user_deactivate(
         json_out,
         lambda: users.deactivate(engine, name, acting),
         _say("user.deactivated", name=lambda u: u.name),
-        lambda u: {"name": u.name, "roles": u.roles.split(","), "active": u.active},
+        _user_json,
     )
 
 
@@ -175,5 +180,5 @@ def user_list(db: Db = None, json_out: Json = False) -> None:
         json_out,
         lambda: users.list_users(engine),
         render.users,
-        lambda us: [{"name": u.name, "roles": u.roles.split(","), "active": u.active} for u in us],
+        lambda us: [_user_json(u) for u in us],
     )
