@@ -62,6 +62,7 @@ class Database:
         self.is_sqlite = parsed.get_backend_name() == "sqlite"
         self.path = Path(parsed.database) if self.is_sqlite and parsed.database else None
         self._engine: Engine | None = None
+        self._ready = False  # set once `require` has seen the schema at head
 
     @property
     def evidence_dir(self) -> Path:
@@ -117,7 +118,10 @@ class Database:
 
     def require(self) -> None:
         """Refuse clearly when the database was never initialised or is behind this version's
-        schema (one cheap query; `dflow init` upgrades it)."""
+        schema (one cheap query; `dflow init` upgrades it). Checked once per Database object: a
+        long-running caller does not pay for it on every change."""
+        if self._ready:
+            return
         if not self.exists():
             raise InvalidInput(Msg("db.not_initialised", {"url": self.display_url}))
         from decision_flow.migrations import HEAD
@@ -129,6 +133,7 @@ class Database:
                 revision = None
         if revision != HEAD:
             raise InvalidInput(Msg("db.behind", {"url": self.display_url, "revision": revision or "—", "head": HEAD}))
+        self._ready = True
 
     @property
     def display_url(self) -> str:
