@@ -42,7 +42,7 @@ class Checkpoint:
 def checkpoint(engine: Engine) -> Checkpoint:
     """The chain's checkpoint now."""
     engine.db.require()
-    with engine.db.session() as s:
+    with engine.db.session(write=False) as s:
         size, head = audit.head(s)
     return Checkpoint(size, head, engine.stamp())
 
@@ -83,7 +83,7 @@ def verify_anchor(engine: Engine, cp: Checkpoint) -> Verdict:
     verdict = queries.verify(engine)
     if not verdict.ok or cp.size == 0:
         return verdict
-    with engine.db.session() as s:
+    with engine.db.session(write=False) as s:
         size, _ = audit.head(s)
         event = s.get(AuditEvent, cp.size)
     if event is None:

@@ -62,6 +62,7 @@ class Database:
         self.is_sqlite = parsed.get_backend_name() == "sqlite"
         self.path = Path(parsed.database) if self.is_sqlite and parsed.database else None
         self._engine: Engine | None = None
+        self._read_engine: Engine | None = None
         self._ready = False  # set once `require` has seen the schema at head
 
     @property
@@ -78,7 +79,18 @@ class Database:
             self._engine = self._make_engine()
         return self._engine
 
-    def _make_engine(self) -> Engine:
+    @property
+    def read_engine(self) -> Engine:
+        """On SQLite, an engine whose transactions begin DEFERRED: a read (show, list, verify, an
+        export) sees one consistent snapshot and never holds the write lock, so officers can go
+        on writing while an auditor verifies or exports. Elsewhere the same engine."""
+        if not self.is_sqlite:
+            return self.engine
+        if self._read_engine is None:
+            self._read_engine = self._make_engine(begin="BEGIN DEFERRED")
+        return self._read_engine
+
+    def _make_engine(self, begin: str = "BEGIN IMMEDIATE") -> Engine:
         if not self.is_sqlite:
             return create_engine(self.url, pool_pre_ping=False)
         engine = create_engine(self.url, connect_args={"timeout": 30})
@@ -93,7 +105,7 @@ class Database:
 
         @event.listens_for(engine, "begin")
         def _on_begin(conn: Any) -> None:
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            conn.exec_driver_sql(begin)
 
         return engine
 
@@ -160,9 +172,10 @@ class Database:
         return created
 
     @contextmanager
-    def session(self) -> Iterator[Session]:
-        """A session whose transaction the caller commits; rolled back on any error."""
-        with Session(self.engine, expire_on_commit=False) as session:
+    def session(self, write: bool = True) -> Iterator[Session]:
+        """A session whose transaction the caller commits; rolled back on any error. A session
+        for reading only (`write=False`) takes no write lock on SQLite."""
+        with Session(self.engine if write else self.read_engine, expire_on_commit=False) as session:
             try:
                 yield session
             except BaseException:
@@ -170,8 +183,10 @@ class Database:
                 raise
 
     def dispose(self) -> None:
-        if self._engine is not None:
-            self._engine.dispose()
+        """Close every pooled connection (so a server database can be dropped, a file moved)."""
+        for engine in (self._engine, self._read_engine):
+            if engine is not None:
+                engine.dispose()
 
 
 __all__ = ["Database", "default_url", "models"]

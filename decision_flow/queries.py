@@ -18,7 +18,7 @@ from decision_flow.workflow import get as get_workflow
 def show(engine: Engine, decision_id: int) -> dict[str, Any]:
     """The decision in the JSON shape of `dflow show --json`."""
     engine.db.require()
-    with engine.db.session() as s:
+    with engine.db.session(write=False) as s:
         dec = engine._decision(s, decision_id)
         wf = get_workflow(dec.workflow)
         ctx = load_context(s, dec, wf, engine.today(), engine.calendar)
@@ -65,7 +65,7 @@ def show(engine: Engine, decision_id: int) -> dict[str, Any]:
 def list_decisions(engine: Engine, stage: str | None = None, status: str | None = None) -> list[dict[str, Any]]:
     """Decisions at a glance, optionally filtered by stage and status."""
     engine.db.require()
-    with engine.db.session() as s:
+    with engine.db.session(write=False) as s:
         query = select(Decision.id, Decision.title, Decision.stage, Decision.status).order_by(col(Decision.id))
         if stage:
             query = query.where(Decision.stage == stage)
@@ -77,7 +77,7 @@ def list_decisions(engine: Engine, stage: str | None = None, status: str | None 
 def trail(engine: Engine, decision_id: int) -> dict[str, Any]:
     """The decision's audit events in the JSON shape of `dflow audit ID --json`."""
     engine.db.require()
-    with engine.db.session() as s:
+    with engine.db.session(write=False) as s:
         engine._decision(s, decision_id)
         return {"decision": decision_id, "events": [audit.as_dict(e) for e in audit.trail(s, decision_id)]}
 
@@ -114,7 +114,7 @@ def verify(engine: Engine) -> audit.Verdict:
                     attached.setdefault(sha, (content["seq"], kind))
             yield content, digest
 
-    with engine.db.session() as s:
+    with engine.db.session(write=False) as s:
         verdict = audit.verify_contents(collect(audit.iter_stored(s)), whole_chain=True, locate=lambda h: _seq_of(s, h))
     if not verdict.ok:
         return verdict

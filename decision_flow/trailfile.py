@@ -44,7 +44,7 @@ _DECISION_KEYS = {"id": int, "title": str, "workflow": str, "workflow_version": 
 def write_json(engine: Engine, decision_id: int, out: Path) -> int:
     """Export one decision's trail to `out` (atomically, streaming); return how many events."""
     engine.db.require()
-    with engine.db.session() as s:
+    with engine.db.session(write=False) as s:
         dec = engine._decision(s, decision_id)
         size, head = audit.head(s)
         header = _header_line(engine.stamp(), {"head": head, "size": size}, _decision_meta(dec))

@@ -138,5 +138,5 @@ def deactivate(engine: Engine, name: str, actor: str | None) -> User:
 def list_users(engine: Engine) -> list[User]:
     """Every registered user."""
     engine.db.require()
-    with engine.db.session() as s:
+    with engine.db.session(write=False) as s:
         return list(s.exec(select(User).order_by(col(User.name))).all())

@@ -224,7 +224,7 @@ class Source:
             )
             if refused_only:
                 query = query.where(AuditEvent.action == "refused")
-            with self.engine.db.session() as s:
+            with self.engine.db.session(write=False) as s:
                 rows = [self._event(e) for e in s.exec(query.order_by(col(AuditEvent.seq)).limit(batch))]
             if not rows:
                 return
@@ -298,7 +298,7 @@ def value_text(value: Any) -> str:
 
 def _last_event(engine: Engine, decision_id: int) -> tuple[int, str | None, int, tuple[int, str]]:
     """The decision's last event (seq, hash), its event count, and the chain head — one read."""
-    with engine.db.session() as s:
+    with engine.db.session(write=False) as s:
         engine._decision(s, decision_id)  # NotFound for an unknown decision
         last = s.exec(
             select(AuditEvent.seq, AuditEvent.hash)
