@@ -65,9 +65,9 @@ def export(engine: Engine, decision_id: int, fmt: str, out: Path, progress: Prog
 def _write(fmt: str, source: Source, engine: Engine, tmp: Path, progress: Progress) -> int:
     module = FORMATS[fmt]
     if module is None:  # JSON: the offline-verifiable trail file, written by decision_flow.trailfile
-        trailfile = importlib.import_module("decision_flow.trailfile")
-        result = trailfile.write_json(engine, source.decision_id, tmp)
-        return result if isinstance(result, int) else source.events
+        from decision_flow import trailfile
+
+        return trailfile.write_json(engine, source.decision_id, tmp)
     writer: Writer = importlib.import_module(f"decision_flow.exports.{module}").write
     return writer(source, tmp, progress)
 
