@@ -8,10 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from decision_flow import users
 from decision_flow.db import Database
 from decision_flow.engine import Engine
-from tests.flow import ADMIN, AUDITOR, EXECUTIVE, OFFICER, REVIEWER
+from tests.flow import register_users
 
 TODAY = date(2024, 12, 31)
 
@@ -38,11 +37,7 @@ def db(tmp_path: Path) -> Iterator[Database]:
 def engine(db: Database) -> Engine:
     """An engine on a fresh, initialised database, today fixed at 2024-12-31, with users."""
     eng = Engine(db, now=Clock(), today=lambda: TODAY)
-    users.init(eng, ADMIN)
-    users.add(eng, OFFICER, ["officer"], ADMIN)
-    users.add(eng, REVIEWER, ["legal_reviewer"], ADMIN)
-    users.add(eng, EXECUTIVE, ["executive"], ADMIN)
-    users.add(eng, AUDITOR, ["auditor"], ADMIN)
+    register_users(eng)
     return eng
 
 

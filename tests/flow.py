@@ -75,6 +75,19 @@ VALID: dict[str, tuple[list[str], list[str]]] = {
 TOWNSHIP_MEETING = "meeting_type=township_office_meeting"
 
 
+ROLES_OF = {OFFICER: "officer", REVIEWER: "legal_reviewer", EXECUTIVE: "executive", AUDITOR: "auditor"}
+
+
+def register_users(engine: Engine, names: tuple[str, ...] = tuple(ROLES_OF)) -> None:
+    """Initialise the database with the admin and register `names` (default: all four) with
+    their usual role."""
+    from decision_flow import users
+
+    users.init(engine, ADMIN)
+    for name in names:
+        users.add(engine, name, [ROLES_OF[name]], ADMIN)
+
+
 def evidence_file(directory: Path, kind: str) -> Path:
     path = directory / f"{kind}.txt"
     if not path.exists():

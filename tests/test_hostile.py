@@ -40,11 +40,10 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner, Result
 
 import cli
-from decision_flow import users
 from decision_flow.db import Database
 from decision_flow.engine import Engine
 from tests.conftest import TODAY, Clock
-from tests.flow import ADMIN, AUDITOR, EXECUTIVE, OFFICER, REVIEWER, VALID, record_valid
+from tests.flow import ADMIN, AUDITOR, EXECUTIVE, OFFICER, REVIEWER, VALID, record_valid, register_users
 
 REPO = Path(cli.__file__).resolve().parent
 SHIPPED = {p.name: p.read_bytes() for p in sorted((REPO / "workflows").glob("*.toml"))}
@@ -215,10 +214,7 @@ def _template() -> Path:
         root = Path(tempfile.mkdtemp(prefix="dflow-hostile-"))
         db = Database(f"sqlite:///{root / 'dflow.db'}")
         engine = Engine(db, now=Clock(), today=lambda: TODAY)
-        users.init(engine, ADMIN)
-        for name, role in ((OFFICER, "officer"), (REVIEWER, "legal_reviewer"), (EXECUTIVE, "executive")):
-            users.add(engine, name, [role], ADMIN)
-        users.add(engine, AUDITOR, ["auditor"], ADMIN)
+        register_users(engine)
         files = root / "files"
         files.mkdir()
         first = engine.new("沙河乡农贸市场搬迁", "major-decision", [], OFFICER).id

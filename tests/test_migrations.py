@@ -30,7 +30,15 @@ from decision_flow.engine import Engine
 from decision_flow.errors import Blocked, InvalidInput
 from decision_flow.migrations.versions.v0001_baseline import SQLITE_GUARDS
 from tests.conftest import TODAY, Clock
-from tests.flow import ADMIN, AUDITOR, EXECUTIVE, OFFICER, REVIEWER, bring_to, new_decision, record_valid
+from tests.flow import (
+    ADMIN,
+    OFFICER,
+    REVIEWER,
+    bring_to,
+    new_decision,
+    record_valid,
+    register_users,
+)
 from tests.pg import NO_PG, PG_URL, pg_database
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -88,10 +96,7 @@ def _engine(db: Database, clock: Clock | None = None) -> Engine:
 def _populate(engine: Engine, files: Path) -> int:
     """Users, a decision walked through three stages with evidence, a refusal, a second decision."""
     files.mkdir(exist_ok=True)
-    users.init(engine, ADMIN)
-    for name, role in ((OFFICER, "officer"), (REVIEWER, "legal_reviewer"), (EXECUTIVE, "executive")):
-        users.add(engine, name, [role], ADMIN)
-    users.add(engine, AUDITOR, ["auditor"], ADMIN)
+    register_users(engine)
     walked = new_decision(engine, ["stability_risk"])
     bring_to(engine, walked, "legality_review", files)
     other = new_decision(engine, title="乡村道路养护办法")

@@ -23,14 +23,25 @@ import pytest
 from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 
-from decision_flow import queries, users
+from decision_flow import queries
 from decision_flow.db import Database
 from decision_flow.engine import Engine
 from decision_flow.errors import Blocked, Forbidden, InvalidInput, NotFound
 from decision_flow.values import parse_value
 from decision_flow.workflow import get as get_workflow
 from tests.conftest import TODAY, Clock
-from tests.flow import ACTOR, ADMIN, AUDITOR, EXECUTIVE, OFFICER, REVIEWER, TOWNSHIP_MEETING, VALID, evidence_file
+from tests.flow import (
+    ACTOR,
+    ADMIN,
+    AUDITOR,
+    EXECUTIVE,
+    OFFICER,
+    REVIEWER,
+    TOWNSHIP_MEETING,
+    VALID,
+    evidence_file,
+    register_users,
+)
 
 # The procedure as PROCEDURE.md states it, written out here rather than read from the engine.
 STAGES = (
@@ -94,11 +105,7 @@ def fresh_engine() -> Iterator[tuple[Engine, Path]]:
         db = Database(f"sqlite:///{root / 'dflow.db'}")
         engine = Engine(db, now=Clock(), today=lambda: TODAY)
         try:
-            users.init(engine, ADMIN)
-            users.add(engine, OFFICER, ["officer"], ADMIN)
-            users.add(engine, REVIEWER, ["legal_reviewer"], ADMIN)
-            users.add(engine, EXECUTIVE, ["executive"], ADMIN)
-            users.add(engine, AUDITOR, ["auditor"], ADMIN)
+            register_users(engine)
             (root / "files").mkdir()
             yield engine, root
         finally:
@@ -477,9 +484,7 @@ def _template() -> Path:
         root = Path(tempfile.mkdtemp(prefix="dflow-template-"))
         db = Database(f"sqlite:///{root / 'dflow.db'}")
         engine = Engine(db, now=Clock(), today=lambda: TODAY)
-        users.init(engine, ADMIN)
-        for name, role in ((OFFICER, "officer"), (REVIEWER, "legal_reviewer"), (AUDITOR, "auditor")):
-            users.add(engine, name, [role], ADMIN)
+        register_users(engine, (OFFICER, REVIEWER, AUDITOR))
         (root / "files").mkdir()
         dec = engine.new("沙河乡农贸市场搬迁", "major-decision", [], OFFICER).id
         assert dec is not None
