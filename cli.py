@@ -15,7 +15,22 @@ import typer
 
 from cli_admin import user_app, workflow_app
 from cli_audit import audit_app
-from cli_common import As, Db, DflowGroup, Id, Json, Step, _change, _engine, _id, _run, _say
+from cli_common import (
+    As,
+    Db,
+    DflowGroup,
+    Id,
+    Json,
+    NewPassphrase,
+    Step,
+    _change,
+    _engine,
+    _id,
+    _new_passphrase,
+    _run,
+    _say,
+)
+from cli_keys import key_app
 
 app = typer.Typer(
     cls=DflowGroup,
@@ -27,11 +42,15 @@ app = typer.Typer(
 app.add_typer(workflow_app, name="workflow")
 app.add_typer(user_app, name="user")
 app.add_typer(audit_app, name="audit")
+app.add_typer(key_app, name="key")
 
 
 @app.command()
 def init(
-    admin: Annotated[str | None, typer.Option(help="Register this user as the first admin.")] = None,
+    admin: Annotated[
+        str | None, typer.Option(help="Register this user as the first admin, with their key pair.")
+    ] = None,
+    passphrase: NewPassphrase = False,
     db: Db = None,
     json_out: Json = False,
 ) -> None:
@@ -41,7 +60,7 @@ def init(
     def act() -> dict[str, Any]:
         from decision_flow import users
 
-        created = users.init(engine, admin)
+        created = users.init(engine, admin, _new_passphrase(passphrase))
         return {"database": engine.db.display_url, "created": created, "admin": admin}
 
     _run(json_out, act, _say("db.ready", url=lambda r: r["database"]))

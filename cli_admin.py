@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 import typer
 
-from cli_common import As, Db, Json, _engine, _path, _run, _say
+from cli_common import As, Db, Json, NewPassphrase, _engine, _new_passphrase, _path, _run, _say
 
 workflow_app = typer.Typer(no_args_is_help=True, help="The shipped procedures; check a workflow file.")
 user_app = typer.Typer(no_args_is_help=True, help="Manage users and their roles (admin only).")
@@ -101,8 +101,10 @@ def workflow_diagram(
 
 
 def _user_json(u: Any) -> dict[str, Any]:
-    """A user in the JSON of the `dflow user` commands."""
-    return {"name": u.name, "roles": u.roles.split(","), "active": u.active}
+    """A user in the JSON of the `dflow user` commands; `key` is their key's fingerprint."""
+    from decision_flow.keys import fingerprint
+
+    return {"name": u.name, "roles": u.roles.split(","), "active": u.active, "key": fingerprint(u.public_key)}
 
 
 @user_app.command("add")
@@ -112,19 +114,35 @@ def user_add(
         list[str],
         typer.Option("--role", help="officer, legal_reviewer, executive, auditor or admin; repeat for several."),
     ],
+    public_key: Annotated[
+        str | None,
+        typer.Option(
+            "--public-key", help="The public key the user made with dflow key new (else a pair is made here)."
+        ),
+    ] = None,
     acting: As = None,
+    passphrase: NewPassphrase = False,
     db: Db = None,
     json_out: Json = False,
 ) -> None:
-    """Register a user with one or more roles (admin only)."""
+    """Register a user with one or more roles and their signing key (admin only)."""
     engine = _engine(db)
     from decision_flow import users
 
+    def act() -> dict[str, Any]:
+        from decision_flow.i18n import Msg, t
+
+        had_file = public_key is not None or engine.keys.path(users.check_name(name)).exists()
+        user = users.add(engine, name, role, acting, public_key, _new_passphrase(passphrase))
+        written = None if had_file else str(engine.keys.path(user.name))
+        where = t(Msg("key.written_to", {"path": written, "name": user.name})) if written else ""
+        return _user_json(user) | {"key_file": written, "where": where}
+
     _run(
         json_out,
-        lambda: users.add(engine, name, role, acting),
-        _say("user.added", name=lambda u: u.name, roles=lambda u: u.roles),
-        _user_json,
+        act,
+        _say("user.added", name=lambda r: r["name"], roles=lambda r: ",".join(r["roles"]), where=lambda r: r["where"]),
+        lambda r: {k: v for k, v in r.items() if k != "where"},
     )
 
 

@@ -67,6 +67,13 @@ Db = Annotated[
 ]
 As = Annotated[str | None, typer.Option("--as", envvar="DFLOW_USER", show_envvar=True, help="The acting user.")]
 Json = Annotated[bool, typer.Option("--json", help="Print one JSON document on stdout.")]
+NewPassphrase = Annotated[
+    bool,
+    typer.Option(
+        "--passphrase",
+        help="Protect the new key file with a passphrase, asked twice (scripts: DFLOW_NEW_PASSPHRASE).",
+    ),
+]
 Id = Annotated[str, typer.Argument(metavar="ID", help="The decision's id.")]
 Step = Annotated[str, typer.Argument(help="A step of the current stage, e.g. public_participation.")]
 
@@ -76,6 +83,23 @@ def _engine(db: str | None) -> Engine:
     from decision_flow.engine import Engine
 
     return Engine(Database(db))
+
+
+def _new_passphrase(wanted: bool) -> bytes | None:
+    """The passphrase a new key file gets: DFLOW_NEW_PASSPHRASE, else asked twice on the
+    terminal when --passphrase is given, else none."""
+    from decision_flow import keys
+
+    if not wanted or os.environ.get(keys.NEW_PASSPHRASE_ENV):
+        return keys.new_passphrase()
+    if sys.stdin is None or not sys.stdin.isatty():
+        from decision_flow.errors import InvalidInput
+        from decision_flow.i18n import Msg
+
+        raise InvalidInput(Msg("key.passphrase_needed", {}))
+    return keys.new_passphrase(
+        lambda: typer.prompt("passphrase for the new key file", hide_input=True, confirmation_prompt=True)
+    )
 
 
 def _id(value: str) -> int:
@@ -104,8 +128,13 @@ def _report(exc: BaseException, as_json: bool) -> int:
     from decision_flow.i18n import Msg
 
     if not isinstance(exc, DflowError):
-        if os.environ.get("DFLOW_DEBUG") == "1":
-            raise exc
+        if os.environ.get("DFLOW_DEBUG") == "1":  # the traceback, for a developer: secrets masked
+            import traceback
+
+            from decision_flow.secret import redact
+
+            sys.stderr.write(redact("".join(traceback.format_exception(exc))))
+            return 1
         first = str(exc).splitlines()[0][:200] if str(exc) else ""
         exc = DflowError(Msg("internal", {"error": f"{type(exc).__name__}: {first}"}))
     if as_json:

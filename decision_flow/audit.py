@@ -18,7 +18,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from json.encoder import encode_basestring
 from typing import Any
 
@@ -111,8 +111,10 @@ def append(
     stage: str | None = None,
     step: str | None = None,
     data: dict[str, Any] | None = None,
+    sign: Callable[[str], str] | None = None,
 ) -> AuditEvent:
-    """Append one event inside the caller's transaction (which commits it with the change)."""
+    """Append one event inside the caller's transaction (which commits it with the change);
+    `sign` (the actor's key) signs its hash."""
     if session.get_bind().dialect.name == "postgresql":
         # Serialise appenders for the rest of this transaction; the seq and prev_hash
         # uniqueness constraints would refuse a fork anyway.
@@ -143,6 +145,7 @@ def append(
         hash="",
     )
     event.hash = hash_content(content_of(event))
+    event.signature = sign(event.hash) if sign else None
     session.add(event)
     session.flush()
     return event
@@ -162,6 +165,7 @@ class Verdict:
     events: int
     first_bad_seq: int | None = None
     reason: str | None = None
+    signed: int | None = field(default=None, compare=False)  # how many signatures were checked, if any
 
     def as_dict(self) -> dict[str, Any]:
         return {"ok": self.ok, "events": self.events, "first_bad_seq": self.first_bad_seq, "reason": self.reason}
@@ -173,7 +177,8 @@ def verify_events(events: Iterable[AuditEvent]) -> Verdict:
 
 
 _ROWS = (
-    "SELECT seq, at, actor, action, decision_id, decision_seq, decision_prev, stage, step, {data}, prev_hash, hash"
+    "SELECT seq, at, actor, action, decision_id, decision_seq, decision_prev, stage, step, {data}, prev_hash, hash,"
+    " signature"
     " FROM audit_events WHERE seq > :last ORDER BY seq LIMIT :batch"
 )
 
@@ -184,9 +189,9 @@ def _text(data: str | bytes) -> str:
     return data.decode("utf-8", "replace") if isinstance(data, bytes) else data
 
 
-def iter_stored(session: Session, batch: int = 20000) -> Iterator[tuple[dict[str, Any], str]]:
-    """Every event as (content with its stored data as RawJSON, stored hash), in seq order,
-    read as plain rows in batches: the fast, flat-memory path of verification."""
+def iter_stored(session: Session, batch: int = 20000) -> Iterator[tuple[dict[str, Any], str, str | None]]:
+    """Every event as (content with its stored data as RawJSON, stored hash, signature), in seq
+    order, read as plain rows in batches: the fast, flat-memory path of verification."""
     # SQLite hands back TEXT that is not UTF-8 as an error; read the bytes and decode here.
     sql = text(_ROWS.format(data="CAST(data AS BLOB)" if session.get_bind().dialect.name == "sqlite" else "data"))
     last = 0
@@ -194,7 +199,7 @@ def iter_stored(session: Session, batch: int = 20000) -> Iterator[tuple[dict[str
         rows = session.execute(sql, {"last": last, "batch": batch}).all()
         if not rows:
             return
-        for seq, at, actor, action, decision, dseq, dprev, stage, step, data, prev, digest in rows:
+        for seq, at, actor, action, decision, dseq, dprev, stage, step, data, prev, digest, signature in rows:
             yield (
                 {
                     "seq": seq,
@@ -210,6 +215,7 @@ def iter_stored(session: Session, batch: int = 20000) -> Iterator[tuple[dict[str
                     "prev_hash": prev,
                 },
                 digest,
+                signature,
             )
         last = rows[-1][0]
 
@@ -233,17 +239,21 @@ def _written_as(content: dict[str, Any], stored_hash: str, locate: Callable[[str
 
 
 def verify_contents(
-    items: Iterable[tuple[dict[str, Any] | None, str]],
+    items: Iterable[tuple[Any, ...]],
     whole_chain: bool,
     locate: Callable[[str], int | None] | None = None,
+    then: Callable[..., str | None] | None = None,
 ) -> Verdict:
-    """Verify (content, hash) pairs in order. With `whole_chain` the global numbering and links
-    are checked too; without, only each decision's own chain (an export of one decision).
+    """Verify (content, hash, …) tuples in order. With `whole_chain` the global numbering and
+    links are checked too; without, only each decision's own chain (an export of one decision).
     A content of None stands for an event whose stored data does not parse. `locate` (the seq
-    of the event with a given hash) lets a failure tell an event moved from one edited."""
+    of the event with a given hash) lets a failure tell an event moved from one edited. `then`,
+    called with each whole tuple once its hash and links are right, returns why it is bad (the
+    signature check), or None."""
     prev_hash, expected_seq, count = GENESIS, None if not whole_chain else 1, 0
     decisions: dict[Any, tuple[int, str]] = {}  # decision -> (last decision_seq, last hash)
-    for content, stored_hash in items:
+    for item in items:
+        content, stored_hash = item[0], item[1]
         count += 1
         seq = content.get("seq") if content else None
         if content is None:
@@ -282,6 +292,10 @@ def verify_contents(
             decisions[decision] = (last_seq + 1, stored_hash)
         elif content.get("decision_seq") is not None or content.get("decision_prev") is not None:
             return Verdict(False, count, seq, "content edited: decision link on an event of no decision")
+        if then is not None:
+            bad = then(*item)
+            if bad is not None:
+                return Verdict(False, count, seq, bad)
         prev_hash = stored_hash
         if expected_seq is not None:
             expected_seq += 1

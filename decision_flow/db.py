@@ -19,7 +19,7 @@ from sqlalchemy.engine import URL, Engine, make_url
 from sqlalchemy.exc import ArgumentError, DatabaseError, NoSuchModuleError
 from sqlmodel import Session, create_engine
 
-from decision_flow import models
+from decision_flow import models, secret
 from decision_flow.errors import InvalidInput
 from decision_flow.i18n import Msg
 
@@ -51,6 +51,7 @@ class Database:
 
     def __init__(self, url: str | None = None) -> None:
         given = url or os.environ.get("DFLOW_DB") or ""
+        secret.url_password(given)  # whatever goes wrong later, its password is never shown
         try:
             given.encode("utf-8")  # undecodable bytes in --db / DFLOW_DB
             self.url = normalise_url(url)

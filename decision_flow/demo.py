@@ -18,6 +18,7 @@ from decision_flow.db import Database
 from decision_flow.engine import Engine
 from decision_flow.errors import Blocked
 from decision_flow.i18n import Msg, article, t
+from decision_flow.keys import KeyRing
 
 WORKFLOW = "major-decision-township"
 OFFICER, REVIEWER, EXECUTIVE = "zhang_wei", "li_sifasuo", "wang_xiangzhang"
@@ -105,7 +106,8 @@ def run_demo(say: Callable[[str], None] | None = None) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="dflow-demo-") as tmp:
         root = Path(tmp)
         db = Database(f"sqlite:///{root / 'demo.db'}")
-        engine = Engine(db, today=lambda: date(2025, 7, 1))
+        # the demo's users keep their key files in the scratch directory, never in the real one
+        engine = Engine(db, today=lambda: date(2025, 7, 1), keys=KeyRing(directory=root / "keys"))
         users.init(engine, "admin")
         users.add(engine, OFFICER, ["officer"], "admin")
         users.add(engine, REVIEWER, ["legal_reviewer"], "admin")
@@ -149,5 +151,5 @@ def run_demo(say: Callable[[str], None] | None = None) -> dict[str, Any]:
         "refused": refused,
         "events": len(trail["events"]),
         "trail": trail,
-        "verify": verdict.as_dict(),
+        "verify": verdict.as_dict() | {"signed": verdict.signed},
     }

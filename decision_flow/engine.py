@@ -21,6 +21,7 @@ from decision_flow.calendar_cn import ChinaCalendar, WorkCalendar
 from decision_flow.db import Database
 from decision_flow.errors import Blocked, Conflict, DflowError, Forbidden, InvalidInput, NotFound, Reason
 from decision_flow.i18n import Msg
+from decision_flow.keys import KeyRing, Signer
 from decision_flow.models import Decision, Evidence, StepRecord, User
 from decision_flow.procedure import (
     IDENTITY_ARTICLE,
@@ -66,10 +67,13 @@ class Engine:
         now: Callable[[], datetime] = utc_now,
         today: Callable[[], date] = date.today,
         calendar: WorkCalendar | None = None,
+        keys: KeyRing | None = None,
     ) -> None:
         self.db, self.now, self.today = db, now, today
         self._calendar = calendar
         self.store = store_for(db)
+        self.keys = keys or KeyRing()
+        self._acting: Signer | None = None  # the proven actor's key, during one change
 
     @property
     def calendar(self) -> WorkCalendar:
@@ -102,28 +106,67 @@ class Engine:
             raise NotFound(Msg("decision.unknown", {"id": decision_id}))
         return dec
 
+    def _key_of(self, actor: str | None) -> Signer | DflowError | None:
+        """The acting user's private key, read (and unlocked) before any transaction opens, so a
+        passphrase prompt never holds a lock; the error, if it cannot be had, for `_prove`."""
+        if not actor:
+            return None
+        clean_text(actor, "--as", 1000)
+        try:
+            return self.keys.signer(actor[:MAX_ACTOR])
+        except DflowError as exc:
+            return exc
+
+    @staticmethod
+    def _prove(user: User, key: Signer | DflowError | None) -> Signer:
+        """The actor's key, if it is the one registered for them; acting without it is
+        impersonation (exit 5)."""
+        if user.public_key is None:
+            raise Forbidden(
+                Msg("key.none", {"name": user.name}),
+                [Reason("signature", IDENTITY_ARTICLE, Msg("key.none", {"name": user.name}))],
+            )
+        if isinstance(key, DflowError):
+            raise key
+        if key is None or key.public != user.public_key:
+            msg = Msg("key.mismatch", {"name": user.name})
+            raise Forbidden(msg, [Reason("signature", IDENTITY_ARTICLE, msg)])
+        return key
+
     def _change(self, attempt: str, actor: str | None, decision_id: int | None, args: dict[str, Any], op: Op[T]) -> T:
-        """Run `op` in one transaction; record a refusal (blocked or forbidden) as evidence."""
+        """Run `op` in one transaction as the proven actor (their key signs its events); record a
+        refusal (blocked or forbidden) as evidence, signed when the actor was proven."""
         self.db.require()
+        key = self._key_of(actor)
         try:
             with self.db.session() as s:
                 user = self._user(s, actor)
+                self._acting = self._prove(user, key)
                 dec = self._decision(s, decision_id, lock=True) if decision_id is not None else None
                 result = op(s, user, dec)
                 s.commit()
                 return result
         except (Blocked, Forbidden) as exc:
-            self._refused(attempt, actor, decision_id, args, exc)
+            self._refused(attempt, actor, decision_id, args, exc, self._acting)
             raise
+        finally:
+            self._acting = None
 
     def _refused(
-        self, attempt: str, actor: str | None, decision_id: int | None, args: dict[str, Any], exc: DflowError
+        self,
+        attempt: str,
+        actor: str | None,
+        decision_id: int | None,
+        args: dict[str, Any],
+        exc: DflowError,
+        signer: Signer | None = None,
     ) -> None:
         args = _storable(args)
         with self.db.session() as s:
             dec = s.get(Decision, decision_id) if decision_id is not None else None
             audit.append(
                 s,
+                sign=signer.sign if signer else None,
                 at=self.stamp(),
                 actor=_storable((actor or "")[:MAX_ACTOR]),
                 action="refused",
@@ -148,11 +191,17 @@ class Engine:
         dec: Decision | None,
         step: str | None = None,
         stage: str | None = None,
+        signer: Signer | None = None,
         **data: Any,
     ) -> None:
-        """Append the audit event of a change, in the change's own transaction."""
+        """Append the audit event of a change, in the change's own transaction, signed by the
+        acting user (who was proven when the change began)."""
+        signer = signer or self._acting
+        if signer is None or signer.name != user.name:
+            raise RuntimeError(f"an event of {user.name} without their key")  # a bug: every act is signed
         audit.append(
             s,
+            sign=signer.sign,
             at=self.stamp(),
             actor=user.name,
             action=action,

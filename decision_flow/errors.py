@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from decision_flow.i18n import Msg, t
+from decision_flow.secret import redact
 
 
 @dataclass(frozen=True)
@@ -30,7 +31,7 @@ class Reason:
     blocking: bool = True
 
     def detail(self, lang: str | None = None) -> str:
-        return t(self.msg, lang)
+        return redact(t(self.msg, lang))
 
     def as_dict(self, lang: str | None = None) -> dict[str, str]:
         return {"rule": self.rule, "article": self.article, "detail": self.detail(lang)}
@@ -46,7 +47,7 @@ class DflowError(Exception):
     code = "internal"
 
     def message(self, lang: str | None = None) -> str:
-        return t(self.msg, lang)
+        return redact(t(self.msg, lang))  # no passphrase, key or password ever leaves in a message
 
     def __str__(self) -> str:
         return self.message("en")

@@ -19,6 +19,7 @@ class User(SQLModel, table=True):
     roles: str
     active: bool = True
     created_at: str
+    public_key: str | None = Field(default=None, max_length=60)  # "ed25519:…"; None: no key (revoked)
 
 
 class Decision(SQLModel, table=True):
@@ -100,6 +101,7 @@ class AuditEvent(SQLModel, table=True):
     decision_prev: str | None = Field(default=None, max_length=64)
     prev_hash: str = Field(max_length=64)
     hash: str = Field(max_length=64, unique=True)
+    signature: str | None = Field(default=None, max_length=100)  # the actor's Ed25519 signature of `hash`
 
 
 class Meta(SQLModel, table=True):

@@ -6,7 +6,7 @@ writes the change with its audit event or raises a refusal that cites its articl
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import update
 from sqlmodel import Session, col, select
@@ -158,7 +158,8 @@ def advance(engine: Engine, s: Session, user: User, dec: Decision, to: str | Non
             raise Blocked(Msg("advance.refused", {"stage": stage.name}), case.reasons)
     status = "archived" if case.state == "archived" else "active"
     engine._save(s, dec, stage=stage.name if status == "archived" else str(case.state), status=status)
-    engine._event(s, user, "advanced", dec, stage=stage.name, **{"from": stage.name, "to": str(case.state)})
+    moved: dict[str, Any] = {"from": stage.name, "to": str(case.state)}
+    engine._event(s, user, "advanced", dec, stage=stage.name, **moved)
     return str(case.state)
 
 
@@ -197,7 +198,8 @@ def return_to(
     )
     from_stage = dec.stage
     engine._save(s, dec, stage=target)
-    engine._event(s, user, "returned", dec, stage=from_stage, **{"from": from_stage, "to": target, "reason": reason})
+    moved: dict[str, Any] = {"from": from_stage, "to": target, "reason": reason}
+    engine._event(s, user, "returned", dec, stage=from_stage, **moved)
 
 
 def set_flag(engine: Engine, s: Session, user: User, dec: Decision, flag: str, value: bool, reason: str) -> list[str]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import Any
 
 from sqlmodel import Session, col, select
@@ -12,6 +13,7 @@ from decision_flow import audit
 from decision_flow.engine import Engine
 from decision_flow.models import AuditEvent, Decision, Evidence
 from decision_flow.procedure import load_context, missing_items
+from decision_flow.signatures import Signatures
 from decision_flow.workflow import get as get_workflow
 
 
@@ -102,23 +104,33 @@ def _seq_of(s: Session, digest: str) -> int | None:
 
 
 def verify(engine: Engine) -> audit.Verdict:
-    """Walk the whole chain once (hashes, numbering, both links), then re-hash every evidence
-    file the trail names against the SHA-256 recorded when it was attached."""
+    """Walk the whole chain once (hashes, numbering, both links, each actor's signature against
+    the key they held at that point), then re-hash every evidence file the trail names against
+    the SHA-256 recorded when it was attached."""
     engine.db.require()
     attached: dict[str, tuple[int, str]] = {}  # sha256 -> (seq of the event that recorded it, kind)
 
-    def collect(items: Iterator[tuple[dict[str, Any], str]]) -> Iterator[tuple[dict[str, Any], str]]:
-        for content, digest in items:
+    def collect(
+        items: Iterator[tuple[dict[str, Any], str, str | None]],
+    ) -> Iterator[tuple[dict[str, Any], str, str | None]]:
+        for item in items:
+            content = item[0]
             if content["action"] == "recorded" and '"sha256"' in content["data"]:
                 for sha, kind in _evidence_named(content["data"]):
                     attached.setdefault(sha, (content["seq"], kind))
-            yield content, digest
+            yield item
 
+    signatures = Signatures()
     with engine.db.session(write=False) as s:
-        verdict = audit.verify_contents(collect(audit.iter_stored(s)), whole_chain=True, locate=lambda h: _seq_of(s, h))
+        verdict = audit.verify_contents(
+            collect(audit.iter_stored(s)),
+            whole_chain=True,
+            locate=lambda h: _seq_of(s, h),
+            then=signatures.check,
+        )
     if not verdict.ok:
         return verdict
     for sha, (seq, kind) in sorted(attached.items(), key=lambda item: item[1][0]):
         if not engine.store.intact(sha):
             return audit.Verdict(False, verdict.events, seq, f"evidence altered or missing: {sha} ({kind})")
-    return verdict
+    return replace(verdict, signed=signatures.signed)

@@ -51,6 +51,7 @@ HEAD = {
     "name": ("Name", "名称"),
     "roles": ("Roles", "角色"),
     "active": ("Active", "有效"),
+    "key": ("Signing key", "签名密钥"),
     "version": ("Version", "版本"),
     "level": ("Level", "层级"),
     "fields": ("Fields", "字段"),
@@ -215,7 +216,9 @@ def progress(quiet: bool) -> Iterator[Callable[[int, int], None]]:
 
 
 def verdict(v: Verdict) -> None:
-    if v.ok:
+    if v.ok and v.signed is not None:
+        out.print(Text(t_msg("audit.ok_signed", events=v.events, signed=v.signed), style="green"))
+    elif v.ok:
         out.print(Text(t_msg("audit.ok", events=v.events), style="green"))
     else:
         err.print(Text(t_msg("audit.bad", seq=v.first_bad_seq, reason=v.reason), style="bold red"))
@@ -263,8 +266,10 @@ def workflow(wf: Workflow) -> None:
 
 def users(rows: Iterable[Any]) -> None:
     table = Table()
-    for key in ("name", "roles", "active"):
+    from decision_flow.keys import fingerprint
+
+    for key in ("name", "roles", "active", "key"):
         table.add_column(h(key))
     for u in rows:
-        _row(table, u.name, u.roles, _value(u.active))
+        _row(table, u.name, u.roles, _value(u.active), fingerprint(u.public_key) or "—")
     out.print(table)

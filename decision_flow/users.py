@@ -3,20 +3,28 @@ attributable; every change is an audited event written in the change's own trans
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TypeVar
+
 from sqlmodel import Session, col, select
 
+from decision_flow import keys
 from decision_flow.engine import Engine
 from decision_flow.errors import Blocked, Forbidden, InvalidInput, NotFound, Reason
 from decision_flow.i18n import Msg
-from decision_flow.models import User
+from decision_flow.models import AuditEvent, User
 from decision_flow.procedure import AUDITOR_ARTICLE, IDENTITY_ARTICLE
 from decision_flow.values import clean_text
 from decision_flow.workflow import DECIDING_ROLES, ROLES
 
+T = TypeVar("T")
 
-def _check_name(name: str) -> str:
+
+def check_name(name: str) -> str:
     name = clean_text(name, "name", 64)
-    if not name or any(c.isspace() or c in ",:" for c in name):
+    if not name or name.startswith(".") or any(c.isspace() or c in ",:/\\" for c in name):
         raise InvalidInput(Msg("user.bad_name", {"name": name[:64]}))
     return name
 
@@ -61,46 +69,139 @@ def _target(s: Session, name: str, actor: User, removes_admin: bool) -> User:
     return target
 
 
-def init(engine: Engine, admin: str | None) -> bool:
-    """Create or upgrade the database; register the first admin if named. Idempotent."""
+@dataclass(frozen=True)
+class KeyFile:
+    """The key a user is registered with: its public half, and where its private half was
+    written on this machine (None when the public key was given or the file was there already)."""
+
+    public: str
+    signer: keys.Signer | None = None
+    pending: Path | None = None
+    path: Path | None = None
+
+    @property
+    def written(self) -> Path | None:
+        return self.path if self.pending else None
+
+    def discard(self) -> None:
+        if self.pending:
+            self.pending.unlink(missing_ok=True)
+
+    def keep(self, replace: bool = False) -> None:
+        if self.pending and self.path:
+            keys.commit_file(self.pending, self.path, replace=replace)
+
+
+def _key_for(engine: Engine, name: str, public_key: str | None, passphrase: bytes | None) -> KeyFile:
+    """The key to register for `name`: the public key given (the user made the pair on their
+    own machine with `dflow key new`), else the key in NAME's key file on this machine, else a
+    new pair whose key file is written now, under a temporary name until the change commits."""
+    if public_key is not None:
+        return KeyFile(keys.parse_public(public_key))
+    path = engine.keys.path(name)
+    if path.exists():
+        signer = keys.load(name, engine.keys.passphrase, path)
+        return KeyFile(signer.public, signer)
+    signer = keys.generate(name)
+    return KeyFile(signer.public, signer, keys.write_pending(signer, passphrase, path), path)
+
+
+def _require_fresh(s: Session, public: str, name: str) -> None:
+    """A key once revoked or rotated away is never registered again (it may be in other hands)."""
+    retired = s.exec(
+        select(AuditEvent.seq).where(
+            col(AuditEvent.action).in_(("key_revoked", "key_rotated")), col(AuditEvent.data).contains(public)
+        )
+    ).first()
+    if retired is not None:
+        raise Blocked.because(
+            "key_retired", IDENTITY_ARTICLE, "key.retired", name=name, fingerprint=keys.fingerprint(public)
+        )
+
+
+def _registering(key: KeyFile, change: Callable[[], T], replace: bool = False) -> T:
+    """Make `change` (which registers `key`), then put the new key file in place; if the change
+    fails, no key file is left behind."""
+    try:
+        result = change()
+    except BaseException:
+        key.discard()
+        raise
+    key.keep(replace)
+    return result
+
+
+def init(engine: Engine, admin: str | None, passphrase: bytes | None = None) -> bool:
+    """Create or upgrade the database; register the first admin, with their key pair, if named.
+    Idempotent. An upgraded database whose admin has no key yet gets its first key here."""
     created = engine.db.init()
     if admin is None:
         return created
-    name = _check_name(admin)
+    name = check_name(admin)
     with engine.db.session() as s:
         existing = s.exec(select(User).where(col(User.roles).contains("admin"))).first()
-        if existing is not None:
-            if existing.name == name:
-                return created
+        if existing is not None and existing.name != name:
             raise Forbidden(Msg("user.admin_exists", {"name": existing.name}))
-        user = User(name=name, roles="admin", created_at=engine.stamp())
-        s.add(user)
-        s.flush()
-        engine._event(s, user, "user_added", None, name=name, roles=["admin"])
-        s.commit()
+        if existing is not None and existing.public_key is not None:
+            return created
+        if existing is not None and s.exec(select(User).where(col(User.public_key).is_not(None))).first():
+            raise Forbidden(Msg("key.ask_admin", {"name": name}))  # only the chain's first key is self-made
+    key = _key_for(engine, name, None, passphrase)
+    assert key.signer is not None
+
+    def register() -> None:
+        with engine.db.session() as s:
+            upgraded = s.get(User, name)
+            if upgraded is not None and "admin" not in upgraded.roles.split(","):
+                raise InvalidInput(Msg("user.exists", {"name": name}))
+            user = upgraded or User(name=name, roles="admin", created_at=engine.stamp())
+            user.public_key = key.public
+            s.add(user)
+            s.flush()
+            if upgraded is None:
+                engine._event(
+                    s, user, "user_added", None, signer=key.signer, name=name, roles=["admin"], public_key=key.public
+                )
+            else:
+                engine._event(s, user, "key_registered", None, signer=key.signer, name=name, public_key=key.public)
+            s.commit()
+
+    _registering(key, register)
     return created
 
 
-def add(engine: Engine, name: str, roles: list[str], actor: str | None) -> User:
-    """Register a user with roles (admin only)."""
-    name, roles = _check_name(name), _check_roles(roles)
+def add(
+    engine: Engine,
+    name: str,
+    roles: list[str],
+    actor: str | None,
+    public_key: str | None = None,
+    passphrase: bytes | None = None,
+) -> User:
+    """Register a user with roles and their public key (admin only): the one given, else the
+    key in NAME's key file on this machine, else a new pair whose key file is written there."""
+    name, roles = check_name(name), _check_roles(roles)
+    engine._key_of(actor)  # an actor that is not clean text is invalid input before any key is made
+    key = _key_for(engine, name, public_key, passphrase)
 
     def op(s: Session, user: User, _dec: object) -> User:
         _require_admin(user)
         if s.get(User, name) is not None:
             raise InvalidInput(Msg("user.exists", {"name": name}))
         _require_independent_auditor(name, roles)
-        new = User(name=name, roles=",".join(roles), created_at=engine.stamp())
+        _require_fresh(s, key.public, name)
+        new = User(name=name, roles=",".join(roles), created_at=engine.stamp(), public_key=key.public)
         s.add(new)
-        engine._event(s, user, "user_added", None, name=name, roles=roles)
+        engine._event(s, user, "user_added", None, name=name, roles=roles, public_key=key.public)
         return new
 
-    return engine._change("user_add", actor, None, {"name": name, "roles": roles}, op)
+    args = {"name": name, "roles": roles}
+    return _registering(key, lambda: engine._change("user_add", actor, None, args, op))
 
 
 def set_roles(engine: Engine, name: str, roles: list[str], actor: str | None) -> User:
     """Replace a user's roles (admin only); the event keeps the old and the new roles."""
-    name, roles = _check_name(name), _check_roles(roles)
+    name, roles = check_name(name), _check_roles(roles)
 
     def op(s: Session, user: User, _dec: object) -> User:
         _require_admin(user)
@@ -120,7 +221,7 @@ def set_roles(engine: Engine, name: str, roles: list[str], actor: str | None) ->
 def deactivate(engine: Engine, name: str, actor: str | None) -> User:
     """Deactivate a user (admin only): never deleted, their acts stay theirs; later attempts
     as them are refused."""
-    name = _check_name(name)
+    name = check_name(name)
 
     def op(s: Session, user: User, _dec: object) -> User:
         _require_admin(user)
@@ -140,3 +241,75 @@ def list_users(engine: Engine) -> list[User]:
     engine.db.require()
     with engine.db.session(write=False) as s:
         return list(s.exec(select(User).order_by(col(User.name))).all())
+
+
+# ---------------------------------------------------------------------------- keys
+
+
+def rotate(engine: Engine, actor: str | None, passphrase: bytes | None = None) -> KeyFile:
+    """Replace the acting user's key pair with a new one; the event is signed with the old key,
+    and the new key file replaces the old once the change commits."""
+    if not actor:  # refused (and recorded) as an act of no one
+        return engine._change("key_rotate", actor, None, {}, lambda s, u, d: KeyFile(""))
+    name = clean_text(actor, "--as", 1000)[:100]
+    new = keys.generate(name)
+    path = engine.keys.path(name)
+    key = KeyFile(new.public, new, keys.write_pending(new, passphrase, path), path)
+
+    def op(s: Session, user: User, _dec: object) -> KeyFile:
+        old = user.public_key
+        user.public_key = new.public
+        s.add(user)
+        engine._event(s, user, "key_rotated", None, name=user.name, public_key=new.public, previous=old)
+        return key
+
+    result = _registering(key, lambda: engine._change("key_rotate", actor, None, {"name": name}, op), replace=True)
+    engine.keys.forget(name)
+    return result
+
+
+def issue(
+    engine: Engine, name: str, actor: str | None, public_key: str | None = None, passphrase: bytes | None = None
+) -> KeyFile:
+    """Register a key for a user who has none (a revoked key, or an account from before
+    signing) (admin only)."""
+    name = check_name(name)
+    engine._key_of(actor)
+    key = _key_for(engine, name, public_key, passphrase)
+
+    def op(s: Session, user: User, _dec: object) -> KeyFile:
+        _require_admin(user)
+        target = _target(s, name, user, removes_admin=False)
+        if not target.active:
+            raise InvalidInput(Msg("user.already_inactive", {"name": name}))
+        if target.public_key is not None:
+            raise InvalidInput(Msg("key.has_key", {"name": name}))
+        _require_fresh(s, key.public, name)
+        target.public_key = key.public
+        s.add(target)
+        engine._event(s, user, "key_registered", None, name=name, public_key=key.public)
+        return key
+
+    return _registering(key, lambda: engine._change("key_issue", actor, None, {"name": name}, op))
+
+
+def revoke(engine: Engine, name: str, reason: str, actor: str | None) -> str:
+    """Revoke a user's key (admin only; a lost or exposed key): they cannot act until an admin
+    issues a new one. Returns the revoked key's fingerprint."""
+    name = check_name(name)
+    reason = clean_text(reason, "--reason", 2000)
+    if not reason:
+        raise InvalidInput(Msg("key.no_reason", {}))
+
+    def op(s: Session, user: User, _dec: object) -> str:
+        _require_admin(user)
+        target = _target(s, name, user, removes_admin=False)
+        if target.public_key is None:
+            raise InvalidInput(Msg("key.none_to_revoke", {"name": name}))
+        revoked = target.public_key
+        target.public_key = None
+        s.add(target)
+        engine._event(s, user, "key_revoked", None, name=name, public_key=revoked, reason=reason)
+        return keys.fingerprint(revoked) or ""
+
+    return engine._change("key_revoke", actor, None, {"name": name, "reason": reason[:200]}, op)

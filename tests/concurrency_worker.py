@@ -133,9 +133,17 @@ OPS: dict[str, Callable[[Engine, dict[str, Any]], Any]] = {
 }
 
 
+def with_keys(keys: str, fn: Callable[..., Any], args: tuple[Any, ...]) -> Any:
+    """`fn(*args)` with the users' key files in `keys` (a pool process outlives one test, and
+    each test keeps its own key directory)."""
+    os.environ["DFLOW_KEYS"] = keys
+    return fn(*args)
+
+
 def race_task(spec: dict[str, Any]) -> dict[str, Any]:
     """Connect, report ready, wait for the start file, run one operation; report how it ended.
     A DflowError is a clean outcome (its exit code is kept); anything else is an internal error."""
+    os.environ["DFLOW_KEYS"] = spec["keys"]
     engine = make_engine(spec["url"])
     result: dict[str, Any] = {"n": spec["n"], "pid": os.getpid(), "op": spec["op"]}
     try:

@@ -26,6 +26,17 @@ class Clock:
         return datetime.fromtimestamp(self.t, UTC)
 
 
+@pytest.fixture(autouse=True)
+def key_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every test's users keep their key files in the test's own directory (DFLOW_KEYS), and
+    no passphrase leaks in from the developer's environment."""
+    path = tmp_path / "keys"
+    monkeypatch.setenv("DFLOW_KEYS", str(path))
+    monkeypatch.delenv("DFLOW_PASSPHRASE", raising=False)
+    monkeypatch.delenv("DFLOW_NEW_PASSPHRASE", raising=False)
+    return path
+
+
 @pytest.fixture
 def db(tmp_path: Path) -> Iterator[Database]:
     database = Database(f"sqlite:///{tmp_path / 'dflow.db'}")

@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 
 import decision_flow.audit
-from decision_flow import queries, users
+from decision_flow import keys, queries, users
 from decision_flow.engine import Engine
 from decision_flow.errors import Blocked, Forbidden
 from tests.flow import (
@@ -67,8 +67,9 @@ def rows(engine: Engine) -> list[dict[str, Any]]:
 
 def documented_hash(row: dict[str, Any]) -> str:
     """The hash of a stored event by the documented formula, written out here:
-    sha256(b"decision-flow/audit/v1\\n" + canonical JSON of the content)."""
-    content = {("decision" if k == "decision_id" else k): v for k, v in row.items() if k != "hash"}
+    sha256(b"decision-flow/audit/v1\\n" + canonical JSON of the content). The signature is
+    stored beside the hash and is not part of the content (it signs the hash)."""
+    content = {("decision" if k == "decision_id" else k): v for k, v in row.items() if k not in ("hash", "signature")}
     content["data"] = json.loads(row["data"])
     assert DOCUMENTED <= set(content), sorted(content)
     body = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
@@ -119,15 +120,17 @@ def tamper(walked: tuple[Engine, int]) -> Iterator[sqlite3.Connection]:
 
 def test_every_act_writes_one_event_with_its_actor_stage_step_and_data(engine: Engine, files: Path) -> None:
     setup = rows(engine)
+    key = {name: engine.keys.signer(name).public for name in (ADMIN, OFFICER, REVIEWER, EXECUTIVE, AUDITOR)}
     assert [(r["actor"], r["action"], r["decision_id"], json.loads(r["data"])) for r in setup] == [
-        (ADMIN, "user_added", None, {"name": ADMIN, "roles": ["admin"]}),
-        (ADMIN, "user_added", None, {"name": OFFICER, "roles": ["officer"]}),
-        (ADMIN, "user_added", None, {"name": REVIEWER, "roles": ["legal_reviewer"]}),
-        (ADMIN, "user_added", None, {"name": EXECUTIVE, "roles": ["executive"]}),
-        (ADMIN, "user_added", None, {"name": AUDITOR, "roles": ["auditor"]}),
+        (ADMIN, "user_added", None, {"name": ADMIN, "roles": ["admin"], "public_key": key[ADMIN]}),
+        (ADMIN, "user_added", None, {"name": OFFICER, "roles": ["officer"], "public_key": key[OFFICER]}),
+        (ADMIN, "user_added", None, {"name": REVIEWER, "roles": ["legal_reviewer"], "public_key": key[REVIEWER]}),
+        (ADMIN, "user_added", None, {"name": EXECUTIVE, "roles": ["executive"], "public_key": key[EXECUTIVE]}),
+        (ADMIN, "user_added", None, {"name": AUDITOR, "roles": ["auditor"], "public_key": key[AUDITOR]}),
     ]
     draft = evidence_file(files, "draft")
     decision: dict[str, int] = {}
+    zhou = keys.generate("zhou").public  # made on zhou's own machine; the admin registers the public half
 
     def new() -> None:
         decision["id"] = new_decision(engine)
@@ -219,8 +222,8 @@ def test_every_act_writes_one_event_with_its_actor_stage_step_and_data(engine: E
         ),
         (refused_skip, (OFFICER, "refused", "drafting", None, None)),
         (
-            lambda: users.add(engine, "zhou", ["officer", "executive"], ADMIN),
-            (ADMIN, "user_added", None, None, {"name": "zhou", "roles": ["officer", "executive"]}),
+            lambda: users.add(engine, "zhou", ["officer", "executive"], ADMIN, public_key=zhou),
+            (ADMIN, "user_added", None, None, {"name": "zhou", "roles": ["officer", "executive"], "public_key": zhou}),
         ),
         (
             lambda: users.set_roles(engine, "zhou", ["executive"], ADMIN),
@@ -692,8 +695,9 @@ def test_edited_event_rehashed_breaks_the_next_link(walked: tuple[Engine, int], 
     forged["hash"] = documented_hash(forged)
     tamper.execute("UPDATE audit_events SET actor = ?, hash = ? WHERE seq = ?", (EXECUTIVE, forged["hash"], k))
     ok, bad, reason = _verdict(engine)
-    assert (ok, bad) == (False, k + 1)
-    assert reason.startswith("link broken")
+    # its hash is right again, but the officer's signature is not the executive's
+    assert (ok, bad) == (False, k)
+    assert reason == f"signature invalid: not made with {EXECUTIVE!r}'s registered key"
 
 
 def test_non_canonical_rewrite_of_data_is_found(walked: tuple[Engine, int], tamper: sqlite3.Connection) -> None:

@@ -22,9 +22,11 @@ import typer
 from typer.testing import CliRunner, Result
 
 import cli
+from decision_flow import keys
 from decision_flow.db import Database
 from decision_flow.engine import Engine
 from decision_flow.errors import Conflict
+from decision_flow.keys import fingerprint
 from decision_flow.models import Decision
 from tests.flow import ACTOR, ADMIN, AUDITOR, EXECUTIVE, OFFICER, REVIEWER, VALID, evidence_file
 
@@ -197,6 +199,12 @@ def test_the_walk_finds_every_command() -> None:
         ("audit", "verify"),
         ("audit", "head"),
         ("audit", "export"),
+        ("key",),
+        ("key", "new"),
+        ("key", "show"),
+        ("key", "rotate"),
+        ("key", "issue"),
+        ("key", "revoke"),
     }
     assert COMMANDS[("audit", "trail")].hidden
 
@@ -273,24 +281,28 @@ def test_init_json_reports_creation(bare: Dflow) -> None:
     }
 
 
-def test_user_add_and_list(bare: Dflow) -> None:
+def test_user_add_and_list(bare: Dflow, key_dir: Path) -> None:
     bare.ok("init", "--admin", ADMIN)
     assert bare.ok("user", "add", OFFICER, "--role", "officer", "--as", ADMIN).stdout == (
-        "user zhao added with roles officer\n"
+        f"user zhao added with roles officer; its key file is {key_dir / 'zhao.key'}: hand it to zhao only\n"
     )
-    assert bare.json("user", "add", "wu", "--role", "admin", "--role", "auditor", "--as", ADMIN) == {
+    added = bare.json("user", "add", "wu", "--role", "admin", "--role", "auditor", "--as", ADMIN)
+    key = {name: fingerprint(keys.load(name).public) for name in (ADMIN, OFFICER, "wu")}
+    assert added == {
         "name": "wu",
         "roles": ["auditor", "admin"],
         "active": True,
+        "key": key["wu"],
+        "key_file": str(key_dir / "wu.key"),
     }
     table = bare.ok("user", "list").stdout
-    assert re.search(r"│ admin +│ admin +│ yes +│", table)
-    assert re.search(r"│ zhao +│ officer +│ yes +│", table)
-    assert re.search(r"│ wu +│ auditor,admin +│ yes +│", table)
+    assert re.search(rf"│ admin +│ admin +│ yes +│ {key[ADMIN]} +│", table)
+    assert re.search(rf"│ zhao +│ officer +│ yes +│ {key[OFFICER]} +│", table)
+    assert re.search(rf"│ wu +│ auditor,admin +│ yes +│ {key['wu']} +│", table)
     assert bare.json("user", "list") == [
-        {"name": "admin", "roles": ["admin"], "active": True},
-        {"name": "wu", "roles": ["auditor", "admin"], "active": True},
-        {"name": "zhao", "roles": ["officer"], "active": True},
+        {"name": "admin", "roles": ["admin"], "active": True, "key": key[ADMIN]},
+        {"name": "wu", "roles": ["auditor", "admin"], "active": True, "key": key["wu"]},
+        {"name": "zhao", "roles": ["officer"], "active": True, "key": key[OFFICER]},
     ]
     fails(
         bare("user", "add", OFFICER, "--role", "officer", "--as", ADMIN),
@@ -563,9 +575,19 @@ def test_audit_trail(dflow: Dflow, decision: int) -> None:
 
 
 def test_audit_verify(dflow: Dflow, decision: int) -> None:
-    events = 5 + 1  # five users added, one decision created
-    assert dflow.ok("audit", "verify").stdout == f"audit trail verified: {events} events, chain intact\n"
-    assert dflow.ok("audit", "verify", decision).stdout == f"audit trail verified: {events} events, chain intact\n"
+    events = 5 + 1  # five users added, one decision created, each signed by its actor
+    verified = f"audit trail verified: {events} events, chain intact, {events} signatures valid\n"
+    assert dflow.ok("audit", "verify").stdout == verified
+    assert dflow.ok("audit", "verify", decision).stdout == verified
+    fails(
+        dflow("new", "冒名", "--workflow", "major-decision", "--as", "nobody"),
+        5,
+        "'nobody' is not a registered user [Arts. 33, 38]\n",
+    )
+    # the refusal is kept, unsigned: who typed --as nobody proved no identity
+    assert dflow.ok("audit", "verify").stdout == (
+        f"audit trail verified: {events + 1} events, chain intact, {events} signatures valid\n"
+    )
     fails(dflow("audit", "verify", 2), 4, "no decision with id 2\n")
 
 
@@ -581,11 +603,11 @@ def test_demo() -> None:
         "the decision is at drafting and only consultation comes next [Chs. 2–3]\n"
     ) in out
     assert "→ archived\n" in out
-    assert out.endswith("audit trail verified: 33 events, chain intact\n")
+    assert out.endswith("audit trail verified: 33 events, chain intact, 33 signatures valid\n")
     doc = json.loads(runner.invoke(cli.app, ["demo", "--json"], env=BASE_ENV).stdout)
     assert (doc["status"], doc["verify"]) == (
         "archived",
-        {"ok": True, "events": 33, "first_bad_seq": None, "reason": None},
+        {"ok": True, "events": 33, "first_bad_seq": None, "reason": None, "signed": 33},
     )
     assert [r["rule"] for r in doc["refused"]] == ["stage_order"]
 
@@ -615,13 +637,14 @@ def test_exit_1_internal_error_is_one_line(dflow: Dflow, decision: int, monkeypa
     }
 
 
-def test_exit_1_debug_lets_the_exception_through(dflow: Dflow, decision: int, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_exit_1_debug_prints_the_traceback(dflow: Dflow, decision: int, monkeypatch: pytest.MonkeyPatch) -> None:
     import decision_flow.queries
 
     monkeypatch.setattr(decision_flow.queries, "show", _explode)
-    env = {**BASE_ENV, "DFLOW_DB": str(dflow.db), "DFLOW_DEBUG": "1"}
-    with pytest.raises(RuntimeError, match="boom"):
-        runner.invoke(cli.app, ["show", str(decision)], env=env, catch_exceptions=False)
+    result = dflow("show", decision, env={"DFLOW_DEBUG": "1"})
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Traceback (most recent call last):\n")
+    assert "in _explode" in result.stderr and result.stderr.endswith("RuntimeError: boom\nsecond line\n")
 
 
 def test_exit_2_unknown_database_dialect(dflow: Dflow) -> None:
@@ -941,7 +964,9 @@ def test_exit_7_edited_event(dflow: Dflow, decision: int) -> None:
     # the database itself refuses the edit while its guards are in place
     with pytest.raises(sqlite3.IntegrityError, match="append-only"):
         _tamper(dflow.db, "UPDATE audit_events SET data = '{}' WHERE seq = ?", (recorded["seq"],))
-    assert dflow.ok("audit", "verify").stdout == f"audit trail verified: {total} events, chain intact\n"
+    assert dflow.ok("audit", "verify").stdout == (
+        f"audit trail verified: {total} events, chain intact, {total} signatures valid\n"
+    )
 
     _tamper(dflow.db, "DROP TRIGGER audit_events_no_update")
     _tamper(dflow.db, "DROP TRIGGER audit_events_no_delete")
@@ -1262,7 +1287,8 @@ def test_full_walk_through_every_stage(dflow: Dflow, decision: int) -> None:
         "refused",
     ]  # the refused record after archiving is evidence too
     verified = dflow.ok("audit", "verify")
-    assert re.fullmatch(r"audit trail verified: \d+ events, chain intact\n", verified.stdout)
+    found = re.fullmatch(r"audit trail verified: (\d+) events, chain intact, (\d+) signatures valid\n", verified.stdout)
+    assert found and found[1] == found[2]  # every act of the walk signed
     assert dflow.json("audit", "verify")["ok"] is True
 
 
@@ -1289,14 +1315,14 @@ def test_user_text_is_printed_literally(dflow: Dflow, command: str) -> None:
     dflow.ok("new", "市场[/]搬迁", "--workflow", "major-decision", "--as", OFFICER)
     dflow.ok("new", "[bold]二号[/bold]", "--workflow", "major-decision", "--as", OFFICER)
     dflow.ok("record", 1, "initiation", "--set", "undertaking_unit=单位[/]甲", "--as", OFFICER)
-    dflow.ok("user", "add", "wu[/]", "--role", "officer", "--as", ADMIN)
+    dflow.ok("user", "add", "wu[b]", "--role", "officer", "--as", ADMIN)
     result = dflow(*command.split(), 1) if command == "show" else dflow(*command.split())
     assert result.exit_code == 0, result.output
     assert "Traceback" not in result.output
     expected = {
         "list": ["市场[/]搬迁", "[bold]二号[/bold]"],
         "show": ["undertaking unit: 单位[/]甲"],
-        "user list": ["wu[/]"],
+        "user list": ["wu[b]"],
     }[command]
     for text in expected:
         assert text in result.stdout

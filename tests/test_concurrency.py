@@ -49,6 +49,7 @@ from tests.concurrency_worker import (
     prepare,
     race_task,
     valid_values,
+    with_keys,
 )
 from tests.flow import ACTOR, OFFICER, bring_to, new_decision, record_valid
 from tests.pg import NO_PG, PG_URL, pg_database
@@ -120,7 +121,7 @@ def race(pool: Pool, work: Path, specs: list[dict[str, Any]], timeout: float = 9
     ready, go = work / "ready", work / "go"
     ready.mkdir()
     for n, spec in enumerate(specs):
-        spec.update(n=n, ready=str(ready), go=str(go))
+        spec.update(n=n, ready=str(ready), go=str(go), keys=os.environ["DFLOW_KEYS"])
     pending = [pool.apply_async(race_task, (spec,)) for spec in specs]
     deadline = time.monotonic() + timeout
     while len(list(ready.iterdir())) < len(specs):
@@ -295,12 +296,26 @@ def test_stale_decision_is_a_conflict(url: str, engine: Engine, pool: Pool) -> N
         stale = s.get(Decision, i)
         assert stale is not None and stale.version == 1
         s.commit()
-    other = pool.apply(plain_record, (url, i, "initiation", valid_values("initiation", undertaking_unit="他人")))
+    other = pool.apply(
+        with_keys,
+        (
+            os.environ["DFLOW_KEYS"],
+            plain_record,
+            (url, i, "initiation", valid_values("initiation", undertaking_unit="他人")),
+        ),
+    )
     assert other["outcome"] == "ok" and other["pid"] != os.getpid()
     before = events(engine)
     with engine.db.session() as s, pytest.raises(Conflict) as info:
         engine._save(s, stale, stage="drafting")
-        engine._event(s, engine._user(s, OFFICER), "advanced", stale, **{"from": "initiation", "to": "drafting"})
+        engine._event(
+            s,
+            engine._user(s, OFFICER),
+            "advanced",
+            stale,
+            signer=engine.keys.signer(OFFICER),
+            **{"from": "initiation", "to": "drafting"},
+        )
         s.commit()
     assert info.value.exit_code == 6
     assert events(engine) == before
@@ -363,7 +378,7 @@ def _other_process_meanwhile(pool: Pool, watch: Engine, call: tuple[Any, ...]) -
     behind a lock held by this one (PostgreSQL: seen in pg_stat_activity; SQLite: a writer
     queued behind BEGIN IMMEDIATE cannot be seen, so give it a second). Returns its result, or
     the pending job."""
-    job = pool.apply_async(plain_record, call)
+    job = pool.apply_async(with_keys, (os.environ["DFLOW_KEYS"], plain_record, call))
     pg = not watch.db.is_sqlite
     deadline = time.monotonic() + (5.0 if pg else 1.0)
     while time.monotonic() < deadline:

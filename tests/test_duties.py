@@ -18,9 +18,10 @@ import pytest
 from sqlalchemy import inspect, text
 from sqlmodel import col, select
 
-from decision_flow import users
+from decision_flow import keys, users
 from decision_flow.engine import Engine
 from decision_flow.errors import Blocked, DflowError, Forbidden, InvalidInput, NotFound, WorkflowError
+from decision_flow.keys import fingerprint
 from decision_flow.models import AuditEvent, User
 from decision_flow.queries import show, verify
 from decision_flow.workflow import load_file
@@ -207,7 +208,8 @@ def test_adding_a_user_is_an_audited_event(engine: Engine) -> None:
     assert (added.name, added.roles, added.active) == ("zhou", "officer,executive", True)
     event, data = last_event(engine)
     assert (event.action, event.actor, event.decision_id) == ("user_added", ADMIN, None)
-    assert data == {"name": "zhou", "roles": ["officer", "executive"]}
+    assert data == {"name": "zhou", "roles": ["officer", "executive"], "public_key": added.public_key}
+    assert added.public_key == engine.keys.signer("zhou").public  # the key file written for zhou
 
 
 def test_a_role_change_is_an_audited_event_with_old_and_new_roles(engine: Engine, files: Path) -> None:
@@ -375,6 +377,10 @@ def cli(tmp_path: Path) -> Dflow:
     return run
 
 
+def officer_key(_cli: Dflow) -> str | None:
+    return fingerprint(keys.load(OFFICER).public)
+
+
 def test_cli_user_role(cli: Dflow) -> None:
     assert cli.ok("user", "role", OFFICER, "--role", "officer", "--role", "executive", "--as", ADMIN).stdout == (
         "user zhao now has roles officer,executive\n"
@@ -383,8 +389,14 @@ def test_cli_user_role(cli: Dflow) -> None:
         "name": OFFICER,
         "roles": ["executive"],
         "active": True,
+        "key": officer_key(cli),
     }
-    assert cli.json("user", "list")[-1] == {"name": OFFICER, "roles": ["executive"], "active": True}
+    assert cli.json("user", "list")[-1] == {
+        "name": OFFICER,
+        "roles": ["executive"],
+        "active": True,
+        "key": officer_key(cli),
+    }
 
 
 def test_cli_user_role_errors(cli: Dflow) -> None:
@@ -421,7 +433,12 @@ def test_cli_user_role_errors(cli: Dflow) -> None:
             ],
         },
     )
-    assert cli.json("user", "list")[-1] == {"name": OFFICER, "roles": ["officer"], "active": True}
+    assert cli.json("user", "list")[-1] == {
+        "name": OFFICER,
+        "roles": ["officer"],
+        "active": True,
+        "key": officer_key(cli),
+    }
 
 
 def _bad_role(role: str) -> str:
@@ -433,7 +450,7 @@ def test_cli_user_deactivate(cli: Dflow) -> None:
         "user zhao deactivated; their history stays attributable to them\n"
     )
     assert [u for u in cli.json("user", "list") if u["name"] == OFFICER] == [
-        {"name": OFFICER, "roles": ["officer"], "active": False}
+        {"name": OFFICER, "roles": ["officer"], "active": False, "key": officer_key(cli)}
     ]
     fails(
         cli("new", "另一项决策", "--workflow", "major-decision", "--as", OFFICER),
@@ -461,4 +478,5 @@ def test_cli_user_deactivate_errors(cli: Dflow) -> None:
         "name": ADMIN,
         "roles": ["admin"],
         "active": False,
+        "key": fingerprint(keys.load(ADMIN).public),
     }

@@ -339,17 +339,17 @@ def test_database_refuses_to_change_or_remove_audit_rows(url: str, open_db: list
 # ---------------------------------------------------------------------------- a later revision
 
 
-REVISION_0002 = '''"""Decisions gain a note.
+REVISION_0003 = '''"""Decisions gain a note.
 
-Revision ID: 0002
-Revises: 0001
+Revision ID: 0003
+Revises: 0002
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0002"
-down_revision = "0001"
+revision = "0003"
+down_revision = "0002"
 branch_labels = None
 depends_on = None
 
@@ -368,11 +368,11 @@ def test_a_later_revision_upgrades_an_old_database_with_data(
     url: str, open_db: list[Database], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A database from before migrations is stamped at the baseline, then the later revisions
-    run on it (here a throwaway 0002 beside a copy of the shipped scripts)."""
-    monkeypatch.setattr(migrations, "HEAD", "0002")  # the code of the version that ships 0002
+    run on it (here a throwaway 0003 beside a copy of the shipped scripts)."""
+    monkeypatch.setattr(migrations, "HEAD", "0003")  # the code of the version that ships 0003
     scripts = tmp_path / "migrations"
     shutil.copytree(migrations.SCRIPT_LOCATION, scripts, ignore=shutil.ignore_patterns("__pycache__"))
-    (scripts / "versions" / "v0002_decision_note.py").write_text(REVISION_0002, encoding="utf-8")
+    (scripts / "versions" / "v0003_decision_note.py").write_text(REVISION_0003, encoding="utf-8")
     old = OldDatabase(url)
     open_db.append(old)
     _populate(_engine(old), tmp_path / "files")
@@ -384,7 +384,7 @@ def test_a_later_revision_upgrades_an_old_database_with_data(
     with db.engine.begin() as conn:
         migrations.upgrade(conn, script_location=scripts)
     with db.engine.connect() as conn:
-        assert migrations.current(conn) == "0002"
+        assert migrations.current(conn) == "0003"
         assert "note" in {c["name"] for c in inspect(conn).get_columns("decisions")}
         notes = conn.execute(text("SELECT note FROM decisions")).scalars().all()
         assert conn.execute(text("SELECT value FROM meta WHERE key = 'schema_version'")).scalar() == "2"
@@ -396,7 +396,7 @@ def test_a_later_revision_upgrades_an_old_database_with_data(
     _assert_append_only(db)
     with db.engine.begin() as conn:  # run again: nothing left to do
         migrations.upgrade(conn, script_location=scripts)
-        assert migrations.current(conn) == "0002"
+        assert migrations.current(conn) == "0003"
 
 
 # ---------------------------------------------------------------------------- packaging and start-up
@@ -434,7 +434,7 @@ def test_commands_on_a_database_behind_the_code_ask_for_init(url: str, open_db: 
     open_db.append(db)
     with pytest.raises(InvalidInput) as behind:
         queries.list_decisions(_engine(db))
-    assert "run `dflow init`" in str(behind.value) and "expects 0001" in str(behind.value)
+    assert "run `dflow init`" in str(behind.value) and f"expects {migrations.HEAD}" in str(behind.value)
     db.init()
     assert len(queries.list_decisions(_engine(db))) == 2
 
@@ -448,3 +448,84 @@ def test_init_refuses_a_database_holding_other_tables(url: str, open_db: list[Da
         db.init()
     assert "payroll" in str(foreign.value)
     assert set(inspect(db.engine).get_table_names()) == {"payroll"}
+
+
+# ---------------------------------------------------------------------------- 0002: signing keys
+
+
+def _at_baseline_with_unsigned_events(db: Database) -> None:
+    """A database at revision 0001 (before signing) holding what 0.1 wrote: two users and
+    their unsigned events, inserted as 0.1 did (no public_key, no signature column yet)."""
+    from alembic import command
+
+    from decision_flow import audit
+
+    with db.engine.begin() as conn:
+        command.upgrade(migrations.config(conn), "0001")
+        prev = audit.GENESIS
+        for seq, (actor, action, data) in enumerate(
+            [
+                (ADMIN, "user_added", {"name": ADMIN, "roles": ["admin"]}),
+                (ADMIN, "user_added", {"name": OFFICER, "roles": ["officer"]}),
+            ],
+            start=1,
+        ):
+            conn.execute(
+                text("INSERT INTO users (name, roles, active, created_at) VALUES (:n, :r, :a, :t)"),
+                {"n": data["name"], "r": data["roles"][0], "a": True, "t": "2024-01-01T00:00:00.000000Z"},
+            )
+            content = {
+                "seq": seq,
+                "at": f"2024-01-01T00:00:0{seq}.000000Z",
+                "actor": actor,
+                "action": action,
+                "decision": None,
+                "decision_seq": None,
+                "decision_prev": None,
+                "stage": None,
+                "step": None,
+                "data": data,
+                "prev_hash": prev,
+            }
+            prev = audit.hash_content(content)
+            conn.execute(
+                text(
+                    "INSERT INTO audit_events (seq, at, actor, action, data, prev_hash, hash)"
+                    " VALUES (:seq, :at, :actor, :action, :data, :prev, :hash)"
+                ),
+                {**content, "data": audit.canonical_json(data).decode(), "prev": content["prev_hash"], "hash": prev},
+            )
+
+
+def test_an_upgraded_database_gets_its_first_key_from_its_admin(url: str, open_db: list[Database]) -> None:
+    """0002 adds the key and signature columns and keeps every row; the unsigned events from
+    before stay verifiable; nobody acts without a key until the admin takes the chain's first
+    key (`init --admin`) and issues the others theirs."""
+    from decision_flow.errors import Forbidden
+
+    db = Database(url)
+    open_db.append(db)
+    _at_baseline_with_unsigned_events(db)
+    db.init()
+    with db.engine.connect() as conn:
+        assert migrations.current(conn) == "0002"
+    engine = _engine(db)
+    assert queries.verify(engine).ok
+    with pytest.raises(Forbidden) as no_key:
+        new_decision(engine)
+    assert str(no_key.value) == "zhao has no registered signing key; an admin issues one with dflow key issue zhao"
+    users.init(engine, ADMIN)  # the admin's own key: the chain's first
+    users.issue(engine, OFFICER, ADMIN)
+    new_decision(engine)
+    assert queries.verify(engine).ok
+    with db.engine.connect() as conn:
+        signed = conn.execute(text("SELECT seq, action, signature IS NOT NULL FROM audit_events ORDER BY seq")).all()
+    # the two events from before signing stay unsigned; zhao's refused attempt could not be signed
+    assert [tuple(r) for r in signed] == [
+        (1, "user_added", False),
+        (2, "user_added", False),
+        (3, "refused", False),
+        (4, "key_registered", True),
+        (5, "key_registered", True),
+        (6, "created", True),
+    ]

@@ -16,6 +16,7 @@ from decision_flow import queries, users
 from decision_flow.db import Database
 from decision_flow.engine import Engine
 from decision_flow.errors import Blocked
+from decision_flow.keys import KeyRing
 from tests.flow import ADMIN, EXECUTIVE, OFFICER, REVIEWER, bring_to, new_decision, record_valid
 from tests.pg import NO_PG, PG_URL, pg_database
 
@@ -28,10 +29,16 @@ def pg_url() -> Iterator[str]:
         yield url
 
 
+@pytest.fixture(scope="module")
+def pg_keys(tmp_path_factory: pytest.TempPathFactory) -> KeyRing:
+    """The users' key files, kept for the module as its database is."""
+    return KeyRing(directory=tmp_path_factory.mktemp("keys"))
+
+
 @pytest.fixture
-def pg_engine(pg_url: str) -> Iterator[Engine]:
+def pg_engine(pg_url: str, pg_keys: KeyRing) -> Iterator[Engine]:
     db = Database(pg_url)
-    engine = Engine(db, today=lambda: date(2024, 12, 31))
+    engine = Engine(db, today=lambda: date(2024, 12, 31), keys=pg_keys)
     users.init(engine, ADMIN)
     for name, role in ((OFFICER, "officer"), (REVIEWER, "legal_reviewer"), (EXECUTIVE, "executive")):
         if name not in {u.name for u in users.list_users(engine)}:
@@ -72,7 +79,7 @@ def test_postgres_keeps_evidence_inside_the_database(pg_engine: Engine, pg_url: 
     assert size == (tmp_path / "draft.txt").stat().st_size
     assert not (tmp_path / "dflow.db.evidence").exists()
     # another terminal, with nothing on its own disk, sees the same evidence intact
-    other = Engine(Database(pg_url), today=lambda: date(2024, 12, 31))
+    other = Engine(Database(pg_url), today=lambda: date(2024, 12, 31), keys=pg_engine.keys)
     assert other.store.intact(draft["sha256"])
     assert queries.verify(other).ok
     other.db.dispose()

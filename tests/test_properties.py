@@ -71,8 +71,9 @@ SETTINGS = settings(
 
 def documented_hash(row: dict[str, Any]) -> str:
     """sha256(domain + canonical JSON of the content), from the documented formula; the content
-    is every stored column but the hash, decision_id named "decision", data parsed."""
-    content = {("decision" if k == "decision_id" else k): v for k, v in row.items() if k != "hash"}
+    is every stored column but the hash and the signature (which signs the hash), decision_id
+    named "decision", data parsed."""
+    content = {("decision" if k == "decision_id" else k): v for k, v in row.items() if k not in ("hash", "signature")}
     content["data"] = json.loads(row["data"])
     assert {"seq", "at", "actor", "action", "decision", "stage", "step", "data", "prev_hash"} <= set(content)
     body = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()

@@ -33,5 +33,5 @@ def test_verify_runs_while_the_chain_grows(engine: Engine, files: Path) -> None:
         engine.record(i, "initiation", ["undertaking_unit=沙河乡经济发展办公室"], [], OFFICER)
         rest = list(events)
     assert first[0]["seq"] == 1
-    assert [c["seq"] for c, _ in rest] == list(range(2, len(rest) + 2))
+    assert [c["seq"] for c, *_ in rest] == list(range(2, len(rest) + 2))
     assert queries.verify(engine).ok

@@ -30,6 +30,7 @@ from decision_flow.checkpoint import Checkpoint
 from decision_flow.db import Database
 from decision_flow.engine import Engine
 from decision_flow.errors import Blocked, IntegrityError, InvalidInput, NotFound
+from decision_flow.keys import KeyRing
 from decision_flow.trailfile import Verdict
 from tests.conftest import TODAY
 from tests.flow import OFFICER, new_decision, record_valid
@@ -239,7 +240,9 @@ def rehash_from(con: sqlite3.Connection, start: int) -> None:
     cursor = con.execute("SELECT * FROM audit_events WHERE seq >= ? ORDER BY seq", (start,))
     names = [d[0] for d in cursor.description]
     for row in [dict(zip(names, r, strict=True)) for r in cursor.fetchall()]:
-        content = {("decision" if k == "decision_id" else k): v for k, v in row.items() if k != "hash"}
+        content = {
+            ("decision" if k == "decision_id" else k): v for k, v in row.items() if k not in ("hash", "signature")
+        }
         content["data"] = json.loads(row["data"])
         content["prev_hash"] = renamed.get(row["prev_hash"], row["prev_hash"])
         content["decision_prev"] = renamed.get(row["decision_prev"], row["decision_prev"])
@@ -249,6 +252,15 @@ def rehash_from(con: sqlite3.Connection, start: int) -> None:
             (content["prev_hash"], content["decision_prev"], new, row["seq"]),
         )
         renamed[row["hash"]] = new
+
+
+def resign_from(con: sqlite3.Connection, start: int, ring: KeyRing) -> None:
+    """Sign again, with each actor's own key from `ring`, every signed event from `start` on:
+    what an attacker holding every user's key file could do after `rehash_from`."""
+    for seq, actor, digest in con.execute(
+        "SELECT seq, actor, hash FROM audit_events WHERE seq >= ? AND signature IS NOT NULL ORDER BY seq", (start,)
+    ).fetchall():
+        con.execute("UPDATE audit_events SET signature = ? WHERE seq = ?", (ring.signer(actor).sign(digest), seq))
 
 
 def load_vectors(db: Database) -> Engine:
@@ -793,19 +805,43 @@ def test_truncation_is_found_against_an_earlier_checkpoint(walked: tuple[Engine,
     )
 
 
+def _edited_seq(engine: Engine, a: int, size: int, first_edited: str) -> int:
+    events = queries.trail(engine, a)["events"]
+    return {"first": 1, "refusal": next(e["seq"] for e in events if e["action"] == "refused"), "last": size}[
+        first_edited
+    ]
+
+
 @pytest.mark.parametrize("first_edited", ["first", "refusal", "last"])
-def test_a_rewritten_history_is_found_against_an_earlier_checkpoint(
-    walked: tuple[Engine, int, int], first_edited: str
-) -> None:
+def test_a_rewritten_history_is_found_by_the_signatures(walked: tuple[Engine, int, int], first_edited: str) -> None:
+    """Someone with the database but not the users' keys edits an event and recomputes every
+    hash after it: the chain is consistent again, the signatures are not."""
     engine, a, _ = walked
     cp = checkpoint_mod.checkpoint(engine)
-    events = queries.trail(engine, a)["events"]
-    target = {"first": 1, "refusal": next(e["seq"] for e in events if e["action"] == "refused"), "last": cp.size}
-    k = target[first_edited]
+    k = _edited_seq(engine, a, cp.size, first_edited)
     with closing(attacker(engine)) as con:
         con.execute("UPDATE audit_events SET data = '{}', actor = 'mallory' WHERE seq = ?", (k,))
         assert not queries.verify(engine).ok
         rehash_from(con, k)
+    verdict = queries.verify(engine)
+    assert (verdict.ok, verdict.first_bad_seq) == (False, k)
+    assert verdict.reason == "signature without a key: 'mallory' holds no registered key at this point"
+    assert checkpoint_mod.verify_anchor(engine, cp) == verdict
+
+
+@pytest.mark.parametrize("first_edited", ["first", "refusal", "last"])
+def test_a_rewritten_history_signed_with_every_key_is_found_against_an_earlier_checkpoint(
+    walked: tuple[Engine, int, int], first_edited: str
+) -> None:
+    """Someone holding the database and every user's key file backdates an event and signs
+    everything again: only a checkpoint kept outside the system finds it."""
+    engine, a, _ = walked
+    cp = checkpoint_mod.checkpoint(engine)
+    k = _edited_seq(engine, a, cp.size, first_edited)
+    with closing(attacker(engine)) as con:
+        con.execute("UPDATE audit_events SET at = '2020-01-01T00:00:00.000000Z' WHERE seq = ?", (k,))
+        rehash_from(con, k)
+        resign_from(con, k, engine.keys)
     assert queries.verify(engine) == Verdict(True, cp.size)  # consistent: plain verification passes
     assert checkpoint_mod.verify_anchor(engine, cp) == Verdict(
         False, cp.size, cp.size, f"rewritten: event {cp.size}'s hash differs from the checkpoint"
@@ -840,8 +876,9 @@ def test_a_grown_chain_still_extends_its_checkpoint(walked: tuple[Engine, int, i
 
 
 def append_raw(engine: Engine, decision: int, until: int) -> None:
-    """Append events to `decision` straight into the file, hashed by the documented formula,
-    until it holds `until` of them (a large trail without thousands of engine calls)."""
+    """Append events to `decision` straight into the file, hashed by the documented formula and
+    signed with the officer's key, until it holds `until` of them (a large trail without
+    thousands of engine calls)."""
     assert engine.db.path is not None
     with closing(sqlite3.connect(engine.db.path, isolation_level=None)) as con:
         last, prev, number = con.execute(
@@ -853,6 +890,7 @@ def append_raw(engine: Engine, decision: int, until: int) -> None:
             "SELECT hash FROM audit_events WHERE decision_id = ? ORDER BY seq DESC LIMIT 1", (decision,)
         ).fetchone()[0]
         rows = []
+        officer = engine.keys.signer(OFFICER)
         for seq in range(last + 1, last + 1 + until - number):
             number += 1
             content = {
@@ -863,11 +901,11 @@ def append_raw(engine: Engine, decision: int, until: int) -> None:
             prev = decision_prev = event_hash(content)
             rows.append([content[k] for k in ("seq", "at", "actor", "action", "decision", "stage", "step")]
                         + [canonical(content["data"]).decode(), number, content["decision_prev"],
-                           content["prev_hash"], prev])  # fmt: skip
+                           content["prev_hash"], prev, officer.sign(prev)])  # fmt: skip
         con.execute("BEGIN")
         con.executemany(
             "INSERT INTO audit_events (seq, at, actor, action, decision_id, stage, step, data, decision_seq,"
-            " decision_prev, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " decision_prev, prev_hash, hash, signature) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             rows,
         )
         con.execute("COMMIT")

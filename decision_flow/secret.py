@@ -1,0 +1,44 @@
+"""Keeping secrets out of what the tool prints: passphrases, private keys and database
+passwords never appear in output, messages or tracebacks (``DFLOW_DEBUG=1`` included).
+
+Every secret the process learns is remembered here; `redact` replaces each one, any PEM private
+key block and the password of any database URL before text leaves the process through an
+error path.
+"""
+
+from __future__ import annotations
+
+import re
+
+_SECRETS: set[str] = set()
+_PEM = re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY-----.*?(-----END [A-Z ]*PRIVATE KEY-----|\Z)", re.S)
+_URL_PASSWORD = re.compile(r"(?P<head>[A-Za-z][A-Za-z0-9+.\-]*://[^:/@\s]*:)(?P<pw>[^@\s]+)(?P<at>@)")
+_DSN_PASSWORD = re.compile(r"(?P<head>\bpassword\s*=\s*)(?P<pw>'[^']*'|\S+)", re.I)
+MASK = "***"
+
+
+def remember(value: str | None) -> None:
+    """Keep `value` out of every message from now on (too short a value would mask noise)."""
+    if value and len(value) >= 3:
+        _SECRETS.add(value)
+
+
+def url_password(url: str) -> None:
+    """Remember the password of a database URL, if it has one."""
+    for match in _URL_PASSWORD.finditer(url):
+        remember(match.group("pw"))
+        try:
+            from urllib.parse import unquote
+
+            remember(unquote(match.group("pw")))
+        except ValueError:
+            pass
+
+
+def redact(text: str) -> str:
+    text = _PEM.sub("[private key removed]", text)
+    text = _URL_PASSWORD.sub(lambda m: m.group("head") + MASK + m.group("at"), text)
+    text = _DSN_PASSWORD.sub(lambda m: m.group("head") + MASK, text)
+    for value in sorted(_SECRETS, key=len, reverse=True):
+        text = text.replace(value, MASK)
+    return text
