@@ -60,6 +60,14 @@ class Database:
         except (ArgumentError, NoSuchModuleError, UnicodeEncodeError, ValueError):
             shown = given.encode("utf-8", "backslashreplace").decode("utf-8")
             raise InvalidInput(Msg("db.bad_url", {"url": shown})) from None
+        if parsed.get_backend_name() not in ("sqlite", "postgresql"):
+            raise InvalidInput(Msg("db.unsupported", {"url": self.display_url}))
+        try:
+            parsed.get_dialect().import_dbapi()
+        except ImportError:
+            raise InvalidInput(
+                Msg("db.no_driver", {"url": self.display_url, "driver": parsed.get_driver_name()})
+            ) from None
         self.is_sqlite = parsed.get_backend_name() == "sqlite"
         self.path = Path(parsed.database) if self.is_sqlite and parsed.database else None
         self._engine: Engine | None = None

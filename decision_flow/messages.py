@@ -271,6 +271,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "evidence.unreadable": ("{path}: cannot be read ({why})", "{path}：无法读取（{why}）"),
     # database and audit
     "db.bad_url": ("{url!r} is not a database URL", "{url!r} 不是有效的数据库地址"),
+    "db.no_driver": (
+        "the database driver {driver} for {url} is not installed (PostgreSQL: pip install 'decision-flow[postgres]'"
+        " and a postgresql+psycopg:// URL)",
+        "{url} 所需的数据库驱动 {driver} 未安装（PostgreSQL：pip install 'decision-flow[postgres]'，"
+        "并使用 postgresql+psycopg:// 地址）",
+    ),
+    "db.unsupported": (
+        "{url} is neither SQLite nor PostgreSQL: decision-flow keeps its records in one of those two",
+        "{url} 既不是 SQLite 也不是 PostgreSQL：decision-flow 只使用这两种数据库",
+    ),
     "db.not_initialised": (
         "no decision-flow database at {url}: run `dflow init --admin NAME` first",
         "{url} 尚无 decision-flow 数据库：请先运行 `dflow init --admin 姓名`",

@@ -8,6 +8,7 @@ error path.
 
 from __future__ import annotations
 
+import os
 import re
 
 _SECRETS: set[str] = set()
@@ -15,6 +16,7 @@ _PEM = re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY-----.*?(-----END [A-Z ]*PRIVAT
 _URL_PASSWORD = re.compile(r"(?P<head>[A-Za-z][A-Za-z0-9+.\-]*://[^:/@\s]*:)(?P<pw>[^@\s]+)(?P<at>@)")
 _DSN_PASSWORD = re.compile(r"(?P<head>\bpassword\s*=\s*)(?P<pw>'[^']*'|\S+)", re.I)
 MASK = "***"
+SECRET_ENV = ("DFLOW_PASSPHRASE", "DFLOW_NEW_PASSPHRASE")  # masked whether or not they were used yet
 
 
 def remember(value: str | None) -> None:
@@ -36,6 +38,9 @@ def url_password(url: str) -> None:
 
 
 def redact(text: str) -> str:
+    for name in SECRET_ENV:
+        remember(os.environ.get(name))
+    url_password(os.environ.get("DFLOW_DB") or "")
     text = _PEM.sub("[private key removed]", text)
     text = _URL_PASSWORD.sub(lambda m: m.group("head") + MASK + m.group("at"), text)
     text = _DSN_PASSWORD.sub(lambda m: m.group("head") + MASK, text)

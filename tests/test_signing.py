@@ -1,0 +1,392 @@
+"""Signed acts: every event carries its actor's Ed25519 signature over its hash; acting without
+the actor's own private key is refused (exit 5); keys are rotated, revoked and issued as
+audited events; `audit verify` checks each signature against the key valid at that point.
+
+Keys live in each test's own DFLOW_KEYS directory (conftest); the database is a real SQLite file.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import shutil
+import sqlite3
+from contextlib import closing
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from decision_flow import keys, queries, users
+from decision_flow.engine import Engine
+from decision_flow.errors import Blocked, Forbidden, InvalidInput
+from decision_flow.keys import KeyRing
+from tests.flow import ADMIN, AUDITOR, OFFICER, REVIEWER, new_decision, record_valid
+
+# ---------------------------------------------------------------------------- helpers
+
+
+def stored(engine: Engine) -> list[dict[str, Any]]:
+    assert engine.db.path is not None
+    with closing(sqlite3.connect(engine.db.path)) as con:
+        cursor = con.execute("SELECT * FROM audit_events ORDER BY seq")
+        names = [d[0] for d in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def tables(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
+    """Every table but the audit trail, as stored."""
+    assert engine.db.path is not None
+    with closing(sqlite3.connect(engine.db.path)) as con:
+        return {
+            t: con.execute(f"SELECT * FROM {t} ORDER BY 1").fetchall()
+            for t in ("users", "decisions", "step_records", "evidence", "meta")
+        }
+
+
+def attacker(engine: Engine) -> sqlite3.Connection:
+    """Someone with the database file who drops the append-only guards."""
+    assert engine.db.path is not None
+    con = sqlite3.connect(engine.db.path, isolation_level=None)
+    con.execute("DROP TRIGGER audit_events_no_update")
+    con.execute("DROP TRIGGER audit_events_no_delete")
+    return con
+
+
+def signature_valid(public: str, event_hash: str, signature: str) -> bool:
+    """The documented check, written out with `cryptography` alone: Ed25519 over
+    b"decision-flow/sign/v1\\n" + the hash's 64 hex digits."""
+    from cryptography.exceptions import InvalidSignature
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+    raw = base64.b64decode(public.removeprefix("ed25519:"))
+    try:
+        Ed25519PublicKey.from_public_bytes(raw).verify(
+            base64.b64decode(signature), b"decision-flow/sign/v1\n" + event_hash.encode()
+        )
+    except InvalidSignature:
+        return False
+    return True
+
+
+def refused_as(engine: Engine, error: type[Exception], rule: str, call: Any) -> dict[str, Any]:
+    """Run `call`, expect `error`; nothing but one refused event written; return that event."""
+    before, events = tables(engine), stored(engine)
+    with pytest.raises(error) as caught:
+        call()
+    assert caught.value.reasons[0].rule == rule  # type: ignore[attr-defined]
+    assert caught.value.reasons[0].article == "Arts. 33, 38"  # type: ignore[attr-defined]
+    assert tables(engine) == before
+    after = stored(engine)
+    assert after[:-1] == events and len(after) == len(events) + 1
+    assert after[-1]["action"] == "refused"
+    return after[-1]
+
+
+# ---------------------------------------------------------------------------- key files
+
+
+def test_each_user_gets_a_private_key_file_only_they_can_read(engine: Engine, key_dir: Path) -> None:
+    assert key_dir.stat().st_mode & 0o777 == 0o700
+    for name in (ADMIN, OFFICER, REVIEWER, AUDITOR):
+        path = key_dir / f"{name}.key"
+        assert path.stat().st_mode & 0o777 == 0o600
+        assert path.read_bytes().startswith(b"-----BEGIN PRIVATE KEY-----\n")
+    assert not [p for p in key_dir.iterdir() if p.name.startswith(".")]  # no temporary file left
+
+
+def test_every_event_is_signed_by_its_actor_over_its_hash(engine: Engine, files: Path) -> None:
+    i = new_decision(engine)
+    record_valid(engine, i, "initiation", files)
+    with pytest.raises(Blocked):
+        engine.advance(i, OFFICER, to="legality_review")  # a refusal by a proven officer: signed too
+    registered = {name: engine.keys.signer(name).public for name in (ADMIN, OFFICER)}
+    events = stored(engine)
+    assert {e["action"] for e in events} >= {"user_added", "created", "recorded", "refused"}
+    for event in events:
+        assert signature_valid(registered[event["actor"]], event["hash"], event["signature"]), event["seq"]
+        other = registered[OFFICER if event["actor"] == ADMIN else ADMIN]
+        assert not signature_valid(other, event["hash"], event["signature"])
+    verdict = queries.verify(engine)
+    assert verdict.ok and verdict.signed == len(events)
+
+
+def test_acting_without_the_key_file_is_refused_and_kept_unsigned(engine: Engine, key_dir: Path) -> None:
+    i = new_decision(engine)
+    (key_dir / f"{OFFICER}.key").rename(key_dir.parent / "elsewhere.key")
+    fresh = Engine(engine.db, now=engine.now, today=engine.today)  # a new terminal: nothing cached
+    unit = ["undertaking_unit=沙河乡经济发展办公室"]
+    event = refused_as(fresh, Forbidden, "signature", lambda: fresh.record(i, "initiation", unit, [], OFFICER))
+    assert event["signature"] is None and event["actor"] == OFFICER
+    assert json.loads(event["data"])["message"] == (
+        f"no key file for zhao at {key_dir / 'zhao.key'}: acting as zhao needs zhao's own private key"
+    )
+    assert queries.verify(engine).ok  # an unproven refusal is the one event kept unsigned
+
+
+def test_someone_elses_key_is_refused(engine: Engine, key_dir: Path) -> None:
+    """Another user's key file put in place of zhao's: the key works, it just is not zhao's."""
+    new_decision(engine)
+    shutil.copy(key_dir / f"{REVIEWER}.key", key_dir / f"{OFFICER}.key")
+    fresh = Engine(engine.db, now=engine.now, today=engine.today)  # a new terminal: nothing cached
+    event = refused_as(fresh, Forbidden, "signature", lambda: fresh.new("冒名", "major-decision", [], OFFICER))
+    assert json.loads(event["data"])["message"] == (
+        "the key in the key file is not zhao's registered key: acting as zhao is refused"
+    )
+    assert event["signature"] is None
+
+
+@pytest.mark.parametrize("mode", [0o640, 0o604, 0o644, 0o666])
+def test_a_key_file_others_can_read_is_refused(engine: Engine, key_dir: Path, mode: int) -> None:
+    path = key_dir / f"{OFFICER}.key"
+    path.chmod(mode)
+    fresh = Engine(engine.db, now=engine.now, today=engine.today)
+    with pytest.raises(Forbidden) as caught:
+        fresh.new("泄露的密钥", "major-decision", [], OFFICER)
+    assert str(caught.value) == f"the key file {path} can be read by others (mode {mode:04o}); run chmod 600 {path}"
+    path.chmod(0o600)
+    assert fresh.new("本人", "major-decision", [], OFFICER).id is not None
+
+
+def test_a_damaged_key_file_is_refused(engine: Engine, key_dir: Path) -> None:
+    path = key_dir / f"{OFFICER}.key"
+    path.write_bytes(b"-----BEGIN PRIVATE KEY-----\nnot a key\n-----END PRIVATE KEY-----\n")
+    fresh = Engine(engine.db, now=engine.now, today=engine.today)
+    with pytest.raises(Forbidden, match="cannot be read as a private key"):
+        fresh.new("x", "major-decision", [], OFFICER)
+
+
+# ---------------------------------------------------------------------------- passphrases
+
+
+@pytest.fixture
+def locked(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> Engine:
+    """wang, an officer whose key file is protected by a passphrase."""
+    monkeypatch.setenv("DFLOW_NEW_PASSPHRASE", "沙河-correct horse")
+    users.add(engine, "wang", ["officer"], ADMIN, passphrase=b"\xe6\xb2\x99\xe6\xb2\xb3-correct horse")
+    monkeypatch.delenv("DFLOW_NEW_PASSPHRASE")
+    return engine
+
+
+def test_a_passphrase_protected_key_needs_its_passphrase(
+    locked: Engine, key_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = key_dir / "wang.key"
+    assert path.read_bytes().startswith(b"-----BEGIN ENCRYPTED PRIVATE KEY-----\n")
+
+    def attempt() -> Any:
+        return Engine(locked.db, now=locked.now, today=locked.today).new("口令", "major-decision", [], "wang")
+
+    with pytest.raises(Forbidden) as no_passphrase:
+        attempt()
+    assert str(no_passphrase.value) == (
+        f"wang's key file {path} is protected by a passphrase: set DFLOW_PASSPHRASE or run on a terminal"
+    )
+    monkeypatch.setenv("DFLOW_PASSPHRASE", "wrong horse")
+    with pytest.raises(Forbidden) as wrong:
+        attempt()
+    assert str(wrong.value) == f"wrong passphrase for the key file {path}"
+    monkeypatch.setenv("DFLOW_PASSPHRASE", "沙河-correct horse")
+    assert attempt().id is not None
+    assert queries.verify(locked).ok
+
+
+# ---------------------------------------------------------------------------- rotation, revocation, issue
+
+
+def test_rotation_signs_with_the_old_key_and_retires_it(engine: Engine, key_dir: Path) -> None:
+    path = key_dir / f"{OFFICER}.key"
+    old_file, old = path.read_bytes(), engine.keys.signer(OFFICER).public
+    key = users.rotate(engine, OFFICER)
+    assert key.public != old and path.stat().st_mode & 0o777 == 0o600
+    rotated = stored(engine)[-1]
+    assert rotated["action"] == "key_rotated"
+    assert json.loads(rotated["data"]) == {"name": OFFICER, "public_key": key.public, "previous": old}
+    assert signature_valid(old, rotated["hash"], rotated["signature"])  # the old key authorises the new
+    assert new_decision(engine)  # the new key signs from now on
+    assert signature_valid(key.public, stored(engine)[-1]["hash"], stored(engine)[-1]["signature"])
+    path.write_bytes(old_file)  # the old key, kept somewhere, no longer acts
+    fresh = Engine(engine.db, now=engine.now, today=engine.today)
+    refused_as(fresh, Forbidden, "signature", lambda: fresh.new("旧密钥", "major-decision", [], OFFICER))
+    assert queries.verify(engine).ok
+
+
+def test_a_revoked_user_cannot_act_until_a_new_key_is_issued(engine: Engine, key_dir: Path) -> None:
+    revoked = engine.keys.signer(OFFICER).public
+    assert users.revoke(engine, OFFICER, "笔记本电脑遗失", ADMIN) == keys.fingerprint(revoked)
+    event = refused_as(engine, Forbidden, "signature", lambda: engine.new("x", "major-decision", [], OFFICER))
+    assert json.loads(event["data"])["message"] == (
+        "zhao has no registered signing key; an admin issues one with dflow key issue zhao"
+    )
+    # the revoked key is never registered again, even from the file still on this machine
+    with pytest.raises(Blocked) as again:
+        users.issue(engine, OFFICER, ADMIN)
+    assert again.value.reasons[0].rule == "key_retired"
+    (key_dir / f"{OFFICER}.key").unlink()
+    issued = users.issue(engine, OFFICER, ADMIN)
+    assert issued.written == key_dir / f"{OFFICER}.key"
+    engine.keys.forget(OFFICER)
+    assert new_decision(engine)
+    assert [e["action"] for e in stored(engine)][-5:] == [
+        "key_revoked",
+        "refused",
+        "refused",
+        "key_registered",
+        "created",
+    ]
+    assert queries.verify(engine).ok
+
+
+def test_only_an_admin_revokes_or_issues_keys_and_never_their_own(engine: Engine) -> None:
+    refused_as(engine, Forbidden, "role", lambda: users.revoke(engine, REVIEWER, "不信任", OFFICER))
+    refused_as(engine, Forbidden, "role", lambda: users.issue(engine, REVIEWER, OFFICER))
+    refused_as(engine, Blocked, "not_self", lambda: users.revoke(engine, ADMIN, "测试", ADMIN))
+    with pytest.raises(InvalidInput, match="already has a registered key"):
+        users.issue(engine, REVIEWER, ADMIN)
+    with pytest.raises(InvalidInput, match="needs a reason"):
+        users.revoke(engine, REVIEWER, "  ", ADMIN)
+
+
+def test_a_public_key_made_on_the_users_own_machine(engine: Engine, tmp_path: Path) -> None:
+    """zhou makes the pair on her own machine; the admin registers only the public half."""
+    own = KeyRing(directory=tmp_path / "zhou-laptop")
+    signer = keys.generate("zhou")
+    keys.commit_file(keys.write_pending(signer, None, own.path("zhou")), own.path("zhou"))
+    users.add(engine, "zhou", ["officer"], ADMIN, public_key=signer.public)
+    assert not engine.keys.path("zhou").exists()  # nothing private on the admin's machine
+    laptop = Engine(engine.db, now=engine.now, today=engine.today, keys=own)
+    assert laptop.new("周的决策", "major-decision", [], "zhou").id is not None
+    assert queries.verify(engine).ok
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", "ed25519:", "ed25519:abc", "rsa:" + "A" * 44, "ed25519:" + "!" * 44, "ed25519:" + "A" * 43 + "=" * 2],
+)
+def test_a_malformed_public_key_is_invalid_input(engine: Engine, text: str) -> None:
+    before, events = tables(engine), stored(engine)
+    with pytest.raises(InvalidInput, match="not a public key"):
+        users.add(engine, "zhou", ["officer"], ADMIN, public_key=text)
+    assert (tables(engine), stored(engine)) == (before, events)
+
+
+# ---------------------------------------------------------------------------- verification
+
+
+def test_a_stripped_signature_is_found(engine: Engine) -> None:
+    new_decision(engine)
+    created = stored(engine)[-1]["seq"]
+    with closing(attacker(engine)) as con:
+        con.execute("UPDATE audit_events SET signature = NULL WHERE seq = ?", (created,))
+    verdict = queries.verify(engine)
+    assert (verdict.ok, verdict.first_bad_seq) == (False, created)
+    assert verdict.reason == "signature missing: 'zhao' must sign every act once keys are registered"
+
+
+def test_a_signature_moved_from_another_event_is_found(engine: Engine) -> None:
+    new_decision(engine)
+    events = stored(engine)
+    with closing(attacker(engine)) as con:
+        con.execute("UPDATE audit_events SET signature = ? WHERE seq = ?", (events[1]["signature"], events[-1]["seq"]))
+    verdict = queries.verify(engine)
+    assert (verdict.ok, verdict.first_bad_seq) == (False, events[-1]["seq"])
+    assert verdict.reason == "signature invalid: not made with 'zhao''s registered key"
+
+
+def test_a_key_smuggled_in_by_a_non_admin_is_found(engine: Engine) -> None:
+    """An insider (the officer, with their own key and the database) appends a user_added of
+    'mallory' with a key of their choosing, properly hashed and signed by themselves."""
+    from decision_flow import audit
+
+    mallory = keys.generate("mallory")
+    officer = engine.keys.signer(OFFICER)
+    with engine.db.session() as s:
+        audit.append(
+            s,
+            at=engine.stamp(),
+            actor=OFFICER,
+            action="user_added",
+            data={"name": "mallory", "roles": ["admin"], "public_key": mallory.public},
+            sign=officer.sign,
+        )
+        s.commit()
+    verdict = queries.verify(engine)
+    assert (verdict.ok, verdict.first_bad_seq) == (False, stored(engine)[-1]["seq"])
+    assert verdict.reason == "key registered without authority: 'zhao' is not an admin holding a key"
+
+
+def test_only_the_chains_first_key_is_self_registered(engine: Engine) -> None:
+    """A later self-registered key (what a forger with no admin key would need) is refused."""
+    from decision_flow import audit
+
+    mallory = keys.generate("mallory")
+    with engine.db.session() as s:
+        audit.append(
+            s,
+            at=engine.stamp(),
+            actor="mallory",
+            action="key_registered",
+            data={"name": "mallory", "public_key": mallory.public},
+            sign=mallory.sign,
+        )
+        s.commit()
+    verdict = queries.verify(engine)
+    assert verdict.reason == "signature without a key: 'mallory' holds no registered key at this point"
+
+
+# ---------------------------------------------------------------------------- the command line
+
+
+def test_key_commands_end_to_end(tmp_path: Path, key_dir: Path) -> None:
+    from typer.testing import CliRunner
+
+    import cli
+
+    env = {"DFLOW_DB": str(tmp_path / "dflow.db"), "DFLOW_LANG": "en", "COLUMNS": "200"}
+    laptop = str(tmp_path / "laptop")
+
+    def run(*args: str, **extra: str) -> Any:
+        result = CliRunner().invoke(cli.app, list(args), env={**env, **extra})
+        assert "Traceback" not in result.output
+        return result
+
+    assert run("init", "--admin", ADMIN).exit_code == 0
+    made = run("key", "new", "zhou", "--json", DFLOW_KEYS=laptop)
+    assert made.exit_code == 0, made.output
+    public = json.loads(made.stdout)["public_key"]
+    assert json.loads(made.stdout)["key_file"] == f"{laptop}/zhou.key"
+    again = run("key", "new", "zhou", DFLOW_KEYS=laptop)
+    assert (again.exit_code, again.stderr) == (
+        2,
+        f"a key file for zhou already exists at {laptop}/zhou.key; it is never overwritten\n",
+    )
+    shown = run("key", "show", "zhou", DFLOW_KEYS=laptop)
+    assert shown.stdout == f"zhou: {public} ({keys.fingerprint(public)})\n"
+    added = run("user", "add", "zhou", "--role", "officer", "--public-key", public, "--as", ADMIN)
+    assert added.stdout == "user zhou added with roles officer\n"
+    assert run("new", "周的决策", "--workflow", "major-decision", "--as", "zhou").exit_code == 5  # no key here
+    assert run("new", "周的决策", "--workflow", "major-decision", "--as", "zhou", DFLOW_KEYS=laptop).exit_code == 0
+    rotated = run("key", "rotate", "--as", "zhou", "--json", DFLOW_KEYS=laptop)
+    assert rotated.exit_code == 0 and json.loads(rotated.stdout)["public_key"] != public
+    revoked = run("key", "revoke", "zhou", "--reason", "调离", "--as", ADMIN)
+    assert revoked.stdout.startswith("zhou's key SHA256:") and revoked.stdout.endswith(
+        "revoked; zhou cannot act until an admin issues a new key\n"
+    )
+    issued = run("key", "issue", "zhou", "--as", ADMIN)
+    assert issued.stdout.endswith(f"; its key file is {key_dir}/zhou.key: hand it to zhou only\n")
+    listed = json.loads(run("user", "list", "--json").stdout)
+    assert [u["key"] for u in listed if u["name"] == "zhou"] == [keys.fingerprint(keys.load("zhou").public)]
+    verified = run("audit", "verify")
+    assert verified.exit_code == 0 and "signatures valid" in verified.stdout
+    bad = run("user", "add", "ma", "--role", "officer", "--public-key", "ed25519:nope", "--as", ADMIN)
+    assert (bad.exit_code, bad.stderr) == (
+        2,
+        "not a public key: give it as ed25519:… exactly as dflow key new printed it\n",
+    )
+    no_tty = run("key", "new", "li", "--passphrase", DFLOW_KEYS=laptop)
+    assert (no_tty.exit_code, no_tty.stderr) == (
+        2,
+        "--passphrase needs a terminal to ask on, or DFLOW_NEW_PASSPHRASE\n",
+    )
+    assert not os.path.exists(f"{laptop}/li.key")
