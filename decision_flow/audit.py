@@ -11,6 +11,10 @@ floats), so the form is unambiguous. The first event's ``prev_hash`` is 64 zeros
 a decision also carries its number within that decision (``decision_seq``, from 1) and the hash
 of the decision's previous event (``decision_prev``, null for the first): a decision's events
 form a chain of their own, so an export of one decision verifies on its own.
+
+Each event is also signed by its actor: ``signature`` (beside ``hash``, not part of the
+content) is their Ed25519 signature of the hash (:mod:`decision_flow.keys`), checked while the
+chain is walked by :mod:`decision_flow.signatures`.
 """
 
 from __future__ import annotations

@@ -21,6 +21,7 @@ Inputs that once broke the contract are kept as explicit ``@example`` s of the t
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 import os
@@ -42,6 +43,7 @@ from typer.testing import CliRunner, Result
 import cli
 from decision_flow.db import Database
 from decision_flow.engine import Engine
+from decision_flow.keys import KeyRing
 from tests.conftest import TODAY, Clock
 from tests.flow import ADMIN, AUDITOR, EXECUTIVE, OFFICER, REVIEWER, VALID, record_valid, register_users
 
@@ -51,6 +53,10 @@ DOCUMENTED = {0, 2, 3, 4, 5}
 CODE_OF = {2: "invalid", 3: "blocked", 4: "not_found", 5: "forbidden"}
 REASON_LINE = re.compile(r"  · \[[^\n]*\] [^\n]*")
 SHA_NAME = re.compile(r"[0-9a-f]{2}/[0-9a-f]{64}")
+# what a command may add to its sandbox: SQLite's side files, evidence by hash, a key file per user
+KEPT = re.compile(
+    r"dflow\.db-(wal|shm|journal)|dflow\.db\.evidence(/[0-9a-f]{2}(/[0-9a-f]{64})?)?|keys/[^/.][^/]*\.key"
+)
 GHOST = "wang_wu"  # never registered
 USERS = (OFFICER, REVIEWER, EXECUTIVE, AUDITOR, ADMIN, GHOST)
 STAGES = (
@@ -69,6 +75,7 @@ FLAGS = ("technical", "stability_risk", "hearing_required", "non_disclosable", "
 ROLES = ("officer", "legal_reviewer", "executive", "auditor", "admin")
 WORKFLOWS = ("major-decision", "major-decision-township")
 READ_ONLY = {"list", "show", "audit", "workflow", "--help"}
+LOCAL_ONLY = (["key", "new"], ["key", "show"])  # key files on this machine; the database is not touched
 SETTINGS = settings(
     max_examples=60,
     deadline=None,
@@ -183,6 +190,12 @@ IDS = st.one_of(
     TEXT,
 )
 ACTORS = st.one_of(st.sampled_from(USERS), TEXT.filter(lambda s: s != ""))
+# a well-formed key, one a byte off (not a point on the curve, or wrong length), or noise in its dress
+PUBLIC_KEYS = st.one_of(
+    st.binary(min_size=32, max_size=32).map(lambda b: "ed25519:" + base64.b64encode(b).decode()),
+    st.binary(min_size=0, max_size=40).map(lambda b: "ed25519:" + base64.b64encode(b).decode()),
+    TEXT.map(lambda t: "ed25519:" + t),
+)
 STEPS = st.one_of(st.sampled_from(tuple(VALID)), TEXT)
 STAGE_NAMES = st.one_of(st.sampled_from(STAGES), TEXT)
 
@@ -213,7 +226,7 @@ def _template() -> Path:
     if not _TEMPLATE:
         root = Path(tempfile.mkdtemp(prefix="dflow-hostile-"))
         db = Database(f"sqlite:///{root / 'dflow.db'}")
-        engine = Engine(db, now=Clock(), today=lambda: TODAY)
+        engine = Engine(db, now=Clock(), today=lambda: TODAY, keys=KeyRing(directory=root / "keys"))
         register_users(engine)
         files = root / "files"
         files.mkdir()
@@ -263,6 +276,13 @@ class Sandbox:
     def evidence(self) -> Path:
         return self.root / "dflow.db.evidence"
 
+    @property
+    def keys(self) -> Path:
+        return self.root / "keys"
+
+    def files(self) -> set[str]:
+        return {str(p.relative_to(self.root)) for p in self.root.rglob("*")}
+
 
 @contextmanager
 def sandbox() -> Iterator[Sandbox]:
@@ -272,6 +292,7 @@ def sandbox() -> Iterator[Sandbox]:
         shutil.copyfile(template / "dflow.db", root / "dflow.db")
         if (template / "dflow.db.evidence").exists():
             shutil.copytree(template / "dflow.db.evidence", root / "dflow.db.evidence")
+        shutil.copytree(template / "keys", root / "keys")  # each user's key file, as on their terminal
         yield Sandbox(root)
 
 
@@ -290,6 +311,9 @@ def dflow(box: Sandbox, args: list[str], env: dict[str, str | None] | None = Non
         "DFLOW_DEBUG": None,
         "DFLOW_EVIDENCE_DIR": None,
         "DFLOW_DB": str(box.db),
+        "DFLOW_KEYS": str(box.keys),
+        "DFLOW_PASSPHRASE": None,
+        "DFLOW_NEW_PASSPHRASE": None,
         "COLUMNS": "80",
         **(env or {}),
     }
@@ -353,10 +377,15 @@ def attempt(
     """Run `args` (after `prepare` adds sandbox-dependent ones) on a fresh copy and check it."""
     with sandbox() as box:
         full = [expand(a) for a in [*args, *(prepare(box) if prepare else [])]]
-        before = dump(box.db)
+        before, files = dump(box.db), box.files()
         result = dflow(box, full, env)
         after = dump(box.db)
-        check(result, full, before, after, read_only=bool(full) and full[0] in READ_ONLY)
+        check(result, full, before, after, read_only=bool(full) and (full[0] in READ_ONLY or full[:2] in LOCAL_ONLY))
+        written = box.files() - files
+        stray = [f for f in written if not KEPT.fullmatch(f)]
+        assert not stray, ("files written outside the evidence store and the key directory", full, stray)
+        if result.exit_code != 0:
+            assert not [f for f in written if f.startswith("keys")], ("a failed command left a key file", full)
         return result
 
 
@@ -380,6 +409,11 @@ def command(draw: st.DrawFn) -> list[str]:
                 "flag",
                 "user add",
                 "user list",
+                "key new",
+                "key show",
+                "key rotate",
+                "key issue",
+                "key revoke",
                 "workflow show",
                 "workflow diagram",
                 "audit",
@@ -423,6 +457,20 @@ def command(draw: st.DrawFn) -> list[str]:
         args = ["user", "add", draw(TEXT)]
         for role in draw(st.lists(st.one_of(st.sampled_from(ROLES), TEXT), max_size=3)):
             args += ["--role", role]
+        if draw(st.booleans()):
+            args += ["--public-key", draw(st.one_of(PUBLIC_KEYS, TEXT))]
+    elif name == "key new":
+        args, acting = ["key", "new", draw(st.one_of(st.sampled_from(USERS), TEXT))], []
+    elif name == "key show":
+        args, acting = ["key", "show", draw(st.one_of(st.sampled_from(USERS), TEXT))], []
+    elif name == "key rotate":
+        args = ["key", "rotate"]
+    elif name == "key issue":
+        args = ["key", "issue", draw(st.one_of(st.sampled_from(USERS), TEXT))]
+        if draw(st.booleans()):
+            args += ["--public-key", draw(st.one_of(PUBLIC_KEYS, TEXT))]
+    elif name == "key revoke":
+        args = ["key", "revoke", draw(st.one_of(st.sampled_from(USERS), TEXT)), "--reason", draw(TEXT)]
     elif name in ("user list", "audit head"):
         args, acting = name.split(), []
     elif name in ("workflow show", "workflow diagram"):
