@@ -41,19 +41,30 @@ def build(db_path: Path, events: int) -> int:
     from decision_flow.db import Database
     from decision_flow.engine import Engine
 
-    engine = Engine(Database(f"sqlite:///{db_path}"))
+    from decision_flow.keys import KeyRing
+
+    engine = Engine(Database(f"sqlite:///{db_path}"), keys=KeyRing(directory=db_path.parent / "keys"))
     users.init(engine, "admin")
     users.add(engine, OFFICER, ["officer"], "admin")
     users.add(engine, REVIEWER, ["legal_reviewer"], "admin")
     decision = engine.new("沙河乡农贸市场搬迁及周边道路改造工程", "major-decision", [], OFFICER)
     assert decision.id is not None
     start = datetime(2024, 3, 1, 1, 0, tzinfo=UTC)
+    sign = engine.keys.signer(OFFICER).sign
     with engine.db.session() as s:
         for n in range(events - 1):
             at = (start + timedelta(minutes=7 * n)).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
             action, stage, step, data = _event(n)
             audit.append(
-                s, at=at, actor=OFFICER, action=action, decision=decision.id, stage=stage, step=step, data=data
+                s,
+                at=at,
+                actor=OFFICER,
+                action=action,
+                decision=decision.id,
+                stage=stage,
+                step=step,
+                data=data,
+                sign=sign,
             )
         s.commit()
     engine.db.dispose()

@@ -226,6 +226,7 @@ def main() -> None:
     rows: list[dict[str, Any]] = []
     with tempfile.TemporaryDirectory(dir=args.dir) as tmp:
         work = Path(tmp)
+        os.environ["DFLOW_KEYS"] = str(work / "keys")  # the users' key files, for this run only (writers inherit it)
         rows.append(bench_sqlite(args.seconds, work))
         rows.append(bench_floor(args.floor_rows, work))
     ratio = rows[0]["per_s"] / rows[1]["per_s"]

@@ -23,11 +23,16 @@ from pathlib import Path
 from decision_flow import audit, users
 from decision_flow.db import Database
 from decision_flow.engine import Engine
+from decision_flow.keys import KeyRing
 
 
 def build(path: Path, n: int) -> None:
+    """N events by the officer zhang_wei, each signed with his key as the engine signs."""
     db = Database(f"sqlite:///{path}")
-    users.init(Engine(db), "admin")
+    engine = Engine(db, keys=KeyRing(directory=path.parent / "keys"))
+    users.init(engine, "admin")
+    users.add(engine, "zhang_wei", ["officer"], "admin")
+    sign = engine.keys.signer("zhang_wei").sign
     db.dispose()
     conn = sqlite3.connect(path)
     conn.execute("PRAGMA synchronous=OFF")
@@ -77,20 +82,21 @@ def build(path: Path, n: int) -> None:
                 audit.canonical_json(content["data"]).decode(),
                 prev,
                 digest,
+                sign(digest),
             )
         )
         last[decision], prev = (dseq + 1, digest), digest
         if len(rows) == 50_000:
             conn.executemany(
                 "INSERT INTO audit_events(seq, at, actor, action, decision_id, decision_seq, decision_prev,"
-                " stage, step, data, prev_hash, hash) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                " stage, step, data, prev_hash, hash, signature) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 rows,
             )
             rows.clear()
     if rows:
         conn.executemany(
             "INSERT INTO audit_events(seq, at, actor, action, decision_id, decision_seq, decision_prev,"
-            " stage, step, data, prev_hash, hash) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+            " stage, step, data, prev_hash, hash, signature) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
             rows,
         )
     conn.commit()

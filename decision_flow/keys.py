@@ -214,9 +214,15 @@ def generate(name: str) -> Signer:
 def pem_of(signer: Signer, passphrase: bytes | None) -> bytes:
     from cryptography.hazmat.primitives import serialization
 
-    encryption = serialization.BestAvailableEncryption(passphrase) if passphrase else serialization.NoEncryption()
+    if passphrase:  # scrypt, not the 2,048 PBKDF2 rounds of BestAvailableEncryption (see pkcs8)
+        from decision_flow import pkcs8
+
+        der: bytes = signer._key.private_bytes(  # type: ignore[attr-defined]
+            serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
+        return pkcs8.encrypt(der, passphrase)
     pem: bytes = signer._key.private_bytes(  # type: ignore[attr-defined]
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, encryption
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
     )
     return pem
 

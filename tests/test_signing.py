@@ -12,6 +12,7 @@ import json
 import os
 import shutil
 import sqlite3
+import subprocess
 from contextlib import closing
 from pathlib import Path
 from typing import Any
@@ -174,6 +175,15 @@ def test_a_passphrase_protected_key_needs_its_passphrase(
 ) -> None:
     path = key_dir / "wang.key"
     assert path.read_bytes().startswith(b"-----BEGIN ENCRYPTED PRIVATE KEY-----\n")
+    der = base64.b64decode(b"".join(path.read_bytes().splitlines()[1:-1]))
+    assert bytes.fromhex("06092b06010401da47040b") in der  # the key is derived with scrypt (OID 1.3.6.1.4.1.11591.4.11)
+    if shutil.which("openssl"):  # a standard file: OpenSSL reads it with the passphrase
+        opened = subprocess.run(
+            ["openssl", "pkey", "-in", str(path), "-passin", "env:PW", "-noout"],
+            env={**os.environ, "PW": "沙河-correct horse"},
+            capture_output=True,
+        )
+        assert opened.returncode == 0, opened.stderr
 
     def attempt() -> Any:
         return Engine(locked.db, now=locked.now, today=locked.today).new("口令", "major-decision", [], "wang")
