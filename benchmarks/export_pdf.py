@@ -40,7 +40,6 @@ def build(db_path: Path, events: int) -> int:
     from decision_flow import audit, users
     from decision_flow.db import Database
     from decision_flow.engine import Engine
-
     from decision_flow.keys import KeyRing
 
     engine = Engine(Database(f"sqlite:///{db_path}"), keys=KeyRing(directory=db_path.parent / "keys"))
