@@ -1,7 +1,8 @@
 """Signing keys (签名密钥): one Ed25519 key pair per user.
 
 The private key lives only in the user's own key file, ``<key dir>/<name>.key`` (PKCS#8 PEM,
-mode 0600, optionally encrypted with a passphrase); the key directory is ``$DFLOW_KEYS``, else
+mode 0600, optionally encrypted with a passphrase through scrypt, :mod:`decision_flow.pkcs8`); the
+key directory is ``$DFLOW_KEYS``, else
 ``$XDG_CONFIG_HOME/dflow/keys``, else ``~/.config/dflow/keys``. The public key is registered in
 the audit trail (``ed25519:`` + base64 of its 32 bytes) and every event an actor causes carries
 their signature over the event hash::
@@ -198,8 +199,6 @@ def load(name: str, passphrase: Passphrase = ask_passphrase, path: Path | None =
     except (ValueError, TypeError):
         reason = "key.wrong_passphrase" if password else "key.unreadable"
         raise _forbidden(reason, path=str(path), name=name) from None
-    finally:
-        del pem
     if not isinstance(key, Ed25519PrivateKey):
         raise _forbidden("key.unreadable", path=str(path))
     return _signer(name, key)

@@ -176,6 +176,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{name} already has a registered key: {name} rotates it (dflow key rotate), or an admin revokes it first",
         "{name} 已有登记的密钥：由本人轮换（dflow key rotate），或先由管理员吊销",
     ),
+    "key.taken": (
+        "that key is already {holder}'s; {name} needs a key of their own",
+        "该密钥已属于 {holder}；{name} 需要本人自己的密钥",
+    ),
     "key.retired": (
         "key {fingerprint} was revoked or rotated away and is never registered again; {name} needs a new key"
         " (move the old key file away, or give --public-key)",

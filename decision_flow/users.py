@@ -107,7 +107,11 @@ def _key_for(engine: Engine, name: str, public_key: str | None, passphrase: byte
 
 
 def _require_fresh(s: Session, public: str, name: str) -> None:
-    """A key once revoked or rotated away is never registered again (it may be in other hands)."""
+    """A key belongs to one user, once: never one another user holds (their acts would become
+    indistinguishable), never one revoked or rotated away (it may be in other hands)."""
+    holder = s.exec(select(User.name).where(User.public_key == public)).first()
+    if holder is not None:
+        raise Blocked.because("key_taken", IDENTITY_ARTICLE, "key.taken", name=name, holder=holder)
     retired = s.exec(
         select(AuditEvent.seq).where(
             col(AuditEvent.action).in_(("key_revoked", "key_rotated")), col(AuditEvent.data).contains(public)

@@ -270,6 +270,14 @@ def test_a_public_key_made_on_the_users_own_machine(engine: Engine, tmp_path: Pa
     assert queries.verify(engine).ok
 
 
+def test_one_key_belongs_to_one_user(engine: Engine) -> None:
+    """Registering zhao's public key for a second user would make their acts indistinguishable."""
+    zhao = engine.keys.signer(OFFICER).public
+    refused_as(engine, Blocked, "key_taken", lambda: users.add(engine, "zhou", ["officer"], ADMIN, public_key=zhao))
+    users.revoke(engine, REVIEWER, "换人", ADMIN)
+    refused_as(engine, Blocked, "key_taken", lambda: users.issue(engine, REVIEWER, ADMIN, public_key=zhao))
+
+
 @pytest.mark.parametrize(
     "text",
     ["", "ed25519:", "ed25519:abc", "rsa:" + "A" * 44, "ed25519:" + "!" * 44, "ed25519:" + "A" * 43 + "=" * 2],
