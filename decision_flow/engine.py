@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from sqlalchemy import update
+from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, col, select
 
 from decision_flow import audit, moves
@@ -51,6 +52,15 @@ def _storable(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [_storable(v) for v in value]
     return value
+
+
+def _denied_by_database(exc: DBAPIError) -> Exception:
+    """A change the database login may not make (PostgreSQL grants, SQLSTATE 42501) is
+    permission denied (exit 5), not a bug; any other database error is passed on."""
+    if getattr(exc.orig, "sqlstate", None) != "42501":
+        return exc
+    msg = Msg("db.denied", {"error": str(exc.orig).splitlines()[0][:200]})
+    return Forbidden(msg, [Reason("database_grant", IDENTITY_ARTICLE, msg)])
 
 
 def utc_now() -> datetime:
@@ -143,11 +153,17 @@ class Engine:
                 user = self._user(s, actor)
                 self._acting = self._prove(user, key)
                 dec = self._decision(s, decision_id, lock=True) if decision_id is not None else None
-                result = op(s, user, dec)
-                s.commit()
+                try:
+                    result = op(s, user, dec)
+                    s.commit()
+                except DBAPIError as exc:
+                    raise _denied_by_database(exc) from None
                 return result
         except (Blocked, Forbidden) as exc:
-            self._refused(attempt, actor, decision_id, args, exc, self._acting)
+            try:
+                self._refused(attempt, actor, decision_id, args, exc, self._acting)
+            except DBAPIError:  # a login that may not even append to the trail: the refusal stands
+                pass
             raise
         finally:
             self._acting = None

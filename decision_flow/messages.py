@@ -281,6 +281,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{url} 所需的数据库驱动 {driver} 未安装（PostgreSQL：pip install 'decision-flow[postgres]'，"
         "并使用 postgresql+psycopg:// 地址）",
     ),
+    "db.denied": (
+        "the database login may not make this change ({error}); ask the database administrator"
+        " for the grants in docs/operations.md",
+        "数据库登录账号无权进行此项变更（{error}）；请数据库管理员按 docs/operations.md 授权",
+    ),
     "db.unsupported": (
         "{url} is neither SQLite nor PostgreSQL: decision-flow keeps its records in one of those two",
         "{url} 既不是 SQLite 也不是 PostgreSQL：decision-flow 只使用这两种数据库",

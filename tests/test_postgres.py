@@ -5,17 +5,20 @@ Each test run creates its own database and drops it afterwards.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 
 from decision_flow import queries, users
 from decision_flow.db import Database
 from decision_flow.engine import Engine
-from decision_flow.errors import Blocked
+from decision_flow.errors import Blocked, Forbidden
 from decision_flow.keys import KeyRing
 from tests.flow import ADMIN, EXECUTIVE, OFFICER, REVIEWER, bring_to, new_decision, record_valid
 from tests.pg import NO_PG, PG_URL, pg_database
@@ -98,3 +101,49 @@ def test_postgres_keeps_evidence_inside_the_database(pg_engine: Engine, pg_url: 
                 {"c": (tmp_path / "draft.txt").read_bytes(), "s": draft["sha256"]},
             )
     assert queries.verify(pg_engine).ok
+
+
+def test_a_login_without_the_grant_is_refused_cleanly(tmp_path: Path) -> None:
+    """docs/operations.md's staff grants, tried for real: a staff login that lacks
+    UPDATE (public_key) on users cannot rotate its key (exit 5, nothing written), and can
+    once it has it; it can never give itself roles."""
+    assert PG_URL is not None
+    login = f"dflow_staff_{uuid.uuid4().hex[:8]}"
+    ring = KeyRing(directory=tmp_path / "keys")
+    with pg_database("dflow_grant") as owner_url:
+        owner = Engine(Database(owner_url), today=lambda: date(2024, 12, 31), keys=ring)
+        users.init(owner, ADMIN)
+        users.add(owner, OFFICER, ["officer"], ADMIN)
+        grants = [
+            f"CREATE ROLE {login} LOGIN",
+            f"GRANT SELECT ON ALL TABLES IN SCHEMA public TO {login}",
+            f"GRANT INSERT ON audit_events, evidence, evidence_blobs TO {login}",
+            f"GRANT INSERT, UPDATE ON decisions, step_records TO {login}",
+            f"GRANT USAGE ON SEQUENCE decisions_id_seq, step_records_id_seq, evidence_id_seq TO {login}",
+        ]
+        with owner.db.engine.begin() as conn:
+            for grant in grants:
+                conn.execute(text(grant))
+        staff_url = make_url(owner_url).set(username=login).render_as_string(hide_password=False)
+        staff = Engine(Database(staff_url), today=lambda: date(2024, 12, 31), keys=ring)
+        try:
+            assert new_decision(staff) == 1  # staff work as usual
+            before = [(u.name, u.public_key) for u in users.list_users(owner)]
+            with pytest.raises(Forbidden) as denied:
+                users.rotate(staff, OFFICER)
+            assert str(denied.value).startswith("the database login may not make this change (")
+            assert [(u.name, u.public_key) for u in users.list_users(owner)] == before
+            assert not [p for p in ring.path(OFFICER).parent.iterdir() if p.name.startswith(".")]
+            assert queries.trail(owner, 1)["events"][-1]["action"] == "created"
+            with owner.db.engine.begin() as conn:
+                conn.execute(text(f"GRANT UPDATE (public_key) ON users TO {login}"))
+            users.rotate(staff, OFFICER)
+            with pytest.raises(DBAPIError, match="permission denied"), staff.db.engine.begin() as conn:
+                conn.execute(text("UPDATE users SET roles = 'admin' WHERE name = :n"), {"n": OFFICER})
+            assert queries.verify(owner).ok
+        finally:
+            staff.db.dispose()
+            owner.db.dispose()
+            with create_engine(PG_URL, isolation_level="AUTOCOMMIT").connect() as conn:
+                conn.execute(text(f"DROP DATABASE IF EXISTS {make_url(owner_url).database} WITH (FORCE)"))
+                conn.execute(text(f"DROP ROLE IF EXISTS {login}"))
