@@ -144,6 +144,8 @@ def test_a_login_without_the_grant_is_refused_cleanly(tmp_path: Path) -> None:
         finally:
             staff.db.dispose()
             owner.db.dispose()
-            with create_engine(PG_URL, isolation_level="AUTOCOMMIT").connect() as conn:
+            server = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+            with server.connect() as conn:
                 conn.execute(text(f"DROP DATABASE IF EXISTS {make_url(owner_url).database} WITH (FORCE)"))
                 conn.execute(text(f"DROP ROLE IF EXISTS {login}"))
+            server.dispose()
