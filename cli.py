@@ -25,6 +25,7 @@ from cli_common import (
     Step,
     _change,
     _engine,
+    _human,
     _id,
     _new_passphrase,
     _run,
@@ -34,6 +35,7 @@ from cli_keys import key_app
 
 app = typer.Typer(
     cls=DflowGroup,
+    rich_markup_mode=None,  # plain help: rendering it with rich costs more than all of typer
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -118,16 +120,16 @@ def list_(
 ) -> None:
     """Decisions at a glance."""
     engine = _engine(db)
-    from decision_flow import queries, render
+    from decision_flow import queries
 
-    _run(json_out, lambda: queries.list_decisions(engine, stage, status), render.decisions)
+    _run(json_out, lambda: queries.list_decisions(engine, stage, status), _human("decisions"))
 
 
 @app.command()
 def show(decision: Id, db: Db = None, json_out: Json = False) -> None:
     """The decision: stage, each step's status, recorded fields and evidence, what is still missing."""
     engine = _engine(db)
-    from decision_flow import queries, render
+    from decision_flow import queries
 
     def view() -> dict[str, Any]:
         data = queries.show(engine, _id(decision))
@@ -137,7 +139,7 @@ def show(decision: Id, db: Db = None, json_out: Json = False) -> None:
                 item.pop("waiver_reason", None) if item["waiver_reason"] is None else None
         return data
 
-    _run(json_out, view, render.decision)
+    _run(json_out, view, _human("decision"))
 
 
 @app.command()

@@ -6,21 +6,23 @@ from typing import Annotated, Any
 
 import typer
 
-from cli_common import As, Db, Json, NewPassphrase, _engine, _new_passphrase, _path, _run, _say
+from cli_common import As, Db, Json, NewPassphrase, _engine, _human, _new_passphrase, _path, _run, _say
 
-workflow_app = typer.Typer(no_args_is_help=True, help="The shipped procedures; check a workflow file.")
-user_app = typer.Typer(no_args_is_help=True, help="Manage users and their roles (admin only).")
+workflow_app = typer.Typer(
+    rich_markup_mode=None, no_args_is_help=True, help="The shipped procedures; check a workflow file."
+)
+user_app = typer.Typer(rich_markup_mode=None, no_args_is_help=True, help="Manage users and their roles (admin only).")
 
 
 @workflow_app.command("list")
 def workflow_list(json_out: Json = False) -> None:
     """List the shipped procedures."""
-    from decision_flow import render, workflow
+    from decision_flow import workflow
 
     _run(
         json_out,
         lambda: list(workflow.registry().values()),
-        render.workflows,
+        _human("workflows"),
         lambda wfs: [
             {
                 "name": w.name,
@@ -40,12 +42,12 @@ def workflow_show(
     name: Annotated[str, typer.Argument(help="A workflow name, e.g. major-decision.")], json_out: Json = False
 ) -> None:
     """Show a procedure's stages, steps, roles, fields and evidence."""
-    from decision_flow import render, workflow
+    from decision_flow import workflow
 
     _run(
         json_out,
         lambda: workflow.get(name),
-        render.workflow,
+        _human("workflow"),
         lambda wf: (
             wf.machine_spec()
             | {
@@ -192,11 +194,11 @@ def user_deactivate(
 def user_list(db: Db = None, json_out: Json = False) -> None:
     """List the registered users and their roles."""
     engine = _engine(db)
-    from decision_flow import render, users
+    from decision_flow import users
 
     _run(
         json_out,
         lambda: users.list_users(engine),
-        render.users,
+        _human("users"),
         lambda us: [_user_json(u) for u in us],
     )

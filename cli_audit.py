@@ -7,7 +7,7 @@ from typing import Annotated, Any
 import typer
 from typer.core import TyperGroup
 
-from cli_common import Db, Id, Json, _engine, _id, _path, _run, _say
+from cli_common import Db, Id, Json, _engine, _human, _id, _path, _run, _say
 
 
 class AuditGroup(TyperGroup):
@@ -20,7 +20,10 @@ class AuditGroup(TyperGroup):
 
 
 audit_app = typer.Typer(
-    cls=AuditGroup, no_args_is_help=True, help="Print (`dflow audit ID`), verify, checkpoint or export the audit trail."
+    cls=AuditGroup,
+    rich_markup_mode=None,
+    no_args_is_help=True,
+    help="Print (`dflow audit ID`), verify, checkpoint or export the audit trail.",
 )
 
 
@@ -28,9 +31,9 @@ audit_app = typer.Typer(
 def audit_trail(decision: Id, db: Db = None, json_out: Json = False) -> None:
     """Print a decision's audit trail."""
     engine = _engine(db)
-    from decision_flow import queries, render
+    from decision_flow import queries
 
-    _run(json_out, lambda: queries.trail(engine, _id(decision)), render.trail)
+    _run(json_out, lambda: queries.trail(engine, _id(decision)), _human("trail"))
 
 
 @audit_app.command("verify")
@@ -46,8 +49,6 @@ def audit_verify(
     json_out: Json = False,
 ) -> None:
     """Verify the hash chain and every evidence file, or an exported trail; name the first bad event (exit 7)."""
-
-    from decision_flow import render
 
     def act() -> Any:
         from decision_flow import trailfile
@@ -67,7 +68,7 @@ def audit_verify(
 
         return queries.verify(engine)
 
-    _run(json_out, act, render.verdict, lambda v: v.as_dict(), exit_code=lambda v: 0 if v.ok else 7)
+    _run(json_out, act, _human("verdict"), lambda v: v.as_dict(), exit_code=lambda v: 0 if v.ok else 7)
 
 
 @audit_app.command("head")

@@ -46,8 +46,9 @@ class DflowGroup(TyperGroup):
 
 def _usage_error(exc: Any, as_json: bool) -> int:
     """Print a usage error of the option parser as one line; return its exit code (2)."""
-    if type(exc).__name__ == "NoArgsIsHelpError":
-        return 0  # the help was printed already
+    if type(exc).__name__ == "NoArgsIsHelpError":  # `dflow` or `dflow user` alone: the help, on stdout
+        print(exc.format_message())
+        return 0
     lines = str(exc.format_message()).splitlines()
     text = lines[0] if lines else "invalid usage"
     if as_json:
@@ -164,6 +165,18 @@ def _run(
         raise typer.Exit(_report(exc, as_json)) from None
     if exit_code(result):
         raise typer.Exit(exit_code(result))
+
+
+def _human(name: str) -> Callable[[Any], None]:
+    """The printer `decision_flow.render.<name>`, imported only when a person's output is drawn
+    (a --json run never loads rich's tables)."""
+
+    def draw(result: Any) -> None:
+        from decision_flow import render
+
+        getattr(render, name)(result)
+
+    return draw
 
 
 def _say(key: str, **params: Any) -> Callable[[Any], None]:

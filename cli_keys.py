@@ -8,7 +8,9 @@ import typer
 
 from cli_common import As, Db, Json, NewPassphrase, _engine, _new_passphrase, _run, _say
 
-key_app = typer.Typer(no_args_is_help=True, help="Signing keys: every act is signed with its actor's own key.")
+key_app = typer.Typer(
+    rich_markup_mode=None, no_args_is_help=True, help="Signing keys: every act is signed with its actor's own key."
+)
 Name = Annotated[str, typer.Argument(help="The user's name.")]
 PublicKey = Annotated[
     str | None,

@@ -20,7 +20,7 @@ import pytest
 from transitions import Machine
 
 from decision_flow.errors import WorkflowError
-from decision_flow.workflow import Workflow, get, load_file, parse, registry
+from decision_flow.workflow import Workflow, get, load_cached, load_file, parse, registry
 
 COUNTY, TOWNSHIP = "major-decision", "major-decision-township"
 
@@ -336,6 +336,32 @@ def test_the_shipped_workflows_load_from_disk_with_load_file() -> None:
         assert again.name == name
         assert again.sha256 == shipped.sha256
         assert actual_stages(again) == EXPECTED[name]["stages"]
+
+
+def test_a_workflow_is_parsed_once_and_then_read_from_the_cache(tmp_path: Path, cache_dir: Path) -> None:
+    """The cache holds the parsed, checked workflow under the SHA-256 of the file (and of the
+    code that checks it); a changed file is a new entry; a damaged or foreign entry is ignored."""
+    path = tmp_path / "mine.toml"
+    path.write_bytes(Path(get(COUNTY).source).read_bytes())
+    store = cache_dir / "dflow" / "workflows"
+    shipped = set(store.iterdir()) if store.exists() else set()  # get() may have cached the shipped files
+    first = load_cached(path)
+    entries = list(set(store.iterdir()) - shipped)
+    assert len(entries) == 1 and entries[0].stat().st_mode & 0o777 == 0o600
+    again = load_cached(path)
+    assert again == first and again is not first  # unpickled, equal to the fresh parse
+    assert again.steps_by_name == load_file(path).steps_by_name
+
+    path.write_bytes(path.read_bytes().replace(b"version = 1", b"version = 2", 1))  # a new file version
+    assert load_cached(path).version == 2
+    assert len(set(store.iterdir()) - shipped) == 2
+
+    entry = next(e for e in set(store.iterdir()) - shipped if e != entries[0])
+    entry.write_bytes(b"not a pickle")  # damaged: parsed again and rewritten
+    assert load_cached(path).version == 2
+    entry.chmod(0o666)  # writable by others: never unpickled
+    entry.write_bytes(entries[0].read_bytes())  # (it would claim version 1)
+    assert load_cached(path).version == 2
 
 
 # --------------------------------------------------------------------------------------------
