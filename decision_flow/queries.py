@@ -9,11 +9,11 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from decision_flow import audit
+from decision_flow import audit, sigcheck
 from decision_flow.engine import Engine
 from decision_flow.models import AuditEvent, Decision, Evidence
 from decision_flow.procedure import load_context, missing_items
-from decision_flow.signatures import Signatures
+from decision_flow.signatures import Signatures, invalid
 from decision_flow.workflow import get as get_workflow
 
 
@@ -120,14 +120,24 @@ def verify(engine: Engine) -> audit.Verdict:
                     attached.setdefault(sha, (content["seq"], kind))
             yield item
 
-    signatures = Signatures()
     with engine.db.session(write=False) as s:
-        verdict = audit.verify_contents(
-            collect(audit.iter_stored(s)),
-            whole_chain=True,
-            locate=lambda h: _seq_of(s, h),
-            then=signatures.check,
-        )
+        size = audit.head(s)[0]
+        parallel = sigcheck.ParallelChecks(sigcheck.workers()) if size >= sigcheck.PARALLEL_FROM else None
+        signatures = Signatures(defer=parallel.add if parallel else None)
+        try:
+            verdict = audit.verify_contents(
+                collect(audit.iter_stored(s)),
+                whole_chain=True,
+                locate=lambda h: _seq_of(s, h),
+                then=signatures.check,
+            )
+            failure = parallel.first_failure() if parallel else None
+        finally:
+            if parallel:
+                parallel.close()
+    if failure is not None and (verdict.ok or failure[0] < (verdict.first_bad_seq or 0)):
+        seq, actor = failure
+        return audit.Verdict(False, seq, seq, invalid(actor))  # the whole chain: event `seq` is the seq-th
     if not verdict.ok:
         return verdict
     for sha, (seq, kind) in sorted(attached.items(), key=lambda item: item[1][0]):

@@ -29,7 +29,10 @@ KEY_ACTIONS = frozenset({"user_added", "user_roles_changed", "key_registered", "
 class Signatures:
     """Feed it every event in chain order; `check` says why an event is bad, or None."""
 
-    def __init__(self) -> None:
+    def __init__(self, defer: Callable[[int, str, str, str, str], None] | None = None) -> None:
+        """`defer(seq, actor, public key, hash, signature)`, if given, takes over the
+        cryptographic checks (to run them on other CPUs); the caller then owns their outcome."""
+        self.defer = defer
         self.keys: dict[str, tuple[str, Callable[[str, str], bool]]] = {}  # user -> (public key, check)
         self.roles: dict[str, set[str]] = {}
         self.era = False  # a key has been registered: from here on acts are signed
@@ -49,8 +52,10 @@ class Signatures:
                 held = self._first_key(actor, action, data)
                 if held is None:
                     return f"signature without a key: {actor!r} holds no registered key at this point"
-            if not held[1](digest, signature):
-                return f"signature invalid: not made with {actor!r}'s registered key"
+            if self.defer is not None:
+                self.defer(int(content.get("seq") or 0), str(actor), held[0], digest, signature)
+            elif not held[1](digest, signature):
+                return invalid(actor)
             self.signed += 1
         elif self.era and action != "refused":
             return f"signature missing: {actor!r} must sign every act once keys are registered"
@@ -94,6 +99,10 @@ class Signatures:
         self.keys[name] = held
         self.era = True
         return None
+
+
+def invalid(actor: Any) -> str:
+    return f"signature invalid: not made with {actor!r}'s registered key"
 
 
 def _held(public: Any) -> tuple[str, Callable[[str, str], bool]] | None:

@@ -408,3 +408,38 @@ def test_key_commands_end_to_end(tmp_path: Path, key_dir: Path) -> None:
         "--passphrase needs a terminal to ask on, or DFLOW_NEW_PASSPHRASE\n",
     )
     assert not os.path.exists(f"{laptop}/li.key")
+
+
+@pytest.fixture
+def in_parallel(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Check signatures in worker processes even on a short chain, in batches of 3."""
+    from decision_flow import sigcheck
+
+    monkeypatch.setattr(sigcheck, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(sigcheck, "BATCH", 3)
+
+
+def test_signatures_checked_in_worker_processes_agree(engine: Engine, files: Path, in_parallel: None) -> None:
+    i = new_decision(engine)
+    record_valid(engine, i, "initiation", files)
+    events = stored(engine)
+    verdict = queries.verify(engine)
+    assert (verdict.ok, verdict.events, verdict.signed) == (True, len(events), len(events))
+    late, early = events[-1], events[2]
+    with closing(attacker(engine)) as con:  # two forged signatures, in different batches
+        con.execute("UPDATE audit_events SET signature = ? WHERE seq = ?", (events[0]["signature"], late["seq"]))
+        con.execute("UPDATE audit_events SET signature = ? WHERE seq = ?", (events[0]["signature"], early["seq"]))
+    verdict = queries.verify(engine)
+    assert (verdict.ok, verdict.first_bad_seq, verdict.events) == (False, early["seq"], early["seq"])
+    assert verdict.reason == "signature invalid: not made with 'admin''s registered key"
+
+
+def test_an_earlier_chain_fault_wins_over_a_later_bad_signature(engine: Engine, in_parallel: None) -> None:
+    new_decision(engine)
+    events = stored(engine)
+    with closing(attacker(engine)) as con:
+        con.execute("UPDATE audit_events SET signature = ? WHERE seq = ?", (events[0]["signature"], events[-1]["seq"]))
+        con.execute("UPDATE audit_events SET at = '2020-01-01T00:00:00.000000Z' WHERE seq = 2")
+    verdict = queries.verify(engine)
+    assert (verdict.ok, verdict.first_bad_seq) == (False, 2)
+    assert verdict.reason == "content edited: hash does not match content"
