@@ -105,6 +105,30 @@ def hash_content(content: dict[str, Any]) -> str:
     return hashlib.sha256(DOMAIN + content_bytes(content)).hexdigest()
 
 
+_LAST = text(
+    "SELECT (SELECT seq FROM audit_events ORDER BY seq DESC LIMIT 1),"
+    " (SELECT hash FROM audit_events ORDER BY seq DESC LIMIT 1),"
+    " (SELECT decision_seq FROM audit_events WHERE decision_id = :decision ORDER BY seq DESC LIMIT 1),"
+    " (SELECT hash FROM audit_events WHERE decision_id = :decision ORDER BY seq DESC LIMIT 1)"
+)
+_COLUMNS = (
+    "seq",
+    "at",
+    "actor",
+    "action",
+    "decision_id",
+    "decision_seq",
+    "decision_prev",
+    "stage",
+    "step",
+    "data",
+    "prev_hash",
+    "hash",
+    "signature",
+)
+_INSERT = text(f"INSERT INTO audit_events ({', '.join(_COLUMNS)}) VALUES ({', '.join(':' + c for c in _COLUMNS)})")
+
+
 def append(
     session: Session,
     *,
@@ -123,17 +147,13 @@ def append(
         # Serialise appenders for the rest of this transaction; the seq and prev_hash
         # uniqueness constraints would refuse a fork anyway.
         session.execute(text("SELECT pg_advisory_xact_lock(7130713)"))
-    head = session.exec(select(AuditEvent.seq, AuditEvent.hash).order_by(col(AuditEvent.seq).desc()).limit(1)).first()
-    seq, prev = (head[0] + 1, head[1]) if head else (1, GENESIS)
+    # The chain's head and the decision's last event, in one statement (plain SQL: this runs
+    # once per change, and the ORM's overhead per statement costs more than the query).
+    head = session.execute(_LAST, {"decision": decision}).one()
+    seq, prev = (head[0] + 1, head[1]) if head[0] is not None else (1, GENESIS)
     decision_seq, decision_prev = None, None
     if decision is not None:
-        last = session.exec(
-            select(AuditEvent.decision_seq, AuditEvent.hash)
-            .where(AuditEvent.decision_id == decision)
-            .order_by(col(AuditEvent.seq).desc())
-            .limit(1)
-        ).first()
-        decision_seq, decision_prev = ((last[0] or 0) + 1, last[1]) if last else (1, None)
+        decision_seq, decision_prev = ((head[2] or 0) + 1, head[3]) if head[3] is not None else (1, None)
     event = AuditEvent(
         seq=seq,
         at=at,
@@ -150,8 +170,7 @@ def append(
     )
     event.hash = hash_content(content_of(event))
     event.signature = sign(event.hash) if sign else None
-    session.add(event)
-    session.flush()
+    session.execute(_INSERT, {c: getattr(event, c) for c in _COLUMNS})
     return event
 
 
