@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy import update
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
 from decision_flow import audit, moves
@@ -29,6 +30,7 @@ from decision_flow.procedure import (
     ORDER_ARTICLE,
     check_dates,
     load_context,
+    records_of,
     require_independent,
     waiver_reasons,
 )
@@ -237,7 +239,9 @@ class Engine:
         )
         if result.rowcount != 1:  # type: ignore[attr-defined]
             raise Conflict(Msg("decision.conflict", {"id": dec.id}))
-        s.expire(dec)
+        # what was written is now the decision's state: no need to read it back
+        for name, value in {"version": dec.version + 1, **changes}.items():
+            set_committed_value(dec, name, value)
 
     @staticmethod
     def _require_role(user: User, roles: tuple[str, ...], step: Step) -> None:
@@ -266,24 +270,33 @@ class Engine:
                 [Reason("closed", ORDER_ARTICLE, Msg("decision.closed.detail", {"status": dec.status}))],
             )
 
-    def _pending_record(self, s: Session, dec: Decision, step: Step) -> StepRecord:
+    def _pending_record(
+        self, s: Session, dec: Decision, step: Step, records: dict[str, StepRecord] | None = None
+    ) -> StepRecord:
         """The step's record, refused if the step is already completed or waived."""
-        rec = self._record(s, dec, step)
+        rec = self._record(s, dec, step, records)
         if rec.status != "pending":
             raise Blocked.because("step_closed", step.article, "step.closed", step=step.name, status=rec.status)
         return rec
 
     @staticmethod
-    def _record(s: Session, dec: Decision, step: Step) -> StepRecord:
-        rec = s.exec(
-            select(StepRecord).where(
-                StepRecord.decision_id == dec.id, StepRecord.step == step.name, col(StepRecord.active)
-            )
-        ).first()
+    def _record(s: Session, dec: Decision, step: Step, records: dict[str, StepRecord] | None = None) -> StepRecord:
+        """The step's active record, made if it has none; from `records` (the decision's active
+        records, just read) when the caller has them, and a new one is added to them."""
+        if records is not None:
+            rec = records.get(step.name)
+        else:
+            rec = s.exec(
+                select(StepRecord).where(
+                    StepRecord.decision_id == dec.id, StepRecord.step == step.name, col(StepRecord.active)
+                )
+            ).first()
         if rec is None:
             rec = StepRecord(decision_id=dec.id or 0, stage=step.stage, step=step.name)
             s.add(rec)
             s.flush()
+            if records is not None:
+                records[step.name] = rec
         return rec
 
     # ------------------------------------------------------------------ changes
@@ -346,8 +359,9 @@ class Engine:
             require_independent(s, dec, wf, step.stage, user)
             values = parse_values(step, pairs)
             check_kinds(step, [kind for kind, _path in files])
-            rec = self._pending_record(s, dec, step)
-            ctx = load_context(s, dec, wf, self.today(), self.calendar)
+            records = records_of(s, dec)
+            rec = self._pending_record(s, dec, step, records)
+            ctx = load_context(s, dec, wf, self.today(), self.calendar, records=records)
             state = ctx.state(step.name)
             merged = {k: v for k, v in {**state.fields, **values}.items() if v is not None}
             reasons = check_dates(ctx, step, values, merged)

@@ -74,9 +74,11 @@ def load_context(
     today: date,
     calendar: WorkCalendar,
     evidence_intact: Callable[[str], bool] = lambda sha: True,
+    records: dict[str, StepRecord] | None = None,
 ) -> Context:
-    """Everything the rules may look at, read in two queries."""
-    records = records_of(s, dec)
+    """Everything the rules may look at, read in two queries (one, when the caller has just
+    read the decision's `records`)."""
+    records = records_of(s, dec) if records is None else records
     by_id = {r.id: r.step for r in records.values()}
     states = {r.step: StepState(r.status, json.loads(r.fields), {}) for r in records.values()}
     if by_id:

@@ -34,6 +34,20 @@ def sha256_file(path: Path) -> tuple[str, int]:
     return digest.hexdigest(), size
 
 
+def _sync_dir(path: Path) -> None:
+    """fsync a directory, so a file just renamed into it survives a crash (POSIX)."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
 class EvidenceStore:
     """Content-addressed files under `root` (``ab/abcdef…``), written atomically."""
 
@@ -58,12 +72,17 @@ class EvidenceStore:
                         digest.update(chunk)
                         size += len(chunk)
                         dst.write(chunk)
+                    sha = digest.hexdigest()
+                    target = self.path_for(sha)
+                    if target.is_file() and target.stat().st_size == size:
+                        Path(tmp).unlink()  # these bytes are stored already: no second copy, no fsync
+                        return sha, size
                     dst.flush()
                     os.fsync(dst.fileno())
-                sha = digest.hexdigest()
-                target = self.path_for(sha)
                 target.parent.mkdir(exist_ok=True)
                 os.replace(tmp, target)
+                _sync_dir(target.parent)  # the new name is durable too, not only the bytes
+                _sync_dir(self.root)
             except BaseException:
                 Path(tmp).unlink(missing_ok=True)
                 raise
