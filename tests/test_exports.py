@@ -13,6 +13,7 @@ import io
 import json
 import re
 import sqlite3
+import tracemalloc
 from collections.abc import Iterator
 from contextlib import closing
 from pathlib import Path
@@ -25,6 +26,7 @@ from decision_flow.engine import Engine
 from decision_flow.errors import Blocked, InvalidInput, NotFound
 from decision_flow.exports import export
 from tests.flow import OFFICER, bring_to, new_decision
+from tests.test_trailfile import append_raw
 
 TITLE = '沙河乡农贸市场搬迁 <script>alert("x")</script> & 商户“安置” 📎'
 
@@ -102,6 +104,32 @@ def test_pdf_pages_carry_number_of_total_head_hash_and_export_time(engine: Engin
         assert found is not None
         stamps.add(found.group(1))
     assert len(stamps) == 1
+
+
+def test_a_long_pdf_is_written_page_by_page_and_counts_its_pages(engine: Engine, tmp_path: Path) -> None:
+    decision = new_decision(engine)
+    append_raw(engine, decision, 1500)
+    out = tmp_path / "long.pdf"
+    in_use: list[int] = []  # memory in use as the events are laid out (progress every 200 events)
+
+    def progress(done: int, total: int) -> None:
+        if 0 < done < total:
+            in_use.append(tracemalloc.get_traced_memory()[0])
+
+    tracemalloc.start()
+    try:
+        assert export(engine, decision, "pdf", out, progress) == 1500
+    finally:
+        tracemalloc.stop()
+    reader = PdfReader(out)
+    total = len(reader.pages)
+    assert total > 100
+    for number in (1, total // 2, total):
+        assert f"第 {number} 页 共 {total} 页" in reader.pages[number - 1].extract_text()
+    # 1,200 events (some hundred pages) later, no more memory in use: finished pages are in the
+    # file, not kept for the page count (fpdf2 kept them, about 1.6 MB per 1,000 of these events).
+    assert len(in_use) == 7
+    assert in_use[-1] - in_use[0] < 512 * 1024, [m - in_use[0] for m in in_use]
 
 
 def _font_descriptors(reader: PdfReader) -> Iterator[tuple[str, Any]]:

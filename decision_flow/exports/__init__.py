@@ -22,7 +22,7 @@ from decision_flow.exports.source import Source, snapshot
 
 Progress = Callable[[int, int], None]
 
-# Format -> module of this package (imported when used: fpdf2 is not needed for a CSV).
+# Format -> module of this package (imported when used: fontTools is not needed for a CSV).
 FORMATS = {"pdf": "to_pdf", "html": "to_html", "csv": "to_csv", "json": None}
 
 

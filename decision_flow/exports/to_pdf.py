@@ -1,13 +1,12 @@
-"""The PDF export (fpdf2): A4, Chinese labels, every font embedded (and subset) from the package.
+"""The PDF export: A4, Chinese labels, every font embedded (and subset) from the package.
 
 Two TrueType fonts ship in ``decision_flow/fonts``: DejaVu Sans for Latin letters, digits and
 punctuation, and Droid Sans Fallback for Chinese (it has no Latin glyphs). Lines are wrapped and
-split into runs per font here, and drawn with ``FPDF.text``: fpdf2's own ``multi_cell`` with
-fallback fonts re-measures each line per character and costs about ten times as much.
+split into runs per font here, and drawn on a :class:`~decision_flow.exports.pdf_file.PdfFile`.
 
-Events are streamed from the database in batches; fpdf2 itself keeps each finished page's
-content stream in memory until ``output`` (it needs the page count for 第 N 页 共 M 页), so the
-memory of a PDF export grows with its page count, by roughly the size of the page contents.
+Events are streamed from the database in batches and each page is written to the file as soon as
+it is full, so the memory of a PDF export does not grow with the trail. The footer's page count
+(第 N 页 共 M 页) is drawn once the last page is known, in a second content stream of each page.
 """
 
 from __future__ import annotations
@@ -16,48 +15,38 @@ import unicodedata
 from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
+from typing import BinaryIO
 
-from fpdf import FPDF
-from fpdf.fonts import TTFFont
-
+from decision_flow.exports.pdf_file import BLACK, Canvas, Color, Face, PdfFile
 from decision_flow.exports.source import ACTIONS, Event, Source
 
 LATIN, CJK = "latin", "cjk"
 LEFT, RIGHT, TOP, BOTTOM = 15.0, 15.0, 20.0, 22.0  # mm; the header and footer sit in the margins
 PT = 25.4 / 72  # mm per point
-GREY, RED, BLACK = (110, 110, 110), (170, 0, 0), (0, 0, 0)
+A4 = (210.0, 297.0)  # mm
+GREY: Color = (110, 110, 110)
+RED: Color = (170, 0, 0)
 
 
 def _font(name: str) -> str:
     return str(resources.files("decision_flow") / "fonts" / name)
 
 
-class AuditPDF(FPDF):
-    """An A4 document with the audit header and footer on every page and a text layer of its own
-    (wrap, measure, draw) over the two shipped fonts."""
+class AuditPDF:
+    """The audit trail's A4 pages, laid out in mm from the top left as on paper, over a PDF written
+    page by page: a text layer of its own (wrap, measure, draw) over the two shipped fonts, and
+    the audit header and footer on every page."""
 
-    def __init__(self, source: Source) -> None:
-        super().__init__(orientation="portrait", unit="mm", format="A4")
+    w, h = A4
+
+    def __init__(self, source: Source, out: BinaryIO) -> None:
         self.source = source
-        self.add_font(LATIN, fname=_font("DejaVuSans.ttf"))
-        self.add_font(CJK, fname=_font("DroidSansFallbackFull.ttf"))
-        self.set_fallback_fonts([CJK], exact_match=False)  # used by cell(), for the page-count line
-        self.set_auto_page_break(False)  # pages are broken here, line by line
-        self.set_margins(LEFT, TOP, RIGHT)
-        self.alias_nb_pages()
-        self.set_title(f"重大行政决策审计记录 决策 {source.decision_id}")
-        self.set_creator("decision-flow")
-        self.set_lang("zh-CN")
-        self.set_creation_date(source.exported_at)
-        faces: dict[str, TTFFont] = {}
-        for name in (LATIN, CJK):
-            face = self.fonts[name]
-            assert isinstance(face, TTFFont)
-            faces[name] = face
-        self._cmaps = {name: face.cmap for name, face in faces.items()}
-        self._widths = {name: face.cw for name, face in faces.items()}
+        self.faces = {LATIN: Face(_font("DejaVuSans.ttf")), CJK: Face(_font("DroidSansFallbackFull.ttf"))}
+        self.file = PdfFile(out, (self.w / PT, self.h / PT), list(self.faces.values()))
+        self.canvas: Canvas | None = None
         self._glyph: dict[str, tuple[str, int]] = {}
         self.width = self.w - LEFT - RIGHT
+        self.y = TOP
 
     # ------------------------------------------------------------------ text layer
 
@@ -69,7 +58,7 @@ class AuditPDF(FPDF):
             if ch == "\t":
                 out.append(" ")
             elif ch in self._glyph or (
-                unicodedata.category(ch)[0] != "C" and any(ord(ch) in cmap for cmap in self._cmaps.values())
+                unicodedata.category(ch)[0] != "C" and any(ord(ch) in f.glyphs for f in self.faces.values())
             ):
                 out.append(ch)
             else:
@@ -80,8 +69,8 @@ class AuditPDF(FPDF):
         """The font that draws `ch` (DejaVu first) and its advance in 1/1000 em."""
         found = self._glyph.get(ch)
         if found is None:
-            font = LATIN if ord(ch) in self._cmaps[LATIN] else CJK
-            found = self._glyph[ch] = (font, int(self._widths[font][ord(ch)]))
+            font = LATIN if ord(ch) in self.faces[LATIN].glyphs else CJK
+            found = self._glyph[ch] = (font, self.faces[font].glyphs[ord(ch)][1])
         return found
 
     def measure(self, text: str, size: float) -> float:
@@ -107,35 +96,56 @@ class AuditPDF(FPDF):
             lines.append(para[start:])
         return lines
 
-    def draw(self, x: float, baseline: float, text: str, size: float, color: tuple[int, int, int] = BLACK) -> None:
+    def draw(self, x: float, baseline: float, text: str, size: float, color: Color = BLACK) -> None:
         """Draw one line of clean text, switching font wherever the script changes."""
-        self.set_text_color(*color)
         run, font = "", ""
         for ch in text:
             face = self.glyph(ch)[0]
             if face != font and run:
-                x = self._run(x, baseline, run, font, size)
+                x = self._run(x, baseline, run, font, size, color)
                 run = ""
             run, font = run + ch, face
         if run:
-            self._run(x, baseline, run, font, size)
+            self._run(x, baseline, run, font, size, color)
 
-    def _run(self, x: float, baseline: float, run: str, font: str, size: float) -> float:
-        self.set_font(font, size=size)
-        self.text(x, baseline, run)
+    def _run(self, x: float, baseline: float, run: str, font: str, size: float, color: Color) -> float:
+        assert self.canvas is not None
+        self.canvas.text(x / PT, (self.h - baseline) / PT, self.faces[font], size, run, color)
         return x + self.measure(run, size)
 
+    def line(self, x1: float, y1: float, x2: float, y2: float, color: Color) -> None:
+        assert self.canvas is not None
+        self.canvas.line(x1 / PT, (self.h - y1) / PT, x2 / PT, (self.h - y2) / PT, color)
+
     # ------------------------------------------------------------------ layout
+
+    def add_page(self) -> None:
+        """Write the page drawn so far and start the next, with its header."""
+        if self.canvas is not None:
+            self.file.end_page(self.canvas)
+        self.canvas = self.file.new_page()
+        self.header()
+
+    def close(self) -> int:
+        """Write the last page, every page's footer and the fonts; return the number of pages."""
+        if self.canvas is not None:
+            self.file.end_page(self.canvas)
+
+        def footer(canvas: Canvas, number: int, total: int) -> None:
+            self.canvas = canvas
+            self.footer(number, total)
+
+        self.file.close(footer, f"重大行政决策审计记录 决策 {self.source.decision_id}", self.source.exported_at)
+        self.canvas = None
+        return self.file.pages
 
     def need(self, height: float) -> None:
         """Start a new page unless `height` mm still fit above the footer."""
         if self.y + height > self.h - BOTTOM:
             self.add_page()
-            self.set_y(TOP)
+            self.y = TOP
 
-    def para(
-        self, text: str, size: float = 9, indent: float = 0, color: tuple[int, int, int] = BLACK, keep: bool = False
-    ) -> None:
+    def para(self, text: str, size: float = 9, indent: float = 0, color: Color = BLACK, keep: bool = False) -> None:
         """A wrapped paragraph; with `keep` it moves whole to the next page rather than split."""
         step = size * PT * 1.45
         lines = self.wrap(text, size, self.width - indent)
@@ -150,8 +160,7 @@ class AuditPDF(FPDF):
         self.need(size * PT * 4)
         self.y += size * PT * 0.6
         self.para(text, size)
-        self.set_draw_color(*GREY)
-        self.line(LEFT, self.y, self.w - RIGHT, self.y)
+        self.line(LEFT, self.y, self.w - RIGHT, self.y, GREY)
         self.y += 1.5
 
     def header(self) -> None:
@@ -162,26 +171,23 @@ class AuditPDF(FPDF):
         while title and self.measure(title, 8) > room:
             title = title[:-2] + "…"
         self.draw(LEFT, 12, self.clean(label) + title, 8, GREY)
-        self.set_draw_color(*GREY)
-        self.line(LEFT, 14, self.w - RIGHT, 14)
+        self.line(LEFT, 14, self.w - RIGHT, 14, GREY)
 
-    def footer(self) -> None:
+    def footer(self, number: int, total: int) -> None:
         s, y = self.source, self.h - BOTTOM + 6
-        self.set_draw_color(*GREY)
-        self.line(LEFT, y - 3.5, self.w - RIGHT, y - 3.5)
+        self.line(LEFT, y - 3.5, self.w - RIGHT, y - 3.5, GREY)
         self.draw(LEFT, y, f"审计链头（共 {s.head_size} 条事件）哈希 {s.head_hash}", 7, GREY)
         self.draw(LEFT, y + 4, f"导出时间 {s.exported_utc} UTC　本地时间 {s.exported_local}", 7, GREY)
-        self.set_font(LATIN, size=8)
-        self.set_text_color(*BLACK)
-        self.set_xy(LEFT, y + 6.5)
-        self.cell(self.width, 4, f"第 {self.page_no()} 页 共 {{nb}} 页", align="C")
+        pages = f"第 {number} 页 共 {total} 页"  # centred, on the baseline fpdf2's cell() gave it
+        self.draw(LEFT + (self.width - self.measure(pages, 8)) / 2, y + 9.3, pages, 8)
 
 
-def render(source: Source, progress: Callable[[int, int], None]) -> tuple[AuditPDF, int]:
-    """Lay the whole document out; return it (not yet written) and the number of events."""
-    pdf = AuditPDF(source)
+def render(source: Source, out: BinaryIO, progress: Callable[[int, int], None]) -> tuple[int, int]:
+    """Lay the document out and write it to `out` page by page; return the number of pages and
+    the number of events."""
+    pdf = AuditPDF(source, out)
     pdf.add_page()
-    pdf.set_y(TOP + 2)
+    pdf.y = TOP + 2
     _cover(pdf, source)
     pdf.heading("二、决策程序")
     for n, (stage, steps) in enumerate(source.stages(), 1):
@@ -205,15 +211,13 @@ def render(source: Source, progress: Callable[[int, int], None]) -> tuple[AuditP
         if count % 200 == 0:
             progress(count, source.events)
     _signature(pdf)
-    return pdf, count
+    return pdf.close(), count
 
 
 def write(source: Source, path: Path, progress: Callable[[int, int], None]) -> int:
     """Write the PDF of the decision's trail to `path`; return the number of events in it."""
-    pdf, count = render(source, progress)
     with path.open("wb") as f:
-        pdf.output(f)
-    return count
+        return render(source, f, progress)[1]
 
 
 def _cover(pdf: AuditPDF, source: Source) -> None:
@@ -272,8 +276,7 @@ def _signature(pdf: AuditPDF) -> None:
     for label in ("审计意见", "审计人员签字", "复核人员签字"):
         pdf.y += 9
         pdf.draw(LEFT, pdf.y, f"{label}：", 10)
-        pdf.set_draw_color(*BLACK)
-        pdf.line(LEFT + 28, pdf.y + 0.8, LEFT + 110, pdf.y + 0.8)
+        pdf.line(LEFT + 28, pdf.y + 0.8, LEFT + 110, pdf.y + 0.8, BLACK)
         if label != "审计意见":
             pdf.draw(LEFT + 115, pdf.y, "日期：　　　　年　　月　　日", 10)
     pdf.y += 4
