@@ -4,7 +4,7 @@
 For each size it builds one decision whose trail has that many events (created through the
 engine, then realistic events — records with Chinese fields and evidence hashes, completions,
 refusals with reasons, advances and returns — appended with decision_flow.audit.append in one
-transaction), then exports it as PDF, HTML and CSV, each in a fresh child process, and prints:
+transaction), then exports it as PDF, HTML, CSV and JSON, each in a fresh child process, and prints:
 
   wall      seconds for export() alone (imports and start-up excluded)
   peak RSS  the child's peak resident memory (ru_maxrss), and the floor: a child that imports
@@ -163,7 +163,7 @@ def main() -> None:
             print(f"{size:>7} {'(build)':<10} {time.perf_counter() - started:7.1f}")
             floor = run_child(db_path, decision, "floor", Path(tmp) / "none")
             print(f"{size:>7} {'floor':<10} {floor['wall']:7.2f} {floor['rss_mb']:12.1f}")
-            for fmt in ("pdf", "html", "csv"):
+            for fmt in ("pdf", "html", "csv", "json"):
                 out = Path(tmp) / f"trail{size}.{fmt}"
                 r = run_child(db_path, decision, fmt, out)
                 note = f"{r['events']} events" + (f", {pages(out)} pages" if fmt == "pdf" else "")
