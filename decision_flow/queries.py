@@ -23,10 +23,10 @@ def show(engine: Engine, decision_id: int) -> dict[str, Any]:
     with engine.db.session(write=False) as s:
         dec = engine._decision(s, decision_id)
         wf = get_workflow(dec.workflow)
-        ctx = load_context(s, dec, wf, engine.today(), engine.calendar)
         from decision_flow.procedure import records_of
 
         records = records_of(s, dec)
+        ctx = load_context(s, dec, wf, engine.today(), engine.calendar, records=records)
         sizes = {}
         if records:
             ids = [r.id for r in records.values()]
