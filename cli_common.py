@@ -195,13 +195,12 @@ def _change(db: str | None, decision: str, change: Callable[[Engine, int], Any])
     when that is a mapping)."""
 
     def act() -> dict[str, Any]:
-        from decision_flow.queries import show
+        from decision_flow.queries import state
 
         engine = _engine(db)
         i = _id(decision)
         extra = change(engine, i)
-        view = show(engine, i)
-        state = {"id": view["id"], "stage": view["stage"], "status": view["status"]}
-        return {**state, **extra} if isinstance(extra, dict) else state
+        now = state(engine, i)
+        return {**now, **extra} if isinstance(extra, dict) else now
 
     return act

@@ -64,6 +64,14 @@ def show(engine: Engine, decision_id: int) -> dict[str, Any]:
         }
 
 
+def state(engine: Engine, decision_id: int) -> dict[str, Any]:
+    """Where a decision stands (id, stage, status): what a change reports afterwards, read
+    without the rest of `show`."""
+    with engine.db.session(write=False) as s:
+        dec = engine._decision(s, decision_id)
+        return {"id": dec.id, "stage": dec.stage, "status": dec.status}
+
+
 def list_decisions(engine: Engine, stage: str | None = None, status: str | None = None) -> list[dict[str, Any]]:
     """Decisions at a glance, optionally filtered by stage and status."""
     engine.db.require()

@@ -10,10 +10,9 @@ import json
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
-from rich.table import Table
 from rich.text import Text
 
 from decision_flow.audit import Verdict
@@ -21,6 +20,9 @@ from decision_flow.errors import DflowError
 from decision_flow.i18n import article, language, t
 from decision_flow.workflow import Workflow
 from decision_flow.workflow import get as get_workflow
+
+if TYPE_CHECKING:
+    from rich.table import Table
 
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -59,6 +61,13 @@ HEAD = {
     "waiver": ("Waiver", "免除"),
     "marks": ("Marks", "标注"),
 }
+
+
+def _table(**options: Any) -> Table:
+    """A rich table; rich.table is imported only when one is drawn (most commands print a line)."""
+    from rich.table import Table
+
+    return Table(**options)
 
 
 def _row(table: Table, *cells: str) -> None:
@@ -115,7 +124,7 @@ def decision(view: Mapping[str, Any]) -> None:
     out.print(Text(f"{h('workflow')}: {wf.title.get(lang)} (v{view['workflow_version']})"))
     out.print(Text(f"{h('stage')}: {_stage_title(wf, view['stage'])} · {h('status')}: {status(view['status'])}"))
     out.print(Text(f"{h('flags')}: {flags}"))
-    table = Table(show_lines=False)
+    table = _table(show_lines=False)
     for key in ("stage", "step", "status", "recorded", "missing"):
         table.add_column(h(key))
     for item in view["steps"]:
@@ -150,7 +159,7 @@ def _value(value: Any) -> str:
 
 
 def decisions(rows: Iterable[Mapping[str, Any]]) -> None:
-    table = Table()
+    table = _table()
     for key in ("id", "title", "stage", "status"):
         table.add_column(h(key))
     for row in rows:
@@ -231,7 +240,7 @@ def t_msg(key: str, **params: Any) -> str:
 
 
 def workflows(items: Iterable[Workflow]) -> None:
-    table = Table()
+    table = _table()
     for key in ("name", "version", "level", "title"):
         table.add_column(h(key))
     for wf in items:
@@ -243,7 +252,7 @@ def workflow(wf: Workflow) -> None:
     lang = language()
     out.print(Text(f"{wf.name} v{wf.version} · {wf.title.get(lang)}", style="bold"))
     out.print(Text(wf.basis))
-    table = Table(show_lines=True)
+    table = _table(show_lines=True)
     for key in ("stage", "step", "roles", "fields", "evidence", "waiver"):
         table.add_column(h(key))
     for stage in wf.stages:
@@ -265,7 +274,7 @@ def workflow(wf: Workflow) -> None:
 
 
 def users(rows: Iterable[Any]) -> None:
-    table = Table()
+    table = _table()
     from decision_flow.keys import fingerprint
 
     for key in ("name", "roles", "active", "key"):
