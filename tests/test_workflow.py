@@ -20,7 +20,8 @@ import pytest
 from transitions import Machine
 
 from decision_flow.errors import WorkflowError
-from decision_flow.workflow import Workflow, get, load_cached, load_file, parse, registry
+from decision_flow.workflow import Workflow, get, load_file, parse, registry
+from decision_flow.workflow_cache import load_cached
 
 COUNTY, TOWNSHIP = "major-decision", "major-decision-township"
 
