@@ -23,6 +23,7 @@ from decision_flow.calendar_cn import ChinaCalendar, WorkCalendar
 from decision_flow.db import Database
 from decision_flow.errors import Blocked, Conflict, DflowError, Forbidden, InvalidInput, NotFound, Reason
 from decision_flow.i18n import Msg
+from decision_flow.identity import denied_by_database, prove
 from decision_flow.keys import KeyRing, Signer
 from decision_flow.models import Decision, Evidence, StepRecord, User
 from decision_flow.procedure import (
@@ -54,15 +55,6 @@ def _storable(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [_storable(v) for v in value]
     return value
-
-
-def _denied_by_database(exc: DBAPIError) -> Exception:
-    """A change the database login may not make (PostgreSQL grants, SQLSTATE 42501) is
-    permission denied (exit 5), not a bug; any other database error is passed on."""
-    if getattr(exc.orig, "sqlstate", None) != "42501":
-        return exc
-    msg = Msg("db.denied", {"error": str(exc.orig).splitlines()[0][:200]})
-    return Forbidden(msg, [Reason("database_grant", IDENTITY_ARTICLE, msg)])
 
 
 def utc_now() -> datetime:
@@ -129,22 +121,6 @@ class Engine:
         except DflowError as exc:
             return exc
 
-    @staticmethod
-    def _prove(user: User, key: Signer | DflowError | None) -> Signer:
-        """The actor's key, if it is the one registered for them; acting without it is
-        impersonation (exit 5)."""
-        if user.public_key is None:
-            raise Forbidden(
-                Msg("key.none", {"name": user.name}),
-                [Reason("signature", IDENTITY_ARTICLE, Msg("key.none", {"name": user.name}))],
-            )
-        if isinstance(key, DflowError):
-            raise key
-        if key is None or key.public != user.public_key:
-            msg = Msg("key.mismatch", {"name": user.name})
-            raise Forbidden(msg, [Reason("signature", IDENTITY_ARTICLE, msg)])
-        return key
-
     def _change(self, attempt: str, actor: str | None, decision_id: int | None, args: dict[str, Any], op: Op[T]) -> T:
         """Run `op` in one transaction as the proven actor (their key signs its events); record a
         refusal (blocked or forbidden) as evidence, signed when the actor was proven."""
@@ -153,13 +129,13 @@ class Engine:
         try:
             with self.db.session() as s:
                 user = self._user(s, actor)
-                self._acting = self._prove(user, key)
+                self._acting = prove(user, key)
                 dec = self._decision(s, decision_id, lock=True) if decision_id is not None else None
                 try:
                     result = op(s, user, dec)
                     s.commit()
                 except DBAPIError as exc:
-                    raise _denied_by_database(exc) from None
+                    raise denied_by_database(exc) from None
                 return result
         except (Blocked, Forbidden) as exc:
             try:
