@@ -9,15 +9,13 @@ The first failure is the one with the lowest ``seq``, whichever worker found it.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import multiprocessing
 import os
 from collections import deque
+from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
-from typing import Any
 
-from decision_flow.keys import message
+from decision_flow.keys import verifier
 
 Check = tuple[int, str, str, str, str]  # seq, actor, public key, event hash, signature
 BATCH = 4096
@@ -26,17 +24,12 @@ PARALLEL_FROM = 20_000  # chains shorter than this are checked inline (starting 
 
 def check_batch(items: list[Check]) -> tuple[int, str] | None:
     """The first (seq, actor) of `items` whose signature does not verify, or None."""
-    from cryptography.exceptions import InvalidSignature
-    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-
-    keys: dict[str, Any] = {}
+    checks: dict[str, Callable[[str, str], bool] | None] = {}
     for seq, actor, public, digest, signature in items:
-        key = keys.get(public)
-        if key is None:
-            key = keys[public] = Ed25519PublicKey.from_public_bytes(base64.b64decode(public.removeprefix("ed25519:")))
-        try:
-            key.verify(base64.b64decode(signature, validate=True), message(digest))
-        except (InvalidSignature, binascii.Error, ValueError, TypeError, UnicodeEncodeError):
+        if public not in checks:
+            checks[public] = verifier(public)
+        check = checks[public]
+        if check is None or not check(digest, signature):
             return seq, actor
     return None
 
