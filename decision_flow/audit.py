@@ -140,38 +140,44 @@ def append(
     step: str | None = None,
     data: dict[str, Any] | None = None,
     sign: Callable[[str], str] | None = None,
-) -> AuditEvent:
+) -> tuple[int, str]:
     """Append one event inside the caller's transaction (which commits it with the change);
-    `sign` (the actor's key) signs its hash."""
+    `sign` (the actor's key) signs its hash. Returns the event's seq and hash."""
     if session.get_bind().dialect.name == "postgresql":
         # Serialise appenders for the rest of this transaction; the seq and prev_hash
         # uniqueness constraints would refuse a fork anyway.
         session.execute(text("SELECT pg_advisory_xact_lock(7130713)"))
-    # The chain's head and the decision's last event, in one statement (plain SQL: this runs
-    # once per change, and the ORM's overhead per statement costs more than the query).
+    # The chain's head and the decision's last event, in one statement, and the insert, in plain
+    # SQL: this runs once per change, and the ORM's overhead costs more than the queries.
     head = session.execute(_LAST, {"decision": decision}).one()
     seq, prev = (head[0] + 1, head[1]) if head[0] is not None else (1, GENESIS)
     decision_seq, decision_prev = None, None
     if decision is not None:
         decision_seq, decision_prev = ((head[2] or 0) + 1, head[3]) if head[3] is not None else (1, None)
-    event = AuditEvent(
-        seq=seq,
-        at=at,
-        actor=actor,
-        action=action,
-        decision_id=decision,
-        decision_seq=decision_seq,
-        decision_prev=decision_prev,
-        stage=stage,
-        step=step,
-        data=canonical_json(data or {}).decode("utf-8"),
-        prev_hash=prev,
-        hash="",
-    )
-    event.hash = hash_content(content_of(event))
-    event.signature = sign(event.hash) if sign else None
-    session.execute(_INSERT, {c: getattr(event, c) for c in _COLUMNS})
-    return event
+    stored = canonical_json(data or {}).decode("utf-8")
+    content = {
+        "seq": seq,
+        "at": at,
+        "actor": actor,
+        "action": action,
+        "decision": decision,
+        "decision_seq": decision_seq,
+        "decision_prev": decision_prev,
+        "stage": stage,
+        "step": step,
+        "data": RawJSON(stored),  # hashed as the very text stored
+        "prev_hash": prev,
+    }
+    digest = hash_content(content)
+    row = {
+        **content,
+        "decision_id": decision,
+        "data": stored,
+        "hash": digest,
+        "signature": sign(digest) if sign else None,
+    }
+    session.execute(_INSERT, {c: row[c] for c in _COLUMNS})
+    return seq, digest
 
 
 def head(session: Session) -> tuple[int, str]:
