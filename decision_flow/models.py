@@ -26,7 +26,10 @@ class Decision(SQLModel, table=True):
     """A major decision (重大行政决策) and where it stands; `version` guards concurrent changes."""
 
     __tablename__ = "decisions"
-    __table_args__ = (Index("ix_decisions_stage_status", "stage", "status"),)
+    __table_args__ = (
+        Index("ix_decisions_stage_status", "stage", "status"),
+        Index("ix_decisions_stage_list", "stage", "id", "status", "title"),  # list --stage, covered
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     title: str

@@ -4,6 +4,7 @@ officers from working, and sees one consistent snapshot while doing it."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from sqlmodel import select
 
@@ -35,3 +36,26 @@ def test_verify_runs_while_the_chain_grows(engine: Engine, files: Path) -> None:
     assert first[0]["seq"] == 1
     assert [c["seq"] for c, *_ in rest] == list(range(2, len(rest) + 2))
     assert queries.verify(engine).ok
+
+
+def test_list_by_stage_reads_one_covering_index(engine: Engine) -> None:
+    """`list --stage` is answered from ix_decisions_stage_list alone, in id order: at 100,000
+    decisions that is 141 pages read instead of 5,325 (benchmarks/scale.py)."""
+    from sqlalchemy import event
+
+    issued: list[tuple[str, Any]] = []
+
+    def capture(_conn: Any, _cursor: Any, statement: str, parameters: Any, _context: Any, _many: bool) -> None:
+        if statement.lstrip().startswith("SELECT decisions.id"):
+            issued.append((statement, parameters))
+
+    event.listen(engine.db.read_engine, "before_cursor_execute", capture)
+    try:
+        queries.list_decisions(engine, stage="legality_review")
+    finally:
+        event.remove(engine.db.read_engine, "before_cursor_execute", capture)
+    ((statement, parameters),) = issued
+    with engine.db.read_engine.connect() as conn:
+        plan = " ".join(str(row[-1]) for row in conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters))
+    assert "USING COVERING INDEX ix_decisions_stage_list" in plan, plan
+    assert "TEMP B-TREE" not in plan, plan
