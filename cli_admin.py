@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 import typer
 
-from cli_common import As, Db, Json, NewPassphrase, _engine, _human, _new_passphrase, _path, _run, _say
+from cli_common import As, Db, Json, NewPassphrase, _engine, _human, _new_passphrase, _path, _run, _say, _written_to
 
 workflow_app = typer.Typer(
     rich_markup_mode=None, no_args_is_help=True, help="The shipped procedures; check a workflow file."
@@ -132,12 +132,10 @@ def user_add(
     from decision_flow import users
 
     def act() -> dict[str, Any]:
-        from decision_flow.i18n import Msg, t
-
         had_file = public_key is not None or engine.keys.path(users.check_name(name)).exists()
         user = users.add(engine, name, role, acting, public_key, _new_passphrase(passphrase))
         written = None if had_file else str(engine.keys.path(user.name))
-        where = t(Msg("key.written_to", {"path": written, "name": user.name})) if written else ""
+        where = _written_to(written, user.name)
         return _user_json(user) | {"key_file": written, "where": where}
 
     _run(

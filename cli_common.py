@@ -179,6 +179,13 @@ def _human(name: str) -> Callable[[Any], None]:
     return draw
 
 
+def _written_to(path: Path | str | None, name: str) -> str:
+    """The clause telling an admin where a new key file was written for `name` ('' if none)."""
+    from decision_flow.i18n import Msg, t
+
+    return t(Msg("key.written_to", {"path": str(path), "name": name})) if path else ""
+
+
 def _say(key: str, **params: Any) -> Callable[[Any], None]:
     def show(_result: Any) -> None:
         from decision_flow import render

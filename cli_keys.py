@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 import typer
 
-from cli_common import As, Db, Json, NewPassphrase, _engine, _new_passphrase, _run, _say
+from cli_common import As, Db, Json, NewPassphrase, _engine, _new_passphrase, _run, _say, _written_to
 
 key_app = typer.Typer(
     rich_markup_mode=None, no_args_is_help=True, help="Signing keys: every act is signed with its actor's own key."
@@ -30,12 +30,6 @@ def _key_json(name: str, key: Any) -> dict[str, Any]:
     }
 
 
-def _where(key: Any, name: str) -> str:
-    from decision_flow.i18n import Msg, t
-
-    return t(Msg("key.written_to", {"path": str(key.written), "name": name})) if key.written else ""
-
-
 @key_app.command("new")
 def key_new(name: Name, passphrase: NewPassphrase = False, json_out: Json = False) -> None:
     """Make your own key pair on this machine (no database needed); give the printed public key
@@ -51,8 +45,7 @@ def key_new(name: Name, passphrase: NewPassphrase = False, json_out: Json = Fals
         path = keys.key_path(user)
         if path.exists():
             raise InvalidInput(Msg("key.exists", {"name": user, "path": str(path)}))
-        signer = keys.generate(user)
-        key = KeyFile(signer.public, signer, keys.write_pending(signer, _new_passphrase(passphrase), path), path)
+        key = KeyFile.made(user, path, _new_passphrase(passphrase))
         key.keep()
         return _key_json(user, key)
 
@@ -114,7 +107,7 @@ def key_issue(
 
     def act() -> dict[str, Any]:
         key = users.issue(engine, name, acting, public_key, _new_passphrase(passphrase))
-        return _key_json(name, key) | {"where": _where(key, name)}
+        return _key_json(name, key) | {"where": _written_to(key.written, name)}
 
     _run(
         json_out,

@@ -91,6 +91,12 @@ class KeyFile:
         if self.pending and self.path:
             keys.commit_file(self.pending, self.path, replace=replace)
 
+    @classmethod
+    def made(cls, name: str, path: Path, passphrase: bytes | None) -> KeyFile:
+        """A new key pair for `name`, its key file written beside `path` until `keep`."""
+        signer = keys.generate(name)
+        return cls(signer.public, signer, keys.write_pending(signer, passphrase, path), path)
+
 
 def _key_for(engine: Engine, name: str, public_key: str | None, passphrase: bytes | None) -> KeyFile:
     """The key to register for `name`: the public key given (the user made the pair on their
@@ -102,8 +108,7 @@ def _key_for(engine: Engine, name: str, public_key: str | None, passphrase: byte
     if path.exists():
         signer = keys.load(name, engine.keys.passphrase, path)
         return KeyFile(signer.public, signer)
-    signer = keys.generate(name)
-    return KeyFile(signer.public, signer, keys.write_pending(signer, passphrase, path), path)
+    return KeyFile.made(name, path, passphrase)
 
 
 def _require_fresh(s: Session, public: str, name: str) -> None:
@@ -256,15 +261,13 @@ def rotate(engine: Engine, actor: str | None, passphrase: bytes | None = None) -
     if not actor:  # refused (and recorded) as an act of no one
         return engine._change("key_rotate", actor, None, {}, lambda s, u, d: KeyFile(""))
     name = clean_text(actor, "--as", 1000)[:100]
-    new = keys.generate(name)
-    path = engine.keys.path(name)
-    key = KeyFile(new.public, new, keys.write_pending(new, passphrase, path), path)
+    key = KeyFile.made(name, engine.keys.path(name), passphrase)
 
     def op(s: Session, user: User, _dec: object) -> KeyFile:
         old = user.public_key
-        user.public_key = new.public
+        user.public_key = key.public
         s.add(user)
-        engine._event(s, user, "key_rotated", None, name=user.name, public_key=new.public, previous=old)
+        engine._event(s, user, "key_rotated", None, name=user.name, public_key=key.public, previous=old)
         return key
 
     result = _registering(key, lambda: engine._change("key_rotate", actor, None, {"name": name}, op), replace=True)
