@@ -57,6 +57,19 @@ def _storable(value: Any) -> Any:
     return value
 
 
+def _write_row(s: Session, row: Decision | StepRecord, guard: Any, **changes: Any) -> int:
+    """UPDATE one row by its id with a Core statement (the unit of work's flush cost more than
+    the rest of a change), then take what was written as the object's state without reading it
+    back. Returns the number of rows updated (0 when `guard` no longer holds)."""
+    table = type(row).__table__  # type: ignore[union-attr]
+    where = table.c.id == row.id if guard is None else (table.c.id == row.id) & guard
+    result = s.execute(update(table).where(where).values(**changes))
+    if result.rowcount == 1:  # type: ignore[attr-defined]
+        for name, value in changes.items():
+            set_committed_value(row, name, value)
+    return int(result.rowcount)  # type: ignore[attr-defined]
+
+
 def utc_now() -> datetime:
     return datetime.now(UTC)
 
@@ -206,19 +219,15 @@ class Engine:
         )
 
     def _save(self, s: Session, dec: Decision, **changes: Any) -> None:
-        """Write the decision's new state if nobody changed it since it was read (a Core
-        statement on the table: the ORM's bulk-update machinery cost a millisecond a change)."""
-        table = Decision.__table__  # type: ignore[attr-defined]
-        result = s.execute(
-            update(table)
-            .where(table.c.id == dec.id, table.c.version == dec.version)
-            .values(version=dec.version + 1, **changes)
-        )
-        if result.rowcount != 1:  # type: ignore[attr-defined]
+        """Write the decision's new state if nobody changed it since it was read."""
+        if _write_row(s, dec, Decision.version == dec.version, version=dec.version + 1, **changes) != 1:
             raise Conflict(Msg("decision.conflict", {"id": dec.id}))
-        # what was written is now the decision's state: no need to read it back
-        for name, value in {"version": dec.version + 1, **changes}.items():
-            set_committed_value(dec, name, value)
+
+    @staticmethod
+    def _write_record(s: Session, rec: StepRecord, **changes: Any) -> None:
+        """Write a step record's changed columns (its decision's row lock, held by the change,
+        keeps anyone else from writing it meanwhile)."""
+        _write_row(s, rec, None, **changes)
 
     @staticmethod
     def _require_role(user: User, roles: tuple[str, ...], step: Step) -> None:
@@ -365,8 +374,7 @@ class Engine:
                     )
                 )
                 stored.append({"kind": kind, "name": name, "sha256": sha, "size": size})
-            rec.fields = json.dumps(merged, ensure_ascii=False, sort_keys=True)
-            s.add(rec)
+            self._write_record(s, rec, fields=json.dumps(merged, ensure_ascii=False, sort_keys=True))
             self._save(s, dec)
             self._event(s, user, "recorded", dec, step.name, fields=values, evidence=stored)
 
@@ -399,9 +407,15 @@ class Engine:
             refusals = waiver_reasons(step, json.loads(dec.flags), reference)
             if refusals:
                 raise Blocked(Msg("waive.refused", {"step": step.name}), refusals)
-            rec.status, rec.closed_at, rec.closed_by = "waived", self.stamp(), user.name
-            rec.waiver_reason, rec.waiver_reference = reason, reference
-            s.add(rec)
+            self._write_record(
+                s,
+                rec,
+                status="waived",
+                closed_at=self.stamp(),
+                closed_by=user.name,
+                waiver_reason=reason,
+                waiver_reference=reference,
+            )
             self._save(s, dec)
             self._event(s, user, "waived", dec, step.name, reason=reason, reference=reference)
 

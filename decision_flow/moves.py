@@ -43,9 +43,14 @@ def complete_step(
     if blocking or reasons_only:
         return blocking
     rec = engine._record(s, dec, step)
-    rec.status, rec.closed_at, rec.closed_by = "completed", engine.stamp(), user.name
-    rec.marks = json.dumps(sorted({r.rule for r in found}))
-    s.add(rec)
+    engine._write_record(
+        s,
+        rec,
+        status="completed",
+        closed_at=engine.stamp(),
+        closed_by=user.name,
+        marks=json.dumps(sorted({r.rule for r in found})),
+    )
     marks = [{"rule": r.rule, "article": r.article, "detail": r.detail("en")} for r in found]
     outcome = ctx.state(step.name).fields.get(step.outcome.field) if step.outcome else None
     engine._event(s, user, "completed", dec, step.name, marks=marks, **({"outcome": outcome} if outcome else {}))
@@ -82,8 +87,7 @@ def route_outcome(
         elif route.startswith("return:"):
             return_to(engine, s, user, dec, wf, case, route[7:], reason=f"{step.outcome.field}={value}")
         else:  # stay: this meeting stays in the history; a later one is recorded anew
-            rec.active = False
-            s.add(rec)
+            engine._write_record(s, rec, active=False)
             engine._save(s, dec)
             engine._event(s, user, "stays", dec, step.name, outcome=value)
         return str(case.state)
@@ -231,8 +235,7 @@ def set_flag(engine: Engine, s: Session, user: User, dec: Decision, flag: str, v
         else:
             still_lawful = not [r for r in completion_reasons(ctx, step) if r.blocking]
         if not still_lawful:
-            rec.status, rec.closed_at, rec.closed_by = "pending", None, None
-            s.add(rec)
+            engine._write_record(s, rec, status="pending", closed_at=None, closed_by=None)
             reopened.append(step.name)
     engine._save(s, dec, flags=json.dumps(dict(sorted(flags.items()))))
     engine._event(s, user, "flag_changed", dec, flag=flag, value=value, reason=reason, reopened=reopened)

@@ -82,8 +82,9 @@ def load_context(
     by_id = {r.id: r.step for r in records.values()}
     states = {r.step: StepState(r.status, json.loads(r.fields), {}) for r in records.values()}
     if by_id:
-        for ev in s.exec(select(Evidence).where(col(Evidence.record_id).in_(list(by_id)))).all():
-            states[by_id[ev.record_id]].evidence.setdefault(ev.kind, []).append((ev.name, ev.sha256))
+        found = select(Evidence.record_id, Evidence.kind, Evidence.name, Evidence.sha256)  # columns, not objects
+        for record_id, kind, name, sha in s.exec(found.where(col(Evidence.record_id).in_(list(by_id)))).all():
+            states[by_id[record_id]].evidence.setdefault(kind, []).append((name, sha))
     return Context(wf, json.loads(dec.flags), states, today, calendar, evidence_intact)
 
 
