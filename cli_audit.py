@@ -45,6 +45,9 @@ def audit_verify(
     file: Annotated[
         str | None, typer.Option("--file", help="Verify an exported JSON trail offline (no database, no user).")
     ] = None,
+    full: Annotated[
+        bool, typer.Option("--full", help="Check every signature again, not only those added since the last run here.")
+    ] = False,
     db: Db = None,
     json_out: Json = False,
 ) -> None:
@@ -66,7 +69,7 @@ def audit_verify(
             return checkpoint.verify_anchor(engine, checkpoint.read_anchor(_path(anchor, "--anchor")))
         from decision_flow import queries
 
-        return queries.verify(engine)
+        return queries.verify(engine, full=full)
 
     _run(json_out, act, _human("verdict"), lambda v: v.as_dict(), exit_code=lambda v: 0 if v.ok else 7)
 

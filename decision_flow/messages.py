@@ -316,6 +316,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "audit trail verified: {events} events, chain intact, {signed} signatures valid",
         "审计记录校验通过：共 {events} 条，链完整，{signed} 个签名有效",
     ),
+    "audit.recalled": (
+        "  ({recalled} of the signatures were checked by an earlier verification on this machine, of exactly"
+        " these events; --full checks them all again)",
+        "  （其中 {recalled} 个签名已由本机此前的校验核验，所涉记录未有任何改动；使用 --full 可全部重新核验）",
+    ),
     "audit.bad": ("audit trail FAILED at event {seq}: {reason}", "审计记录校验失败，首个问题在第 {seq} 条：{reason}"),
     "audit.evidence_bad": (
         "evidence file {sha256} of event {seq} is missing or altered",

@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from decision_flow import audit, sigcheck
+from decision_flow import audit, sigcheck, verified
 from decision_flow.engine import Engine
 from decision_flow.models import AuditEvent, Decision, Evidence
 from decision_flow.procedure import load_context, missing_items
@@ -111,27 +111,56 @@ def _seq_of(s: Session, digest: str) -> int | None:
     return int(row) if row is not None else None
 
 
-def verify(engine: Engine) -> audit.Verdict:
+class _Stale(Exception):
+    """The chain no longer holds what an earlier verification vouched for."""
+
+
+def verify(engine: Engine, full: bool = False) -> audit.Verdict:
     """Walk the whole chain once (hashes, numbering, both links, each actor's signature against
     the key they held at that point), then re-hash every evidence file the trail names against
-    the SHA-256 recorded when it was attached."""
+    the SHA-256 recorded when it was attached.
+
+    Signatures this machine verified before (:mod:`decision_flow.verified`) are not checked
+    again unless `full`; should the chain not hold exactly what was verified then, or should
+    anything fail, the whole verification is done again with every signature, so the verdict is
+    the one a full check gives."""
     engine.db.require()
+    earlier = None if full else verified.recall(engine.db)
+    if earlier is not None:
+        try:
+            return _verify(engine, earlier)
+        except _Stale:
+            pass
+    return _verify(engine, None)
+
+
+def _verify(engine: Engine, earlier: verified.Verified | None) -> audit.Verdict:
     attached: dict[str, tuple[int, str]] = {}  # sha256 -> (seq of the event that recorded it, kind)
+    sigs = verified.SignatureDigest()
+    last: list[Any] = [0, audit.GENESIS]  # the seq and hash of the last event walked
 
     def collect(
-        items: Iterator[tuple[dict[str, Any], str, str | None]],
-    ) -> Iterator[tuple[dict[str, Any], str, str | None]]:
+        items: Iterator[tuple[dict[str, Any], str, str | None, str]],
+    ) -> Iterator[tuple[dict[str, Any], str, str | None, str]]:
         for item in items:
             content = item[0]
             if content["action"] == "recorded" and '"sha256"' in content["data"]:
                 for sha, kind in _evidence_named(content["data"]):
                     attached.setdefault(sha, (content["seq"], kind))
+            sigs.add(item[2])
+            last[:] = content["seq"], item[1]
+            if earlier is not None and content["seq"] == earlier.seq:
+                if item[1] != earlier.head or sigs.hexdigest() != earlier.signatures:
+                    raise _Stale
             yield item
 
+    checked_until = earlier.seq if earlier is not None else 0
     with engine.db.session(write=False) as s:
         size = audit.head(s)[0]
-        parallel = sigcheck.ParallelChecks(sigcheck.workers()) if size >= sigcheck.PARALLEL_FROM else None
-        signatures = Signatures(defer=parallel.add if parallel else None)
+        parallel = (
+            sigcheck.ParallelChecks(sigcheck.workers()) if size - checked_until >= sigcheck.PARALLEL_FROM else None
+        )
+        signatures = Signatures(defer=parallel.add if parallel else None, checked_until=checked_until)
         try:
             verdict = audit.verify_contents(
                 collect(audit.iter_stored(s)),
@@ -143,6 +172,8 @@ def verify(engine: Engine) -> audit.Verdict:
         finally:
             if parallel:
                 parallel.close()
+    if earlier is not None and not (verdict.ok and failure is None and last[0] >= earlier.seq):
+        raise _Stale  # a shorter chain, or a failure: its report must be the full check's
     if failure is not None and (verdict.ok or failure[0] < (verdict.first_bad_seq or 0)):
         seq, actor = failure
         return audit.Verdict(False, seq, seq, invalid(actor))  # the whole chain: event `seq` is the seq-th
@@ -150,5 +181,9 @@ def verify(engine: Engine) -> audit.Verdict:
         return verdict
     for sha, (seq, kind) in sorted(attached.items(), key=lambda item: item[1][0]):
         if not engine.store.intact(sha):
+            if earlier is not None:
+                raise _Stale
             return audit.Verdict(False, verdict.events, seq, f"evidence altered or missing: {sha} ({kind})")
-    return replace(verdict, signed=signatures.signed)
+    if last[0]:
+        verified.remember(engine.db, verified.Verified(int(last[0]), str(last[1]), sigs.hexdigest()))
+    return replace(verdict, signed=signatures.signed, recalled=min(checked_until, signatures.signed))

@@ -227,6 +227,8 @@ def progress(quiet: bool) -> Iterator[Callable[[int, int], None]]:
 def verdict(v: Verdict) -> None:
     if v.ok and v.signed is not None:
         out.print(Text(t_msg("audit.ok_signed", events=v.events, signed=v.signed), style="green"))
+        if v.recalled:
+            out.print(Text(t_msg("audit.recalled", recalled=v.recalled)))
     elif v.ok:
         out.print(Text(t_msg("audit.ok", events=v.events), style="green"))
     else:

@@ -26,14 +26,14 @@ def _code_fingerprint() -> bytes:
     return digest.digest()
 
 
-def _cache_dir() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "dflow" / "workflows"
+def cache_home() -> Path:
+    """Where dflow keeps what it may recompute: ``$XDG_CACHE_HOME/dflow`` (``~/.cache/dflow``)."""
+    return Path(os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")) / "dflow"
 
 
-def _private(path: Path) -> bool:
+def is_private(path: Path) -> bool:
     """A cache entry is trusted only in a directory and a file that are the user's own and that
-    nobody else can write (it is unpickled)."""
+    nobody else can write (it is unpickled, or it vouches for a verification)."""
     try:
         for item in (path.parent, path):
             info = item.stat()
@@ -52,10 +52,10 @@ def load_cached(path: Path) -> Workflow:
     try:
         data = path.read_bytes()
         key = hashlib.sha256(_code_fingerprint() + hashlib.sha256(data).digest()).hexdigest()
-        entry = _cache_dir() / f"{key}.pickle"
+        entry = cache_home() / "workflows" / f"{key}.pickle"
     except OSError:
         return load_file(path)
-    if _private(entry):
+    if is_private(entry):
         try:
             with entry.open("rb") as fh:
                 cached = pickle.load(fh)

@@ -577,8 +577,13 @@ def test_audit_trail(dflow: Dflow, decision: int) -> None:
 def test_audit_verify(dflow: Dflow, decision: int) -> None:
     events = 5 + 1  # five users added, one decision created, each signed by its actor
     verified = f"audit trail verified: {events} events, chain intact, {events} signatures valid\n"
+    recalled = (
+        "  ({} of the signatures were checked by an earlier verification on this machine, of exactly these"
+        " events; --full checks them all again)\n"
+    )
     assert dflow.ok("audit", "verify").stdout == verified
-    assert dflow.ok("audit", "verify", decision).stdout == verified
+    assert dflow.ok("audit", "verify", decision).stdout == verified + recalled.format(events)
+    assert dflow.ok("audit", "verify", "--full").stdout == verified
     fails(
         dflow("new", "冒名", "--workflow", "major-decision", "--as", "nobody"),
         5,
@@ -587,6 +592,10 @@ def test_audit_verify(dflow: Dflow, decision: int) -> None:
     # the refusal is kept, unsigned: who typed --as nobody proved no identity
     assert dflow.ok("audit", "verify").stdout == (
         f"audit trail verified: {events + 1} events, chain intact, {events} signatures valid\n"
+        + recalled.format(events)
+    )
+    assert dflow.ok("audit", "verify", "--json").stdout == (
+        f'{{"ok": true, "events": {events + 1}, "first_bad_seq": null, "reason": null}}\n'
     )
     fails(dflow("audit", "verify", 2), 4, "no decision with id 2\n")
 
@@ -964,7 +973,7 @@ def test_exit_7_edited_event(dflow: Dflow, decision: int) -> None:
     # the database itself refuses the edit while its guards are in place
     with pytest.raises(sqlite3.IntegrityError, match="append-only"):
         _tamper(dflow.db, "UPDATE audit_events SET data = '{}' WHERE seq = ?", (recorded["seq"],))
-    assert dflow.ok("audit", "verify").stdout == (
+    assert dflow.ok("audit", "verify", "--full").stdout == (
         f"audit trail verified: {total} events, chain intact, {total} signatures valid\n"
     )
 

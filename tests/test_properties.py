@@ -587,3 +587,34 @@ def test_any_single_byte_edit_that_stays_utf8_is_found_in_events_recording_no_ev
             byte = (byte + 1) % 0x80
         _edit(path, seq, at, byte, delete).decode("utf-8")  # still text
         _assert_found(engine, seq)
+
+
+_TEXT = st.text(st.characters(codec="utf-8"), max_size=12)
+_VALUE = st.one_of(st.none(), st.booleans(), st.integers(-(2**70), 2**70), _TEXT, st.lists(_TEXT, max_size=2))
+
+
+_INT = st.integers(-(2**70), 2**70)
+_ENGINE_TYPED = st.fixed_dictionaries(  # what the engine writes
+    {"action": _TEXT, "actor": _TEXT, "at": _TEXT, "prev_hash": _TEXT, "seq": _INT}
+    | {k: st.none() | _INT for k in ("decision", "decision_seq")}
+    | {k: st.none() | _TEXT for k in ("decision_prev", "stage", "step")}
+    | {"data": st.dictionaries(_TEXT, _VALUE, max_size=3)}
+)
+_ANY_TYPED = st.fixed_dictionaries(  # what an edit could leave
+    {k: _VALUE for k in ("action", "actor", "at", "decision", "decision_prev", "decision_seq", "prev_hash", "seq")}
+    | {"stage": _VALUE, "step": _VALUE, "data": st.dictionaries(_TEXT, _VALUE, max_size=3)}
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(content=_ENGINE_TYPED | _ANY_TYPED, raw=st.booleans())
+def test_the_hash_is_over_the_canonical_json_whatever_the_stored_types(content: dict[str, Any], raw: bool) -> None:
+    """The verifier's fast encoding of an event (one template for the engine's own types) and
+    its fallbacks give exactly the canonical JSON, for any mix of types an edit could store: a
+    number stored as text, a boolean as a number, a list where text was."""
+    from decision_flow.audit import RawJSON, canonical_json, content_bytes
+
+    expected = canonical_json(content)
+    if raw:
+        content = {**content, "data": RawJSON(canonical_json(content["data"]).decode("utf-8"))}
+    assert content_bytes(content) == expected

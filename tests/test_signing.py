@@ -312,6 +312,93 @@ def test_a_signature_moved_from_another_event_is_found(engine: Engine) -> None:
     assert verdict.reason == "signature invalid: not made with 'zhao''s registered key"
 
 
+@pytest.fixture
+def crypto_checks(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The event hashes whose signatures verification checks cryptographically, in order."""
+    from decision_flow import signatures
+
+    checked: list[str] = []
+    real = keys.verifier
+
+    def counting(public: str) -> Any:
+        check = real(public)
+        if check is None:
+            return None
+
+        def counted(digest: str, signature: str) -> bool:
+            checked.append(digest)
+            return check(digest, signature)
+
+        return counted
+
+    monkeypatch.setattr(signatures.keys, "verifier", counting)
+    return checked
+
+
+def test_a_second_verification_checks_only_the_signatures_added_since(
+    engine: Engine, files: Path, crypto_checks: list[str]
+) -> None:
+    i = new_decision(engine)
+    first = queries.verify(engine)
+    assert first.ok and first.recalled == 0
+    assert crypto_checks == [e["hash"] for e in stored(engine)]
+    record_valid(engine, i, "initiation", files)
+    crypto_checks.clear()
+    second = queries.verify(engine)
+    events = stored(engine)
+    assert (second.ok, second.events, second.signed, second.recalled) == (True, len(events), len(events), first.events)
+    assert crypto_checks == [e["hash"] for e in events[first.events :]]
+    crypto_checks.clear()
+    assert queries.verify(engine, full=True).recalled == 0
+    assert crypto_checks == [e["hash"] for e in events]
+
+
+def test_a_signature_swapped_after_a_verification_is_still_found(engine: Engine) -> None:
+    """Only the very bytes verified are vouched for: a signature replaced in the verified part
+    makes the next verification check every signature again, and name it."""
+    new_decision(engine)
+    new_decision(engine)
+    assert queries.verify(engine).ok
+    zhao = [e for e in stored(engine) if e["actor"] == OFFICER]
+    with closing(attacker(engine)) as con:
+        con.execute("UPDATE audit_events SET signature = ? WHERE seq = ?", (zhao[1]["signature"], zhao[0]["seq"]))
+    verdict = queries.verify(engine)
+    assert (verdict.ok, verdict.first_bad_seq) == (False, zhao[0]["seq"])
+    assert verdict.reason == "signature invalid: not made with 'zhao''s registered key"
+
+
+def test_history_rewritten_after_a_verification_is_still_found(engine: Engine, files: Path) -> None:
+    """Someone with the file (but not the keys) edits an event verified before and recomputes
+    every hash and link after it: the chain is consistent again, but not the one verified, so
+    every signature is checked and the first rewritten event fails its signature."""
+    from tests.test_trailfile import rehash_from
+
+    i = new_decision(engine)
+    record_valid(engine, i, "initiation", files)
+    assert queries.verify(engine).ok
+    created = next(e["seq"] for e in stored(engine) if e["action"] == "created")
+    with closing(attacker(engine)) as con:
+        con.execute("UPDATE audit_events SET data = replace(data, '农贸', '改过') WHERE seq = ?", (created,))
+        rehash_from(con, created)
+    assert queries.verify(engine, full=True).first_bad_seq == created
+    verdict = queries.verify(engine)
+    assert (verdict.ok, verdict.first_bad_seq) == (False, created)
+    assert verdict.reason == "signature invalid: not made with 'zhao''s registered key"
+
+
+def test_a_verification_record_others_could_write_is_not_trusted(
+    engine: Engine, cache_dir: Path, crypto_checks: list[str]
+) -> None:
+    new_decision(engine)
+    assert queries.verify(engine).ok
+    (entry,) = (cache_dir / "dflow" / "verified").iterdir()
+    entry.chmod(0o666)
+    crypto_checks.clear()
+    verdict = queries.verify(engine)
+    assert (verdict.ok, verdict.recalled) == (True, 0)
+    assert len(crypto_checks) == verdict.events
+
+
 def test_a_key_smuggled_in_by_a_non_admin_is_found(engine: Engine) -> None:
     """An insider (the officer, with their own key and the database) appends a user_added of
     'mallory' with a key of their choosing, properly hashed and signed by themselves."""
