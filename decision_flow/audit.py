@@ -27,10 +27,10 @@ from dataclasses import dataclass, field
 from json.encoder import encode_basestring
 from typing import Any
 
-from sqlalchemy import text
 from sqlmodel import Session, col, select
 
 from decision_flow.models import AuditEvent
+from decision_flow.rawsql import Raw
 
 DOMAIN = b"decision-flow/audit/v1\n"
 GENESIS = "0" * 64
@@ -164,11 +164,11 @@ def hash_content(content: dict[str, Any]) -> str:
     return hashlib.sha256(DOMAIN + content_bytes(content)).hexdigest()
 
 
-_LAST = text(
+_LAST = (
     "SELECT (SELECT seq FROM audit_events ORDER BY seq DESC LIMIT 1),"
     " (SELECT hash FROM audit_events ORDER BY seq DESC LIMIT 1),"
-    " (SELECT decision_seq FROM audit_events WHERE decision_id = :decision ORDER BY seq DESC LIMIT 1),"
-    " (SELECT hash FROM audit_events WHERE decision_id = :decision ORDER BY seq DESC LIMIT 1)"
+    " (SELECT decision_seq FROM audit_events WHERE decision_id = ? ORDER BY seq DESC LIMIT 1),"
+    " (SELECT hash FROM audit_events WHERE decision_id = ? ORDER BY seq DESC LIMIT 1)"
 )
 _COLUMNS = (
     "seq",
@@ -185,7 +185,7 @@ _COLUMNS = (
     "hash",
     "signature",
 )
-_INSERT = text(f"INSERT INTO audit_events ({', '.join(_COLUMNS)}) VALUES ({', '.join(':' + c for c in _COLUMNS)})")
+_INSERT = f"INSERT INTO audit_events ({', '.join(_COLUMNS)}) VALUES ({', '.join('?' for _ in _COLUMNS)})"
 
 
 def append(
@@ -202,13 +202,13 @@ def append(
 ) -> tuple[int, str]:
     """Append one event inside the caller's transaction (which commits it with the change);
     `sign` (the actor's key) signs its hash. Returns the event's seq and hash."""
-    if session.get_bind().dialect.name == "postgresql":
+    raw = Raw(session)  # plain SQL: this runs once per change (decision_flow.rawsql)
+    if raw.postgres:
         # Serialise appenders for the rest of this transaction; the seq and prev_hash
         # uniqueness constraints would refuse a fork anyway.
-        session.execute(text("SELECT pg_advisory_xact_lock(7130713)"))
-    # The chain's head and the decision's last event, in one statement, and the insert, in plain
-    # SQL: this runs once per change, and the ORM's overhead costs more than the queries.
-    head = session.execute(_LAST, {"decision": decision}).one()
+        raw.one("SELECT pg_advisory_xact_lock(7130713)")
+    head = raw.one(_LAST, decision, decision)  # the chain's head and the decision's last event
+    assert head is not None
     seq, prev = (head[0] + 1, head[1]) if head[0] is not None else (1, GENESIS)
     decision_seq, decision_prev = None, None
     if decision is not None:
@@ -235,7 +235,7 @@ def append(
         "hash": digest,
         "signature": sign(digest) if sign else None,
     }
-    session.execute(_INSERT, {c: row[c] for c in _COLUMNS})
+    raw.run(_INSERT, *(row[c] for c in _COLUMNS))
     return seq, digest
 
 

@@ -13,12 +13,10 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
-from sqlalchemy import update
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.orm.attributes import set_committed_value
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
-from decision_flow import audit, moves
+from decision_flow import audit, moves, rawsql
 from decision_flow.calendar_cn import ChinaCalendar, WorkCalendar
 from decision_flow.db import Database
 from decision_flow.errors import Blocked, Conflict, DflowError, Forbidden, InvalidInput, NotFound, Reason
@@ -35,6 +33,7 @@ from decision_flow.procedure import (
     require_independent,
     waiver_reasons,
 )
+from decision_flow.rawsql import Raw, rows_as, select_all
 from decision_flow.store import store_for
 from decision_flow.values import check_kinds, clean_text, parse_values, split_assignment
 from decision_flow.workflow import Step, Workflow
@@ -55,19 +54,6 @@ def _storable(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [_storable(v) for v in value]
     return value
-
-
-def _write_row(s: Session, row: Decision | StepRecord, guard: Any, **changes: Any) -> int:
-    """UPDATE one row by its id with a Core statement (the unit of work's flush cost more than
-    the rest of a change), then take what was written as the object's state without reading it
-    back. Returns the number of rows updated (0 when `guard` no longer holds)."""
-    table = type(row).__table__  # type: ignore[union-attr]
-    where = table.c.id == row.id if guard is None else (table.c.id == row.id) & guard
-    result = s.execute(update(table).where(where).values(**changes))
-    if result.rowcount == 1:  # type: ignore[attr-defined]
-        for name, value in changes.items():
-            set_committed_value(row, name, value)
-    return int(result.rowcount)  # type: ignore[attr-defined]
 
 
 def utc_now() -> datetime:
@@ -109,7 +95,8 @@ class Engine:
             msg = Msg("user.none", {})
             raise Forbidden(msg, [Reason("user", IDENTITY_ARTICLE, msg)])
         name = clean_text(name, "--as", 1000)  # control characters or undecodable bytes: invalid input
-        user = s.get(User, name[:MAX_ACTOR])
+        found = Raw(s).all(f"{select_all(User)} WHERE name = ?", name[:MAX_ACTOR])
+        user = rows_as(User, found)[0] if found else None
         if user is None or not user.active:
             msg = Msg("user.unknown", {"name": name[:MAX_ACTOR]})
             raise Forbidden(msg, [Reason("user", IDENTITY_ARTICLE, msg)])
@@ -118,10 +105,13 @@ class Engine:
     def _decision(self, s: Session, decision_id: int, lock: bool = False) -> Decision:
         """The decision, or NotFound; `lock` takes its row lock first, so every change on a
         server locks in one order (decision row, then the chain) and none deadlocks."""
-        dec = s.get(Decision, decision_id, with_for_update=lock)
-        if dec is None:
+        raw = Raw(s)
+        found = raw.all(
+            f"{select_all(Decision)} WHERE id = ?" + (" FOR UPDATE" if lock and raw.postgres else ""), decision_id
+        )
+        if not found:
             raise NotFound(Msg("decision.unknown", {"id": decision_id}))
-        return dec
+        return rows_as(Decision, found)[0]
 
     def _key_of(self, actor: str | None) -> Signer | DflowError | None:
         """The acting user's private key, read (and unlocked) before any transaction opens, so a
@@ -220,14 +210,14 @@ class Engine:
 
     def _save(self, s: Session, dec: Decision, **changes: Any) -> None:
         """Write the decision's new state if nobody changed it since it was read."""
-        if _write_row(s, dec, Decision.version == dec.version, version=dec.version + 1, **changes) != 1:
+        if rawsql.update(Raw(s), dec, ("version", dec.version), version=dec.version + 1, **changes) != 1:
             raise Conflict(Msg("decision.conflict", {"id": dec.id}))
 
     @staticmethod
     def _write_record(s: Session, rec: StepRecord, **changes: Any) -> None:
         """Write a step record's changed columns (its decision's row lock, held by the change,
         keeps anyone else from writing it meanwhile)."""
-        _write_row(s, rec, None, **changes)
+        rawsql.update(Raw(s), rec, **changes)
 
     @staticmethod
     def _require_role(user: User, roles: tuple[str, ...], step: Step) -> None:
@@ -269,18 +259,21 @@ class Engine:
     def _record(s: Session, dec: Decision, step: Step, records: dict[str, StepRecord] | None = None) -> StepRecord:
         """The step's active record, made if it has none; from `records` (the decision's active
         records, just read) when the caller has them, and a new one is added to them."""
+        raw = Raw(s)
         if records is not None:
             rec = records.get(step.name)
         else:
-            rec = s.exec(
-                select(StepRecord).where(
-                    StepRecord.decision_id == dec.id, StepRecord.step == step.name, col(StepRecord.active)
-                )
-            ).first()
+            found = raw.all(
+                f"{select_all(StepRecord)} WHERE decision_id = ? AND step = ? AND active", dec.id, step.name
+            )
+            rec = rows_as(StepRecord, found)[0] if found else None
         if rec is None:
             rec = StepRecord(decision_id=dec.id or 0, stage=step.stage, step=step.name)
-            s.add(rec)
-            s.flush()
+            names = [c for c in rawsql.columns(StepRecord) if c != "id"]
+            rec.id = raw.insert(
+                f"INSERT INTO step_records ({', '.join(names)}) VALUES ({', '.join('?' for _ in names)})",
+                *(getattr(rec, c) for c in names),
+            )
             if records is not None:
                 records[step.name] = rec
         return rec

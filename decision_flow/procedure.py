@@ -18,7 +18,8 @@ from decision_flow.calendar_cn import WorkCalendar
 from decision_flow.errors import Blocked, Reason
 from decision_flow.i18n import Msg
 from decision_flow.invariants import CONSULTATION_STEPS, LEGALITY
-from decision_flow.models import AuditEvent, Decision, Evidence, StepRecord, User
+from decision_flow.models import AuditEvent, Decision, StepRecord, User
+from decision_flow.rawsql import Raw, rows_as, select_all
 from decision_flow.rules import Context, StepState
 from decision_flow.workflow import Stage, Step, Workflow
 
@@ -33,8 +34,8 @@ AUDITOR_ARTICLE = "Arts. 38–39"
 
 def records_of(s: Session, dec: Decision) -> dict[str, StepRecord]:
     """The active record of each step of a decision that has one."""
-    rows = s.exec(select(StepRecord).where(StepRecord.decision_id == dec.id, col(StepRecord.active))).all()
-    return {r.step: r for r in rows}
+    found = Raw(s).all(f"{select_all(StepRecord)} WHERE decision_id = ? AND active", dec.id)
+    return {r.step: r for r in rows_as(StepRecord, found)}
 
 
 def require_independent(s: Session, dec: Decision, wf: Workflow, stage: str, user: User) -> None:
@@ -82,8 +83,13 @@ def load_context(
     by_id = {r.id: r.step for r in records.values()}
     states = {r.step: StepState(r.status, json.loads(r.fields), {}) for r in records.values()}
     if by_id:
-        found = select(Evidence.record_id, Evidence.kind, Evidence.name, Evidence.sha256)  # columns, not objects
-        for record_id, kind, name, sha in s.exec(found.where(col(Evidence.record_id).in_(list(by_id)))).all():
+        ids = list(by_id)
+        found = Raw(s).all(
+            f"SELECT record_id, kind, name, sha256 FROM evidence WHERE record_id IN ({', '.join('?' for _ in ids)})"
+            " ORDER BY id",
+            *ids,
+        )
+        for record_id, kind, name, sha in found:
             states[by_id[record_id]].evidence.setdefault(kind, []).append((name, sha))
     return Context(wf, json.loads(dec.flags), states, today, calendar, evidence_intact)
 

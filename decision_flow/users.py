@@ -10,12 +10,13 @@ from typing import TypeVar
 
 from sqlmodel import Session, col, select
 
-from decision_flow import keys
+from decision_flow import keys, rawsql
 from decision_flow.engine import Engine
 from decision_flow.errors import Blocked, Forbidden, InvalidInput, NotFound, Reason
 from decision_flow.i18n import Msg
 from decision_flow.models import AuditEvent, User
 from decision_flow.procedure import AUDITOR_ARTICLE, IDENTITY_ARTICLE
+from decision_flow.rawsql import Raw
 from decision_flow.values import clean_text
 from decision_flow.workflow import DECIDING_ROLES, ROLES
 
@@ -265,8 +266,7 @@ def rotate(engine: Engine, actor: str | None, passphrase: bytes | None = None) -
 
     def op(s: Session, user: User, _dec: object) -> KeyFile:
         old = user.public_key
-        user.public_key = key.public
-        s.add(user)
+        rawsql.update(Raw(s), user, public_key=key.public)
         engine._event(s, user, "key_rotated", None, name=user.name, public_key=key.public, previous=old)
         return key
 
