@@ -2,10 +2,14 @@
 """Audit verification throughput: `dflow audit verify` over a chain of N events.
 
 Builds a SQLite database of N realistic events (about 400 bytes of data each, spread over
-N/50 decisions, hashed and chained exactly as the engine does) and times:
-  verify     decision_flow.queries.verify (the whole chain, per-decision links, evidence)
+N/50 decisions, hashed, chained and signed exactly as the engine does) and times, each in a
+fresh process of its own (so peak RSS is the verifier's alone):
+  first      `dflow audit verify` on a machine that never verified this chain: every hash, link
+             and Ed25519 signature (the signature checks on every CPU)
+  again      the next `dflow audit verify` after 1% more events were appended: every hash and link,
+             the signatures of the new events only (decision_flow.verified)
   sha256     plain hashlib.sha256 over the same stored bytes (the floor)
-and prints events per second, the ratio, and the peak RSS of the verifying process.
+and prints events per second, the ratios to the floor and each verifier's peak RSS.
 
 Usage: python benchmarks/verify_chain.py [--events 1000000] [--dir DIR]
 """
@@ -14,8 +18,11 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import resource
+import json
+import os
 import sqlite3
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -27,20 +34,27 @@ from decision_flow.keys import KeyRing
 
 
 def build(path: Path, n: int) -> None:
-    """N events by the officer zhang_wei, each signed with his key as the engine signs."""
+    """A chain of N events: the users' own, then events by the officer zhang_wei, each signed
+    with his key as the engine signs. On an existing database, the chain is extended to N."""
     db = Database(f"sqlite:///{path}")
     engine = Engine(db, keys=KeyRing(directory=path.parent / "keys"))
-    users.init(engine, "admin")
-    users.add(engine, "zhang_wei", ["officer"], "admin")
+    if not path.exists():
+        users.init(engine, "admin")
+        users.add(engine, "zhang_wei", ["officer"], "admin")
     sign = engine.keys.signer("zhang_wei").sign
     db.dispose()
     conn = sqlite3.connect(path)
     conn.execute("PRAGMA synchronous=OFF")
-    conn.execute("DROP TRIGGER audit_events_no_update")
     ((start, prev),) = conn.execute(
         "SELECT max(seq), (SELECT hash FROM audit_events ORDER BY seq DESC LIMIT 1) FROM audit_events"
     )
-    last: dict[int, tuple[int, str]] = {}
+    last: dict[int, tuple[int, str]] = {
+        decision: (dseq, digest)
+        for decision, dseq, digest in conn.execute(
+            "SELECT decision_id, decision_seq, hash FROM audit_events WHERE seq IN"
+            " (SELECT max(seq) FROM audit_events WHERE decision_id IS NOT NULL GROUP BY decision_id)"
+        )
+    }
     rows = []
     for seq in range(start + 1, n + 1):
         decision = seq % max(1, n // 50) + 1
@@ -103,13 +117,34 @@ def build(path: Path, n: int) -> None:
     conn.close()
 
 
+def _verify_in_child(path: Path, cache: Path) -> tuple[float, int, int, int]:
+    """`dflow audit verify` (the CLI's own call) in a fresh process: seconds, events, signatures
+    checked before on this machine, peak RSS in MiB."""
+    code = (
+        "import json, resource, sys, time\n"
+        "from decision_flow.db import Database\n"
+        "from decision_flow.engine import Engine\n"
+        "from decision_flow.queries import verify\n"
+        "engine = Engine(Database(sys.argv[1]))\n"
+        "t0 = time.perf_counter()\n"
+        "v = verify(engine)\n"
+        "took = time.perf_counter() - t0\n"
+        "assert v.ok, v\n"
+        "print(json.dumps([took, v.events, v.recalled, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024]))\n"
+    )
+    env = {**os.environ, "XDG_CACHE_HOME": str(cache)}
+    out = subprocess.run([sys.executable, "-c", code, f"sqlite:///{path}"], env=env, check=True, capture_output=True)
+    took, events, recalled, rss = json.loads(out.stdout)
+    return took, events, recalled, rss
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--events", type=int, default=1_000_000)
     parser.add_argument("--dir")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(dir=args.dir) as tmp:
-        path = Path(tmp) / "chain.db"
+        path, cache = Path(tmp) / "chain.db", Path(tmp) / "cache"
         t0 = time.perf_counter()
         build(path, args.events)
         print(f"built {args.events} events in {time.perf_counter() - t0:.1f} s ({path.stat().st_size / 2**20:.0f} MiB)")
@@ -119,18 +154,18 @@ def main() -> None:
             hashlib.sha256(data.encode()).digest()
         floor = time.perf_counter() - t0
         conn.close()
-        engine = Engine(Database(f"sqlite:///{path}"))
-        from decision_flow.queries import verify
-
-        t0 = time.perf_counter()
-        verdict = verify(engine)
-        took = time.perf_counter() - t0
-        assert verdict.ok, verdict
-        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        print(f"verify      {took:8.2f} s  {verdict.events / took:10.0f} events/s")
-        print(f"sha256      {floor:8.2f} s  {verdict.events / floor:10.0f} events/s (read + hash of stored data)")
-        print(f"ratio       {took / floor:8.1f}x")
-        print(f"peak RSS    {peak:8.0f} MiB (whole process, including the build)")
+        first, events, _, rss_first = _verify_in_child(path, cache)
+        build(path, args.events + args.events // 100)  # 1% more, appended to the same chain
+        again, events_again, recalled, rss_again = _verify_in_child(path, cache)
+        print(
+            f"first       {first:8.2f} s  {events / first:10.0f} events/s  {first / floor:6.1f}x sha256"
+            f"  {rss_first} MiB"
+        )
+        print(
+            f"again       {again:8.2f} s  {events_again / again:10.0f} events/s  {again / floor:6.1f}x sha256"
+            f"  {rss_again} MiB  ({events_again - recalled} signatures checked, {recalled} verified before)"
+        )
+        print(f"sha256      {floor:8.2f} s  {events / floor:10.0f} events/s (read + hash of the stored data, {events})")
 
 
 if __name__ == "__main__":
