@@ -32,9 +32,10 @@ class Signatures:
     def __init__(self, defer: Callable[[int, str, str, str, str], None] | None = None, checked_until: int = 0) -> None:
         """`defer(seq, actor, public key, hash, signature)`, if given, takes over the
         cryptographic checks (to run them on other CPUs); the caller then owns their outcome.
-        Events up to `checked_until` had their signatures checked by an earlier verification
-        (:mod:`decision_flow.verified`, whose caller makes sure they are the same bytes): their
-        keys and authority are followed as always, but the cryptography is not done again."""
+        Events up to `checked_until` passed these checks in an earlier verification
+        (:mod:`decision_flow.verified`, whose caller makes sure they are the same bytes): only
+        their key events are followed again (for the keys and roles of later events), and
+        without the cryptography."""
         self.defer = defer
         self.checked_until = checked_until
         self.keys: dict[str, tuple[str, Callable[[str, str], bool]]] = {}  # user -> (public key, check)
@@ -44,7 +45,14 @@ class Signatures:
         self.unsigned = 0
 
     def check(self, content: dict[str, Any], digest: str, signature: str | None = None, *_: Any) -> str | None:
-        actor, action = content.get("actor"), content.get("action")
+        actor, action, seq = content.get("actor"), content.get("action"), content.get("seq")
+        if type(seq) is int and seq <= self.checked_until and action not in KEY_ACTIONS:
+            # these very bytes passed before, and only key events change what later ones need
+            if signature is None:
+                self.unsigned += 1
+            else:
+                self.signed += 1
+            return None
         held = self.keys.get(actor) if isinstance(actor, str) else None
         data: dict[str, Any] | None = None
         if action in KEY_ACTIONS:
@@ -56,8 +64,7 @@ class Signatures:
                 held = self._first_key(actor, action, data)
                 if held is None:
                     return f"signature without a key: {actor!r} holds no registered key at this point"
-            seq = content.get("seq")
-            if isinstance(seq, int) and seq <= self.checked_until:
+            if type(seq) is int and seq <= self.checked_until:
                 pass
             elif self.defer is not None:
                 self.defer(int(seq or 0), str(actor), held[0], digest, signature)
