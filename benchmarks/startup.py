@@ -9,6 +9,11 @@ Prints the median wall time (ms) of:
   record        dflow record ID STEP --set ...
 and the ratios help/floor-typer, show/floor-stack, record/floor-stack.
 
+The project's modules are byte-compiled first, as any regular install does (an editable install
+under PYTHONDONTWRITEBYTECODE=1, as on this machine, would otherwise compile every module on
+every command, while the floor's libraries were compiled when pip installed them). The key
+files and the workflow cache live in a temporary directory.
+
 Usage: python benchmarks/startup.py [--runs 21]
 """
 
@@ -39,8 +44,19 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=21)
     args = parser.parse_args()
     dflow = shutil.which("dflow") or str(Path(sys.executable).with_name("dflow"))
+    root = Path(__file__).resolve().parents[1]
+    subprocess.run(
+        [sys.executable, "-m", "compileall", "-q", str(root / "decision_flow"), *map(str, root.glob("cli*.py"))],
+        check=True,
+    )
     with tempfile.TemporaryDirectory() as tmp:
-        env = dict(os.environ, DFLOW_DB=str(Path(tmp) / "bench.db"), DFLOW_USER="zhao")
+        env = dict(
+            os.environ,
+            DFLOW_DB=str(Path(tmp) / "bench.db"),
+            DFLOW_USER="zhao",
+            DFLOW_KEYS=str(Path(tmp) / "keys"),
+            XDG_CACHE_HOME=str(Path(tmp) / "cache"),
+        )
         run = lambda *a: subprocess.run([dflow, *a], env=env, check=True, capture_output=True)  # noqa: E731
         run("init", "--admin", "admin")
         run("user", "add", "zhao", "--role", "officer", "--as", "admin")

@@ -5,16 +5,18 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlmodel import Session, col, select
 
-from decision_flow import audit, sigcheck, verified
+from decision_flow import audit
 from decision_flow.engine import Engine
 from decision_flow.models import AuditEvent, Decision, Evidence
 from decision_flow.procedure import load_context, missing_items
-from decision_flow.signatures import Signatures, invalid
 from decision_flow.workflow import get as get_workflow
+
+if TYPE_CHECKING:
+    from decision_flow.verified import Verified
 
 
 def show(engine: Engine, decision_id: int) -> dict[str, Any]:
@@ -124,6 +126,8 @@ def verify(engine: Engine, full: bool = False) -> audit.Verdict:
     again unless `full`; should the chain not hold exactly what was verified then, or should
     anything fail, the whole verification is done again with every signature, so the verdict is
     the one a full check gives."""
+    from decision_flow import verified  # only verification needs these (and record, which imports this, not)
+
     engine.db.require()
     earlier = None if full else verified.recall(engine.db)
     if earlier is not None:
@@ -134,7 +138,10 @@ def verify(engine: Engine, full: bool = False) -> audit.Verdict:
     return _verify(engine, None)
 
 
-def _verify(engine: Engine, earlier: verified.Verified | None) -> audit.Verdict:
+def _verify(engine: Engine, earlier: Verified | None) -> audit.Verdict:
+    from decision_flow import sigcheck, verified
+    from decision_flow.signatures import Signatures, invalid
+
     attached: dict[str, tuple[int, str]] = {}  # sha256 -> (seq of the event that recorded it, kind)
     sigs = verified.SignatureDigest()
     last: list[Any] = [0, audit.GENESIS]  # the seq and hash of the last event walked
