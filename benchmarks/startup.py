@@ -30,13 +30,16 @@ import time
 from pathlib import Path
 
 
-def median_ms(cmd: list[str], runs: int, env: dict[str, str]) -> float:
-    times = []
+def median_ms(commands: dict[str, list[str]], runs: int, env: dict[str, str]) -> dict[str, float]:
+    """The median wall time of each command, run in turn (one of each per round, so a burst of
+    load on this shared machine falls on all of them alike, not on one); two rounds warm up."""
+    times: dict[str, list[float]] = {name: [] for name in commands}
     for _ in range(runs + 2):
-        start = time.perf_counter()
-        subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times[2:])  # the first two warm the file cache
+        for name, cmd in commands.items():
+            start = time.perf_counter()
+            subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+            times[name].append((time.perf_counter() - start) * 1000)
+    return {name: statistics.median(t[2:]) for name, t in times.items()}
 
 
 def main() -> None:
@@ -65,15 +68,14 @@ def main() -> None:
             "record", "1", "initiation", "--set", "undertaking_unit=经济发展办", "--set", "start_approved_on=2024-03-01"
         )
         py = sys.executable
-        figures = {
-            "floor-typer": median_ms([py, "-c", "import typer"], args.runs, env),
-            "floor-stack": median_ms([py, "-c", "import typer, rich.console, sqlmodel, transitions"], args.runs, env),
-            "help": median_ms([dflow, "--help"], args.runs, env),
-            "show-json": median_ms([dflow, "show", "1", "--json"], args.runs, env),
-            "record": median_ms(
-                [dflow, "record", "1", "initiation", "--set", "proposed_by=乡长办公会"], args.runs, env
-            ),
+        commands = {
+            "floor-typer": [py, "-c", "import typer"],
+            "floor-stack": [py, "-c", "import typer, rich.console, sqlmodel, transitions"],
+            "help": [dflow, "--help"],
+            "show-json": [dflow, "show", "1", "--json"],
+            "record": [dflow, "record", "1", "initiation", "--set", "proposed_by=乡长办公会"],
         }
+        figures = median_ms(commands, args.runs, env)
     for name, ms in figures.items():
         print(f"{name:<12} {ms:8.1f} ms")
     print(f"help / floor-typer      {figures['help'] / figures['floor-typer']:.2f}x")

@@ -158,6 +158,33 @@ def test_a_damaged_key_file_is_refused(engine: Engine, key_dir: Path) -> None:
         fresh.new("x", "major-decision", [], OFFICER)
 
 
+@pytest.mark.parametrize("maker", ["dflow", "openssl"])
+def test_a_plain_key_file_is_read_as_the_standard_reader_reads_it(tmp_path: Path, maker: str) -> None:
+    """The fast reader of an unencrypted key file gives the very key cryptography's PEM reader
+    gives, for a file of our own and one OpenSSL wrote; a key of another kind is not taken."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    path = tmp_path / "k.key"
+    if maker == "openssl":
+        if not shutil.which("openssl"):
+            pytest.skip("no openssl on this machine")
+        subprocess.run(["openssl", "genpkey", "-algorithm", "ed25519", "-out", str(path)], check=True)
+    else:
+        path.write_bytes(keys.pem_of(keys.generate("zhao"), None))
+    path.chmod(0o600)
+    standard = serialization.load_pem_private_key(path.read_bytes(), password=None)
+    assert keys._plain_ed25519(path.read_bytes()) is not None
+    assert keys.load("zhao", path=path).public == keys._signer("zhao", standard).public
+    other = ec.generate_private_key(ec.SECP256R1()).private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
+    assert keys._plain_ed25519(other) is None
+    path.write_bytes(other)
+    with pytest.raises(Forbidden, match="cannot be read as a private key"):
+        keys.load("zhao", path=path)
+
+
 # ---------------------------------------------------------------------------- passphrases
 
 
