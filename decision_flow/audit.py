@@ -21,12 +21,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from json.encoder import encode_basestring
 from typing import Any
 
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, col, select
 
 from decision_flow.models import AuditEvent
@@ -267,7 +267,7 @@ def verify_events(events: Iterable[AuditEvent]) -> Verdict:
 
 _ROWS = (
     "SELECT seq, at, actor, action, decision_id, decision_seq, decision_prev, stage, step, {data}, prev_hash, hash,"
-    " signature FROM audit_events WHERE seq > {last} ORDER BY seq LIMIT {batch}"
+    " signature FROM audit_events WHERE seq > ? ORDER BY seq LIMIT ?"
 )
 
 
@@ -280,26 +280,22 @@ def _text(data: str | bytes) -> str:
 def _batches(session: Session, batch: int) -> Iterator[list[tuple[Any, ...]]]:
     """The stored rows in seq order, `batch` at a time, read through the driver's own cursor in
     the session's transaction (one snapshot; SQLAlchemy's row objects cost a second a million)."""
-    cursor = session.connection().connection.cursor()
-    sqlite = session.get_bind().dialect.name == "sqlite"
-    mark = "?" if sqlite else "%s"
-    plain = _ROWS.format(data="data", last=mark, batch=mark)
-    raw = _ROWS.format(data="CAST(data AS BLOB)", last=mark, batch=mark)
+    raw = Raw(session)
+    plain = _ROWS.format(data="data")
     last = 0
-    try:
-        while True:
-            try:
-                rows = cursor.execute(plain, (last, batch)).fetchall()
-            except sqlite3.OperationalError:  # TEXT that is not UTF-8 (an edit): this batch as bytes
-                if not sqlite:
-                    raise
-                rows = [(*r[:9], _text(r[9]), *r[10:]) for r in cursor.execute(raw, (last, batch)).fetchall()]
-            if not rows:
-                return
-            yield rows
-            last = rows[-1][0]
-    finally:
-        cursor.close()
+    while True:
+        try:
+            rows = raw.all(plain, last, batch)
+        except OperationalError:  # SQLite: TEXT that is not UTF-8 (an edit); this batch as bytes
+            if raw.postgres:
+                raise
+            rows = [
+                (*r[:9], _text(r[9]), *r[10:]) for r in raw.all(_ROWS.format(data="CAST(data AS BLOB)"), last, batch)
+            ]
+        if not rows:
+            return
+        yield rows
+        last = rows[-1][0]
 
 
 def iter_stored(session: Session, batch: int = 20000) -> Iterator[tuple[dict[str, Any], str, str | None, str]]:
@@ -352,8 +348,8 @@ def verify_contents(
     then: Callable[..., str | None] | None = None,
 ) -> Verdict:
     """Verify (content, hash, …) tuples in order (a fourth item, if any, is the content's hash,
-    already computed). With `whole_chain` the global numbering and
-    links are checked too; without, only each decision's own chain (an export of one decision).
+    already computed). With `whole_chain` the global numbering and links are checked too;
+    without, only each decision's own chain (an export of one decision).
     A content of None stands for an event whose stored data does not parse. `locate` (the seq
     of the event with a given hash) lets a failure tell an event moved from one edited. `then`,
     called with each whole tuple once its hash and links are right, returns why it is bad (the

@@ -12,6 +12,7 @@ through the session's unit of work.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import lru_cache
 from typing import Any, TypeVar
 
@@ -22,6 +23,7 @@ from sqlalchemy.orm.instrumentation import manager_of_class
 from sqlmodel import Session, SQLModel
 
 M = TypeVar("M", bound=SQLModel)
+T = TypeVar("T")
 
 
 @lru_cache(maxsize=256)
@@ -38,35 +40,35 @@ class Raw:
         self.postgres = conn.dialect.name == "postgresql"
         self._cursor = conn.connection.cursor()
 
-    def _execute(self, sql: str, params: tuple[Any, ...]) -> Any:
+    def _execute(self, sql: str, params: tuple[Any, ...], fetch: Callable[[Any], T]) -> T:
+        """Run `sql` and `fetch` its outcome from the cursor; a driver error, from either (SQLite
+        reports text that is not UTF-8 while fetching), is raised as SQLAlchemy's own."""
         statement = _pyformat(sql) if self.postgres else sql
         dbapi = self.dialect.loaded_dbapi
         try:
             self._cursor.execute(statement, params)
+            return fetch(self._cursor)
         except dbapi.Error as exc:
             raise DBAPIError.instance(statement, params, exc, dbapi.Error, dialect=self.dialect) from exc
-        return self._cursor
 
     def one(self, sql: str, *params: Any) -> tuple[Any, ...] | None:
-        row = self._execute(sql, params).fetchone()
+        row = self._execute(sql, params, lambda c: c.fetchone())
         return tuple(row) if row is not None else None
 
     def all(self, sql: str, *params: Any) -> list[tuple[Any, ...]]:
-        return [tuple(row) for row in self._execute(sql, params).fetchall()]
+        return self._execute(sql, params, lambda c: list(c.fetchall()))  # both drivers give rows as tuples
 
     def run(self, sql: str, *params: Any) -> int:
         """A statement that returns no rows; how many rows it changed."""
-        return int(self._execute(sql, params).rowcount)
+        return self._execute(sql, params, lambda c: int(c.rowcount))
 
     def insert(self, sql: str, *params: Any) -> int:
         """An INSERT into a table whose key is an integer `id`; the new row's id."""
         if self.postgres:
-            row = self._execute(sql + " RETURNING id", params).fetchone()
-            return int(row[0])
-        return int(self._execute(sql, params).lastrowid)
+            return self._execute(sql + " RETURNING id", params, lambda c: int(c.fetchone()[0]))
+        return self._execute(sql, params, lambda c: int(c.lastrowid))
 
 
-@lru_cache(maxsize=32)
 def columns(model: type[SQLModel]) -> tuple[str, ...]:
     return tuple(c.name for c in model.__table__.columns)  # type: ignore[attr-defined]
 
