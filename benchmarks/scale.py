@@ -114,9 +114,12 @@ def library_median(side: Side, call: Callable[[Engine, int], Any], runs: int) ->
 
 
 def statements(side: Side, call: Callable[[Engine, int], Any]) -> list[tuple[str, Any]]:
-    """The SELECT statements (with their parameters) that the library call issues."""
+    """The SELECT statements (with their parameters) that the library call issues, through
+    SQLAlchemy or straight through the driver (decision_flow.rawsql)."""
     from sqlalchemy import event
     from sqlalchemy.engine import Engine as SAEngine
+
+    from decision_flow.rawsql import Raw
 
     seen: list[tuple[str, Any]] = []
 
@@ -124,13 +127,21 @@ def statements(side: Side, call: Callable[[Engine, int], Any]) -> list[tuple[str
         if sql.lstrip().upper().startswith("SELECT"):
             seen.append((sql, params))
 
+    direct = Raw._execute
+
+    def listen_direct(self: Raw, sql: str, params: tuple[Any, ...], fetch: Any) -> Any:
+        listen(None, None, sql, params, None, False)
+        return direct(self, sql, params, fetch)
+
     event.listen(SAEngine, "before_cursor_execute", listen)
+    Raw._execute = listen_direct  # type: ignore[method-assign]
     try:
         engine = side.engine()
         call(engine, side.ident)
         engine.db.dispose()
     finally:
         event.remove(SAEngine, "before_cursor_execute", listen)
+        Raw._execute = direct  # type: ignore[method-assign]
     return seen
 
 
