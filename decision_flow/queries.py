@@ -144,7 +144,7 @@ def _verify(engine: Engine, earlier: Verified | None) -> audit.Verdict:
 
     attached: dict[str, tuple[int, str]] = {}  # sha256 -> (seq of the event that recorded it, kind)
     sigs = verified.SignatureDigest()
-    last: list[Any] = [0, audit.GENESIS]  # the seq and hash of the last event walked
+    last: list[Any] = [None]  # the last item walked
 
     def collect(
         items: Iterator[tuple[dict[str, Any], str, str | None, str]],
@@ -155,7 +155,7 @@ def _verify(engine: Engine, earlier: Verified | None) -> audit.Verdict:
                 for sha, kind in _evidence_named(content["data"]):
                     attached.setdefault(sha, (content["seq"], kind))
             sigs.add(item[2])
-            last[:] = content["seq"], item[1]
+            last[0] = item
             if earlier is not None and content["seq"] == earlier.seq:
                 if item[1] != earlier.head or sigs.hexdigest() != earlier.signatures:
                     raise _Stale
@@ -179,7 +179,8 @@ def _verify(engine: Engine, earlier: Verified | None) -> audit.Verdict:
         finally:
             if parallel:
                 parallel.close()
-    if earlier is not None and not (verdict.ok and failure is None and last[0] >= earlier.seq):
+    last_seq, last_hash = (last[0][0]["seq"], last[0][1]) if last[0] is not None else (0, audit.GENESIS)
+    if earlier is not None and not (verdict.ok and failure is None and last_seq >= earlier.seq):
         raise _Stale  # a shorter chain, or a failure: its report must be the full check's
     if failure is not None and (verdict.ok or failure[0] < (verdict.first_bad_seq or 0)):
         seq, actor = failure
@@ -191,6 +192,6 @@ def _verify(engine: Engine, earlier: Verified | None) -> audit.Verdict:
             if earlier is not None:
                 raise _Stale
             return audit.Verdict(False, verdict.events, seq, f"evidence altered or missing: {sha} ({kind})")
-    if last[0]:
-        verified.remember(engine.db, verified.Verified(int(last[0]), str(last[1]), sigs.hexdigest()))
-    return replace(verdict, signed=signatures.signed, recalled=min(checked_until, signatures.signed))
+    if last_seq:
+        verified.remember(engine.db, verified.Verified(int(last_seq), str(last_hash), sigs.hexdigest()))
+    return replace(verdict, signed=signatures.signed, recalled=signatures.recalled)

@@ -19,7 +19,7 @@ from decision_flow.keys import verifier
 
 Check = tuple[int, str, str, str, str]  # seq, actor, public key, event hash, signature
 BATCH = 4096
-PARALLEL_FROM = 20_000  # chains shorter than this are checked inline (starting workers costs more)
+PARALLEL_FROM = 5_000  # fewer checks than this are made inline (starting workers costs more)
 
 
 def check_batch(items: list[Check]) -> tuple[int, str] | None:

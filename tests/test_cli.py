@@ -597,7 +597,13 @@ def test_audit_verify(dflow: Dflow, decision: int) -> None:
     assert dflow.ok("audit", "verify", "--json").stdout == (
         f'{{"ok": true, "events": {events + 1}, "first_bad_seq": null, "reason": null}}\n'
     )
-    fails(dflow("audit", "verify", 2), 4, "no decision with id 2\n")
+    dflow.ok("new", TITLE, "--workflow", "major-decision", "--as", OFFICER)
+    # of the 8 signatures now, the 6 before the unsigned refusal were checked before
+    assert dflow.ok("audit", "verify").stdout == (
+        f"audit trail verified: {events + 2} events, chain intact, {events + 1} signatures valid\n"
+        + recalled.format(events)
+    )
+    fails(dflow("audit", "verify", 3), 4, "no decision with id 3\n")
 
 
 def test_demo() -> None:
