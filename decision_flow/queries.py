@@ -11,7 +11,7 @@ from sqlmodel import Session, col, select
 
 from decision_flow import audit
 from decision_flow.engine import Engine
-from decision_flow.models import AuditEvent, Decision, Evidence
+from decision_flow.models import AuditEvent, Decision
 from decision_flow.procedure import load_context, missing_items
 from decision_flow.workflow import get as get_workflow
 
@@ -29,11 +29,6 @@ def show(engine: Engine, decision_id: int) -> dict[str, Any]:
 
         records = records_of(s, dec)
         ctx = load_context(s, dec, wf, engine.today(), engine.calendar, records=records)
-        sizes = {}
-        if records:
-            ids = [r.id for r in records.values()]
-            for ev in s.exec(select(Evidence).where(col(Evidence.record_id).in_(ids))).all():
-                sizes[ev.sha256] = ev.size
         steps = []
         for step in wf.steps():
             state = ctx.state(step.name)
