@@ -26,7 +26,7 @@ from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
-from decision_flow import audit, keys, users
+from decision_flow import canonical, keys, users
 from decision_flow.db import Database
 from decision_flow.engine import Engine
 from decision_flow.errors import Blocked, Reason
@@ -508,11 +508,11 @@ def build(path: Path, decisions: int, events: int) -> tuple[int, float]:
             continue
         _, _, walk = heapq.heappop(waiting)
         at, actor, action, stage, step, data = walk.next()
-        seq, text = seq + 1, audit.canonical_json(data).decode("utf-8")
+        seq, text = seq + 1, canonical.canonical_json(data).decode("utf-8")
         decision_seq, decision_prev = walk.seq + 1, walk.last_hash
         content = {"seq": seq, "at": at, "actor": actor, "action": action, "decision": walk.id}
         content |= {"decision_seq": decision_seq, "decision_prev": decision_prev, "stage": stage, "step": step}
-        digest = audit.hash_content(content | {"data": audit.RawJSON(text), "prev_hash": prev})
+        digest = canonical.hash_content(content | {"data": canonical.RawJSON(text), "prev_hash": prev})
         row = (seq, at, actor, action, walk.id, decision_seq, decision_prev, stage, step, text, prev, digest)
         writer.event(row, SIGNERS.index(actor), digest)
         prev, walk.seq, walk.last_hash = digest, decision_seq, digest

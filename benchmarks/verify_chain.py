@@ -27,7 +27,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from decision_flow import audit, users
+from decision_flow import canonical, users
 from decision_flow.db import Database
 from decision_flow.engine import Engine
 from decision_flow.keys import KeyRing
@@ -81,7 +81,7 @@ def build(path: Path, n: int) -> None:
             },
             "prev_hash": prev,
         }
-        digest = audit.hash_content(content)
+        digest = canonical.hash_content(content)
         rows.append(
             (
                 seq,
@@ -93,7 +93,7 @@ def build(path: Path, n: int) -> None:
                 dprev,
                 "consultation",
                 "public_participation",
-                audit.canonical_json(content["data"]).decode(),
+                canonical.canonical_json(content["data"]).decode(),
                 prev,
                 digest,
                 sign(digest),

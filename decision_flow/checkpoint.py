@@ -12,7 +12,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from decision_flow import audit, queries
+from decision_flow import audit, canonical, queries
 from decision_flow.audit import Verdict
 from decision_flow.engine import Engine
 from decision_flow.errors import InvalidInput
@@ -100,7 +100,7 @@ def _checked_checkpoint(path: Path, size: Any, head: Any, at: Any) -> Checkpoint
         raise _not_checkpoint(path, "size is not a whole number")
     if not isinstance(head, str) or not _HEX64.fullmatch(head.lower()):
         raise _not_checkpoint(path, "head is not 64 hexadecimal digits")
-    if size == 0 and head != audit.GENESIS:
+    if size == 0 and head != canonical.GENESIS:
         raise _not_checkpoint(path, "an empty chain's head is 64 zeros")
     if not isinstance(at, str) or not _is_time(at):
         raise _not_checkpoint(path, "at is not an ISO 8601 time")

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlmodel import Session, col, select
 
-from decision_flow import audit
+from decision_flow import audit, canonical
 from decision_flow.engine import Engine
 from decision_flow.models import AuditEvent, Decision
 from decision_flow.procedure import load_context, missing_items
@@ -174,7 +174,7 @@ def _verify(engine: Engine, earlier: Verified | None) -> audit.Verdict:
         finally:
             if parallel:
                 parallel.close()
-    last_seq, last_hash = (last[0][0]["seq"], last[0][1]) if last[0] is not None else (0, audit.GENESIS)
+    last_seq, last_hash = (last[0][0]["seq"], last[0][1]) if last[0] is not None else (0, canonical.GENESIS)
     if earlier is not None and not (verdict.ok and failure is None and last_seq >= earlier.seq):
         raise _Stale  # a shorter chain, or a failure: its report must be the full check's
     if failure is not None and (verdict.ok or failure[0] < (verdict.first_bad_seq or 0)):

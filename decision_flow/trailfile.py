@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from decision_flow import audit
+from decision_flow import audit, canonical
 from decision_flow.audit import Verdict
 from decision_flow.engine import Engine
 from decision_flow.errors import IntegrityError, InvalidInput
@@ -34,7 +34,7 @@ from decision_flow.models import AuditEvent, Decision
 
 FORMAT = "decision-flow/trail-export/v1"
 DIGEST_DOMAIN = b"decision-flow/trail-export/v1/digest\n"
-CONTENT_KEYS = frozenset(audit.CONTENT_KEYS)
+CONTENT_KEYS = frozenset(canonical.CONTENT_KEYS)
 _HEX64 = re.compile(r"[0-9a-f]{64}")
 _FOOTER = re.compile(rb'\],"count":(0|[1-9][0-9]{0,17}),"digest":"([0-9a-f]{64})"\}\n')
 _HEADER_KEYS = ["format", "exported_at", "checkpoint", "decision", "events"]
@@ -97,14 +97,14 @@ def _event_line(event: AuditEvent) -> bytes:
     as stored, byte for byte (the bytes the database verifier hashes), so a stored rewrite is
     carried into the file rather than smoothed over by re-serialising."""
     try:
-        content = {**audit.content_of(event), "data": audit.RawJSON(event.data)}
+        content = {**canonical.content_of(event), "data": canonical.RawJSON(event.data)}
     except ValueError:
         raise IntegrityError(
             f"event {event.seq} cannot be exported: its stored data is not JSON (run dflow audit verify)"
         ) from None
-    body = audit.content_bytes(content)
+    body = canonical.content_bytes(content)
     cut = body.rindex(b',"prev_hash":')  # "hash" sorts just before it; nothing after can hold it
-    return body[:cut] + b',"hash":' + audit.canonical_json(event.hash) + body[cut:]
+    return body[:cut] + b',"hash":' + canonical.canonical_json(event.hash) + body[cut:]
 
 
 def _decision_meta(dec: Decision) -> dict[str, Any]:
@@ -119,7 +119,7 @@ def _decision_meta(dec: Decision) -> dict[str, Any]:
 
 
 def _header_line(exported_at: str, cp: dict[str, Any], decision: dict[str, Any]) -> bytes:
-    c = audit.canonical_json
+    c = canonical.canonical_json
     return (
         b'{"format":' + c(FORMAT) + b',"exported_at":' + c(exported_at) + b',"checkpoint":' + c(cp)
         + b',"decision":' + c(decision) + b',"events":[\n'
@@ -162,7 +162,7 @@ class _FileCheck:
         self.problem: _Problem | None = None
         self.scanning = False  # reading on past a fault, only to tell order broken from missing
         self.index = 0
-        self.last_seq, self.last_hash = 0, audit.GENESIS
+        self.last_seq, self.last_hash = 0, canonical.GENESIS
         self.footer = b""
 
     def run(self) -> Verdict:
@@ -218,12 +218,14 @@ class _FileCheck:
             if not isinstance(dec[key], kind) or isinstance(dec[key], bool):
                 raise self._malformed(f"decision {key} is not {'an integer' if kind is int else 'a string'}")
         try:
-            canonical = _header_line(header["exported_at"], cp, dec) == line
+            in_form = _header_line(header["exported_at"], cp, dec) == line
         except ValueError:  # e.g. a lone surrogate written as an escape
-            canonical = False
-        if not canonical:
+            in_form = False
+        if not in_form:
             self._fail(0, None, "file altered: line 1 (the header) is not in canonical form")
-        elif not _HEX64.fullmatch(cp["head"]) or cp["size"] < 0 or (cp["size"] == 0) != (cp["head"] == audit.GENESIS):
+        elif (
+            not _HEX64.fullmatch(cp["head"]) or cp["size"] < 0 or (cp["size"] == 0) != (cp["head"] == canonical.GENESIS)
+        ):
             self._fail(0, None, "file altered: the checkpoint is not a chain size and head hash")
         self.digest.update(line)
         return header
@@ -269,7 +271,7 @@ class _FileCheck:
             return None
         dec = header["decision"]
         if value["decision"] != dec["id"]:
-            if audit.hash_content(value) != stored:
+            if canonical.hash_content(value) != stored:
                 return value, stored  # verify_contents names it: content edited
             self._fail(
                 self.index, seq, f"file altered: event {seq} belongs to decision {value['decision']}, not {dec['id']}"
@@ -346,7 +348,7 @@ class _FileCheck:
 
 def _canonical(value: Any) -> bytes | None:
     try:
-        return audit.canonical_json(value)
+        return canonical.canonical_json(value)
     except ValueError:  # e.g. a lone surrogate written as an escape
         return None
 

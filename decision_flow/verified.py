@@ -28,7 +28,7 @@ from pathlib import Path
 from decision_flow.db import Database
 from decision_flow.workflow_cache import cache_home, is_private
 
-CHECKING_CODE = ("audit.py", "signatures.py", "keys.py", "queries.py", "verified.py")
+CHECKING_CODE = ("audit.py", "canonical.py", "signatures.py", "keys.py", "queries.py", "verified.py")
 
 
 @dataclass(frozen=True)

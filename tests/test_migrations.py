@@ -24,7 +24,7 @@ from sqlalchemy import inspect, select, text
 from sqlalchemy.exc import DatabaseError
 from sqlmodel import SQLModel
 
-from decision_flow import migrations, queries, users
+from decision_flow import canonical, migrations, queries, users
 from decision_flow.db import Database
 from decision_flow.engine import Engine
 from decision_flow.errors import Blocked, InvalidInput
@@ -458,11 +458,9 @@ def _at_baseline_with_unsigned_events(db: Database) -> None:
     their unsigned events, inserted as 0.1 did (no public_key, no signature column yet)."""
     from alembic import command
 
-    from decision_flow import audit
-
     with db.engine.begin() as conn:
         command.upgrade(migrations.config(conn), "0001")
-        prev = audit.GENESIS
+        prev = canonical.GENESIS
         for seq, (actor, action, data) in enumerate(
             [
                 (ADMIN, "user_added", {"name": ADMIN, "roles": ["admin"]}),
@@ -487,13 +485,18 @@ def _at_baseline_with_unsigned_events(db: Database) -> None:
                 "data": data,
                 "prev_hash": prev,
             }
-            prev = audit.hash_content(content)
+            prev = canonical.hash_content(content)
             conn.execute(
                 text(
                     "INSERT INTO audit_events (seq, at, actor, action, data, prev_hash, hash)"
                     " VALUES (:seq, :at, :actor, :action, :data, :prev, :hash)"
                 ),
-                {**content, "data": audit.canonical_json(data).decode(), "prev": content["prev_hash"], "hash": prev},
+                {
+                    **content,
+                    "data": canonical.canonical_json(data).decode(),
+                    "prev": content["prev_hash"],
+                    "hash": prev,
+                },
             )
 
 

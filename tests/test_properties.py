@@ -612,7 +612,7 @@ def test_the_hash_is_over_the_canonical_json_whatever_the_stored_types(content: 
     """The verifier's fast encoding of an event (one template for the engine's own types) and
     its fallbacks give exactly the canonical JSON, for any mix of types an edit could store: a
     number stored as text, a boolean as a number, a list where text was."""
-    from decision_flow.audit import RawJSON, canonical_json, content_bytes
+    from decision_flow.canonical import RawJSON, canonical_json, content_bytes
 
     expected = canonical_json(content)
     if raw:
