@@ -19,6 +19,7 @@ from typing import Any, TypeVar
 from sqlalchemy import Boolean
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import configure_mappers
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.instrumentation import manager_of_class
 from sqlmodel import Session, SQLModel
 
@@ -69,6 +70,7 @@ class Raw:
         return self._execute(sql, params, lambda c: int(c.lastrowid))
 
 
+@lru_cache(maxsize=32)
 def columns(model: type[SQLModel]) -> tuple[str, ...]:
     return tuple(c.name for c in model.__table__.columns)  # type: ignore[attr-defined]
 
@@ -112,6 +114,6 @@ def update(raw: Raw, obj: SQLModel, guard: tuple[str, Any] | None = None, **chan
     params = (*changes.values(), getattr(obj, key.name), *((guard[1],) if guard else ()))
     count = raw.run(f"UPDATE {table.name} SET {', '.join(f'{c} = ?' for c in changes)} WHERE {where}", *params)
     if count == 1:
-        for name, value in changes.items():
-            setattr(obj, name, value)
+        for name, value in changes.items():  # as written, and never again by a session's flush
+            set_committed_value(obj, name, value)
     return count
