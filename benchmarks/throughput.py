@@ -9,6 +9,8 @@ decision's version and appends its hash-chained audit event.
                 synchronous=FULL, BEGIN IMMEDIATE)
   floor         ../shared/bench/sqlite_floor.py's state+audit variant under synchronous=FULL
                 (raw sqlite3: UPDATE one row + INSERT one ~500-byte row, COMMIT), the same run
+  own           the statements of one Engine.record in raw sqlite3 on a database the library
+                made (its tables and indexes), no engine: what this schema's commit allows
   postgresql    1, 4 and 16 concurrent writer processes (spawned), each on its own decisions,
                 released together, for a fixed time; on a database this script creates and
                 drops, from DFLOW_BENCH_PG or else DFLOW_TEST_PG (skipped when neither is set)
@@ -22,10 +24,12 @@ Usage: python benchmarks/throughput.py [--seconds 5] [--writers 1,4,16] [--floor
 from __future__ import annotations
 
 import argparse
+import hashlib
 import importlib.util
 import json
 import multiprocessing as mp
 import os
+import sqlite3
 import statistics
 import sys
 import tempfile
@@ -152,6 +156,59 @@ def bench_floor(rows: int, workdir: Path) -> dict[str, Any]:
     }
 
 
+def bench_own_schema(seconds: float, workdir: Path) -> dict[str, Any]:
+    """The floor of dflow's own transaction: the statements one `Engine.record` issues (read the
+    user, the decision and its step records; update the step record and the decision; read the
+    chain head; insert the event), in raw sqlite3 on a database the library made, with the
+    shipped settings, and no engine at all (no rules, no hashing of the content, no signing)."""
+    url = f"sqlite:///{workdir / 'own.db'}"
+    _prepare(url)
+    engine = _engine(url)
+    ids = _decisions(engine, DECISIONS_PER_WRITER, "o")
+    engine.db.dispose()
+    conn = sqlite3.connect(workdir / "own.db", isolation_level=None)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=FULL")
+    conn.execute("PRAGMA foreign_keys=ON")
+    signature = "A" * 86 + "=="  # the length of a real one; nothing checks it here
+    lat: list[float] = []
+    n, start = 0, time.perf_counter()
+    while (t0 := time.perf_counter()) < start + seconds:
+        i = ids[n % len(ids)]
+        conn.execute("BEGIN IMMEDIATE")
+        conn.execute("SELECT * FROM users WHERE name = ?", (OFFICER,)).fetchall()
+        conn.execute("SELECT * FROM decisions WHERE id = ?", (i,)).fetchall()
+        records = conn.execute("SELECT * FROM step_records WHERE decision_id = ? AND active", (i,)).fetchall()
+        fields = {"proposer_kind": "organ_leader", "start_approved_on": "2024-03-01", "undertaking_unit": f"单位-o-{n}"}
+        conn.execute(
+            "UPDATE step_records SET fields = ? WHERE id = ?", (json.dumps(fields, ensure_ascii=False), records[0][0])
+        )
+        conn.execute("UPDATE decisions SET version = version + 1 WHERE id = ?", (i,))
+        seq, prev, dseq, dprev = conn.execute(
+            "SELECT (SELECT seq FROM audit_events ORDER BY seq DESC LIMIT 1),"
+            " (SELECT hash FROM audit_events ORDER BY seq DESC LIMIT 1),"
+            " (SELECT decision_seq FROM audit_events WHERE decision_id = ? ORDER BY seq DESC LIMIT 1),"
+            " (SELECT hash FROM audit_events WHERE decision_id = ? ORDER BY seq DESC LIMIT 1)",
+            (i, i),
+        ).fetchone()
+        data = json.dumps(
+            {"evidence": [], "fields": {"undertaking_unit": fields["undertaking_unit"]}}, ensure_ascii=False
+        )
+        digest = hashlib.sha256(f"{seq + 1}{data}".encode()).hexdigest()  # unique, as the chain requires
+        conn.execute(
+            "INSERT INTO audit_events (seq, at, actor, action, decision_id, decision_seq, decision_prev, stage, step,"
+            " data, prev_hash, hash, signature) VALUES (?, ?, ?, 'recorded', ?, ?, ?, 'initiation', 'initiation',"
+            " ?, ?, ?, ?)",
+            (seq + 1, "2024-12-31T08:00:00.000000Z", OFFICER, i, dseq + 1, dprev, data, prev, digest, signature),
+        )
+        conn.execute("COMMIT")
+        lat.append((time.perf_counter() - t0) * 1000)
+        n += 1
+    elapsed = time.perf_counter() - start
+    conn.close()
+    return _row("raw sqlite3, dflow's own transaction", 1, n, elapsed, lat)
+
+
 # ---------------------------------------------------------------------------- PostgreSQL
 
 
@@ -229,7 +286,9 @@ def main() -> None:
         os.environ["DFLOW_KEYS"] = str(work / "keys")  # the users' key files, for this run only (writers inherit it)
         rows.append(bench_sqlite(args.seconds, work))
         rows.append(bench_floor(args.floor_rows, work))
+        rows.append(bench_own_schema(args.seconds, work))
     ratio = rows[0]["per_s"] / rows[1]["per_s"]
+    own = rows[2]["per_s"] / rows[1]["per_s"]
     if pg:
         for w in (int(x) for x in args.writers.split(",") if x.strip()):
             rows.append(bench_pg(pg, w, args.seconds))
@@ -237,6 +296,7 @@ def main() -> None:
         "python": sys.version.split()[0],
         "cpus": os.cpu_count(),
         "sqlite_vs_floor": ratio,
+        "own_transaction_vs_floor": own,
         "postgresql": "not run: set DFLOW_BENCH_PG or DFLOW_TEST_PG" if not pg else "yes",
     }
     if args.json:
@@ -250,6 +310,7 @@ def main() -> None:
             f" {r['median_ms']:>10.2f} {r['p95_ms']:>8.2f}"
         )
     print(f"SQLite (dflow) / raw floor (state+audit, synchronous=FULL): {ratio:.2f} (floor is {1 / ratio:.1f}x)")
+    print(f"dflow's own transaction in raw sqlite3, no engine / raw floor: {own:.2f} (the most any engine could reach)")
     if not pg:
         print(f"PostgreSQL: {info['postgresql']}")
 
