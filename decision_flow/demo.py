@@ -140,7 +140,7 @@ def run_demo(say: Callable[[str], None] | None = None) -> dict[str, Any]:
             stage = engine.advance(dec.id, actor)
             line("demo.advanced", stage=stage)
         trail = queries.trail(engine, dec.id)
-        verdict = queries.verify(engine)
+        verdict = queries.verify(engine, remember=False)  # a throwaway database: nothing kept of it
         shown = queries.show(engine, dec.id)
         db.dispose()
     return {

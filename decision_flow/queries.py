@@ -112,7 +112,7 @@ class _Stale(Exception):
     """The chain no longer holds what an earlier verification vouched for."""
 
 
-def verify(engine: Engine, full: bool = False) -> audit.Verdict:
+def verify(engine: Engine, full: bool = False, remember: bool = True) -> audit.Verdict:
     """Walk the whole chain once (hashes, numbering, both links, each actor's signature against
     the key they held at that point), then re-hash every evidence file the trail names against
     the SHA-256 recorded when it was attached.
@@ -120,20 +120,21 @@ def verify(engine: Engine, full: bool = False) -> audit.Verdict:
     Signatures this machine verified before (:mod:`decision_flow.verified`) are not checked
     again unless `full`; should the chain not hold exactly what was verified then, or should
     anything fail, the whole verification is done again with every signature, so the verdict is
-    the one a full check gives."""
+    the one a full check gives. Without `remember`, what a passing run checked is not kept
+    (a throwaway database, as the demo's, leaves nothing behind)."""
     from decision_flow import verified  # only verification needs these (and record, which imports this, not)
 
     engine.db.require()
     earlier = None if full else verified.recall(engine.db)
     if earlier is not None:
         try:
-            return _verify(engine, earlier)
+            return _verify(engine, earlier, remember)
         except _Stale:
             pass
-    return _verify(engine, None)
+    return _verify(engine, None, remember)
 
 
-def _verify(engine: Engine, earlier: Verified | None) -> audit.Verdict:
+def _verify(engine: Engine, earlier: Verified | None, remember: bool) -> audit.Verdict:
     from decision_flow import sigcheck, verified
     from decision_flow.signatures import Signatures, invalid
 
@@ -187,6 +188,6 @@ def _verify(engine: Engine, earlier: Verified | None) -> audit.Verdict:
             if earlier is not None:
                 raise _Stale
             return audit.Verdict(False, verdict.events, seq, f"evidence altered or missing: {sha} ({kind})")
-    if last_seq:
+    if last_seq and remember:
         verified.remember(engine.db, verified.Verified(int(last_seq), str(last_hash), sigs.hexdigest()))
     return replace(verdict, signed=signatures.signed, recalled=signatures.recalled)

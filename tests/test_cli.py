@@ -606,7 +606,7 @@ def test_audit_verify(dflow: Dflow, decision: int) -> None:
     fails(dflow("audit", "verify", 3), 4, "no decision with id 3\n")
 
 
-def test_demo() -> None:
+def test_demo(cache_dir: Path) -> None:
     result = runner.invoke(cli.app, ["demo"], env=BASE_ENV)
     assert result.exit_code == 0, result.output
     assert result.stderr == ""
@@ -619,6 +619,7 @@ def test_demo() -> None:
     ) in out
     assert "→ archived\n" in out
     assert out.endswith("audit trail verified: 33 events, chain intact, 33 signatures valid\n")
+    assert not (cache_dir / "dflow" / "verified").exists()  # the throwaway database leaves nothing behind
     doc = json.loads(runner.invoke(cli.app, ["demo", "--json"], env=BASE_ENV).stdout)
     assert (doc["status"], doc["verify"]) == (
         "archived",
