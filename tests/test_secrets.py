@@ -180,3 +180,32 @@ def test_a_debug_traceback_masks_a_passphrase_and_a_key(
 )
 def test_redact(text: str, expected: str) -> None:
     assert redact(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a" * 200_000 + "://:" + "b" * 200_000,  # a scheme that could start anywhere, a password with no "@"
+        ("a://:b" * 70_000),  # one URL after another, none complete
+        ("x://u:" + "p" * 1000) * 400,
+        ("password='" * 40_000),
+        ("-----BEGIN " + "A" * 1000) * 400,
+    ],
+    ids=["long-runs", "many-urls", "long-passwords", "dsn-quotes", "pem-starts"],
+)
+def test_redact_takes_linear_time_on_hostile_text(text: str) -> None:
+    """Every error message passes through redact, with whatever the user typed (a 1 MB
+    argument included). Its patterns once took time quadratic in such text: the 400 KB case
+    here ran for minutes (found by tests/test_hostile.py). Interrupted after 10 s, it fails."""
+    import signal
+
+    def too_slow(*_: Any) -> None:
+        raise TimeoutError("redact did not finish in 10 s")
+
+    previous = signal.signal(signal.SIGALRM, too_slow)
+    signal.alarm(10)
+    try:
+        assert len(redact(text)) <= len(text)
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
