@@ -122,7 +122,7 @@ def verify(engine: Engine, full: bool = False, remember: bool = True) -> audit.V
     anything fail, the whole verification is done again with every signature, so the verdict is
     the one a full check gives. Without `remember`, what a passing run checked is not kept
     (a throwaway database, as the demo's, leaves nothing behind)."""
-    from decision_flow import verified  # only verification needs these (and record, which imports this, not)
+    from decision_flow import verified  # loaded only to verify: `dflow record` imports this module too
 
     engine.db.require()
     earlier = None if full else verified.recall(engine.db)
