@@ -20,7 +20,15 @@ from typing import Any
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, col, select
 
-from decision_flow.canonical import DOMAIN, GENESIS, RawJSON, canonical_json, content_of, hash_content, plain_bytes
+from decision_flow.canonical import (
+    DOMAIN,
+    GENESIS,
+    canonical_json,
+    content_of,
+    hash_content,
+    plain_bytes,
+    stored_content,
+)
 from decision_flow.models import AuditEvent
 from decision_flow.rawsql import Raw
 
@@ -74,19 +82,7 @@ def append(
     if decision is not None:
         decision_seq, decision_prev = ((head[2] or 0) + 1, head[3]) if head[3] is not None else (1, None)
     stored = canonical_json(data or {}).decode("utf-8")
-    content = {
-        "seq": seq,
-        "at": at,
-        "actor": actor,
-        "action": action,
-        "decision": decision,
-        "decision_seq": decision_seq,
-        "decision_prev": decision_prev,
-        "stage": stage,
-        "step": step,
-        "data": RawJSON(stored),  # hashed as the very text stored
-        "prev_hash": prev,
-    }
+    content = stored_content(seq, at, actor, action, decision, decision_seq, decision_prev, stage, step, stored, prev)
     digest = hash_content(content)
     row = {
         **content,
@@ -165,19 +161,7 @@ def iter_stored(session: Session, batch: int = 20000) -> Iterator[tuple[dict[str
     sha256 = hashlib.sha256
     for rows in _batches(session, batch):
         for seq, at, actor, action, decision, dseq, dprev, stage, step, data, prev, digest, signature in rows:
-            content = {
-                "seq": seq,
-                "at": at,
-                "actor": actor,
-                "action": action,
-                "decision": decision,
-                "decision_seq": dseq,
-                "decision_prev": dprev,
-                "stage": stage,
-                "step": step,
-                "data": RawJSON(data),
-                "prev_hash": prev,
-            }
+            content = stored_content(seq, at, actor, action, decision, dseq, dprev, stage, step, data, prev)
             plain = plain_bytes(action, actor, at, content["data"], decision, dprev, dseq, prev, seq, stage, step)
             computed = sha256(DOMAIN + plain).hexdigest() if plain is not None else hash_content(content)
             yield content, digest, signature, computed

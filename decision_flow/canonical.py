@@ -31,21 +31,54 @@ def canonical_json(value: Any) -> bytes:
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode("utf-8")
 
 
-def content_of(event: AuditEvent) -> dict[str, Any]:
-    """The hashed content of an event, as stored."""
+def stored_content(
+    seq: Any,
+    at: Any,
+    actor: Any,
+    action: Any,
+    decision: Any,
+    decision_seq: Any,
+    decision_prev: Any,
+    stage: Any,
+    step: Any,
+    data: str,
+    prev_hash: Any,
+) -> dict[str, Any]:
+    """The hashed content of an event from its stored columns, in the table's order, with the
+    data as the very canonical text stored (what is hashed, byte for byte)."""
     return {
-        "seq": event.seq,
-        "at": event.at,
-        "actor": event.actor,
-        "action": event.action,
-        "decision": event.decision_id,
-        "decision_seq": event.decision_seq,
-        "decision_prev": event.decision_prev,
-        "stage": event.stage,
-        "step": event.step,
-        "data": json.loads(event.data),
-        "prev_hash": event.prev_hash,
+        "seq": seq,
+        "at": at,
+        "actor": actor,
+        "action": action,
+        "decision": decision,
+        "decision_seq": decision_seq,
+        "decision_prev": decision_prev,
+        "stage": stage,
+        "step": step,
+        "data": RawJSON(data),
+        "prev_hash": prev_hash,
     }
+
+
+def content_of(event: AuditEvent) -> dict[str, Any]:
+    """The hashed content of an event, as stored, with its data parsed (ValueError if it is not
+    JSON)."""
+    e = event
+    content = stored_content(
+        e.seq,
+        e.at,
+        e.actor,
+        e.action,
+        e.decision_id,
+        e.decision_seq,
+        e.decision_prev,
+        e.stage,
+        e.step,
+        e.data,
+        e.prev_hash,
+    )
+    return {**content, "data": json.loads(e.data)}
 
 
 class RawJSON(str):
