@@ -13,9 +13,9 @@ from typing import Annotated, Any
 
 import typer
 
-from cli_admin import user_app, workflow_app
-from cli_audit import audit_app
-from cli_common import (
+from dflow_cli.admin import user_app, workflow_app
+from dflow_cli.audit import audit_app
+from dflow_cli.common import (
     As,
     Db,
     DflowGroup,
@@ -31,7 +31,7 @@ from cli_common import (
     _run,
     _say,
 )
-from cli_keys import key_app
+from dflow_cli.keys import key_app
 
 app = typer.Typer(
     cls=DflowGroup,
@@ -60,7 +60,7 @@ def init(
     engine = _engine(db)
 
     def act() -> dict[str, Any]:
-        from decision_flow import users
+        from decision_flow.engine import users
 
         created = users.init(engine, admin, _new_passphrase(passphrase))
         return {"database": engine.db.display_url, "created": created, "admin": admin}
@@ -71,12 +71,12 @@ def init(
 @app.command()
 def demo(json_out: Json = False) -> None:
     """Walk a township decision through every stage in a scratch database: a refused skip, the verified trail."""
-    from decision_flow import demo as demo_module
-    from decision_flow import render
+    from decision_flow.engine import demo as demo_module
+    from decision_flow.presentation import render
 
     def finish(result: dict[str, Any]) -> None:
         render.trail(result["trail"])
-        from decision_flow.audit import Verdict
+        from decision_flow.trail.audit import Verdict
 
         render.verdict(Verdict(**result["verify"]))
 
@@ -120,7 +120,7 @@ def list_(
 ) -> None:
     """Decisions at a glance."""
     engine = _engine(db)
-    from decision_flow import queries
+    from decision_flow.engine import queries
 
     _run(json_out, lambda: queries.list_decisions(engine, stage, status), _human("decisions"))
 
@@ -129,7 +129,7 @@ def list_(
 def show(decision: Id, db: Db = None, json_out: Json = False) -> None:
     """The decision: stage, each step's status, recorded fields and evidence, what is still missing."""
     engine = _engine(db)
-    from decision_flow import queries
+    from decision_flow.engine import queries
 
     def view() -> dict[str, Any]:
         data = queries.show(engine, _id(decision))

@@ -3,7 +3,7 @@
 
 For each size it builds one decision whose trail has that many events (created through the
 engine, then realistic events — records with Chinese fields and evidence hashes, completions,
-refusals with reasons, advances and returns — appended with decision_flow.audit.append in one
+refusals with reasons, advances and returns — appended with decision_flow.trail.audit.append in one
 transaction), then exports it as PDF, HTML, CSV and JSON, each in a fresh child process, and prints:
 
   wall      seconds for export() alone (imports and start-up excluded)
@@ -40,10 +40,10 @@ OFFICER, REVIEWER = "zhao", "qian"
 
 def build(db_path: Path, events: int) -> int:
     """A database with one decision of `events` events; returns the decision's id."""
-    from decision_flow import audit, users
-    from decision_flow.db import Database
-    from decision_flow.engine import Engine
-    from decision_flow.keys import KeyRing
+    from decision_flow.engine import Engine, users
+    from decision_flow.identity.keys import KeyRing
+    from decision_flow.store.db import Database
+    from decision_flow.trail import audit
 
     engine = Engine(Database(f"sqlite:///{db_path}"), keys=KeyRing(directory=db_path.parent / "keys"))
     users.init(engine, "admin")
@@ -121,9 +121,9 @@ def _event(n: int) -> tuple[str, str, str | None, dict[str, Any]]:
 
 def child(db_path: Path, decision: int, fmt: str, out: Path) -> dict[str, Any]:
     """Run in a fresh process: one export (or the floor, or the PDF layout alone)."""
-    from decision_flow.db import Database
     from decision_flow.engine import Engine
-    from decision_flow.exports import export, source, to_pdf
+    from decision_flow.presentation.exports import export, source, to_pdf
+    from decision_flow.store.db import Database
 
     engine = Engine(Database(f"sqlite:///{db_path}"))
     result: dict[str, Any] = {}

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The same eight-stage procedure in dflow and in SpiffWorkflow, per persisted step, on SQLite.
 
-Each case walks the township decision of `decision_flow.demo` (沙河乡农贸市场搬迁) from initiation to
+Each case walks the township decision of `decision_flow.engine.demo` (沙河乡农贸市场搬迁) from initiation to
 archiving, with the demo's field values and evidence files, without its deliberately refused skip.
 
 One step is one persisted state change, committed to a SQLite file (WAL, synchronous=FULL):
@@ -59,11 +59,10 @@ try:
 except ImportError:
     sys.exit("SpiffWorkflow is not installed: pip install -e '.[bench]'")
 
-from decision_flow import queries, users
-from decision_flow.db import Database
-from decision_flow.demo import EXECUTIVE, OFFICER, REVIEWER, TITLE, WALK, WORKFLOW
-from decision_flow.engine import Engine
-from decision_flow.keys import KeyRing
+from decision_flow.engine import Engine, queries, users
+from decision_flow.engine.demo import EXECUTIVE, OFFICER, REVIEWER, TITLE, WALK, WORKFLOW
+from decision_flow.identity.keys import KeyRing
+from decision_flow.store.db import Database
 
 BPMN = Path(__file__).with_name("peer_procedure.bpmn")
 PROCESS = "major_decision"

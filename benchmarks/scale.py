@@ -41,8 +41,8 @@ from scale_build import (
     build,
 )
 
-from decision_flow.db import Database
 from decision_flow.engine import Engine
+from decision_flow.store.db import Database
 
 
 @dataclass
@@ -64,19 +64,19 @@ class Side:
 
 
 def _list(engine: Engine, ident: int) -> Any:
-    from decision_flow import queries
+    from decision_flow.engine import queries
 
     return queries.list_decisions(engine, STAGE)
 
 
 def _show(engine: Engine, ident: int) -> Any:
-    from decision_flow import queries
+    from decision_flow.engine import queries
 
     return queries.show(engine, ident)
 
 
 def _trail(engine: Engine, ident: int) -> Any:
-    from decision_flow import queries
+    from decision_flow.engine import queries
 
     return queries.trail(engine, ident)
 
@@ -115,11 +115,11 @@ def library_median(side: Side, call: Callable[[Engine, int], Any], runs: int) ->
 
 def statements(side: Side, call: Callable[[Engine, int], Any]) -> list[tuple[str, Any]]:
     """The SELECT statements (with their parameters) that the library call issues, through
-    SQLAlchemy or straight through the driver (decision_flow.rawsql)."""
+    SQLAlchemy or straight through the driver (decision_flow.store.rawsql)."""
     from sqlalchemy import event
     from sqlalchemy.engine import Engine as SAEngine
 
-    from decision_flow.rawsql import Raw
+    from decision_flow.store.rawsql import Raw
 
     seen: list[tuple[str, Any]] = []
 

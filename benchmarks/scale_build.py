@@ -26,14 +26,15 @@ from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
-from decision_flow import canonical, keys, users
-from decision_flow.db import Database
-from decision_flow.engine import Engine
-from decision_flow.errors import Blocked, Reason
-from decision_flow.i18n import Msg
-from decision_flow.keys import KeyRing
-from decision_flow.workflow import Stage, Workflow
-from decision_flow.workflow import get as get_workflow
+from decision_flow.core.errors import Blocked, Reason
+from decision_flow.core.i18n import Msg
+from decision_flow.definition.workflow import Stage, Workflow
+from decision_flow.definition.workflow import get as get_workflow
+from decision_flow.engine import Engine, users
+from decision_flow.identity import keys
+from decision_flow.identity.keys import KeyRing
+from decision_flow.store.db import Database
+from decision_flow.trail import canonical
 
 WORKFLOW = "major-decision"
 STAGE = "legality_review"  # the stage `dflow list --stage` filters on

@@ -23,10 +23,10 @@ import time
 from datetime import date
 from pathlib import Path
 
-from decision_flow import keys, users
-from decision_flow.db import Database
-from decision_flow.engine import Engine
-from decision_flow.keys import KeyRing, Signer
+from decision_flow.engine import Engine, users
+from decision_flow.identity import keys
+from decision_flow.identity.keys import KeyRing, Signer
+from decision_flow.store.db import Database
 
 TODAY = date(2024, 12, 31)
 

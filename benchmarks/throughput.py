@@ -44,9 +44,8 @@ from typing import Any
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from decision_flow import queries, users
-from decision_flow.db import Database
-from decision_flow.engine import Engine
+from decision_flow.engine import Engine, queries, users
+from decision_flow.store.db import Database
 
 # ../shared beside the checkout, as the developers' brief lays it out
 FLOOR = Path(os.environ.get("DFLOW_SQLITE_FLOOR", Path(__file__).resolve().parents[2] / "shared/bench/sqlite_floor.py"))

@@ -7,7 +7,7 @@ fresh process of its own (so peak RSS is the verifier's alone):
   first      `dflow audit verify` on a machine that never verified this chain: every hash, link
              and Ed25519 signature (the signature checks on every CPU)
   again      the next `dflow audit verify` after 1% more events were appended: every hash and link,
-             the signatures of the new events only (decision_flow.verified)
+             the signatures of the new events only (decision_flow.trail.verified)
   sha256     plain hashlib.sha256 over the same stored bytes (the floor)
 and prints events per second, the ratios to the floor and each verifier's peak RSS.
 
@@ -27,10 +27,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from decision_flow import canonical, users
-from decision_flow.db import Database
-from decision_flow.engine import Engine
-from decision_flow.keys import KeyRing
+from decision_flow.engine import Engine, users
+from decision_flow.identity.keys import KeyRing
+from decision_flow.store.db import Database
+from decision_flow.trail import canonical
 
 
 def build(path: Path, n: int) -> None:
@@ -122,9 +122,9 @@ def _verify_in_child(path: Path, cache: Path) -> tuple[float, int, int, int]:
     checked before on this machine, peak RSS in MiB."""
     code = (
         "import json, resource, sys, time\n"
-        "from decision_flow.db import Database\n"
+        "from decision_flow.store.db import Database\n"
         "from decision_flow.engine import Engine\n"
-        "from decision_flow.queries import verify\n"
+        "from decision_flow.engine.queries import verify\n"
         "engine = Engine(Database(sys.argv[1]))\n"
         "t0 = time.perf_counter()\n"
         "v = verify(engine)\n"

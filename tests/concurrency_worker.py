@@ -23,11 +23,10 @@ from typing import Any
 
 from sqlalchemy import Connection, text
 
-from decision_flow import queries, users
-from decision_flow.db import Database
-from decision_flow.engine import Engine
-from decision_flow.errors import DflowError
-from decision_flow.workflow import get as get_workflow
+from decision_flow.core.errors import DflowError
+from decision_flow.definition.workflow import get as get_workflow
+from decision_flow.engine import Engine, queries, users
+from decision_flow.store.db import Database
 from tests.flow import ACTOR, ADMIN, AUDITOR, EXECUTIVE, OFFICER, REVIEWER, VALID, evidence_file
 
 TODAY = date(2024, 12, 31)
@@ -149,7 +148,7 @@ def race_task(spec: dict[str, Any]) -> dict[str, Any]:
     try:
         if spec["op"] == "cli":  # the command line's imports are warm before the start too
             import cli  # noqa: F401
-            import decision_flow.render  # noqa: F401
+            import decision_flow.presentation.render  # noqa: F401
         engine.db.require()  # the connection is open and warm before the start
         with engine.db.session() as s:
             s.execute(text("SELECT count(*) FROM decisions")).scalar()

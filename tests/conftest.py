@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from decision_flow.db import Database
 from decision_flow.engine import Engine
+from decision_flow.store.db import Database
 from tests.flow import register_users
 
 TODAY = date(2024, 12, 31)

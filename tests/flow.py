@@ -81,7 +81,7 @@ ROLES_OF = {OFFICER: "officer", REVIEWER: "legal_reviewer", EXECUTIVE: "executiv
 def register_users(engine: Engine, names: tuple[str, ...] = tuple(ROLES_OF)) -> None:
     """Initialise the database with the admin and register `names` (default: all four) with
     their usual role."""
-    from decision_flow import users
+    from decision_flow.engine import users
 
     users.init(engine, ADMIN)
     for name in names:
@@ -123,7 +123,7 @@ def new_decision(
 
 def bring_to(engine: Engine, decision: int, stage: str, tmp: Path, workflow: str = "major-decision") -> None:
     """Walk `decision` with VALID data until it stands at `stage` (every earlier step done)."""
-    from decision_flow.workflow import get
+    from decision_flow.definition.workflow import get
 
     wf = get(workflow)
     for st in wf.stages:
@@ -138,6 +138,6 @@ def bring_to(engine: Engine, decision: int, stage: str, tmp: Path, workflow: str
 
 
 def engine_stage(engine: Engine, decision: int) -> str:
-    from decision_flow.queries import show
+    from decision_flow.engine.queries import show
 
     return str(show(engine, decision)["stage"])

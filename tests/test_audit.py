@@ -19,10 +19,10 @@ from typing import Any
 
 import pytest
 
-import decision_flow.audit
-from decision_flow import keys, queries, users
-from decision_flow.engine import Engine
-from decision_flow.errors import Blocked, Forbidden
+import decision_flow.trail.audit
+from decision_flow.core.errors import Blocked, Forbidden
+from decision_flow.engine import Engine, queries, users
+from decision_flow.identity import keys
 from tests.flow import (
     ADMIN,
     AUDITOR,
@@ -748,14 +748,14 @@ def test_altered_evidence_file_is_found_at_the_event_that_recorded_it(walked: tu
 
 def _fail_appending(monkeypatch: pytest.MonkeyPatch, action: str) -> None:
     """Fault injection: hashing the `action` event being appended raises."""
-    real = decision_flow.audit.hash_content
+    real = decision_flow.trail.audit.hash_content
 
     def failing(content: dict[str, Any]) -> str:
         if content["action"] == action:
             raise RuntimeError(f"disk gone while appending {action}")
         return real(content)
 
-    monkeypatch.setattr(decision_flow.audit, "hash_content", failing)
+    monkeypatch.setattr(decision_flow.trail.audit, "hash_content", failing)
 
 
 # name: (stage to bring the decision to, what to record first, the act, the action that fails)

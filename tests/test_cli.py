@@ -22,12 +22,12 @@ import typer
 from typer.testing import CliRunner, Result
 
 import cli
-from decision_flow import keys
-from decision_flow.db import Database
+from decision_flow.core.errors import Conflict
 from decision_flow.engine import Engine
-from decision_flow.errors import Conflict
-from decision_flow.keys import fingerprint
-from decision_flow.models import Decision
+from decision_flow.identity import keys
+from decision_flow.identity.keys import fingerprint
+from decision_flow.store.db import Database
+from decision_flow.store.models import Decision
 from tests.flow import ACTOR, ADMIN, AUDITOR, EXECUTIVE, OFFICER, REVIEWER, VALID, evidence_file
 
 REPO = Path(cli.__file__).resolve().parent
@@ -637,9 +637,9 @@ def _explode(*_args: Any, **_kwargs: Any) -> Any:
 
 def test_exit_1_internal_error_is_one_line(dflow: Dflow, decision: int, monkeypatch: pytest.MonkeyPatch) -> None:
     # A bug in the library (injected here) must surface as one line, never a traceback.
-    import decision_flow.queries
+    import decision_flow.engine.queries
 
-    monkeypatch.setattr(decision_flow.queries, "show", _explode)
+    monkeypatch.setattr(decision_flow.engine.queries, "show", _explode)
     result = dflow("show", decision)
     assert result.exit_code == 1
     assert result.stdout == ""
@@ -654,9 +654,9 @@ def test_exit_1_internal_error_is_one_line(dflow: Dflow, decision: int, monkeypa
 
 
 def test_exit_1_debug_prints_the_traceback(dflow: Dflow, decision: int, monkeypatch: pytest.MonkeyPatch) -> None:
-    import decision_flow.queries
+    import decision_flow.engine.queries
 
-    monkeypatch.setattr(decision_flow.queries, "show", _explode)
+    monkeypatch.setattr(decision_flow.engine.queries, "show", _explode)
     result = dflow("show", decision, env={"DFLOW_DEBUG": "1"})
     assert result.exit_code == 1
     assert result.stderr.startswith("Traceback (most recent call last):\n")

@@ -28,12 +28,12 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 
-from decision_flow.db import Database
+from decision_flow.core.errors import Conflict, DflowError
+from decision_flow.definition.workflow import get as get_workflow
 from decision_flow.engine import Engine
-from decision_flow.errors import Conflict, DflowError
-from decision_flow.models import Decision
-from decision_flow.queries import show
-from decision_flow.workflow import get as get_workflow
+from decision_flow.engine.queries import show
+from decision_flow.store.db import Database
+from decision_flow.store.models import Decision
 from tests.concurrency_worker import (
     TODAY,
     _crash_step,

@@ -18,13 +18,13 @@ import pytest
 from sqlalchemy import inspect, text
 from sqlmodel import col, select
 
-from decision_flow import keys, users
-from decision_flow.engine import Engine
-from decision_flow.errors import Blocked, DflowError, Forbidden, InvalidInput, NotFound, WorkflowError
-from decision_flow.keys import fingerprint
-from decision_flow.models import AuditEvent, User
-from decision_flow.queries import show, verify
-from decision_flow.workflow import load_file
+from decision_flow.core.errors import Blocked, DflowError, Forbidden, InvalidInput, NotFound, WorkflowError
+from decision_flow.definition.workflow import load_file
+from decision_flow.engine import Engine, users
+from decision_flow.engine.queries import show, verify
+from decision_flow.identity import keys
+from decision_flow.identity.keys import fingerprint
+from decision_flow.store.models import AuditEvent, User
 from tests.flow import (
     ACTOR,
     ADMIN,

@@ -22,9 +22,9 @@ from typing import Any
 import pytest
 from pypdf import PdfReader
 
+from decision_flow.core.errors import Blocked, InvalidInput, NotFound
 from decision_flow.engine import Engine
-from decision_flow.errors import Blocked, InvalidInput, NotFound
-from decision_flow.exports import export
+from decision_flow.presentation.exports import export
 from tests.flow import OFFICER, bring_to, new_decision
 from tests.test_trailfile import append_raw
 

@@ -6,9 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from decision_flow import queries
-from decision_flow.engine import Engine
-from decision_flow.errors import Blocked, Forbidden, InvalidInput
+from decision_flow.core.errors import Blocked, Forbidden, InvalidInput
+from decision_flow.engine import Engine, queries
 from tests.flow import AUDITOR, OFFICER, bring_to, new_decision, record_valid
 
 
@@ -87,8 +86,8 @@ def test_flag_change_needs_a_known_flag_a_reason_a_change_and_an_officer(engine:
 
 
 def test_workflow_diagram_draws_every_stage_and_only_forward_advances() -> None:
-    from decision_flow.diagram import mermaid
-    from decision_flow.workflow import get
+    from decision_flow.definition.diagram import mermaid
+    from decision_flow.definition.workflow import get
 
     wf = get("major-decision-township")
     text = mermaid(wf, "zh")

@@ -41,9 +41,9 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner, Result
 
 import cli
-from decision_flow.db import Database
 from decision_flow.engine import Engine
-from decision_flow.keys import KeyRing
+from decision_flow.identity.keys import KeyRing
+from decision_flow.store.db import Database
 from tests.conftest import TODAY, Clock
 from tests.flow import ADMIN, AUDITOR, EXECUTIVE, OFFICER, REVIEWER, VALID, record_valid, register_users
 

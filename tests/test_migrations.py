@@ -24,11 +24,12 @@ from sqlalchemy import inspect, select, text
 from sqlalchemy.exc import DatabaseError
 from sqlmodel import SQLModel
 
-from decision_flow import canonical, migrations, queries, users
-from decision_flow.db import Database
-from decision_flow.engine import Engine
-from decision_flow.errors import Blocked, InvalidInput
-from decision_flow.migrations.versions.v0001_baseline import SQLITE_GUARDS
+from decision_flow.core.errors import Blocked, InvalidInput
+from decision_flow.engine import Engine, queries, users
+from decision_flow.store import migrations
+from decision_flow.store.db import Database
+from decision_flow.store.migrations.versions.v0001_baseline import SQLITE_GUARDS
+from decision_flow.trail import canonical
 from tests.conftest import TODAY, Clock
 from tests.flow import (
     ADMIN,
@@ -232,7 +233,10 @@ def test_init_twice_is_a_no_op(url: str, open_db: list[Database], tmp_path: Path
 
 def test_two_inits_at_once_create_the_schema_once(url: str) -> None:
     """Terminals started together: every `dflow init` succeeds and exactly one creates."""
-    code = "import sys; from decision_flow.db import Database; d = Database(sys.argv[1]); print(d.init()); d.dispose()"
+    code = (
+        "import sys; from decision_flow.store.db import Database;"
+        " d = Database(sys.argv[1]); print(d.init()); d.dispose()"
+    )
     runs = [
         subprocess.Popen([sys.executable, "-c", code, url], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         for _ in range(4)
@@ -413,7 +417,8 @@ def test_migration_scripts_ship_inside_the_package() -> None:
 def test_only_init_loads_alembic() -> None:
     """Every other command starts without importing Alembic (dflow stays quick to answer)."""
     code = (
-        "import sys, cli, decision_flow.db, decision_flow.queries, decision_flow.users, decision_flow.migrations;"
+        "import sys, cli, decision_flow.store.db, decision_flow.engine.queries,"
+        " decision_flow.engine.users, decision_flow.store.migrations;"
         " assert 'alembic' not in sys.modules, sorted(m for m in sys.modules if m.startswith('alembic'))"
     )
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
@@ -504,7 +509,7 @@ def test_an_upgraded_database_gets_its_first_key_from_its_admin(url: str, open_d
     """0002 adds the key and signature columns and keeps every row; the unsigned events from
     before stay verifiable; nobody acts without a key until the admin takes the chain's first
     key (`init --admin`) and issues the others theirs."""
-    from decision_flow.errors import Forbidden
+    from decision_flow.core.errors import Forbidden
 
     db = Database(url)
     open_db.append(db)

@@ -15,11 +15,10 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
-from decision_flow import queries, users
-from decision_flow.db import Database
-from decision_flow.engine import Engine
-from decision_flow.errors import Blocked, Forbidden
-from decision_flow.keys import KeyRing
+from decision_flow.core.errors import Blocked, Forbidden
+from decision_flow.engine import Engine, queries, users
+from decision_flow.identity.keys import KeyRing
+from decision_flow.store.db import Database
 from tests.flow import ADMIN, EXECUTIVE, OFFICER, REVIEWER, bring_to, new_decision, record_valid
 from tests.pg import NO_PG, PG_URL, pg_database
 

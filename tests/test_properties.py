@@ -23,12 +23,11 @@ import pytest
 from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 
-from decision_flow import queries
-from decision_flow.db import Database
-from decision_flow.engine import Engine
-from decision_flow.errors import Blocked, Forbidden, InvalidInput, NotFound
-from decision_flow.values import parse_value
-from decision_flow.workflow import get as get_workflow
+from decision_flow.core.errors import Blocked, Forbidden, InvalidInput, NotFound
+from decision_flow.core.values import parse_value
+from decision_flow.definition.workflow import get as get_workflow
+from decision_flow.engine import Engine, queries
+from decision_flow.store.db import Database
 from tests.conftest import TODAY, Clock
 from tests.flow import (
     ACTOR,
@@ -612,7 +611,7 @@ def test_the_hash_is_over_the_canonical_json_whatever_the_stored_types(content: 
     """The verifier's fast encoding of an event (one template for the engine's own types) and
     its fallbacks give exactly the canonical JSON, for any mix of types an edit could store: a
     number stored as text, a boolean as a number, a list where text was."""
-    from decision_flow.canonical import RawJSON, canonical_json, content_bytes
+    from decision_flow.trail.canonical import RawJSON, canonical_json, content_bytes
 
     expected = canonical_json(content)
     if raw:

@@ -1,4 +1,4 @@
-"""The change path's plain SQL (decision_flow.rawsql) on a real SQLite file: objects read with
+"""The change path's plain SQL (decision_flow.store.rawsql) on a real SQLite file: objects read with
 it equal what the ORM loads from the same rows, and a driver error is SQLAlchemy's own, so it
 is handled (and rolled back) like any other."""
 
@@ -9,8 +9,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
 from decision_flow.engine import Engine
-from decision_flow.models import Decision, StepRecord, User
-from decision_flow.rawsql import Raw, rows_as, select_all
+from decision_flow.store.models import Decision, StepRecord, User
+from decision_flow.store.rawsql import Raw, rows_as, select_all
 from tests.flow import OFFICER, new_decision
 
 

@@ -8,9 +8,9 @@ from typing import Any
 
 from sqlmodel import select
 
-from decision_flow import audit, queries
-from decision_flow.engine import Engine
-from decision_flow.models import AuditEvent
+from decision_flow.engine import Engine, queries
+from decision_flow.store.models import AuditEvent
+from decision_flow.trail import audit
 from tests.flow import OFFICER, new_decision, record_valid
 
 

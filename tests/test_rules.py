@@ -16,13 +16,12 @@ from typing import Any
 
 import pytest
 
-from decision_flow import queries
-from decision_flow.calendar_cn import ChinaCalendar, add_working_days, working_days_after
-from decision_flow.db import Database
-from decision_flow.engine import Engine
-from decision_flow.errors import Blocked, InvalidInput
-from decision_flow.procedure import DATES_ARTICLE, ORDER_ARTICLE
-from decision_flow.workflow import get as get_workflow
+from decision_flow.core.calendar_cn import ChinaCalendar, add_working_days, working_days_after
+from decision_flow.core.errors import Blocked, InvalidInput
+from decision_flow.definition.workflow import get as get_workflow
+from decision_flow.engine import Engine, queries
+from decision_flow.engine.procedure import DATES_ARTICLE, ORDER_ARTICLE
+from decision_flow.store.db import Database
 from tests.flow import (
     ACTOR,
     EXECUTIVE,
@@ -1002,7 +1001,7 @@ def test_r27_publication_deadline_in_uncovered_year_refused(in_uncovered_year: t
 
 def test_r27_own_engine_in_uncovered_year(db: Database, files: Path) -> None:
     """The same refusal from an engine built here, not the fixture."""
-    from decision_flow import users
+    from decision_flow.engine import users
     from tests.conftest import Clock
     from tests.flow import ADMIN
 

@@ -15,7 +15,7 @@ import pytest
 from typer.testing import CliRunner, Result
 
 import cli
-from decision_flow.secret import redact
+from decision_flow.core.secret import redact
 from tests.flow import ADMIN, OFFICER
 from tests.pg import NO_PG, PG_URL
 
@@ -80,12 +80,12 @@ def test_a_password_in_a_working_server_url_stays_out_of_a_debug_traceback(
     assert PG_URL is not None
     user, rest = PG_URL.split("://", 1)[1].split("@", 1)
     url = f"{PG_URL.split('://')[0]}://{user}:{PASSWORD}@{rest}"
-    import decision_flow.queries
+    import decision_flow.engine.queries
 
     def explode(*_args: Any, **_kwargs: Any) -> Any:
         raise RuntimeError(f"lost the connection to {url} (password={PASSWORD})")
 
-    monkeypatch.setattr(decision_flow.queries, "list_decisions", explode)
+    monkeypatch.setattr(decision_flow.engine.queries, "list_decisions", explode)
     result = run("list", DFLOW_DB=url, DFLOW_DEBUG="1")
     assert result.exit_code == 1
     assert result.stderr.startswith("Traceback (most recent call last):")

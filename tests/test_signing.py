@@ -19,10 +19,10 @@ from typing import Any
 
 import pytest
 
-from decision_flow import keys, queries, users
-from decision_flow.engine import Engine
-from decision_flow.errors import Blocked, Forbidden, InvalidInput
-from decision_flow.keys import KeyRing
+from decision_flow.core.errors import Blocked, Forbidden, InvalidInput
+from decision_flow.engine import Engine, queries, users
+from decision_flow.identity import keys
+from decision_flow.identity.keys import KeyRing
 from tests.flow import ADMIN, AUDITOR, OFFICER, REVIEWER, new_decision, record_valid
 
 # ---------------------------------------------------------------------------- helpers
@@ -342,7 +342,7 @@ def test_a_signature_moved_from_another_event_is_found(engine: Engine) -> None:
 @pytest.fixture
 def crypto_checks(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The event hashes whose signatures verification checks cryptographically, in order."""
-    from decision_flow import signatures
+    from decision_flow.trail import signatures
 
     checked: list[str] = []
     real = keys.verifier
@@ -429,7 +429,7 @@ def test_a_verification_record_others_could_write_is_not_trusted(
 def test_a_key_smuggled_in_by_a_non_admin_is_found(engine: Engine) -> None:
     """An insider (the officer, with their own key and the database) appends a user_added of
     'mallory' with a key of their choosing, properly hashed and signed by themselves."""
-    from decision_flow import audit
+    from decision_flow.trail import audit
 
     mallory = keys.generate("mallory")
     officer = engine.keys.signer(OFFICER)
@@ -450,7 +450,7 @@ def test_a_key_smuggled_in_by_a_non_admin_is_found(engine: Engine) -> None:
 
 def test_only_the_chains_first_key_is_self_registered(engine: Engine) -> None:
     """A later self-registered key (what a forger with no admin key would need) is refused."""
-    from decision_flow import audit
+    from decision_flow.trail import audit
 
     mallory = keys.generate("mallory")
     with engine.db.session() as s:
@@ -527,7 +527,7 @@ def test_key_commands_end_to_end(tmp_path: Path, key_dir: Path) -> None:
 @pytest.fixture
 def in_parallel(monkeypatch: pytest.MonkeyPatch) -> None:
     """Check signatures in worker processes even on a short chain, in batches of 3."""
-    from decision_flow import sigcheck
+    from decision_flow.trail import sigcheck
 
     monkeypatch.setattr(sigcheck, "PARALLEL_FROM", 1)
     monkeypatch.setattr(sigcheck, "BATCH", 3)

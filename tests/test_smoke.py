@@ -1,7 +1,6 @@
 from pathlib import Path
 
-from decision_flow import queries
-from decision_flow.engine import Engine
+from decision_flow.engine import Engine, queries
 from tests.flow import bring_to, new_decision
 
 

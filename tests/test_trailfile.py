@@ -2,7 +2,7 @@
 checkpoints that catch truncation and rewriting, and the test vectors.
 
 The verifier below is written from the document alone, with hashlib and json — never
-decision_flow.audit — and must agree with `trailfile.verify_file`, with the database verifier
+decision_flow.trail.audit — and must agree with `trailfile.verify_file`, with the database verifier
 and with the listing printed in the document itself.
 """
 
@@ -24,14 +24,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from decision_flow import checkpoint as checkpoint_mod
-from decision_flow import queries, trailfile
-from decision_flow.checkpoint import Checkpoint
-from decision_flow.db import Database
-from decision_flow.engine import Engine
-from decision_flow.errors import Blocked, IntegrityError, InvalidInput, NotFound
-from decision_flow.keys import KeyRing
-from decision_flow.trailfile import Verdict
+from decision_flow.core.errors import Blocked, IntegrityError, InvalidInput, NotFound
+from decision_flow.engine import Engine, queries
+from decision_flow.identity.keys import KeyRing
+from decision_flow.store.db import Database
+from decision_flow.trail import checkpoint as checkpoint_mod
+from decision_flow.trail import trailfile
+from decision_flow.trail.checkpoint import Checkpoint
+from decision_flow.trail.trailfile import Verdict
 from tests.conftest import TODAY
 from tests.flow import OFFICER, new_decision, record_valid
 

@@ -1,5 +1,5 @@
-"""The workflow loader (decision_flow.workflow) and the legal-invariant validator
-(decision_flow.invariants).
+"""The workflow loader (decision_flow.definition.workflow) and the legal-invariant validator
+(decision_flow.procedures.major_decision.invariants).
 
 The expected structure of the shipped workflows is written out below as literal data taken
 from spec/PROCEDURE.md ("Stages, steps and fields of the shipped workflows"), never read back
@@ -19,9 +19,9 @@ from typing import Any
 import pytest
 from transitions import Machine
 
-from decision_flow.errors import WorkflowError
-from decision_flow.workflow import Workflow, get, load_file, parse, registry
-from decision_flow.workflow_cache import load_cached
+from decision_flow.core.errors import WorkflowError
+from decision_flow.definition.cache import load_cached
+from decision_flow.definition.workflow import Workflow, get, load_file, parse, registry
 
 COUNTY, TOWNSHIP = "major-decision", "major-decision-township"
 

@@ -25,11 +25,11 @@ from pathlib import Path
 
 import pytest
 
-from decision_flow import trailfile
-from decision_flow.db import Database
+from decision_flow.core.errors import Blocked
 from decision_flow.engine import Engine
-from decision_flow.errors import Blocked
-from decision_flow.models import User
+from decision_flow.store.db import Database
+from decision_flow.store.models import User
+from decision_flow.trail import trailfile
 from tests.conftest import TODAY, Clock
 from tests.flow import OFFICER, REVIEWER, new_decision, record_valid
 

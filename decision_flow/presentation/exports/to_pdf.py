@@ -1,0 +1,282 @@
+"""The PDF export: A4, Chinese labels, every font embedded (and subset) from the package.
+
+Two TrueType fonts ship in ``decision_flow/fonts``: DejaVu Sans for Latin letters, digits and
+punctuation, and Droid Sans Fallback for Chinese (it has no Latin glyphs). Lines are wrapped and
+split into runs per font here, and drawn on a :class:`~decision_flow.presentation.exports.pdf_file.PdfFile`.
+
+Events are streamed from the database in batches and each page is written to the file as soon as
+it is full, so the memory of a PDF export does not grow with the trail. The footer's page count
+(第 N 页 共 M 页) is drawn once the last page is known, in a second content stream of each page.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Callable
+from importlib import resources
+from pathlib import Path
+from typing import BinaryIO
+
+from decision_flow.presentation.exports.pdf_file import BLACK, Canvas, Color, Face, PdfFile
+from decision_flow.presentation.exports.source import ACTIONS, Event, Source
+
+LATIN, CJK = "latin", "cjk"
+LEFT, RIGHT, TOP, BOTTOM = 15.0, 15.0, 20.0, 22.0  # mm; the header and footer sit in the margins
+PT = 25.4 / 72  # mm per point
+A4 = (210.0, 297.0)  # mm
+GREY: Color = (110, 110, 110)
+RED: Color = (170, 0, 0)
+
+
+def _font(name: str) -> str:
+    return str(resources.files("decision_flow") / "fonts" / name)
+
+
+class AuditPDF:
+    """The audit trail's A4 pages, laid out in mm from the top left as on paper, over a PDF written
+    page by page: a text layer of its own (wrap, measure, draw) over the two shipped fonts, and
+    the audit header and footer on every page."""
+
+    w, h = A4
+
+    def __init__(self, source: Source, out: BinaryIO) -> None:
+        self.source = source
+        self.faces = {LATIN: Face(_font("DejaVuSans.ttf")), CJK: Face(_font("DroidSansFallbackFull.ttf"))}
+        self.file = PdfFile(out, (self.w / PT, self.h / PT), list(self.faces.values()))
+        self.canvas: Canvas | None = None
+        self._glyph: dict[str, tuple[str, int]] = {}
+        self.width = self.w - LEFT - RIGHT
+        self.y = TOP
+
+    # ------------------------------------------------------------------ text layer
+
+    def clean(self, text: str) -> str:
+        """Text the fonts can draw: tabs become spaces, and a character neither font has (or a
+        control character) is shown as its code point, e.g. [U+1F4CE], never as a blank box."""
+        out = []
+        for ch in text:
+            if ch == "\t":
+                out.append(" ")
+            elif ch in self._glyph or (
+                unicodedata.category(ch)[0] != "C" and any(ord(ch) in f.glyphs for f in self.faces.values())
+            ):
+                out.append(ch)
+            else:
+                out.append(f"[U+{ord(ch):04X}]")
+        return "".join(out)
+
+    def glyph(self, ch: str) -> tuple[str, int]:
+        """The font that draws `ch` (DejaVu first) and its advance in 1/1000 em."""
+        found = self._glyph.get(ch)
+        if found is None:
+            font = LATIN if ord(ch) in self.faces[LATIN].glyphs else CJK
+            found = self._glyph[ch] = (font, self.faces[font].glyphs[ord(ch)][1])
+        return found
+
+    def measure(self, text: str, size: float) -> float:
+        return sum(self.glyph(ch)[1] for ch in text) * size * PT / 1000
+
+    def wrap(self, text: str, size: float, width: float) -> list[str]:
+        """Clean `text` and break it into lines no wider than `width` mm: at a space where a line
+        has one (Latin words), anywhere otherwise (Chinese, hashes)."""
+        limit = width * 1000 / (size * PT)
+        lines: list[str] = []
+        for para in self.clean("\n".join(text.splitlines())).split("\n"):
+            start, used, space = 0, 0, -1
+            for i, ch in enumerate(para):
+                advance = self.glyph(ch)[1]
+                if used + advance > limit and i > start:
+                    cut = space + 1 if space > start else i
+                    lines.append(para[start:cut].rstrip(" "))
+                    start, space = cut, -1
+                    used = sum(self.glyph(c)[1] for c in para[start:i])
+                used += advance
+                if ch == " ":
+                    space = i
+            lines.append(para[start:])
+        return lines
+
+    def draw(self, x: float, baseline: float, text: str, size: float, color: Color = BLACK) -> None:
+        """Draw one line of clean text, switching font wherever the script changes."""
+        run, font = "", ""
+        for ch in text:
+            face = self.glyph(ch)[0]
+            if face != font and run:
+                x = self._run(x, baseline, run, font, size, color)
+                run = ""
+            run, font = run + ch, face
+        if run:
+            self._run(x, baseline, run, font, size, color)
+
+    def _run(self, x: float, baseline: float, run: str, font: str, size: float, color: Color) -> float:
+        assert self.canvas is not None
+        self.canvas.text(x / PT, (self.h - baseline) / PT, self.faces[font], size, run, color)
+        return x + self.measure(run, size)
+
+    def line(self, x1: float, y1: float, x2: float, y2: float, color: Color) -> None:
+        assert self.canvas is not None
+        self.canvas.line(x1 / PT, (self.h - y1) / PT, x2 / PT, (self.h - y2) / PT, color)
+
+    # ------------------------------------------------------------------ layout
+
+    def add_page(self) -> None:
+        """Write the page drawn so far and start the next, with its header."""
+        if self.canvas is not None:
+            self.file.end_page(self.canvas)
+        self.canvas = self.file.new_page()
+        self.header()
+
+    def close(self) -> int:
+        """Write the last page, every page's footer and the fonts; return the number of pages."""
+        if self.canvas is not None:
+            self.file.end_page(self.canvas)
+
+        def footer(canvas: Canvas, number: int, total: int) -> None:
+            self.canvas = canvas
+            self.footer(number, total)
+
+        self.file.close(footer, f"重大行政决策审计记录 决策 {self.source.decision_id}", self.source.exported_at)
+        self.canvas = None
+        return self.file.pages
+
+    def need(self, height: float) -> None:
+        """Start a new page unless `height` mm still fit above the footer."""
+        if self.y + height > self.h - BOTTOM:
+            self.add_page()
+            self.y = TOP
+
+    def para(self, text: str, size: float = 9, indent: float = 0, color: Color = BLACK, keep: bool = False) -> None:
+        """A wrapped paragraph; with `keep` it moves whole to the next page rather than split."""
+        step = size * PT * 1.45
+        lines = self.wrap(text, size, self.width - indent)
+        if keep:
+            self.need(step * len(lines))
+        for line in lines:
+            self.need(step)
+            self.draw(LEFT + indent, self.y + size * PT * 1.05, line, size, color)
+            self.y += step
+
+    def heading(self, text: str, size: float = 12) -> None:
+        self.need(size * PT * 4)
+        self.y += size * PT * 0.6
+        self.para(text, size)
+        self.line(LEFT, self.y, self.w - RIGHT, self.y, GREY)
+        self.y += 1.5
+
+    def header(self) -> None:
+        s = self.source
+        label = f"重大行政决策审计记录　决策编号 {s.decision_id}　"
+        title = self.clean(str(s.view["title"]))
+        room = self.width - self.measure(label, 8)
+        while title and self.measure(title, 8) > room:
+            title = title[:-2] + "…"
+        self.draw(LEFT, 12, self.clean(label) + title, 8, GREY)
+        self.line(LEFT, 14, self.w - RIGHT, 14, GREY)
+
+    def footer(self, number: int, total: int) -> None:
+        s, y = self.source, self.h - BOTTOM + 6
+        self.line(LEFT, y - 3.5, self.w - RIGHT, y - 3.5, GREY)
+        self.draw(LEFT, y, f"审计链头（共 {s.head_size} 条事件）哈希 {s.head_hash}", 7, GREY)
+        self.draw(LEFT, y + 4, f"导出时间 {s.exported_utc} UTC　本地时间 {s.exported_local}", 7, GREY)
+        pages = f"第 {number} 页 共 {total} 页"  # centred, on the baseline fpdf2's cell() gave it
+        self.draw(LEFT + (self.width - self.measure(pages, 8)) / 2, y + 9.3, pages, 8)
+
+
+def render(source: Source, out: BinaryIO, progress: Callable[[int, int], None]) -> tuple[int, int]:
+    """Lay the document out and write it to `out` page by page; return the number of pages and
+    the number of events."""
+    pdf = AuditPDF(source, out)
+    pdf.add_page()
+    pdf.y = TOP + 2
+    _cover(pdf, source)
+    pdf.heading("二、决策程序")
+    for n, (stage, steps) in enumerate(source.stages(), 1):
+        pdf.para(f"{n}. {stage}", 10.5, keep=True)
+        for step in steps:
+            _step(pdf, step.title, step.status, step.fields, step.evidence, step.notes)
+    pdf.heading("三、被拒绝的操作")
+    refused = 0
+    for event in source.stream(refused_only=True):
+        refused += 1
+        pdf.para(f"#{event.seq}　{event.local}　{event.actor}　{event.where}", 9, color=RED, keep=True)
+        pdf.para(event.summary, 9, indent=4)
+        pdf.para(f"事件哈希 {event.hash}", 6.5, indent=4, color=GREY)
+    if not refused:
+        pdf.para("无。")
+    pdf.heading("四、审计事件")
+    count = 0
+    for event in source.stream():
+        _event(pdf, event)
+        count += 1
+        if count % 200 == 0:
+            progress(count, source.events)
+    _signature(pdf)
+    return pdf.close(), count
+
+
+def write(source: Source, path: Path, progress: Callable[[int, int], None]) -> int:
+    """Write the PDF of the decision's trail to `path`; return the number of events in it."""
+    with path.open("wb") as f:
+        return render(source, f, progress)[1]
+
+
+def _cover(pdf: AuditPDF, source: Source) -> None:
+    title = "重大行政决策审计记录"
+    pdf.draw((pdf.w - pdf.measure(title, 18)) / 2, pdf.y + 7, title, 18)
+    pdf.y += 12
+    pdf.para(str(source.view["title"]), 13)
+    pdf.heading("一、决策概况")
+    for label, value in source.overview():
+        top = pdf.y
+        pdf.draw(LEFT, pdf.y + 9 * PT * 1.05, label, 9, GREY)
+        lines = pdf.wrap(value, 9, pdf.width - 34)
+        for line in lines:
+            pdf.draw(LEFT + 34, pdf.y + 9 * PT * 1.05, line, 9)
+            pdf.y += 9 * PT * 1.45
+        pdf.y = max(pdf.y, top + 9 * PT * 1.45)
+
+
+def _step(
+    pdf: AuditPDF,
+    title: str,
+    status: str,
+    fields: list[tuple[str, str]],
+    evidence: list[tuple[str, str, str]],
+    notes: list[str],
+) -> None:
+    pdf.para(f"{title}　【{status}】", 9.5, indent=4, keep=True)
+    for name, value in fields:
+        pdf.para(f"{name}：{value}", 8.5, indent=9)
+    for kind, name, sha in evidence:
+        pdf.para(f"材料 {kind}：{name}", 8.5, indent=9, keep=True)
+        pdf.para(f"SHA-256 {sha}", 7, indent=13, color=GREY)
+    for note in notes:
+        pdf.para(note, 8.5, indent=9)
+
+
+def _event(pdf: AuditPDF, event: Event) -> None:
+    action = ACTIONS.get(event.action, event.action)
+    head = f"#{event.seq}　{event.local}　{event.actor}　{action}　{event.where}"
+    summary = pdf.wrap(event.summary, 8.5, pdf.width - 4) if event.summary else []
+    pdf.need(9 * PT * 1.45 + len(summary) * 8.5 * PT * 1.45 + 6.5 * PT * 1.45 + 1)
+    pdf.para(head, 9, color=RED if event.action == "refused" else BLACK)
+    for line in summary:
+        pdf.need(8.5 * PT * 1.45)
+        pdf.draw(LEFT + 4, pdf.y + 8.5 * PT * 1.05, line, 8.5)
+        pdf.y += 8.5 * PT * 1.45
+    pdf.para(f"哈希 {event.hash}　前序 {event.prev_hash[:16]}…", 6.5, indent=4, color=GREY)
+    pdf.y += 1
+
+
+def _signature(pdf: AuditPDF) -> None:
+    pdf.need(60)
+    pdf.heading("五、审计签字")
+    pdf.para("本记录由 decision-flow 自审计链导出，可用 dflow audit verify 复核链头哈希。", 9)
+    pdf.y += 4
+    for label in ("审计意见", "审计人员签字", "复核人员签字"):
+        pdf.y += 9
+        pdf.draw(LEFT, pdf.y, f"{label}：", 10)
+        pdf.line(LEFT + 28, pdf.y + 0.8, LEFT + 110, pdf.y + 0.8, BLACK)
+        if label != "审计意见":
+            pdf.draw(LEFT + 115, pdf.y, "日期：　　　　年　　月　　日", 10)
+    pdf.y += 4

@@ -1,0 +1,119 @@
+"""Plain SQL in a session's own transaction, through the database driver's cursor: the change
+path's handful of short statements.
+
+A change runs about ten statements. Through SQLAlchemy's execution machinery (the ORM's or a
+Core statement's) each costs 50–150 µs on this machine; through the driver's cursor, 5–10 µs
+(benchmarks/throughput.py). Statements mark each parameter with ``?`` whatever the driver, name
+only columns of `decision_flow.store.models`, and a driver error comes out as SQLAlchemy's own exception
+(DBAPIError and its kinds), exactly as from any other statement. The objects read here are
+plain model instances outside the session: they are written back with :func:`update`, never
+through the session's unit of work.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import lru_cache
+from typing import Any, TypeVar
+
+from sqlalchemy import Boolean
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import configure_mappers
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.instrumentation import manager_of_class
+from sqlmodel import Session, SQLModel
+
+M = TypeVar("M", bound=SQLModel)
+T = TypeVar("T")
+
+
+@lru_cache(maxsize=256)
+def _pyformat(sql: str) -> str:
+    return sql.replace("%", "%%").replace("?", "%s")
+
+
+class Raw:
+    """The driver's cursor on `session`'s connection (beginning its transaction if need be)."""
+
+    def __init__(self, session: Session) -> None:
+        conn = session.connection()
+        self.dialect = conn.dialect
+        self.postgres = conn.dialect.name == "postgresql"
+        self._cursor = conn.connection.cursor()
+
+    def _execute(self, sql: str, params: tuple[Any, ...], fetch: Callable[[Any], T]) -> T:
+        """Run `sql` and `fetch` its outcome from the cursor; a driver error, from either (SQLite
+        reports text that is not UTF-8 while fetching), is raised as SQLAlchemy's own."""
+        statement = _pyformat(sql) if self.postgres else sql
+        dbapi = self.dialect.loaded_dbapi
+        try:
+            self._cursor.execute(statement, params)
+            return fetch(self._cursor)
+        except dbapi.Error as exc:
+            raise DBAPIError.instance(statement, params, exc, dbapi.Error, dialect=self.dialect) from exc
+
+    def one(self, sql: str, *params: Any) -> tuple[Any, ...] | None:
+        row = self._execute(sql, params, lambda c: c.fetchone())
+        return tuple(row) if row is not None else None
+
+    def all(self, sql: str, *params: Any) -> list[tuple[Any, ...]]:
+        return self._execute(sql, params, lambda c: list(c.fetchall()))  # both drivers give rows as tuples
+
+    def run(self, sql: str, *params: Any) -> int:
+        """A statement that returns no rows; how many rows it changed."""
+        return self._execute(sql, params, lambda c: int(c.rowcount))
+
+    def insert(self, sql: str, *params: Any) -> int:
+        """An INSERT into a table whose key is an integer `id`; the new row's id."""
+        if self.postgres:
+            return self._execute(sql + " RETURNING id", params, lambda c: int(c.fetchone()[0]))
+        return self._execute(sql, params, lambda c: int(c.lastrowid))
+
+
+@lru_cache(maxsize=32)
+def columns(model: type[SQLModel]) -> tuple[str, ...]:
+    return tuple(c.name for c in model.__table__.columns)  # type: ignore[attr-defined]
+
+
+@lru_cache(maxsize=32)
+def _booleans(model: type[SQLModel]) -> tuple[int, ...]:
+    return tuple(i for i, c in enumerate(model.__table__.columns) if isinstance(c.type, Boolean))  # type: ignore[attr-defined]
+
+
+def rows_as(model: type[M], rows: list[tuple[Any, ...]]) -> list[M]:
+    """Model instances (outside any session) from rows of all of `model`'s columns, in order,
+    made the way the ORM makes the objects it loads (a new instance whose attributes are filled
+    in, without the constructor: that costs 40 µs an object here, ten times this)."""
+    names, booleans = columns(model), _booleans(model)
+    manager = manager_of_class(model)
+    if not manager.mapper.configured:
+        configure_mappers()  # what the ORM does before its first query: sets up the attributes
+    made = []
+    for row in rows:
+        values = dict(zip(names, row, strict=True))
+        for i in booleans:  # SQLite keeps booleans as 0 and 1
+            values[names[i]] = None if row[i] is None else bool(row[i])
+        obj = manager.new_instance()
+        obj.__dict__.update(values)
+        object.__setattr__(obj, "__pydantic_fields_set__", set(names))
+        made.append(obj)
+    return made
+
+
+def select_all(model: type[SQLModel]) -> str:
+    """``SELECT <every column> FROM <table>``, to be followed by a WHERE clause."""
+    return f"SELECT {', '.join(columns(model))} FROM {model.__tablename__}"
+
+
+def update(raw: Raw, obj: SQLModel, guard: tuple[str, Any] | None = None, **changes: Any) -> int:
+    """UPDATE `obj`'s row (by its primary key, and `guard` column = value if given) to `changes`;
+    the object then holds them. The number of rows changed (0 when the guard no longer holds)."""
+    table = type(obj).__table__  # type: ignore[attr-defined]
+    (key,) = table.primary_key.columns
+    where = f"{key.name} = ?" + (f" AND {guard[0]} = ?" if guard else "")
+    params = (*changes.values(), getattr(obj, key.name), *((guard[1],) if guard else ()))
+    count = raw.run(f"UPDATE {table.name} SET {', '.join(f'{c} = ?' for c in changes)} WHERE {where}", *params)
+    if count == 1:
+        for name, value in changes.items():  # as written, and never again by a session's flush
+            set_committed_value(obj, name, value)
+    return count

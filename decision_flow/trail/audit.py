@@ -1,0 +1,303 @@
+"""The audit trail (审计记录): one append-only chain of events, each hashed over its canonical
+content and the previous event's hash (:mod:`decision_flow.trail.canonical` has the formula). An
+event of a decision also carries its number within that decision (``decision_seq``, from 1)
+and the hash of the decision's previous event (``decision_prev``, null for the first): a
+decision's events form a chain of their own, so an export of one decision verifies on its own.
+
+Each event is also signed by its actor: ``signature`` (beside ``hash``, not part of the
+content) is their Ed25519 signature of the hash (:mod:`decision_flow.identity.keys`), checked while the
+chain is walked by :mod:`decision_flow.trail.signatures`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy.exc import OperationalError
+from sqlmodel import Session, col, select
+
+from decision_flow.store.models import AuditEvent
+from decision_flow.store.rawsql import Raw
+from decision_flow.trail.canonical import (
+    DOMAIN,
+    GENESIS,
+    canonical_json,
+    content_of,
+    hash_content,
+    plain_bytes,
+    stored_content,
+)
+
+_LAST = (
+    "SELECT (SELECT seq FROM audit_events ORDER BY seq DESC LIMIT 1),"
+    " (SELECT hash FROM audit_events ORDER BY seq DESC LIMIT 1),"
+    " (SELECT decision_seq FROM audit_events WHERE decision_id = ? ORDER BY seq DESC LIMIT 1),"
+    " (SELECT hash FROM audit_events WHERE decision_id = ? ORDER BY seq DESC LIMIT 1)"
+)
+_COLUMNS = (
+    "seq",
+    "at",
+    "actor",
+    "action",
+    "decision_id",
+    "decision_seq",
+    "decision_prev",
+    "stage",
+    "step",
+    "data",
+    "prev_hash",
+    "hash",
+    "signature",
+)
+_INSERT = f"INSERT INTO audit_events ({', '.join(_COLUMNS)}) VALUES ({', '.join('?' for _ in _COLUMNS)})"
+
+
+def append(
+    session: Session,
+    *,
+    at: str,
+    actor: str,
+    action: str,
+    decision: int | None = None,
+    stage: str | None = None,
+    step: str | None = None,
+    data: dict[str, Any] | None = None,
+    sign: Callable[[str], str] | None = None,
+) -> tuple[int, str]:
+    """Append one event inside the caller's transaction (which commits it with the change);
+    `sign` (the actor's key) signs its hash. Returns the event's seq and hash."""
+    raw = Raw(session)  # plain SQL: this runs once per change (decision_flow.store.rawsql)
+    if raw.postgres:
+        # Serialise appenders for the rest of this transaction; the seq and prev_hash
+        # uniqueness constraints would refuse a fork anyway.
+        raw.one("SELECT pg_advisory_xact_lock(7130713)")
+    head = raw.one(_LAST, decision, decision)  # the chain's head and the decision's last event
+    assert head is not None
+    seq, prev = (head[0] + 1, head[1]) if head[0] is not None else (1, GENESIS)
+    decision_seq, decision_prev = None, None
+    if decision is not None:
+        decision_seq, decision_prev = ((head[2] or 0) + 1, head[3]) if head[3] is not None else (1, None)
+    stored = canonical_json(data or {}).decode("utf-8")
+    content = stored_content(seq, at, actor, action, decision, decision_seq, decision_prev, stage, step, stored, prev)
+    digest = hash_content(content)
+    row = {
+        **content,
+        "decision_id": decision,
+        "data": stored,
+        "hash": digest,
+        "signature": sign(digest) if sign else None,
+    }
+    raw.run(_INSERT, *(row[c] for c in _COLUMNS))
+    return seq, digest
+
+
+def head(session: Session) -> tuple[int, str]:
+    """The chain's size and head hash (64 zeros for an empty chain)."""
+    row = session.exec(select(AuditEvent.seq, AuditEvent.hash).order_by(col(AuditEvent.seq).desc()).limit(1)).first()
+    return (row[0], row[1]) if row else (0, GENESIS)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The result of walking the chain: ok, how many events, and the first bad one with why."""
+
+    ok: bool
+    events: int
+    first_bad_seq: int | None = None
+    reason: str | None = None
+    signed: int | None = field(default=None, compare=False)  # how many signatures were checked, if any
+    recalled: int = field(default=0, compare=False)  # of those, checked by an earlier run on this machine
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"ok": self.ok, "events": self.events, "first_bad_seq": self.first_bad_seq, "reason": self.reason}
+
+
+def verify_events(events: Iterable[AuditEvent]) -> Verdict:
+    """Walk the whole chain in seq order: recompute each hash, check numbering and both links."""
+    return verify_contents(((_content_or_none(e), e.hash) for e in events), whole_chain=True)
+
+
+_ROWS = (
+    "SELECT seq, at, actor, action, decision_id, decision_seq, decision_prev, stage, step, {data}, prev_hash, hash,"
+    " signature FROM audit_events WHERE seq > ? ORDER BY seq LIMIT ?"
+)
+
+
+def _text(data: str | bytes) -> str:
+    """Stored data as text; bytes that are not UTF-8 (an edit) become replacement characters,
+    so the hash no longer matches and verification names the event."""
+    return data.decode("utf-8", "replace") if isinstance(data, bytes) else data
+
+
+def _batches(session: Session, batch: int) -> Iterator[list[tuple[Any, ...]]]:
+    """The stored rows in seq order, `batch` at a time, read through the driver's own cursor in
+    the session's transaction (one snapshot; SQLAlchemy's row objects cost a second a million)."""
+    raw = Raw(session)
+    plain = _ROWS.format(data="data")
+    last = 0
+    while True:
+        try:
+            rows = raw.all(plain, last, batch)
+        except OperationalError:  # SQLite: TEXT that is not UTF-8 (an edit); this batch as bytes
+            if raw.postgres:
+                raise
+            rows = [
+                (*r[:9], _text(r[9]), *r[10:]) for r in raw.all(_ROWS.format(data="CAST(data AS BLOB)"), last, batch)
+            ]
+        if not rows:
+            return
+        yield rows
+        last = rows[-1][0]
+
+
+def iter_stored(session: Session, batch: int = 20000) -> Iterator[tuple[dict[str, Any], str, str | None, str]]:
+    """Every event as (content with its stored data as RawJSON, stored hash, signature, the hash
+    of its content as stored), in seq order, read as plain rows in batches: the fast, flat-memory
+    path of verification."""
+    sha256 = hashlib.sha256
+    for rows in _batches(session, batch):
+        for seq, at, actor, action, decision, dseq, dprev, stage, step, data, prev, digest, signature in rows:
+            content = stored_content(seq, at, actor, action, decision, dseq, dprev, stage, step, data, prev)
+            plain = plain_bytes(action, actor, at, content["data"], decision, dprev, dseq, prev, seq, stage, step)
+            computed = sha256(DOMAIN + plain).hexdigest() if plain is not None else hash_content(content)
+            yield content, digest, signature, computed
+
+
+def _content_or_none(event: AuditEvent) -> dict[str, Any] | None:
+    try:
+        return content_of(event)
+    except (ValueError, TypeError):
+        return None
+
+
+def _written_as(content: dict[str, Any], stored_hash: str, locate: Callable[[str], int | None] | None) -> int | None:
+    """The seq an event was written with, if its content hashes right under another seq."""
+    if locate is None:
+        return None
+    prev = content.get("prev_hash")
+    before = 0 if prev == GENESIS else locate(prev) if isinstance(prev, str) else None
+    if before is None or before + 1 == content.get("seq"):
+        return None
+    return before + 1 if hash_content({**content, "seq": before + 1}) == stored_hash else None
+
+
+def verify_contents(
+    items: Iterable[tuple[Any, ...]],
+    whole_chain: bool,
+    locate: Callable[[str], int | None] | None = None,
+    then: Callable[..., str | None] | None = None,
+) -> Verdict:
+    """Verify (content, hash, …) tuples in order (a fourth item, if any, is the content's hash,
+    already computed). With `whole_chain` the global numbering and links are checked too;
+    without, only each decision's own chain (an export of one decision).
+    A content of None stands for an event whose stored data does not parse. `locate` (the seq
+    of the event with a given hash) lets a failure tell an event moved from one edited. `then`,
+    called with each whole tuple once its hash and links are right, returns why it is bad (the
+    signature check), or None."""
+    prev_hash, expected_seq, count = GENESIS, None if not whole_chain else 1, 0
+    decisions: dict[Any, tuple[int, str]] = {}  # decision -> (last decision_seq, last hash)
+    for item in items:
+        content, stored_hash = item[0], item[1]
+        count += 1
+        seq = content.get("seq") if content else None
+        if content is None:
+            return Verdict(False, count, seq, "content edited: data is not valid JSON")
+        if expected_seq is not None and seq != expected_seq:
+            missing = isinstance(seq, int) and seq > expected_seq
+            why = "event missing" if missing else "order broken"
+            return Verdict(
+                False, count, expected_seq if missing else seq, f"{why}: expected seq {expected_seq}, found {seq}"
+            )
+        if (item[3] if len(item) > 3 else hash_content(content)) != stored_hash:
+            moved_from = _written_as(content, stored_hash, locate)
+            if moved_from is not None:
+                return Verdict(
+                    False, count, seq, f"order broken: the event stored as seq {seq} was written as seq {moved_from}"
+                )
+            return Verdict(False, count, seq, "content edited: hash does not match content")
+        if whole_chain and content.get("prev_hash") != prev_hash:
+            return Verdict(False, count, seq, "link broken: prev_hash is not the previous hash")
+        decision = content.get("decision")
+        if decision is not None:
+            last_seq, last_hash = decisions.get(decision, (0, None))
+            if content.get("decision_seq") != last_seq + 1:
+                why = "event missing" if (content.get("decision_seq") or 0) > last_seq + 1 else "order broken"
+                return Verdict(
+                    False,
+                    count,
+                    seq,
+                    f"{why}: decision {decision} expected its event "
+                    f"{last_seq + 1}, found {content.get('decision_seq')}",
+                )
+            if content.get("decision_prev") != last_hash:
+                return Verdict(
+                    False, count, seq, f"link broken: decision_prev is not decision {decision}'s previous hash"
+                )
+            decisions[decision] = (last_seq + 1, stored_hash)
+        elif content.get("decision_seq") is not None or content.get("decision_prev") is not None:
+            return Verdict(False, count, seq, "content edited: decision link on an event of no decision")
+        if then is not None:
+            bad = then(*item)
+            if bad is not None:
+                return Verdict(False, count, seq, bad)
+        prev_hash = stored_hash
+        if expected_seq is not None:
+            expected_seq += 1
+    return Verdict(True, count)
+
+
+def iter_chain(session: Session, batch: int = 5000) -> Iterator[AuditEvent]:
+    """Every event in seq order, fetched in batches so memory stays flat."""
+    last = 0
+    while True:
+        rows = session.exec(
+            select(AuditEvent).where(col(AuditEvent.seq) > last).order_by(col(AuditEvent.seq)).limit(batch)
+        ).all()
+        if not rows:
+            return
+        yield from rows
+        last = rows[-1].seq
+        session.expunge_all()
+
+
+def iter_decision(session: Session, decision: int, batch: int = 5000) -> Iterator[AuditEvent]:
+    """A decision's events in order, fetched in batches so memory stays flat."""
+    last = 0
+    while True:
+        rows = session.exec(
+            select(AuditEvent)
+            .where(AuditEvent.decision_id == decision, col(AuditEvent.seq) > last)
+            .order_by(col(AuditEvent.seq))
+            .limit(batch)
+        ).all()
+        if not rows:
+            return
+        yield from rows
+        last = rows[-1].seq
+        session.expunge_all()
+
+
+def trail(session: Session, decision: int) -> list[AuditEvent]:
+    """The events of one decision, in order."""
+    return list(
+        session.exec(select(AuditEvent).where(AuditEvent.decision_id == decision).order_by(col(AuditEvent.seq))).all()
+    )
+
+
+def as_dict(event: AuditEvent) -> dict[str, Any]:
+    """An event in the JSON shape of `dflow audit ID --json`."""
+    return {
+        "seq": event.seq,
+        "at": event.at,
+        "actor": event.actor,
+        "action": event.action,
+        "stage": event.stage,
+        "step": event.step,
+        "data": json.loads(event.data),
+        "prev_hash": event.prev_hash,
+        "hash": event.hash,
+    }

@@ -1,0 +1,187 @@
+"""The hashed form of an audit event (docs/audit-format.md): its content, the canonical JSON of
+that content, and the hash.
+
+    hash = SHA-256( b"decision-flow/audit/v1\\n" + canonical_json(content) )
+    content = {"seq", "at", "actor", "action", "decision", "decision_seq", "decision_prev",
+               "stage", "step", "data", "prev_hash"}
+
+canonical_json sorts keys, uses no insignificant whitespace and writes UTF-8 without escaping
+non-ASCII; event data holds only strings, integers, booleans, null, lists and objects (no
+floats), so the form is unambiguous. The first event's ``prev_hash`` is 64 zeros.
+
+Verification hashes every stored event, so the canonical bytes of an event of the engine's own
+types are filled into one template (:func:`plain_bytes`); anything else is built key by key.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from json.encoder import encode_basestring
+from typing import Any
+
+from decision_flow.store.models import AuditEvent
+
+DOMAIN = b"decision-flow/audit/v1\n"
+GENESIS = "0" * 64
+
+
+def canonical_json(value: Any) -> bytes:
+    """The canonical bytes of a JSON value (sorted keys, compact, UTF-8)."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode("utf-8")
+
+
+def stored_content(
+    seq: Any,
+    at: Any,
+    actor: Any,
+    action: Any,
+    decision: Any,
+    decision_seq: Any,
+    decision_prev: Any,
+    stage: Any,
+    step: Any,
+    data: str,
+    prev_hash: Any,
+) -> dict[str, Any]:
+    """The hashed content of an event from its stored columns, in the table's order, with the
+    data as the very canonical text stored (what is hashed, byte for byte)."""
+    return {
+        "seq": seq,
+        "at": at,
+        "actor": actor,
+        "action": action,
+        "decision": decision,
+        "decision_seq": decision_seq,
+        "decision_prev": decision_prev,
+        "stage": stage,
+        "step": step,
+        "data": RawJSON(data),
+        "prev_hash": prev_hash,
+    }
+
+
+def content_of(event: AuditEvent) -> dict[str, Any]:
+    """The hashed content of an event, as stored, with its data parsed (ValueError if it is not
+    JSON)."""
+    e = event
+    content = stored_content(
+        e.seq,
+        e.at,
+        e.actor,
+        e.action,
+        e.decision_id,
+        e.decision_seq,
+        e.decision_prev,
+        e.stage,
+        e.step,
+        e.data,
+        e.prev_hash,
+    )
+    return {**content, "data": json.loads(e.data)}
+
+
+class RawJSON(str):
+    """Stored event data that is already canonical JSON text: hashed byte for byte as it is
+    stored (so verification need not parse and re-serialise it)."""
+
+
+CONTENT_KEYS = (
+    "action",
+    "actor",
+    "at",
+    "data",
+    "decision",
+    "decision_prev",
+    "decision_seq",
+    "prev_hash",
+    "seq",
+    "stage",
+    "step",
+)
+
+
+def _scalar(value: Any) -> str:
+    if value is None:
+        return "null"
+    if value is True or value is False:
+        return "true" if value else "false"
+    if type(value) is int:
+        return str(value)
+    if type(value) is str:
+        return encode_basestring(value)  # what json.dumps(ensure_ascii=False) writes for a str
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+
+
+_PLAIN = (
+    '{"action":%s,"actor":%s,"at":%s,"data":%s,"decision":%s,"decision_prev":%s,"decision_seq":%s,'
+    '"prev_hash":%s,"seq":%d,"stage":%s,"step":%s}'
+)
+
+
+def plain_bytes(
+    action: Any,
+    actor: Any,
+    at: Any,
+    data: Any,
+    decision: Any,
+    prev: Any,
+    dseq: Any,
+    prev_hash: Any,
+    seq: Any,
+    stage: Any,
+    step: Any,
+) -> bytes | None:
+    """The canonical bytes of an event (its content's values in key order) whose every value has
+    the type the engine writes (text, whole numbers, null, data already canonical), filled into
+    one template; None otherwise. Verification spends most of its time here."""
+    if not (
+        type(data) is RawJSON
+        and type(seq) is int
+        and type(action) is str
+        and type(actor) is str
+        and type(at) is str
+        and type(prev_hash) is str
+        and (decision is None or type(decision) is int)
+        and (dseq is None or type(dseq) is int)
+        and (prev is None or type(prev) is str)
+        and (stage is None or type(stage) is str)
+        and (step is None or type(step) is str)
+    ):
+        return None
+    return (
+        _PLAIN
+        % (
+            encode_basestring(action),
+            encode_basestring(actor),
+            encode_basestring(at),
+            data,
+            "null" if decision is None else decision,
+            "null" if prev is None else encode_basestring(prev),
+            "null" if dseq is None else dseq,
+            encode_basestring(prev_hash),
+            seq,
+            "null" if stage is None else encode_basestring(stage),
+            "null" if step is None else encode_basestring(step),
+        )
+    ).encode("utf-8")
+
+
+def content_bytes(content: dict[str, Any]) -> bytes:
+    """canonical_json(content): from one template when the values are of the engine's types (the
+    hot path of verify), else built key by key for the known keys."""
+    if len(content) != len(CONTENT_KEYS) or any(k not in content for k in CONTENT_KEYS):
+        return canonical_json(content)
+    plain = plain_bytes(*(content[k] for k in CONTENT_KEYS))
+    if plain is not None:
+        return plain
+    data = content["data"]
+    parts = [
+        f'"{k}":{data if k == "data" and isinstance(data, RawJSON) else _scalar(content[k])}' for k in CONTENT_KEYS
+    ]
+    return ("{" + ",".join(parts) + "}").encode("utf-8")
+
+
+def hash_content(content: dict[str, Any]) -> str:
+    """The event hash: SHA-256 over the domain prefix and the canonical content."""
+    return hashlib.sha256(DOMAIN + content_bytes(content)).hexdigest()

@@ -1,0 +1,137 @@
+"""Checkpoints (审计检查点): the chain's size and head hash at a moment, printed by
+`dflow audit head` for an auditor to keep outside the system; `dflow audit verify --anchor`
+proves today's chain still extends it, so a cut-off tail or a rewritten history is found.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from decision_flow.core.errors import InvalidInput
+from decision_flow.engine import Engine, queries
+from decision_flow.store.models import AuditEvent
+from decision_flow.trail import audit, canonical
+from decision_flow.trail.audit import Verdict
+
+PLAIN_TITLE = "decision-flow audit checkpoint"
+_HEX64 = re.compile(r"[0-9a-f]{64}")
+
+
+@dataclass(frozen=True)
+class Checkpoint:
+    """The chain's size and head hash at a moment: what an auditor keeps outside the system."""
+
+    size: int
+    head: str
+    at: str
+
+    def plain(self) -> str:
+        """The text `dflow audit head` prints (and `read_anchor` reads back)."""
+        return f"{PLAIN_TITLE}\nsize: {self.size}\nhead: {self.head}\nat: {self.at}\n"
+
+    def as_dict(self) -> dict[str, Any]:
+        """The `--json` form."""
+        return {"size": self.size, "head": self.head, "at": self.at}
+
+
+def checkpoint(engine: Engine) -> Checkpoint:
+    """The chain's checkpoint now."""
+    engine.db.require()
+    with engine.db.session(write=False) as s:
+        size, head = audit.head(s)
+    return Checkpoint(size, head, engine.stamp())
+
+
+def read_anchor(path: Path) -> Checkpoint:
+    """A checkpoint from a file holding what `dflow audit head` printed, plain or `--json`."""
+    text = _read_text(path).strip()
+    if text.startswith("{"):
+        try:
+            value = json.loads(text, parse_constant=_no_constant)
+        except ValueError:
+            raise _not_checkpoint(path, "invalid JSON") from None
+        if not isinstance(value, dict) or set(value) != {"size", "head", "at"}:
+            raise _not_checkpoint(path, 'the JSON form has exactly "size", "head" and "at"')
+        return _checked_checkpoint(path, value["size"], value["head"], value["at"])
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    if not lines or lines[0] != PLAIN_TITLE:
+        raise _not_checkpoint(
+            path, f'expected the text of `dflow audit head` (first line "{PLAIN_TITLE}") or its --json form'
+        )
+    fields: dict[str, str] = {}
+    for line in lines[1:]:
+        key, sep, value = line.partition(":")
+        key = key.strip()
+        if not sep or key not in ("size", "head", "at") or key in fields:
+            raise _not_checkpoint(path, f"unexpected line {line[:40]!r}")
+        fields[key] = value.strip()
+    if set(fields) != {"size", "head", "at"}:
+        raise _not_checkpoint(path, "it needs the lines size, head and at")
+    if not re.fullmatch(r"[0-9]{1,18}", fields["size"]):
+        raise _not_checkpoint(path, "size is not a whole number")
+    return _checked_checkpoint(path, int(fields["size"]), fields["head"], fields["at"])
+
+
+def verify_anchor(engine: Engine, cp: Checkpoint) -> Verdict:
+    """Whether today's chain verifies and still extends `cp` (the event numbered cp.size is
+    still there with the hash cp.head), so a cut-off tail or a rewritten history is found."""
+    verdict = queries.verify(engine)
+    if not verdict.ok or cp.size == 0:
+        return verdict
+    with engine.db.session(write=False) as s:
+        size, _ = audit.head(s)
+        event = s.get(AuditEvent, cp.size)
+    if event is None:
+        return Verdict(
+            False, verdict.events, cp.size, f"truncated: the chain has {size} events, the checkpoint {cp.size}"
+        )
+    if event.hash != cp.head:
+        return Verdict(False, verdict.events, cp.size, f"rewritten: event {cp.size}'s hash differs from the checkpoint")
+    return verdict
+
+
+def _checked_checkpoint(path: Path, size: Any, head: Any, at: Any) -> Checkpoint:
+    if not isinstance(size, int) or isinstance(size, bool) or size < 0:
+        raise _not_checkpoint(path, "size is not a whole number")
+    if not isinstance(head, str) or not _HEX64.fullmatch(head.lower()):
+        raise _not_checkpoint(path, "head is not 64 hexadecimal digits")
+    if size == 0 and head != canonical.GENESIS:
+        raise _not_checkpoint(path, "an empty chain's head is 64 zeros")
+    if not isinstance(at, str) or not _is_time(at):
+        raise _not_checkpoint(path, "at is not an ISO 8601 time")
+    return Checkpoint(size, head.lower(), at)
+
+
+def _is_time(value: str) -> bool:
+    try:
+        datetime.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
+
+
+def _not_checkpoint(path: Path, why: str) -> InvalidInput:
+    return InvalidInput(f"{path}: not a checkpoint: {why}")
+
+
+# ---------------------------------------------------------------------------- writing
+
+
+def _no_constant(text: str) -> Any:
+    raise ValueError(f"{text} is not allowed")
+
+
+def _read_text(path: Path) -> str:
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise InvalidInput(f"cannot read {path}: {exc.strerror or exc}") from None
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise InvalidInput(f"{path}: not a checkpoint: not UTF-8 text") from None

@@ -1,0 +1,136 @@
+"""Checking the actors' signatures while the chain is walked (docs/audit-format.md, "Signatures").
+
+The keys are read from the trail itself, in chain order, so each event is checked against the
+key its actor held at that point:
+
+- ``user_added`` with a ``public_key`` and ``key_registered`` register a key; they must be made
+  by an admin holding a key, except the very first key of the chain, which its holder registers
+  for themselves (the first admin at ``dflow init``, or an upgraded database's admin);
+- ``key_rotated`` replaces the actor's own key and is signed with the old one;
+- ``key_revoked`` (by an admin) leaves the user without a key.
+
+From the first registered key on, every event must carry a valid signature of its actor, except
+a ``refused`` event whose actor could not prove who they are (no key file, wrong key): that
+attempt is kept unsigned. Before it (a database written before signing existed) events are
+unsigned. Roles are followed from ``user_added`` and ``user_roles_changed``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+from decision_flow.identity import keys
+
+KEY_ACTIONS = frozenset({"user_added", "user_roles_changed", "key_registered", "key_rotated", "key_revoked"})
+
+
+class Signatures:
+    """Feed it every event in chain order; `check` says why an event is bad, or None."""
+
+    def __init__(self, defer: Callable[[int, str, str, str, str], None] | None = None, checked_until: int = 0) -> None:
+        """`defer(seq, actor, public key, hash, signature)`, if given, takes over the
+        cryptographic checks (to run them on other CPUs); the caller then owns their outcome.
+        Events up to `checked_until` passed these checks in an earlier verification
+        (:mod:`decision_flow.trail.verified`, whose caller makes sure they are the same bytes): only
+        their key events are followed again (for the keys and roles of later events), and
+        without the cryptography."""
+        self.defer = defer
+        self.checked_until = checked_until
+        self.keys: dict[str, tuple[str, Callable[[str, str], bool]]] = {}  # user -> (public key, check)
+        self.roles: dict[str, set[str]] = {}
+        self.era = False  # a key has been registered: from here on acts are signed
+        self.signed = 0
+        self.unsigned = 0
+        self.recalled = 0  # signatures not checked again: an earlier verification did
+
+    def check(self, content: dict[str, Any], digest: str, signature: str | None = None, *_: Any) -> str | None:
+        actor, action, seq = content.get("actor"), content.get("action"), content.get("seq")
+        if type(seq) is int and seq <= self.checked_until and action not in KEY_ACTIONS:
+            # these very bytes passed before, and only key events change what later ones need
+            if signature is None:
+                self.unsigned += 1
+            else:
+                self.signed += 1
+                self.recalled += 1
+            return None
+        held = self.keys.get(actor) if isinstance(actor, str) else None
+        data: dict[str, Any] | None = None
+        if action in KEY_ACTIONS:
+            data = _data(content)
+            if data is None:
+                return f"key event unreadable: the {action} event's data is not an object"
+        if signature is not None:
+            if held is None:
+                held = self._first_key(actor, action, data)
+                if held is None:
+                    return f"signature without a key: {actor!r} holds no registered key at this point"
+            if type(seq) is int and seq <= self.checked_until:
+                self.recalled += 1
+            elif self.defer is not None:
+                self.defer(int(seq or 0), str(actor), held[0], digest, signature)
+            elif not held[1](digest, signature):
+                return invalid(actor)
+            self.signed += 1
+        elif self.era and action != "refused":
+            return f"signature missing: {actor!r} must sign every act once keys are registered"
+        else:
+            self.unsigned += 1
+        return self._apply(actor, action, data, signed=signature is not None) if data is not None else None
+
+    def _first_key(self, actor: Any, action: Any, data: dict[str, Any] | None) -> tuple[str, Any] | None:
+        """The key an actor registers for themselves, allowed only as the chain's first key."""
+        if self.era or data is None or data.get("name") != actor or action not in ("user_added", "key_registered"):
+            return None
+        return _held(data.get("public_key"))
+
+    def _apply(self, actor: Any, action: Any, data: dict[str, Any], signed: bool) -> str | None:
+        name = data.get("name")
+        if not isinstance(name, str):
+            return f"key event unreadable: the {action} event names no user"
+        if action == "user_added" and isinstance(data.get("roles"), list):
+            self.roles[name] = {str(r) for r in data["roles"]}
+        if action == "user_roles_changed" and isinstance(data.get("new"), list):
+            self.roles[name] = {str(r) for r in data["new"]}
+        if action in ("user_added", "key_registered") and data.get("public_key") is not None:
+            first = not self.era and name == actor
+            if not first and not (signed and "admin" in self.roles.get(actor, set())):
+                return f"key registered without authority: {actor!r} is not an admin holding a key"
+            return self._register(name, data.get("public_key"))
+        if action == "key_rotated":
+            if name != actor or not signed:
+                return f"key rotated without authority: only {name!r}, signing with the old key, rotates it"
+            return self._register(name, data.get("public_key"))
+        if action == "key_revoked":
+            if not (signed and "admin" in self.roles.get(actor, set())):
+                return f"key revoked without authority: {actor!r} is not an admin holding a key"
+            self.keys.pop(name, None)
+        return None
+
+    def _register(self, name: str, public: Any) -> str | None:
+        held = _held(public)
+        if held is None:
+            return f"key event unreadable: {name!r}'s public key is not an Ed25519 key"
+        self.keys[name] = held
+        self.era = True
+        return None
+
+
+def invalid(actor: Any) -> str:
+    return f"signature invalid: not made with {actor!r}'s registered key"
+
+
+def _held(public: Any) -> tuple[str, Callable[[str, str], bool]] | None:
+    check = keys.verifier(public) if isinstance(public, str) else None
+    return (public, check) if check is not None else None
+
+
+def _data(content: dict[str, Any]) -> dict[str, Any] | None:
+    data = content.get("data")
+    if isinstance(data, str):
+        try:
+            data = json.loads(data)
+        except ValueError:
+            return None
+    return data if isinstance(data, dict) else None

@@ -1,0 +1,368 @@
+"""One decision's trail exported as a self-verifying JSON file (审计记录导出), and its offline
+verifier (checkpoints are in :mod:`decision_flow.trail.checkpoint`).
+
+The export is one JSON document in a single canonical byte form (docs/audit-format.md)::
+
+    {"format":"decision-flow/trail-export/v1","exported_at":T,"checkpoint":C,"decision":D,"events":[
+    EVENT,
+    ...
+    EVENT
+    ],"count":N,"digest":"HEX"}
+
+one event per line, each the canonical JSON of its hashed content plus its ``hash``; HEX is
+SHA-256 over ``DIGEST_DOMAIN`` and every byte before it, so any one-byte change is found.
+`verify_file` needs neither the database nor a user.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import secrets
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+from decision_flow.core.errors import IntegrityError, InvalidInput
+from decision_flow.engine import Engine
+from decision_flow.store.models import AuditEvent, Decision
+from decision_flow.trail import audit, canonical
+from decision_flow.trail.audit import Verdict
+
+FORMAT = "decision-flow/trail-export/v1"
+DIGEST_DOMAIN = b"decision-flow/trail-export/v1/digest\n"
+CONTENT_KEYS = frozenset(canonical.CONTENT_KEYS)
+_HEX64 = re.compile(r"[0-9a-f]{64}")
+_FOOTER = re.compile(rb'\],"count":(0|[1-9][0-9]{0,17}),"digest":"([0-9a-f]{64})"\}\n')
+_HEADER_KEYS = ["format", "exported_at", "checkpoint", "decision", "events"]
+_DECISION_KEYS = {"id": int, "title": str, "workflow": str, "workflow_version": int, "stage": str, "status": str}
+
+
+def write_json(engine: Engine, decision_id: int, out: Path) -> int:
+    """Export one decision's trail to `out` (atomically, streaming); return how many events."""
+    engine.db.require()
+    with engine.db.session(write=False) as s:
+        dec = engine._decision(s, decision_id)
+        size, head = audit.head(s)
+        header = _header_line(engine.stamp(), {"head": head, "size": size}, _decision_meta(dec))
+        tmp = out.with_name(f".{out.name}.{secrets.token_hex(4)}.tmp")  # beside it: the move is atomic
+        try:
+            fh = tmp.open("xb")  # the permissions an ordinary new file gets
+        except OSError as exc:
+            raise InvalidInput(f"cannot write {out}: {exc.strerror or exc}") from None
+        try:
+            with fh:
+                count = _write(fh, header, _event_lines(audit.iter_decision(s, decision_id), size))
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(tmp, out)
+        except OSError as exc:
+            tmp.unlink(missing_ok=True)
+            raise InvalidInput(f"cannot write {out}: {exc.strerror or exc}") from None
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
+    return count
+
+
+def _write(fh: IO[bytes], header: bytes, lines: Iterator[bytes]) -> int:
+    digest = hashlib.sha256(DIGEST_DOMAIN)
+
+    def put(chunk: bytes) -> None:
+        digest.update(chunk)
+        fh.write(chunk)
+
+    put(header)
+    count = 0
+    for line in lines:
+        put((b",\n" if count else b"") + line)
+        count += 1
+    put((b"\n" if count else b"") + _footer_prefix(count))
+    fh.write(digest.hexdigest().encode("ascii") + b'"}\n')
+    return count
+
+
+def _event_lines(events: Iterator[AuditEvent], size: int) -> Iterator[bytes]:
+    for event in events:
+        if event.seq > size:  # appended after the checkpoint was read
+            return
+        yield _event_line(event)
+
+
+def _event_line(event: AuditEvent) -> bytes:
+    """The event's hashed content and its hash, in one canonical object. The data is written
+    as stored, byte for byte (the bytes the database verifier hashes), so a stored rewrite is
+    carried into the file rather than smoothed over by re-serialising."""
+    try:
+        content = {**canonical.content_of(event), "data": canonical.RawJSON(event.data)}
+    except ValueError:
+        raise IntegrityError(
+            f"event {event.seq} cannot be exported: its stored data is not JSON (run dflow audit verify)"
+        ) from None
+    body = canonical.content_bytes(content)
+    cut = body.rindex(b',"prev_hash":')  # "hash" sorts just before it; nothing after can hold it
+    return body[:cut] + b',"hash":' + canonical.canonical_json(event.hash) + body[cut:]
+
+
+def _decision_meta(dec: Decision) -> dict[str, Any]:
+    return {
+        "id": dec.id,
+        "title": dec.title,
+        "workflow": dec.workflow,
+        "workflow_version": dec.workflow_version,
+        "stage": dec.stage,
+        "status": dec.status,
+    }
+
+
+def _header_line(exported_at: str, cp: dict[str, Any], decision: dict[str, Any]) -> bytes:
+    c = canonical.canonical_json
+    return (
+        b'{"format":' + c(FORMAT) + b',"exported_at":' + c(exported_at) + b',"checkpoint":' + c(cp)
+        + b',"decision":' + c(decision) + b',"events":[\n'
+    )  # fmt: skip
+
+
+def _footer_prefix(count: int) -> bytes:
+    return b'],"count":' + str(count).encode("ascii") + b',"digest":"'
+
+
+# ---------------------------------------------------------------------------- verifying
+
+
+def verify_file(path: Path) -> Verdict:
+    """Verify an exported trail offline: canonical layout, every event's hash and its
+    decision's chain, the header against the events, the count, then the file digest."""
+    try:
+        fh = path.open("rb")
+    except OSError as exc:
+        raise InvalidInput(f"cannot read {path}: {exc.strerror or exc}") from None
+    with fh:
+        return _FileCheck(path, fh).run()
+
+
+@dataclass
+class _Problem:
+    index: int  # 0 for the header, n for the n-th event
+    seq: int | None
+    reason: str
+
+
+class _FileCheck:
+    """One pass over an export file: line by line, so memory stays flat."""
+
+    def __init__(self, path: Path, fh: IO[bytes]) -> None:
+        self.path, self.fh = path, fh
+        self.lineno = 0  # lines read so far
+        self.at_line = 1  # the line being checked
+        self.digest = hashlib.sha256(DIGEST_DOMAIN)
+        self.problem: _Problem | None = None
+        self.scanning = False  # reading on past a fault, only to tell order broken from missing
+        self.index = 0
+        self.last_seq, self.last_hash = 0, canonical.GENESIS
+        self.footer = b""
+
+    def run(self) -> Verdict:
+        header = self._header()
+        events = self._events(header)
+        verdict = audit.verify_contents(events, whole_chain=False)
+        problem = self.problem
+        if not verdict.ok and (problem is None or problem.index >= verdict.events):
+            if (verdict.reason or "").startswith("event missing") and self._comes_later(events, verdict.events):
+                why = f"order broken: the decision's event {verdict.events} comes later in the file"
+                return Verdict(False, verdict.events, verdict.first_bad_seq, why)
+            return verdict
+        if problem is not None:
+            return Verdict(False, self.index, problem.seq, problem.reason)
+        return self._close()
+
+    def _comes_later(self, rest: Iterator[tuple[dict[str, Any] | None, str]], decision_seq: int) -> bool:
+        """Whether the event numbered `decision_seq` in its decision, found missing where it
+        belongs, follows later (an event out of order rather than one taken out)."""
+        self.scanning = True
+        try:
+            return any(content is not None and content.get("decision_seq") == decision_seq for content, _ in rest)
+        except InvalidInput:
+            return False
+
+    # -- the header
+
+    def _header(self) -> dict[str, Any]:
+        line = self._line()
+        if not line:
+            raise InvalidInput(f"{self.path}: empty file, not a decision-flow trail export")
+        text = self._text(line)
+        if not text.endswith("[\n"):
+            raise self._malformed("not a decision-flow trail export")
+        try:
+            header = json.loads(text[:-1] + "]}", parse_float=_no_float, parse_constant=_no_constant)
+        except ValueError:
+            raise self._malformed("not a decision-flow trail export") from None
+        if not isinstance(header, dict) or header.get("format") != FORMAT:
+            raise self._malformed(f'not a decision-flow trail export (no "format":"{FORMAT}")')
+        if list(header) != _HEADER_KEYS or header["events"] != []:
+            raise self._malformed("the header's keys are not " + ", ".join(_HEADER_KEYS))
+        cp, dec = header["checkpoint"], header["decision"]
+        if not isinstance(header["exported_at"], str):
+            raise self._malformed("exported_at is not a string")
+        if not (
+            isinstance(cp, dict) and set(cp) == {"head", "size"} and isinstance(cp["head"], str) and _is_int(cp["size"])
+        ):
+            raise self._malformed('checkpoint is not {"head": string, "size": integer}')
+        if not (isinstance(dec, dict) and set(dec) == set(_DECISION_KEYS)):
+            raise self._malformed("decision does not have the keys " + ", ".join(_DECISION_KEYS))
+        for key, kind in _DECISION_KEYS.items():
+            if not isinstance(dec[key], kind) or isinstance(dec[key], bool):
+                raise self._malformed(f"decision {key} is not {'an integer' if kind is int else 'a string'}")
+        try:
+            in_form = _header_line(header["exported_at"], cp, dec) == line
+        except ValueError:  # e.g. a lone surrogate written as an escape
+            in_form = False
+        if not in_form:
+            self._fail(0, None, "file altered: line 1 (the header) is not in canonical form")
+        elif (
+            not _HEX64.fullmatch(cp["head"]) or cp["size"] < 0 or (cp["size"] == 0) != (cp["head"] == canonical.GENESIS)
+        ):
+            self._fail(0, None, "file altered: the checkpoint is not a chain size and head hash")
+        self.digest.update(line)
+        return header
+
+    # -- the events
+
+    def _events(self, header: dict[str, Any]) -> Iterator[tuple[dict[str, Any] | None, str]]:
+        if self.problem is not None:
+            return
+        line = self._line()
+        while line and not line.startswith(b"]"):
+            self.at_line = self.lineno
+            following = self._line()
+            end = b"\n" if not following or following.startswith(b"]") else b",\n"
+            self.index += 1
+            item = self._event(line, end, header)
+            if item is None:
+                return
+            self.digest.update(line)
+            yield item
+            if self.problem is not None and not self.scanning:
+                return
+            line = following
+        self.footer = line
+
+    def _event(self, line: bytes, end: bytes, header: dict[str, Any]) -> tuple[dict[str, Any], str] | None:
+        text = self._text(line)
+        text = text[:-1] if text.endswith("\n") else text
+        text = text[:-1] if text.endswith(",") else text
+        try:
+            value = json.loads(text, parse_float=_no_float, parse_constant=_no_constant)
+        except ValueError as exc:
+            raise self._malformed(f"an event line that is not valid JSON of a trail ({exc})") from None
+        if not isinstance(value, dict):
+            raise self._malformed("an event line that is not a JSON object")
+        seq = value.get("seq") if _is_int(value.get("seq")) else None
+        if not line.endswith(end) or _canonical(value) != line[: -len(end)]:
+            self._fail(self.index, seq, f"file altered: line {self.at_line} is not in canonical form")
+            return None
+        stored = value.pop("hash", None)
+        if set(value) != CONTENT_KEYS or not isinstance(stored, str) or seq is None:
+            self._fail(self.index, seq, "content edited: the event's keys are not the hashed content's")
+            return None
+        dec = header["decision"]
+        if value["decision"] != dec["id"]:
+            if canonical.hash_content(value) != stored:
+                return value, stored  # verify_contents names it: content edited
+            self._fail(
+                self.index, seq, f"file altered: event {seq} belongs to decision {value['decision']}, not {dec['id']}"
+            )
+            return None
+        self._agree(value, stored, seq, header)
+        return value, stored
+
+    def _agree(self, content: dict[str, Any], stored: str, seq: int, header: dict[str, Any]) -> None:
+        """Check an event against the header. A disagreement is only recorded: the event's own
+        hash and chain, which verify_contents checks next, name the fault first."""
+        dec, cp = header["decision"], header["checkpoint"]
+        if seq <= self.last_seq:
+            self._fail(self.index, seq, f"order broken: event {seq} follows event {self.last_seq}")
+        elif seq == self.last_seq + 1 and content["prev_hash"] != self.last_hash:
+            # consecutive in the global chain too: that link is checkable offline
+            self._fail(self.index, seq, f"link broken: prev_hash is not event {self.last_seq}'s hash")
+        elif seq > cp["size"]:
+            self._fail(self.index, seq, f"file altered: event {seq} lies beyond the checkpoint's {cp['size']} events")
+        elif seq == cp["size"] and stored != cp["head"]:
+            self._fail(self.index, seq, f"file altered: event {seq}'s hash differs from the checkpoint head")
+        elif self.index == 1:
+            data = content["data"] if isinstance(content["data"], dict) else {}
+            if content["action"] != "created":
+                self._fail(1, seq, "file altered: the first event is not the decision's creation")
+            for key in ("title", "workflow", "workflow_version"):
+                if self.problem is None and data.get(key) != dec[key]:
+                    self._fail(1, seq, f"file altered: the decision's {key} differs from its created event's")
+        self.last_seq, self.last_hash = seq, stored
+
+    # -- the closing line and the digest
+
+    def _close(self) -> Verdict:
+        n = self.index
+        if not self.footer:
+            return Verdict(False, n, None, "file altered: the file ends before its closing line")
+        match = _FOOTER.fullmatch(self.footer)
+        if match is None:
+            return Verdict(
+                False, n, None, f"file altered: line {self.lineno} (the closing line) is not in canonical form"
+            )
+        if self.fh.read(1):
+            return Verdict(False, n, None, f"file altered: bytes after line {self.lineno}, the closing line")
+        declared = int(match.group(1))
+        if declared != n:
+            why = "event missing" if declared > n else "file altered"
+            return Verdict(False, n, None, f"{why}: the file declares {declared} events and holds {n}")
+        if n == 0:
+            return Verdict(False, 0, None, "event missing: the file holds no events")
+        self.digest.update(self.footer[: match.start(2)])
+        if self.digest.hexdigest() != match.group(2).decode("ascii"):
+            return Verdict(False, n, None, "file altered: digest does not match")
+        return Verdict(True, n)
+
+    # -- helpers
+
+    def _line(self) -> bytes:
+        self.lineno += 1
+        return self.fh.readline()
+
+    def _text(self, line: bytes) -> str:
+        try:
+            return line.decode("utf-8")
+        except UnicodeDecodeError:
+            raise InvalidInput(f"{self.path}: line {self.at_line} is not UTF-8") from None
+
+    def _fail(self, index: int, seq: int | None, reason: str) -> None:
+        if self.problem is None:
+            self.problem = _Problem(index, seq, reason)
+
+    def _malformed(self, why: str) -> InvalidInput:
+        return InvalidInput(f"{self.path}: line {self.at_line}: {why}")
+
+
+def _canonical(value: Any) -> bytes | None:
+    try:
+        return canonical.canonical_json(value)
+    except ValueError:  # e.g. a lone surrogate written as an escape
+        return None
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _no_float(text: str) -> Any:
+    raise ValueError(f"a number with a fraction or exponent ({text[:20]}) is not allowed")
+
+
+def _no_constant(text: str) -> Any:
+    raise ValueError(f"{text} is not allowed")
+
+
+__all__ = ["Verdict", "verify_file", "write_json"]

@@ -1,0 +1,1 @@
+"""The command modules of `dflow`; `cli.py` (the entry point) assembles them."""

@@ -1,0 +1,214 @@
+"""dflow workflow … and dflow user …: the procedures and the people (admin side)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+
+from dflow_cli.common import (
+    As,
+    Db,
+    Json,
+    NewPassphrase,
+    _engine,
+    _human,
+    _new_passphrase,
+    _path,
+    _run,
+    _say,
+    _written_to,
+)
+
+workflow_app = typer.Typer(
+    rich_markup_mode=None, no_args_is_help=True, help="The shipped procedures; check a workflow file."
+)
+user_app = typer.Typer(rich_markup_mode=None, no_args_is_help=True, help="Manage users and their roles (admin only).")
+
+
+@workflow_app.command("list")
+def workflow_list(json_out: Json = False) -> None:
+    """List the shipped procedures."""
+    from decision_flow.definition import workflow
+
+    _run(
+        json_out,
+        lambda: list(workflow.registry().values()),
+        _human("workflows"),
+        lambda wfs: [
+            {
+                "name": w.name,
+                "version": w.version,
+                "level": w.level,
+                "title": w.title.en,
+                "title_zh": w.title.zh,
+                "sha256": w.sha256,
+            }
+            for w in wfs
+        ],
+    )
+
+
+@workflow_app.command("show")
+def workflow_show(
+    name: Annotated[str, typer.Argument(help="A workflow name, e.g. major-decision.")], json_out: Json = False
+) -> None:
+    """Show a procedure's stages, steps, roles, fields and evidence."""
+    from decision_flow.definition import workflow
+
+    _run(
+        json_out,
+        lambda: workflow.get(name),
+        _human("workflow"),
+        lambda wf: (
+            wf.machine_spec()
+            | {
+                "name": wf.name,
+                "version": wf.version,
+                "level": wf.level,
+                "steps": [
+                    {
+                        "step": s.name,
+                        "stage": s.stage,
+                        "roles": list(s.roles),
+                        "fields": [f.name for f in s.fields],
+                        "evidence": [e.kind for e in s.evidence],
+                        "waiver": s.waiver.policy,
+                    }
+                    for s in wf.steps()
+                ],
+            }
+        ),
+    )
+
+
+@workflow_app.command("check")
+def workflow_check(file: Annotated[str, typer.Argument(help="A workflow TOML file.")], json_out: Json = False) -> None:
+    """Validate a workflow file: its schema and the legal invariants no locality may break."""
+    from decision_flow.definition import workflow
+
+    _run(
+        json_out,
+        lambda: workflow.load_file(_path(file, "FILE")),
+        lambda wf: print(f"{file}: OK ({wf.name} v{wf.version}, {len(wf.stages)} stages)"),
+        lambda wf: {"ok": True, "name": wf.name, "version": wf.version, "sha256": wf.sha256},
+    )
+
+
+@workflow_app.command("diagram")
+def workflow_diagram(
+    name: Annotated[str, typer.Argument(help="A workflow name, e.g. major-decision.")], json_out: Json = False
+) -> None:
+    """Print a procedure as a Mermaid state diagram (paste into any Mermaid viewer)."""
+    from decision_flow.core.i18n import language
+    from decision_flow.definition import diagram, workflow
+
+    _run(
+        json_out,
+        lambda: diagram.mermaid(workflow.get(name), language()),
+        lambda text: print(text, end=""),
+        lambda text: {"name": name, "mermaid": text},
+    )
+
+
+# ---------------------------------------------------------------------------- users
+
+
+def _user_json(u: Any) -> dict[str, Any]:
+    """A user in the JSON of the `dflow user` commands; `key` is their key's fingerprint."""
+    from decision_flow.identity.keys import fingerprint
+
+    return {"name": u.name, "roles": u.roles.split(","), "active": u.active, "key": fingerprint(u.public_key)}
+
+
+@user_app.command("add")
+def user_add(
+    name: Annotated[str, typer.Argument(help="The new user's name.")],
+    role: Annotated[
+        list[str],
+        typer.Option("--role", help="officer, legal_reviewer, executive, auditor or admin; repeat for several."),
+    ],
+    public_key: Annotated[
+        str | None,
+        typer.Option(
+            "--public-key", help="The public key the user made with dflow key new (else a pair is made here)."
+        ),
+    ] = None,
+    acting: As = None,
+    passphrase: NewPassphrase = False,
+    db: Db = None,
+    json_out: Json = False,
+) -> None:
+    """Register a user with one or more roles and their signing key (admin only)."""
+    engine = _engine(db)
+    from decision_flow.engine import users
+
+    def act() -> dict[str, Any]:
+        had_file = public_key is not None or engine.keys.path(users.check_name(name)).exists()
+        user = users.add(engine, name, role, acting, public_key, _new_passphrase(passphrase))
+        written = None if had_file else str(engine.keys.path(user.name))
+        where = _written_to(written, user.name)
+        return _user_json(user) | {"key_file": written, "where": where}
+
+    _run(
+        json_out,
+        act,
+        _say("user.added", name=lambda r: r["name"], roles=lambda r: ",".join(r["roles"]), where=lambda r: r["where"]),
+        lambda r: {k: v for k, v in r.items() if k != "where"},
+    )
+
+
+@user_app.command("role")
+def user_role(
+    name: Annotated[str, typer.Argument(help="The user whose roles change.")],
+    role: Annotated[
+        list[str],
+        typer.Option("--role", help="The new roles, replacing the old; repeat for several."),
+    ],
+    acting: As = None,
+    db: Db = None,
+    json_out: Json = False,
+) -> None:
+    """Replace a user's roles (admin only; an audited event with the old and new roles)."""
+    engine = _engine(db)
+    from decision_flow.engine import users
+
+    _run(
+        json_out,
+        lambda: users.set_roles(engine, name, role, acting),
+        _say("user.roles_changed", name=lambda u: u.name, roles=lambda u: u.roles),
+        _user_json,
+    )
+
+
+@user_app.command("deactivate")
+def user_deactivate(
+    name: Annotated[str, typer.Argument(help="The user to deactivate.")],
+    acting: As = None,
+    db: Db = None,
+    json_out: Json = False,
+) -> None:
+    """Deactivate a user (admin only): never deleted, their history stays theirs; they can act no more."""
+    engine = _engine(db)
+    from decision_flow.engine import users
+
+    _run(
+        json_out,
+        lambda: users.deactivate(engine, name, acting),
+        _say("user.deactivated", name=lambda u: u.name),
+        _user_json,
+    )
+
+
+@user_app.command("list")
+def user_list(db: Db = None, json_out: Json = False) -> None:
+    """List the registered users and their roles."""
+    engine = _engine(db)
+    from decision_flow.engine import users
+
+    _run(
+        json_out,
+        lambda: users.list_users(engine),
+        _human("users"),
+        lambda us: [_user_json(u) for u in us],
+    )

@@ -1,0 +1,109 @@
+"""dflow audit …: print, verify, checkpoint and export the tamper-evident audit trail."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+from typer.core import TyperGroup
+
+from dflow_cli.common import Db, Id, Json, _engine, _human, _id, _path, _run, _say
+
+
+class AuditGroup(TyperGroup):
+    """`dflow audit ID` prints a trail; `dflow audit verify|head|export` are subcommands."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        if args and args[0] not in self.commands and not args[0].startswith("-"):
+            args = ["trail", *args]
+        return super().parse_args(ctx, args)
+
+
+audit_app = typer.Typer(
+    cls=AuditGroup,
+    rich_markup_mode=None,
+    no_args_is_help=True,
+    help="Print (`dflow audit ID`), verify, checkpoint or export the audit trail.",
+)
+
+
+@audit_app.command("trail", hidden=True)
+def audit_trail(decision: Id, db: Db = None, json_out: Json = False) -> None:
+    """Print a decision's audit trail."""
+    engine = _engine(db)
+    from decision_flow.engine import queries
+
+    _run(json_out, lambda: queries.trail(engine, _id(decision)), _human("trail"))
+
+
+@audit_app.command("verify")
+def audit_verify(
+    decision: Annotated[str | None, typer.Argument(metavar="[ID]", help="Check that this decision exists too.")] = None,
+    anchor: Annotated[
+        str | None, typer.Option("--anchor", help="A checkpoint file (what `dflow audit head` printed).")
+    ] = None,
+    file: Annotated[
+        str | None, typer.Option("--file", help="Verify an exported JSON trail offline (no database, no user).")
+    ] = None,
+    full: Annotated[
+        bool, typer.Option("--full", help="Check every signature again, not only those added since the last run here.")
+    ] = False,
+    db: Db = None,
+    json_out: Json = False,
+) -> None:
+    """Verify the hash chain and every evidence file, or an exported trail; name the first bad event (exit 7)."""
+
+    def act() -> Any:
+        from decision_flow.trail import trailfile
+
+        if file is not None:
+            return trailfile.verify_file(_path(file, "--file"))
+        engine = _engine(db)
+        if decision is not None:
+            from decision_flow.engine import queries
+
+            queries.trail(engine, _id(decision))
+        if anchor is not None:
+            from decision_flow.trail import checkpoint
+
+            return checkpoint.verify_anchor(engine, checkpoint.read_anchor(_path(anchor, "--anchor")))
+        from decision_flow.engine import queries
+
+        return queries.verify(engine, full=full)
+
+    _run(json_out, act, _human("verdict"), lambda v: v.as_dict(), exit_code=lambda v: 0 if v.ok else 7)
+
+
+@audit_app.command("head")
+def audit_head(db: Db = None, json_out: Json = False) -> None:
+    """Print a checkpoint (chain size, head hash, time) to keep outside the system for `verify --anchor`."""
+    engine = _engine(db)
+
+    def act() -> Any:
+        from decision_flow.trail import checkpoint
+
+        return checkpoint.checkpoint(engine)
+
+    _run(json_out, act, lambda cp: print(cp.plain(), end=""), lambda cp: cp.as_dict())
+
+
+@audit_app.command("export")
+def audit_export(
+    decision: Id,
+    fmt: Annotated[str, typer.Option("--format", help="pdf, html, csv or json.")],
+    output: Annotated[str, typer.Option("-o", "--output", help="The file to write.")],
+    db: Db = None,
+    json_out: Json = False,
+) -> None:
+    """Export a decision's trail for printing (pdf, html), spreadsheets (csv) or offline verification (json)."""
+
+    engine = _engine(db)
+
+    def act() -> dict[str, Any]:
+        from decision_flow.presentation import exports, render
+
+        with render.progress(json_out) as tick:
+            events = exports.export(engine, _id(decision), fmt, _path(output, "-o"), tick)
+        return {"decision": int(decision), "format": fmt, "file": output, "events": events}
+
+    _run(json_out, act, _say("export.done", file=output, events=lambda r: r["events"], fmt=fmt))

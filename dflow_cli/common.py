@@ -1,0 +1,213 @@
+"""Plumbing shared by the dflow command modules: error reporting, exit codes, options."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+from typer.core import TyperGroup
+
+if TYPE_CHECKING:
+    from decision_flow.engine import Engine
+
+MAX_ID = 2**63 - 1
+
+
+class DflowGroup(TyperGroup):
+    """The root group: usage errors become one line (or JSON) with exit 2; never a traceback."""
+
+    def main(
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        argv = list(sys.argv[1:] if args is None else args)
+        try:
+            code = super().main(argv, prog_name, complete_var, standalone_mode=False, **extra)
+        except KeyboardInterrupt:
+            code = 130
+        except Exception as exc:  # usage errors of the (vendored) click; anything else is reported
+            if hasattr(exc, "format_message"):
+                code = _usage_error(exc, "--json" in argv)
+            else:
+                code = _report(exc, "--json" in argv)
+        if not standalone_mode:
+            return code
+        sys.exit(code if isinstance(code, int) else 0)
+
+
+def _usage_error(exc: Any, as_json: bool) -> int:
+    """Print a usage error of the option parser as one line; return its exit code (2)."""
+    if type(exc).__name__ == "NoArgsIsHelpError":  # `dflow` or `dflow user` alone: the help, on stdout
+        print(exc.format_message())
+        return 0
+    lines = str(exc.format_message()).splitlines()
+    text = lines[0] if lines else "invalid usage"
+    if as_json:
+        print(json.dumps({"error": {"code": "invalid", "message": text, "reasons": []}}, ensure_ascii=False))
+    print(f"dflow: {text}", file=sys.stderr)
+    return int(getattr(exc, "exit_code", 2)) or 2
+
+
+Db = Annotated[
+    str | None,
+    typer.Option(
+        "--db",
+        envvar="DFLOW_DB",
+        show_envvar=True,
+        help="Database URL or SQLite file (default ~/.local/share/dflow/dflow.db).",
+    ),
+]
+As = Annotated[str | None, typer.Option("--as", envvar="DFLOW_USER", show_envvar=True, help="The acting user.")]
+Json = Annotated[bool, typer.Option("--json", help="Print one JSON document on stdout.")]
+NewPassphrase = Annotated[
+    bool,
+    typer.Option(
+        "--passphrase",
+        help="Protect the new key file with a passphrase, asked twice (scripts: DFLOW_NEW_PASSPHRASE).",
+    ),
+]
+Id = Annotated[str, typer.Argument(metavar="ID", help="The decision's id.")]
+Step = Annotated[str, typer.Argument(help="A step of the current stage, e.g. public_participation.")]
+
+
+def _engine(db: str | None) -> Engine:
+    from decision_flow.engine import Engine
+    from decision_flow.store.db import Database
+
+    return Engine(Database(db))
+
+
+def _new_passphrase(wanted: bool) -> bytes | None:
+    """The passphrase a new key file gets: DFLOW_NEW_PASSPHRASE, else asked twice on the
+    terminal when --passphrase is given, else none."""
+    from decision_flow.identity import keys
+
+    if not wanted or os.environ.get(keys.NEW_PASSPHRASE_ENV):
+        return keys.new_passphrase()
+    if sys.stdin is None or not sys.stdin.isatty():
+        from decision_flow.core.errors import InvalidInput
+        from decision_flow.core.i18n import Msg
+
+        raise InvalidInput(Msg("key.passphrase_needed", {}))
+    return keys.new_passphrase(
+        lambda: typer.prompt("passphrase for the new key file", hide_input=True, confirmation_prompt=True)
+    )
+
+
+def _id(value: str) -> int:
+    from decision_flow.core.errors import InvalidInput
+    from decision_flow.core.i18n import Msg
+
+    if not value.isascii() or not value.isdigit() or len(value) > 19 or not 0 < int(value) <= MAX_ID:
+        raise InvalidInput(Msg("value.id", {"value": value[:40]}))
+    return int(value)
+
+
+def _path(value: str, option: str) -> Path:
+    """A file name from the command line; control characters and undecodable bytes are refused
+    (invalid input) before any file is opened."""
+    from decision_flow.core.values import clean_text
+
+    clean_text(value, option, 4096)
+    return Path(value)
+
+
+def _report(exc: BaseException, as_json: bool) -> int:
+    """Print an error as one line (and JSON when asked); return its exit code. An exception that
+    is not a DflowError is a bug: it becomes an internal error unless DFLOW_DEBUG=1."""
+    from decision_flow.core.errors import DflowError
+    from decision_flow.core.i18n import Msg
+    from decision_flow.presentation import render
+
+    if not isinstance(exc, DflowError):
+        if os.environ.get("DFLOW_DEBUG") == "1":  # the traceback, for a developer: secrets masked
+            import traceback
+
+            from decision_flow.core.secret import redact
+
+            sys.stderr.write(redact("".join(traceback.format_exception(exc))))
+            return 1
+        first = str(exc).splitlines()[0][:200] if str(exc) else ""
+        exc = DflowError(Msg("internal", {"error": f"{type(exc).__name__}: {first}"}))
+    if as_json:
+        doc = {"error": {"code": exc.code, "message": exc.message(), "reasons": [r.as_dict() for r in exc.reasons]}}
+        print(json.dumps(doc, ensure_ascii=False))
+    render.error(exc)
+    return exc.exit_code
+
+
+def _run(
+    as_json: bool,
+    action: Callable[[], Any],
+    human: Callable[[Any], None],
+    machine: Callable[[Any], Any] = lambda result: result,
+    exit_code: Callable[[Any], int] = lambda result: 0,
+) -> None:
+    """Call the library, then print the result as JSON or for a person; map errors to exits."""
+    try:
+        result = action()
+        if as_json:
+            print(json.dumps(machine(result), ensure_ascii=False, default=str))
+        else:
+            human(result)
+    except (KeyboardInterrupt, typer.Exit):
+        raise
+    except Exception as exc:
+        raise typer.Exit(_report(exc, as_json)) from None
+    if exit_code(result):
+        raise typer.Exit(exit_code(result))
+
+
+def _human(name: str) -> Callable[[Any], None]:
+    """The printer `decision_flow.presentation.render.<name>`, imported only when a person's output is drawn
+    (a --json run never loads rich's tables)."""
+
+    def draw(result: Any) -> None:
+        from decision_flow.presentation import render
+
+        getattr(render, name)(result)
+
+    return draw
+
+
+def _written_to(path: Path | str | None, name: str) -> str:
+    """The clause telling an admin where a new key file was written for `name` ('' if none)."""
+    from decision_flow.core.i18n import Msg, t
+
+    return t(Msg("key.written_to", {"path": str(path), "name": name})) if path else ""
+
+
+def _say(key: str, **params: Any) -> Callable[[Any], None]:
+    def show(_result: Any) -> None:
+        from decision_flow.core.i18n import Msg, t
+        from decision_flow.presentation import render
+
+        render.message(t(Msg(key, {k: (v(_result) if callable(v) else v) for k, v in params.items()})))
+
+    return show
+
+
+def _change(db: str | None, decision: str, change: Callable[[Engine, int], Any]) -> Callable[[], dict[str, Any]]:
+    """The action of a command that changes one decision: open the database, parse the id,
+    make the change, and report the decision's state afterwards (plus what the change returned,
+    when that is a mapping)."""
+
+    def act() -> dict[str, Any]:
+        from decision_flow.engine.queries import state
+
+        engine = _engine(db)
+        i = _id(decision)
+        extra = change(engine, i)
+        now = state(engine, i)
+        return {**now, **extra} if isinstance(extra, dict) else now
+
+    return act
