@@ -29,10 +29,10 @@ from typing import Any
 from decision_flow.core.errors import Blocked, Reason
 from decision_flow.core.i18n import Msg
 from decision_flow.definition.workflow import Stage, Workflow
-from decision_flow.definition.workflow import get as get_workflow
 from decision_flow.engine import Engine, users
 from decision_flow.identity import keys
 from decision_flow.identity.keys import KeyRing
+from decision_flow.procedures import get as get_workflow
 from decision_flow.store.db import Database
 from decision_flow.trail import canonical
 

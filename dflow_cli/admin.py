@@ -29,7 +29,7 @@ user_app = typer.Typer(rich_markup_mode=None, no_args_is_help=True, help="Manage
 @workflow_app.command("list")
 def workflow_list(json_out: Json = False) -> None:
     """List the shipped procedures."""
-    from decision_flow.definition import workflow
+    from decision_flow import procedures as workflow
 
     _run(
         json_out,
@@ -54,7 +54,7 @@ def workflow_show(
     name: Annotated[str, typer.Argument(help="A workflow name, e.g. major-decision.")], json_out: Json = False
 ) -> None:
     """Show a procedure's stages, steps, roles, fields and evidence."""
-    from decision_flow.definition import workflow
+    from decision_flow import procedures as workflow
 
     _run(
         json_out,
@@ -85,7 +85,7 @@ def workflow_show(
 @workflow_app.command("check")
 def workflow_check(file: Annotated[str, typer.Argument(help="A workflow TOML file.")], json_out: Json = False) -> None:
     """Validate a workflow file: its schema and the legal invariants no locality may break."""
-    from decision_flow.definition import workflow
+    from decision_flow import procedures as workflow
 
     _run(
         json_out,
@@ -100,8 +100,9 @@ def workflow_diagram(
     name: Annotated[str, typer.Argument(help="A workflow name, e.g. major-decision.")], json_out: Json = False
 ) -> None:
     """Print a procedure as a Mermaid state diagram (paste into any Mermaid viewer)."""
+    from decision_flow import procedures as workflow
     from decision_flow.core.i18n import language
-    from decision_flow.definition import diagram, workflow
+    from decision_flow.definition import diagram
 
     _run(
         json_out,

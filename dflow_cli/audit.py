@@ -58,17 +58,15 @@ def audit_verify(
 
         if file is not None:
             return trailfile.verify_file(_path(file, "--file"))
+        from decision_flow.engine import queries
+
         engine = _engine(db)
         if decision is not None:
-            from decision_flow.engine import queries
-
             queries.trail(engine, _id(decision))
         if anchor is not None:
             from decision_flow.trail import checkpoint
 
-            return checkpoint.verify_anchor(engine, checkpoint.read_anchor(_path(anchor, "--anchor")))
-        from decision_flow.engine import queries
-
+            return queries.verify_anchor(engine, checkpoint.read_anchor(_path(anchor, "--anchor")))
         return queries.verify(engine, full=full)
 
     _run(json_out, act, _human("verdict"), lambda v: v.as_dict(), exit_code=lambda v: 0 if v.ok else 7)
@@ -80,9 +78,9 @@ def audit_head(db: Db = None, json_out: Json = False) -> None:
     engine = _engine(db)
 
     def act() -> Any:
-        from decision_flow.trail import checkpoint
+        from decision_flow.engine import queries
 
-        return checkpoint.checkpoint(engine)
+        return queries.checkpoint(engine)
 
     _run(json_out, act, lambda cp: print(cp.plain(), end=""), lambda cp: cp.as_dict())
 

@@ -24,8 +24,8 @@ from typing import Any
 from sqlalchemy import Connection, text
 
 from decision_flow.core.errors import DflowError
-from decision_flow.definition.workflow import get as get_workflow
 from decision_flow.engine import Engine, queries, users
+from decision_flow.procedures import get as get_workflow
 from decision_flow.store.db import Database
 from tests.flow import ACTOR, ADMIN, AUDITOR, EXECUTIVE, OFFICER, REVIEWER, VALID, evidence_file
 

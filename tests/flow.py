@@ -123,7 +123,7 @@ def new_decision(
 
 def bring_to(engine: Engine, decision: int, stage: str, tmp: Path, workflow: str = "major-decision") -> None:
     """Walk `decision` with VALID data until it stands at `stage` (every earlier step done)."""
-    from decision_flow.definition.workflow import get
+    from decision_flow.procedures import get
 
     wf = get(workflow)
     for st in wf.stages:

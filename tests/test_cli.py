@@ -19,11 +19,13 @@ from typing import Any
 
 import pytest
 import typer
+from sqlmodel import Session
 from typer.testing import CliRunner, Result
 
 import cli
 from decision_flow.core.errors import Conflict
 from decision_flow.engine import Engine
+from decision_flow.engine.change import Change, acting_user
 from decision_flow.identity import keys
 from decision_flow.identity.keys import fingerprint
 from decision_flow.store.db import Database
@@ -928,6 +930,11 @@ def test_exit_5_permission_denied(dflow: Dflow, decision: int) -> None:
 # ---------------------------------------------------------------------------- exit 6
 
 
+def _change(engine: Engine, s: Session, case: Decision) -> Change:
+    """A change of `case` by the officer, opened in `s` as the engine opens one."""
+    return engine.opened(s, acting_user(s, OFFICER), engine.keys.signer(OFFICER), case)
+
+
 def test_exit_6_conflict(dflow: Dflow, decision: int) -> None:
     """A change based on a stale read of the decision is refused and writes nothing."""
     database = Database(dflow.url)
@@ -942,7 +949,7 @@ def test_exit_6_conflict(dflow: Dflow, decision: int) -> None:
             con.execute("UPDATE decisions SET version = version + 1 WHERE id = ?", (decision,))
         con.close()
         with database.session() as s, pytest.raises(Conflict) as info:
-            engine._save(s, stale, stage="drafting")
+            _change(engine, s, stale).save(stage="drafting")
         assert info.value.exit_code == 6
         assert info.value.code == "conflict"
         assert info.value.message("en") == (
@@ -951,7 +958,7 @@ def test_exit_6_conflict(dflow: Dflow, decision: int) -> None:
         with database.session() as s:  # a fresh read saves fine
             fresh = s.get(Decision, decision)
             assert fresh is not None and fresh.version == 2
-            engine._save(s, fresh)
+            _change(engine, s, fresh).save()
             s.commit()
     finally:
         database.dispose()

@@ -29,9 +29,10 @@ import pytest
 from sqlalchemy import text
 
 from decision_flow.core.errors import Conflict, DflowError
-from decision_flow.definition.workflow import get as get_workflow
 from decision_flow.engine import Engine
+from decision_flow.engine.change import acting_user
 from decision_flow.engine.queries import show
+from decision_flow.procedures import get as get_workflow
 from decision_flow.store.db import Database
 from decision_flow.store.models import Decision
 from tests.concurrency_worker import (
@@ -307,15 +308,9 @@ def test_stale_decision_is_a_conflict(url: str, engine: Engine, pool: Pool) -> N
     assert other["outcome"] == "ok" and other["pid"] != os.getpid()
     before = events(engine)
     with engine.db.session() as s, pytest.raises(Conflict) as info:
-        engine._save(s, stale, stage="drafting")
-        engine._event(
-            s,
-            engine._user(s, OFFICER),
-            "advanced",
-            stale,
-            signer=engine.keys.signer(OFFICER),
-            **{"from": "initiation", "to": "drafting"},
-        )
+        change = engine.opened(s, acting_user(s, OFFICER), engine.keys.signer(OFFICER), stale)
+        change.save(stage="drafting")
+        change.event("advanced", **{"from": "initiation", "to": "drafting"})
         s.commit()
     assert info.value.exit_code == 6
     assert events(engine) == before
@@ -479,14 +474,14 @@ def test_record_while_advance_holds_the_chain(url: str, engine: Engine, pool: Po
                 ).scalar()
             )
 
-    def today_b_meanwhile() -> Any:
+    def now_b_meanwhile() -> datetime:  # read once for each of A's events: from its second, A holds the chain
         if "b" not in seen and holds_chain():
             seen["b"] = _other_process_meanwhile(
                 pool, engine, (url, i, "expert_review", ["experts=王工,陈教授,新专家"])
             )
-        return TODAY
+        return datetime.now(UTC)
 
-    a = make_engine(url, today=today_b_meanwhile)
+    a = Engine(Database(url), now=now_b_meanwhile, today=lambda: TODAY)
     try:
         outcome_a = _clean(lambda: a.advance(i, OFFICER))
     finally:

@@ -87,7 +87,7 @@ def test_flag_change_needs_a_known_flag_a_reason_a_change_and_an_officer(engine:
 
 def test_workflow_diagram_draws_every_stage_and_only_forward_advances() -> None:
     from decision_flow.definition.diagram import mermaid
-    from decision_flow.definition.workflow import get
+    from decision_flow.procedures import get
 
     wf = get("major-decision-township")
     text = mermaid(wf, "zh")

@@ -24,9 +24,9 @@ from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 
 from decision_flow.core.errors import Blocked, Forbidden, InvalidInput, NotFound
-from decision_flow.core.values import parse_value
-from decision_flow.definition.workflow import get as get_workflow
+from decision_flow.definition.values import parse_value
 from decision_flow.engine import Engine, queries
+from decision_flow.procedures import get as get_workflow
 from decision_flow.store.db import Database
 from tests.conftest import TODAY, Clock
 from tests.flow import (

@@ -18,9 +18,9 @@ import pytest
 
 from decision_flow.core.calendar_cn import ChinaCalendar, add_working_days, working_days_after
 from decision_flow.core.errors import Blocked, InvalidInput
-from decision_flow.definition.workflow import get as get_workflow
 from decision_flow.engine import Engine, queries
-from decision_flow.engine.procedure import DATES_ARTICLE, ORDER_ARTICLE
+from decision_flow.procedures import get as get_workflow
+from decision_flow.procedures.major_decision import DATES_ARTICLE, ORDER_ARTICLE
 from decision_flow.store.db import Database
 from tests.flow import (
     ACTOR,

@@ -308,7 +308,7 @@ def walked(engine: Engine, files: Path) -> tuple[Engine, int, int]:
 def exported(walked: tuple[Engine, int, int], tmp_path: Path) -> tuple[Path, bytes]:
     engine, a, _ = walked
     out = tmp_path / "a.json"
-    trailfile.write_json(engine, a, out)
+    queries.export_trail(engine, a, out)
     return out, out.read_bytes()
 
 
@@ -353,10 +353,10 @@ def test_vectors_loaded_into_a_database_verify_there_and_export_to_the_same_byte
     assert queries.verify(engine) == Verdict(True, 5)
     doc = json.loads(VECTOR_BYTES)
     anchor = Checkpoint(doc["checkpoint"]["size"], doc["checkpoint"]["head"], doc["exported_at"])
-    assert checkpoint_mod.checkpoint(engine) == anchor
-    assert checkpoint_mod.verify_anchor(engine, anchor) == Verdict(True, 5)
+    assert queries.checkpoint(engine) == anchor
+    assert queries.verify_anchor(engine, anchor) == Verdict(True, 5)
     out = tmp_path / "again.json"
-    assert trailfile.write_json(engine, 1, out) == 5
+    assert queries.export_trail(engine, 1, out) == 5
     assert out.read_bytes() == VECTOR_BYTES  # the writer still writes the documented bytes
 
 
@@ -414,24 +414,24 @@ def test_a_stored_rewrite_of_data_is_carried_into_the_export_not_smoothed_over(d
         in_db = queries.verify(engine)
         assert (in_db.first_bad_seq, kind(in_db)) == (3, "content edited")
         out = tmp_path / "rewritten.json"
-        trailfile.write_json(engine, 1, out)
+        queries.export_trail(engine, 1, out)
         assert spaced.encode() in out.read_bytes()
         assert trailfile.verify_file(out) == Verdict(False, 3, 3, "file altered: line 4 is not in canonical form")
         assert independent_verify(out.read_bytes()) == Finding(False, None, "file altered")
         # stored data that is no JSON at all cannot make a JSON file: the export refuses
         con.execute("UPDATE audit_events SET data = '{\"name\":' WHERE seq = 3")
         with pytest.raises(IntegrityError, match="event 3 cannot be exported"):
-            trailfile.write_json(engine, 1, tmp_path / "broken.json")
+            queries.export_trail(engine, 1, tmp_path / "broken.json")
     assert sorted(p.name for p in tmp_path.iterdir() if ".json" in p.name) == ["rewritten.json"]
 
 
 def test_the_vectors_cut_short_are_found_against_their_checkpoint(db: Database, tmp_path: Path) -> None:
     engine = load_vectors(db)
-    anchor = checkpoint_mod.checkpoint(engine)
+    anchor = queries.checkpoint(engine)
     with closing(attacker(engine)) as con:
         con.execute("DELETE FROM audit_events WHERE seq = 5")
     assert queries.verify(engine) == Verdict(True, 4)  # a shorter chain is still a chain
-    assert checkpoint_mod.verify_anchor(engine, anchor) == Verdict(
+    assert queries.verify_anchor(engine, anchor) == Verdict(
         False, 4, 5, "truncated: the chain has 4 events, the checkpoint 5"
     )
     header, lines, _ = split(VECTOR_BYTES)
@@ -495,7 +495,7 @@ def test_an_export_verifies_and_holds_exactly_the_decisions_trail(
     assert list(doc) == TOP and doc["format"] == FORMAT and doc["count"] == len(trail)
     shown = queries.show(engine, a)
     assert doc["decision"] == {k: shown[k] for k in ("id", "title", "workflow", "workflow_version", "stage", "status")}
-    cp = checkpoint_mod.checkpoint(engine)
+    cp = queries.checkpoint(engine)
     assert doc["checkpoint"] == {"size": cp.size, "head": cp.head}
     assert re.fullmatch(r"2024-12-31T01:\d\d:\d\d\.000000Z", doc["exported_at"])
     assert [(e["seq"], e["hash"], e["data"], e["actor"]) for e in doc["events"]] == [
@@ -519,11 +519,11 @@ def test_an_export_refuses_an_unknown_decision_or_an_unwritable_place(
     out = tmp_path / "kept.json"
     out.write_text("old", encoding="utf-8")
     with pytest.raises(NotFound):
-        trailfile.write_json(engine, 99, out)
+        queries.export_trail(engine, 99, out)
     with pytest.raises(InvalidInput, match="cannot write"):
-        trailfile.write_json(engine, 1, tmp_path / "no-such-dir" / "x.json")
+        queries.export_trail(engine, 1, tmp_path / "no-such-dir" / "x.json")
     with pytest.raises(InvalidInput, match="cannot write"):
-        trailfile.write_json(engine, 1, tmp_path)  # a directory
+        queries.export_trail(engine, 1, tmp_path)  # a directory
     assert out.read_text(encoding="utf-8") == "old"
     assert sorted(p.name for p in tmp_path.iterdir() if p.suffix in (".json", ".tmp")) == ["kept.json"]
 
@@ -573,7 +573,7 @@ def test_deleted_swapped_or_inserted_event_lines_are_named(
     bad, reason = verdict(lines[:3] + [lines[2]] + lines[3:])
     assert (bad, reason.split(":")[0]) == (seq(lines[2]), "order broken"), reason
     other = tmp_path / "b.json"
-    trailfile.write_json(engine, b, other)
+    queries.export_trail(engine, b, other)
     foreign = split(other.read_bytes())[1][0]
     bad, reason = verdict(lines[:2] + [foreign] + lines[2:])
     assert (bad, reason) == (seq(foreign), f"file altered: event {seq(foreign)} belongs to decision {b}, not 1")
@@ -728,7 +728,7 @@ def test_an_event_line_that_is_not_json_or_not_utf8_is_invalid_input(
 
 def test_a_checkpoint_reads_back_from_its_plain_and_json_forms(walked: tuple[Engine, int, int], tmp_path: Path) -> None:
     engine, _, _ = walked
-    cp = checkpoint_mod.checkpoint(engine)
+    cp = queries.checkpoint(engine)
     assert engine.db.path is not None
     with closing(sqlite3.connect(engine.db.path)) as con:
         last = con.execute("SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1").fetchone()
@@ -787,20 +787,20 @@ def test_unreadable_anchors_are_invalid_input(tmp_path: Path) -> None:
 
 def test_truncation_is_found_against_an_earlier_checkpoint(walked: tuple[Engine, int, int], files: Path) -> None:
     engine, _, b = walked
-    cp = checkpoint_mod.checkpoint(engine)
+    cp = queries.checkpoint(engine)
     with closing(attacker(engine)) as con:
         con.execute("DELETE FROM audit_events WHERE seq > ?", (cp.size - 3,))
     assert queries.verify(engine) == Verdict(True, cp.size - 3)
     expected = Verdict(
         False, cp.size - 3, cp.size, f"truncated: the chain has {cp.size - 3} events, the checkpoint {cp.size}"
     )
-    assert checkpoint_mod.verify_anchor(engine, cp) == expected
+    assert queries.verify_anchor(engine, cp) == expected
     # the chain grown back past the checkpoint is another history: rewritten
     for _ in range(4):
         with pytest.raises(Blocked):
             engine.advance(b, OFFICER, to="archiving")
     assert queries.verify(engine).ok
-    assert checkpoint_mod.verify_anchor(engine, cp) == Verdict(
+    assert queries.verify_anchor(engine, cp) == Verdict(
         False, cp.size + 1, cp.size, f"rewritten: event {cp.size}'s hash differs from the checkpoint"
     )
 
@@ -817,7 +817,7 @@ def test_a_rewritten_history_is_found_by_the_signatures(walked: tuple[Engine, in
     """Someone with the database but not the users' keys edits an event and recomputes every
     hash after it: the chain is consistent again, the signatures are not."""
     engine, a, _ = walked
-    cp = checkpoint_mod.checkpoint(engine)
+    cp = queries.checkpoint(engine)
     k = _edited_seq(engine, a, cp.size, first_edited)
     with closing(attacker(engine)) as con:
         con.execute("UPDATE audit_events SET data = '{}', actor = 'mallory' WHERE seq = ?", (k,))
@@ -826,7 +826,7 @@ def test_a_rewritten_history_is_found_by_the_signatures(walked: tuple[Engine, in
     verdict = queries.verify(engine)
     assert (verdict.ok, verdict.first_bad_seq) == (False, k)
     assert verdict.reason == "signature without a key: 'mallory' holds no registered key at this point"
-    assert checkpoint_mod.verify_anchor(engine, cp) == verdict
+    assert queries.verify_anchor(engine, cp) == verdict
 
 
 @pytest.mark.parametrize("first_edited", ["first", "refusal", "last"])
@@ -836,21 +836,21 @@ def test_a_rewritten_history_signed_with_every_key_is_found_against_an_earlier_c
     """Someone holding the database and every user's key file backdates an event and signs
     everything again: only a checkpoint kept outside the system finds it."""
     engine, a, _ = walked
-    cp = checkpoint_mod.checkpoint(engine)
+    cp = queries.checkpoint(engine)
     k = _edited_seq(engine, a, cp.size, first_edited)
     with closing(attacker(engine)) as con:
         con.execute("UPDATE audit_events SET at = '2020-01-01T00:00:00.000000Z' WHERE seq = ?", (k,))
         rehash_from(con, k)
         resign_from(con, k, engine.keys)
     assert queries.verify(engine) == Verdict(True, cp.size)  # consistent: plain verification passes
-    assert checkpoint_mod.verify_anchor(engine, cp) == Verdict(
+    assert queries.verify_anchor(engine, cp) == Verdict(
         False, cp.size, cp.size, f"rewritten: event {cp.size}'s hash differs from the checkpoint"
     )
 
 
 def test_a_grown_chain_still_extends_its_checkpoint(walked: tuple[Engine, int, int], tmp_path: Path) -> None:
     engine, a, b = walked
-    cp = checkpoint_mod.checkpoint(engine)
+    cp = queries.checkpoint(engine)
     path = tmp_path / "anchor.txt"
     path.write_text(cp.plain(), encoding="utf-8")
     engine.advance(b, OFFICER)  # completes B's initiation and moves it to drafting
@@ -858,17 +858,17 @@ def test_a_grown_chain_still_extends_its_checkpoint(walked: tuple[Engine, int, i
         engine.advance(a, OFFICER, to="archiving")
     grown = queries.verify(engine)
     assert grown.ok and grown.events == cp.size + 3
-    assert checkpoint_mod.verify_anchor(engine, checkpoint_mod.read_anchor(path)) == grown
-    assert checkpoint_mod.verify_anchor(engine, Checkpoint(0, GENESIS, cp.at)) == grown
+    assert queries.verify_anchor(engine, checkpoint_mod.read_anchor(path)) == grown
+    assert queries.verify_anchor(engine, Checkpoint(0, GENESIS, cp.at)) == grown
     wrong_head = Checkpoint(cp.size, "f" * 64, cp.at)
     assert (
-        checkpoint_mod.verify_anchor(engine, wrong_head).reason
+        queries.verify_anchor(engine, wrong_head).reason
         == f"rewritten: event {cp.size}'s hash differs from the checkpoint"
     )
     # a chain that no longer verifies fails as such, whatever the checkpoint
     with closing(attacker(engine)) as con:
         con.execute("UPDATE audit_events SET actor = 'mallory' WHERE seq = 2")
-    broken = checkpoint_mod.verify_anchor(engine, cp)
+    broken = queries.verify_anchor(engine, cp)
     assert (broken.first_bad_seq, kind(broken)) == (2, "content edited")
 
 
@@ -919,7 +919,7 @@ def test_export_memory_stays_flat_as_the_trail_grows(engine: Engine, tmp_path: P
         out = tmp_path / f"big-{total}.json"
         tracemalloc.start()
         try:
-            assert trailfile.write_json(engine, a, out) == total
+            assert queries.export_trail(engine, a, out) == total
             peaks.append(tracemalloc.get_traced_memory()[1])
         finally:
             tracemalloc.stop()

@@ -21,7 +21,8 @@ from transitions import Machine
 
 from decision_flow.core.errors import WorkflowError
 from decision_flow.definition.cache import load_cached
-from decision_flow.definition.workflow import Workflow, get, load_file, parse, registry
+from decision_flow.definition.workflow import Workflow, parse
+from decision_flow.procedures import get, load_file, registry
 
 COUNTY, TOWNSHIP = "major-decision", "major-decision-township"
 
@@ -346,23 +347,23 @@ def test_a_workflow_is_parsed_once_and_then_read_from_the_cache(tmp_path: Path, 
     path.write_bytes(Path(get(COUNTY).source).read_bytes())
     store = cache_dir / "dflow" / "workflows"
     shipped = set(store.iterdir()) if store.exists() else set()  # get() may have cached the shipped files
-    first = load_cached(path)
+    first = load_cached(path, load_file)
     entries = list(set(store.iterdir()) - shipped)
     assert len(entries) == 1 and entries[0].stat().st_mode & 0o777 == 0o600
-    again = load_cached(path)
+    again = load_cached(path, load_file)
     assert again == first and again is not first  # unpickled, equal to the fresh parse
     assert again.steps_by_name == load_file(path).steps_by_name
 
     path.write_bytes(path.read_bytes().replace(b"version = 1", b"version = 2", 1))  # a new file version
-    assert load_cached(path).version == 2
+    assert load_cached(path, load_file).version == 2
     assert len(set(store.iterdir()) - shipped) == 2
 
     entry = next(e for e in set(store.iterdir()) - shipped if e != entries[0])
     entry.write_bytes(b"not a pickle")  # damaged: parsed again and rewritten
-    assert load_cached(path).version == 2
+    assert load_cached(path, load_file).version == 2
     entry.chmod(0o666)  # writable by others: never unpickled
     entry.write_bytes(entries[0].read_bytes())  # (it would claim version 1)
-    assert load_cached(path).version == 2
+    assert load_cached(path, load_file).version == 2
 
 
 # --------------------------------------------------------------------------------------------

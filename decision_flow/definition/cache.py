@@ -12,9 +12,11 @@ import hashlib
 import os
 import pickle
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
-from decision_flow.definition.workflow import Workflow, load_file
+from decision_flow.core.private import cache_home, is_private
+from decision_flow.definition.workflow import Workflow
 
 # Every subpackage whose code shapes a parsed and checked workflow: the model and loader, the
 # rule kinds and their parameter checks, each procedure's invariants, and the errors and messages.
@@ -37,29 +39,14 @@ def _code_fingerprint() -> bytes:
     return _fingerprint
 
 
-def cache_home() -> Path:
-    """Where dflow keeps what it may recompute: ``$XDG_CACHE_HOME/dflow`` (``~/.cache/dflow``)."""
-    return Path(os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")) / "dflow"
-
-
-def is_private(path: Path) -> bool:
-    """A cache entry is trusted only in a directory and a file that are the user's own and that
-    nobody else can write (it is unpickled, or it vouches for a verification)."""
-    try:
-        for item in (path.parent, path):
-            info = item.stat()
-            if info.st_uid != os.getuid() or info.st_mode & 0o022:
-                return False
-    except OSError:
-        return False
-    return True
-
-
-def load_cached(path: Path) -> Workflow:
-    """`load_file`, through a cache of parsed and checked workflows keyed by the SHA-256 of the
-    file's bytes and of the code that checks it: a file is parsed and validated once, not on
-    every command. Any trouble with the cache (missing, foreign, corrupt, unwritable) just means
-    the file is loaded again."""
+def load_cached(
+    path: Path, load_file: Callable[[Path], Workflow], current: Callable[[Workflow], bool] = lambda wf: True
+) -> Workflow:
+    """`load_file` (the full loader, :func:`decision_flow.procedures.load_file`) through a cache
+    of parsed and checked workflows keyed by the SHA-256 of the file's bytes and of the code that
+    checks it: a file is parsed and validated once, not on every command. An entry `current`
+    finds stale (its base changed) is loaded again. Any trouble with the cache (missing,
+    foreign, corrupt, unwritable) just means the file is loaded again."""
     try:
         data = path.read_bytes()
         key = hashlib.sha256(_code_fingerprint() + hashlib.sha256(data).digest()).hexdigest()
@@ -70,7 +57,7 @@ def load_cached(path: Path) -> Workflow:
         try:
             with entry.open("rb") as fh:
                 cached = pickle.load(fh)
-            if isinstance(cached, Workflow) and cached.source == str(path):
+            if isinstance(cached, Workflow) and cached.source == str(path) and current(cached):
                 return cached
         except Exception:  # noqa: BLE001 - a damaged entry is only a cache miss
             pass

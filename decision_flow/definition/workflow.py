@@ -2,21 +2,23 @@
 
 A workflow is data: stages in order, each with steps; each step names its fields, evidence
 kinds, performing roles, waiver policy and the *named* rule kinds it switches on (the kinds
-themselves live in :mod:`decision_flow.rules`). Loading checks the schema and names the
-file, the key and the problem on error; :mod:`decision_flow.procedures.major_decision.invariants` then checks the legal
-invariants no locality may break.
+themselves live in :mod:`decision_flow.rules`). A file names its procedure (``procedure =
+"major-decision"``) and may ``extends`` another workflow, overriding only what differs.
+Parsing checks the schema and names the file, the key and the problem on error; the rule kinds
+(:func:`decision_flow.rules.check_specs`) and the named procedure's invariants are checked by
+:func:`decision_flow.procedures.load_file`, which is the one way a file becomes a workflow.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from importlib import resources
-from pathlib import Path
 from typing import Any
 
 from decision_flow.core.errors import NotFound, WorkflowError
+
+Base = Callable[[str], "Workflow"]  # the workflow a file `extends`, by name
 
 FIELD_TYPES = ("text", "integer", "bool", "date", "enum", "list")
 ROLES = ("officer", "legal_reviewer", "executive", "auditor", "admin")
@@ -24,6 +26,9 @@ DECIDING_ROLES = ("officer", "legal_reviewer", "executive")  # the roles that pe
 WAIVER_POLICIES = ("never", "only_when_flag", "unless_flag")
 OUTCOME_ROUTES = ("advance", "reject", "stay")
 LEVELS = ("county", "township")
+# The top-level keys of a workflow file; `steps` (patches by step name) only in one that `extends` another.
+DOCUMENT_KEYS: tuple[str, ...] = ("schema", "procedure", "extends", "name", "version", "level", "basis", "title")
+DOCUMENT_KEYS += ("flags", "settings", "stages", "steps")
 
 
 @dataclass(frozen=True)
@@ -60,11 +65,13 @@ class EvidenceDef:
 
 @dataclass(frozen=True)
 class RuleSpec:
-    """One rule a step switches on: a named kind and its parameters."""
+    """One rule a step switches on: a named kind and its parameters, and where the file gave it
+    (``stages[3].steps[0].rules[1]``) so a check of the kind can name the place."""
 
     kind: str
     article: str
     params: Mapping[str, Any]
+    where: str = ""
 
 
 @dataclass(frozen=True)
@@ -133,6 +140,11 @@ class Workflow:
     stages: tuple[Stage, ...]
     source: str
     sha256: str
+    procedure: str = ""
+    settings: Mapping[str, Any] = field(default_factory=dict)
+    extends: str | None = None
+    base_sha256: str | None = None  # of the workflow it extends, when it does
+    document: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)  # the whole, merged
     steps_by_name: dict[str, Step] = field(default_factory=dict, compare=False, repr=False)
 
     def stage(self, name: str) -> Stage:
@@ -158,7 +170,8 @@ class Workflow:
         """The workflow in transitions' own shape: states, transitions and the initial state.
 
         Terminal states ``rejected`` and ``archived`` follow the stages. Leaving a stage is
-        guarded by ``may_leave`` (the rules of its steps); returns go to any earlier stage.
+        guarded by ``may_leave`` (the rules of its steps); returns go to any earlier stage; a
+        stage with a step whose outcome may ``reject`` may end the case there.
         """
         names = [s.name for s in self.stages]
         transitions: list[dict[str, Any]] = []
@@ -167,7 +180,11 @@ class Workflow:
         for i, target in enumerate(names):
             if names[i + 1 :]:
                 transitions.append({"trigger": f"return_to_{target}", "source": names[i + 1 :], "dest": target})
-        transitions.append({"trigger": "reject", "source": "collective_decision", "dest": "rejected"})
+        rejecting = [
+            s.name for s in self.stages if any(st.outcome and "reject" in st.outcome.routes.values() for st in s.steps)
+        ]
+        if rejecting:
+            transitions.append({"trigger": "reject", "source": rejecting, "dest": "rejected"})
         return {
             "states": names + ["rejected", "archived"],
             "transitions": transitions,
@@ -246,24 +263,9 @@ def _evidence(r: _Reader) -> EvidenceDef:
 
 
 def _rule(r: _Reader) -> RuleSpec:
-    from decision_flow.rules import RULE_KINDS
-
-    kind = r.get("kind", str)
-    if kind not in RULE_KINDS:
-        raise r.fail("kind", f"unknown rule kind {kind!r} (known: {', '.join(sorted(RULE_KINDS))})")
+    """A rule as the file gives it; its kind and parameters are checked by the rule kinds."""
     params = {k: v for k, v in r.data.items() if k not in ("kind", "article")}
-    missing = [p for p in RULE_KINDS[kind].params if p not in params]
-    if missing:
-        raise r.fail(missing[0], f"is missing (rule kind {kind} needs {', '.join(RULE_KINDS[kind].params)})")
-    unknown = sorted(set(params) - set(RULE_KINDS[kind].params) - set(RULE_KINDS[kind].optional))
-    if unknown:
-        raise r.fail(unknown[0], f"is not a parameter of rule kind {kind}")
-    from decision_flow.rules import PARAM_TYPES
-
-    for name in params:
-        if name in PARAM_TYPES:
-            r.get(name, PARAM_TYPES[name])  # raises "must be int, not str" and the like
-    return RuleSpec(kind=kind, article=r.get("article", str), params=params)
+    return RuleSpec(kind=r.get("kind", str), article=r.get("article", str), params=params, where=r.path)
 
 
 def _waiver(r: _Reader) -> Waiver:
@@ -316,16 +318,95 @@ def _step(r: _Reader, stage: str, stage_article: str) -> Step:
     return step
 
 
-def parse(text: str, source: str) -> Workflow:
-    """Parse and schema-check the text of a workflow file; `source` names it in errors."""
+def _toml(text: str, source: str) -> dict[str, Any]:
     import tomllib  # only when a file is parsed: the cache (`load_cached`) usually spares it
 
     try:
-        data = tomllib.loads(text)
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise WorkflowError(f"{source}: not valid TOML: {exc}") from None
+
+
+def _merge_items(base: list[Any], patch: Any, key: str, r: _Reader) -> list[Any]:
+    """`fields` or `evidence` of a step with `patch` ({name: {...}}) laid over: an item of the
+    same name takes the patch's keys, a new name is added at the end."""
+    if not isinstance(patch, dict):
+        raise r.fail(key, "must be a table of items by name in an extending file")
+    ident = "name" if key == "fields" else "kind"
+    items = [dict(item) if isinstance(item, dict) else item for item in base]
+    for name, over in patch.items():
+        if not isinstance(over, dict):
+            raise r.fail(f"{key}.{name}", "must be a table")
+        found = next((item for item in items if isinstance(item, dict) and item.get(ident) == name), None)
+        if found is None:
+            items.append({ident: name, **over})
+        else:
+            found.update(over)
+    return items
+
+
+def extend(base: Mapping[str, Any], data: Mapping[str, Any], source: str) -> dict[str, Any]:
+    """The document of a file that `extends` `base`: its top-level keys replace the base's
+    (``flags`` and ``settings`` are merged by name), and ``[steps.NAME]`` tables patch one step
+    each: its own keys replace the base step's, its ``fields.NAME`` and ``evidence.KIND``
+    tables patch or add one item each. Stages are the base's: order is the law's, not a
+    locality's."""
     r = _Reader(source, data, "")
-    r.only("schema", "name", "version", "level", "basis", "title", "flags", "stages")
+    merged = {k: v for k, v in base.items()}
+    for key, value in data.items():
+        if key in ("flags", "settings") and isinstance(value, dict) and isinstance(base.get(key, {}), dict):
+            merged[key] = {**base.get(key, {}), **value}
+        elif key not in ("steps", "stages", "extends"):
+            merged[key] = value
+    if "stages" in data:
+        raise r.fail("stages", "an extending file patches steps (steps.NAME) and may not redefine stages")
+    patches = r.child(r.get("steps", dict, {}), "steps")
+    stages = [dict(st) for st in base.get("stages", [])]
+    for stage in stages:
+        stage["steps"] = [dict(step) for step in stage.get("steps", [])]
+    steps = {step.get("name"): step for stage in stages for step in stage["steps"]}
+    for name, patch in patches.data.items():
+        if name not in steps:
+            raise patches.fail(name, f"no step {name!r} in the workflow it extends ({data.get('extends')})")
+        sub = patches.child(patch, name)
+        for key, value in sub.data.items():
+            if key in ("fields", "evidence"):
+                steps[name][key] = _merge_items(steps[name].get(key, []), value, key, sub)
+            elif key == "name":
+                raise sub.fail(key, "a step keeps its name")
+            else:
+                steps[name][key] = value
+    merged["stages"] = stages
+    return merged
+
+
+def parse(text: str, source: str, base: Base | None = None) -> Workflow:
+    """Parse and schema-check the text of a workflow file; `source` names it in errors. A file
+    that ``extends`` another is laid over the workflow `base` returns for that name; its
+    SHA-256 then covers its base's too, so a change to either is a new definition."""
+    data = _toml(text, source)
+    sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    extends = None
+    if "extends" in data:
+        extends = _Reader(source, data, "").name("extends")
+        if base is None:
+            raise WorkflowError(f"{source}: extends: no workflow {extends!r} is known here")
+        try:
+            parent = base(extends)
+        except NotFound as exc:
+            raise WorkflowError(f"{source}: extends: {exc.message('en')}") from None
+        data = extend(parent.document, data, source)
+        sha = hashlib.sha256(f"{parent.sha256}\n{sha}".encode()).hexdigest()
+        return build(data, source, sha, extends, parent.sha256)
+    return build(data, source, sha)
+
+
+def build(
+    data: Mapping[str, Any], source: str, sha256: str, extends: str | None = None, base_sha256: str | None = None
+) -> Workflow:
+    """The workflow of a parsed (and, for an extending file, merged) document."""
+    r = _Reader(source, data, "")
+    r.only(*DOCUMENT_KEYS)
     if r.get("schema", int) != 1:
         raise r.fail("schema", "only schema 1 is understood")
     level = r.get("level", str)
@@ -357,55 +438,12 @@ def parse(text: str, source: str) -> Workflow:
         flags=flags,
         stages=tuple(stages),
         source=source,
-        sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
+        sha256=sha256,
+        procedure=r.name("procedure"),
+        settings=dict(r.get("settings", dict, {})),
+        extends=extends,
+        base_sha256=base_sha256,
+        document={k: v for k, v in data.items() if k not in ("extends", "steps")},
     )
     wf.steps_by_name.update((step.name, step) for step in wf.steps())
     return wf
-
-
-def load_file(path: Path) -> Workflow:
-    """Load and fully validate (schema and legal invariants) one workflow file."""
-    from decision_flow.procedures.major_decision.invariants import check_invariants
-
-    try:
-        text = path.read_bytes().decode("utf-8")
-    except FileNotFoundError:
-        raise WorkflowError(f"{path}: no such file") from None
-    except UnicodeDecodeError as exc:
-        raise WorkflowError(f"{path}: not UTF-8 text (byte {exc.start})") from None
-    except OSError as exc:
-        raise WorkflowError(f"{path}: cannot be read ({exc.strerror})") from None
-    except ValueError:  # e.g. a NUL byte in the path
-        raise WorkflowError(f"{path!r}: not a usable file name") from None
-    wf = parse(text, str(path))
-    check_invariants(wf)
-    return wf
-
-
-def _shipped() -> list[Path]:
-    root = resources.files("decision_flow.workflows")
-    return sorted((Path(str(p)) for p in root.iterdir() if p.name.endswith(".toml")), key=lambda p: p.stem)
-
-
-_cache: dict[str, Workflow] = {}
-
-
-def registry() -> dict[str, Workflow]:
-    """Every shipped workflow by name, loaded once per process (and parsed once per file
-    version, through `load_cached`)."""
-    if not _cache:
-        for path in _shipped():
-            from decision_flow.definition.cache import load_cached
-
-            wf = load_cached(path)
-            _cache[wf.name] = wf
-    return _cache
-
-
-def get(name: str) -> Workflow:
-    """The shipped workflow `name`, or NotFound."""
-    try:
-        return registry()[name]
-    except KeyError:
-        known = ", ".join(sorted(registry()))
-        raise NotFound(f"no workflow named {name!r} (known: {known})") from None

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from sqlalchemy.exc import DBAPIError
 
+from decision_flow.core.articles import IDENTITY_ARTICLE
 from decision_flow.core.errors import DflowError, Forbidden, Reason
 from decision_flow.core.i18n import Msg
-from decision_flow.engine.procedure import IDENTITY_ARTICLE
 from decision_flow.identity.keys import Signer
 from decision_flow.store.models import User
 

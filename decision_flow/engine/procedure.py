@@ -1,5 +1,6 @@
-"""The procedure's checks that are not a single rule kind: required fields and evidence, waiver
-policies, the order of dates (R26), and what blocks leaving a stage (R2).
+"""The checks every procedure shares that are not a single rule kind: separation of duties,
+required fields and evidence, waiver policies, the order of dates (R26), and what blocks
+leaving a stage (R2); each procedure gives the articles and duties (:mod:`decision_flow.procedures`).
 
 Each returns :class:`~decision_flow.core.errors.Reason` objects that cite their article.
 """
@@ -18,18 +19,10 @@ from decision_flow.core.calendar_cn import WorkCalendar
 from decision_flow.core.errors import Blocked, Reason
 from decision_flow.core.i18n import Msg
 from decision_flow.definition.workflow import Stage, Step, Workflow
-from decision_flow.procedures.major_decision.invariants import CONSULTATION_STEPS, LEGALITY
+from decision_flow.procedures import of as procedure_of
 from decision_flow.rules import Context, StepState
 from decision_flow.store.models import AuditEvent, Decision, StepRecord, User
 from decision_flow.store.rawsql import Raw, rows_as, select_all
-
-ORDER_ARTICLE = "Chs. 2–3"  # stages in the order of the Decree's sections (R1)
-DATES_ARTICLE = "Arts. 30, 33"  # true and complete records (R26)
-IDENTITY_ARTICLE = "Arts. 33, 38"  # complete records and lifelong accountability: every act attributable
-REVIEW_ARTICLE = "Arts. 25–28"  # the legality review is the reviewing body's, not the undertaking unit's
-# The Decree names no auditor; the trail is the evidence on which the decision organ and the
-# undertaking unit answer (Arts. 38–39), so whoever checks it may not also write decisions into it.
-AUDITOR_ARTICLE = "Arts. 38–39"
 
 
 def records_of(s: Session, dec: Decision) -> dict[str, StepRecord]:
@@ -39,33 +32,26 @@ def records_of(s: Session, dec: Decision) -> dict[str, StepRecord]:
 
 
 def require_independent(s: Session, dec: Decision, wf: Workflow, stage: str, user: User) -> None:
-    """Separation of duties (职责分离): whoever recorded the drafting or a consultation step of
-    `dec` may not record, complete or advance its legality review (Arts. 25–28). Blocked if so.
-
-    Art. 36 (the post-decision evaluator is never who did the pre-decision assessments) plugs
-    in here when the evaluation stage exists: its stage, the steps that disqualify, its rule name
-    and article, checked by the same query.
-    """
-    if stage != LEGALITY:
-        return
-    earlier = [
-        st.name for st in wf.steps() if st.name == "drafting" or st.consultation or st.name in CONSULTATION_STEPS
-    ]
-    done = s.exec(
-        select(AuditEvent.step)
-        .where(
-            AuditEvent.decision_id == dec.id,
-            AuditEvent.action == "recorded",
-            AuditEvent.actor == user.name,
-            col(AuditEvent.step).in_(earlier),
-        )
-        .distinct()
-    ).all()
-    if done:
-        steps = ", ".join(sorted({str(x) for x in done}, key=earlier.index))
-        raise Blocked.because(
-            "independent_review", REVIEW_ARTICLE, "sod.review", user=user.name, steps=steps, id=dec.id
-        )
+    """Separation of duties (职责分离): each of the procedure's duties for `stage` (e.g. whoever
+    recorded the drafting or a consultation step of a major decision may not record, complete
+    or advance its legality review, Arts. 25–28). Blocked, citing the duty's article, if not."""
+    for duty in procedure_of(wf).duties:
+        if duty.stage != stage:
+            continue
+        earlier = duty.earlier(wf)
+        done = s.exec(
+            select(AuditEvent.step)
+            .where(
+                AuditEvent.decision_id == dec.id,
+                AuditEvent.action == "recorded",
+                AuditEvent.actor == user.name,
+                col(AuditEvent.step).in_(earlier),
+            )
+            .distinct()
+        ).all()
+        if done:
+            steps = ", ".join(sorted({str(x) for x in done}, key=earlier.index))
+            raise Blocked.because(duty.rule, duty.article, duty.message, user=user.name, steps=steps, id=dec.id)
 
 
 def load_context(
@@ -157,8 +143,9 @@ def _dates(ctx: Context, wf: Workflow, before_stage: str) -> list[tuple[str, str
     return found
 
 
-def check_dates(ctx: Context, step: Step, new: Mapping[str, Any], merged: Mapping[str, Any]) -> list[Reason]:
-    """R26: each newly recorded date is not in the future and not before the previous stages'."""
+def check_dates(ctx: Context, article: str, step: Step, new: Mapping[str, Any]) -> list[Reason]:
+    """R26: each newly recorded date is not in the future and not before the previous stages'
+    (refused under `article`, the procedure's article for true and complete records)."""
     reasons = []
     earlier = _dates(ctx, ctx.workflow, step.stage)
     latest = max(earlier, key=lambda item: item[2]) if earlier else None
@@ -171,7 +158,7 @@ def check_dates(ctx: Context, step: Step, new: Mapping[str, Any], merged: Mappin
             reasons.append(
                 Reason(
                     "date_future",
-                    DATES_ARTICLE,
+                    article,
                     Msg("date.future", {"field": name, "date": value, "today": ctx.today.isoformat()}),
                 )
             )
@@ -179,7 +166,7 @@ def check_dates(ctx: Context, step: Step, new: Mapping[str, Any], merged: Mappin
             reasons.append(
                 Reason(
                     "date_order",
-                    DATES_ARTICLE,
+                    article,
                     Msg(
                         "date.before_previous",
                         {

@@ -5,17 +5,20 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import replace
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sqlmodel import Session, col, select
 
-from decision_flow.definition.workflow import get as get_workflow
-from decision_flow.engine import Engine
-from decision_flow.engine.procedure import load_context, missing_items
+from decision_flow.engine.change import load_case
+from decision_flow.engine.engine import Engine
+from decision_flow.engine.procedure import load_context, missing_items, records_of
+from decision_flow.procedures import get as get_workflow
 from decision_flow.store.models import AuditEvent, Decision
 from decision_flow.trail import audit, canonical
 
 if TYPE_CHECKING:
+    from decision_flow.trail.checkpoint import Checkpoint
     from decision_flow.trail.verified import Verified
 
 
@@ -23,10 +26,8 @@ def show(engine: Engine, decision_id: int) -> dict[str, Any]:
     """The decision in the JSON shape of `dflow show --json`."""
     engine.db.require()
     with engine.db.session(write=False) as s:
-        dec = engine._decision(s, decision_id)
+        dec = load_case(s, decision_id)
         wf = get_workflow(dec.workflow)
-        from decision_flow.engine.procedure import records_of
-
         records = records_of(s, dec)
         ctx = load_context(s, dec, wf, engine.today(), engine.calendar, records=records)
         steps = []
@@ -65,7 +66,7 @@ def state(engine: Engine, decision_id: int) -> dict[str, Any]:
     """Where a decision stands (id, stage, status): what a change reports afterwards, read
     without the rest of `show`."""
     with engine.db.session(write=False) as s:
-        dec = engine._decision(s, decision_id)
+        dec = load_case(s, decision_id)
         return {"id": dec.id, "stage": dec.stage, "status": dec.status}
 
 
@@ -85,7 +86,7 @@ def trail(engine: Engine, decision_id: int) -> dict[str, Any]:
     """The decision's audit events in the JSON shape of `dflow audit ID --json`."""
     engine.db.require()
     with engine.db.session(write=False) as s:
-        engine._decision(s, decision_id)
+        load_case(s, decision_id)
         return {"decision": decision_id, "events": [audit.as_dict(e) for e in audit.trail(s, decision_id)]}
 
 
@@ -191,3 +192,37 @@ def _verify(engine: Engine, earlier: Verified | None, remember: bool) -> audit.V
     if last_seq and remember:
         verified.remember(engine.db, verified.Verified(int(last_seq), str(last_hash), sigs.hexdigest()))
     return replace(verdict, signed=signatures.signed, recalled=signatures.recalled)
+
+
+def verify_anchor(engine: Engine, cp: Checkpoint) -> audit.Verdict:
+    """Whether today's chain verifies and still extends `cp` (the event numbered cp.size is
+    still there with the hash cp.head), so a cut-off tail or a rewritten history is found."""
+    verdict = verify(engine)
+    if not verdict.ok or cp.size == 0:
+        return verdict
+    with engine.db.session(write=False) as s:
+        size, _ = audit.head(s)
+        event = s.get(AuditEvent, cp.size)
+    if event is None:
+        return audit.Verdict(
+            False, verdict.events, cp.size, f"truncated: the chain has {size} events, the checkpoint {cp.size}"
+        )
+    if event.hash != cp.head:
+        return audit.Verdict(
+            False, verdict.events, cp.size, f"rewritten: event {cp.size}'s hash differs from the checkpoint"
+        )
+    return verdict
+
+
+def checkpoint(engine: Engine) -> Checkpoint:
+    """The chain's checkpoint now, on the engine's clock."""
+    from decision_flow.trail.checkpoint import checkpoint as checkpoint_at
+
+    return checkpoint_at(engine.db, engine.stamp())
+
+
+def export_trail(engine: Engine, decision_id: int, out: Path) -> int:
+    """Export one decision's trail as JSON to `out`; return how many events."""
+    from decision_flow.trail.trailfile import write_json
+
+    return write_json(engine.db, decision_id, out, engine.stamp())

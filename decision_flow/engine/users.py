@@ -10,12 +10,13 @@ from typing import TypeVar
 
 from sqlmodel import Session, col, select
 
+from decision_flow.core.articles import AUDITOR_ARTICLE, IDENTITY_ARTICLE
 from decision_flow.core.errors import Blocked, Forbidden, InvalidInput, NotFound, Reason
 from decision_flow.core.i18n import Msg
 from decision_flow.core.values import clean_text
 from decision_flow.definition.workflow import DECIDING_ROLES, ROLES
-from decision_flow.engine import Engine
-from decision_flow.engine.procedure import AUDITOR_ARTICLE, IDENTITY_ARTICLE
+from decision_flow.engine.change import Change
+from decision_flow.engine.engine import Engine
 from decision_flow.identity import keys
 from decision_flow.store import rawsql
 from decision_flow.store.models import AuditEvent, User
@@ -169,12 +170,12 @@ def init(engine: Engine, admin: str | None, passphrase: bytes | None = None) -> 
             user.public_key = key.public
             s.add(user)
             s.flush()
+            assert key.signer is not None
+            c = engine.opened(s, user, key.signer, None)  # the chain's first key signs its own registration
             if upgraded is None:
-                engine._event(
-                    s, user, "user_added", None, signer=key.signer, name=name, roles=["admin"], public_key=key.public
-                )
+                c.event("user_added", name=name, roles=["admin"], public_key=key.public)
             else:
-                engine._event(s, user, "key_registered", None, signer=key.signer, name=name, public_key=key.public)
+                c.event("key_registered", name=name, public_key=key.public)
             s.commit()
 
     _registering(key, register)
@@ -192,10 +193,11 @@ def add(
     """Register a user with roles and their public key (admin only): the one given, else the
     key in NAME's key file on this machine, else a new pair whose key file is written there."""
     name, roles = check_name(name), _check_roles(roles)
-    engine._key_of(actor)  # an actor that is not clean text is invalid input before any key is made
+    engine.key_of(actor)  # an actor that is not clean text is invalid input before any key is made
     key = _key_for(engine, name, public_key, passphrase)
 
-    def op(s: Session, user: User, _dec: object) -> User:
+    def op(c: Change) -> User:
+        s, user = c.s, c.user
         _require_admin(user)
         if s.get(User, name) is not None:
             raise InvalidInput(Msg("user.exists", {"name": name}))
@@ -203,18 +205,19 @@ def add(
         _require_fresh(s, key.public, name)
         new = User(name=name, roles=",".join(roles), created_at=engine.stamp(), public_key=key.public)
         s.add(new)
-        engine._event(s, user, "user_added", None, name=name, roles=roles, public_key=key.public)
+        c.event("user_added", name=name, roles=roles, public_key=key.public)
         return new
 
     args = {"name": name, "roles": roles}
-    return _registering(key, lambda: engine._change("user_add", actor, None, args, op))
+    return _registering(key, lambda: engine.change("user_add", actor, None, args, op))
 
 
 def set_roles(engine: Engine, name: str, roles: list[str], actor: str | None) -> User:
     """Replace a user's roles (admin only); the event keeps the old and the new roles."""
     name, roles = check_name(name), _check_roles(roles)
 
-    def op(s: Session, user: User, _dec: object) -> User:
+    def op(c: Change) -> User:
+        s, user = c.s, c.user
         _require_admin(user)
         target = _target(s, name, user, removes_admin="admin" not in roles)
         old = target.roles.split(",")
@@ -223,10 +226,10 @@ def set_roles(engine: Engine, name: str, roles: list[str], actor: str | None) ->
         _require_independent_auditor(name, roles)
         target.roles = ",".join(roles)
         s.add(target)
-        engine._event(s, user, "user_roles_changed", None, name=name, old=old, new=roles)
+        c.event("user_roles_changed", name=name, old=old, new=roles)
         return target
 
-    return engine._change("user_role", actor, None, {"name": name, "roles": roles}, op)
+    return engine.change("user_role", actor, None, {"name": name, "roles": roles}, op)
 
 
 def deactivate(engine: Engine, name: str, actor: str | None) -> User:
@@ -234,17 +237,18 @@ def deactivate(engine: Engine, name: str, actor: str | None) -> User:
     as them are refused."""
     name = check_name(name)
 
-    def op(s: Session, user: User, _dec: object) -> User:
+    def op(c: Change) -> User:
+        s, user = c.s, c.user
         _require_admin(user)
         target = _target(s, name, user, removes_admin=True)
         if not target.active:
             raise InvalidInput(Msg("user.already_inactive", {"name": name}))
         target.active = False
         s.add(target)
-        engine._event(s, user, "user_deactivated", None, name=name, roles=target.roles.split(","))
+        c.event("user_deactivated", name=name, roles=target.roles.split(","))
         return target
 
-    return engine._change("user_deactivate", actor, None, {"name": name}, op)
+    return engine.change("user_deactivate", actor, None, {"name": name}, op)
 
 
 def list_users(engine: Engine) -> list[User]:
@@ -261,17 +265,18 @@ def rotate(engine: Engine, actor: str | None, passphrase: bytes | None = None) -
     """Replace the acting user's key pair with a new one; the event is signed with the old key,
     and the new key file replaces the old once the change commits."""
     if not actor:  # refused (and recorded) as an act of no one
-        return engine._change("key_rotate", actor, None, {}, lambda s, u, d: KeyFile(""))
+        return engine.change("key_rotate", actor, None, {}, lambda c: KeyFile(""))
     name = clean_text(actor, "--as", 1000)[:100]
     key = KeyFile.made(name, engine.keys.path(name), passphrase)
 
-    def op(s: Session, user: User, _dec: object) -> KeyFile:
+    def op(c: Change) -> KeyFile:
+        s, user = c.s, c.user
         old = user.public_key
         rawsql.update(Raw(s), user, public_key=key.public)
-        engine._event(s, user, "key_rotated", None, name=user.name, public_key=key.public, previous=old)
+        c.event("key_rotated", name=user.name, public_key=key.public, previous=old)
         return key
 
-    result = _registering(key, lambda: engine._change("key_rotate", actor, None, {"name": name}, op), replace=True)
+    result = _registering(key, lambda: engine.change("key_rotate", actor, None, {"name": name}, op), replace=True)
     engine.keys.forget(name)
     return result
 
@@ -282,10 +287,11 @@ def issue(
     """Register a key for a user who has none (a revoked key, or an account from before
     signing) (admin only)."""
     name = check_name(name)
-    engine._key_of(actor)
+    engine.key_of(actor)
     key = _key_for(engine, name, public_key, passphrase)
 
-    def op(s: Session, user: User, _dec: object) -> KeyFile:
+    def op(c: Change) -> KeyFile:
+        s, user = c.s, c.user
         _require_admin(user)
         target = _target(s, name, user, removes_admin=False)
         if not target.active:
@@ -295,10 +301,10 @@ def issue(
         _require_fresh(s, key.public, name)
         target.public_key = key.public
         s.add(target)
-        engine._event(s, user, "key_registered", None, name=name, public_key=key.public)
+        c.event("key_registered", name=name, public_key=key.public)
         return key
 
-    return _registering(key, lambda: engine._change("key_issue", actor, None, {"name": name}, op))
+    return _registering(key, lambda: engine.change("key_issue", actor, None, {"name": name}, op))
 
 
 def revoke(engine: Engine, name: str, reason: str, actor: str | None) -> str:
@@ -309,7 +315,8 @@ def revoke(engine: Engine, name: str, reason: str, actor: str | None) -> str:
     if not reason:
         raise InvalidInput(Msg("key.no_reason", {}))
 
-    def op(s: Session, user: User, _dec: object) -> str:
+    def op(c: Change) -> str:
+        s, user = c.s, c.user
         _require_admin(user)
         target = _target(s, name, user, removes_admin=False)
         if target.public_key is None:
@@ -317,7 +324,7 @@ def revoke(engine: Engine, name: str, reason: str, actor: str | None) -> str:
         revoked = target.public_key
         target.public_key = None
         s.add(target)
-        engine._event(s, user, "key_revoked", None, name=name, public_key=revoked, reason=reason)
+        c.event("key_revoked", name=name, public_key=revoked, reason=reason)
         return keys.fingerprint(revoked) or ""
 
-    return engine._change("key_revoke", actor, None, {"name": name, "reason": reason[:200]}, op)
+    return engine.change("key_revoke", actor, None, {"name": name, "reason": reason[:200]}, op)

@@ -28,9 +28,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from decision_flow.core import secret
+from decision_flow.core.articles import IDENTITY_ARTICLE
 from decision_flow.core.errors import Forbidden, InvalidInput, Reason
 from decision_flow.core.i18n import Msg
-from decision_flow.engine.procedure import IDENTITY_ARTICLE
 
 PUBLIC_PREFIX = "ed25519:"
 SIGN_DOMAIN = b"decision-flow/sign/v1\n"

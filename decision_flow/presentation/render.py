@@ -18,7 +18,7 @@ from rich.text import Text
 from decision_flow.core.errors import DflowError
 from decision_flow.core.i18n import article, language, t
 from decision_flow.definition.workflow import Workflow
-from decision_flow.definition.workflow import get as get_workflow
+from decision_flow.procedures import get as get_workflow
 from decision_flow.trail.audit import Verdict
 
 if TYPE_CHECKING:

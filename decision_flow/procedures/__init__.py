@@ -1,2 +1,122 @@
 """The procedures the engine hosts, one folder each: its invariants, legal gates, separation of
-duties and articles. Stage and step names appear only here and in the workflow files."""
+duties and articles. Stage and step names appear only here and in the workflow files.
+
+A workflow file names its procedure (``procedure = "major-decision"``); :func:`load_file` is
+the one way a file becomes a :class:`~decision_flow.definition.workflow.Workflow`: parsed
+(with its ``extends`` base), its rule kinds checked, then the named procedure's invariants.
+:func:`get` and :func:`registry` give the shipped workflows, each loaded once per process.
+
+To add a procedure: a folder here with a :class:`~decision_flow.procedures.model.Procedure`
+(see ``major_decision/__init__.py``),
+listed in :data:`PROCEDURES`, and its TOML files in ``workflows/``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from importlib import resources
+from pathlib import Path
+
+from decision_flow.core.errors import NotFound, WorkflowError
+from decision_flow.definition.workflow import Workflow, parse
+from decision_flow.procedures.common import check_links, check_steps
+from decision_flow.procedures.model import Procedure
+from decision_flow.rules import check_specs
+
+
+def _procedures() -> dict[str, Procedure]:
+    from decision_flow.procedures import major_decision
+
+    return {p.key: p for p in (major_decision.PROCEDURE,)}
+
+
+PROCEDURES: dict[str, Procedure] = _procedures()
+
+
+def of(wf: Workflow) -> Procedure:
+    """The procedure a (loaded, so valid) workflow follows."""
+    return PROCEDURES[wf.procedure]
+
+
+def check(wf: Workflow) -> Workflow:
+    """The rule kinds and the named procedure's invariants of a parsed workflow."""
+    if wf.procedure not in PROCEDURES:
+        known = ", ".join(sorted(PROCEDURES))
+        raise WorkflowError(f"{wf.source}: procedure: unknown procedure {wf.procedure!r} (known: {known})")
+    check_specs(wf)
+    check_steps(wf)
+    PROCEDURES[wf.procedure].check(wf)
+    check_links(wf)
+    return wf
+
+
+def read_text(path: Path) -> str:
+    """A workflow file's text, or a WorkflowError that names the file and the trouble."""
+    try:
+        return path.read_bytes().decode("utf-8")
+    except FileNotFoundError:
+        raise WorkflowError(f"{path}: no such file") from None
+    except UnicodeDecodeError as exc:
+        raise WorkflowError(f"{path}: not UTF-8 text (byte {exc.start})") from None
+    except IsADirectoryError:
+        raise WorkflowError(f"{path}: is a folder, not a workflow file") from None
+    except OSError as exc:
+        raise WorkflowError(f"{path}: cannot be read ({exc.strerror})") from None
+    except ValueError:  # e.g. a NUL byte in the path
+        raise WorkflowError(f"{path!r}: not a usable file name") from None
+
+
+def load_text(text: str, source: str, base: Callable[[str], Workflow] | None = None) -> Workflow:
+    """Parse and fully validate a workflow's text; an ``extends`` names a shipped workflow
+    unless `base` resolves names otherwise."""
+    return check(parse(text, source, base or get))
+
+
+def load_file(path: Path) -> Workflow:
+    """Load and fully validate (schema, rule kinds, the procedure's invariants) one file."""
+    return load_text(read_text(path), str(path))
+
+
+def shipped() -> list[Path]:
+    """The shipped workflow files, a base before the files that extend it (by name: a
+    township variant is named after its county file)."""
+    root = resources.files("decision_flow.workflows")
+    return sorted((Path(str(p)) for p in root.iterdir() if p.name.endswith(".toml")), key=lambda p: p.stem)
+
+
+_cache: dict[str, Workflow] = {}
+_loading: set[str] = set()
+
+
+def _current(wf: Workflow) -> bool:
+    """A cached workflow that extends another is current only while its base is unchanged."""
+    return wf.extends is None or get(wf.extends).sha256 == wf.base_sha256
+
+
+def get(name: str) -> Workflow:
+    """The shipped workflow `name` (the file ``workflows/NAME.toml``), or NotFound."""
+    if name in _cache:
+        return _cache[name]
+    path = next((p for p in shipped() if p.stem == name), None)
+    if path is None:
+        known = ", ".join(p.stem for p in shipped())
+        raise NotFound(f"no workflow named {name!r} (known: {known})")
+    if name in _loading:
+        raise WorkflowError(f"{path}: extends: the workflow extends itself, through {', '.join(sorted(_loading))}")
+    from decision_flow.definition.cache import load_cached
+
+    _loading.add(name)
+    try:
+        wf = load_cached(path, load_file, _current)
+    finally:
+        _loading.discard(name)
+    if wf.name != name:
+        raise WorkflowError(f"{path}: name: {wf.name!r} is not the file's own name {name!r}")
+    _cache[name] = wf
+    return wf
+
+
+def registry() -> dict[str, Workflow]:
+    """Every shipped workflow by name, loaded once per process (and parsed once per file
+    version, through the on-disk cache)."""
+    return {path.stem: get(path.stem) for path in shipped()}

@@ -13,10 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from decision_flow.core.errors import InvalidInput
-from decision_flow.engine import Engine, queries
-from decision_flow.store.models import AuditEvent
+from decision_flow.store.db import Database
 from decision_flow.trail import audit, canonical
-from decision_flow.trail.audit import Verdict
 
 PLAIN_TITLE = "decision-flow audit checkpoint"
 _HEX64 = re.compile(r"[0-9a-f]{64}")
@@ -39,12 +37,12 @@ class Checkpoint:
         return {"size": self.size, "head": self.head, "at": self.at}
 
 
-def checkpoint(engine: Engine) -> Checkpoint:
-    """The chain's checkpoint now."""
-    engine.db.require()
-    with engine.db.session(write=False) as s:
+def checkpoint(db: Database, at: str) -> Checkpoint:
+    """The chain's checkpoint now (`at`, the clock's stamp)."""
+    db.require()
+    with db.session(write=False) as s:
         size, head = audit.head(s)
-    return Checkpoint(size, head, engine.stamp())
+    return Checkpoint(size, head, at)
 
 
 def read_anchor(path: Path) -> Checkpoint:
@@ -75,24 +73,6 @@ def read_anchor(path: Path) -> Checkpoint:
     if not re.fullmatch(r"[0-9]{1,18}", fields["size"]):
         raise _not_checkpoint(path, "size is not a whole number")
     return _checked_checkpoint(path, int(fields["size"]), fields["head"], fields["at"])
-
-
-def verify_anchor(engine: Engine, cp: Checkpoint) -> Verdict:
-    """Whether today's chain verifies and still extends `cp` (the event numbered cp.size is
-    still there with the hash cp.head), so a cut-off tail or a rewritten history is found."""
-    verdict = queries.verify(engine)
-    if not verdict.ok or cp.size == 0:
-        return verdict
-    with engine.db.session(write=False) as s:
-        size, _ = audit.head(s)
-        event = s.get(AuditEvent, cp.size)
-    if event is None:
-        return Verdict(
-            False, verdict.events, cp.size, f"truncated: the chain has {size} events, the checkpoint {cp.size}"
-        )
-    if event.hash != cp.head:
-        return Verdict(False, verdict.events, cp.size, f"rewritten: event {cp.size}'s hash differs from the checkpoint")
-    return verdict
 
 
 def _checked_checkpoint(path: Path, size: Any, head: Any, at: Any) -> Checkpoint:

@@ -26,8 +26,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from decision_flow.core.errors import IntegrityError, InvalidInput
-from decision_flow.engine import Engine
+from decision_flow.core.errors import IntegrityError, InvalidInput, NotFound
+from decision_flow.core.i18n import Msg
+from decision_flow.store.db import Database
 from decision_flow.store.models import AuditEvent, Decision
 from decision_flow.trail import audit, canonical
 from decision_flow.trail.audit import Verdict
@@ -41,13 +42,16 @@ _HEADER_KEYS = ["format", "exported_at", "checkpoint", "decision", "events"]
 _DECISION_KEYS = {"id": int, "title": str, "workflow": str, "workflow_version": int, "stage": str, "status": str}
 
 
-def write_json(engine: Engine, decision_id: int, out: Path) -> int:
-    """Export one decision's trail to `out` (atomically, streaming); return how many events."""
-    engine.db.require()
-    with engine.db.session(write=False) as s:
-        dec = engine._decision(s, decision_id)
+def write_json(db: Database, decision_id: int, out: Path, at: str) -> int:
+    """Export one decision's trail to `out` (atomically, streaming), exported `at` (the clock's
+    stamp); return how many events."""
+    db.require()
+    with db.session(write=False) as s:
+        dec = s.get(Decision, decision_id)
+        if dec is None:
+            raise NotFound(Msg("decision.unknown", {"id": decision_id}))
         size, head = audit.head(s)
-        header = _header_line(engine.stamp(), {"head": head, "size": size}, _decision_meta(dec))
+        header = _header_line(at, {"head": head, "size": size}, _decision_meta(dec))
         tmp = out.with_name(f".{out.name}.{secrets.token_hex(4)}.tmp")  # beside it: the move is atomic
         try:
             fh = tmp.open("xb")  # the permissions an ordinary new file gets

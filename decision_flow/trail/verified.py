@@ -25,7 +25,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from decision_flow.definition.cache import cache_home, is_private
+from decision_flow.core.private import cache_home, is_private
 from decision_flow.store.db import Database
 
 # The code whose verdict a record vouches for, relative to the package (a change to any of it is a new key).

@@ -26,7 +26,7 @@ from pathlib import Path
 import pytest
 
 from decision_flow.core.errors import Blocked
-from decision_flow.engine import Engine
+from decision_flow.engine import Engine, queries
 from decision_flow.store.db import Database
 from decision_flow.store.models import User
 from decision_flow.trail import trailfile
@@ -77,7 +77,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         engine, decision = build(Path(tmp))
         try:
-            count = trailfile.write_json(engine, decision, EXPORT)
+            count = queries.export_trail(engine, decision, EXPORT)
             verdict = trailfile.verify_file(EXPORT)
             assert verdict.ok and verdict.events == count, verdict
         finally:

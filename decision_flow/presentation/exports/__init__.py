@@ -65,9 +65,9 @@ def export(engine: Engine, decision_id: int, fmt: str, out: Path, progress: Prog
 def _write(fmt: str, source: Source, engine: Engine, tmp: Path, progress: Progress) -> int:
     module = FORMATS[fmt]
     if module is None:  # JSON: the offline-verifiable trail file, written by decision_flow.trail.trailfile
-        from decision_flow.trail import trailfile
+        from decision_flow.engine import queries
 
-        return trailfile.write_json(engine, source.decision_id, tmp)
+        return queries.export_trail(engine, source.decision_id, tmp)
     writer: Writer = importlib.import_module(f"decision_flow.presentation.exports.{module}").write
     return writer(source, tmp, progress)
 

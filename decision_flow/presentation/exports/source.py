@@ -20,8 +20,9 @@ from sqlmodel import col, select
 from decision_flow.core.errors import DflowError
 from decision_flow.core.i18n import article
 from decision_flow.definition.workflow import Step, Workflow
-from decision_flow.definition.workflow import get as get_workflow
 from decision_flow.engine import Engine, queries
+from decision_flow.engine.change import load_case
+from decision_flow.procedures import get as get_workflow
 from decision_flow.store.models import AuditEvent
 from decision_flow.trail import audit
 
@@ -299,7 +300,7 @@ def value_text(value: Any) -> str:
 def _last_event(engine: Engine, decision_id: int) -> tuple[int, str | None, int, tuple[int, str]]:
     """The decision's last event (seq, hash), its event count, and the chain head — one read."""
     with engine.db.session(write=False) as s:
-        engine._decision(s, decision_id)  # NotFound for an unknown decision
+        load_case(s, decision_id)  # NotFound for an unknown decision
         last = s.exec(
             select(AuditEvent.seq, AuditEvent.hash)
             .where(AuditEvent.decision_id == decision_id)

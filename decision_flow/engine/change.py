@@ -1,0 +1,226 @@
+"""One audited change (一次留痕的变更): its session, acting user, case, signer and clock.
+
+The engine opens a :class:`Change` for every attempt and commits it with its audit events in
+one transaction; the moves (:mod:`decision_flow.engine.moves`) and the user commands
+(:mod:`decision_flow.engine.users`) act only through its public methods. Nothing of one change
+lives on the long-lived engine.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from sqlmodel import Session
+
+from decision_flow.core.articles import IDENTITY_ARTICLE
+from decision_flow.core.calendar_cn import WorkCalendar
+from decision_flow.core.errors import Blocked, Conflict, Forbidden, NotFound, Reason
+from decision_flow.core.i18n import Msg
+from decision_flow.core.values import clean_text
+from decision_flow.definition.workflow import Step, Workflow
+from decision_flow.identity.keys import Signer
+from decision_flow.procedures import get as get_workflow
+from decision_flow.procedures import of as procedure_of
+from decision_flow.procedures.model import Procedure
+from decision_flow.rules import Context
+from decision_flow.store import rawsql
+from decision_flow.store.evidence import DatabaseStore, EvidenceStore
+from decision_flow.store.models import Decision, StepRecord, User
+from decision_flow.store.rawsql import Raw, rows_as, select_all
+from decision_flow.trail import audit
+
+MAX_ACTOR = 100  # characters of a user's name
+
+
+def acting_user(s: Session, name: str | None) -> User:
+    """The acting user, who must be registered and active (every act is attributable)."""
+    if not name:
+        msg = Msg("user.none", {})
+        raise Forbidden(msg, [Reason("user", IDENTITY_ARTICLE, msg)])
+    name = clean_text(name, "--as", 1000)  # control characters or undecodable bytes: invalid input
+    found = Raw(s).all(f"{select_all(User)} WHERE name = ?", name[:MAX_ACTOR])
+    user = rows_as(User, found)[0] if found else None
+    if user is None or not user.active:
+        msg = Msg("user.unknown", {"name": name[:MAX_ACTOR]})
+        raise Forbidden(msg, [Reason("user", IDENTITY_ARTICLE, msg)])
+    return user
+
+
+def load_case(s: Session, decision_id: int, lock: bool = False) -> Decision:
+    """The decision, or NotFound; `lock` takes its row lock first, so every change on a
+    server locks in one order (decision row, then the chain) and none deadlocks."""
+    raw = Raw(s)
+    found = raw.all(
+        f"{select_all(Decision)} WHERE id = ?" + (" FOR UPDATE" if lock and raw.postgres else ""), decision_id
+    )
+    if not found:
+        raise NotFound(Msg("decision.unknown", {"id": decision_id}))
+    return rows_as(Decision, found)[0]
+
+
+@dataclass
+class Change:
+    """A change in progress: `case` is the decision it is about (None for a user or key
+    change), already locked; every event it appends is signed by `signer`, who is `user`."""
+
+    s: Session
+    user: User
+    signer: Signer
+    case: Decision | None
+    stamp: Callable[[], str]
+    today: date
+    calendar: WorkCalendar
+    store: EvidenceStore | DatabaseStore
+    _workflow: Workflow | None = field(default=None, repr=False)
+
+    # ------------------------------------------------------------------ the case
+
+    @property
+    def dec(self) -> Decision:
+        """The case, for a change that has one."""
+        if self.case is None:
+            raise RuntimeError("a change without a case asked for its case")  # a bug
+        return self.case
+
+    @property
+    def workflow(self) -> Workflow:
+        if self._workflow is None:
+            self._workflow = get_workflow(self.dec.workflow)
+        return self._workflow
+
+    @property
+    def procedure(self) -> Procedure:
+        return procedure_of(self.workflow)
+
+    def flags(self) -> dict[str, bool]:
+        return {k: v for k, v in json.loads(self.dec.flags).items() if v}
+
+    def records(self) -> dict[str, StepRecord]:
+        """The active record of each step of the case that has one."""
+        found = Raw(self.s).all(f"{select_all(StepRecord)} WHERE decision_id = ? AND active", self.dec.id)
+        return {r.step: r for r in rows_as(StepRecord, found)}
+
+    def context(self, records: dict[str, StepRecord] | None = None, check_files: bool = False) -> Context:
+        """What the rules may look at; `check_files` lets them check evidence files on disk."""
+        from decision_flow.engine.procedure import load_context
+
+        intact = self.store.intact if check_files else (lambda sha: True)
+        return load_context(self.s, self.dec, self.workflow, self.today, self.calendar, intact, records)
+
+    def save(self, **changes: Any) -> None:
+        """Write the case's new state if nobody changed it since it was read."""
+        dec = self.dec
+        if rawsql.update(Raw(self.s), dec, ("version", dec.version), version=dec.version + 1, **changes) != 1:
+            raise Conflict(Msg("decision.conflict", {"id": dec.id}))
+
+    # ------------------------------------------------------------------ steps
+
+    def record_of(self, step: Step, records: dict[str, StepRecord] | None = None) -> StepRecord:
+        """The step's active record, made if it has none; from `records` (the case's active
+        records, just read) when the caller has them, and a new one is added to them."""
+        raw = Raw(self.s)
+        if records is not None:
+            rec = records.get(step.name)
+        else:
+            found = raw.all(
+                f"{select_all(StepRecord)} WHERE decision_id = ? AND step = ? AND active", self.dec.id, step.name
+            )
+            rec = rows_as(StepRecord, found)[0] if found else None
+        if rec is None:
+            rec = StepRecord(decision_id=self.dec.id or 0, stage=step.stage, step=step.name)
+            names = [c for c in rawsql.columns(StepRecord) if c != "id"]
+            rec.id = raw.insert(
+                f"INSERT INTO step_records ({', '.join(names)}) VALUES ({', '.join('?' for _ in names)})",
+                *(getattr(rec, c) for c in names),
+            )
+            if records is not None:
+                records[step.name] = rec
+        return rec
+
+    def pending_record(self, step: Step, records: dict[str, StepRecord] | None = None) -> StepRecord:
+        """The step's record, refused if the step is already completed or waived."""
+        rec = self.record_of(step, records)
+        if rec.status != "pending":
+            raise Blocked.because("step_closed", step.article, "step.closed", step=step.name, status=rec.status)
+        return rec
+
+    def write_record(self, rec: StepRecord, **changes: Any) -> None:
+        """Write a step record's changed columns (the case's row lock, held by the change,
+        keeps anyone else from writing it meanwhile)."""
+        rawsql.update(Raw(self.s), rec, **changes)
+
+    # ------------------------------------------------------------------ checks
+
+    def require_role(self, roles: tuple[str, ...], step: Step) -> None:
+        """The acting user holds one of `roles` (those of `step`, whose article is cited)."""
+        if not set(self.user.roles.split(",")) & set(roles):
+            raise Forbidden(
+                Msg("role.denied", {"user": self.user.name, "step": step.name, "roles": ", ".join(roles)}),
+                [Reason("role", step.article, Msg("role.detail", {"roles": ", ".join(roles)}))],
+            )
+
+    def require_active(self) -> None:
+        """The case is still running (not rejected, not archived)."""
+        dec = self.dec
+        if dec.status != "active":
+            order = self.procedure.articles.order
+            raise Blocked(
+                Msg("decision.closed", {"id": dec.id, "status": dec.status}),
+                [Reason("closed", order, Msg("decision.closed.detail", {"status": dec.status}))],
+            )
+
+    def open_step(self, step_name: str) -> Step:
+        """The step, checked to be of the current stage, open, and the user's to perform."""
+        step = self.workflow.step(step_name)
+        self.require_active()
+        if step.stage != self.dec.stage:
+            raise Blocked.because(
+                "stage_order",
+                self.procedure.articles.order,
+                "step.other_stage",
+                step=step.name,
+                stage=step.stage,
+                current=self.dec.stage,
+            )
+        self.require_role(step.roles, step)
+        return step
+
+    def require_independent(self, stage: str) -> None:
+        """Separation of duties: the procedure's duties for `stage` hold for the acting user."""
+        from decision_flow.engine.procedure import require_independent
+
+        require_independent(self.s, self.dec, self.workflow, stage, self.user)
+
+    # ------------------------------------------------------------------ the trail
+
+    def event(
+        self,
+        action: str,
+        step: str | None = None,
+        stage: str | None = None,
+        *,
+        signer: Signer | None = None,
+        about_case: bool = True,
+        **data: Any,
+    ) -> None:
+        """Append the audit event of this change, in its own transaction, signed by the acting
+        user (proven when the change began; `signer` when a new key of theirs signs it)."""
+        signer = signer or self.signer
+        if signer.name != self.user.name:
+            raise RuntimeError(f"an event of {self.user.name} without their key")  # a bug: every act is signed
+        dec = self.case if about_case else None
+        audit.append(
+            self.s,
+            sign=signer.sign,
+            at=self.stamp(),
+            actor=self.user.name,
+            action=action,
+            decision=dec.id if dec else None,
+            stage=stage or (dec.stage if dec else None),
+            step=step,
+            data=data,
+        )

@@ -1,0 +1,139 @@
+"""The rule-kind registry: what a rule sees (:class:`Context`), the :func:`rule` decorator that
+registers a kind, and :func:`refuse`, which makes a reason citing the rule's article."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from decision_flow.core.calendar_cn import WorkCalendar
+from decision_flow.core.errors import Reason, WorkflowError
+from decision_flow.core.i18n import Msg
+from decision_flow.definition.workflow import RuleSpec, Step, Workflow
+
+
+@dataclass
+class StepState:
+    """The current record of one step, as the rules see it."""
+
+    status: str = "pending"
+    fields: dict[str, Any] = field(default_factory=dict)
+    evidence: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # kind -> [(name, sha256)]
+
+
+@dataclass
+class Context:
+    """What a rule may look at: the workflow, the decision's flags and records, today, the calendar."""
+
+    workflow: Workflow
+    flags: Mapping[str, bool]
+    records: Mapping[str, StepState]
+    today: date
+    calendar: WorkCalendar
+    evidence_intact: Callable[[str], bool] = lambda sha256: True
+
+    def state(self, step: str) -> StepState:
+        return self.records.get(step) or StepState()
+
+
+Check = Callable[[Context, Step, RuleSpec], list[Reason]]
+
+
+@dataclass(frozen=True)
+class RuleKind:
+    """A registered rule kind: its parameters, the phases it runs in, and its check."""
+
+    name: str
+    params: tuple[str, ...]
+    optional: tuple[str, ...]
+    phases: tuple[str, ...]
+    check: Check
+
+
+RULE_KINDS: dict[str, RuleKind] = {}
+
+# The type of each parameter name any kind uses; `value` may be of any TOML type.
+PARAM_TYPES: dict[str, type] = {
+    "days": int,
+    "min": int,
+    "items": list,
+    "from": str,
+    "to": str,
+    "field": str,
+    "unless": str,
+    "when": str,
+    "flag": str,
+    "evidence": str,
+    "than": str,
+    "return_to": str,
+    "dissent": str,
+    "decision": str,
+    "reasons": str,
+    "since_step": str,
+    "since_field": str,
+}
+# Parameters that name a field of the rule's own step (checked by the invariants).
+FIELD_PARAMS = ("from", "to", "field", "unless", "when", "than", "dissent", "decision", "reasons")
+
+
+def rule(
+    name: str, params: tuple[str, ...], optional: tuple[str, ...] = (), phases: tuple[str, ...] = ("complete",)
+) -> Callable[[Check], Check]:
+    """Register a rule kind under `name`."""
+
+    def register(check: Check) -> Check:
+        RULE_KINDS[name] = RuleKind(name, params, optional, phases, check)
+        return check
+
+    return register
+
+
+def refuse(spec: RuleSpec, key: str, blocking: bool = True, mark: str | None = None, **params: Any) -> Reason:
+    """A reason citing the rule's article; a non-blocking one is named by its `mark`."""
+    return Reason(mark or spec.kind, spec.article, Msg(key, params), blocking=blocking)
+
+
+def date_of(value: Any) -> date | None:
+    return date.fromisoformat(value) if isinstance(value, str) else None
+
+
+def fields_of(ctx: Context, step: Step) -> dict[str, Any]:
+    return ctx.state(step.name).fields
+
+
+def run(ctx: Context, step: Step, phase: str) -> list[Reason]:
+    """Run every rule of `step` that belongs to `phase`; return all reasons found."""
+    reasons: list[Reason] = []
+    for spec in step.rules:
+        if phase in RULE_KINDS[spec.kind].phases:
+            reasons += RULE_KINDS[spec.kind].check(ctx, step, spec)
+    return reasons
+
+
+def check_specs(wf: Workflow) -> None:
+    """Every rule a workflow switches on is a registered kind with exactly its parameters, each
+    of its type; raise WorkflowError naming the file, the place and the problem."""
+    for step in wf.steps():
+        for spec in step.rules:
+            where = f"{wf.source}: {spec.where}" if spec.where else f"{wf.source}: {step.name}.rules"
+            if spec.kind not in RULE_KINDS:
+                raise WorkflowError(
+                    f"{where}.kind: unknown rule kind {spec.kind!r} (known: {', '.join(sorted(RULE_KINDS))})"
+                )
+            kind = RULE_KINDS[spec.kind]
+            missing = [p for p in kind.params if p not in spec.params]
+            if missing:
+                raise WorkflowError(
+                    f"{where}.{missing[0]}: is missing (rule kind {spec.kind} needs {', '.join(kind.params)})"
+                )
+            unknown = sorted(set(spec.params) - set(kind.params) - set(kind.optional))
+            if unknown:
+                raise WorkflowError(f"{where}.{unknown[0]}: is not a parameter of rule kind {spec.kind}")
+            for name, value in spec.params.items():
+                expected = PARAM_TYPES.get(name)
+                if expected is not None and (
+                    not isinstance(value, expected) or (isinstance(value, bool) and expected is int)
+                ):
+                    raise WorkflowError(f"{where}.{name}: must be {expected.__name__}, not {type(value).__name__}")
