@@ -343,17 +343,17 @@ def test_database_refuses_to_change_or_remove_audit_rows(url: str, open_db: list
 # ---------------------------------------------------------------------------- a later revision
 
 
-REVISION_0004 = '''"""Decisions gain a note.
+REVISION_0005 = '''"""Decisions gain a note.
 
-Revision ID: 0004
-Revises: 0003
+Revision ID: 0005
+Revises: 0004
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0004"
-down_revision = "0003"
+revision = "0005"
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 
@@ -372,11 +372,11 @@ def test_a_later_revision_upgrades_an_old_database_with_data(
     url: str, open_db: list[Database], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A database from before migrations is stamped at the baseline, then the later revisions
-    run on it (here a throwaway 0004 beside a copy of the shipped scripts)."""
-    monkeypatch.setattr(migrations, "HEAD", "0004")  # the code of the version that ships 0004
+    run on it (here a throwaway 0005 beside a copy of the shipped scripts)."""
+    monkeypatch.setattr(migrations, "HEAD", "0005")  # the code of the version that ships 0005
     scripts = tmp_path / "migrations"
     shutil.copytree(migrations.SCRIPT_LOCATION, scripts, ignore=shutil.ignore_patterns("__pycache__"))
-    (scripts / "versions" / "v0004_decision_note.py").write_text(REVISION_0004, encoding="utf-8")
+    (scripts / "versions" / "v0005_decision_note.py").write_text(REVISION_0005, encoding="utf-8")
     old = OldDatabase(url)
     open_db.append(old)
     _populate(_engine(old), tmp_path / "files")
@@ -388,7 +388,7 @@ def test_a_later_revision_upgrades_an_old_database_with_data(
     with db.engine.begin() as conn:
         migrations.upgrade(conn, script_location=scripts)
     with db.engine.connect() as conn:
-        assert migrations.current(conn) == "0004"
+        assert migrations.current(conn) == "0005"
         assert "note" in {c["name"] for c in inspect(conn).get_columns("decisions")}
         notes = conn.execute(text("SELECT note FROM decisions")).scalars().all()
         assert conn.execute(text("SELECT value FROM meta WHERE key = 'schema_version'")).scalar() == "2"
@@ -400,7 +400,7 @@ def test_a_later_revision_upgrades_an_old_database_with_data(
     _assert_append_only(db)
     with db.engine.begin() as conn:  # run again: nothing left to do
         migrations.upgrade(conn, script_location=scripts)
-        assert migrations.current(conn) == "0004"
+        assert migrations.current(conn) == "0005"
 
 
 # ---------------------------------------------------------------------------- packaging and start-up

@@ -598,7 +598,90 @@ def test_parse_names_the_given_source() -> None:
 # 3. Legal invariants
 # --------------------------------------------------------------------------------------------
 
-BOTH = pytest.mark.parametrize("name", [COUNTY, TOWNSHIP])
+# The county file is the whole procedure; the township file `extends` it, so a township (or any
+# locality extending a shipped file) can break an invariant only through a patch: see the
+# township cases after these.
+BOTH = pytest.mark.parametrize("name", [COUNTY])
+
+REVIEW_RULES = (
+    '{ kind = "min_working_days", from = "submitted_on", to = "opinion_on", days = DAYS, article = "Art. 26" }, '
+    '{ kind = "blocks_leaving", field = "opinion", value = "unlawful", return_to = "drafting", article = "Art. 25" }'
+)
+
+# (id, patch laid over the township file, the place and problem named)
+TOWNSHIP_PATCHES = [
+    (
+        "waivable_review",
+        '[steps.legality_review]\nwaiver = { policy = "only_when_flag", flag = "non_disclosable", article = "Art. 25"}',
+        "legality_review.legality_review.waiver: legality_review can never be waived (Art. 25)",
+    ),
+    (
+        "waivable_meeting",
+        '[steps.collective_decision]\nwaiver = { policy = "unless_flag", flag = "technical", article = "Art. 30" }',
+        "collective_decision.collective_decision.waiver: collective_decision can never be waived (Art. 30)",
+    ),
+    (
+        "short_review",
+        f"[steps.legality_review]\nrules = [{REVIEW_RULES.replace('DAYS', '5')}]",
+        "legality_review.rules: legality review needs min_working_days of at least 7 (Art. 26)",
+    ),
+    (
+        "unlawful_passes",
+        f"[steps.legality_review]\nrules = [{REVIEW_RULES.replace('DAYS', '7').split('}, ')[0]}}}]",
+        "legality_review.rules: an unlawful opinion must block the stage (Art. 25)",
+    ),
+    (
+        "officer_reviews",
+        '[steps.legality_review]\nroles = ["officer"]',
+        "legality_review.roles: the legality review is done by a legal_reviewer (Art. 25)",
+    ),
+    (
+        "short_comment_period",
+        '[steps.public_participation]\nrules = [{ kind = "min_days", from = "opened_on", to = "closed_on", days = 20,'
+        ' unless = "urgency_reason", article = "Art. 15" }]',
+        "public_participation.rules: the comment period needs min_days of at least 30 (Art. 15)",
+    ),
+    (
+        "stages_redefined",
+        '[[stages]]\nname = "legality_review"',
+        "stages: an extending file patches steps (steps.NAME) and may not redefine stages",
+    ),
+    (
+        "unknown_step",
+        '[steps.legal_review]\nroles = ["legal_reviewer"]',
+        "steps.legal_review: no step 'legal_review' in the workflow it extends (major-decision)",
+    ),
+    (
+        "renamed_step",
+        '[steps.legality_review]\nname = "review"',
+        "steps.legality_review.name: a step keeps its name",
+    ),
+]
+
+
+@pytest.mark.parametrize(("patch", "problem"), [c[1:] for c in TOWNSHIP_PATCHES], ids=[c[0] for c in TOWNSHIP_PATCHES])
+def test_an_extending_file_may_not_break_an_invariant(tmp_path: Path, patch: str, problem: str) -> None:
+    path = write(tmp_path, shipped_text(TOWNSHIP) + "\n" + patch + "\n")
+    assert error_of(path) == f"{path}: {problem}"
+
+
+def test_the_township_file_only_names_what_differs() -> None:
+    """The township file is the county one, extended: the same stages, steps and rules, the
+    township's own meetings and reviewer, and a few lines long."""
+    county, township = get(COUNTY), get(TOWNSHIP)
+    assert township.extends == COUNTY and township.base_sha256 == county.sha256
+    assert [s.name for s in township.stages] == [s.name for s in county.stages]
+    assert [st.rules for st in township.steps()] == [st.rules for st in county.steps()]
+    assert len(shipped_text(TOWNSHIP).splitlines()) < 30
+
+
+def test_a_changed_base_is_a_changed_extending_definition(tmp_path: Path) -> None:
+    """The extending file's SHA-256 covers its base's: a case pinned to it notices either change."""
+    base = parse(shipped_text(COUNTY), "county.toml")
+    changed = parse(shipped_text(COUNTY).replace("version = 1", "version = 3", 1), "county.toml")
+    one = parse(shipped_text(TOWNSHIP), "township.toml", lambda name: base)
+    two = parse(shipped_text(TOWNSHIP), "township.toml", lambda name: changed)
+    assert one.stages == two.stages and one.sha256 != two.sha256
 
 
 @BOTH

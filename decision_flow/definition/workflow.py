@@ -28,7 +28,8 @@ OUTCOME_ROUTES = ("advance", "reject", "stay")
 LEVELS = ("county", "township")
 # The top-level keys of a workflow file; `steps` (patches by step name) only in one that `extends` another.
 DOCUMENT_KEYS: tuple[str, ...] = ("schema", "procedure", "extends", "name", "version", "level", "basis", "title")
-DOCUMENT_KEYS += ("flags", "settings", "stages", "steps")
+DOCUMENT_KEYS += ("flags", "choices", "settings", "stages", "steps")
+MERGED_BY_NAME = ("flags", "choices", "settings")  # tables an extending file merges key by key
 
 
 @dataclass(frozen=True)
@@ -140,6 +141,7 @@ class Workflow:
     stages: tuple[Stage, ...]
     source: str
     sha256: str
+    choices: Mapping[str, Title] = field(default_factory=dict)  # the label of each enum value, by value
     procedure: str = ""
     settings: Mapping[str, Any] = field(default_factory=dict)
     extends: str | None = None
@@ -347,14 +349,14 @@ def _merge_items(base: list[Any], patch: Any, key: str, r: _Reader) -> list[Any]
 
 def extend(base: Mapping[str, Any], data: Mapping[str, Any], source: str) -> dict[str, Any]:
     """The document of a file that `extends` `base`: its top-level keys replace the base's
-    (``flags`` and ``settings`` are merged by name), and ``[steps.NAME]`` tables patch one step
+    (``flags``, ``choices`` and ``settings`` are merged by name), and ``[steps.NAME]`` tables patch one step
     each: its own keys replace the base step's, its ``fields.NAME`` and ``evidence.KIND``
     tables patch or add one item each. Stages are the base's: order is the law's, not a
     locality's."""
     r = _Reader(source, data, "")
     merged = {k: v for k, v in base.items()}
     for key, value in data.items():
-        if key in ("flags", "settings") and isinstance(value, dict) and isinstance(base.get(key, {}), dict):
+        if key in MERGED_BY_NAME and isinstance(value, dict) and isinstance(base.get(key, {}), dict):
             merged[key] = {**base.get(key, {}), **value}
         elif key not in ("steps", "stages", "extends"):
             merged[key] = value
@@ -414,6 +416,8 @@ def build(
         raise r.fail("level", f"{level!r} is not one of {', '.join(LEVELS)}")
     flags_r = r.child(r.get("flags", dict, {}), "flags")
     flags = {name: flags_r.title(name) for name in flags_r.data}
+    choices_r = r.child(r.get("choices", dict, {}), "choices")
+    choices = {value: choices_r.title(value) for value in choices_r.data}
     stages: list[Stage] = []
     seen_steps: set[str] = set()
     for i, sr in enumerate(r.tables("stages")):
@@ -436,6 +440,7 @@ def build(
         title=r.title(),
         basis=r.get("basis", str, ""),
         flags=flags,
+        choices=choices,
         stages=tuple(stages),
         source=source,
         sha256=sha256,

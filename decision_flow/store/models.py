@@ -63,6 +63,7 @@ class StepRecord(SQLModel, table=True):
     closed_at: str | None = None
     closed_by: str | None = None
     active: bool = True
+    carried_from: int | None = None  # the record a return superseded, whose values and evidence this one starts from
 
 
 class Evidence(SQLModel, table=True):
@@ -125,3 +126,39 @@ class EvidenceBlob(SQLModel, table=True):
     sha256: str = Field(primary_key=True, max_length=64)
     size: int
     content: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+
+
+class WorkflowDefinition(SQLModel, table=True):
+    """A workflow definition some case runs under or an admin installed, kept by the SHA-256
+    that cases record (`decisions.workflow_sha256`), so a case runs the very definition it was
+    created under on every terminal of a shared server. One text per (name, version)."""
+
+    __tablename__ = "workflow_definitions"
+    __table_args__ = (UniqueConstraint("name", "version", name="uq_workflow_name_version"),)
+
+    sha256: str = Field(primary_key=True, max_length=64)
+    name: str = Field(max_length=100)
+    version: int
+    procedure: str = Field(max_length=100)
+    text: str  # the file as given (UTF-8 TOML)
+    base_sha256: str | None = Field(default=None, max_length=64)  # the definition it extends
+    origin: str = Field(max_length=20)  # shipped | installed
+    recorded_at: str
+    recorded_by: str | None = None
+
+
+class CalendarYear(SQLModel, table=True):
+    """One year of the official calendar imported from the State Council's notice (holidays and
+    adjusted working days), for a year the shipped calendar data does not cover; written with
+    its audited, signed event."""
+
+    __tablename__ = "calendar_years"
+
+    year: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    holidays: str  # canonical JSON list of ISO dates
+    workdays: str  # canonical JSON list of ISO dates (weekend days made working days, 调休)
+    notice: str  # the notice's number, e.g. 国办发明电〔2026〕7号
+    notice_date: str  # ISO date the notice was issued
+    sha256: str = Field(max_length=64)  # of the imported file's canonical content
+    imported_at: str
+    imported_by: str
