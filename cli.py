@@ -242,6 +242,40 @@ def flag(
     )
 
 
+@app.command()
+def migrate(
+    decision: Id,
+    to_version: Annotated[int, typer.Option("--to-version", help="The version of the case's workflow to move to.")],
+    acting: As = None,
+    db: Db = None,
+    json_out: Json = False,
+) -> None:
+    """Move a running case to another version of its workflow (admin only), as an audited event
+    naming both versions. Refused, with the steps in the way, when the new version changes or
+    removes a step the case has started or completed, or adds one behind it.
+
+    Example: dflow migrate 12 --to-version 3 --as admin
+    """
+
+    def change(engine: Any, i: int) -> dict[str, Any]:
+        from decision_flow.engine import versions
+
+        return versions.migrate(engine, i, to_version, acting)
+
+    act = _change(db, decision, change)
+    _run(
+        json_out,
+        act,
+        _say(
+            "migrate.done",
+            id=lambda r: r["id"],
+            workflow=lambda r: r["workflow"],
+            to_version=lambda r: r["to_version"],
+            from_version=lambda r: r["from_version"],
+        ),
+    )
+
+
 def main() -> None:
     """The `dflow` entry point."""
     app()

@@ -27,13 +27,17 @@ user_app = typer.Typer(rich_markup_mode=None, no_args_is_help=True, help="Manage
 
 
 @workflow_app.command("list")
-def workflow_list(json_out: Json = False) -> None:
-    """List the shipped procedures."""
-    from decision_flow import procedures as workflow
+def workflow_list(db: Db = None, json_out: Json = False) -> None:
+    """List the procedures a new case may use: the shipped ones and, when the database is
+    initialised, those installed in it (each at its newest version).
+
+    Example: dflow workflow list
+    """
+    from decision_flow.engine import versions
 
     _run(
         json_out,
-        lambda: list(workflow.registry().values()),
+        lambda: versions.available(_engine(db)),
         _human("workflows"),
         lambda wfs: [
             {
@@ -51,14 +55,21 @@ def workflow_list(json_out: Json = False) -> None:
 
 @workflow_app.command("show")
 def workflow_show(
-    name: Annotated[str, typer.Argument(help="A workflow name, e.g. major-decision.")], json_out: Json = False
+    name: Annotated[str, typer.Argument(help="A workflow name, e.g. major-decision.")],
+    version: Annotated[int | None, typer.Option("--version", help="An earlier or installed version.")] = None,
+    db: Db = None,
+    json_out: Json = False,
 ) -> None:
-    """Show a procedure's stages, steps, roles, fields and evidence."""
-    from decision_flow import procedures as workflow
+    """Show a procedure's stages, steps, roles, fields and evidence (the version a new case gets,
+    or --version N).
+
+    Example: dflow workflow show major-decision-township
+    """
+    from decision_flow.engine import versions
 
     _run(
         json_out,
-        lambda: workflow.get(name),
+        lambda: versions.named(_engine(db), name, version),
         _human("workflow"),
         lambda wf: (
             wf.machine_spec()
@@ -92,6 +103,43 @@ def workflow_check(file: Annotated[str, typer.Argument(help="A workflow TOML fil
         lambda: workflow.load_file(_path(file, "FILE")),
         lambda wf: print(f"{file}: OK ({wf.name} v{wf.version}, {len(wf.stages)} stages)"),
         lambda wf: {"ok": True, "name": wf.name, "version": wf.version, "sha256": wf.sha256},
+    )
+
+
+@workflow_app.command("install")
+def workflow_install(
+    file: Annotated[str, typer.Argument(help="A workflow TOML file (it may `extends` a shipped one).")],
+    acting: As = None,
+    db: Db = None,
+    json_out: Json = False,
+) -> None:
+    """Validate a locality's workflow file and keep it in the database (admin only), so every
+    terminal of a shared server uses it: new cases of its name get it; running cases keep the
+    version they were created under. A changed file needs a new version.
+
+    Example: dflow workflow install 河南-normative-document.toml --as admin
+    """
+
+    def act() -> Any:
+        from decision_flow.engine import versions
+
+        return versions.install(_engine(db), _path(file, "FILE"), acting)
+
+    def human(done: Any) -> None:
+        wf = done.workflow
+        key = "workflow.installed" if done.new else "workflow.unchanged"
+        _say(key, name=wf.name, version=wf.version, sha256=wf.sha256)(done)
+
+    _run(
+        json_out,
+        act,
+        human,
+        lambda done: {
+            "name": done.workflow.name,
+            "version": done.workflow.version,
+            "sha256": done.workflow.sha256,
+            "installed": done.new,
+        },
     )
 
 

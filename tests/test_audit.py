@@ -152,7 +152,7 @@ def test_every_act_writes_one_event_with_its_actor_stage_step_and_data(engine: E
                 {
                     "title": "沙河乡农贸市场搬迁",
                     "workflow": "major-decision",
-                    "workflow_version": 1,
+                    "workflow_version": 2,
                     "workflow_sha256": None,
                     "flags": [],
                 },

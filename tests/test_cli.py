@@ -186,10 +186,12 @@ def test_the_walk_finds_every_command() -> None:
         ("advance",),
         ("return",),
         ("flag",),
+        ("migrate",),
         ("workflow",),
         ("workflow", "list"),
         ("workflow", "show"),
         ("workflow", "check"),
+        ("workflow", "install"),
         ("workflow", "diagram"),
         ("user",),
         ("user", "add"),
@@ -322,11 +324,11 @@ def test_workflow_list() -> None:
     result = runner.invoke(cli.app, ["workflow", "list"], env=BASE_ENV)
     assert result.exit_code == 0, result.output
     assert re.search(
-        r"│ major-decision +│ 1 +│ county +│ "
+        r"│ major-decision +│ 2 +│ county +│ "
         r"Major administrative decision \(county level and above\)",
         result.stdout,
     )
-    assert re.search(r"│ major-decision-township +│ 1 +│ township +│", result.stdout)
+    assert re.search(r"│ major-decision-township +│ 2 +│ township +│", result.stdout)
     doc = json.loads(runner.invoke(cli.app, ["workflow", "list", "--json"], env=BASE_ENV).stdout)
     assert sorted((w["name"], w["level"]) for w in doc) == [
         ("major-decision", "county"),
@@ -340,12 +342,12 @@ def test_workflow_show() -> None:
     result = runner.invoke(cli.app, ["workflow", "show", "major-decision"], env=BASE_ENV)
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines()[:2] == [
-        "major-decision v1 · Major administrative decision (county level and above)",
+        "major-decision v2 · Major administrative decision (county level and above)",
         "State Council Decree No. 713",
     ]
     assert "legality_review" in result.stdout
     doc = json.loads(runner.invoke(cli.app, ["workflow", "show", "major-decision", "--json"], env=BASE_ENV).stdout)
-    assert doc["name"] == "major-decision" and doc["version"] == 1 and doc["level"] == "county"
+    assert doc["name"] == "major-decision" and doc["version"] == 2 and doc["level"] == "county"
     assert doc["states"] == [name for name, _ in STAGES] + ["rejected", "archived"]
     assert {
         "trigger": "advance",
@@ -361,12 +363,12 @@ def test_workflow_show() -> None:
 def test_workflow_check_the_shipped_file() -> None:
     result = runner.invoke(cli.app, ["workflow", "check", str(SHIPPED)], env=BASE_ENV)
     assert result.exit_code == 0, result.output
-    assert result.stdout == f"{SHIPPED}: OK (major-decision v1, 8 stages)\n"
+    assert result.stdout == f"{SHIPPED}: OK (major-decision v2, 8 stages)\n"
     doc = json.loads(runner.invoke(cli.app, ["workflow", "check", str(SHIPPED), "--json"], env=BASE_ENV).stdout)
     assert doc == {
         "ok": True,
         "name": "major-decision",
-        "version": 1,
+        "version": 2,
         "sha256": hashlib.sha256(SHIPPED.read_bytes()).hexdigest(),
     }
 
@@ -436,7 +438,7 @@ def test_show_lists_what_is_missing(dflow: Dflow, decision: int) -> None:
         doc["stage"],
         doc["status"],
         doc["flags"],
-    ) == (1, TITLE, "major-decision", 1, "initiation", "active", {})
+    ) == (1, TITLE, "major-decision", 2, "initiation", "active", {})
     steps = {s["step"]: s for s in doc["steps"]}
     assert list(steps) == [step for _, names in STAGES for step in names]
     assert steps["initiation"] == {
@@ -451,7 +453,7 @@ def test_show_lists_what_is_missing(dflow: Dflow, decision: int) -> None:
     human = dflow.ok("show", decision).stdout
     assert human.splitlines()[:4] == [
         f"ID 1 · {TITLE}",
-        "Workflow: Major administrative decision (county level and above) (v1)",
+        "Workflow: Major administrative decision (county level and above) (v2)",
         "Stage: Initiation · Status: active",
         "Flags: —",
     ]
@@ -571,7 +573,7 @@ def test_audit_trail(dflow: Dflow, decision: int) -> None:
     lines = dflow.ok("audit", decision).stdout.splitlines()
     assert [line.split()[4] for line in lines] == ["created", "recorded", "completed", "advanced"]
     assert all(f" {OFFICER} " in line for line in lines)
-    assert lines[0].endswith(f"initiation  {TITLE} [major-decision v1]")
+    assert lines[0].endswith(f"initiation  {TITLE} [major-decision v2]")
     assert lines[3].endswith("initiation  initiation → drafting")
     assert dflow.ok("audit", "trail", decision).stdout.splitlines() == lines
 

@@ -793,7 +793,7 @@ def check_workflow(box: Sandbox, path: Path) -> Result:
 @given(content=mutated_workflow())
 @example(content=SHIPPED["major-decision.toml"])
 @example(content=SHIPPED["major-decision.toml"].replace(b'roles = ["officer"]', b'roles = "officer"', 1))
-@example(content=SHIPPED["major-decision.toml"].replace(b"version = 1", b"version = 99999999999999999999", 1))
+@example(content=SHIPPED["major-decision.toml"].replace(b"version = 2", b"version = 99999999999999999999", 1))
 @example(content=b"\xef\xbb\xbf" + SHIPPED["major-decision.toml"])
 def test_mutated_workflow_files_are_checked_cleanly(content: bytes) -> None:
     with sandbox() as box:

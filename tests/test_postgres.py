@@ -116,7 +116,7 @@ def test_a_login_without_the_grant_is_refused_cleanly(tmp_path: Path) -> None:
         grants = [
             f"CREATE ROLE {login} LOGIN",
             f"GRANT SELECT ON ALL TABLES IN SCHEMA public TO {login}",
-            f"GRANT INSERT ON audit_events, evidence, evidence_blobs TO {login}",
+            f"GRANT INSERT ON audit_events, evidence, evidence_blobs, workflow_definitions TO {login}",
             f"GRANT INSERT, UPDATE ON decisions, step_records TO {login}",
             f"GRANT USAGE ON SEQUENCE decisions_id_seq, step_records_id_seq, evidence_id_seq TO {login}",
         ]

@@ -354,16 +354,16 @@ def test_a_workflow_is_parsed_once_and_then_read_from_the_cache(tmp_path: Path, 
     assert again == first and again is not first  # unpickled, equal to the fresh parse
     assert again.steps_by_name == load_file(path).steps_by_name
 
-    path.write_bytes(path.read_bytes().replace(b"version = 1", b"version = 2", 1))  # a new file version
-    assert load_cached(path, load_file).version == 2
+    path.write_bytes(path.read_bytes().replace(b"version = 2", b"version = 3", 1))  # a new file version
+    assert load_cached(path, load_file).version == 3
     assert len(set(store.iterdir()) - shipped) == 2
 
     entry = next(e for e in set(store.iterdir()) - shipped if e != entries[0])
     entry.write_bytes(b"not a pickle")  # damaged: parsed again and rewritten
-    assert load_cached(path, load_file).version == 2
+    assert load_cached(path, load_file).version == 3
     entry.chmod(0o666)  # writable by others: never unpickled
-    entry.write_bytes(entries[0].read_bytes())  # (it would claim version 1)
-    assert load_cached(path, load_file).version == 2
+    entry.write_bytes(entries[0].read_bytes())  # (it would claim version 2)
+    assert load_cached(path, load_file).version == 3
 
 
 # --------------------------------------------------------------------------------------------
@@ -426,7 +426,7 @@ SCHEMA_CASES = [
         "stages[0].steps[0].fields[2].required",
         "must be bool, not str",
     ),
-    ("wrong_type_top_level", "version = 1\n", 'version = "1"\n', "version", "must be int, not str"),
+    ("wrong_type_top_level", "version = 2\n", 'version = "2"\n', "version", "must be int, not str"),
     (
         "unknown_key",
         '{ name = "legal_adviser", type = "text",',
@@ -678,7 +678,8 @@ def test_the_township_file_only_names_what_differs() -> None:
 def test_a_changed_base_is_a_changed_extending_definition(tmp_path: Path) -> None:
     """The extending file's SHA-256 covers its base's: a case pinned to it notices either change."""
     base = parse(shipped_text(COUNTY), "county.toml")
-    changed = parse(shipped_text(COUNTY).replace("version = 1", "version = 3", 1), "county.toml")
+    changed = parse(shipped_text(COUNTY).replace("version = 2", "version = 3", 1), "county.toml")
+    assert changed.sha256 != base.sha256
     one = parse(shipped_text(TOWNSHIP), "township.toml", lambda name: base)
     two = parse(shipped_text(TOWNSHIP), "township.toml", lambda name: changed)
     assert one.stages == two.stages and one.sha256 != two.sha256

@@ -346,4 +346,70 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "internal error: {error} (set DFLOW_DEBUG=1 for details)",
         "内部错误：{error}（设置 DFLOW_DEBUG=1 查看详情）",
     ),
+    # workflow definitions: pinned per case, installed, migrated
+    "workflow.unknown": ("no workflow named {name!r} (known: {known})", "没有名为 {name!r} 的流程（可用：{known}）"),
+    "workflow.definition_missing": (
+        "the definition {name} {sha256} that a case runs under is neither shipped nor kept in this database",
+        "案件所依据的流程定义 {name} {sha256} 既不是随软件提供的，也不在本数据库中",
+    ),
+    "workflow.stored_altered": (
+        "the stored definition {name} version {version} no longer matches its SHA-256 {sha256}: it was altered",
+        "数据库中的流程定义 {name} 第 {version} 版与其 SHA-256 {sha256} 不符：已被改动",
+    ),
+    "workflow.case_mismatch": (
+        "decision {id} records {name} version {version}, but its SHA-256 is that of {found}",
+        "决策 {id} 记录的是 {name} 第 {version} 版，但其 SHA-256 属于 {found}",
+    ),
+    "workflow.version_unknown": ("workflow {name} has no version {version}", "流程 {name} 没有第 {version} 版"),
+    "workflow.version_differs": (
+        "workflow {name} version {version} is already kept in this database with other content; "
+        "a changed file needs a new version",
+        "本数据库已保存内容不同的流程 {name} 第 {version} 版；文件有改动须使用新的版本号",
+    ),
+    "workflow.version_taken": (
+        "workflow {name} version {version} already exists with other content; give the changed file a new version",
+        "流程 {name} 第 {version} 版已存在且内容不同；改动后的文件须使用新的版本号",
+    ),
+    "workflow.version_old": (
+        "workflow {name} version {version} is older than the newest, version {newest}; versions only go up",
+        "流程 {name} 第 {version} 版早于最新的第 {newest} 版；版本号只能递增",
+    ),
+    "workflow.installed": (
+        "installed workflow {name} version {version} (SHA-256 {sha256}); new cases use it",
+        "已安装流程 {name} 第 {version} 版（SHA-256 {sha256}）；新建案件将使用此版本",
+    ),
+    "workflow.unchanged": (
+        "workflow {name} version {version} is already installed, unchanged",
+        "流程 {name} 第 {version} 版已安装，内容相同，未作改动",
+    ),
+    "migrate.same": ("decision {id} already runs version {version}", "决策 {id} 已在使用第 {version} 版"),
+    "migrate.other_procedure": (
+        "{name} version {version} follows another procedure",
+        "{name} 第 {version} 版属于另一程序",
+    ),
+    "migrate.refused": (
+        "decision {id} cannot move from {name} version {old} to version {new}: what it has done would change",
+        "决策 {id} 不能从 {name} 第 {old} 版迁移到第 {new} 版：已办理的内容会因此改变",
+    ),
+    "migrate.step_removed": (
+        "step {step}, started or completed, is removed by the new version",
+        "已开始或已完成的步骤 {step} 在新版本中被删除",
+    ),
+    "migrate.step_changed": (
+        "step {step}, started or completed, is changed by the new version",
+        "已开始或已完成的步骤 {step} 在新版本中被改动",
+    ),
+    "migrate.step_behind": (
+        "step {step} of stage {stage}, which the decision has passed, is new or changed in the new version",
+        "决策已经过的 {stage} 阶段中的步骤 {step} 在新版本中为新增或被改动",
+    ),
+    "migrate.stage_missing": (
+        "the decision's stage {stage} is not in the new version",
+        "决策当前所处的 {stage} 阶段在新版本中不存在",
+    ),
+    "migrate.flag_missing": ("flag {flag} is not declared by the new version", "新版本未声明标记 {flag}"),
+    "migrate.done": (
+        "decision {id} now runs {workflow} version {to_version} (was version {from_version})",
+        "决策 {id} 已改用 {workflow} 第 {to_version} 版（原为第 {from_version} 版）",
+    ),
 }

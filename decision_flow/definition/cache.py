@@ -49,19 +49,32 @@ def load_cached(
     foreign, corrupt, unwritable) just means the file is loaded again."""
     try:
         data = path.read_bytes()
-        key = hashlib.sha256(_code_fingerprint() + hashlib.sha256(data).digest()).hexdigest()
-        entry = cache_home() / "workflows" / f"{key}.pickle"
     except OSError:
         return load_file(path)
+    return load_keyed(
+        b"file\0" + hashlib.sha256(data).digest(),
+        lambda: load_file(path),
+        lambda wf: wf.source == str(path) and current(wf),
+    )
+
+
+def load_keyed(content: bytes, load: Callable[[], Workflow], accept: Callable[[Workflow], bool]) -> Workflow:
+    """`load()` through the cache, under a key made of `content` (what identifies the definition)
+    and the code that checks it; an entry is used only if `accept` takes it."""
+    try:
+        key = hashlib.sha256(_code_fingerprint() + content).hexdigest()
+        entry = cache_home() / "workflows" / f"{key}.pickle"
+    except OSError:
+        return load()
     if is_private(entry):
         try:
             with entry.open("rb") as fh:
                 cached = pickle.load(fh)
-            if isinstance(cached, Workflow) and cached.source == str(path) and current(cached):
+            if isinstance(cached, Workflow) and accept(cached):
                 return cached
         except Exception:  # noqa: BLE001 - a damaged entry is only a cache miss
             pass
-    wf = load_file(path)
+    wf = load()
     try:
         entry.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         tmp = entry.with_name(f".{entry.name}.{os.getpid()}.tmp")

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from decision_flow.core.errors import NotFound, WorkflowError
@@ -147,6 +147,7 @@ class Workflow:
     extends: str | None = None
     base_sha256: str | None = None  # of the workflow it extends, when it does
     document: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)  # the whole, merged
+    text: str = field(default="", compare=False, repr=False)  # the file as given (an extending file's own lines)
     steps_by_name: dict[str, Step] = field(default_factory=dict, compare=False, repr=False)
 
     def stage(self, name: str) -> Stage:
@@ -382,11 +383,14 @@ def extend(base: Mapping[str, Any], data: Mapping[str, Any], source: str) -> dic
     return merged
 
 
-def parse(text: str, source: str, base: Base | None = None) -> Workflow:
+def parse(text: str, source: str, base: Base | None = None, procedure: str | None = None) -> Workflow:
     """Parse and schema-check the text of a workflow file; `source` names it in errors. A file
     that ``extends`` another is laid over the workflow `base` returns for that name; its
-    SHA-256 then covers its base's too, so a change to either is a new definition."""
+    SHA-256 then covers its base's too, so a change to either is a new definition. `procedure`
+    is the one a file written before files named theirs follows (only the shipped history)."""
     data = _toml(text, source)
+    if procedure is not None and "procedure" not in data:
+        data["procedure"] = procedure
     sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
     extends = None
     if "extends" in data:
@@ -399,8 +403,8 @@ def parse(text: str, source: str, base: Base | None = None) -> Workflow:
             raise WorkflowError(f"{source}: extends: {exc.message('en')}") from None
         data = extend(parent.document, data, source)
         sha = hashlib.sha256(f"{parent.sha256}\n{sha}".encode()).hexdigest()
-        return build(data, source, sha, extends, parent.sha256)
-    return build(data, source, sha)
+        return replace(build(data, source, sha, extends, parent.sha256), text=text)
+    return replace(build(data, source, sha), text=text)
 
 
 def build(

@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlmodel import Session
 
+import decision_flow.engine.definitions as definitions
 from decision_flow.core.articles import IDENTITY_ARTICLE
 from decision_flow.core.calendar_cn import WorkCalendar
 from decision_flow.core.errors import Blocked, Conflict, Forbidden, NotFound, Reason
@@ -23,7 +24,6 @@ from decision_flow.core.i18n import Msg
 from decision_flow.core.values import clean_text
 from decision_flow.definition.workflow import Step, Workflow
 from decision_flow.identity.keys import Signer
-from decision_flow.procedures import get as get_workflow
 from decision_flow.procedures import of as procedure_of
 from decision_flow.procedures.model import Procedure
 from decision_flow.rules import Context
@@ -88,8 +88,9 @@ class Change:
 
     @property
     def workflow(self) -> Workflow:
+        """The definition the case was created under (or last moved to), exactly."""
         if self._workflow is None:
-            self._workflow = get_workflow(self.dec.workflow)
+            self._workflow = definitions.of_case(self.s, self.dec)
         return self._workflow
 
     @property
@@ -162,6 +163,11 @@ class Change:
                 Msg("role.denied", {"user": self.user.name, "step": step.name, "roles": ", ".join(roles)}),
                 [Reason("role", step.article, Msg("role.detail", {"roles": ", ".join(roles)}))],
             )
+
+    def require_admin(self) -> None:
+        """The acting user is an admin (users, keys, workflow files, the calendar)."""
+        if "admin" not in self.user.roles.split(","):
+            raise Forbidden(Msg("role.admin", {}), [Reason("role", IDENTITY_ARTICLE, Msg("role.admin", {}))])
 
     def require_active(self) -> None:
         """The case is still running (not rejected, not archived)."""

@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 
+import decision_flow.engine.definitions as definitions
 import decision_flow.engine.moves as moves
 from decision_flow.core.calendar_cn import ChinaCalendar, WorkCalendar
 from decision_flow.core.errors import Blocked, DflowError, Forbidden, InvalidInput
@@ -26,7 +27,6 @@ from decision_flow.engine.actor import denied_by_database, prove
 from decision_flow.engine.change import MAX_ACTOR, Change, acting_user, load_case
 from decision_flow.engine.procedure import check_dates, waiver_reasons
 from decision_flow.identity.keys import KeyRing, Signer
-from decision_flow.procedures import get as get_workflow
 from decision_flow.rules import run
 from decision_flow.store.db import Database
 from decision_flow.store.evidence import store_for
@@ -155,17 +155,18 @@ class Engine:
 
     def new(self, title: str, workflow: str, flags: list[str], actor: str | None) -> Decision:
         """Create a decision (决策启动) at the workflow's first stage."""
-        wf = get_workflow(workflow)
         title = clean_text(title, "title", 500)
         if not title:
             raise InvalidInput(Msg("decision.title_empty", {}))
-        unknown = [f for f in flags if f not in wf.flags]
-        if unknown:
-            raise InvalidInput(Msg("flag.unknown", {"flag": unknown[0], "known": ", ".join(wf.flags)}))
-        first = wf.stages[0].steps[0]
 
         def op(c: Change) -> Decision:
+            wf = definitions.newest(c.s, workflow)
+            unknown = [f for f in flags if f not in wf.flags]
+            if unknown:
+                raise InvalidInput(Msg("flag.unknown", {"flag": unknown[0], "known": ", ".join(wf.flags)}))
+            first = wf.stages[0].steps[0]
             c.require_role(first.roles, first)
+            definitions.keep(c.s, wf, "shipped", c.stamp(), c.user.name)  # (an installed one is kept already)
             dec = Decision(
                 title=title,
                 workflow=wf.name,
@@ -189,7 +190,7 @@ class Engine:
             )
             return dec
 
-        return self.change("new", actor, None, {"title": title[:200], "workflow": wf.name, "flags": flags}, op)
+        return self.change("new", actor, None, {"title": title[:200], "workflow": workflow[:100], "flags": flags}, op)
 
     def record(
         self, decision_id: int, step_name: str, assignments: list[str], attachments: list[str], actor: str | None

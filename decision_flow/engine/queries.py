@@ -10,10 +10,10 @@ from typing import TYPE_CHECKING, Any
 
 from sqlmodel import Session, col, select
 
+import decision_flow.engine.definitions as definitions
 from decision_flow.engine.change import load_case
 from decision_flow.engine.engine import Engine
 from decision_flow.engine.procedure import load_context, missing_items, records_of
-from decision_flow.procedures import get as get_workflow
 from decision_flow.store.models import AuditEvent, Decision
 from decision_flow.trail import audit, canonical
 
@@ -27,7 +27,7 @@ def show(engine: Engine, decision_id: int) -> dict[str, Any]:
     engine.db.require()
     with engine.db.session(write=False) as s:
         dec = load_case(s, decision_id)
-        wf = get_workflow(dec.workflow)
+        wf = definitions.of_case(s, dec)
         records = records_of(s, dec)
         ctx = load_context(s, dec, wf, engine.today(), engine.calendar, records=records)
         steps = []
@@ -189,6 +189,15 @@ def _verify(engine: Engine, earlier: Verified | None, remember: bool) -> audit.V
             if earlier is not None:
                 raise _Stale
             return audit.Verdict(False, verdict.events, seq, f"evidence altered or missing: {sha} ({kind})")
+    with engine.db.session(write=False) as s:
+        bad = definitions.altered(s)
+    if bad is not None:
+        if earlier is not None:
+            raise _Stale
+        name, version, sha, named_at = bad
+        return audit.Verdict(
+            False, verdict.events, named_at, f"workflow definition altered: {name} version {version} ({sha})"
+        )
     if last_seq and remember:
         verified.remember(engine.db, verified.Verified(int(last_seq), str(last_hash), sigs.hexdigest()))
     return replace(verdict, signed=signatures.signed, recalled=signatures.recalled)

@@ -11,7 +11,7 @@ from typing import TypeVar
 from sqlmodel import Session, col, select
 
 from decision_flow.core.articles import AUDITOR_ARTICLE, IDENTITY_ARTICLE
-from decision_flow.core.errors import Blocked, Forbidden, InvalidInput, NotFound, Reason
+from decision_flow.core.errors import Blocked, Forbidden, InvalidInput, NotFound
 from decision_flow.core.i18n import Msg
 from decision_flow.core.values import clean_text
 from decision_flow.definition.workflow import DECIDING_ROLES, ROLES
@@ -39,11 +39,6 @@ def _check_roles(roles: list[str]) -> list[str]:
         if role not in ROLES:
             raise InvalidInput(Msg("user.bad_role", {"role": role[:40], "roles": ", ".join(ROLES)}))
     return sorted(set(roles), key=ROLES.index)
-
-
-def _require_admin(user: User) -> None:
-    if "admin" not in user.roles.split(","):
-        raise Forbidden(Msg("role.admin", {}), [Reason("role", IDENTITY_ARTICLE, Msg("role.admin", {}))])
 
 
 def _require_independent_auditor(name: str, roles: list[str]) -> None:
@@ -197,8 +192,8 @@ def add(
     key = _key_for(engine, name, public_key, passphrase)
 
     def op(c: Change) -> User:
-        s, user = c.s, c.user
-        _require_admin(user)
+        s = c.s
+        c.require_admin()
         if s.get(User, name) is not None:
             raise InvalidInput(Msg("user.exists", {"name": name}))
         _require_independent_auditor(name, roles)
@@ -218,7 +213,7 @@ def set_roles(engine: Engine, name: str, roles: list[str], actor: str | None) ->
 
     def op(c: Change) -> User:
         s, user = c.s, c.user
-        _require_admin(user)
+        c.require_admin()
         target = _target(s, name, user, removes_admin="admin" not in roles)
         old = target.roles.split(",")
         if old == roles:
@@ -239,7 +234,7 @@ def deactivate(engine: Engine, name: str, actor: str | None) -> User:
 
     def op(c: Change) -> User:
         s, user = c.s, c.user
-        _require_admin(user)
+        c.require_admin()
         target = _target(s, name, user, removes_admin=True)
         if not target.active:
             raise InvalidInput(Msg("user.already_inactive", {"name": name}))
@@ -292,7 +287,7 @@ def issue(
 
     def op(c: Change) -> KeyFile:
         s, user = c.s, c.user
-        _require_admin(user)
+        c.require_admin()
         target = _target(s, name, user, removes_admin=False)
         if not target.active:
             raise InvalidInput(Msg("user.already_inactive", {"name": name}))
@@ -317,7 +312,7 @@ def revoke(engine: Engine, name: str, reason: str, actor: str | None) -> str:
 
     def op(c: Change) -> str:
         s, user = c.s, c.user
-        _require_admin(user)
+        c.require_admin()
         target = _target(s, name, user, removes_admin=False)
         if target.public_key is None:
             raise InvalidInput(Msg("key.none_to_revoke", {"name": name}))

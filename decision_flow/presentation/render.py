@@ -18,7 +18,7 @@ from rich.text import Text
 from decision_flow.core.errors import DflowError
 from decision_flow.core.i18n import article, language, t
 from decision_flow.definition.workflow import Workflow
-from decision_flow.procedures import get as get_workflow
+from decision_flow.engine import definitions
 from decision_flow.trail.audit import Verdict
 
 if TYPE_CHECKING:
@@ -118,7 +118,7 @@ def _stage_title(wf: Workflow, name: str) -> str:
 
 def decision(view: Mapping[str, Any]) -> None:
     lang = language()
-    wf = get_workflow(view["workflow"])
+    wf = definitions.viewed(view["workflow"], view["workflow_version"])
     flags = ", ".join(wf.flags[f].get(lang) if f in wf.flags else f for f in view["flags"]) or "—"
     out.print(Text(f"{h('id')} {view['id']} · {view['title']}", style="bold"))
     out.print(Text(f"{h('workflow')}: {wf.title.get(lang)} (v{view['workflow_version']})"))

@@ -18,6 +18,7 @@ from importlib import resources
 from pathlib import Path
 
 from decision_flow.core.errors import NotFound, WorkflowError
+from decision_flow.core.i18n import Msg
 from decision_flow.definition.workflow import Workflow, parse
 from decision_flow.procedures.common import check_links, check_steps
 from decision_flow.procedures.model import Procedure
@@ -77,6 +78,27 @@ def load_file(path: Path) -> Workflow:
     return load_text(read_text(path), str(path))
 
 
+# Files written before a workflow named its procedure were all of Decree 713's.
+LEGACY_PROCEDURE = "major-decision"
+
+
+def history() -> dict[tuple[str, int], Path]:
+    """Earlier versions of the shipped files (``workflows/history/NAME@VERSION.toml``), kept
+    byte for byte so a case created under one runs it to the end."""
+    root = resources.files("decision_flow.workflows") / "history"
+    found = {}
+    for item in root.iterdir() if root.is_dir() else ():
+        stem, _, version = item.name.removesuffix(".toml").rpartition("@")
+        if item.name.endswith(".toml") and stem and version.isdigit():
+            found[(stem, int(version))] = Path(str(item))
+    return found
+
+
+def load_history(path: Path, base: Callable[[str], Workflow] | None = None) -> Workflow:
+    """Load an earlier shipped version (its `extends`, if any, resolved by `base`)."""
+    return check(parse(read_text(path), str(path), base or get, procedure=LEGACY_PROCEDURE))
+
+
 def shipped() -> list[Path]:
     """The shipped workflow files, a base before the files that extend it (by name: a
     township variant is named after its county file)."""
@@ -100,7 +122,7 @@ def get(name: str) -> Workflow:
     path = next((p for p in shipped() if p.stem == name), None)
     if path is None:
         known = ", ".join(p.stem for p in shipped())
-        raise NotFound(f"no workflow named {name!r} (known: {known})")
+        raise NotFound(Msg("workflow.unknown", {"name": name[:100], "known": known}))
     if name in _loading:
         raise WorkflowError(f"{path}: extends: the workflow extends itself, through {', '.join(sorted(_loading))}")
     from decision_flow.definition.cache import load_cached

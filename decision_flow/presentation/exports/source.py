@@ -20,9 +20,8 @@ from sqlmodel import col, select
 from decision_flow.core.errors import DflowError
 from decision_flow.core.i18n import article
 from decision_flow.definition.workflow import Step, Workflow
-from decision_flow.engine import Engine, queries
+from decision_flow.engine import Engine, definitions, queries
 from decision_flow.engine.change import load_case
-from decision_flow.procedures import get as get_workflow
 from decision_flow.store.models import AuditEvent
 from decision_flow.trail import audit
 
@@ -324,7 +323,7 @@ def snapshot(engine: Engine, decision_id: int) -> Source:
     return Source(
         engine=engine,
         view=view,
-        workflow=get_workflow(str(view["workflow"])),
+        workflow=definitions.viewed(str(view["workflow"]), int(view["workflow_version"])),
         events=count,
         last_seq=last_seq,
         last_hash=last_hash,
