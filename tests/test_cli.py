@@ -618,7 +618,7 @@ def test_demo(cache_dir: Path) -> None:
     assert out.startswith("throwaway database: ")
     assert "decision 1 created: 沙河乡农贸市场搬迁方案\n" in out
     assert (
-        "REFUSED skip to legality review: cannot go to legality_review: "
+        "REFUSED skip to Legality review: cannot go to legality_review: "
         "the decision is at drafting and only consultation comes next [Chs. 2–3]\n"
     ) in out
     assert "→ archived\n" in out

@@ -103,3 +103,41 @@ def test_no_import_cycle_at_all() -> None:
         if start not in state:
             walk(start, [start])
     assert cycles == []
+
+
+def _names_of_shipped_workflows() -> set[str]:
+    from decision_flow.procedures import registry
+
+    return {name for wf in registry().values() for name in [*(s.name for s in wf.stages), *wf.steps_by_name]}
+
+
+def _string_constants(path: Path) -> set[str]:
+    """The string literals of a module that are not docstrings."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    docstrings = {
+        id(node.body[0].value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef)
+        and node.body
+        and isinstance(node.body[0], ast.Expr)
+        and isinstance(node.body[0].value, ast.Constant)
+    }
+    return {
+        node.value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings
+    }
+
+
+def test_stage_and_step_names_appear_only_under_procedures() -> None:
+    """The engine, the rules, the store, the trail and the presentation are generic: a stage or
+    step name in their code would make one procedure special."""
+    # `consultation` is also a key of the workflow schema (a step the case's flags govern), not the stage
+    names = _names_of_shipped_workflows() - {"consultation"}
+    found = sorted(
+        f"{path.relative_to(PACKAGE)}: {name!r}"
+        for path in PACKAGE.rglob("*.py")
+        if "procedures" not in path.relative_to(PACKAGE).parts
+        for name in _string_constants(path) & names
+    )
+    assert found == []

@@ -334,13 +334,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{actor} 记录 {step}：{n} 项字段，{files} 份材料",
     ),
     "demo.refused": (
-        "REFUSED skip to legality review: {why} [{article}]",
-        "已拒绝跳过程序直接进入合法性审查：{why}【{article}】",
+        "REFUSED skip to {stage}: {why} [{article}]",
+        "已拒绝跳过程序直接进入{stage}：{why}【{article}】",
     ),
-    "demo.waived": (
-        "{step} waived with a reason (not a technical matter)",
-        "{step} 已说明理由免除（非专业技术性事项）",
-    ),
+    "demo.waived": ("{step} waived with a reason: {reason}", "{step} 已说明理由免除：{reason}"),
     "demo.advanced": ("→ {stage}", "→ {stage}"),
     "internal": (
         "internal error: {error} (set DFLOW_DEBUG=1 for details)",

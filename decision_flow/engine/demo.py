@@ -1,102 +1,34 @@
-"""`dflow demo`: a township decision walked through every stage in a throwaway database.
+"""`dflow demo`: a procedure's demonstration case walked through every stage in a throwaway
+database, with a refused skip, the full trail and its verification.
 
-Shahe township (沙河乡) relocates its farmers' market: a stability risk and a market-affecting
-matter, so risk assessment and a fair-competition review are required. The walk shows one
-refused skip (straight to legality review), the full trail and its verification.
+The walk itself is the procedure's data (:class:`~decision_flow.procedures.model.Demo`, e.g.
+``procedures/major_decision/demo.py``); this module only plays it.
 """
 
 from __future__ import annotations
 
 import tempfile
 from collections.abc import Callable
-from datetime import date
 from pathlib import Path
 from typing import Any
 
+from decision_flow import procedures
 from decision_flow.core.errors import Blocked
-from decision_flow.core.i18n import Msg, article, t
-from decision_flow.engine import Engine, queries, users
+from decision_flow.core.i18n import Msg, article, language, t
+from decision_flow.engine import queries, users
+from decision_flow.engine.engine import Engine
 from decision_flow.identity.keys import KeyRing
+from decision_flow.procedures.model import Act, Demo
 from decision_flow.store.db import Database
 
-WORKFLOW = "major-decision-township"
-OFFICER, REVIEWER, EXECUTIVE = "zhang_wei", "li_sifasuo", "wang_xiangzhang"
-TITLE = "沙河乡农贸市场搬迁方案"
-
-# (step, actor, fields, evidence kinds); dates in 2025, inside the official calendar data.
-WALK: list[tuple[str, str, list[str], list[str]]] = [
-    (
-        "initiation",
-        OFFICER,
-        [
-            "proposer_kind=organ_leader",
-            "proposed_by=乡长办公会",
-            "undertaking_unit=沙河乡经济发展办公室",
-            "start_approved_on=2025-03-03",
-            "catalogue_item=2025-03",
-        ],
-        [],
-    ),
-    (
-        "drafting",
-        OFFICER,
-        [
-            "legal_basis=《农产品批发市场管理办法》《河南省集贸市场管理条例》",
-            "alternatives=2",
-            "units_consulted=县市场监管局,县自然资源局",
-        ],
-        ["draft"],
-    ),
-    (
-        "public_participation",
-        OFFICER,
-        [
-            "opened_on=2025-04-01",
-            "closed_on=2025-05-06",
-            "channels=乡政府网站,村务公开栏,群众座谈会",
-            "opinions_received=46",
-            "opinions_adopted=19",
-        ],
-        ["notice", "opinion_handling"],
-    ),
-    (
-        "risk_assessment",
-        OFFICER,
-        ["completed_on=2025-05-16", "assessed_by=沙河乡综治中心", "risk_level=medium", "controllable=true"],
-        ["risk_report"],
-    ),
-    (
-        "legality_review",
-        REVIEWER,
-        [
-            "submitted_on=2025-05-19",
-            "opinion_on=2025-05-30",
-            "reviewer_unit=沙河乡司法所",
-            "legal_adviser=河南某律师事务所 李律师",
-            "opinion=lawful_with_revisions",
-        ],
-        ["review_packet", "legality_opinion"],
-    ),
-    (
-        "collective_decision",
-        EXECUTIVE,
-        [
-            "meeting_type=township_office_meeting",
-            "held_on=2025-06-05",
-            "stances=王乡长:agree,赵副乡长:agree,陈委员:disagree,刘委员:agree",
-            "head_decision=approved",
-            "dissent=陈委员：新址距东部三个村较远，建议增设早市班车",
-        ],
-        ["minutes", "fair_competition_review"],
-    ),
-    ("party_report", OFFICER, ["reported_on=2025-06-09", "party_committee=中共沙河乡委员会"], []),
-    ("publication", OFFICER, ["published_on=2025-06-16", "channels=乡政府网站,村务公开栏"], ["publication_copy"]),
-    ("archiving", OFFICER, ["archived_on=2025-06-30", "archive_ref=SHX-2025-ZD-003"], []),
-]
+DEMO_PROCEDURE = "major-decision"  # `dflow demo`'s case: the township's major decision
 
 
-def run_demo(say: Callable[[str], None] | None = None) -> dict[str, Any]:
-    """Run the demo; narrate through `say` (if given); return a summary with the trail."""
+def run_demo(say: Callable[[str], None] | None = None, procedure: str = DEMO_PROCEDURE) -> dict[str, Any]:
+    """Run the demonstration case of `procedure`; narrate through `say` (if given); return a
+    summary with the trail."""
+    demo = procedures.PROCEDURES[procedure].demo
+    assert demo is not None, f"procedure {procedure} has no demonstration case"
     speak = say or (lambda _text: None)
 
     def line(key: str, **params: Any) -> None:
@@ -106,49 +38,64 @@ def run_demo(say: Callable[[str], None] | None = None) -> dict[str, Any]:
         root = Path(tmp)
         db = Database(f"sqlite:///{root / 'demo.db'}")
         # the demo's users keep their key files in the scratch directory, never in the real one
-        engine = Engine(db, today=lambda: date(2025, 7, 1), keys=KeyRing(directory=root / "keys"))
+        engine = Engine(db, today=lambda: demo.today, keys=KeyRing(directory=root / "keys"))
         users.init(engine, "admin")
-        users.add(engine, OFFICER, ["officer"], "admin")
-        users.add(engine, REVIEWER, ["legal_reviewer"], "admin")
-        users.add(engine, EXECUTIVE, ["executive"], "admin")
+        for name, role in demo.users:
+            users.add(engine, name, [role], "admin")
         line("demo.db", path=str(root / "demo.db"))
-        dec = engine.new(TITLE, WORKFLOW, ["stability_risk", "market_affecting"], OFFICER)
+        dec = engine.new(demo.title, demo.workflow, list(demo.flags), demo.users[0][0])
         assert dec.id is not None
-        line("demo.created", id=dec.id, title=TITLE)
-        refused: list[dict[str, str]] = []
-        for step, actor, fields, kinds in WALK:
-            files = []
-            for kind in kinds:
-                path = root / f"{kind}.txt"
-                path.write_text(f"{TITLE}：{kind}\n", encoding="utf-8")
-                files.append(f"{kind}={path}")
-            engine.record(dec.id, step, fields, files, actor)
-            line("demo.recorded", step=step, actor=actor, n=len(fields), files=len(files))
-            if step == "drafting":
-                try:
-                    engine.advance(dec.id, OFFICER, to="legality_review")
-                except Blocked as exc:
-                    reason = exc.reasons[0]
-                    refused.append(reason.as_dict())
-                    line("demo.refused", why=reason.detail(), article=article(reason.article))
-            if step == "public_participation":
-                engine.waive(dec.id, "expert_review", "非专业性、技术性事项（乡长办公会认定）", OFFICER)
-                line("demo.waived", step="expert_review")
-            if step in ("public_participation",):
-                continue  # the consultation stage is left once risk assessment is done too
-            stage = engine.advance(dec.id, actor)
-            line("demo.advanced", stage=stage)
+        line("demo.created", id=dec.id, title=demo.title)
+        refused = [r for act in demo.acts for r in _play(engine, demo, dec.id, act, root, line)]
         trail = queries.trail(engine, dec.id)
         verdict = queries.verify(engine, remember=False)  # a throwaway database: nothing kept of it
         shown = queries.show(engine, dec.id)
         db.dispose()
     return {
         "decision": dec.id,
-        "title": TITLE,
-        "workflow": WORKFLOW,
+        "title": demo.title,
+        "workflow": demo.workflow,
         "status": shown["status"],
         "refused": refused,
         "events": len(trail["events"]),
         "trail": trail,
         "verify": verdict.as_dict() | {"signed": verdict.signed},
     }
+
+
+def _play(
+    engine: Engine, demo: Demo, decision: int, act: Act, root: Path, line: Callable[..., None]
+) -> list[dict[str, str]]:
+    """Play one act; return the reasons of a refused skip (none otherwise)."""
+    wf = procedures.get(demo.workflow)
+    if act.verb == "record" and act.step:
+        files = []
+        for kind in act.evidence:
+            path = root / f"{kind}.txt"
+            path.write_text(f"{demo.title}：{kind}\n", encoding="utf-8")
+            files.append(f"{kind}={path}")
+        engine.record(decision, act.step, list(act.fields), files, act.actor)
+        step = wf.step(act.step).title.get(language())
+        line("demo.recorded", step=step, actor=act.actor, n=len(act.fields), files=len(files))
+    elif act.verb == "waive" and act.step and act.reason:
+        engine.waive(decision, act.step, act.reason, act.actor)
+        line("demo.waived", step=wf.step(act.step).title.get(language()), reason=act.reason)
+    elif act.verb == "skip" and act.to:
+        try:
+            engine.advance(decision, act.actor, to=act.to)
+        except Blocked as exc:
+            reason = exc.reasons[0]
+            line(
+                "demo.refused",
+                stage=wf.stage(act.to).title.get(language()),
+                why=reason.detail(),
+                article=article(reason.article),
+            )
+            return [reason.as_dict()]
+        raise AssertionError(f"the demo's skip to {act.to} was not refused")  # a bug of the engine
+    elif act.verb == "advance":
+        stage = engine.advance(decision, act.actor)
+        line("demo.advanced", stage=stage)
+    else:
+        raise AssertionError(f"unknown demo act {act}")
+    return []

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 
 from decision_flow.definition.workflow import Workflow
 
@@ -34,6 +35,33 @@ class Articles:
 
 
 @dataclass(frozen=True)
+class Act:
+    """One act of a demonstration walk: `record` a step's fields and evidence kinds, `waive` a
+    step with a reason, `advance` the case, or `skip` (an advance `to` a later stage, which the
+    engine must refuse)."""
+
+    verb: str
+    actor: str
+    step: str | None = None
+    fields: tuple[str, ...] = ()
+    evidence: tuple[str, ...] = ()
+    to: str | None = None
+    reason: str | None = None
+
+
+@dataclass(frozen=True)
+class Demo:
+    """A realistic case of the procedure, walked by `dflow demo` in a throwaway database."""
+
+    title: str
+    workflow: str
+    flags: tuple[str, ...]
+    today: date
+    users: tuple[tuple[str, str], ...]  # (name, role)
+    acts: tuple[Act, ...]
+
+
+@dataclass(frozen=True)
 class Procedure:
     """What the engine needs to know of one procedure besides its workflow files."""
 
@@ -42,3 +70,4 @@ class Procedure:
     check: Callable[[Workflow], None]  # the invariants no locality's file may break
     gates: tuple[str, ...] = ()  # steps never skipped: a jump over one names it
     duties: tuple[Duty, ...] = ()
+    demo: Demo | None = None

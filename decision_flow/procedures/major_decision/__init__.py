@@ -5,6 +5,7 @@ locality's workflow file may break."""
 from __future__ import annotations
 
 from decision_flow.definition.workflow import Workflow
+from decision_flow.procedures.major_decision.demo import DEMO
 from decision_flow.procedures.major_decision.invariants import (
     CONSULTATION_STEPS,
     LEGAL_GATES,
@@ -31,4 +32,5 @@ PROCEDURE = Procedure(
     check=check_invariants,
     gates=LEGAL_GATES,
     duties=(Duty(LEGALITY, _drafting_and_consultation, "independent_review", REVIEW_ARTICLE, "sod.review"),),
+    demo=DEMO,
 )
