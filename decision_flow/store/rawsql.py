@@ -1,5 +1,5 @@
 """Plain SQL in a session's own transaction, through the database driver's cursor: the change
-path's handful of short statements.
+path's handful of short statements (which statements belong here: :mod:`decision_flow.store`).
 
 A change runs about ten statements. Through SQLAlchemy's execution machinery (the ORM's or a
 Core statement's) each costs 50–150 µs on this machine; through the driver's cursor, 5–10 µs
