@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from sqlmodel import select
+
 from decision_flow import procedures
 from decision_flow.core.errors import Blocked, InvalidInput, Reason
 from decision_flow.core.i18n import Msg
@@ -20,7 +22,7 @@ from decision_flow.definition.workflow import Step, Workflow
 from decision_flow.engine.change import Change
 from decision_flow.engine.definitions import base_for, keep, newest, newest_row, shipped_named, version_of
 from decision_flow.engine.engine import Engine
-from decision_flow.store.rawsql import Raw
+from decision_flow.store.models import WorkflowDefinition
 
 # ---------------------------------------------------------------------------- install
 
@@ -93,8 +95,8 @@ def available(engine: Engine) -> list[Workflow]:
     if engine.db.exists():
         engine.db.require()
         with engine.db.session(write=False) as s:
-            for (name,) in Raw(s).all("SELECT DISTINCT name FROM workflow_definitions"):
-                found[str(name)] = newest(s, str(name))
+            for name in s.exec(select(WorkflowDefinition.name).distinct()).all():
+                found[name] = newest(s, name)
     return [found[name] for name in sorted(found)]
 
 
