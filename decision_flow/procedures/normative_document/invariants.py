@@ -174,7 +174,7 @@ def _check_deliberation(wf: Workflow) -> None:
         raise _fail(wf, DELIBERATION, "the deliberation is recorded by an executive, with its outcome (GOB 115 §7)")
     for field, allowed in (("review_form", {"written_review"}), ("opinion", {"lawful", "must_revise"})):
         gates = _rules(meeting, "requires_outcome", prior_step=REVIEW, prior_field=field)
-        if not any(set(g.params["values"]) <= allowed for g in gates):
+        if not any(isinstance(g.params["values"], list) and set(g.params["values"]) <= allowed for g in gates):
             raise _fail(
                 wf,
                 f"{DELIBERATION}.rules",
