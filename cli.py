@@ -89,7 +89,9 @@ def demo(json_out: Json = False) -> None:
 @app.command()
 def new(
     title: Annotated[str, typer.Argument(help="The decision's title.")],
-    workflow: Annotated[str, typer.Option("--workflow", help="major-decision or major-decision-township.")],
+    workflow: Annotated[
+        str, typer.Option("--workflow", help="A workflow's name (dflow workflow list), e.g. major-decision-township.")
+    ],
     flag: Annotated[
         list[str] | None,
         typer.Option(

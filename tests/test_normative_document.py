@@ -769,23 +769,15 @@ def test_nd_invariants_accept_the_shipped_procedure_as_a_locality_file() -> None
 
 
 def test_nd_invariant_review_never_waivable() -> None:
-    refused_at_load(
-        county_text(
-            (
-                'waiver = { policy = "never", article = "GOB 115 §7" }\nfields = [\n  { name = "reviewer_unit"',
-                'waiver = { policy = "unless_flag", flag = "simple", article = "x" }\nfields = [\n'
-                '  { name = "reviewer_unit"',
-            ),
-            ("[choices]", '[flags]\nsimple = { zh = "简单", en = "simple" }\n\n[choices]'),
-        ),
-        "legality_review.waiver",
-        "legality_review can never be waived (x)",
-    )
-    township = (
-        TOWNSHIP_FILE + '[steps.legality_review]\nwaiver = { policy = "only_when_flag", flag = "f", article = "x" }\n'
-    )
-    with pytest.raises(WorkflowError):
-        locality(township)
+    flag = '[flags]\nsimple = { zh = "内容简单", en = "simple" }\n'
+    waivable = '[steps.legality_review]\nwaiver = { policy = "only_when_flag", flag = "simple", article = "x" }\n'
+    for base in (COUNTY_FILE, TOWNSHIP_FILE):
+        refused_at_load(
+            base + flag + waivable, "legality_review.waiver", "legality_review can never be waived (GOB 115 §7)"
+        )
+    for step, cited in (("deliberation", "GOB 115 §7"), ("registration", "GOB 37"), ("filing", "Filing Regs Art. 25")):
+        waivable = f'[steps.{step}]\nwaiver = {{ policy = "only_when_flag", flag = "simple", article = "x" }}\n'
+        refused_at_load(COUNTY_FILE + flag + waivable, f"{step}.waiver", f"{step} can never be waived ({cited})")
 
 
 def test_nd_invariant_review_never_dropped() -> None:
@@ -1172,3 +1164,58 @@ def test_nd_json_error_carries_the_articles(nd: Dflow) -> None:
         "GOB 115 §4",
         "GOB 115 §4",
     ]
+
+
+# ---------------------------------------------------------------------------- the generic parts it added
+
+
+def test_closed_state_only_where_an_outcome_may_close() -> None:
+    assert procedures.get("major-decision").machine_spec()["states"][-2:] == ["rejected", "archived"]
+    spec = procedures.get(COUNTY).machine_spec()
+    assert spec["states"][-3:] == ["rejected", "archived", "closed"]
+    assert {"trigger": "close", "source": ["scope"], "dest": "closed"} in spec["transitions"]
+    from decision_flow.definition.diagram import mermaid
+
+    assert mermaid(procedures.get(COUNTY)).endswith("archived --> [*]\n    rejected --> [*]\n    closed --> [*]\n")
+
+
+def test_rule_parameter_from_an_undeclared_setting_refused() -> None:
+    refused_at_load(
+        county_text(('period = { setting = "filing_deadline" }', 'period = { setting = "filing_days" }')),
+        "stages[8].steps[0].rules[0].period",
+        "no setting 'filing_days' in procedure normative-document",
+    )
+
+
+def test_a_field_of_another_step_must_come_before() -> None:
+    later = (
+        '{ kind = "min_working_days", from_step = "filing", from = "filed_on", to = "issued_on", days = 1,'
+        ' article = "x" }'
+    )
+    refused_at_load(
+        COUNTY_FILE + f"[steps.registration]\nrules = [{later}]\n",
+        "registration.rules.min_working_days.from_step",
+        "filing does not come before step registration",
+    )
+    gate = (
+        '{ kind = "requires_outcome", prior_step = "registration", prior_field = "issued_on", values = ["x"],'
+        ' article = "x" }'
+    )
+    refused_at_load(
+        COUNTY_FILE + f"[steps.registration]\nrules = [{gate}]\n",
+        "registration.rules.requires_outcome.prior_step",
+        "registration does not come before step registration",
+    )
+
+
+def test_a_waiver_names_a_setting_only_with_unless_setting() -> None:
+    refused_at_load(
+        county_text(
+            (
+                'waiver = { policy = "never", article = "GOB 115 §3" }',
+                'waiver = { policy = "never", setting = "assessment_required", article = "GOB 115 §3" }',
+            )
+        ),
+        "stages[0].steps[0].waiver.setting",
+        "only the policy unless_setting names a setting, not never",
+    )
