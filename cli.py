@@ -89,7 +89,9 @@ def demo(json_out: Json = False) -> None:
 @app.command()
 def new(
     title: Annotated[str, typer.Argument(help="The decision's title.")],
-    workflow: Annotated[str, typer.Option("--workflow", help="major-decision or major-decision-township.")],
+    workflow: Annotated[
+        str, typer.Option("--workflow", help="A workflow's name (dflow workflow list), e.g. major-decision-township.")
+    ],
     flag: Annotated[
         list[str] | None,
         typer.Option(
@@ -114,15 +116,31 @@ def new(
 @app.command("list")
 def list_(
     stage: Annotated[str | None, typer.Option(help="Only decisions at this stage.")] = None,
-    status: Annotated[str | None, typer.Option(help="active, rejected or archived.")] = None,
+    status: Annotated[str | None, typer.Option(help="active, rejected, closed or archived.")] = None,
+    workflow: Annotated[
+        str | None,
+        typer.Option(
+            "--workflow", help="Only the cases of this workflow, with its procedure's ledger columns (if it keeps one)."
+        ),
+    ] = None,
     db: Db = None,
     json_out: Json = False,
 ) -> None:
-    """Decisions at a glance."""
+    """Decisions at a glance; with --workflow, that workflow's cases as its procedure's ledger
+    (e.g. the legality-review ledger of normative documents, 合法性审核台账).
+
+    Example: dflow list --workflow normative-document-shahe --json
+    """
     engine = _engine(db)
     from decision_flow.engine import queries
 
-    _run(json_out, lambda: queries.list_decisions(engine, stage, status), _human("decisions"))
+    def human(rows: list[dict[str, Any]]) -> None:
+        from decision_flow.engine import versions
+        from decision_flow.presentation import render
+
+        render.ledger(versions.named(engine, workflow), rows) if workflow is not None else render.decisions(rows)
+
+    _run(json_out, lambda: queries.list_decisions(engine, stage, status, workflow), human)
 
 
 @app.command()

@@ -333,6 +333,8 @@ def test_workflow_list() -> None:
     assert sorted((w["name"], w["level"]) for w in doc) == [
         ("major-decision", "county"),
         ("major-decision-township", "township"),
+        ("normative-document", "county"),
+        ("normative-document-township", "township"),
     ]
     assert {w["title_zh"] for w in doc} >= {"重大行政决策程序（县级以上人民政府）"}
     assert all(set(w) == {"name", "version", "level", "title", "title_zh", "sha256"} for w in doc)
@@ -877,7 +879,7 @@ def test_exit_4_not_found(dflow: Dflow, decision: int) -> None:
         4,
         "workflow major-decision has no stage 'nowhere'\n",
     )
-    known = "(known: major-decision, major-decision-township)"
+    known = "(known: major-decision, major-decision-township, normative-document, normative-document-township)"
     fails(
         dflow("new", TITLE, "--workflow", "nope", "--as", OFFICER),
         4,
@@ -1197,7 +1199,8 @@ ERRORS = [
         {
             "code": "not_found",
             "reasons": [],
-            "message": "no workflow named 'nope' (known: major-decision, major-decision-township)",
+            "message": "no workflow named 'nope' (known: major-decision, major-decision-township, normative-document,"
+            " normative-document-township)",
         },
         id="unknown-workflow",
     ),

@@ -373,7 +373,10 @@ def test_install_and_migrate_from_the_terminal(tmp_path: Path) -> None:
     again = dflow(db, "workflow", "install", path, "--as", ADMIN, lang="zh")
     assert again.stdout == "流程 major-decision 第 3 版已安装，内容相同，未作改动\n"
     listed = json.loads(dflow(db, "workflow", "list", "--json").stdout)
-    assert [(w["name"], w["version"]) for w in listed] == [(COUNTY, 3), ("major-decision-township", 2)]
+    assert [(w["name"], w["version"]) for w in listed if w["name"].startswith("major")] == [
+        (COUNTY, 3),
+        ("major-decision-township", 2),
+    ]
     shown = json.loads(dflow(db, "workflow", "show", COUNTY, "--version", "2", "--json").stdout)
     assert shown["version"] == 2
 

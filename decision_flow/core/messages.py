@@ -409,4 +409,84 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "decision {id} now runs {workflow} version {to_version} (was version {from_version})",
         "决策 {id} 已改用 {workflow} 第 {to_version} 版（原为第 {from_version} 版）",
     ),
+    # normative documents: locality settings, abstract bases, new rule kinds, closed cases
+    "workflow.abstract": (
+        "{workflow} is a base workflow and opens no cases: it leaves {settings} to the locality. Write a"
+        " locality file that extends it and sets them in [settings], check it with dflow workflow check FILE,"
+        " then install it (dflow workflow install FILE) and open cases under its name",
+        "{workflow} 是基础流程，不能据以创建案件：{settings} 须由本地设置。请编写继承（extends）该流程并在"
+        " [settings] 中设置上述各项的本地流程文件，用 dflow workflow check FILE 校验后安装"
+        "（dflow workflow install FILE），再以其名称创建案件",
+    ),
+    "workflow.setting_unset": (
+        "{source}: settings.{name}: is not set; {hint}",
+        "{source}：settings.{name} 未设置；{hint}",
+    ),
+    "setting.filing_deadline": (
+        "the filing deadline is the province's rule, which no national text fixes: set it in the file,"
+        ' e.g. filing_deadline = {{ days = 15, unit = "calendar" }} (unit: working or calendar)',
+        "备案期限由省级规定，全国性文件未作规定：请在流程文件中设置，"
+        '例如 filing_deadline = {{ days = 15, unit = "calendar" }}（unit 为 working 工作日或 calendar 自然日）',
+    ),
+    "setting.consultation_period": (
+        "the shortest public-consultation period is the province's rule: set it in the file,"
+        ' e.g. consultation_period = {{ days = 30, unit = "calendar" }}',
+        "公开征求意见的最短期限由省级规定：请在流程文件中设置，"
+        '例如 consultation_period = {{ days = 30, unit = "calendar" }}',
+    ),
+    "setting.assessment_required": (
+        "whether a township must assess (评估论证) its documents is the locality's to say (Art. 75 of the"
+        " Organic Law names county level and above): set assessment_required = true or false",
+        "乡镇规范性文件是否必须评估论证由本地规定（《地方组织法》第75条仅规定县级以上）："
+        "请设置 assessment_required = true 或 false",
+    ),
+    "setting.consultation_required": (
+        "whether a township must consult the public on its documents is the locality's to say (Art. 75 of the"
+        " Organic Law names county level and above): set consultation_required = true or false",
+        "乡镇规范性文件是否必须公开征求意见由本地规定（《地方组织法》第75条仅规定县级以上）："
+        "请设置 consultation_required = true 或 false",
+    ),
+    "waiver.unless_setting": (
+        "{step} is mandatory here: the locality setting {setting} requires it",
+        "依本地设置 {setting}，{step} 为必经程序，不得免除",
+    ),
+    "rule.min_working_days_unless": (
+        "{start} to {end} is {days} working days on the official calendar; at least {min} are required"
+        " unless {unless} is recorded",
+        "{start} 至 {end} 按法定工作日历仅 {days} 个工作日，至少须 {min} 个，除非记录 {unless}",
+    ),
+    "rule.max_working_days": (
+        "{start} to {end} is {days} working days on the official calendar; at most {max} are allowed",
+        "{start} 至 {end} 按法定工作日历已 {days} 个工作日，最长不得超过 {max} 个",
+    ),
+    "rule.max_working_days_unless": (
+        "{start} to {end} is {days} working days on the official calendar; at most {max} are allowed"
+        " unless {unless} records why",
+        "{start} 至 {end} 按法定工作日历已 {days} 个工作日，最长不得超过 {max} 个，除非在 {unless} 中说明原因",
+    ),
+    "rule.overdue": (
+        "{start} to {end} is {days} working days, beyond {max}; recorded as overdue, with the reason in {unless}",
+        "{start} 至 {end} 已 {days} 个工作日，超过 {max} 个；已说明原因（{unless}），记为超期",
+    ),
+    "rule.late_working": (
+        "{field} is {days} working days after {since}; due within {max} (recorded as late)",
+        "{field} 距 {since} 已 {days} 个工作日，应在 {max} 个工作日内（记为逾期）",
+    ),
+    "rule.late_calendar": (
+        "{field} is {days} days after {since}; due within {max} (recorded as late)",
+        "{field} 距 {since} 已 {days} 日，应在 {max} 日内（记为逾期）",
+    ),
+    "rule.required_when": ("{when} is {value}: {field} must be recorded", "{when} 为 {value}：须记录 {field}"),
+    "rule.required_when_set": ("{when} is recorded: {field} must be recorded too", "已记录 {when}：须同时记录 {field}"),
+    "rule.requires_outcome": (
+        "{step} must be completed with {field} among {values} first (it is {status}, {field}: {found});"
+        " nothing else stands in for it",
+        "须先完成 {step}，且 {field} 为 {values} 之一（现为 {status}，{field}：{found}）；不得以其他方式代替",
+    ),
+    "sod.nd_review": (
+        "{user} recorded {steps} of case {id} and may not act on its legality review: the reviewing body is"
+        " not the drafting unit",
+        "{user} 办理过案件 {id} 的 {steps}，不得办理其合法性审核：审核机构须独立于起草单位",
+    ),
+    "list.workflow_unknown": ("no workflow named {name!r}", "没有名为 {name!r} 的流程"),
 }

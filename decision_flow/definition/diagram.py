@@ -16,5 +16,6 @@ def mermaid(wf: Workflow, lang: str = "en") -> str:
         label = t["trigger"] if not t["trigger"].startswith("return_to_") else "return"
         for source in sources:
             lines.append(f"    {source} --> {t['dest']} : {label}")
-    lines += ["    archived --> [*]", "    rejected --> [*]"]
+    ends = spec["states"][len(wf.stages) :]
+    lines += [f"    {end} --> [*]" for end in ["archived"] + [e for e in ends if e != "archived"]]
     return "\n".join(lines) + "\n"

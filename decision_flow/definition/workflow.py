@@ -23,12 +23,15 @@ Base = Callable[[str], "Workflow"]  # the workflow a file `extends`, by name
 FIELD_TYPES = ("text", "integer", "bool", "date", "enum", "list")
 ROLES = ("officer", "legal_reviewer", "executive", "auditor", "admin")
 DECIDING_ROLES = ("officer", "legal_reviewer", "executive")  # the roles that perform steps; never with auditor
-WAIVER_POLICIES = ("never", "only_when_flag", "unless_flag")
-OUTCOME_ROUTES = ("advance", "reject", "stay")
+WAIVER_POLICIES = ("never", "only_when_flag", "unless_flag", "unless_setting")
+OUTCOME_ROUTES = ("advance", "reject", "close", "stay")
+# The routes that end a case, and the status it ends with: a meeting's rejection, or a finding
+# that takes the matter out of the procedure altogether (e.g. a document out of its scope).
+ENDINGS = {"reject": "rejected", "close": "closed"}
 LEVELS = ("county", "township")
 # The top-level keys of a workflow file; `steps` (patches by step name) only in one that `extends` another.
 DOCUMENT_KEYS: tuple[str, ...] = ("schema", "procedure", "extends", "name", "version", "level", "basis", "title")
-DOCUMENT_KEYS += ("flags", "choices", "settings", "stages", "steps")
+DOCUMENT_KEYS += ("abstract", "flags", "choices", "settings", "stages", "steps")
 MERGED_BY_NAME = ("flags", "choices", "settings")  # tables an extending file merges key by key
 
 
@@ -65,24 +68,39 @@ class EvidenceDef:
 
 
 @dataclass(frozen=True)
+class Unset:
+    """The value of a rule parameter a file takes from a locality setting (``{ setting = NAME }``)
+    that it leaves unset: only an abstract base may, and an abstract base opens no cases."""
+
+    setting: str
+
+
+@dataclass(frozen=True)
 class RuleSpec:
     """One rule a step switches on: a named kind and its parameters, and where the file gave it
-    (``stages[3].steps[0].rules[1]``) so a check of the kind can name the place."""
+    (``stages[3].steps[0].rules[1]``) so a check of the kind can name the place. A parameter
+    given as ``{ setting = NAME }`` takes the workflow's setting NAME (`from_settings` names
+    them), or :class:`Unset` while the file leaves it unset."""
 
     kind: str
     article: str
     params: Mapping[str, Any]
     where: str = ""
+    from_settings: Mapping[str, str] = field(default_factory=dict)  # parameter -> setting
 
 
 @dataclass(frozen=True)
 class Waiver:
-    """When a step may be marked not applicable: never, only when a flag is set, or unless."""
+    """When a step may be marked not applicable: never, only when a flag is set, unless a flag is
+    set, or unless the locality setting `setting` (a bool) is true; `setting_value` is that
+    setting as the workflow gives it (None while unset: the step is then never waived)."""
 
     policy: str
     article: str
     flag: str | None = None
     with_reference: bool = False
+    setting: str | None = None
+    setting_value: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -144,6 +162,7 @@ class Workflow:
     choices: Mapping[str, Title] = field(default_factory=dict)  # the label of each enum value, by value
     procedure: str = ""
     settings: Mapping[str, Any] = field(default_factory=dict)
+    abstract: bool = False  # a base that leaves locality settings to the files extending it; opens no cases
     extends: str | None = None
     base_sha256: str | None = None  # of the workflow it extends, when it does
     document: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)  # the whole, merged
@@ -172,9 +191,10 @@ class Workflow:
     def machine_spec(self) -> dict[str, Any]:
         """The workflow in transitions' own shape: states, transitions and the initial state.
 
-        Terminal states ``rejected`` and ``archived`` follow the stages. Leaving a stage is
-        guarded by ``may_leave`` (the rules of its steps); returns go to any earlier stage; a
-        stage with a step whose outcome may ``reject`` may end the case there.
+        Terminal states ``rejected`` and ``archived`` follow the stages (and ``closed``, when an
+        outcome may close the case). Leaving a stage is guarded by ``may_leave`` (the rules of its
+        steps); returns go to any earlier stage; a stage with a step whose outcome may ``reject``
+        (or ``close``) may end the case there.
         """
         names = [s.name for s in self.stages]
         transitions: list[dict[str, Any]] = []
@@ -183,13 +203,16 @@ class Workflow:
         for i, target in enumerate(names):
             if names[i + 1 :]:
                 transitions.append({"trigger": f"return_to_{target}", "source": names[i + 1 :], "dest": target})
-        rejecting = [
-            s.name for s in self.stages if any(st.outcome and "reject" in st.outcome.routes.values() for st in s.steps)
-        ]
-        if rejecting:
-            transitions.append({"trigger": "reject", "source": rejecting, "dest": "rejected"})
+        ends = ["rejected", "archived"]
+        for route, status in ENDINGS.items():
+            ending = [
+                s.name for s in self.stages if any(st.outcome and route in st.outcome.routes.values() for st in s.steps)
+            ]
+            if ending:
+                transitions.append({"trigger": route, "source": ending, "dest": status})
+                ends += [] if status in ends else [status]
         return {
-            "states": names + ["rejected", "archived"],
+            "states": names + ends,
             "transitions": transitions,
             "initial": names[0],
         }
@@ -265,21 +288,39 @@ def _evidence(r: _Reader) -> EvidenceDef:
     return EvidenceDef(kind=r.name("kind"), title=r.title(), required=r.get("required", bool, False))
 
 
-def _rule(r: _Reader) -> RuleSpec:
-    """A rule as the file gives it; its kind and parameters are checked by the rule kinds."""
-    params = {k: v for k, v in r.data.items() if k not in ("kind", "article")}
-    return RuleSpec(kind=r.get("kind", str), article=r.get("article", str), params=params, where=r.path)
+def _rule(r: _Reader, settings: Mapping[str, Any]) -> RuleSpec:
+    """A rule as the file gives it, a ``{ setting = NAME }`` parameter taking the setting's
+    value; its kind and parameters are checked by the rule kinds."""
+    params: dict[str, Any] = {}
+    from_settings: dict[str, str] = {}
+    for key, value in r.data.items():
+        if key in ("kind", "article"):
+            continue
+        if isinstance(value, dict) and "setting" in value:
+            ref = r.child(value, key)
+            ref.only("setting")
+            name = from_settings[key] = ref.name("setting")
+            value = settings[name] if name in settings else Unset(name)
+        params[key] = value
+    kind, article = r.get("kind", str), r.get("article", str)
+    return RuleSpec(kind=kind, article=article, params=params, where=r.path, from_settings=from_settings)
 
 
-def _waiver(r: _Reader) -> Waiver:
-    r.only("policy", "flag", "with_reference", "article")
+def _waiver(r: _Reader, settings: Mapping[str, Any]) -> Waiver:
+    r.only("policy", "flag", "setting", "with_reference", "article")
     policy = r.get("policy", str)
     if policy not in WAIVER_POLICIES:
         raise r.fail("policy", f"{policy!r} is not one of {', '.join(WAIVER_POLICIES)}")
     flag = r.get("flag", str, None)
-    if policy != "never" and flag is None:
+    if policy in ("only_when_flag", "unless_flag") and flag is None:
         raise r.fail("flag", f"is missing (policy {policy} names a flag)")
-    return Waiver(policy, r.get("article", str), flag, r.get("with_reference", bool, False))
+    setting = r.name("setting") if "setting" in r.data or policy == "unless_setting" else None
+    if setting is not None and policy != "unless_setting":
+        raise r.fail("setting", f"only the policy unless_setting names a setting, not {policy}")
+    value = settings.get(setting) if setting else None
+    article = r.get("article", str)
+    with_reference = r.get("with_reference", bool, False)
+    return Waiver(policy, article, flag, with_reference, setting, value if isinstance(value, bool) else None)
 
 
 def _outcome(r: _Reader) -> Outcome:
@@ -287,14 +328,14 @@ def _outcome(r: _Reader) -> Outcome:
     routes = r.get("routes", dict)
     for value, route in routes.items():
         if not isinstance(route, str):
-            raise r.fail(f"routes.{value}", f"{route!r} is not advance, reject, stay or return:STAGE")
+            raise r.fail(f"routes.{value}", f"{route!r} is not advance, reject, stay or return:STAGE, nor close")
         target = route.split(":", 1)
         if not (route in OUTCOME_ROUTES or (target[0] == "return" and len(target) == 2)):
-            raise r.fail(f"routes.{value}", f"{route!r} is not advance, reject, stay or return:STAGE")
+            raise r.fail(f"routes.{value}", f"{route!r} is not advance, reject, stay or return:STAGE, nor close")
     return Outcome(field=r.get("field", str), article=r.get("article", str), routes=routes)
 
 
-def _step(r: _Reader, stage: str, stage_article: str) -> Step:
+def _step(r: _Reader, stage: str, stage_article: str, settings: Mapping[str, Any]) -> Step:
     r.only("name", "title", "article", "roles", "waiver", "fields", "evidence", "rules", "consultation", "outcome")
     roles = r.get("roles", list)
     bad = [x for x in roles if x not in ROLES]
@@ -306,10 +347,10 @@ def _step(r: _Reader, stage: str, stage_article: str) -> Step:
         title=r.title(),
         article=r.get("article", str, stage_article),
         roles=tuple(roles),
-        waiver=_waiver(r.child(r.get("waiver", dict), "waiver")),
+        waiver=_waiver(r.child(r.get("waiver", dict), "waiver"), settings),
         fields=tuple(_field(f) for f in r.tables("fields", required=False)),
         evidence=tuple(_evidence(e) for e in r.tables("evidence", required=False)),
-        rules=tuple(_rule(x) for x in r.tables("rules", required=False)),
+        rules=tuple(_rule(x, settings) for x in r.tables("rules", required=False)),
         consultation=r.get("consultation", bool, False),
         outcome=_outcome(r.child(r.data["outcome"], "outcome")) if "outcome" in r.data else None,
     )
@@ -353,9 +394,9 @@ def extend(base: Mapping[str, Any], data: Mapping[str, Any], source: str) -> dic
     (``flags``, ``choices`` and ``settings`` are merged by name), and ``[steps.NAME]`` tables patch one step
     each: its own keys replace the base step's, its ``fields.NAME`` and ``evidence.KIND``
     tables patch or add one item each. Stages are the base's: order is the law's, not a
-    locality's."""
+    locality's. ``abstract`` is never inherited: a file is a base only if it says so itself."""
     r = _Reader(source, data, "")
-    merged = {k: v for k, v in base.items()}
+    merged = {k: v for k, v in base.items() if k != "abstract"}
     for key, value in data.items():
         if key in MERGED_BY_NAME and isinstance(value, dict) and isinstance(base.get(key, {}), dict):
             merged[key] = {**base.get(key, {}), **value}
@@ -422,6 +463,7 @@ def build(
     flags = {name: flags_r.title(name) for name in flags_r.data}
     choices_r = r.child(r.get("choices", dict, {}), "choices")
     choices = {value: choices_r.title(value) for value in choices_r.data}
+    settings = dict(r.get("settings", dict, {}))
     stages: list[Stage] = []
     seen_steps: set[str] = set()
     for i, sr in enumerate(r.tables("stages")):
@@ -429,7 +471,7 @@ def build(
         name, article = sr.name("name"), sr.get("article", str)
         if any(s.name == name for s in stages):
             raise sr.fail("name", f"{name!r} appears twice")
-        steps = tuple(_step(t, name, article) for t in sr.tables("steps"))
+        steps = tuple(_step(t, name, article, settings) for t in sr.tables("steps"))
         if not steps:
             raise sr.fail("steps", "a stage needs at least one step")
         for j, step in enumerate(steps):
@@ -449,7 +491,8 @@ def build(
         source=source,
         sha256=sha256,
         procedure=r.name("procedure"),
-        settings=dict(r.get("settings", dict, {})),
+        settings=settings,
+        abstract=r.get("abstract", bool, False),
         extends=extends,
         base_sha256=base_sha256,
         document={k: v for k, v in data.items() if k not in ("extends", "steps")},

@@ -19,14 +19,17 @@ from sqlmodel import Session
 import decision_flow.engine.definitions as definitions
 import decision_flow.engine.moves as moves
 from decision_flow.core.calendar_cn import ChinaCalendar, WorkCalendar
-from decision_flow.core.errors import Blocked, DflowError, Forbidden, InvalidInput
+from decision_flow.core.errors import Blocked, DflowError, Forbidden, InvalidInput, Reason
 from decision_flow.core.i18n import Msg
 from decision_flow.core.values import clean_text, split_assignment
 from decision_flow.definition.values import check_kinds, parse_values
+from decision_flow.definition.workflow import Workflow
 from decision_flow.engine.actor import denied_by_database, prove
 from decision_flow.engine.change import MAX_ACTOR, Change, acting_user, load_case
 from decision_flow.engine.procedure import check_dates, waiver_reasons
 from decision_flow.identity.keys import KeyRing, Signer
+from decision_flow.procedures import of as procedure_of
+from decision_flow.procedures import unset_settings
 from decision_flow.rules import run
 from decision_flow.store.db import Database
 from decision_flow.store.evidence import store_for
@@ -47,6 +50,15 @@ def _storable(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [_storable(v) for v in value]
     return value
+
+
+def _abstract(wf: Workflow) -> Blocked:
+    """The refusal to open a case under an abstract base: each locality setting it leaves unset,
+    citing what leaves it to the locality, and what to set."""
+    unset = unset_settings(wf)
+    msg = Msg("workflow.abstract", {"workflow": wf.name, "settings": ", ".join(s.name for s in unset) or "—"})
+    reasons = [Reason("setting", s.article, Msg(s.hint, {"name": s.name})) for s in unset]
+    return Blocked(msg, reasons or [Reason("setting", procedure_of(wf).articles.order, msg)])
 
 
 def utc_now() -> datetime:
@@ -166,6 +178,8 @@ class Engine:
                 raise InvalidInput(Msg("flag.unknown", {"flag": unknown[0], "known": ", ".join(wf.flags)}))
             first = wf.stages[0].steps[0]
             c.require_role(first.roles, first)
+            if wf.abstract:
+                raise _abstract(wf)
             definitions.keep(c.s, wf, "shipped", c.stamp(), c.user.name)  # (an installed one is kept already)
             dec = Decision(
                 title=title,

@@ -14,7 +14,7 @@ from sqlmodel import col, select
 
 from decision_flow.core.errors import Blocked, InvalidInput, Reason
 from decision_flow.core.i18n import Msg
-from decision_flow.definition.workflow import Stage, Step
+from decision_flow.definition.workflow import ENDINGS, Stage, Step
 from decision_flow.engine.change import Change
 from decision_flow.engine.machine import Case, attached
 from decision_flow.engine.procedure import completion_reasons, waiver_reasons
@@ -56,17 +56,18 @@ def complete(c: Change, step_name: str) -> str:
 
 def route_outcome(c: Change, step: Step, rec: StepRecord) -> str:
     """Art. 30 outcomes: approved stays to be advanced, rejected ends the case, amend returns it
-    to drafting, deferred or rediscuss keeps it here for a later meeting."""
+    to drafting, deferred or rediscuss keeps it here for a later meeting; a `close` route ends
+    the case as closed (a finding that takes it out of the procedure)."""
     value = str(json.loads(rec.fields).get(step.outcome.field)) if step.outcome else ""
     route = step.outcome.routes.get(value, "stay") if step.outcome else "advance"
     if route == "advance" or step.outcome is None:
         c.save()
         return c.dec.stage
     with attached(c.workflow, c.dec.stage) as case:
-        if route == "reject":
-            case.trigger("reject")
-            c.save(status="rejected")
-            c.event("rejected", step.name, outcome=value)
+        if route in ENDINGS:  # rejected by the meeting, or closed by a finding (e.g. out of scope)
+            case.trigger(route)
+            c.save(status=ENDINGS[route])
+            c.event(ENDINGS[route], step.name, outcome=value)
         elif route.startswith("return:"):
             return_to(c, case, route[7:], reason=f"{step.outcome.field}={value}")
         else:  # stay: this meeting stays in the history; a later one is recorded anew

@@ -120,6 +120,8 @@ def waiver_reasons(step: Step, flags: Mapping[str, bool], reference: str | None)
         return [Reason("waiver", w.article, Msg("waiver.never", {"step": step.name}))]
     if w.policy == "only_when_flag" and not flags.get(w.flag or ""):
         return [Reason("waiver", w.article, Msg("waiver.only_when", {"step": step.name, "flag": w.flag}))]
+    if w.policy == "unless_setting" and w.setting_value is not False:  # unset counts as required
+        return [Reason("waiver", w.article, Msg("waiver.unless_setting", {"step": step.name, "setting": w.setting}))]
     if w.policy == "unless_flag" and flags.get(w.flag or ""):
         if w.with_reference and reference:
             return []

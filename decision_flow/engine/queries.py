@@ -5,16 +5,20 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import replace
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sqlmodel import Session, col, select
 
 import decision_flow.engine.definitions as definitions
+from decision_flow.core.calendar_cn import CalendarNotCovered, working_days_after
 from decision_flow.engine.change import load_case
 from decision_flow.engine.engine import Engine
 from decision_flow.engine.procedure import load_context, missing_items, records_of
-from decision_flow.store.models import AuditEvent, Decision
+from decision_flow.procedures import of as procedure_of
+from decision_flow.procedures.model import Column
+from decision_flow.store.models import AuditEvent, Decision, StepRecord
 from decision_flow.trail import audit, canonical
 
 if TYPE_CHECKING:
@@ -70,8 +74,13 @@ def state(engine: Engine, decision_id: int) -> dict[str, Any]:
         return {"id": dec.id, "stage": dec.stage, "status": dec.status}
 
 
-def list_decisions(engine: Engine, stage: str | None = None, status: str | None = None) -> list[dict[str, Any]]:
-    """Decisions at a glance, optionally filtered by stage and status."""
+def list_decisions(
+    engine: Engine, stage: str | None = None, status: str | None = None, workflow: str | None = None
+) -> list[dict[str, Any]]:
+    """Decisions at a glance, optionally filtered by stage, status and workflow (its cases and
+    those of every workflow that extends it, e.g. a province's file over a shipped one). The
+    cases of a workflow whose procedure keeps a ledger (e.g. the legality-review ledger,
+    合法性审核台账) carry its columns too, between the title and the stage."""
     engine.db.require()
     with engine.db.session(write=False) as s:
         query = select(Decision.id, Decision.title, Decision.stage, Decision.status).order_by(col(Decision.id))
@@ -79,7 +88,66 @@ def list_decisions(engine: Engine, stage: str | None = None, status: str | None 
             query = query.where(Decision.stage == stage)
         if status:
             query = query.where(Decision.status == status)
-        return [{"id": i, "title": t, "stage": st, "status": ss} for i, t, st, ss in s.exec(query).all()]
+        columns: tuple[Column, ...] = ()
+        names: list[str] = []
+        if workflow is not None:
+            wf = definitions.newest(s, workflow)  # NotFound for an unknown name
+            names = [n for n in s.exec(select(Decision.workflow).distinct()).all() if workflow in _lineage(s, n)]
+            query = query.where(col(Decision.workflow).in_(names))
+            columns = procedure_of(wf).ledger
+        rows: list[dict[str, Any]] = [
+            {"id": i, "title": t, "stage": st, "status": ss} for i, t, st, ss in s.exec(query).all()
+        ]
+        if not columns or not rows:
+            return rows
+        values = _ledger_values(s, names, columns)
+    ledger = []
+    for row in rows:
+        found = values.get(row["id"], {})
+        cells = {c.key: _cell(engine, c, found) for c in columns}
+        ledger.append({"id": row["id"], "title": row["title"], **cells, "stage": row["stage"], "status": row["status"]})
+    return ledger
+
+
+def _lineage(s: Session, name: str) -> list[str]:
+    """`name` and the names of the workflows its newest definition extends, nearest first."""
+    wf = definitions.newest(s, name)
+    names = [wf.name]
+    while wf.base_sha256:
+        wf = definitions.by_sha(s, wf.base_sha256, wf.extends)
+        names.append(wf.name)
+    return names
+
+
+def _ledger_values(
+    s: Session, workflows: list[str], columns: tuple[Column, ...]
+) -> dict[int, dict[str, dict[str, Any]]]:
+    """The fields of the active records of the steps `columns` read, of every case of
+    `workflows`: case id -> step -> fields (one query)."""
+    steps = sorted({c.step for c in columns} | {c.since[0] for c in columns if c.since})
+    query = select(StepRecord.decision_id, StepRecord.step, StepRecord.fields).where(
+        col(StepRecord.active),
+        col(StepRecord.step).in_(steps),
+        col(StepRecord.decision_id).in_(select(Decision.id).where(col(Decision.workflow).in_(workflows))),
+    )
+    found: dict[int, dict[str, dict[str, Any]]] = {}
+    for decision_id, step, fields in s.exec(query).all():
+        found.setdefault(decision_id, {})[step] = json.loads(fields)
+    return found
+
+
+def _cell(engine: Engine, column: Column, records: dict[str, dict[str, Any]]) -> Any:
+    """One ledger cell: the recorded value, or the working days from `since` to it."""
+    value = records.get(column.step, {}).get(column.field)
+    if column.since is None:
+        return value
+    start = records.get(column.since[0], {}).get(column.since[1])
+    if not isinstance(start, str) or not isinstance(value, str):
+        return None
+    try:
+        return working_days_after(engine.calendar, date.fromisoformat(start), date.fromisoformat(value))
+    except CalendarNotCovered:
+        return None
 
 
 def trail(engine: Engine, decision_id: int) -> dict[str, Any]:

@@ -34,6 +34,7 @@ STATUS = {
     "active": ("active", "办理中"),
     "rejected": ("rejected", "已否决"),
     "archived": ("archived", "已归档"),
+    "closed": ("closed", "已终结"),
 }
 HEAD = {
     "id": ("ID", "编号"),
@@ -165,6 +166,37 @@ def decisions(rows: Iterable[Mapping[str, Any]]) -> None:
     for row in rows:
         _row(table, str(row["id"]), row["title"], row["stage"], status(row["status"]))
     out.print(table)
+
+
+def ledger(wf: Workflow, rows: Iterable[Mapping[str, Any]]) -> None:
+    """The cases of one workflow as its procedure's ledger (台账): each column it declares,
+    between the title and the stage; enum values by their label, dates as recorded."""
+    from decision_flow.procedures import of as procedure_of
+
+    columns = procedure_of(wf).ledger
+    if not columns:
+        decisions(rows)
+        return
+    lang = language()
+    table = _table()
+    table.add_column(h("id"))
+    table.add_column(h("title"))
+    for column in columns:
+        table.add_column(column.title.get(lang))
+    table.add_column(h("stage"))
+    table.add_column(h("status"))
+    for row in rows:
+        cells = [_label(wf, row.get(c.key)) for c in columns]
+        _row(table, str(row["id"]), row["title"], *cells, _stage_title(wf, row["stage"]), status(row["status"]))
+    out.print(table)
+
+
+def _label(wf: Workflow, value: Any) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, str) and value in wf.choices:
+        return wf.choices[value].get(language())
+    return _value(value)
 
 
 def local_time(at: str) -> str:

@@ -20,15 +20,15 @@ from pathlib import Path
 from decision_flow.core.errors import NotFound, WorkflowError
 from decision_flow.core.i18n import Msg
 from decision_flow.definition.workflow import Workflow, parse
-from decision_flow.procedures.common import check_links, check_steps
-from decision_flow.procedures.model import Procedure
+from decision_flow.procedures.common import check_links, check_settings, check_steps, missing_settings
+from decision_flow.procedures.model import Procedure, Setting
 from decision_flow.rules import check_specs
 
 
 def _procedures() -> dict[str, Procedure]:
-    from decision_flow.procedures import major_decision
+    from decision_flow.procedures import major_decision, normative_document
 
-    return {p.key: p for p in (major_decision.PROCEDURE,)}
+    return {p.key: p for p in (major_decision.PROCEDURE, normative_document.PROCEDURE)}
 
 
 PROCEDURES: dict[str, Procedure] = _procedures()
@@ -44,11 +44,18 @@ def check(wf: Workflow) -> Workflow:
     if wf.procedure not in PROCEDURES:
         known = ", ".join(sorted(PROCEDURES))
         raise WorkflowError(f"{wf.source}: procedure: unknown procedure {wf.procedure!r} (known: {known})")
+    check_settings(wf, PROCEDURES[wf.procedure])
     check_specs(wf)
     check_steps(wf)
     PROCEDURES[wf.procedure].check(wf)
     check_links(wf)
     return wf
+
+
+def unset_settings(wf: Workflow) -> list[Setting]:
+    """The locality settings a (loaded) workflow leaves unset: none, unless it is an abstract
+    base, which opens no cases until a locality's file extends it and sets them."""
+    return missing_settings(wf, of(wf))
 
 
 def read_text(path: Path) -> str:

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
-from decision_flow.definition.workflow import Workflow
+from decision_flow.definition.workflow import Title, Workflow
 
 
 @dataclass(frozen=True)
@@ -32,6 +32,37 @@ class Articles:
     order: str
     dates: str
     flags: str
+
+
+SETTING_KINDS = ("period", "bool")
+
+
+@dataclass(frozen=True)
+class Setting:
+    """A locality setting (地方设置): a point the national text leaves to the province or the
+    locality, which a usable workflow file must give in its ``[settings]`` (an abstract base may
+    leave it to the files extending it). `kind` is ``period`` (``{ days = N, unit = "working" |
+    "calendar" }``) or ``bool``; it is owed by files of the `levels` named; `article` is what
+    leaves it to the locality, and `hint` the message key that says what to set."""
+
+    name: str
+    kind: str
+    levels: tuple[str, ...]
+    article: str
+    hint: str
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of the procedure's ledger (台账, e.g. the legality-review ledger): the value of
+    `field` recorded on `step`, or, with `since` (a step and a date field), the working days on
+    the official calendar from that date to this one."""
+
+    key: str
+    title: Title
+    step: str
+    field: str
+    since: tuple[str, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -71,3 +102,5 @@ class Procedure:
     gates: tuple[str, ...] = ()  # steps never skipped: a jump over one names it
     duties: tuple[Duty, ...] = ()
     demo: Demo | None = None
+    settings: tuple[Setting, ...] = ()  # what each locality's file must set
+    ledger: tuple[Column, ...] = ()  # the columns `dflow list --workflow` shows for its cases

@@ -11,7 +11,7 @@ from typing import Any
 from decision_flow.core.calendar_cn import WorkCalendar
 from decision_flow.core.errors import Reason, WorkflowError
 from decision_flow.core.i18n import Msg
-from decision_flow.definition.workflow import RuleSpec, Step, Workflow
+from decision_flow.definition.workflow import RuleSpec, Step, Unset, Workflow
 
 
 @dataclass
@@ -73,9 +73,39 @@ PARAM_TYPES: dict[str, type] = {
     "reasons": str,
     "since_step": str,
     "since_field": str,
+    "from_step": str,
+    "when_step": str,
+    "prior_step": str,
+    "prior_field": str,
+    "values": list,
+    "period": dict,
 }
-# Parameters that name a field of the rule's own step (checked by the invariants).
+# Parameters that name a field of the rule's own step (checked by the invariants); `from` and
+# `when` name one of `from_step` and `when_step` instead, when the rule gives those.
 FIELD_PARAMS = ("from", "to", "field", "unless", "when", "than", "dissent", "decision", "reasons")
+ELSEWHERE = {"from": "from_step", "when": "when_step"}  # a field parameter -> the step it then names
+UNITS = ("working", "calendar")  # a period's unit: working days on the official calendar, or calendar days
+
+
+def period_problem(value: Any) -> str | None:
+    """What is wrong with a period (``{ days = N, unit = "working" | "calendar" }``), or None."""
+    shape = 'must be a table { days = N, unit = "working" | "calendar" }'
+    if not isinstance(value, dict) or set(value) != {"days", "unit"}:
+        return shape
+    days, unit = value["days"], value["unit"]
+    if not isinstance(days, int) or isinstance(days, bool) or days < 1:
+        return f"days must be a whole number of days above 0, not {days!r}"
+    if unit not in UNITS:
+        return f"unit must be working or calendar, not {unit!r}"
+    return None
+
+
+def _values_problem(value: Any) -> str | None:
+    return None if value and all(isinstance(v, str) for v in value) else "must be a list of one or more strings"
+
+
+# Parameters whose value has a shape beyond its type.
+PARAM_SHAPES: dict[str, Callable[[Any], str | None]] = {"period": period_problem, "values": _values_problem}
 
 
 def rule(
@@ -132,8 +162,13 @@ def check_specs(wf: Workflow) -> None:
             if unknown:
                 raise WorkflowError(f"{where}.{unknown[0]}: is not a parameter of rule kind {spec.kind}")
             for name, value in spec.params.items():
+                if isinstance(value, Unset):
+                    continue  # a setting an abstract base leaves to the files extending it
                 expected = PARAM_TYPES.get(name)
                 if expected is not None and (
                     not isinstance(value, expected) or (isinstance(value, bool) and expected is int)
                 ):
                     raise WorkflowError(f"{where}.{name}: must be {expected.__name__}, not {type(value).__name__}")
+                problem = PARAM_SHAPES[name](value) if name in PARAM_SHAPES else None
+                if problem:
+                    raise WorkflowError(f"{where}.{name}: {problem}")

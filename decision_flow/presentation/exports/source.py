@@ -35,6 +35,7 @@ STATUS = {
     "active": "办理中",
     "rejected": "已否决",
     "archived": "已归档",
+    "closed": "已终结",
 }
 ACTIONS = {
     "created": "创建",
@@ -45,6 +46,7 @@ ACTIONS = {
     "returned": "退回",
     "refused": "拒绝",
     "rejected": "否决",
+    "closed": "终结",
     "stays": "暂缓",
     "flag_changed": "变更标记",
     "user_added": "添加用户",
@@ -282,7 +284,7 @@ class Source:
         if action == "completed":
             bits = [f"结果 {data['outcome']}"] if data.get("outcome") else []
             return "；".join(bits + [f"[{article(m['article'], 'zh')}] {m['detail']}" for m in data.get("marks", [])])
-        if action in ("rejected", "stays"):
+        if action in ("rejected", "closed", "stays"):
             return f"结果 {data.get('outcome')}"
         return json.dumps(data, ensure_ascii=False, sort_keys=True)
 
