@@ -14,7 +14,8 @@ from decision_flow.engine.change import load_case
 from decision_flow.engine.engine import Engine
 from decision_flow.engine.procedure import load_context, missing_items, records_of
 from decision_flow.procedures import get as get_workflow
-from decision_flow.store.models import AuditEvent, Decision
+from decision_flow.store import calendar_years
+from decision_flow.store.models import AuditEvent, CalendarYear, Decision
 from decision_flow.trail import audit, canonical
 
 if TYPE_CHECKING:
@@ -29,7 +30,7 @@ def show(engine: Engine, decision_id: int) -> dict[str, Any]:
         dec = load_case(s, decision_id)
         wf = get_workflow(dec.workflow)
         records = records_of(s, dec)
-        ctx = load_context(s, dec, wf, engine.today(), engine.calendar, records=records)
+        ctx = load_context(s, dec, wf, engine.today(), engine.calendar_in(s), records=records)
         steps = []
         for step in wf.steps():
             state = ctx.state(step.name)
@@ -109,6 +110,35 @@ def _seq_of(s: Session, digest: str) -> int | None:
     return int(row) if row is not None else None
 
 
+def _data_of(data: str) -> dict[str, Any]:
+    """An event's data as a mapping; empty if it was mangled (the hash check then names the event)."""
+    try:
+        value = json.loads(data)
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
+def _calendar_mismatch(
+    rows: list[CalendarYear], imports: dict[Any, tuple[int, str, Any]]
+) -> tuple[int | None, str] | None:
+    """The first imported calendar year whose row is not what its latest import event wrote
+    (content and sha256, importer), or that has a row without an event or an event without a
+    row: (the event's seq, why). None when every year matches."""
+    by_year = {r.year: r for r in rows}
+    for year in sorted(set(by_year) | {y for y in imports if isinstance(y, int)}):
+        row, event = by_year.get(year), imports.get(year)
+        if event is None:
+            return None, f"calendar year {year} altered: its calendar_years row has no import event"
+        seq, actor, data = event
+        if row is None:
+            return seq, f"calendar year {year} missing: imported by event {seq}, not in calendar_years"
+        held = calendar_years.content_of(row)
+        if held is None or held.sha256 != row.sha256 or row.sha256 != data.get("sha256") or row.imported_by != actor:
+            return seq, f"calendar year {year} altered: its calendar_years row differs from its import event {seq}"
+    return None
+
+
 class _Stale(Exception):
     """The chain no longer holds what an earlier verification vouched for."""
 
@@ -140,6 +170,7 @@ def _verify(engine: Engine, earlier: Verified | None, remember: bool) -> audit.V
     from decision_flow.trail.signatures import Signatures, invalid
 
     attached: dict[str, tuple[int, str]] = {}  # sha256 -> (seq of the event that recorded it, kind)
+    calendars: dict[Any, tuple[int, str, Any]] = {}  # year -> (seq, actor, data) of its latest import
     sigs = verified.SignatureDigest()
     last: list[Any] = [None]  # the last item walked
 
@@ -148,9 +179,13 @@ def _verify(engine: Engine, earlier: Verified | None, remember: bool) -> audit.V
     ) -> Iterator[tuple[dict[str, Any], str, str | None, str]]:
         for item in items:
             content = item[0]
-            if content["action"] == "recorded" and '"sha256"' in content["data"]:
+            action = content["action"]
+            if action == "recorded" and '"sha256"' in content["data"]:
                 for sha, kind in _evidence_named(content["data"]):
                     attached.setdefault(sha, (content["seq"], kind))
+            elif action == "calendar_imported":
+                data = _data_of(content["data"])
+                calendars[data.get("year")] = (content["seq"], content["actor"], data)
             sigs.add(item[2])
             last[0] = item
             if earlier is not None and content["seq"] == earlier.seq:
@@ -176,6 +211,7 @@ def _verify(engine: Engine, earlier: Verified | None, remember: bool) -> audit.V
         finally:
             if parallel:
                 parallel.close()
+        calendar_rows = calendar_years.rows(s) if verdict.ok else []
     last_seq, last_hash = (last[0][0]["seq"], last[0][1]) if last[0] is not None else (0, canonical.GENESIS)
     if earlier is not None and not (verdict.ok and failure is None and last_seq >= earlier.seq):
         raise _Stale  # a shorter chain, or a failure: its report must be the full check's
@@ -189,6 +225,11 @@ def _verify(engine: Engine, earlier: Verified | None, remember: bool) -> audit.V
             if earlier is not None:
                 raise _Stale
             return audit.Verdict(False, verdict.events, seq, f"evidence altered or missing: {sha} ({kind})")
+    calendar_bad = _calendar_mismatch(calendar_rows, calendars)
+    if calendar_bad is not None:
+        if earlier is not None:
+            raise _Stale
+        return audit.Verdict(False, verdict.events, *calendar_bad)
     if last_seq and remember:
         verified.remember(engine.db, verified.Verified(int(last_seq), str(last_hash), sigs.hexdigest()))
     return replace(verdict, signed=signatures.signed, recalled=signatures.recalled)

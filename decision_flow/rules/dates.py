@@ -8,6 +8,13 @@ from decision_flow.definition.workflow import RuleSpec, Step
 from decision_flow.rules.kinds import Context, date_of, fields_of, refuse, rule
 
 
+def _uncovered(spec: RuleSpec, exc: CalendarNotCovered) -> Reason:
+    """The refusal of a period reaching a year the official calendar has no data for: which
+    years it has, and how an admin imports the missing year's notice."""
+    imported = ", ".join(map(str, exc.imported)) or None
+    return refuse(spec, "rule.calendar", year=exc.year, first=exc.first, last=exc.last, imported=imported)
+
+
 @rule("min_days", ("from", "to", "days"), ("unless", "when"))
 def min_days(ctx: Context, step: Step, spec: RuleSpec) -> list[Reason]:
     """`to` is at least `days` calendar days after `from`, counted as the Civil Code counts
@@ -43,7 +50,7 @@ def min_working_days(ctx: Context, step: Step, spec: RuleSpec) -> list[Reason]:
     try:
         days = working_days_after(ctx.calendar, start, end)
     except CalendarNotCovered as exc:
-        return [refuse(spec, "rule.calendar", year=exc.year, first=exc.first, last=exc.last)]
+        return [_uncovered(spec, exc)]
     if days >= p["days"]:
         return []
     return [refuse(spec, "rule.min_working_days", start=p["from"], end=p["to"], days=days, min=p["days"])]
@@ -60,7 +67,7 @@ def deadline_working_days(ctx: Context, step: Step, spec: RuleSpec) -> list[Reas
     try:
         days = working_days_after(ctx.calendar, since, done)
     except CalendarNotCovered as exc:
-        return [refuse(spec, "rule.calendar", year=exc.year, first=exc.first, last=exc.last)]
+        return [_uncovered(spec, exc)]
     if days <= p["days"]:
         return []
     return [refuse(spec, "rule.late", blocking=False, mark="late", field=p["field"], days=days, max=p["days"])]
