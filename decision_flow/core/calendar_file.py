@@ -68,7 +68,7 @@ class AdjustedWorkday:
 class OfficialYear:
     """One year's notice: its number and date, holiday periods and adjusted working days. The
     New Year holiday and its adjusted working days may begin in the December before (the notices
-    for 2007, 2012, 2019 and 2023 did); those days are this notice's too."""
+    for 2007, 2008, 2012, 2019 and 2023 did); those days are this notice's too."""
 
     year: int
     notice: str
@@ -141,8 +141,8 @@ def read(path: Path) -> OfficialYear:
     return parse(_read_text(path), str(path), "json" if path.suffix.lower() == ".json" else "toml")
 
 
-def _bad(source: str, key: str, **params: Any) -> InvalidInput:
-    return InvalidInput(Msg(f"calendar.file.{key}", {"file": source, **params}))
+def _bad(source: str, problem: str, **params: Any) -> InvalidInput:
+    return InvalidInput(Msg(f"calendar.file.{problem}", {"file": source, **params}))
 
 
 def _read_text(path: Path) -> str:
