@@ -72,12 +72,6 @@ class Engine:
         self.store = store_for(db)
         self.keys = keys or KeyRing()
 
-    @property
-    def calendar(self) -> WorkCalendar:
-        """The calendar given to the engine, else chinese-calendar's data alone (a change or a
-        read counts on :meth:`calendar_in`, which adds the imported years)."""
-        return self._injected if self._injected is not None else self.shipped_calendar()
-
     def shipped_calendar(self) -> ChinaCalendar:
         """The official calendar as the installed chinese-calendar package carries it."""
         if self._shipped is None:
