@@ -15,6 +15,7 @@ import typer
 
 from dflow_cli.admin import user_app, workflow_app
 from dflow_cli.audit import audit_app
+from dflow_cli.calendar import calendar_app
 from dflow_cli.common import (
     As,
     Db,
@@ -45,6 +46,7 @@ app.add_typer(workflow_app, name="workflow")
 app.add_typer(user_app, name="user")
 app.add_typer(audit_app, name="audit")
 app.add_typer(key_app, name="key")
+app.add_typer(calendar_app, name="calendar")
 
 
 @app.command()

@@ -209,6 +209,10 @@ def test_the_walk_finds_every_command() -> None:
         ("key", "rotate"),
         ("key", "issue"),
         ("key", "revoke"),
+        ("calendar",),
+        ("calendar", "import"),
+        ("calendar", "show"),
+        ("calendar", "check"),
     }
     assert COMMANDS[("audit", "trail")].hidden
 

@@ -18,7 +18,7 @@ from sqlmodel import Session
 
 import decision_flow.engine.definitions as definitions
 import decision_flow.engine.moves as moves
-from decision_flow.core.calendar_cn import ChinaCalendar, WorkCalendar
+from decision_flow.core.calendar_cn import ChinaCalendar, OfficialCalendar, WorkCalendar
 from decision_flow.core.errors import Blocked, DflowError, Forbidden, InvalidInput, Reason
 from decision_flow.core.i18n import Msg
 from decision_flow.core.values import clean_text, split_assignment
@@ -31,6 +31,7 @@ from decision_flow.identity.keys import KeyRing, Signer
 from decision_flow.procedures import of as procedure_of
 from decision_flow.procedures import unset_settings
 from decision_flow.rules import run
+from decision_flow.store.calendar_years import imported
 from decision_flow.store.db import Database
 from decision_flow.store.evidence import store_for
 from decision_flow.store.models import Decision, Evidence, User
@@ -78,15 +79,24 @@ class Engine:
         keys: KeyRing | None = None,
     ) -> None:
         self.db, self.now, self.today = db, now, today
-        self._calendar = calendar
+        self._injected = calendar
+        self._shipped: ChinaCalendar | None = None
         self.store = store_for(db)
         self.keys = keys or KeyRing()
 
-    @property
-    def calendar(self) -> WorkCalendar:
-        if self._calendar is None:
-            self._calendar = ChinaCalendar()
-        return self._calendar
+    def shipped_calendar(self) -> ChinaCalendar:
+        """The official calendar as the installed chinese-calendar package carries it."""
+        if self._shipped is None:
+            self._shipped = ChinaCalendar()
+        return self._shipped
+
+    def calendar_in(self, s: Session) -> WorkCalendar:
+        """The calendar the rules count on in session `s`: the one given to the engine (tests),
+        else the years admins imported over chinese-calendar's data, read from `s` only when a
+        rule first asks about a day (most changes count no working days)."""
+        if self._injected is not None:
+            return self._injected
+        return OfficialCalendar(self.shipped_calendar, lambda: imported(s))
 
     def stamp(self) -> str:
         return self.now().astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
@@ -106,7 +116,7 @@ class Engine:
 
     def opened(self, s: Session, user: User, signer: Signer, case: Decision | None) -> Change:
         """A change in session `s` by `user`, signed by `signer`, about `case`, on this clock."""
-        return Change(s, user, signer, case, self.stamp, self.today(), self.calendar, self.store)
+        return Change(s, user, signer, case, self.stamp, self.today(), self.calendar_in(s), self.store)
 
     def change(self, attempt: str, actor: str | None, decision_id: int | None, args: dict[str, Any], op: Op[T]) -> T:
         """Run `op` in one transaction as the proven actor (their key signs its events); record a

@@ -12,13 +12,14 @@ from typing import TYPE_CHECKING, Any
 from sqlmodel import Session, col, select
 
 import decision_flow.engine.definitions as definitions
-from decision_flow.core.calendar_cn import CalendarNotCovered, working_days_after
+from decision_flow.core.calendar_cn import CalendarNotCovered, WorkCalendar, working_days_after
 from decision_flow.engine.change import load_case
 from decision_flow.engine.engine import Engine
 from decision_flow.engine.procedure import load_context, missing_items, records_of
 from decision_flow.procedures import of as procedure_of
 from decision_flow.procedures.model import Column
-from decision_flow.store.models import AuditEvent, Decision, StepRecord
+from decision_flow.store import calendar_years
+from decision_flow.store.models import AuditEvent, CalendarYear, Decision, StepRecord
 from decision_flow.trail import audit, canonical
 
 if TYPE_CHECKING:
@@ -33,7 +34,7 @@ def show(engine: Engine, decision_id: int) -> dict[str, Any]:
         dec = load_case(s, decision_id)
         wf = definitions.of_case(s, dec)
         records = records_of(s, dec)
-        ctx = load_context(s, dec, wf, engine.today(), engine.calendar, records=records)
+        ctx = load_context(s, dec, wf, engine.today(), engine.calendar_in(s), records=records)
         steps = []
         for step in wf.steps():
             state = ctx.state(step.name)
@@ -101,11 +102,14 @@ def list_decisions(
         if not columns or not rows:
             return rows
         values = _ledger_values(s, names, columns)
-    ledger = []
-    for row in rows:
-        found = values.get(row["id"], {})
-        cells = {c.key: _cell(engine, c, found) for c in columns}
-        ledger.append({"id": row["id"], "title": row["title"], **cells, "stage": row["stage"], "status": row["status"]})
+        calendar = engine.calendar_in(s)
+        ledger = []
+        for row in rows:
+            found = values.get(row["id"], {})
+            cells = {c.key: _cell(calendar, c, found) for c in columns}
+            ledger.append(
+                {"id": row["id"], "title": row["title"], **cells, "stage": row["stage"], "status": row["status"]}
+            )
     return ledger
 
 
@@ -136,7 +140,7 @@ def _ledger_values(
     return found
 
 
-def _cell(engine: Engine, column: Column, records: dict[str, dict[str, Any]]) -> Any:
+def _cell(calendar: WorkCalendar, column: Column, records: dict[str, dict[str, Any]]) -> Any:
     """One ledger cell: the recorded value, or the working days from `since` to it."""
     value = records.get(column.step, {}).get(column.field)
     if column.since is None:
@@ -145,7 +149,7 @@ def _cell(engine: Engine, column: Column, records: dict[str, dict[str, Any]]) ->
     if not isinstance(start, str) or not isinstance(value, str):
         return None
     try:
-        return working_days_after(engine.calendar, date.fromisoformat(start), date.fromisoformat(value))
+        return working_days_after(calendar, date.fromisoformat(start), date.fromisoformat(value))
     except CalendarNotCovered:
         return None
 
@@ -175,6 +179,35 @@ def _evidence_named(data: str) -> list[tuple[str, str]]:
 def _seq_of(s: Session, digest: str) -> int | None:
     row = s.exec(select(AuditEvent.seq).where(AuditEvent.hash == digest)).first()
     return int(row) if row is not None else None
+
+
+def _data_of(data: str) -> dict[str, Any]:
+    """An event's data as a mapping; empty if it was mangled (the hash check then names the event)."""
+    try:
+        value = json.loads(data)
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
+def _calendar_mismatch(
+    rows: list[CalendarYear], imports: dict[Any, tuple[int, str, Any]]
+) -> tuple[int | None, str] | None:
+    """The first imported calendar year whose row is not what its latest import event wrote
+    (content and sha256, importer), or that has a row without an event or an event without a
+    row: (the event's seq, why). None when every year matches."""
+    by_year = {r.year: r for r in rows}
+    for year in sorted(set(by_year) | {y for y in imports if isinstance(y, int)}):
+        row, event = by_year.get(year), imports.get(year)
+        if event is None:
+            return None, f"calendar year {year} altered: its calendar_years row has no import event"
+        seq, actor, data = event
+        if row is None:
+            return seq, f"calendar year {year} missing: imported by event {seq}, not in calendar_years"
+        held = calendar_years.content_of(row)
+        if held is None or held.sha256 != row.sha256 or row.sha256 != data.get("sha256") or row.imported_by != actor:
+            return seq, f"calendar year {year} altered: its calendar_years row differs from its import event {seq}"
+    return None
 
 
 class _Stale(Exception):
@@ -208,6 +241,7 @@ def _verify(engine: Engine, earlier: Verified | None, remember: bool) -> audit.V
     from decision_flow.trail.signatures import Signatures, invalid
 
     attached: dict[str, tuple[int, str]] = {}  # sha256 -> (seq of the event that recorded it, kind)
+    calendars: dict[Any, tuple[int, str, Any]] = {}  # year -> (seq, actor, data) of its latest import
     sigs = verified.SignatureDigest()
     last: list[Any] = [None]  # the last item walked
 
@@ -216,9 +250,13 @@ def _verify(engine: Engine, earlier: Verified | None, remember: bool) -> audit.V
     ) -> Iterator[tuple[dict[str, Any], str, str | None, str]]:
         for item in items:
             content = item[0]
-            if content["action"] == "recorded" and '"sha256"' in content["data"]:
+            action = content["action"]
+            if action == "recorded" and '"sha256"' in content["data"]:
                 for sha, kind in _evidence_named(content["data"]):
                     attached.setdefault(sha, (content["seq"], kind))
+            elif action == "calendar_imported":
+                data = _data_of(content["data"])
+                calendars[data.get("year")] = (content["seq"], content["actor"], data)
             sigs.add(item[2])
             last[0] = item
             if earlier is not None and content["seq"] == earlier.seq:
@@ -244,6 +282,7 @@ def _verify(engine: Engine, earlier: Verified | None, remember: bool) -> audit.V
         finally:
             if parallel:
                 parallel.close()
+        calendar_rows = calendar_years.rows(s) if verdict.ok else []
     last_seq, last_hash = (last[0][0]["seq"], last[0][1]) if last[0] is not None else (0, canonical.GENESIS)
     if earlier is not None and not (verdict.ok and failure is None and last_seq >= earlier.seq):
         raise _Stale  # a shorter chain, or a failure: its report must be the full check's
@@ -257,6 +296,11 @@ def _verify(engine: Engine, earlier: Verified | None, remember: bool) -> audit.V
             if earlier is not None:
                 raise _Stale
             return audit.Verdict(False, verdict.events, seq, f"evidence altered or missing: {sha} ({kind})")
+    calendar_bad = _calendar_mismatch(calendar_rows, calendars)
+    if calendar_bad is not None:
+        if earlier is not None:
+            raise _Stale
+        return audit.Verdict(False, verdict.events, *calendar_bad)
     with engine.db.session(write=False) as s:
         bad = definitions.altered(s)
     if bad is not None:

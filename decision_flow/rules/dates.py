@@ -10,6 +10,13 @@ from decision_flow.definition.workflow import RuleSpec, Step
 from decision_flow.rules.kinds import Context, date_of, fields_of, refuse, rule
 
 
+def _uncovered(spec: RuleSpec, exc: CalendarNotCovered) -> Reason:
+    """The refusal of a period reaching a year the official calendar has no data for: which
+    years it has, and how an admin imports the missing year's notice."""
+    imported = ", ".join(map(str, exc.imported)) or None
+    return refuse(spec, "rule.calendar", year=exc.year, first=exc.first, last=exc.last, imported=imported)
+
+
 @rule("min_days", ("from", "to", "days"), ("unless", "when"))
 def min_days(ctx: Context, step: Step, spec: RuleSpec) -> list[Reason]:
     """`to` is at least `days` calendar days after `from`, counted as the Civil Code counts
@@ -55,7 +62,7 @@ def _count(ctx: Context, spec: RuleSpec, start: date, end: date, unit: str) -> i
     try:
         return working_days_after(ctx.calendar, start, end)
     except CalendarNotCovered as exc:
-        return refuse(spec, "rule.calendar", year=exc.year, first=exc.first, last=exc.last)
+        return _uncovered(spec, exc)
 
 
 def _excused(ctx: Context, step: Step, spec: RuleSpec) -> bool:
@@ -160,7 +167,7 @@ def deadline_working_days(ctx: Context, step: Step, spec: RuleSpec) -> list[Reas
     try:
         days = working_days_after(ctx.calendar, since, done)
     except CalendarNotCovered as exc:
-        return [refuse(spec, "rule.calendar", year=exc.year, first=exc.first, last=exc.last)]
+        return [_uncovered(spec, exc)]
     if days <= p["days"]:
         return []
     return [refuse(spec, "rule.late", blocking=False, mark="late", field=p["field"], days=days, max=p["days"])]

@@ -149,16 +149,17 @@ class WorkflowDefinition(SQLModel, table=True):
 
 class CalendarYear(SQLModel, table=True):
     """One year of the official calendar imported from the State Council's notice (holidays and
-    adjusted working days), for a year the shipped calendar data does not cover; written with
-    its audited, signed event."""
+    adjusted working days); it takes precedence over the shipped calendar data for that year.
+    Written with its audited, signed ``calendar_imported`` event, which `audit verify` checks it
+    against (docs/calendar.md)."""
 
     __tablename__ = "calendar_years"
 
     year: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
-    holidays: str  # canonical JSON list of ISO dates
-    workdays: str  # canonical JSON list of ISO dates (weekend days made working days, 调休)
-    notice: str  # the notice's number, e.g. 国办发明电〔2026〕7号
+    holidays: str  # canonical JSON list of the notice's periods, [{"from", "name", "to"}] (ISO dates)
+    workdays: str  # canonical JSON list [{"date", "name"}]: weekend days made working days (调休)
+    notice: str  # the notice's number, e.g. 国办发明电〔2024〕12号
     notice_date: str  # ISO date the notice was issued
-    sha256: str = Field(max_length=64)  # of the imported file's canonical content
+    sha256: str = Field(max_length=64)  # of the year's canonical content (core.calendar_file.OfficialYear)
     imported_at: str
     imported_by: str
