@@ -22,6 +22,7 @@ from dflow_cli.common import (
     Id,
     Json,
     NewPassphrase,
+    ReadAs,
     Step,
     _change,
     _engine,
@@ -115,6 +116,7 @@ def new(
 def list_(
     stage: Annotated[str | None, typer.Option(help="Only decisions at this stage.")] = None,
     status: Annotated[str | None, typer.Option(help="active, rejected or archived.")] = None,
+    acting: ReadAs = None,
     db: Db = None,
     json_out: Json = False,
 ) -> None:
@@ -122,17 +124,17 @@ def list_(
     engine = _engine(db)
     from decision_flow.engine import queries
 
-    _run(json_out, lambda: queries.list_decisions(engine, stage, status), _human("decisions"))
+    _run(json_out, lambda: queries.list_decisions(engine, stage, status, acting), _human("decisions"))
 
 
 @app.command()
-def show(decision: Id, db: Db = None, json_out: Json = False) -> None:
+def show(decision: Id, acting: ReadAs = None, db: Db = None, json_out: Json = False) -> None:
     """The decision: stage, each step's status, recorded fields and evidence, what is still missing."""
     engine = _engine(db)
     from decision_flow.engine import queries
 
     def view() -> dict[str, Any]:
-        data = queries.show(engine, _id(decision))
+        data = queries.show(engine, _id(decision), acting)
         if json_out:
             for item in data["steps"]:
                 item.pop("marks", None) if not item["marks"] else None

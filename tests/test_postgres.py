@@ -148,3 +148,35 @@ def test_a_login_without_the_grant_is_refused_cleanly(tmp_path: Path) -> None:
                 conn.execute(text(f"DROP DATABASE IF EXISTS {make_url(owner_url).database} WITH (FORCE)"))
                 conn.execute(text(f"DROP ROLE IF EXISTS {login}"))
             server.dispose()
+
+
+def test_reads_as_a_user_on_a_select_only_login(pg_engine: Engine, pg_url: str, tmp_path: Path) -> None:
+    """An auditor's read-only login (SELECT only, docs/operations.md) reads as a named user, and
+    an unknown name is refused as Forbidden: the check writes nothing (were it to record the
+    refusal, this login would fail with a permission error instead)."""
+    assert PG_URL is not None
+    login = f"dflow_ro_{uuid.uuid4().hex[:8]}"
+    i = new_decision(pg_engine)
+    with pg_engine.db.engine.begin() as conn:
+        conn.execute(text(f"CREATE ROLE {login} LOGIN"))
+        conn.execute(text(f"GRANT SELECT ON ALL TABLES IN SCHEMA public TO {login}"))
+    reader = Engine(Database(make_url(pg_url).set(username=login).render_as_string(hide_password=False)))
+    try:
+        before = queries.trail(pg_engine, i)
+        assert queries.show(reader, i, OFFICER)["id"] == i
+        assert queries.trail(reader, i, OFFICER) == before
+        assert queries.verify(reader, actor=OFFICER).ok
+        assert [u.name for u in users.list_users(reader, OFFICER)] == [u.name for u in users.list_users(pg_engine)]
+        for read in (
+            lambda: queries.show(reader, i, "nobody"),
+            lambda: queries.list_decisions(reader, actor="nobody"),
+            lambda: queries.checkpoint(reader, "nobody"),
+        ):
+            with pytest.raises(Forbidden, match="'nobody' is not a registered user"):
+                read()
+        assert queries.trail(pg_engine, i) == before
+    finally:
+        reader.db.dispose()
+        with pg_engine.db.engine.begin() as conn:
+            conn.execute(text(f"DROP OWNED BY {login}"))
+            conn.execute(text(f"DROP ROLE {login}"))

@@ -50,6 +50,17 @@ def acting_user(s: Session, name: str | None) -> User:
     return user
 
 
+def reader(s: Session, name: str | None) -> User | None:
+    """Who a read (show, list, the trail, verification, an export, the user list) is made as.
+
+    A read needs no identity: with no name given, nobody (the database login decides who may
+    read). A name given must be a registered, active user, exactly as for a change (Forbidden,
+    ``user.unknown``), so a mistyped ``--as`` is never silently ignored. The check only reads:
+    a refused read is not recorded in the trail (a read changes nothing, PRODUCT.md records
+    refused *changes*, and a read must work on a read-only login), and needs no private key."""
+    return acting_user(s, name) if name else None
+
+
 def load_case(s: Session, decision_id: int, lock: bool = False) -> Decision:
     """The decision, or NotFound; `lock` takes its row lock first, so every change on a
     server locks in one order (decision row, then the chain) and none deadlocks."""

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlmodel import Session, col, select
 
-from decision_flow.engine.change import load_case
+from decision_flow.engine.change import load_case, reader
 from decision_flow.engine.engine import Engine
 from decision_flow.engine.procedure import load_context, missing_items, records_of
 from decision_flow.procedures import get as get_workflow
@@ -22,10 +22,19 @@ if TYPE_CHECKING:
     from decision_flow.trail.verified import Verified
 
 
-def show(engine: Engine, decision_id: int) -> dict[str, Any]:
-    """The decision in the JSON shape of `dflow show --json`."""
+def require_reader(engine: Engine, actor: str | None) -> None:
+    """Refuse a read as `actor` unless they are a registered, active user (Forbidden); nothing
+    to check, and no session opened, when no one is named (see :func:`change.reader`)."""
+    if actor:
+        with engine.db.session(write=False) as s:
+            reader(s, actor)
+
+
+def show(engine: Engine, decision_id: int, actor: str | None = None) -> dict[str, Any]:
+    """The decision in the JSON shape of `dflow show --json`, read as `actor` (optional)."""
     engine.db.require()
     with engine.db.session(write=False) as s:
+        reader(s, actor)
         dec = load_case(s, decision_id)
         wf = get_workflow(dec.workflow)
         records = records_of(s, dec)
@@ -70,10 +79,13 @@ def state(engine: Engine, decision_id: int) -> dict[str, Any]:
         return {"id": dec.id, "stage": dec.stage, "status": dec.status}
 
 
-def list_decisions(engine: Engine, stage: str | None = None, status: str | None = None) -> list[dict[str, Any]]:
-    """Decisions at a glance, optionally filtered by stage and status."""
+def list_decisions(
+    engine: Engine, stage: str | None = None, status: str | None = None, actor: str | None = None
+) -> list[dict[str, Any]]:
+    """Decisions at a glance, optionally filtered by stage and status, read as `actor` (optional)."""
     engine.db.require()
     with engine.db.session(write=False) as s:
+        reader(s, actor)
         query = select(Decision.id, Decision.title, Decision.stage, Decision.status).order_by(col(Decision.id))
         if stage:
             query = query.where(Decision.stage == stage)
@@ -82,10 +94,12 @@ def list_decisions(engine: Engine, stage: str | None = None, status: str | None 
         return [{"id": i, "title": t, "stage": st, "status": ss} for i, t, st, ss in s.exec(query).all()]
 
 
-def trail(engine: Engine, decision_id: int) -> dict[str, Any]:
-    """The decision's audit events in the JSON shape of `dflow audit ID --json`."""
+def trail(engine: Engine, decision_id: int, actor: str | None = None) -> dict[str, Any]:
+    """The decision's audit events in the JSON shape of `dflow audit ID --json`, read as `actor`
+    (optional)."""
     engine.db.require()
     with engine.db.session(write=False) as s:
+        reader(s, actor)
         load_case(s, decision_id)
         return {"decision": decision_id, "events": [audit.as_dict(e) for e in audit.trail(s, decision_id)]}
 
@@ -113,7 +127,7 @@ class _Stale(Exception):
     """The chain no longer holds what an earlier verification vouched for."""
 
 
-def verify(engine: Engine, full: bool = False, remember: bool = True) -> audit.Verdict:
+def verify(engine: Engine, full: bool = False, remember: bool = True, actor: str | None = None) -> audit.Verdict:
     """Walk the whole chain once (hashes, numbering, both links, each actor's signature against
     the key they held at that point), then re-hash every evidence file the trail names against
     the SHA-256 recorded when it was attached.
@@ -122,10 +136,12 @@ def verify(engine: Engine, full: bool = False, remember: bool = True) -> audit.V
     again unless `full`; should the chain not hold exactly what was verified then, or should
     anything fail, the whole verification is done again with every signature, so the verdict is
     the one a full check gives. Without `remember`, what a passing run checked is not kept
-    (a throwaway database, as the demo's, leaves nothing behind)."""
+    (a throwaway database, as the demo's, leaves nothing behind). `actor`, if named, must be a
+    registered, active user."""
     from decision_flow.trail import verified  # loaded only to verify: `dflow record` imports this module too
 
     engine.db.require()
+    require_reader(engine, actor)
     earlier = None if full else verified.recall(engine.db)
     if earlier is not None:
         try:
@@ -194,10 +210,10 @@ def _verify(engine: Engine, earlier: Verified | None, remember: bool) -> audit.V
     return replace(verdict, signed=signatures.signed, recalled=signatures.recalled)
 
 
-def verify_anchor(engine: Engine, cp: Checkpoint) -> audit.Verdict:
+def verify_anchor(engine: Engine, cp: Checkpoint, actor: str | None = None) -> audit.Verdict:
     """Whether today's chain verifies and still extends `cp` (the event numbered cp.size is
     still there with the hash cp.head), so a cut-off tail or a rewritten history is found."""
-    verdict = verify(engine)
+    verdict = verify(engine, actor=actor)
     if not verdict.ok or cp.size == 0:
         return verdict
     with engine.db.session(write=False) as s:
@@ -214,10 +230,12 @@ def verify_anchor(engine: Engine, cp: Checkpoint) -> audit.Verdict:
     return verdict
 
 
-def checkpoint(engine: Engine) -> Checkpoint:
-    """The chain's checkpoint now, on the engine's clock."""
+def checkpoint(engine: Engine, actor: str | None = None) -> Checkpoint:
+    """The chain's checkpoint now, on the engine's clock, taken as `actor` (optional)."""
     from decision_flow.trail.checkpoint import checkpoint as checkpoint_at
 
+    engine.db.require()
+    require_reader(engine, actor)
     return checkpoint_at(engine.db, engine.stamp())
 
 
