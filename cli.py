@@ -129,7 +129,8 @@ def list_(
 
 @app.command()
 def show(decision: Id, acting: ReadAs = None, db: Db = None, json_out: Json = False) -> None:
-    """The decision: stage, each step's status, recorded fields and evidence, what is still missing."""
+    """The decision: stage, each step's status, recorded fields and evidence, what is still missing
+    (a step carried over by a return is marked until completed again)."""
     engine = _engine(db)
     from decision_flow.engine import queries
 
@@ -211,7 +212,12 @@ def return_(
     db: Db = None,
     json_out: Json = False,
 ) -> None:
-    """Send a decision back to an earlier stage (e.g. after an unlawful opinion or an `amend` outcome)."""
+    """Send a decision back to an earlier stage (e.g. after an unlawful opinion or an `amend` outcome).
+
+    Every step of that stage and the later ones is reopened, pending, with the values and evidence
+    recorded before the return carried over as its starting point: record only what changes, then
+    complete it again (every rule is checked again). `dflow show` marks such a step "carried over"
+    until it is completed. A waiver is not carried: decide it again."""
     act = _change(db, decision, lambda engine, i: engine.send_back(i, to, reason, acting))
     _run(json_out, act, _say("return.done", id=lambda r: r["id"], stage=lambda r: r["stage"]))
 

@@ -19,7 +19,7 @@ from decision_flow.core.errors import Blocked, Forbidden
 from decision_flow.engine import Engine, queries, users
 from decision_flow.identity.keys import KeyRing
 from decision_flow.store.db import Database
-from tests.flow import ADMIN, EXECUTIVE, OFFICER, REVIEWER, bring_to, new_decision, record_valid
+from tests.flow import ACTOR, ADMIN, EXECUTIVE, OFFICER, REVIEWER, bring_to, new_decision, record_valid
 from tests.pg import NO_PG, PG_URL, pg_database
 
 pytestmark = pytest.mark.skipif(not PG_URL, reason=NO_PG)
@@ -57,6 +57,37 @@ def test_postgres_walk_to_archive_verifies(pg_engine: Engine, tmp_path: Path) ->
     assert queries.show(pg_engine, i)["status"] == "archived"
     verdict = queries.verify(pg_engine)
     assert verdict.ok, verdict
+
+
+def test_postgres_return_carries_records_over(pg_engine: Engine, tmp_path: Path) -> None:
+    """The carry-over's plain SQL (booleans, IN lists, inserts returning ids) on a server: the
+    evidence rows are copied, the blobs are not, and the carried case goes on to archiving."""
+    i = new_decision(pg_engine)
+    bring_to(pg_engine, i, "legality_review", tmp_path)
+    before = queries.show(pg_engine, i)["steps"]
+    with pg_engine.db.engine.connect() as conn:
+        blobs = conn.execute(text("SELECT count(*) FROM evidence_blobs")).scalar()
+    pg_engine.send_back(i, "drafting", "补充法律依据", REVIEWER)
+    after = queries.show(pg_engine, i)["steps"]
+    for old, new in zip(before[1:5], after[1:5], strict=True):
+        assert (new["status"], new["carried_over"]) == ("pending", True)
+        assert (new["fields"], new["evidence"]) == (old["fields"], old["evidence"])
+    event = queries.trail(pg_engine, i)["events"][-1]
+    assert event["data"]["carried"] == ["drafting", "public_participation", "expert_review", "risk_assessment"]
+    with pg_engine.db.engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM evidence_blobs")).scalar() == blobs
+        superseded = conn.execute(
+            text("SELECT count(*) FROM step_records WHERE decision_id = :i AND NOT active"), {"i": i}
+        ).scalar()
+    assert superseded == 4
+    for first in ("drafting", "public_participation"):  # what was carried over, completed again
+        pg_engine.advance(i, ACTOR[first])
+    for step in ("legality_review", "collective_decision", "party_report", "publication", "archiving"):
+        record_valid(pg_engine, i, step, tmp_path)
+        if step != "archiving":
+            pg_engine.advance(i, ACTOR[step])
+    assert pg_engine.advance(i, OFFICER) == "archived"
+    assert queries.verify(pg_engine).ok
 
 
 def test_postgres_refusal_is_recorded_and_changes_nothing(pg_engine: Engine, tmp_path: Path) -> None:

@@ -346,4 +346,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "internal error: {error} (set DFLOW_DEBUG=1 for details)",
         "内部错误：{error}（设置 DFLOW_DEBUG=1 查看详情）",
     ),
+    # a return carries records over
+    "show.carried_over": ("↩ carried over from before the return", "↩ 沿用退回前记录"),
 }

@@ -31,7 +31,9 @@ def require_reader(engine: Engine, actor: str | None) -> None:
 
 
 def show(engine: Engine, decision_id: int, actor: str | None = None) -> dict[str, Any]:
-    """The decision in the JSON shape of `dflow show --json`, read as `actor` (optional)."""
+    """The decision in the JSON shape of `dflow show --json`, read as `actor` (optional).
+    A step is `carried_over` while its record is pending and started from the one a return
+    superseded (its values and evidence are those recorded before the return)."""
     engine.db.require()
     with engine.db.session(write=False) as s:
         reader(s, actor)
@@ -57,6 +59,7 @@ def show(engine: Engine, decision_id: int, actor: str | None = None) -> dict[str
                     "missing": missing_items(ctx, step) if state.status == "pending" else [],
                     "marks": json.loads(rec.marks) if rec else [],
                     "waiver_reason": rec.waiver_reason if rec else None,
+                    "carried_over": rec is not None and rec.status == "pending" and rec.carried_from is not None,
                 }
             )
         return {
