@@ -23,6 +23,7 @@ from dflow_cli.common import (
     Id,
     Json,
     NewPassphrase,
+    ReadAs,
     Step,
     _change,
     _engine,
@@ -125,6 +126,7 @@ def list_(
             "--workflow", help="Only the cases of this workflow, with its procedure's ledger columns (if it keeps one)."
         ),
     ] = None,
+    acting: ReadAs = None,
     db: Db = None,
     json_out: Json = False,
 ) -> None:
@@ -142,17 +144,18 @@ def list_(
 
         render.ledger(versions.named(engine, workflow), rows) if workflow is not None else render.decisions(rows)
 
-    _run(json_out, lambda: queries.list_decisions(engine, stage, status, workflow), human)
+    _run(json_out, lambda: queries.list_decisions(engine, stage, status, workflow, acting), human)
 
 
 @app.command()
-def show(decision: Id, db: Db = None, json_out: Json = False) -> None:
-    """The decision: stage, each step's status, recorded fields and evidence, what is still missing."""
+def show(decision: Id, acting: ReadAs = None, db: Db = None, json_out: Json = False) -> None:
+    """The decision: stage, each step's status, recorded fields and evidence, what is still missing
+    (a step carried over by a return is marked until completed again)."""
     engine = _engine(db)
     from decision_flow.engine import queries
 
     def view() -> dict[str, Any]:
-        data = queries.show(engine, _id(decision))
+        data = queries.show(engine, _id(decision), acting)
         if json_out:
             for item in data["steps"]:
                 item.pop("marks", None) if not item["marks"] else None
@@ -229,7 +232,12 @@ def return_(
     db: Db = None,
     json_out: Json = False,
 ) -> None:
-    """Send a decision back to an earlier stage (e.g. after an unlawful opinion or an `amend` outcome)."""
+    """Send a decision back to an earlier stage (e.g. after an unlawful opinion or an `amend` outcome).
+
+    Every step of that stage and the later ones is reopened, pending, with the values and evidence
+    recorded before the return carried over as its starting point: record only what changes, then
+    complete it again (every rule is checked again). `dflow show` marks such a step "carried over"
+    until it is completed. A waiver is not carried: decide it again."""
     act = _change(db, decision, lambda engine, i: engine.send_back(i, to, reason, acting))
     _run(json_out, act, _say("return.done", id=lambda r: r["id"], stage=lambda r: r["stage"]))
 

@@ -11,6 +11,7 @@ from dflow_cli.common import (
     Db,
     Json,
     NewPassphrase,
+    ReadAs,
     _engine,
     _human,
     _new_passphrase,
@@ -250,14 +251,14 @@ def user_deactivate(
 
 
 @user_app.command("list")
-def user_list(db: Db = None, json_out: Json = False) -> None:
-    """List the registered users and their roles."""
+def user_list(acting: ReadAs = None, db: Db = None, json_out: Json = False) -> None:
+    """List the registered users and their roles (anyone may read them)."""
     engine = _engine(db)
     from decision_flow.engine import users
 
     _run(
         json_out,
-        lambda: users.list_users(engine),
+        lambda: users.list_users(engine, acting),
         _human("users"),
         lambda us: [_user_json(u) for u in us],
     )

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 import typer
 from typer.core import TyperGroup
 
-from dflow_cli.common import Db, Id, Json, _engine, _human, _id, _path, _run, _say
+from dflow_cli.common import Db, Id, Json, ReadAs, _engine, _human, _id, _path, _run, _say
 
 
 class AuditGroup(TyperGroup):
@@ -28,12 +28,12 @@ audit_app = typer.Typer(
 
 
 @audit_app.command("trail", hidden=True)
-def audit_trail(decision: Id, db: Db = None, json_out: Json = False) -> None:
+def audit_trail(decision: Id, acting: ReadAs = None, db: Db = None, json_out: Json = False) -> None:
     """Print a decision's audit trail."""
     engine = _engine(db)
     from decision_flow.engine import queries
 
-    _run(json_out, lambda: queries.trail(engine, _id(decision)), _human("trail"))
+    _run(json_out, lambda: queries.trail(engine, _id(decision), acting), _human("trail"))
 
 
 @audit_app.command("verify")
@@ -43,11 +43,15 @@ def audit_verify(
         str | None, typer.Option("--anchor", help="A checkpoint file (what `dflow audit head` printed).")
     ] = None,
     file: Annotated[
-        str | None, typer.Option("--file", help="Verify an exported JSON trail offline (no database, no user).")
+        str | None,
+        typer.Option(
+            "--file", help="Verify an exported JSON trail offline (no database, no user: --as is not checked)."
+        ),
     ] = None,
     full: Annotated[
         bool, typer.Option("--full", help="Check every signature again, not only those added since the last run here.")
     ] = False,
+    acting: ReadAs = None,
     db: Db = None,
     json_out: Json = False,
 ) -> None:
@@ -62,25 +66,25 @@ def audit_verify(
 
         engine = _engine(db)
         if decision is not None:
-            queries.trail(engine, _id(decision))
+            queries.trail(engine, _id(decision), acting)
         if anchor is not None:
             from decision_flow.trail import checkpoint
 
-            return queries.verify_anchor(engine, checkpoint.read_anchor(_path(anchor, "--anchor")))
-        return queries.verify(engine, full=full)
+            return queries.verify_anchor(engine, checkpoint.read_anchor(_path(anchor, "--anchor")), acting)
+        return queries.verify(engine, full=full, actor=acting)
 
     _run(json_out, act, _human("verdict"), lambda v: v.as_dict(), exit_code=lambda v: 0 if v.ok else 7)
 
 
 @audit_app.command("head")
-def audit_head(db: Db = None, json_out: Json = False) -> None:
+def audit_head(acting: ReadAs = None, db: Db = None, json_out: Json = False) -> None:
     """Print a checkpoint (chain size, head hash, time) to keep outside the system for `verify --anchor`."""
     engine = _engine(db)
 
     def act() -> Any:
         from decision_flow.engine import queries
 
-        return queries.checkpoint(engine)
+        return queries.checkpoint(engine, acting)
 
     _run(json_out, act, lambda cp: print(cp.plain(), end=""), lambda cp: cp.as_dict())
 
@@ -90,6 +94,7 @@ def audit_export(
     decision: Id,
     fmt: Annotated[str, typer.Option("--format", help="pdf, html, csv or json.")],
     output: Annotated[str, typer.Option("-o", "--output", help="The file to write.")],
+    acting: ReadAs = None,
     db: Db = None,
     json_out: Json = False,
 ) -> None:
@@ -101,7 +106,7 @@ def audit_export(
         from decision_flow.presentation import exports, render
 
         with render.progress(json_out) as tick:
-            events = exports.export(engine, _id(decision), fmt, _path(output, "-o"), tick)
+            events = exports.export(engine, _id(decision), fmt, _path(output, "-o"), tick, acting)
         return {"decision": int(decision), "format": fmt, "file": output, "events": events}
 
     _run(json_out, act, _say("export.done", file=output, events=lambda r: r["events"], fmt=fmt))

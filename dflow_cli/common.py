@@ -67,6 +67,15 @@ Db = Annotated[
     ),
 ]
 As = Annotated[str | None, typer.Option("--as", envvar="DFLOW_USER", show_envvar=True, help="The acting user.")]
+ReadAs = Annotated[  # the same option on a read, where it may be left out
+    str | None,
+    typer.Option(
+        "--as",
+        envvar="DFLOW_USER",
+        show_envvar=True,
+        help="The reading user: optional (a read needs no identity), but a user named must be registered and active.",
+    ),
+]
 Json = Annotated[bool, typer.Option("--json", help="Print one JSON document on stdout.")]
 NewPassphrase = Annotated[
     bool,

@@ -299,8 +299,9 @@ def assert_whole_changes(engine: Engine) -> dict[str, int]:
     """Every change the crash writer made is in the database whole or not at all: each
     decision's version counts its saving events; its stage is where its last move took it;
     each step record holds exactly the fields its `recorded` events set (epoch by epoch, a
-    return superseding), its status follows its `completed` event, its evidence rows match the
-    evidence its events name. Returns counts for the report."""
+    return superseding and carrying what the step held over into a new epoch), its status
+    follows its `completed` event, its evidence rows match the evidence its events name.
+    Returns counts for the report."""
     with snapshot(engine) as conn:
         evs = events(engine, conn)
         decisions = {
@@ -336,10 +337,20 @@ def assert_whole_changes(engine: Engine) -> dict[str, int]:
                 epoch["evidence"] += [(x["kind"], x["name"], x["sha256"]) for x in e["data"]["evidence"]]
             elif e["action"] == "completed":
                 open_epoch[e["step"]]["status"] = "completed"
-            elif e["action"] == "returned":
+            elif e["action"] == "returned":  # superseded; what held anything is carried over, pending
                 redo = {st.name for s in wf.stages[wf.stage_index(e["data"]["to"]) :] for st in s.steps}
-                for step in sorted(redo & set(open_epoch)):
-                    expected_records.setdefault((decision, step), []).append({**open_epoch.pop(step), "active": False})
+                carried = []
+                for step in [st.name for st in wf.steps() if st.name in redo and st.name in open_epoch]:
+                    old = open_epoch.pop(step)
+                    expected_records.setdefault((decision, step), []).append({**old, "active": False})
+                    if old["fields"] or old["evidence"]:
+                        open_epoch[step] = {
+                            "fields": old["fields"],
+                            "status": "pending",
+                            "evidence": list(old["evidence"]),
+                        }
+                        carried.append(step)
+                assert e["data"]["carried"] == carried, (decision, e["seq"], e["data"]["carried"], carried)
         for step, epoch in open_epoch.items():
             expected_records.setdefault((decision, step), []).append({**epoch, "active": True})
     ev_of: dict[int, list[tuple[str, str, str]]] = {}

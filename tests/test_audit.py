@@ -217,7 +217,8 @@ def test_every_act_writes_one_event_with_its_actor_stage_step_and_data(engine: E
                 "returned",
                 "consultation",
                 None,
-                {"from": "consultation", "to": "drafting", "reason": "草案须补充备选方案"},
+                # drafting's record is carried over; the waived expert review held nothing to carry
+                {"from": "consultation", "to": "drafting", "reason": "草案须补充备选方案", "carried": ["drafting"]},
             ),
         ),
         (refused_skip, (OFFICER, "refused", "drafting", None, None)),

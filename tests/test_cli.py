@@ -454,6 +454,7 @@ def test_show_lists_what_is_missing(dflow: Dflow, decision: int) -> None:
         "fields": {},
         "evidence": [],
         "missing": ["undertaking_unit", "start_approved_on"],
+        "carried_over": False,
     }
     assert steps["drafting"]["missing"] == ["legal_basis", "draft"]
     human = dflow.ok("show", decision).stdout
@@ -509,6 +510,7 @@ def test_record_with_set_and_attach(dflow: Dflow, decision: int) -> None:
         "fields": {"legal_basis": "《农产品市场管理办法》", "alternatives": 2},
         "evidence": [{"kind": "draft", "name": "draft.txt", "sha256": sha}],
         "missing": [],
+        "carried_over": False,
     }
     # stored by content beside the SQLite file, not under the user's name
     assert (dflow.db.parent / "dflow.db.evidence" / sha[:2] / sha).read_bytes() == draft.read_bytes()
@@ -560,12 +562,14 @@ def test_return(dflow: Dflow, decision: int) -> None:
     doc = dflow.json("show", decision)
     assert doc["stage"] == "drafting"
     drafting = doc["steps"][1]
-    assert (drafting["status"], drafting["fields"], drafting["missing"]) == (
+    assert (drafting["status"], drafting["fields"], drafting["missing"], drafting["carried_over"]) == (
         "pending",
-        {},
-        ["legal_basis", "draft"],
+        {"legal_basis": "《农产品市场管理办法》", "alternatives": 2},
+        [],
+        True,
     )
-    assert doc["steps"][0]["status"] == "completed"
+    assert [e["kind"] for e in drafting["evidence"]] == ["draft"]
+    assert (doc["steps"][0]["status"], doc["steps"][0]["carried_over"]) == ("completed", False)
     fails(
         dflow("return", decision, "--to", "consultation", "--reason", "x", "--as", OFFICER),
         3,

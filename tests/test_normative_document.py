@@ -332,7 +332,9 @@ def test_nd_incomplete_packet_returned(engine: Engine, files: Path) -> None:
     record(engine, case, "submission", files, submitted_on="2024-06-05")
     engine.record(case, "submission", [], [f"basis_materials={evidence_file(files, 'basis_materials')}"], OFFICER)
     engine.advance(case, OFFICER)
-    assert step_view(engine, case, "legality_review")["fields"] == {}
+    carried = step_view(engine, case, "legality_review")  # the earlier review is the starting point
+    assert carried["carried_over"] and carried["status"] == "pending"
+    assert carried["fields"]["packet_complete"] is False
     record(engine, case, "legality_review", files, opinion_on="2024-06-14")
     assert engine.advance(case, REVIEWER) == "revision"
 

@@ -19,7 +19,7 @@ from decision_flow.core.errors import Blocked, Forbidden
 from decision_flow.engine import Engine, queries, users
 from decision_flow.identity.keys import KeyRing
 from decision_flow.store.db import Database
-from tests.flow import ADMIN, EXECUTIVE, OFFICER, REVIEWER, bring_to, new_decision, record_valid
+from tests.flow import ACTOR, ADMIN, EXECUTIVE, OFFICER, REVIEWER, bring_to, new_decision, record_valid
 from tests.pg import NO_PG, PG_URL, pg_database
 
 pytestmark = pytest.mark.skipif(not PG_URL, reason=NO_PG)
@@ -57,6 +57,37 @@ def test_postgres_walk_to_archive_verifies(pg_engine: Engine, tmp_path: Path) ->
     assert queries.show(pg_engine, i)["status"] == "archived"
     verdict = queries.verify(pg_engine)
     assert verdict.ok, verdict
+
+
+def test_postgres_return_carries_records_over(pg_engine: Engine, tmp_path: Path) -> None:
+    """The carry-over's plain SQL (booleans, IN lists, inserts returning ids) on a server: the
+    evidence rows are copied, the blobs are not, and the carried case goes on to archiving."""
+    i = new_decision(pg_engine)
+    bring_to(pg_engine, i, "legality_review", tmp_path)
+    before = queries.show(pg_engine, i)["steps"]
+    with pg_engine.db.engine.connect() as conn:
+        blobs = conn.execute(text("SELECT count(*) FROM evidence_blobs")).scalar()
+    pg_engine.send_back(i, "drafting", "补充法律依据", REVIEWER)
+    after = queries.show(pg_engine, i)["steps"]
+    for old, new in zip(before[1:5], after[1:5], strict=True):
+        assert (new["status"], new["carried_over"]) == ("pending", True)
+        assert (new["fields"], new["evidence"]) == (old["fields"], old["evidence"])
+    event = queries.trail(pg_engine, i)["events"][-1]
+    assert event["data"]["carried"] == ["drafting", "public_participation", "expert_review", "risk_assessment"]
+    with pg_engine.db.engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM evidence_blobs")).scalar() == blobs
+        superseded = conn.execute(
+            text("SELECT count(*) FROM step_records WHERE decision_id = :i AND NOT active"), {"i": i}
+        ).scalar()
+    assert superseded == 4
+    for first in ("drafting", "public_participation"):  # what was carried over, completed again
+        pg_engine.advance(i, ACTOR[first])
+    for step in ("legality_review", "collective_decision", "party_report", "publication", "archiving"):
+        record_valid(pg_engine, i, step, tmp_path)
+        if step != "archiving":
+            pg_engine.advance(i, ACTOR[step])
+    assert pg_engine.advance(i, OFFICER) == "archived"
+    assert queries.verify(pg_engine).ok
 
 
 def test_postgres_refusal_is_recorded_and_changes_nothing(pg_engine: Engine, tmp_path: Path) -> None:
@@ -148,3 +179,35 @@ def test_a_login_without_the_grant_is_refused_cleanly(tmp_path: Path) -> None:
                 conn.execute(text(f"DROP DATABASE IF EXISTS {make_url(owner_url).database} WITH (FORCE)"))
                 conn.execute(text(f"DROP ROLE IF EXISTS {login}"))
             server.dispose()
+
+
+def test_reads_as_a_user_on_a_select_only_login(pg_engine: Engine, pg_url: str, tmp_path: Path) -> None:
+    """An auditor's read-only login (SELECT only, docs/operations.md) reads as a named user, and
+    an unknown name is refused as Forbidden: the check writes nothing (were it to record the
+    refusal, this login would fail with a permission error instead)."""
+    assert PG_URL is not None
+    login = f"dflow_ro_{uuid.uuid4().hex[:8]}"
+    i = new_decision(pg_engine)
+    with pg_engine.db.engine.begin() as conn:
+        conn.execute(text(f"CREATE ROLE {login} LOGIN"))
+        conn.execute(text(f"GRANT SELECT ON ALL TABLES IN SCHEMA public TO {login}"))
+    reader = Engine(Database(make_url(pg_url).set(username=login).render_as_string(hide_password=False)))
+    try:
+        before = queries.trail(pg_engine, i)
+        assert queries.show(reader, i, OFFICER)["id"] == i
+        assert queries.trail(reader, i, OFFICER) == before
+        assert queries.verify(reader, actor=OFFICER).ok
+        assert [u.name for u in users.list_users(reader, OFFICER)] == [u.name for u in users.list_users(pg_engine)]
+        for read in (
+            lambda: queries.show(reader, i, "nobody"),
+            lambda: queries.list_decisions(reader, actor="nobody"),
+            lambda: queries.checkpoint(reader, "nobody"),
+        ):
+            with pytest.raises(Forbidden, match="'nobody' is not a registered user"):
+                read()
+        assert queries.trail(pg_engine, i) == before
+    finally:
+        reader.db.dispose()
+        with pg_engine.db.engine.begin() as conn:
+            conn.execute(text(f"DROP OWNED BY {login}"))
+            conn.execute(text(f"DROP ROLE {login}"))

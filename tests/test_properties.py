@@ -123,6 +123,8 @@ class State:
     waived_never_waivable: int
     tables: dict[str, list[tuple[Any, ...]]] = field(repr=False)
     events: list[tuple[Any, ...]] = field(repr=False)
+    # step -> its active record: (id, status, fields, evidence as (kind, name, sha256), carried_from)
+    records: dict[str, tuple[Any, ...]] = field(repr=False, default_factory=dict)
 
 
 def observe(path: Path, decision: int) -> State:
@@ -141,7 +143,19 @@ def observe(path: Path, decision: int) -> State:
         ).fetchone()[0]
         tables = {t: con.execute(f"SELECT * FROM {t} ORDER BY 1").fetchall() for t in TABLES}
         events = con.execute("SELECT seq, actor, action, stage, step, data FROM audit_events ORDER BY seq").fetchall()
-    return State(stage, status, frozenset(closed), waived, tables, events)
+        files: dict[int, list[tuple[str, str, str]]] = {}
+        for record_id, kind, name, sha in con.execute(
+            "SELECT record_id, kind, name, sha256 FROM evidence ORDER BY id"
+        ).fetchall():
+            files.setdefault(record_id, []).append((kind, name, sha))
+        records = {
+            step: (i, st_, fields, tuple(files.get(i, [])), carried_from)
+            for i, step, st_, fields, carried_from in con.execute(
+                "SELECT id, step, status, fields, carried_from FROM step_records WHERE decision_id = ? AND active",
+                (decision,),
+            )
+        }
+    return State(stage, status, frozenset(closed), waived, tables, events, records)
 
 
 # ---------------------------------------------------------------------------- actions
@@ -287,12 +301,31 @@ class Walker:
                 continue
             fields, kinds = pending[step]
             definition = self.wf.step(step)
-            if step == "collective_decision" and fields.get("head_decision") in OUTCOMES:
-                outcome = fields["head_decision"]  # keep the meeting's decision once recorded
+            if step == "collective_decision" and fields.get("head_decision") in OUTCOMES and met_since_return(state):
+                outcome = fields["head_decision"]  # keep the meeting's decision once recorded (not one carried over)
             typed = {k: parse_value(definition.field(k), v) for k, v in self.valid_fields(step, outcome).items()}  # type: ignore[arg-type]
             if any(fields.get(k) != v for k, v in typed.items()) or not set(self.valid_kinds(step)) <= kinds:
                 needing.append(step)
         return needing
+
+    def check_carried_over(self, before: State, after: State, returned: dict[str, Any]) -> None:
+        """A return reopened every step of its target stage and the later ones, each pending with
+        the values and evidence it held (its `carried_from` the record before), except a record
+        holding nothing, which is only superseded; the steps of earlier stages are untouched."""
+        target = STAGES.index(returned["to"])
+        carried = []
+        for stage in STAGES:
+            for step in self.stage_steps(stage):
+                old, new = before.records.get(step), after.records.get(step)
+                if STAGES.index(stage) < target:
+                    assert new == old, (step, old, new)
+                elif old is None or (old[2] == "{}" and not old[3]):
+                    assert new is None, (step, old, new)
+                else:
+                    assert new is not None and new[0] != old[0], (step, old, new)
+                    assert new[1:] == ("pending", old[2], old[3], old[0]), (step, old, new)
+                    carried.append(step)
+        assert returned["carried"] == carried
 
     def plan(self, action: tuple[Any, ...], state: State) -> tuple[str, str, Callable[[], object]]:
         """What `action` does now: the attempt's kind, the acting user, and the call."""
@@ -334,6 +367,13 @@ class Walker:
 
 
 # ---------------------------------------------------------------------------- the procedure holds
+
+
+def met_since_return(state: State) -> bool:
+    """Whether the meeting's decision was recorded since the case was last returned (else what
+    its record holds was carried over by the return, and a new meeting decides again)."""
+    since = [e for e in state.events if e[2] == "returned" or (e[2] == "recorded" and e[4] == "collective_decision")]
+    return bool(since) and since[-1][2] == "recorded"
 
 
 def _proceed(outcome: str = "approved", which: int = 0, how: str = "record") -> tuple[Any, ...]:
@@ -430,6 +470,10 @@ def test_any_sequence_of_actions_follows_the_procedure_or_is_refused(
                     assert new == old + 1 and advanced["to"] == after.stage
             else:
                 assert new <= old, f"{action} moved {before.stage} -> {after.stage}"
+            # a return carries every reopened step's values and evidence over, as pending
+            for returned in [json.loads(e[5]) for e in new_events if e[2] == "returned"]:
+                assert error is None and new < old and returned["to"] == after.stage
+                walker.check_carried_over(before, after, returned)
             if after.status != before.status:
                 assert (before.status, after.status) in {("active", "archived"), ("active", "rejected")}
                 assert after.status != "rejected" or after.stage == "collective_decision"

@@ -107,16 +107,20 @@ def attach(engine: Engine, decision: int, step: str, files: Path, *kinds: str) -
     engine.record(decision, step, [], [f"{k}={evidence_file(files, k)}" for k in kinds], ACTOR[step])
 
 
-def later_steps_pending(engine: Engine, decision: int, first_stage: str) -> None:
-    """Every step of `first_stage` and later stages is pending again, with nothing recorded."""
+def later_steps_pending(engine: Engine, decision: int, first_stage: str, before: Mapping[str, Any]) -> None:
+    """Every step of `first_stage` and later stages is pending again, starting from the values and
+    evidence it held `before` the return (shown as carried over when it held any)."""
     stages = [s.name for s in get_workflow("major-decision").stages]
     shown = queries.show(engine, decision)
-    for step in shown["steps"]:
+    for step, earlier in zip(shown["steps"], before["steps"], strict=True):
         if stages.index(step["stage"]) >= stages.index(first_stage):
             assert step["status"] == "pending", step
-            assert step["fields"] == {} and step["evidence"] == [], step
+            assert (step["fields"], step["evidence"]) == (earlier["fields"], earlier["evidence"]), step
+            assert step["carried_over"] == bool(earlier["fields"] or earlier["evidence"]), step
+            assert step["marks"] == [] and step["waiver_reason"] is None, step
         else:
             assert step["status"] == "completed", step
+            assert step == earlier
 
 
 @pytest.fixture
@@ -427,9 +431,11 @@ def test_r11_revised_and_reassessed_after_return_to_drafting(engine: Engine, fil
         record_valid(engine, i, step, files)
     record_valid(engine, i, "risk_assessment", files, controllable="false")
     engine.complete(i, "risk_assessment", OFFICER)
+    before = queries.show(engine, i)
     engine.send_back(i, "drafting", "uncontrollable risk: revise the draft", OFFICER)
     assert stage(engine, i) == "drafting"
-    later_steps_pending(engine, i, "drafting")
+    later_steps_pending(engine, i, "drafting", before)
+    assert step_of(engine, i, "risk_assessment")["fields"]["controllable"] is False  # carried, still blocking
     walk(engine, i, "legality_review", files)  # revised and reassessed: controllable
     assert step_of(engine, i, "risk_assessment")["fields"]["controllable"] is True
 
@@ -544,9 +550,10 @@ def test_r15_unlawful_opinion_returns_to_drafting_not_later(engine: Engine, file
     i = unlawful
     with refused(engine, i, "blocks_leaving", "Art. 25", key="rule.blocks_leaving"):
         engine.send_back(i, "consultation", "consult again", OFFICER)
+    before = queries.show(engine, i)
     engine.send_back(i, "drafting", "unlawful: revise the draft", OFFICER)
     assert stage(engine, i) == "drafting"
-    later_steps_pending(engine, i, "drafting")
+    later_steps_pending(engine, i, "drafting", before)
     walk(engine, i, "collective_decision", files)  # revised draft, new lawful opinion
     assert step_of(engine, i, "legality_review")["fields"]["opinion"] == "lawful"
 
@@ -747,9 +754,10 @@ def test_r21_amend_returns_to_drafting(engine: Engine, files: Path, at_meeting: 
     record_valid(engine, i, "collective_decision", files, head_decision="amend", head_reasons="补充补偿方案")
     with refused(engine, i, "outcome", "Art. 30"):
         engine.advance(i, EXECUTIVE)
+    before = queries.show(engine, i)
     assert engine.complete(i, "collective_decision", EXECUTIVE) == "drafting"
     assert stage(engine, i) == "drafting"
-    later_steps_pending(engine, i, "drafting")
+    later_steps_pending(engine, i, "drafting", before)
     actions = [e["action"] for e in queries.trail(engine, i)["events"][-2:]]
     assert actions == ["completed", "returned"]
 

@@ -648,4 +648,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "calendar.kind.workday": ("an adjusted working day", "调休上班日"),
     "calendar.kind.weekday": ("an ordinary working day", "普通工作日"),
     "calendar.kind.weekend": ("an ordinary weekend day", "普通周末"),
+    # a return carries records over
+    "show.carried_over": ("↩ carried over from before the return", "↩ 沿用退回前记录"),
 }

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlmodel import Session
+from sqlmodel import Session, SQLModel
 
 import decision_flow.engine.definitions as definitions
 from decision_flow.core.articles import IDENTITY_ARTICLE
@@ -29,7 +29,7 @@ from decision_flow.procedures.model import Procedure
 from decision_flow.rules import Context
 from decision_flow.store import rawsql
 from decision_flow.store.evidence import DatabaseStore, EvidenceStore
-from decision_flow.store.models import Decision, StepRecord, User
+from decision_flow.store.models import Decision, Evidence, StepRecord, User
 from decision_flow.store.rawsql import Raw, rows_as, select_all
 from decision_flow.trail import audit
 
@@ -48,6 +48,27 @@ def acting_user(s: Session, name: str | None) -> User:
         msg = Msg("user.unknown", {"name": name[:MAX_ACTOR]})
         raise Forbidden(msg, [Reason("user", IDENTITY_ARTICLE, msg)])
     return user
+
+
+def reader(s: Session, name: str | None) -> User | None:
+    """Who a read (show, list, the trail, verification, an export, the user list) is made as.
+
+    A read needs no identity: with no name given, nobody (the database login decides who may
+    read). A name given must be a registered, active user, exactly as for a change (Forbidden,
+    ``user.unknown``), so a mistyped ``--as`` is never silently ignored. The check only reads:
+    a refused read is not recorded in the trail (a read changes nothing, PRODUCT.md records
+    refused *changes*, and a read must work on a read-only login), and needs no private key."""
+    return acting_user(s, name) if name else None
+
+
+def _insert(raw: Raw, row: SQLModel, **changed: Any) -> int:
+    """INSERT `row` (every column but its integer key `id`, with `changed` columns replaced) as a
+    new row of its table; the new row's id."""
+    names = [c for c in rawsql.columns(type(row)) if c != "id"]
+    return raw.insert(
+        f"INSERT INTO {type(row).__tablename__} ({', '.join(names)}) VALUES ({', '.join('?' for _ in names)})",
+        *(changed[c] if c in changed else getattr(row, c) for c in names),
+    )
 
 
 def load_case(s: Session, decision_id: int, lock: bool = False) -> Decision:
@@ -133,11 +154,7 @@ class Change:
             rec = rows_as(StepRecord, found)[0] if found else None
         if rec is None:
             rec = StepRecord(decision_id=self.dec.id or 0, stage=step.stage, step=step.name)
-            names = [c for c in rawsql.columns(StepRecord) if c != "id"]
-            rec.id = raw.insert(
-                f"INSERT INTO step_records ({', '.join(names)}) VALUES ({', '.join('?' for _ in names)})",
-                *(getattr(rec, c) for c in names),
-            )
+            rec.id = _insert(raw, rec)
             if records is not None:
                 records[step.name] = rec
         return rec
@@ -153,6 +170,46 @@ class Change:
         """Write a step record's changed columns (the case's row lock, held by the change,
         keeps anyone else from writing it meanwhile)."""
         rawsql.update(Raw(self.s), rec, **changes)
+
+    def carry_over(self, stages: list[str]) -> list[str]:
+        """Supersede the case's active records of `stages` (kept, inactive, for the history) and
+        start each step again from what it held: a new pending record with the same field values
+        and a copy of each of its evidence rows (same SHA-256, name and kind: files are stored by
+        content, so nothing is copied on disk), its `carried_from` the old record. Marks (e.g.
+        `late`), a waiver and its reason, and who closed it are not carried: completing or
+        waiving is decided again. A record with neither values nor evidence is only superseded.
+        Returns the steps carried over, in the workflow's order."""
+        raw = Raw(self.s)
+        marks = ", ".join("?" for _ in stages)
+        old = rows_as(
+            StepRecord,
+            raw.all(
+                f"{select_all(StepRecord)} WHERE decision_id = ? AND active AND stage IN ({marks})",
+                self.dec.id,
+                *stages,
+            ),
+        )
+        if not old:
+            return []
+        ids = [r.id for r in old]
+        listed = ", ".join("?" for _ in ids)
+        raw.run(f"UPDATE step_records SET active = ? WHERE id IN ({listed})", False, *ids)
+        files: dict[int, list[Evidence]] = {}
+        for e in rows_as(Evidence, raw.all(f"{select_all(Evidence)} WHERE record_id IN ({listed}) ORDER BY id", *ids)):
+            files.setdefault(e.record_id, []).append(e)
+        order = {st.name: i for i, st in enumerate(self.workflow.steps())}
+        carried = []
+        for rec in sorted(old, key=lambda r: order.get(r.step, len(order))):
+            if rec.fields == "{}" and not files.get(rec.id or 0):
+                continue
+            new = StepRecord(
+                decision_id=rec.decision_id, stage=rec.stage, step=rec.step, fields=rec.fields, carried_from=rec.id
+            )
+            new_id = _insert(raw, new)
+            for e in files.get(rec.id or 0, []):
+                _insert(raw, e, record_id=new_id)
+            carried.append(rec.step)
+        return carried
 
     # ------------------------------------------------------------------ checks
 

@@ -9,27 +9,26 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sqlalchemy import update
-from sqlmodel import col, select
+from sqlmodel import select
 
 from decision_flow.core.errors import Blocked, InvalidInput, Reason
 from decision_flow.core.i18n import Msg
 from decision_flow.definition.workflow import ENDINGS, Stage, Step
 from decision_flow.engine.change import Change
 from decision_flow.engine.machine import Case, attached
-from decision_flow.engine.procedure import completion_reasons, waiver_reasons
-from decision_flow.rules import run
+from decision_flow.engine.procedure import check_dates, completion_reasons, waiver_reasons
+from decision_flow.rules import Context, run
 from decision_flow.store.models import Evidence, StepRecord
 
 
-def complete_step(c: Change, step: Step, reasons_only: bool = False) -> list[Reason]:
-    """Close `step` if its rules hold; return the blocking reasons otherwise (or when only asked)."""
+def complete_step(c: Change, step: Step, rec: StepRecord, reasons_only: bool = False) -> list[Reason]:
+    """Close `step`, whose pending record is `rec`, if its rules hold; return the blocking
+    reasons otherwise (or when only asked)."""
     ctx = c.context(check_files=True)
-    found = completion_reasons(ctx, step)
+    found = completion_reasons(ctx, step) + _carried_dates(c, ctx, step, rec)
     blocking = [r for r in found if r.blocking]
     if blocking or reasons_only:
         return blocking
-    rec = c.record_of(step)
     c.write_record(
         rec,
         status="completed",
@@ -43,12 +42,23 @@ def complete_step(c: Change, step: Step, reasons_only: bool = False) -> list[Rea
     return []
 
 
+def _carried_dates(c: Change, ctx: Context, step: Step, rec: StepRecord) -> list[Reason]:
+    """R26 once more for a record a return carried over: its dates were checked when recorded,
+    against the earlier stages as they stood then, and those stages have been done again since
+    (a carried legality opinion may now predate the consultation it reviews)."""
+    if rec.carried_from is None:
+        return []
+    fields = ctx.state(step.name).fields
+    dates = {f.name: fields[f.name] for f in step.fields if f.type == "date" and f.name in fields}
+    return check_dates(ctx, c.procedure.articles.dates, step, dates)
+
+
 def complete(c: Change, step_name: str) -> str:
     """Close one step of the current stage; a meeting's outcome then routes the decision."""
     step = c.open_step(step_name)
     c.require_independent(step.stage)
     rec = c.pending_record(step)
-    reasons = complete_step(c, step)
+    reasons = complete_step(c, step, rec)
     if reasons:
         raise Blocked(Msg("complete.refused", {"step": step.name}), reasons)
     return route_outcome(c, step, rec)
@@ -109,7 +119,7 @@ def _open_step_reasons(c: Change, stage: Stage, records: dict[str, StepRecord]) 
         elif rec is None or not has_data:
             reasons.append(Reason("stage_incomplete", stage.leave_article, Msg("stage.step_open", {"step": step.name})))
         else:
-            found = complete_step(c, step, reasons_only=True)
+            found = complete_step(c, step, rec, reasons_only=True)
             reasons += found
             outcome = str(json.loads(rec.fields).get(step.outcome.field)) if step.outcome else ""
             if step.outcome and not found and step.outcome.routes.get(outcome) != "advance":
@@ -139,7 +149,7 @@ def advance(c: Change, to: str | None) -> str:
     for step in stage.steps:
         rec = records.get(step.name)
         if rec is not None and rec.status == "pending":
-            complete_step(c, step)
+            complete_step(c, step, rec)
     with attached(wf, stage.name, c.context(check_files=True)) as case:
         if not case.trigger("advance"):
             raise Blocked(Msg("advance.refused", {"stage": stage.name}), case.reasons)
@@ -171,19 +181,16 @@ def send_back(c: Change, to: str, reason: str) -> None:
 
 
 def return_to(c: Change, case: Case, target: str, reason: str) -> None:
-    """Move to `target`; that stage's and every later stage's records are superseded (kept)."""
+    """Move to `target`; that stage's and every later stage's records are superseded (kept), and
+    each step starts again, pending, from the values and evidence it held (carried over, so a
+    revised draft does not mean entering the legal basis again); completing it is done again,
+    with every rule. The `returned` event names the steps carried over."""
     wf, dec = c.workflow, c.dec
     case.trigger(f"return_to_{target}")
-    redo = [st.name for st in wf.stages[wf.stage_index(target) :]]
-    c.s.execute(
-        update(StepRecord)
-        .where(col(StepRecord.decision_id) == dec.id, col(StepRecord.active), col(StepRecord.stage).in_(redo))
-        .values(active=False)
-        .execution_options(synchronize_session=False)
-    )
+    carried = c.carry_over([st.name for st in wf.stages[wf.stage_index(target) :]])
     from_stage = dec.stage
     c.save(stage=target)
-    moved: dict[str, Any] = {"from": from_stage, "to": target, "reason": reason}
+    moved: dict[str, Any] = {"from": from_stage, "to": target, "reason": reason, "carried": carried}
     c.event("returned", stage=from_stage, **moved)
 
 

@@ -13,7 +13,7 @@ from sqlmodel import Session, col, select
 
 import decision_flow.engine.definitions as definitions
 from decision_flow.core.calendar_cn import CalendarNotCovered, WorkCalendar, working_days_after
-from decision_flow.engine.change import load_case
+from decision_flow.engine.change import load_case, reader
 from decision_flow.engine.engine import Engine
 from decision_flow.engine.procedure import load_context, missing_items, records_of
 from decision_flow.procedures import of as procedure_of
@@ -27,10 +27,21 @@ if TYPE_CHECKING:
     from decision_flow.trail.verified import Verified
 
 
-def show(engine: Engine, decision_id: int) -> dict[str, Any]:
-    """The decision in the JSON shape of `dflow show --json`."""
+def require_reader(engine: Engine, actor: str | None) -> None:
+    """Refuse a read as `actor` unless they are a registered, active user (Forbidden); nothing
+    to check, and no session opened, when no one is named (see :func:`change.reader`)."""
+    if actor:
+        with engine.db.session(write=False) as s:
+            reader(s, actor)
+
+
+def show(engine: Engine, decision_id: int, actor: str | None = None) -> dict[str, Any]:
+    """The decision in the JSON shape of `dflow show --json`, read as `actor` (optional).
+    A step is `carried_over` while its record is pending and started from the one a return
+    superseded (its values and evidence are those recorded before the return)."""
     engine.db.require()
     with engine.db.session(write=False) as s:
+        reader(s, actor)
         dec = load_case(s, decision_id)
         wf = definitions.of_case(s, dec)
         records = records_of(s, dec)
@@ -53,6 +64,7 @@ def show(engine: Engine, decision_id: int) -> dict[str, Any]:
                     "missing": missing_items(ctx, step) if state.status == "pending" else [],
                     "marks": json.loads(rec.marks) if rec else [],
                     "waiver_reason": rec.waiver_reason if rec else None,
+                    "carried_over": rec is not None and rec.status == "pending" and rec.carried_from is not None,
                 }
             )
         return {
@@ -76,14 +88,19 @@ def state(engine: Engine, decision_id: int) -> dict[str, Any]:
 
 
 def list_decisions(
-    engine: Engine, stage: str | None = None, status: str | None = None, workflow: str | None = None
+    engine: Engine,
+    stage: str | None = None,
+    status: str | None = None,
+    workflow: str | None = None,
+    actor: str | None = None,
 ) -> list[dict[str, Any]]:
-    """Decisions at a glance, optionally filtered by stage, status and workflow (its cases and
-    those of every workflow that extends it, e.g. a province's file over a shipped one). The
-    cases of a workflow whose procedure keeps a ledger (e.g. the legality-review ledger,
-    合法性审核台账) carry its columns too, between the title and the stage."""
+    """Decisions at a glance, read as `actor` (optional), optionally filtered by stage, status and
+    workflow (its cases and those of every workflow that extends it, e.g. a province's file over
+    a shipped one). The cases of a workflow whose procedure keeps a ledger (e.g. the
+    legality-review ledger, 合法性审核台账) carry its columns too, between the title and the stage."""
     engine.db.require()
     with engine.db.session(write=False) as s:
+        reader(s, actor)
         query = select(Decision.id, Decision.title, Decision.stage, Decision.status).order_by(col(Decision.id))
         if stage:
             query = query.where(Decision.stage == stage)
@@ -154,10 +171,12 @@ def _cell(calendar: WorkCalendar, column: Column, records: dict[str, dict[str, A
         return None
 
 
-def trail(engine: Engine, decision_id: int) -> dict[str, Any]:
-    """The decision's audit events in the JSON shape of `dflow audit ID --json`."""
+def trail(engine: Engine, decision_id: int, actor: str | None = None) -> dict[str, Any]:
+    """The decision's audit events in the JSON shape of `dflow audit ID --json`, read as `actor`
+    (optional)."""
     engine.db.require()
     with engine.db.session(write=False) as s:
+        reader(s, actor)
         load_case(s, decision_id)
         return {"decision": decision_id, "events": [audit.as_dict(e) for e in audit.trail(s, decision_id)]}
 
@@ -214,7 +233,7 @@ class _Stale(Exception):
     """The chain no longer holds what an earlier verification vouched for."""
 
 
-def verify(engine: Engine, full: bool = False, remember: bool = True) -> audit.Verdict:
+def verify(engine: Engine, full: bool = False, remember: bool = True, actor: str | None = None) -> audit.Verdict:
     """Walk the whole chain once (hashes, numbering, both links, each actor's signature against
     the key they held at that point), then re-hash every evidence file the trail names against
     the SHA-256 recorded when it was attached.
@@ -223,10 +242,12 @@ def verify(engine: Engine, full: bool = False, remember: bool = True) -> audit.V
     again unless `full`; should the chain not hold exactly what was verified then, or should
     anything fail, the whole verification is done again with every signature, so the verdict is
     the one a full check gives. Without `remember`, what a passing run checked is not kept
-    (a throwaway database, as the demo's, leaves nothing behind)."""
+    (a throwaway database, as the demo's, leaves nothing behind). `actor`, if named, must be a
+    registered, active user."""
     from decision_flow.trail import verified  # loaded only to verify: `dflow record` imports this module too
 
     engine.db.require()
+    require_reader(engine, actor)
     earlier = None if full else verified.recall(engine.db)
     if earlier is not None:
         try:
@@ -315,10 +336,10 @@ def _verify(engine: Engine, earlier: Verified | None, remember: bool) -> audit.V
     return replace(verdict, signed=signatures.signed, recalled=signatures.recalled)
 
 
-def verify_anchor(engine: Engine, cp: Checkpoint) -> audit.Verdict:
+def verify_anchor(engine: Engine, cp: Checkpoint, actor: str | None = None) -> audit.Verdict:
     """Whether today's chain verifies and still extends `cp` (the event numbered cp.size is
     still there with the hash cp.head), so a cut-off tail or a rewritten history is found."""
-    verdict = verify(engine)
+    verdict = verify(engine, actor=actor)
     if not verdict.ok or cp.size == 0:
         return verdict
     with engine.db.session(write=False) as s:
@@ -335,10 +356,12 @@ def verify_anchor(engine: Engine, cp: Checkpoint) -> audit.Verdict:
     return verdict
 
 
-def checkpoint(engine: Engine) -> Checkpoint:
-    """The chain's checkpoint now, on the engine's clock."""
+def checkpoint(engine: Engine, actor: str | None = None) -> Checkpoint:
+    """The chain's checkpoint now, on the engine's clock, taken as `actor` (optional)."""
     from decision_flow.trail.checkpoint import checkpoint as checkpoint_at
 
+    engine.db.require()
+    require_reader(engine, actor)
     return checkpoint_at(engine.db, engine.stamp())
 
 

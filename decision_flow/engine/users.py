@@ -15,7 +15,7 @@ from decision_flow.core.errors import Blocked, Forbidden, InvalidInput, NotFound
 from decision_flow.core.i18n import Msg
 from decision_flow.core.values import clean_text
 from decision_flow.definition.workflow import DECIDING_ROLES, ROLES
-from decision_flow.engine.change import Change
+from decision_flow.engine.change import Change, reader
 from decision_flow.engine.engine import Engine
 from decision_flow.identity import keys
 from decision_flow.store import rawsql
@@ -246,10 +246,11 @@ def deactivate(engine: Engine, name: str, actor: str | None) -> User:
     return engine.change("user_deactivate", actor, None, {"name": name}, op)
 
 
-def list_users(engine: Engine) -> list[User]:
-    """Every registered user."""
+def list_users(engine: Engine, actor: str | None = None) -> list[User]:
+    """Every registered user, read as `actor` (optional; if named, a registered, active user)."""
     engine.db.require()
     with engine.db.session(write=False) as s:
+        reader(s, actor)
         return list(s.exec(select(User).order_by(col(User.name))).all())
 
 

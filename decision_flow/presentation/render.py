@@ -130,7 +130,8 @@ def decision(view: Mapping[str, Any]) -> None:
         table.add_column(h(key))
     for item in view["steps"]:
         step = wf.step(item["step"])
-        recorded = [f"{_field_title(step, k)}: {_value(v)}" for k, v in item["fields"].items()]
+        recorded = [t_msg("show.carried_over")] if item.get("carried_over") else []
+        recorded += [f"{_field_title(step, k)}: {_value(v)}" for k, v in item["fields"].items()]
         recorded += [f"📎 {e['kind']}: {e['name']} ({e['sha256'][:12]}…)" for e in item["evidence"]]
         if item.get("waiver_reason"):
             recorded.append(f"{h('waiver')}: {item['waiver_reason']}")

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Protocol
 
 from decision_flow.core.errors import InvalidInput
-from decision_flow.engine import Engine
+from decision_flow.engine import Engine, queries
 from decision_flow.presentation.exports.source import Source, snapshot
 
 Progress = Callable[[int, int], None]
@@ -30,16 +30,26 @@ class Writer(Protocol):
     def __call__(self, source: Source, path: Path, progress: Progress) -> int: ...
 
 
-def export(engine: Engine, decision_id: int, fmt: str, out: Path, progress: Progress | None = None) -> int:
+def export(
+    engine: Engine,
+    decision_id: int,
+    fmt: str,
+    out: Path,
+    progress: Progress | None = None,
+    actor: str | None = None,
+) -> int:
     """Write decision `decision_id`'s trail to `out` as `fmt` (pdf, html, csv or json) and return
     the number of events written. `progress(done, total)` is called now and then.
 
     Raises InvalidInput for an unknown format or an unwritable `out`, NotFound for an unknown
-    decision. Nothing is left at `out` (or beside it) unless the export succeeds.
+    decision, Forbidden when `actor` is named but not a registered, active user. Nothing is left
+    at `out` (or beside it) unless the export succeeds.
     """
     if fmt not in FORMATS:
         raise InvalidInput(f"unknown export format {fmt!r} (known: {', '.join(FORMATS)})")
     out = Path(out)
+    engine.db.require()
+    queries.require_reader(engine, actor)
     source = snapshot(engine, decision_id)
     report: Progress = progress or (lambda _done, _total: None)
     if out.is_dir():
@@ -65,8 +75,6 @@ def export(engine: Engine, decision_id: int, fmt: str, out: Path, progress: Prog
 def _write(fmt: str, source: Source, engine: Engine, tmp: Path, progress: Progress) -> int:
     module = FORMATS[fmt]
     if module is None:  # JSON: the offline-verifiable trail file, written by decision_flow.trail.trailfile
-        from decision_flow.engine import queries
-
         return queries.export_trail(engine, source.decision_id, tmp)
     writer: Writer = importlib.import_module(f"decision_flow.presentation.exports.{module}").write
     return writer(source, tmp, progress)
