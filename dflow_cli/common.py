@@ -38,7 +38,10 @@ class DflowGroup(TyperGroup):
             if hasattr(exc, "format_message"):
                 code = _usage_error(exc, "--json" in argv)
             else:
-                code = _report(exc, "--json" in argv)
+                from decision_flow.presentation.labels import speaking
+
+                with speaking():
+                    code = _report(exc, "--json" in argv)
         if not standalone_mode:
             return code
         sys.exit(code if isinstance(code, int) else 0)
@@ -98,8 +101,10 @@ def _new_passphrase(wanted: bool) -> bytes | None:
         from decision_flow.core.i18n import Msg
 
         raise InvalidInput(Msg("key.passphrase_needed", {}))
+    from decision_flow.core.i18n import Msg, t
+
     return keys.new_passphrase(
-        lambda: typer.prompt("passphrase for the new key file", hide_input=True, confirmation_prompt=True)
+        lambda: typer.prompt(t(Msg("key.prompt_new")), hide_input=True, confirmation_prompt=t(Msg("key.prompt_again")))
     )
 
 
@@ -151,18 +156,24 @@ def _run(
     human: Callable[[Any], None],
     machine: Callable[[Any], Any] = lambda result: result,
     exit_code: Callable[[Any], int] = lambda result: 0,
+    step: str | None = None,
 ) -> None:
-    """Call the library, then print the result as JSON or for a person; map errors to exits."""
-    try:
-        result = action()
-        if as_json:
-            print(json.dumps(machine(result), ensure_ascii=False, default=str))
-        else:
-            human(result)
-    except (KeyboardInterrupt, typer.Exit):
-        raise
-    except Exception as exc:
-        raise typer.Exit(_report(exc, as_json)) from None
+    """Call the library, then print the result as JSON or for a person; map errors to exits.
+    Every message is rendered naming steps, stages and fields in the reader's words (those of
+    `step`, the step the command acts on, for its fields)."""
+    from decision_flow.presentation.labels import speaking
+
+    with speaking(at=step):
+        try:
+            result = action()
+            if as_json:
+                print(json.dumps(machine(result), ensure_ascii=False, default=str))
+            else:
+                human(result)
+        except (KeyboardInterrupt, typer.Exit):
+            raise
+        except Exception as exc:
+            raise typer.Exit(_report(exc, as_json)) from None
     if exit_code(result):
         raise typer.Exit(exit_code(result))
 

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlmodel import Session, col, select
 
+from decision_flow.core.i18n import Msg
 from decision_flow.engine.change import load_case
 from decision_flow.engine.engine import Engine
 from decision_flow.engine.procedure import load_context, missing_items, records_of
@@ -188,7 +189,8 @@ def _verify(engine: Engine, earlier: Verified | None, remember: bool) -> audit.V
         if not engine.store.intact(sha):
             if earlier is not None:
                 raise _Stale
-            return audit.Verdict(False, verdict.events, seq, f"evidence altered or missing: {sha} ({kind})")
+            why = Msg("verify.evidence", {"sha256": sha, "kind": kind})
+            return audit.Verdict(False, verdict.events, seq, why)
     if last_seq and remember:
         verified.remember(engine.db, verified.Verified(int(last_seq), str(last_hash), sigs.hexdigest()))
     return replace(verdict, signed=signatures.signed, recalled=signatures.recalled)
@@ -204,13 +206,10 @@ def verify_anchor(engine: Engine, cp: Checkpoint) -> audit.Verdict:
         size, _ = audit.head(s)
         event = s.get(AuditEvent, cp.size)
     if event is None:
-        return audit.Verdict(
-            False, verdict.events, cp.size, f"truncated: the chain has {size} events, the checkpoint {cp.size}"
-        )
+        why = Msg("verify.truncated", {"size": size, "checkpoint": cp.size})
+        return audit.Verdict(False, verdict.events, cp.size, why)
     if event.hash != cp.head:
-        return audit.Verdict(
-            False, verdict.events, cp.size, f"rewritten: event {cp.size}'s hash differs from the checkpoint"
-        )
+        return audit.Verdict(False, verdict.events, cp.size, Msg("verify.rewritten", {"seq": cp.size}))
     return verdict
 
 

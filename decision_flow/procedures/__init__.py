@@ -18,6 +18,7 @@ from importlib import resources
 from pathlib import Path
 
 from decision_flow.core.errors import NotFound, WorkflowError
+from decision_flow.core.i18n import Msg
 from decision_flow.definition.workflow import Workflow, parse
 from decision_flow.procedures.common import check_links, check_steps
 from decision_flow.procedures.model import Procedure
@@ -100,7 +101,7 @@ def get(name: str) -> Workflow:
     path = next((p for p in shipped() if p.stem == name), None)
     if path is None:
         known = ", ".join(p.stem for p in shipped())
-        raise NotFound(f"no workflow named {name!r} (known: {known})")
+        raise NotFound(Msg("workflow.unknown", {"name": name, "known": known}))
     if name in _loading:
         raise WorkflowError(f"{path}: extends: the workflow extends itself, through {', '.join(sorted(_loading))}")
     from decision_flow.definition.cache import load_cached
