@@ -52,8 +52,13 @@ def _usage_error(exc: Any, as_json: bool) -> int:
     if type(exc).__name__ == "NoArgsIsHelpError":  # `dflow` or `dflow user` alone: the help, on stdout
         print(exc.format_message())
         return 0
+    from decision_flow.core.i18n import recognise, t
+
     lines = str(exc.format_message()).splitlines()
     text = lines[0] if lines else "invalid usage"
+    said = recognise(text)  # the option parser speaks English: its commonest errors, in the reader's language
+    if said is not None and said.key.startswith("usage."):
+        text = t(said)
     if as_json:
         print(json.dumps({"error": {"code": "invalid", "message": text, "reasons": []}}, ensure_ascii=False))
     print(f"dflow: {text}", file=sys.stderr)

@@ -346,6 +346,51 @@ def test_chinese_output_names_no_english_word(scene: Dflow, tmp_path: Path) -> N
     assert {command: found for command, found in leaks.items() if found} == {}
 
 
+def _names_of(workflow: str) -> set[str]:
+    """Every name one types for a workflow: its stages, steps, fields and evidence kinds."""
+    wf = get(workflow)
+    names = {s.name for s in wf.stages} | {s.name for s in wf.steps()}
+    return names | {f.name for s in wf.steps() for f in s.fields} | {e.kind for s in wf.steps() for e in s.evidence}
+
+
+@pytest.fixture
+def bare(tmp_path: Path) -> Dflow:
+    """dflow without a database (the commands below need none)."""
+    return Dflow(tmp_path / "dflow.db", tmp_path)
+
+
+def test_chinese_workflow_reference_names_only_what_one_types(bare: Dflow) -> None:
+    """`workflow show` is where one learns the names to type: beside their titles, those are
+    the only ASCII words it shows (roles, field types, waivers and the basis are in Chinese)."""
+    shown = bare.ok("workflow", "show", "major-decision-township", env=ZH).stdout
+    assert "《重大行政决策程序暂行条例》（国务院令第713号），乡镇人民政府参照适用（第42条）" in shown
+    assert "依法不予公开时可免除" in shown and "合法性审查人员" in shown and "(opinion, 选项)" in shown
+    assert _leaks(shown, tuple(_names_of("major-decision-township"))) == []
+    diagram = bare.ok("workflow", "diagram", "major-decision", env=ZH).stdout
+    assert _leaks(diagram, ("stateDiagram-v2", *_names_of("major-decision"), "archived", "rejected")) == []
+
+
+def test_chinese_usage_errors_of_the_option_parser(bare: Dflow) -> None:
+    assert bare("show", env=ZH).stderr == "dflow: 缺少参数 'ID'\n"
+    assert bare("show", 1, "--bogus", env=ZH).stderr == "dflow: 没有选项 --bogus\n"
+    assert bare("frobnicate", env=ZH).stderr == "dflow: 没有命令 'frobnicate'\n"
+    assert bare("show", 1, "2", env=ZH).stderr == "dflow: 多余的参数（2）\n"
+    assert bare("show", 1, "2").stderr == "dflow: Got unexpected extra argument(s) (2)\n"
+
+
+def test_the_chinese_demo_narrates_in_chinese() -> None:
+    from typer.testing import CliRunner
+
+    import cli
+    from tests.test_cli import BASE_ENV
+
+    result = CliRunner().invoke(cli.app, ["demo"], env={**BASE_ENV, **ZH})
+    assert result.exit_code == 0, result.output
+    assert "→ 拟定决策草案" in result.stdout and "专家论证 已说明理由免除" in result.stdout
+    recorded = ("zhang_wei", "li_sifasuo", "wang_xiangzhang", "SHX-2025-ZD-003")  # its users, its archive number
+    assert _leaks(result.stdout, recorded) == []
+
+
 def test_chinese_verification_failures_name_the_event_in_chinese(scene: Dflow) -> None:
     dflow = scene
     with closing(sqlite3.connect(dflow.db)) as con, con:

@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from decision_flow.core.messages import MESSAGES
@@ -103,9 +103,10 @@ _PLACEHOLDER = re.compile(r"\{(\w+)(![rs])?\}")
 
 
 @cache
-def _patterns() -> list[tuple[str, re.Pattern[str]]]:
-    """Each message's English template as a pattern, the most literal first (so `the decision
-    is {flag}: {field} must be {value}` is tried before `{field} must be {value}`)."""
+def _patterns() -> list[tuple[str, str, re.Pattern[str]]]:
+    """Each message's English template as (key, its longest literal part, pattern), the most
+    literal first (so `the decision is {flag}: {field} must be {value}` is tried before
+    `{field} must be {value}`); a text without the literal part is not tried against the pattern."""
 
     def literal(text: str) -> str:
         return re.escape(text.replace("{{", "{").replace("}}", "}"))
@@ -123,16 +124,18 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
         weight = len(_PLACEHOLDER.sub("", english))
         if weight == 0 or "}{" in english:  # only placeholders, or two side by side: no one reading
             continue
-        found.append((weight, key, re.compile("".join(parts), re.DOTALL)))
+        needle = max(_PLACEHOLDER.split(english)[::3], key=len).replace("{{", "{").replace("}}", "}")
+        found.append((weight, key, needle, re.compile("".join(parts), re.DOTALL)))
     found.sort(key=lambda item: -item[0])
-    return [(key, pattern) for _weight, key, pattern in found]
+    return [(key, needle, pattern) for _weight, key, needle, pattern in found]
 
 
+@lru_cache(maxsize=4096)  # a long trail repeats its refusals' reasons
 def recognise(text: str) -> Msg | None:
     """The message whose English rendering `text` is (its parameters as text), or None: how a
     refusal the trail stored in English is shown in Chinese."""
-    for key, pattern in _patterns():
-        found = pattern.fullmatch(text)
+    for key, needle, pattern in _patterns():
+        found = pattern.fullmatch(text) if needle in text else None
         if found is not None:
             return Msg(key, found.groupdict())
     return None

@@ -140,7 +140,11 @@ def stage(wf: Workflow | None, name: str, lang: str | None = None) -> str:
 
 
 def _steps(wf: Workflow | None, name: str | None) -> list[Step]:
-    return [s for w in _workflows(wf) for s in w.steps() if s.name == name] if name else []
+    """The steps named `name`: of `wf`, or of every shipped workflow that has one."""
+    if not name:
+        return []
+    found = (w.steps_by_name.get(name) for w in _workflows(wf))
+    return [s for s in found if s is not None]
 
 
 def step(wf: Workflow | None, name: str, lang: str | None = None) -> str:
@@ -315,7 +319,8 @@ class _Namer:
             return join((self.one(of, n, at) for n in _names(given)), "zh")
         typed, _, of = kind.partition(" ")
         if typed == "typed":
-            return join((f"{self.one(of, n, at)}（{n}）" for n in _names(given)), "zh")
+            shown = ((self.one(of, n, at), n) for n in _names(given))
+            return join((f"{label}（{n}）" if label != n else n for label, n in shown), "zh")
         if kind == "value":  # a value of the message's field
             where = params.get("field")
             return value(self.wf, at, where, given, "zh") if isinstance(where, str) else given
