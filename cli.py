@@ -76,14 +76,21 @@ def demo(json_out: Json = False) -> None:
     """Walk a township decision through every stage in a scratch database: a refused skip, the verified trail."""
     from decision_flow.engine import demo as demo_module
     from decision_flow.presentation import render
+    from decision_flow.presentation.labels import speaking
+
+    def act() -> dict[str, Any]:
+        with speaking(demo_module.workflow()):  # narrated in the demo's own workflow's words
+            return demo_module.run_demo(None if json_out else render.message)
 
     def finish(result: dict[str, Any]) -> None:
-        render.trail(result["trail"])
+        with speaking(demo_module.workflow()):
+            render.trail(result["trail"])
         from decision_flow.trail.audit import Verdict
 
-        render.verdict(Verdict(**result["verify"]))
+        v = result["verify"]
+        render.verdict(Verdict(v["ok"], v["events"], v["first_bad_seq"], v["reason"], signed=v["signed"]))
 
-    _run(json_out, lambda: demo_module.run_demo(None if json_out else render.message), finish)
+    _run(json_out, act, finish)
 
 
 # ---------------------------------------------------------------------------- workflows
@@ -177,14 +184,14 @@ def record(
 ) -> None:
     """Record data and evidence for a step of the current stage."""
     act = _change(db, decision, lambda engine, i: engine.record(i, step, set_ or [], attach or [], acting))
-    _run(json_out, act, _say("record.done", step=step))
+    _run(json_out, act, _say("record.done", step=step), step=step)
 
 
 @app.command()
 def complete(decision: Id, step: Step, acting: As = None, db: Db = None, json_out: Json = False) -> None:
     """Close one step of the current stage after checking its rules."""
     act = _change(db, decision, lambda engine, i: engine.complete(i, step, acting))
-    _run(json_out, act, _say("complete.done", step=step, stage=lambda r: r["stage"]))
+    _run(json_out, act, _say("complete.done", step=step, stage=lambda r: r["stage"]), step=step)
 
 
 @app.command()
@@ -201,7 +208,7 @@ def waive(
 ) -> None:
     """Mark a step not applicable, where the law allows it, with a reason."""
     act = _change(db, decision, lambda engine, i: engine.waive(i, step, reason, acting, reference))
-    _run(json_out, act, _say("waive.done", step=step))
+    _run(json_out, act, _say("waive.done", step=step), step=step)
 
 
 @app.command()

@@ -102,7 +102,13 @@ def workflow_check(file: Annotated[str, typer.Argument(help="A workflow TOML fil
     _run(
         json_out,
         lambda: workflow.load_file(_path(file, "FILE")),
-        lambda wf: print(f"{file}: OK ({wf.name} v{wf.version}, {len(wf.stages)} stages)"),
+        _say(
+            "workflow.checked",
+            file=file,
+            name=lambda wf: wf.name,
+            version=lambda wf: wf.version,
+            stages=lambda wf: len(wf.stages),
+        ),
         lambda wf: {"ok": True, "name": wf.name, "version": wf.version, "sha256": wf.sha256},
     )
 

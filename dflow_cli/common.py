@@ -13,6 +13,7 @@ import typer
 from typer.core import TyperGroup
 
 if TYPE_CHECKING:
+    from decision_flow.core.errors import DflowError
     from decision_flow.engine import Engine
 
 MAX_ID = 2**63 - 1
@@ -38,7 +39,10 @@ class DflowGroup(TyperGroup):
             if hasattr(exc, "format_message"):
                 code = _usage_error(exc, "--json" in argv)
             else:
-                code = _report(exc, "--json" in argv)
+                from decision_flow.presentation.labels import speaking
+
+                with speaking():
+                    code = _report(exc, "--json" in argv)
         if not standalone_mode:
             return code
         sys.exit(code if isinstance(code, int) else 0)
@@ -49,8 +53,13 @@ def _usage_error(exc: Any, as_json: bool) -> int:
     if type(exc).__name__ == "NoArgsIsHelpError":  # `dflow` or `dflow user` alone: the help, on stdout
         print(exc.format_message())
         return 0
+    from decision_flow.core.i18n import recognise, t
+
     lines = str(exc.format_message()).splitlines()
     text = lines[0] if lines else "invalid usage"
+    said = recognise(text)  # the option parser speaks English: its commonest errors, in the reader's language
+    if said is not None and said.key.startswith("usage."):
+        text = t(said)
     if as_json:
         print(json.dumps({"error": {"code": "invalid", "message": text, "reasons": []}}, ensure_ascii=False))
     print(f"dflow: {text}", file=sys.stderr)
@@ -107,8 +116,10 @@ def _new_passphrase(wanted: bool) -> bytes | None:
         from decision_flow.core.i18n import Msg
 
         raise InvalidInput(Msg("key.passphrase_needed", {}))
+    from decision_flow.core.i18n import Msg, t
+
     return keys.new_passphrase(
-        lambda: typer.prompt("passphrase for the new key file", hide_input=True, confirmation_prompt=True)
+        lambda: typer.prompt(t(Msg("key.prompt_new")), hide_input=True, confirmation_prompt=t(Msg("key.prompt_again")))
     )
 
 
@@ -135,7 +146,6 @@ def _report(exc: BaseException, as_json: bool) -> int:
     is not a DflowError is a bug: it becomes an internal error unless DFLOW_DEBUG=1."""
     from decision_flow.core.errors import DflowError
     from decision_flow.core.i18n import Msg
-    from decision_flow.presentation import render
 
     if not isinstance(exc, DflowError):
         if os.environ.get("DFLOW_DEBUG") == "1":  # the traceback, for a developer: secrets masked
@@ -147,6 +157,18 @@ def _report(exc: BaseException, as_json: bool) -> int:
             return 1
         first = str(exc).splitlines()[0][:200] if str(exc) else ""
         exc = DflowError(Msg("internal", {"error": f"{type(exc).__name__}: {first}"}))
+    if exc.workflow is not None:  # the case's own workflow names its steps and stages
+        from decision_flow.presentation.labels import speaking
+
+        with speaking(exc.workflow):
+            return _reported(exc, as_json)
+    return _reported(exc, as_json)
+
+
+def _reported(exc: DflowError, as_json: bool) -> int:
+    """Print a library error (JSON too when asked); its exit code."""
+    from decision_flow.presentation import render
+
     if as_json:
         doc = {"error": {"code": exc.code, "message": exc.message(), "reasons": [r.as_dict() for r in exc.reasons]}}
         print(json.dumps(doc, ensure_ascii=False))
@@ -160,18 +182,24 @@ def _run(
     human: Callable[[Any], None],
     machine: Callable[[Any], Any] = lambda result: result,
     exit_code: Callable[[Any], int] = lambda result: 0,
+    step: str | None = None,
 ) -> None:
-    """Call the library, then print the result as JSON or for a person; map errors to exits."""
-    try:
-        result = action()
-        if as_json:
-            print(json.dumps(machine(result), ensure_ascii=False, default=str))
-        else:
-            human(result)
-    except (KeyboardInterrupt, typer.Exit):
-        raise
-    except Exception as exc:
-        raise typer.Exit(_report(exc, as_json)) from None
+    """Call the library, then print the result as JSON or for a person; map errors to exits.
+    Every message is rendered naming steps, stages and fields in the reader's words (those of
+    `step`, the step the command acts on, for its fields)."""
+    from decision_flow.presentation.labels import speaking
+
+    with speaking(at=step):
+        try:
+            result = action()
+            if as_json:
+                print(json.dumps(machine(result), ensure_ascii=False, default=str))
+            else:
+                human(result)
+        except (KeyboardInterrupt, typer.Exit):
+            raise
+        except Exception as exc:
+            raise typer.Exit(_report(exc, as_json)) from None
     if exit_code(result):
         raise typer.Exit(exit_code(result))
 

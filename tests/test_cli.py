@@ -60,7 +60,7 @@ BASE_ENV: dict[str, str | None] = {
     "COLUMNS": "200",
 }
 SKIP_EN = "cannot go to legality_review: the decision is at initiation and only drafting comes next [Chs. 2–3]\n"
-SKIP_ZH = "不能跳至 legality_review：决策处于 initiation 阶段，下一阶段只能是 drafting [第二章至第三章]\n"
+SKIP_ZH = "不能跳至 合法性审查：决策处于 决策启动 阶段，下一阶段只能是 拟定决策草案 [第二章至第三章]\n"
 
 runner = CliRunner()
 

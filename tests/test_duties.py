@@ -409,7 +409,7 @@ def test_cli_user_role_errors(cli: Dflow) -> None:
     fails(
         cli("user", "role", AUDITOR, "--role", "auditor", "--role", "officer", "--as", ADMIN, env={"DFLOW_LANG": "zh"}),
         3,
-        "li_audit 不得既是审计人员又担任 officer：核查记录的人不得同时办理决策 [第38–39条]\n",
+        "li_audit 不得既是审计人员又担任 承办人员：核查记录的人不得同时办理决策 [第38–39条]\n",
     )
     fails(cli("user", "role", OFFICER, "--role", "boss", "--as", ADMIN), 2, _bad_role("boss"))
     fails(cli("user", "role", "nobody", "--role", "officer", "--as", ADMIN), 4, "'nobody' is not a registered user\n")

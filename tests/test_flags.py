@@ -94,6 +94,7 @@ def test_workflow_diagram_draws_every_stage_and_only_forward_advances() -> None:
     names = [s.name for s in wf.stages]
     assert text.startswith("stateDiagram-v2\n    [*] --> initiation\n")
     assert "legality_review : 合法性审查" in text
-    advances = [line.split(" : ")[0].split(" --> ") for line in text.splitlines() if line.endswith(": advance")]
+    advances = [line.split(" : ")[0].split(" --> ") for line in text.splitlines() if line.endswith(": 推进")]
     assert [(a.strip(), b) for a, b in advances] == list(zip(names, names[1:] + ["archived"], strict=True))
-    assert "collective_decision --> rejected : reject" in text
+    assert "collective_decision --> rejected : 否决" in text and "    rejected : 已否决" in text
+    assert "collective_decision --> rejected : reject" in mermaid(wf, "en")

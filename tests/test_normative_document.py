@@ -1106,14 +1106,13 @@ def test_nd_township_walked_end_to_end_from_the_terminal(nd: Dflow) -> None:
     fails(
         nd("complete", 1, "legality_review", "--as", REVIEWER, env={"DFLOW_LANG": "zh"}),
         3,
-        "步骤 legality_review 不能完成\n"
-        "  · [《国办发〔2018〕115号》第（五）至（六）项] legality_review：未记录 reviewer_unit\n"
-        "  · [《国办发〔2018〕115号》第（六）项] legality_review：未记录 opinion\n"
-        "  · [《国办发〔2018〕115号》第（五）至（六）项] legality_review：未记录 opinion_on\n"
-        "  · [《国办发〔2018〕115号》第（五）至（六）项] legality_review：未附 legality_opinion 材料\n"
-        "  · [《国办发〔2018〕115号》第（七）项] review_form 必须为 written_review\n"
-        "  · [《国办发〔2018〕115号》第（五）项] 须先记录 opinion_on\n"
-        "  · [《国办发〔2018〕115号》第（五）项] 须先记录 opinion_on\n",
+        "步骤 合法性审核 不能完成\n"
+        "  · [《国办发〔2018〕115号》第（五）至（六）项] 合法性审核：未记录 审核机构（司法所或乡镇指定的机构、人员）\n"
+        "  · [《国办发〔2018〕115号》第（六）项] 合法性审核：未记录 审核意见\n"
+        "  · [《国办发〔2018〕115号》第（五）至（六）项] 合法性审核：未记录 出具意见日期\n"
+        "  · [《国办发〔2018〕115号》第（五）至（六）项] 合法性审核：未附 合法性审核意见书 材料\n"
+        "  · [《国办发〔2018〕115号》第（七）项] 审核方式 必须为 书面合法性审核\n"
+        "  · [《国办发〔2018〕115号》第（五）项] 须先记录 出具意见日期\n",
     )
     assert list(stages) == ["revision", "deliberation", "registration", "publication", "filing", "archived"]
     ledger = nd.json("list", "--workflow", TOWNSHIP)
@@ -1122,7 +1121,7 @@ def test_nd_township_walked_end_to_end_from_the_terminal(nd: Dflow) -> None:
     table = nd.ok("list", "--workflow", TOWNSHIP, env={"DFLOW_LANG": "zh"}).stdout
     for heading in ("起草单位", "送审日期", "审核用时（工作日）", "审核意见", "文号", "报备日期", "已归档"):
         assert heading in table, table
-    assert re.search(r"│ 1 +│ .+│ 沙河乡农业农村办公室 +│ 2024-06-03 +│ 2024-06-14 +│ 8 +│ 合法 +│", table), table
+    assert re.search(r"│ 1 +│ .+│ 沙河乡农业农村办公室 +│ 2024年6月3日 +│ 2024年6月14日 +│ 8 +│ 合法 +│", table), table
     assert nd.json("list") == [{"id": 1, "title": TITLE, "stage": "filing", "status": "archived"}]
     assert nd.json("audit", "verify")["ok"] is True
     fails(nd("list", "--workflow", "no-such"), 4, "no workflow named 'no-such' (known: " + _known() + ")\n")

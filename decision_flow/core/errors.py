@@ -13,6 +13,7 @@ DflowError                      1  internal
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from decision_flow.core.i18n import Msg, t
 from decision_flow.core.secret import redact
@@ -43,8 +44,23 @@ class DflowError(Exception):
 
     msg: Msg | str
     reasons: list[Reason] = field(default_factory=list)
+    # the workflow definition of the case the error is about, when known, so its names can be
+    # shown in the reader's words (set by the engine; core knows no workflow type)
+    workflow: Any = field(default=None, compare=False, repr=False)
     exit_code = 1
     code = "internal"
+
+    def __post_init__(self) -> None:
+        """The same reason found by two rules (e.g. the shortest and the longest period both
+        waiting for one date) is said once."""
+        seen: set[tuple[str, str]] = set()
+        unique = []
+        for reason in self.reasons:
+            key = (reason.article, reason.detail("en"))
+            if key not in seen:
+                seen.add(key)
+                unique.append(reason)
+        self.reasons = unique
 
     def message(self, lang: str | None = None) -> str:
         return redact(t(self.msg, lang))  # no passphrase, key or password ever leaves in a message

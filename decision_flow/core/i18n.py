@@ -2,15 +2,23 @@
 (``DFLOW_LANG=zh`` or ``LANG=zh_CN.UTF-8``), English otherwise.
 
 Messages are carried as :class:`Msg` (a key and its parameters) and rendered late, so the
-audit trail can store the English text while a user reads the Chinese.
+audit trail can store the English text while a user reads the Chinese. The names a message
+carries (a step, a stage, a field) are machine names; inside :func:`naming` a namer (the
+presentation's labels) puts them into the reader's words first. The English text of a
+message can be read back into its key and parameters (:func:`recognise`), so what the trail
+stored in English can be shown in Chinese.
 """
 
 from __future__ import annotations
 
+import errno
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
+from functools import cache, lru_cache
 from typing import Any
 
 from decision_flow.core.messages import MESSAGES
@@ -22,6 +30,11 @@ class Msg:
 
     key: str
     params: Mapping[str, Any] = field(default_factory=dict)
+
+
+# (message key, its parameters, language) -> the parameters with names put into that language
+Namer = Callable[[str, Mapping[str, Any], str], Mapping[str, Any]]
+_namer: ContextVar[Namer | None] = ContextVar("dflow_namer", default=None)
 
 
 def language() -> str:
@@ -73,6 +86,27 @@ def article(text: str, lang: str | None = None) -> str:
     return text.replace("Chs. 2–3", "第二章至第三章").replace("Disclosure Regs", "《政府信息公开条例》")
 
 
+@contextmanager
+def naming(namer: Namer) -> Iterator[None]:
+    """Within this block, :func:`t` lets `namer` name what a message carries in the reader's
+    words before rendering it (the CLI enters one around each command)."""
+    token = _namer.set(namer)
+    try:
+        yield
+    finally:
+        _namer.reset(token)
+
+
+def _param(value: Any, lang: str) -> Any:
+    if value is None:
+        return "—"
+    if isinstance(value, Msg):  # a message inside a message, in the same language
+        return t(value, lang)
+    if isinstance(value, bool) and lang == "zh":
+        return "是" if value else "否"
+    return value
+
+
 def t(msg: Msg | str, lang: str | None = None) -> str:
     """Render a message in `lang` (default: the user's language)."""
     if isinstance(msg, str):
@@ -82,8 +116,59 @@ def t(msg: Msg | str, lang: str | None = None) -> str:
     if templates is None:
         return f"{msg.key} {dict(msg.params)}"
     template = templates[1] if lang == "zh" else templates[0]
-    params = {k: ("—" if v is None else t(v, lang) if isinstance(v, Msg) else v) for k, v in msg.params.items()}
+    namer = _namer.get()
+    named = namer(msg.key, msg.params, lang) if namer is not None else msg.params
+    params = {k: _param(v, lang) for k, v in named.items()}
     try:
         return template.format(**params)
     except (KeyError, IndexError, ValueError):
         return f"{msg.key} {params}"
+
+
+_PLACEHOLDER = re.compile(r"\{(\w+)(![rs])?\}")
+
+
+@cache
+def _patterns() -> list[tuple[str, str, re.Pattern[str]]]:
+    """Each message's English template as (key, its longest literal part, pattern), the most
+    literal first (so `the decision is {flag}: {field} must be {value}` is tried before
+    `{field} must be {value}`); a text without the literal part is not tried against the pattern."""
+
+    def literal(text: str) -> str:
+        return re.escape(text.replace("{{", "{").replace("}}", "}"))
+
+    found = []
+    for key, (english, _chinese) in MESSAGES.items():
+        parts, seen, at = [], set(), 0
+        for m in _PLACEHOLDER.finditer(english):
+            name, conversion = m.group(1), m.group(2)
+            group = f"(?P={name})" if name in seen else f"(?P<{name}>.*?)"
+            parts += [literal(english[at : m.start()]), f"'{group}'" if conversion == "!r" else group]
+            seen.add(name)
+            at = m.end()
+        parts.append(literal(english[at:]))
+        weight = len(_PLACEHOLDER.sub("", english))
+        if weight == 0 or "}{" in english:  # only placeholders, or two side by side: no one reading
+            continue
+        needle = max(_PLACEHOLDER.split(english)[::3], key=len).replace("{{", "{").replace("}}", "}")
+        found.append((weight, key, needle, re.compile("".join(parts), re.DOTALL)))
+    found.sort(key=lambda item: -item[0])
+    return [(key, needle, pattern) for _weight, key, needle, pattern in found]
+
+
+@lru_cache(maxsize=4096)  # a long trail repeats its refusals' reasons
+def recognise(text: str) -> Msg | None:
+    """The message whose English rendering `text` is (its parameters as text), or None: how a
+    refusal the trail stored in English is shown in Chinese."""
+    for key, needle, pattern in _patterns():
+        found = pattern.fullmatch(text) if needle in text else None
+        if found is not None:
+            return Msg(key, found.groupdict())
+    return None
+
+
+def os_error(exc: OSError) -> Msg:
+    """What the operating system said, as a message: its own words in English (they are
+    English whatever the locale), ours in Chinese for the commonest."""
+    name = errno.errorcode.get(exc.errno or 0, "")
+    return Msg(f"os.{name}" if f"os.{name}" in MESSAGES else "os.other", {"why": exc.strerror or str(exc)})

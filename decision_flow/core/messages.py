@@ -3,7 +3,7 @@
 MESSAGES: dict[str, tuple[str, str]] = {
     # decisions and the order of stages
     "decision.unknown": ("no decision with id {id}", "没有编号为 {id} 的决策"),
-    "decision.closed": ("decision {id} is {status}; it can no longer change", "决策 {id} 已{status}，不能再变更"),
+    "decision.closed": ("decision {id} is {status}; it can no longer change", "决策 {id} {status}，不能再变更"),
     "decision.closed.detail": ("the decision is {status}", "决策状态为 {status}"),
     "decision.conflict": (
         "decision {id} was changed by someone else meanwhile; nothing was written, try again",
@@ -20,11 +20,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "it governs; return it to consultation first",
         "标记 {flag} 已不能变更：决策处于 {stage}，已过其所决定的征求意见阶段；请先退回",
     ),
-    "flag.unchanged": ("flag {flag} is already {value}", "标记 {flag} 已是 {value}"),
+    "flag.unchanged": ("flag {flag} is already {value}", "标记 {flag} 的值已是“{value}”"),
     "flag.no_reason": ("changing a flag needs a reason (--reason)", "变更标记须说明理由（--reason）"),
     "flag.done": (
         "flag {flag} set to {value}; reopened: {reopened}",
-        "标记 {flag} 已设为 {value}；重新打开：{reopened}",
+        "标记 {flag} 已设为“{value}”；重新打开：{reopened}",
     ),
     "step.other_stage": (
         "step {step} belongs to stage {stage}; the decision is at {current}",
@@ -32,7 +32,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "step.closed": (
         "step {step} is already {status}; return the decision to reopen it",
-        "步骤 {step} 已{status}；如需重做，请退回决策",
+        "步骤 {step} {status}；如需重做，请退回决策",
     ),
     "stage.step_open": ("step {step} is neither completed nor lawfully waived", "步骤 {step} 既未完成也未依法免除"),
     "advance.skip": (
@@ -650,4 +650,243 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "calendar.kind.weekend": ("an ordinary weekend day", "普通周末"),
     # a return carries records over
     "show.carried_over": ("↩ carried over from before the return", "↩ 沿用退回前记录"),
+    # labels: verification reasons (the English text is the JSON `reason` of `dflow audit verify`)
+    "verify.data_not_json": ("content edited: data is not valid JSON", "内容被改动：事件数据无法解析"),
+    "verify.seq_missing": (
+        "event missing: expected seq {expected}, found {found}",
+        "事件缺失：应为第 {expected} 条，实为第 {found} 条",
+    ),
+    "verify.seq_order": (
+        "order broken: expected seq {expected}, found {found}",
+        "顺序被打乱：应为第 {expected} 条，实为第 {found} 条",
+    ),
+    "verify.moved": (
+        "order broken: the event stored as seq {seq} was written as seq {written}",
+        "顺序被打乱：存为第 {seq} 条的事件写入时是第 {written} 条",
+    ),
+    "verify.hash": ("content edited: hash does not match content", "内容被改动：哈希与内容不符"),
+    "verify.prev_link": ("link broken: prev_hash is not the previous hash", "链接断裂：前序哈希不是上一条事件的哈希"),
+    "verify.decision_missing": (
+        "event missing: decision {decision} expected its event {expected}, found {found}",
+        "事件缺失：决策 {decision} 应为其第 {expected} 条事件，实为第 {found} 条",
+    ),
+    "verify.decision_order": (
+        "order broken: decision {decision} expected its event {expected}, found {found}",
+        "顺序被打乱：决策 {decision} 应为其第 {expected} 条事件，实为第 {found} 条",
+    ),
+    "verify.decision_link": (
+        "link broken: decision_prev is not decision {decision}'s previous hash",
+        "链接断裂：决策 {decision} 的前序哈希不是其上一条事件的哈希",
+    ),
+    "verify.decision_stray": (
+        "content edited: decision link on an event of no decision",
+        "内容被改动：不属于任何决策的事件带有决策链接",
+    ),
+    "verify.key_data": (
+        "key event unreadable: the {action} event's data is not an object",
+        "密钥事件无法读取：“{action}”事件的数据不是对象",
+    ),
+    "verify.key_no_user": (
+        "key event unreadable: the {action} event names no user",
+        "密钥事件无法读取：“{action}”事件未写明用户",
+    ),
+    "verify.key_bad": (
+        "key event unreadable: {name}'s public key is not an Ed25519 key",
+        "密钥事件无法读取：{name} 的公钥不是有效的签名公钥",
+    ),
+    "verify.no_key": (
+        "signature without a key: {actor} holds no registered key at this point",
+        "有签名而无密钥：{actor} 此时没有已登记的密钥",
+    ),
+    "verify.signature_invalid": (
+        "signature invalid: not made with {actor}'s registered key",
+        "签名无效：不是用 {actor} 已登记的密钥所签",
+    ),
+    "verify.signature_missing": (
+        "signature missing: {actor} must sign every act once keys are registered",
+        "缺少签名：密钥登记后 {actor} 的每项操作都须签名",
+    ),
+    "verify.register_no_authority": (
+        "key registered without authority: {actor} is not an admin holding a key",
+        "无权登记密钥：{actor} 不是持有密钥的管理员",
+    ),
+    "verify.rotate_no_authority": (
+        "key rotated without authority: only {name}, signing with the old key, rotates it",
+        "无权轮换密钥：只有 {name} 本人以旧密钥签名才能轮换",
+    ),
+    "verify.revoke_no_authority": (
+        "key revoked without authority: {actor} is not an admin holding a key",
+        "无权吊销密钥：{actor} 不是持有密钥的管理员",
+    ),
+    "verify.definition": (
+        "workflow definition altered: {name} version {version} ({sha256})",
+        "流程定义被改动：{name} 第 {version} 版（{sha256}）",
+    ),
+    "verify.calendar_no_event": (
+        "calendar year {year} altered: its calendar_years row has no import event",
+        "{year} 年的节假日安排被改动：该年的记录没有对应的导入事件",
+    ),
+    "verify.calendar_missing": (
+        "calendar year {year} missing: imported by event {seq}, not in calendar_years",
+        "{year} 年的节假日安排缺失：第 {seq} 条事件导入了该年，但记录已不在",
+    ),
+    "verify.calendar_altered": (
+        "calendar year {year} altered: its calendar_years row differs from its import event {seq}",
+        "{year} 年的节假日安排被改动：该年的记录与第 {seq} 条导入事件不符",
+    ),
+    "verify.evidence": ("evidence altered or missing: {sha256} ({kind})", "材料被改动或缺失：{sha256}（{kind}）"),
+    "verify.truncated": (
+        "truncated: the chain has {size} events, the checkpoint {checkpoint}",
+        "被截断：审计链现有 {size} 条事件，检查点记载 {checkpoint} 条",
+    ),
+    "verify.rewritten": (
+        "rewritten: event {seq}'s hash differs from the checkpoint",
+        "被改写：第 {seq} 条事件的哈希与检查点不同",
+    ),
+    "verify.file_order": (
+        "order broken: the decision's event {n} comes later in the file",
+        "顺序被打乱：该决策的第 {n} 条事件在文件中位置靠后",
+    ),
+    "verify.file_header": (
+        "file altered: line 1 (the header) is not in canonical form",
+        "文件被改动：第 1 行（文件头）不是规范格式",
+    ),
+    "verify.file_checkpoint": (
+        "file altered: the checkpoint is not a chain size and head hash",
+        "文件被改动：检查点不是链长度与链头哈希",
+    ),
+    "verify.file_line": ("file altered: line {line} is not in canonical form", "文件被改动：第 {line} 行不是规范格式"),
+    "verify.file_keys": (
+        "content edited: the event's keys are not the hashed content's",
+        "内容被改动：事件的键与其哈希内容的键不符",
+    ),
+    "verify.file_other_decision": (
+        "file altered: event {seq} belongs to decision {other}, not {decision}",
+        "文件被改动：第 {seq} 条事件属于决策 {other}，而非决策 {decision}",
+    ),
+    "verify.file_follows": (
+        "order broken: event {seq} follows event {last}",
+        "顺序被打乱：第 {seq} 条事件排在第 {last} 条之后",
+    ),
+    "verify.file_link": (
+        "link broken: prev_hash is not event {last}'s hash",
+        "链接断裂：前序哈希不是第 {last} 条事件的哈希",
+    ),
+    "verify.file_beyond": (
+        "file altered: event {seq} lies beyond the checkpoint's {size} events",
+        "文件被改动：第 {seq} 条事件超出检查点的 {size} 条事件",
+    ),
+    "verify.file_head": (
+        "file altered: event {seq}'s hash differs from the checkpoint head",
+        "文件被改动：第 {seq} 条事件的哈希与检查点链头不同",
+    ),
+    "verify.file_first": (
+        "file altered: the first event is not the decision's creation",
+        "文件被改动：首条事件不是该决策的创建",
+    ),
+    "verify.file_meta": (
+        "file altered: the decision's {key} differs from its created event's",
+        "文件被改动：决策的{key}与其创建事件所记不符",
+    ),
+    "verify.file_unclosed": ("file altered: the file ends before its closing line", "文件被改动：文件在结束行之前中断"),
+    "verify.file_footer": (
+        "file altered: line {line} (the closing line) is not in canonical form",
+        "文件被改动：第 {line} 行（结束行）不是规范格式",
+    ),
+    "verify.file_trailing": (
+        "file altered: bytes after line {line}, the closing line",
+        "文件被改动：结束行（第 {line} 行）之后还有内容",
+    ),
+    "verify.file_count_missing": (
+        "event missing: the file declares {declared} events and holds {held}",
+        "事件缺失：文件声明 {declared} 条事件，实有 {held} 条",
+    ),
+    "verify.file_count": (
+        "file altered: the file declares {declared} events and holds {held}",
+        "文件被改动：文件声明 {declared} 条事件，实有 {held} 条",
+    ),
+    "verify.file_empty": ("event missing: the file holds no events", "事件缺失：文件中没有事件"),
+    "verify.file_digest": ("file altered: digest does not match", "文件被改动：摘要不符"),
+    # labels: files that are read or written, and what the operating system said
+    "file.cannot_read": ("cannot read {path}: {why}", "无法读取 {path}：{why}"),
+    "file.cannot_write": ("cannot write {path}: {why}", "无法写入 {path}：{why}"),
+    "file.is_directory": ("cannot write {path}: it is a directory", "无法写入 {path}：这是一个目录"),
+    "os.ENOENT": ("{why}", "没有该文件或目录"),
+    "os.EACCES": ("{why}", "权限不足"),
+    "os.EPERM": ("{why}", "不允许的操作"),
+    "os.EISDIR": ("{why}", "这是一个目录"),
+    "os.ENOTDIR": ("{why}", "路径中有一项不是目录"),
+    "os.EEXIST": ("{why}", "文件已存在"),
+    "os.ENOSPC": ("{why}", "磁盘空间不足"),
+    "os.EROFS": ("{why}", "只读文件系统"),
+    "os.ENAMETOOLONG": ("{why}", "文件名过长"),
+    "os.other": ("{why}", "系统错误（{why}）"),
+    "trailfile.empty": ("{path}: empty file, not a decision-flow trail export", "{path}：空文件，不是审计记录导出文件"),
+    "trailfile.not_utf8": ("{path}: line {line} is not UTF-8", "{path}：第 {line} 行不是 UTF-8 文本"),
+    "trailfile.malformed": ("{path}: line {line}: {why}", "{path}：第 {line} 行：{why}"),
+    "trailfile.not_export": ("not a decision-flow trail export", "不是审计记录导出文件"),
+    "trailfile.no_format": (
+        'not a decision-flow trail export (no "format":"{format}")',
+        "不是审计记录导出文件（缺少格式标识 {format}）",
+    ),
+    "trailfile.header_keys": ("the header's keys are not {keys}", "文件头的键不是 {keys}"),
+    "trailfile.exported_at": ("exported_at is not a string", "导出时间（exported_at）不是字符串"),
+    "trailfile.checkpoint": (
+        'checkpoint is not {{"head": string, "size": integer}}',
+        "检查点（checkpoint）不是链头哈希与链长度",
+    ),
+    "trailfile.decision_keys": ("decision does not have the keys {keys}", "决策信息（decision）没有这些键：{keys}"),
+    "trailfile.not_integer": ("decision {key} is not an integer", "决策信息的 {key} 不是整数"),
+    "trailfile.not_string": ("decision {key} is not a string", "决策信息的 {key} 不是字符串"),
+    "trailfile.bad_json": (
+        "an event line that is not valid JSON of a trail ({error})",
+        "事件行不是有效的审计记录",
+    ),
+    "trailfile.not_object": ("an event line that is not a JSON object", "事件行不是对象"),
+    "checkpoint.invalid": ("{path}: not a checkpoint: {why}", "{path}：不是检查点文件：{why}"),
+    "checkpoint.bad_json": ("invalid JSON", "内容无法解析"),
+    "checkpoint.json_keys": (
+        'the JSON form has exactly "size", "head" and "at"',
+        "其 JSON 形式应恰有 size、head、at 三项",
+    ),
+    "checkpoint.not_plain": (
+        'expected the text of `dflow audit head` (first line "{title}") or its --json form',
+        "应为 `dflow audit head` 输出的文本（首行为“{title}”）或其 --json 形式",
+    ),
+    "checkpoint.line": ("unexpected line {line!r}", "无法识别的行 {line!r}"),
+    "checkpoint.lines": ("it needs the lines size, head and at", "须有 size、head、at 三行"),
+    "checkpoint.size": ("size is not a whole number", "size 不是整数"),
+    "checkpoint.head": ("head is not 64 hexadecimal digits", "head 不是 64 位十六进制数"),
+    "checkpoint.empty_head": ("an empty chain's head is 64 zeros", "空链的链头应为 64 个 0"),
+    "checkpoint.at": ("at is not an ISO 8601 time", "at 不是 ISO 8601 时间"),
+    "checkpoint.not_utf8": ("not UTF-8 text", "不是 UTF-8 文本"),
+    # labels: workflows, exports and prompts named in the reader's language
+    "workflow.no_stage": ("workflow {workflow} has no stage {name!r}", "流程 {workflow} 没有阶段 {name!r}"),
+    "workflow.no_step": ("workflow {workflow} has no step {name!r}", "流程 {workflow} 没有步骤 {name!r}"),
+    "workflow.checked": (
+        "{file}: OK ({name} v{version}, {stages} stages)",
+        "{file}：校验通过（{name} 第 {version} 版，共 {stages} 个阶段）",
+    ),
+    "export.bad_event": (
+        "event {seq} cannot be exported: its stored data is not JSON (run dflow audit verify)",
+        "第 {seq} 条事件无法导出：其存储的数据无法解析（请运行 dflow audit verify）",
+    ),
+    "export.unknown_format": (
+        "unknown export format {fmt!r} (known: {known})",
+        "未知的导出格式 {fmt!r}（可用：{known}）",
+    ),
+    "usage.no_such_option": ("No such option: {option}", "没有选项 {option}"),
+    "usage.no_such_option_hint": (
+        "No such option: {option} (Possible options: {options})",
+        "没有选项 {option}（可用：{options}）",
+    ),
+    "usage.missing_argument": ("Missing argument {name}.", "缺少参数 {name}"),
+    "usage.missing_option": ("Missing option {name}.", "缺少选项 {name}"),
+    "usage.no_such_command": ("No such command {name}.", "没有命令 {name}"),
+    "usage.requires_value": ("Option {name} requires an argument.", "选项 {name} 需要一个值"),
+    "usage.takes_no_value": ("Option {name} does not take a value.", "选项 {name} 不接受值"),
+    "usage.extra": ("Got unexpected extra argument(s) ({args})", "多余的参数（{args}）"),
+    "key.prompt": ("passphrase for {name}'s key ({path}): ", "{name} 的密钥口令（{path}）："),
+    "key.prompt_new": ("passphrase for the new key file", "新密钥文件的口令"),
+    "key.prompt_again": ("Repeat for confirmation", "请再输入一次以确认"),
 }

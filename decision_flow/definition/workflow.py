@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from decision_flow.core.errors import NotFound, WorkflowError
+from decision_flow.core.i18n import Msg
 
 Base = Callable[[str], "Workflow"]  # the workflow a file `extends`, by name
 
@@ -154,7 +155,7 @@ class Workflow:
     version: int
     level: str
     title: Title
-    basis: str
+    basis: Title  # the legal basis, e.g. the decree
     flags: Mapping[str, Title]
     stages: tuple[Stage, ...]
     source: str
@@ -173,7 +174,7 @@ class Workflow:
         for stage in self.stages:
             if stage.name == name:
                 return stage
-        raise NotFound(f"workflow {self.name} has no stage {name!r}")
+        raise NotFound(Msg("workflow.no_stage", {"workflow": self.name, "name": name}))
 
     def stage_index(self, name: str) -> int:
         return [s.name for s in self.stages].index(name)
@@ -182,7 +183,7 @@ class Workflow:
         try:
             return self.steps_by_name[name]
         except KeyError:
-            raise NotFound(f"workflow {self.name} has no step {name!r}") from None
+            raise NotFound(Msg("workflow.no_step", {"workflow": self.name, "name": name})) from None
 
     def steps(self) -> Iterator[Step]:
         for stage in self.stages:
@@ -479,12 +480,13 @@ def build(
                 raise r.fail(f"stages[{i}].steps[{j}].name", f"step {step.name!r} appears twice")
             seen_steps.add(step.name)
         stages.append(Stage(name, sr.title(), article, sr.get("leave_article", str, article), steps))
+    basis = r.get("basis", (str, dict), "")  # a title table, or one text for both languages
     wf = Workflow(
         name=r.name("name"),
         version=r.get("version", int),
         level=level,
         title=r.title(),
-        basis=r.get("basis", str, ""),
+        basis=r.title("basis") if isinstance(basis, dict) else Title(zh=basis, en=basis),
         flags=flags,
         choices=choices,
         stages=tuple(stages),

@@ -115,6 +115,11 @@ class Change:
         return self._workflow
 
     @property
+    def resolved(self) -> Workflow | None:
+        """The case's definition, if this change has read it (for naming things in an error)."""
+        return self._workflow
+
+    @property
     def procedure(self) -> Procedure:
         return procedure_of(self.workflow)
 

@@ -15,6 +15,7 @@ from typing import Any
 from decision_flow import procedures
 from decision_flow.core.errors import Blocked
 from decision_flow.core.i18n import Msg, article, language, t
+from decision_flow.definition.workflow import Workflow
 from decision_flow.engine import queries, users
 from decision_flow.engine.engine import Engine
 from decision_flow.identity.keys import KeyRing
@@ -22,6 +23,13 @@ from decision_flow.procedures.model import Act, Demo
 from decision_flow.store.db import Database
 
 DEMO_PROCEDURE = "major-decision"  # `dflow demo`'s case: the township's major decision
+
+
+def workflow(procedure: str = DEMO_PROCEDURE) -> Workflow:
+    """The workflow the demonstration case of `procedure` runs."""
+    demo = procedures.PROCEDURES[procedure].demo
+    assert demo is not None, f"procedure {procedure} has no demonstration case"
+    return procedures.get(demo.workflow)
 
 
 def run_demo(say: Callable[[str], None] | None = None, procedure: str = DEMO_PROCEDURE) -> dict[str, Any]:

@@ -129,11 +129,15 @@ class Engine:
                 user = acting_user(s, actor)
                 proven = prove(user, key)
                 dec = load_case(s, decision_id, lock=True) if decision_id is not None else None
+                change = self.opened(s, user, proven, dec)
                 try:
-                    result = op(self.opened(s, user, proven, dec))
+                    result = op(change)
                     s.commit()
                 except DBAPIError as exc:
                     raise denied_by_database(exc) from None
+                except DflowError as exc:  # its names are the case's workflow's
+                    exc.workflow = exc.workflow or change.resolved
+                    raise
                 return result
         except (Blocked, Forbidden) as exc:
             try:

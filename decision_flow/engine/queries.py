@@ -13,6 +13,8 @@ from sqlmodel import Session, col, select
 
 import decision_flow.engine.definitions as definitions
 from decision_flow.core.calendar_cn import CalendarNotCovered, WorkCalendar, working_days_after
+from decision_flow.core.errors import DflowError
+from decision_flow.core.i18n import Msg
 from decision_flow.engine.change import load_case, reader
 from decision_flow.engine.engine import Engine
 from decision_flow.engine.procedure import load_context, missing_items, records_of
@@ -177,7 +179,11 @@ def trail(engine: Engine, decision_id: int, actor: str | None = None) -> dict[st
     engine.db.require()
     with engine.db.session(write=False) as s:
         reader(s, actor)
-        load_case(s, decision_id)
+        dec = load_case(s, decision_id)
+        try:  # resolved here so the trail is drawn in its workflow's words; the trail is read whatever happens
+            definitions.of_case(s, dec)
+        except DflowError:
+            pass
         return {"decision": decision_id, "events": [audit.as_dict(e) for e in audit.trail(s, decision_id)]}
 
 
@@ -211,7 +217,7 @@ def _data_of(data: str) -> dict[str, Any]:
 
 def _calendar_mismatch(
     rows: list[CalendarYear], imports: dict[Any, tuple[int, str, Any]]
-) -> tuple[int | None, str] | None:
+) -> tuple[int | None, Msg] | None:
     """The first imported calendar year whose row is not what its latest import event wrote
     (content and sha256, importer), or that has a row without an event or an event without a
     row: (the event's seq, why). None when every year matches."""
@@ -219,13 +225,13 @@ def _calendar_mismatch(
     for year in sorted(set(by_year) | {y for y in imports if isinstance(y, int)}):
         row, event = by_year.get(year), imports.get(year)
         if event is None:
-            return None, f"calendar year {year} altered: its calendar_years row has no import event"
+            return None, Msg("verify.calendar_no_event", {"year": year})
         seq, actor, data = event
         if row is None:
-            return seq, f"calendar year {year} missing: imported by event {seq}, not in calendar_years"
+            return seq, Msg("verify.calendar_missing", {"year": year, "seq": seq})
         held = calendar_years.content_of(row)
         if held is None or held.sha256 != row.sha256 or row.sha256 != data.get("sha256") or row.imported_by != actor:
-            return seq, f"calendar year {year} altered: its calendar_years row differs from its import event {seq}"
+            return seq, Msg("verify.calendar_altered", {"year": year, "seq": seq})
     return None
 
 
@@ -316,7 +322,8 @@ def _verify(engine: Engine, earlier: Verified | None, remember: bool) -> audit.V
         if not engine.store.intact(sha):
             if earlier is not None:
                 raise _Stale
-            return audit.Verdict(False, verdict.events, seq, f"evidence altered or missing: {sha} ({kind})")
+            why = Msg("verify.evidence", {"sha256": sha, "kind": kind})
+            return audit.Verdict(False, verdict.events, seq, why)
     calendar_bad = _calendar_mismatch(calendar_rows, calendars)
     if calendar_bad is not None:
         if earlier is not None:
@@ -328,9 +335,8 @@ def _verify(engine: Engine, earlier: Verified | None, remember: bool) -> audit.V
         if earlier is not None:
             raise _Stale
         name, version, sha, named_at = bad
-        return audit.Verdict(
-            False, verdict.events, named_at, f"workflow definition altered: {name} version {version} ({sha})"
-        )
+        why = Msg("verify.definition", {"name": name, "version": version, "sha256": sha})
+        return audit.Verdict(False, verdict.events, named_at, why)
     if last_seq and remember:
         verified.remember(engine.db, verified.Verified(int(last_seq), str(last_hash), sigs.hexdigest()))
     return replace(verdict, signed=signatures.signed, recalled=signatures.recalled)
@@ -346,13 +352,10 @@ def verify_anchor(engine: Engine, cp: Checkpoint, actor: str | None = None) -> a
         size, _ = audit.head(s)
         event = s.get(AuditEvent, cp.size)
     if event is None:
-        return audit.Verdict(
-            False, verdict.events, cp.size, f"truncated: the chain has {size} events, the checkpoint {cp.size}"
-        )
+        why = Msg("verify.truncated", {"size": size, "checkpoint": cp.size})
+        return audit.Verdict(False, verdict.events, cp.size, why)
     if event.hash != cp.head:
-        return audit.Verdict(
-            False, verdict.events, cp.size, f"rewritten: event {cp.size}'s hash differs from the checkpoint"
-        )
+        return audit.Verdict(False, verdict.events, cp.size, Msg("verify.rewritten", {"seq": cp.size}))
     return verdict
 
 

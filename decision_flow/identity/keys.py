@@ -30,7 +30,7 @@ from pathlib import Path
 from decision_flow.core import secret
 from decision_flow.core.articles import IDENTITY_ARTICLE
 from decision_flow.core.errors import Forbidden, InvalidInput, Reason
-from decision_flow.core.i18n import Msg
+from decision_flow.core.i18n import Msg, t
 
 PUBLIC_PREFIX = "ed25519:"
 SIGN_DOMAIN = b"decision-flow/sign/v1\n"
@@ -170,7 +170,7 @@ def ask_passphrase(name: str, path: Path) -> bytes | None:
     if sys.stdin is not None and sys.stdin.isatty():
         import getpass
 
-        typed = getpass.getpass(f"passphrase for {name}'s key ({path}): ")
+        typed = getpass.getpass(t(Msg("key.prompt", {"name": name, "path": str(path)})))
         secret.remember(typed)
         return typed.encode("utf-8", "surrogateescape")
     return None

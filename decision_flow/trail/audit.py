@@ -14,12 +14,13 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, col, select
 
+from decision_flow.core.i18n import Msg, t
 from decision_flow.store.models import AuditEvent
 from decision_flow.store.rawsql import Raw
 from decision_flow.trail.canonical import (
@@ -101,16 +102,33 @@ def head(session: Session) -> tuple[int, str]:
     return (row[0], row[1]) if row else (0, GENESIS)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Verdict:
-    """The result of walking the chain: ok, how many events, and the first bad one with why."""
+    """The result of walking the chain: ok, how many events, and the first bad one with why
+    (a message, shown in the reader's language; its English text is the JSON `reason`)."""
 
     ok: bool
     events: int
     first_bad_seq: int | None = None
-    reason: str | None = None
-    signed: int | None = field(default=None, compare=False)  # how many signatures were checked, if any
-    recalled: int = field(default=0, compare=False)  # of those, checked by an earlier run on this machine
+    why: Msg | str | None = None
+    signed: int | None = None  # how many signatures were checked, if any
+    recalled: int = 0  # of those, checked by an earlier run on this machine
+
+    @property
+    def reason(self) -> str | None:
+        """Why, in English: the `reason` of `dflow audit verify --json`, a stable contract."""
+        return None if self.why is None else t(self.why, "en")
+
+    def _compared(self) -> tuple[bool, int, int | None, str | None]:
+        return self.ok, self.events, self.first_bad_seq, self.reason
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Verdict):
+            return NotImplemented
+        return self._compared() == other._compared()
+
+    def __hash__(self) -> int:
+        return hash(self._compared())
 
     def as_dict(self) -> dict[str, Any]:
         return {"ok": self.ok, "events": self.events, "first_bad_seq": self.first_bad_seq, "reason": self.reason}
@@ -189,7 +207,7 @@ def verify_contents(
     items: Iterable[tuple[Any, ...]],
     whole_chain: bool,
     locate: Callable[[str], int | None] | None = None,
-    then: Callable[..., str | None] | None = None,
+    then: Callable[..., Msg | None] | None = None,
 ) -> Verdict:
     """Verify (content, hash, …) tuples in order (a fourth item, if any, is the content's hash,
     already computed). With `whole_chain` the global numbering and links are checked too;
@@ -205,41 +223,32 @@ def verify_contents(
         count += 1
         seq = content.get("seq") if content else None
         if content is None:
-            return Verdict(False, count, seq, "content edited: data is not valid JSON")
+            return Verdict(False, count, seq, Msg("verify.data_not_json"))
         if expected_seq is not None and seq != expected_seq:
             missing = isinstance(seq, int) and seq > expected_seq
-            why = "event missing" if missing else "order broken"
-            return Verdict(
-                False, count, expected_seq if missing else seq, f"{why}: expected seq {expected_seq}, found {seq}"
-            )
+            found = {"expected": expected_seq, "found": str(seq)}
+            why = Msg("verify.seq_missing" if missing else "verify.seq_order", found)
+            return Verdict(False, count, expected_seq if missing else seq, why)
         if (item[3] if len(item) > 3 else hash_content(content)) != stored_hash:
             moved_from = _written_as(content, stored_hash, locate)
             if moved_from is not None:
-                return Verdict(
-                    False, count, seq, f"order broken: the event stored as seq {seq} was written as seq {moved_from}"
-                )
-            return Verdict(False, count, seq, "content edited: hash does not match content")
+                return Verdict(False, count, seq, Msg("verify.moved", {"seq": seq, "written": moved_from}))
+            return Verdict(False, count, seq, Msg("verify.hash"))
         if whole_chain and content.get("prev_hash") != prev_hash:
-            return Verdict(False, count, seq, "link broken: prev_hash is not the previous hash")
+            return Verdict(False, count, seq, Msg("verify.prev_link"))
         decision = content.get("decision")
         if decision is not None:
             last_seq, last_hash = decisions.get(decision, (0, None))
             if content.get("decision_seq") != last_seq + 1:
-                why = "event missing" if (content.get("decision_seq") or 0) > last_seq + 1 else "order broken"
-                return Verdict(
-                    False,
-                    count,
-                    seq,
-                    f"{why}: decision {decision} expected its event "
-                    f"{last_seq + 1}, found {content.get('decision_seq')}",
-                )
+                missing = (content.get("decision_seq") or 0) > last_seq + 1
+                found = {"decision": decision, "expected": last_seq + 1, "found": str(content.get("decision_seq"))}
+                why = Msg("verify.decision_missing" if missing else "verify.decision_order", found)
+                return Verdict(False, count, seq, why)
             if content.get("decision_prev") != last_hash:
-                return Verdict(
-                    False, count, seq, f"link broken: decision_prev is not decision {decision}'s previous hash"
-                )
+                return Verdict(False, count, seq, Msg("verify.decision_link", {"decision": decision}))
             decisions[decision] = (last_seq + 1, stored_hash)
         elif content.get("decision_seq") is not None or content.get("decision_prev") is not None:
-            return Verdict(False, count, seq, "content edited: decision link on an event of no decision")
+            return Verdict(False, count, seq, Msg("verify.decision_stray"))
         if then is not None:
             bad = then(*item)
             if bad is not None:

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from decision_flow.core.errors import InvalidInput
+from decision_flow.core.i18n import Msg, os_error
 from decision_flow.store.db import Database
 from decision_flow.trail import audit, canonical
 
@@ -52,38 +53,36 @@ def read_anchor(path: Path) -> Checkpoint:
         try:
             value = json.loads(text, parse_constant=_no_constant)
         except ValueError:
-            raise _not_checkpoint(path, "invalid JSON") from None
+            raise _not_checkpoint(path, Msg("checkpoint.bad_json")) from None
         if not isinstance(value, dict) or set(value) != {"size", "head", "at"}:
-            raise _not_checkpoint(path, 'the JSON form has exactly "size", "head" and "at"')
+            raise _not_checkpoint(path, Msg("checkpoint.json_keys"))
         return _checked_checkpoint(path, value["size"], value["head"], value["at"])
     lines = [line.strip() for line in text.splitlines() if line.strip()]
     if not lines or lines[0] != PLAIN_TITLE:
-        raise _not_checkpoint(
-            path, f'expected the text of `dflow audit head` (first line "{PLAIN_TITLE}") or its --json form'
-        )
+        raise _not_checkpoint(path, Msg("checkpoint.not_plain", {"title": PLAIN_TITLE}))
     fields: dict[str, str] = {}
     for line in lines[1:]:
         key, sep, value = line.partition(":")
         key = key.strip()
         if not sep or key not in ("size", "head", "at") or key in fields:
-            raise _not_checkpoint(path, f"unexpected line {line[:40]!r}")
+            raise _not_checkpoint(path, Msg("checkpoint.line", {"line": line[:40]}))
         fields[key] = value.strip()
     if set(fields) != {"size", "head", "at"}:
-        raise _not_checkpoint(path, "it needs the lines size, head and at")
+        raise _not_checkpoint(path, Msg("checkpoint.lines"))
     if not re.fullmatch(r"[0-9]{1,18}", fields["size"]):
-        raise _not_checkpoint(path, "size is not a whole number")
+        raise _not_checkpoint(path, Msg("checkpoint.size"))
     return _checked_checkpoint(path, int(fields["size"]), fields["head"], fields["at"])
 
 
 def _checked_checkpoint(path: Path, size: Any, head: Any, at: Any) -> Checkpoint:
     if not isinstance(size, int) or isinstance(size, bool) or size < 0:
-        raise _not_checkpoint(path, "size is not a whole number")
+        raise _not_checkpoint(path, Msg("checkpoint.size"))
     if not isinstance(head, str) or not _HEX64.fullmatch(head.lower()):
-        raise _not_checkpoint(path, "head is not 64 hexadecimal digits")
+        raise _not_checkpoint(path, Msg("checkpoint.head"))
     if size == 0 and head != canonical.GENESIS:
-        raise _not_checkpoint(path, "an empty chain's head is 64 zeros")
+        raise _not_checkpoint(path, Msg("checkpoint.empty_head"))
     if not isinstance(at, str) or not _is_time(at):
-        raise _not_checkpoint(path, "at is not an ISO 8601 time")
+        raise _not_checkpoint(path, Msg("checkpoint.at"))
     return Checkpoint(size, head.lower(), at)
 
 
@@ -95,8 +94,8 @@ def _is_time(value: str) -> bool:
     return True
 
 
-def _not_checkpoint(path: Path, why: str) -> InvalidInput:
-    return InvalidInput(f"{path}: not a checkpoint: {why}")
+def _not_checkpoint(path: Path, why: Msg) -> InvalidInput:
+    return InvalidInput(Msg("checkpoint.invalid", {"path": str(path), "why": why}))
 
 
 # ---------------------------------------------------------------------------- writing
@@ -110,8 +109,8 @@ def _read_text(path: Path) -> str:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise InvalidInput(f"cannot read {path}: {exc.strerror or exc}") from None
+        raise InvalidInput(Msg("file.cannot_read", {"path": str(path), "why": os_error(exc)})) from None
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise InvalidInput(f"{path}: not a checkpoint: not UTF-8 text") from None
+        raise _not_checkpoint(path, Msg("checkpoint.not_utf8")) from None

@@ -21,13 +21,14 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+from decision_flow.core.i18n import Msg
 from decision_flow.identity import keys
 
 KEY_ACTIONS = frozenset({"user_added", "user_roles_changed", "key_registered", "key_rotated", "key_revoked"})
 
 
 class Signatures:
-    """Feed it every event in chain order; `check` says why an event is bad, or None."""
+    """Feed it every event in chain order; `check` says why an event is bad (a message), or None."""
 
     def __init__(self, defer: Callable[[int, str, str, str, str], None] | None = None, checked_until: int = 0) -> None:
         """`defer(seq, actor, public key, hash, signature)`, if given, takes over the
@@ -45,7 +46,7 @@ class Signatures:
         self.unsigned = 0
         self.recalled = 0  # signatures not checked again: an earlier verification did
 
-    def check(self, content: dict[str, Any], digest: str, signature: str | None = None, *_: Any) -> str | None:
+    def check(self, content: dict[str, Any], digest: str, signature: str | None = None, *_: Any) -> Msg | None:
         actor, action, seq = content.get("actor"), content.get("action"), content.get("seq")
         if type(seq) is int and seq <= self.checked_until and action not in KEY_ACTIONS:
             # these very bytes passed before, and only key events change what later ones need
@@ -60,12 +61,12 @@ class Signatures:
         if action in KEY_ACTIONS:
             data = _data(content)
             if data is None:
-                return f"key event unreadable: the {action} event's data is not an object"
+                return Msg("verify.key_data", {"action": action})
         if signature is not None:
             if held is None:
                 held = self._first_key(actor, action, data)
                 if held is None:
-                    return f"signature without a key: {actor!r} holds no registered key at this point"
+                    return Msg("verify.no_key", {"actor": repr(actor)})
             if type(seq) is int and seq <= self.checked_until:
                 self.recalled += 1
             elif self.defer is not None:
@@ -74,7 +75,7 @@ class Signatures:
                 return invalid(actor)
             self.signed += 1
         elif self.era and action != "refused":
-            return f"signature missing: {actor!r} must sign every act once keys are registered"
+            return Msg("verify.signature_missing", {"actor": repr(actor)})
         else:
             self.unsigned += 1
         return self._apply(actor, action, data, signed=signature is not None) if data is not None else None
@@ -85,10 +86,10 @@ class Signatures:
             return None
         return _held(data.get("public_key"))
 
-    def _apply(self, actor: Any, action: Any, data: dict[str, Any], signed: bool) -> str | None:
+    def _apply(self, actor: Any, action: Any, data: dict[str, Any], signed: bool) -> Msg | None:
         name = data.get("name")
         if not isinstance(name, str):
-            return f"key event unreadable: the {action} event names no user"
+            return Msg("verify.key_no_user", {"action": action})
         if action == "user_added" and isinstance(data.get("roles"), list):
             self.roles[name] = {str(r) for r in data["roles"]}
         if action == "user_roles_changed" and isinstance(data.get("new"), list):
@@ -96,29 +97,30 @@ class Signatures:
         if action in ("user_added", "key_registered") and data.get("public_key") is not None:
             first = not self.era and name == actor
             if not first and not (signed and "admin" in self.roles.get(actor, set())):
-                return f"key registered without authority: {actor!r} is not an admin holding a key"
+                return Msg("verify.register_no_authority", {"actor": repr(actor)})
             return self._register(name, data.get("public_key"))
         if action == "key_rotated":
             if name != actor or not signed:
-                return f"key rotated without authority: only {name!r}, signing with the old key, rotates it"
+                return Msg("verify.rotate_no_authority", {"name": repr(name)})
             return self._register(name, data.get("public_key"))
         if action == "key_revoked":
             if not (signed and "admin" in self.roles.get(actor, set())):
-                return f"key revoked without authority: {actor!r} is not an admin holding a key"
+                return Msg("verify.revoke_no_authority", {"actor": repr(actor)})
             self.keys.pop(name, None)
         return None
 
-    def _register(self, name: str, public: Any) -> str | None:
+    def _register(self, name: str, public: Any) -> Msg | None:
         held = _held(public)
         if held is None:
-            return f"key event unreadable: {name!r}'s public key is not an Ed25519 key"
+            return Msg("verify.key_bad", {"name": repr(name)})
         self.keys[name] = held
         self.era = True
         return None
 
 
-def invalid(actor: Any) -> str:
-    return f"signature invalid: not made with {actor!r}'s registered key"
+def invalid(actor: Any) -> Msg:
+    """Why an event's signature is bad: not its actor's key."""
+    return Msg("verify.signature_invalid", {"actor": repr(actor)})
 
 
 def _held(public: Any) -> tuple[str, Callable[[str, str], bool]] | None:

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from decision_flow.core.errors import IntegrityError, InvalidInput, NotFound
-from decision_flow.core.i18n import Msg
+from decision_flow.core.i18n import Msg, os_error
 from decision_flow.store.db import Database
 from decision_flow.store.models import AuditEvent, Decision
 from decision_flow.trail import audit, canonical
@@ -56,7 +56,7 @@ def write_json(db: Database, decision_id: int, out: Path, at: str) -> int:
         try:
             fh = tmp.open("xb")  # the permissions an ordinary new file gets
         except OSError as exc:
-            raise InvalidInput(f"cannot write {out}: {exc.strerror or exc}") from None
+            raise InvalidInput(Msg("file.cannot_write", {"path": str(out), "why": os_error(exc)})) from None
         try:
             with fh:
                 count = _write(fh, header, _event_lines(audit.iter_decision(s, decision_id), size))
@@ -65,7 +65,7 @@ def write_json(db: Database, decision_id: int, out: Path, at: str) -> int:
             os.replace(tmp, out)
         except OSError as exc:
             tmp.unlink(missing_ok=True)
-            raise InvalidInput(f"cannot write {out}: {exc.strerror or exc}") from None
+            raise InvalidInput(Msg("file.cannot_write", {"path": str(out), "why": os_error(exc)})) from None
         except BaseException:
             tmp.unlink(missing_ok=True)
             raise
@@ -103,9 +103,7 @@ def _event_line(event: AuditEvent) -> bytes:
     try:
         content = {**canonical.content_of(event), "data": canonical.RawJSON(event.data)}
     except ValueError:
-        raise IntegrityError(
-            f"event {event.seq} cannot be exported: its stored data is not JSON (run dflow audit verify)"
-        ) from None
+        raise IntegrityError(Msg("export.bad_event", {"seq": event.seq})) from None
     body = canonical.content_bytes(content)
     cut = body.rindex(b',"prev_hash":')  # "hash" sorts just before it; nothing after can hold it
     return body[:cut] + b',"hash":' + canonical.canonical_json(event.hash) + body[cut:]
@@ -143,7 +141,7 @@ def verify_file(path: Path) -> Verdict:
     try:
         fh = path.open("rb")
     except OSError as exc:
-        raise InvalidInput(f"cannot read {path}: {exc.strerror or exc}") from None
+        raise InvalidInput(Msg("file.cannot_read", {"path": str(path), "why": os_error(exc)})) from None
     with fh:
         return _FileCheck(path, fh).run()
 
@@ -152,7 +150,7 @@ def verify_file(path: Path) -> Verdict:
 class _Problem:
     index: int  # 0 for the header, n for the n-th event
     seq: int | None
-    reason: str
+    reason: Msg
 
 
 class _FileCheck:
@@ -175,8 +173,9 @@ class _FileCheck:
         verdict = audit.verify_contents(events, whole_chain=False)
         problem = self.problem
         if not verdict.ok and (problem is None or problem.index >= verdict.events):
-            if (verdict.reason or "").startswith("event missing") and self._comes_later(events, verdict.events):
-                why = f"order broken: the decision's event {verdict.events} comes later in the file"
+            missing = isinstance(verdict.why, Msg) and verdict.why.key == "verify.decision_missing"
+            if missing and self._comes_later(events, verdict.events):
+                why = Msg("verify.file_order", {"n": verdict.events})
                 return Verdict(False, verdict.events, verdict.first_bad_seq, why)
             return verdict
         if problem is not None:
@@ -197,40 +196,41 @@ class _FileCheck:
     def _header(self) -> dict[str, Any]:
         line = self._line()
         if not line:
-            raise InvalidInput(f"{self.path}: empty file, not a decision-flow trail export")
+            raise InvalidInput(Msg("trailfile.empty", {"path": str(self.path)}))
         text = self._text(line)
         if not text.endswith("[\n"):
-            raise self._malformed("not a decision-flow trail export")
+            raise self._malformed(Msg("trailfile.not_export"))
         try:
             header = json.loads(text[:-1] + "]}", parse_float=_no_float, parse_constant=_no_constant)
         except ValueError:
-            raise self._malformed("not a decision-flow trail export") from None
+            raise self._malformed(Msg("trailfile.not_export")) from None
         if not isinstance(header, dict) or header.get("format") != FORMAT:
-            raise self._malformed(f'not a decision-flow trail export (no "format":"{FORMAT}")')
+            raise self._malformed(Msg("trailfile.no_format", {"format": FORMAT}))
         if list(header) != _HEADER_KEYS or header["events"] != []:
-            raise self._malformed("the header's keys are not " + ", ".join(_HEADER_KEYS))
+            raise self._malformed(Msg("trailfile.header_keys", {"keys": ", ".join(_HEADER_KEYS)}))
         cp, dec = header["checkpoint"], header["decision"]
         if not isinstance(header["exported_at"], str):
-            raise self._malformed("exported_at is not a string")
+            raise self._malformed(Msg("trailfile.exported_at"))
         if not (
             isinstance(cp, dict) and set(cp) == {"head", "size"} and isinstance(cp["head"], str) and _is_int(cp["size"])
         ):
-            raise self._malformed('checkpoint is not {"head": string, "size": integer}')
+            raise self._malformed(Msg("trailfile.checkpoint"))
         if not (isinstance(dec, dict) and set(dec) == set(_DECISION_KEYS)):
-            raise self._malformed("decision does not have the keys " + ", ".join(_DECISION_KEYS))
+            raise self._malformed(Msg("trailfile.decision_keys", {"keys": ", ".join(_DECISION_KEYS)}))
         for key, kind in _DECISION_KEYS.items():
             if not isinstance(dec[key], kind) or isinstance(dec[key], bool):
-                raise self._malformed(f"decision {key} is not {'an integer' if kind is int else 'a string'}")
+                why = "trailfile.not_integer" if kind is int else "trailfile.not_string"
+                raise self._malformed(Msg(why, {"key": key}))
         try:
             in_form = _header_line(header["exported_at"], cp, dec) == line
         except ValueError:  # e.g. a lone surrogate written as an escape
             in_form = False
         if not in_form:
-            self._fail(0, None, "file altered: line 1 (the header) is not in canonical form")
+            self._fail(0, None, Msg("verify.file_header"))
         elif (
             not _HEX64.fullmatch(cp["head"]) or cp["size"] < 0 or (cp["size"] == 0) != (cp["head"] == canonical.GENESIS)
         ):
-            self._fail(0, None, "file altered: the checkpoint is not a chain size and head hash")
+            self._fail(0, None, Msg("verify.file_checkpoint"))
         self.digest.update(line)
         return header
 
@@ -262,24 +262,23 @@ class _FileCheck:
         try:
             value = json.loads(text, parse_float=_no_float, parse_constant=_no_constant)
         except ValueError as exc:
-            raise self._malformed(f"an event line that is not valid JSON of a trail ({exc})") from None
+            raise self._malformed(Msg("trailfile.bad_json", {"error": str(exc)})) from None
         if not isinstance(value, dict):
-            raise self._malformed("an event line that is not a JSON object")
+            raise self._malformed(Msg("trailfile.not_object"))
         seq = value.get("seq") if _is_int(value.get("seq")) else None
         if not line.endswith(end) or _canonical(value) != line[: -len(end)]:
-            self._fail(self.index, seq, f"file altered: line {self.at_line} is not in canonical form")
+            self._fail(self.index, seq, Msg("verify.file_line", {"line": self.at_line}))
             return None
         stored = value.pop("hash", None)
         if set(value) != CONTENT_KEYS or not isinstance(stored, str) or seq is None:
-            self._fail(self.index, seq, "content edited: the event's keys are not the hashed content's")
+            self._fail(self.index, seq, Msg("verify.file_keys"))
             return None
         dec = header["decision"]
         if value["decision"] != dec["id"]:
             if canonical.hash_content(value) != stored:
                 return value, stored  # verify_contents names it: content edited
-            self._fail(
-                self.index, seq, f"file altered: event {seq} belongs to decision {value['decision']}, not {dec['id']}"
-            )
+            other = {"seq": seq, "other": value["decision"], "decision": dec["id"]}
+            self._fail(self.index, seq, Msg("verify.file_other_decision", other))
             return None
         self._agree(value, stored, seq, header)
         return value, stored
@@ -289,21 +288,21 @@ class _FileCheck:
         hash and chain, which verify_contents checks next, name the fault first."""
         dec, cp = header["decision"], header["checkpoint"]
         if seq <= self.last_seq:
-            self._fail(self.index, seq, f"order broken: event {seq} follows event {self.last_seq}")
+            self._fail(self.index, seq, Msg("verify.file_follows", {"seq": seq, "last": self.last_seq}))
         elif seq == self.last_seq + 1 and content["prev_hash"] != self.last_hash:
             # consecutive in the global chain too: that link is checkable offline
-            self._fail(self.index, seq, f"link broken: prev_hash is not event {self.last_seq}'s hash")
+            self._fail(self.index, seq, Msg("verify.file_link", {"last": self.last_seq}))
         elif seq > cp["size"]:
-            self._fail(self.index, seq, f"file altered: event {seq} lies beyond the checkpoint's {cp['size']} events")
+            self._fail(self.index, seq, Msg("verify.file_beyond", {"seq": seq, "size": cp["size"]}))
         elif seq == cp["size"] and stored != cp["head"]:
-            self._fail(self.index, seq, f"file altered: event {seq}'s hash differs from the checkpoint head")
+            self._fail(self.index, seq, Msg("verify.file_head", {"seq": seq}))
         elif self.index == 1:
             data = content["data"] if isinstance(content["data"], dict) else {}
             if content["action"] != "created":
-                self._fail(1, seq, "file altered: the first event is not the decision's creation")
+                self._fail(1, seq, Msg("verify.file_first"))
             for key in ("title", "workflow", "workflow_version"):
                 if self.problem is None and data.get(key) != dec[key]:
-                    self._fail(1, seq, f"file altered: the decision's {key} differs from its created event's")
+                    self._fail(1, seq, Msg("verify.file_meta", {"key": key}))
         self.last_seq, self.last_hash = seq, stored
 
     # -- the closing line and the digest
@@ -311,23 +310,21 @@ class _FileCheck:
     def _close(self) -> Verdict:
         n = self.index
         if not self.footer:
-            return Verdict(False, n, None, "file altered: the file ends before its closing line")
+            return Verdict(False, n, None, Msg("verify.file_unclosed"))
         match = _FOOTER.fullmatch(self.footer)
         if match is None:
-            return Verdict(
-                False, n, None, f"file altered: line {self.lineno} (the closing line) is not in canonical form"
-            )
+            return Verdict(False, n, None, Msg("verify.file_footer", {"line": self.lineno}))
         if self.fh.read(1):
-            return Verdict(False, n, None, f"file altered: bytes after line {self.lineno}, the closing line")
+            return Verdict(False, n, None, Msg("verify.file_trailing", {"line": self.lineno}))
         declared = int(match.group(1))
         if declared != n:
-            why = "event missing" if declared > n else "file altered"
-            return Verdict(False, n, None, f"{why}: the file declares {declared} events and holds {n}")
+            why = "verify.file_count_missing" if declared > n else "verify.file_count"
+            return Verdict(False, n, None, Msg(why, {"declared": declared, "held": n}))
         if n == 0:
-            return Verdict(False, 0, None, "event missing: the file holds no events")
+            return Verdict(False, 0, None, Msg("verify.file_empty"))
         self.digest.update(self.footer[: match.start(2)])
         if self.digest.hexdigest() != match.group(2).decode("ascii"):
-            return Verdict(False, n, None, "file altered: digest does not match")
+            return Verdict(False, n, None, Msg("verify.file_digest"))
         return Verdict(True, n)
 
     # -- helpers
@@ -340,14 +337,14 @@ class _FileCheck:
         try:
             return line.decode("utf-8")
         except UnicodeDecodeError:
-            raise InvalidInput(f"{self.path}: line {self.at_line} is not UTF-8") from None
+            raise InvalidInput(Msg("trailfile.not_utf8", {"path": str(self.path), "line": self.at_line})) from None
 
-    def _fail(self, index: int, seq: int | None, reason: str) -> None:
+    def _fail(self, index: int, seq: int | None, reason: Msg) -> None:
         if self.problem is None:
             self.problem = _Problem(index, seq, reason)
 
-    def _malformed(self, why: str) -> InvalidInput:
-        return InvalidInput(f"{self.path}: line {self.at_line}: {why}")
+    def _malformed(self, why: Msg) -> InvalidInput:
+        return InvalidInput(Msg("trailfile.malformed", {"path": str(self.path), "line": self.at_line, "why": why}))
 
 
 def _canonical(value: Any) -> bytes | None:

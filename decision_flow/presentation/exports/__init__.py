@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Protocol
 
 from decision_flow.core.errors import InvalidInput
+from decision_flow.core.i18n import Msg, os_error
 from decision_flow.engine import Engine, queries
 from decision_flow.presentation.exports.source import Source, snapshot
 
@@ -46,14 +47,14 @@ def export(
     at `out` (or beside it) unless the export succeeds.
     """
     if fmt not in FORMATS:
-        raise InvalidInput(f"unknown export format {fmt!r} (known: {', '.join(FORMATS)})")
+        raise InvalidInput(Msg("export.unknown_format", {"fmt": fmt, "known": ", ".join(FORMATS)}))
     out = Path(out)
     engine.db.require()
     queries.require_reader(engine, actor)
     source = snapshot(engine, decision_id)
     report: Progress = progress or (lambda _done, _total: None)
     if out.is_dir():
-        raise InvalidInput(f"cannot write {out}: it is a directory")
+        raise InvalidInput(Msg("file.is_directory", {"path": str(out)}))
     tmp = _claim_temporary(out)
     try:
         report(0, source.events)
@@ -63,7 +64,7 @@ def export(
                 os.fsync(f.fileno())
             os.replace(tmp, out)
         except OSError as exc:
-            raise InvalidInput(f"cannot write {out}: {exc.strerror or exc}") from None
+            raise InvalidInput(Msg("file.cannot_write", {"path": str(out), "why": os_error(exc)})) from None
     except BaseException:
         with contextlib.suppress(OSError):
             tmp.unlink()
@@ -87,7 +88,7 @@ def _claim_temporary(out: Path) -> Path:
     try:
         tmp.open("xb").close()
     except OSError as exc:
-        raise InvalidInput(f"cannot write {out}: {exc.strerror or exc}") from None
+        raise InvalidInput(Msg("file.cannot_write", {"path": str(out), "why": os_error(exc)})) from None
     return tmp
 
 

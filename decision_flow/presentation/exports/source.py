@@ -2,8 +2,9 @@
 events streamed in batches with a readable Chinese summary each, the chain head, and the time
 of export in UTC and local time.
 
-The exports are for Chinese archives, so the labels here are Chinese whatever the locale; the
-event data itself (as hashed) is never translated.
+The exports are for Chinese archives, so the labels here (from
+:mod:`decision_flow.presentation.labels`) are Chinese whatever the locale; the event data itself
+(as hashed) is never translated.
 """
 
 from __future__ import annotations
@@ -17,50 +18,16 @@ from typing import Any
 from sqlalchemy import func
 from sqlmodel import col, select
 
-from decision_flow.core.errors import DflowError
 from decision_flow.core.i18n import article
-from decision_flow.definition.workflow import Step, Workflow
+from decision_flow.definition.workflow import Workflow
 from decision_flow.engine import Engine, definitions, queries
 from decision_flow.engine.change import load_case
+from decision_flow.presentation import events, labels
 from decision_flow.store.models import AuditEvent
 from decision_flow.trail import audit
 
 BATCH = 500
-
-# The same words as render.STATUS, kept here because render imports rich.
-STATUS = {
-    "pending": "待办",
-    "completed": "已完成",
-    "waived": "已免除",
-    "active": "办理中",
-    "rejected": "已否决",
-    "archived": "已归档",
-    "closed": "已终结",
-}
-ACTIONS = {
-    "created": "创建",
-    "recorded": "记录",
-    "completed": "完成",
-    "waived": "免除",
-    "advanced": "推进",
-    "returned": "退回",
-    "refused": "拒绝",
-    "rejected": "否决",
-    "closed": "终结",
-    "stays": "暂缓",
-    "flag_changed": "变更标记",
-    "user_added": "添加用户",
-}
-ATTEMPTS = {
-    "new": "创建决策",
-    "record": "记录",
-    "complete": "完成步骤",
-    "waive": "免除步骤",
-    "advance": "推进阶段",
-    "return": "退回",
-    "flag": "变更标记",
-    "user_add": "添加用户",
-}
+ZH = "zh"  # the exports' language
 
 
 def local_time(at: str) -> str:
@@ -77,6 +44,7 @@ class Event:
     local: str
     actor: str
     action: str
+    action_label: str  # what the action is called in Chinese
     stage: str | None
     step: str | None
     data: str
@@ -125,91 +93,68 @@ class Source:
 
     @property
     def workflow_title(self) -> str:
-        return f"{self.workflow.title.zh}（{self.workflow.name} 第{self.view['workflow_version']}版）"
+        wf = self.workflow
+        return labels.word("workflow_value", ZH, title=wf.title.zh, name=wf.name, version=self.view["workflow_version"])
 
     def stage_title(self, name: str | None) -> str:
-        if not name:
-            return ""
-        try:
-            return self.workflow.stage(name).title.zh
-        except DflowError:
-            return STATUS.get(name, name)
-
-    def step_of(self, name: str | None) -> Step | None:
-        try:
-            return self.workflow.step(name) if name else None
-        except DflowError:
-            return None
+        return labels.stage(self.workflow, name, ZH) if name else ""
 
     def step_title(self, name: str | None) -> str:
-        step = self.step_of(name)
-        return step.title.zh if step else (name or "")
-
-    def field_title(self, step: str | None, name: str) -> str:
-        found = self.step_of(step)
-        fdef = found.field(name) if found else None
-        return fdef.title.zh if fdef else name
-
-    def evidence_title(self, step: str | None, kind: str) -> str:
-        found = self.step_of(step)
-        edef = found.evidence_kind(kind) if found else None
-        return edef.title.zh if edef else kind
-
-    def flag_title(self, name: str) -> str:
-        return self.workflow.flags[name].zh if name in self.workflow.flags else name
+        return labels.step(self.workflow, name, ZH) if name else ""
 
     def where(self, stage: str | None, step: str | None) -> str:
         return " / ".join(x for x in (self.stage_title(stage), self.step_title(step)) if x)
 
     def overview(self) -> list[tuple[str, str]]:
         """The decision at a glance: (label, value) pairs."""
-        flags = "、".join(self.flag_title(f) for f in self.view["flags"]) or "无"
+        word, wf = labels.word, self.workflow
+        flags = labels.flags(wf, self.view["flags"], ZH) or word("none", ZH)
         return [
-            ("决策编号", str(self.decision_id)),
-            ("决策事项", str(self.view["title"])),
-            ("决策流程", self.workflow_title),
-            ("当前阶段", self.stage_title(self.view["stage"])),
-            ("决策状态", STATUS.get(self.view["status"], self.view["status"])),
-            ("标记", flags),
-            ("本决策事件数", str(self.events)),
-            ("本决策最后事件哈希", self.last_hash or "无"),
-            ("审计链头", f"共 {self.head_size} 条事件，链头哈希 {self.head_hash}"),
-            ("导出时间", f"{self.exported_utc} UTC（本地时间 {self.exported_local}）"),
+            (word("decision_id", ZH), str(self.decision_id)),
+            (word("decision_title", ZH), str(self.view["title"])),
+            (word("decision_workflow", ZH), self.workflow_title),
+            (word("decision_stage", ZH), self.stage_title(self.view["stage"])),
+            (word("decision_status", ZH), labels.status(self.view["status"], ZH)),
+            (word("flags", ZH), flags),
+            (word("events_of_decision", ZH), str(self.events)),
+            (word("last_event_hash", ZH), self.last_hash or word("none", ZH)),
+            (word("chain_head", ZH), word("chain_head_value", ZH, size=self.head_size, hash=self.head_hash)),
+            (word("exported_at", ZH), word("exported_value", ZH, utc=self.exported_utc, local=self.exported_local)),
         ]
 
     def stages(self) -> Iterator[tuple[str, list[StepView]]]:
         """Each stage's heading (title and article) with its steps as they stand."""
         steps = {item["step"]: item for item in self.view["steps"]}
-        for stage in self.workflow.stages:
+        wf, word = self.workflow, labels.word
+        for stage in wf.stages:
             views = []
             for step in stage.steps:
                 item = steps.get(step.name)
                 if item is None:
                     continue
-                notes = []
+                at, notes = step.name, []
                 if item.get("waiver_reason"):
-                    notes.append(f"免除理由：{item['waiver_reason']}")
+                    notes.append(f"{word('waiver', ZH)}{word('reason', ZH)}：{item['waiver_reason']}")
                 if item.get("marks"):
-                    notes.append(f"标注：{'、'.join(item['marks'])}")
+                    notes.append(f"{word('marks', ZH)}：{labels.join((labels.mark(m, ZH) for m in item['marks']), ZH)}")
                 if item.get("missing"):
-                    missing = (
-                        self.field_title(step.name, m) if step.field(m) else self.evidence_title(step.name, m)
-                        for m in item["missing"]
-                    )
-                    notes.append(f"尚缺：{'、'.join(missing)}")
+                    missing = labels.join((labels.item(wf, at, m, ZH) for m in item["missing"]), ZH)
+                    notes.append(f"{word('missing', ZH)}：{missing}")
                 views.append(
                     StepView(
-                        title=f"{step.title.zh}（{article(step.article, 'zh')}）",
-                        status=STATUS.get(item["status"], item["status"]),
-                        fields=[(self.field_title(step.name, k), value_text(v)) for k, v in item["fields"].items()],
+                        title=f"{step.title.zh}（{article(step.article, ZH)}）",
+                        status=labels.status(item["status"], ZH),
+                        fields=[
+                            (labels.field(wf, at, k, ZH), labels.value(wf, at, k, v, ZH))
+                            for k, v in labels.fields(step, item["fields"])
+                        ],
                         evidence=[
-                            (self.evidence_title(step.name, e["kind"]), e["name"], e["sha256"])
-                            for e in item["evidence"]
+                            (labels.evidence(wf, at, e["kind"], ZH), e["name"], e["sha256"]) for e in item["evidence"]
                         ],
                         notes=notes,
                     )
                 )
-            yield f"{stage.title.zh}（{article(stage.article, 'zh')}）", views
+            yield f"{stage.title.zh}（{article(stage.article, ZH)}）", views
 
     def stream(self, *, refused_only: bool = False, batch: int = BATCH) -> Iterator[Event]:
         """The decision's events (or only its refusals) in order, up to `last_seq`.
@@ -240,62 +185,15 @@ class Source:
             local=local_time(e.at),
             actor=e.actor,
             action=e.action,
+            action_label=labels.action(e.action, ZH),
             stage=e.stage,
             step=e.step,
             data=e.data,
             prev_hash=e.prev_hash,
             hash=e.hash,
-            summary=self.summary(e.action, e.step, json.loads(e.data)),
+            summary=events.summary(e.action, json.loads(e.data), self.workflow, e.step, ZH, full=True),
             where=self.where(e.stage, e.step),
         )
-
-    def summary(self, action: str, step: str | None, data: Mapping[str, Any]) -> str:
-        """One readable line of an event's data, in Chinese (the full data is beside it)."""
-        if action == "recorded":
-            parts = [f"{self.field_title(step, k)}={value_text(v)}" for k, v in data.get("fields", {}).items()]
-            parts += [
-                f"材料 {self.evidence_title(step, e.get('kind', ''))} {e.get('name', '')} SHA-256 {e.get('sha256')}"
-                for e in data.get("evidence", [])
-            ]
-            return "；".join(parts)
-        if action == "refused":
-            attempted = ATTEMPTS.get(str(data.get("attempted")), str(data.get("attempted")))
-            reasons = "；".join(
-                f"[{article(str(r.get('article')), 'zh')}] {r.get('detail')}" for r in data.get("reasons", [])
-            )
-            return f"试图{attempted}：{reasons or data.get('message', '')}"
-        if action in ("advanced", "returned"):
-            tail = f"（理由：{data['reason']}）" if data.get("reason") else ""
-            return f"{self.stage_title(data.get('from'))} → {self.stage_title(data.get('to'))}{tail}"
-        if action == "created":
-            flags = "、".join(self.flag_title(f) for f in data.get("flags", []))
-            return f"{data.get('title')}（{data.get('workflow')} 第{data.get('workflow_version')}版）" + (
-                f" 标记：{flags}" if flags else ""
-            )
-        if action == "waived":
-            ref = f"（文号 {data['reference']}）" if data.get("reference") else ""
-            return f"理由：{data.get('reason')}{ref}"
-        if action == "flag_changed":
-            verb = "设置" if data.get("value") else "取消"
-            reopened = (
-                f"；重新办理：{'、'.join(map(self.step_title, data['reopened']))}" if data.get("reopened") else ""
-            )
-            return f"{verb}标记 {self.flag_title(str(data.get('flag')))}：{data.get('reason')}{reopened}"
-        if action == "completed":
-            bits = [f"结果 {data['outcome']}"] if data.get("outcome") else []
-            return "；".join(bits + [f"[{article(m['article'], 'zh')}] {m['detail']}" for m in data.get("marks", [])])
-        if action in ("rejected", "closed", "stays"):
-            return f"结果 {data.get('outcome')}"
-        return json.dumps(data, ensure_ascii=False, sort_keys=True)
-
-
-def value_text(value: Any) -> str:
-    """A recorded field value as text."""
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    if isinstance(value, list):
-        return "、".join(str(v) for v in value)
-    return str(value)
 
 
 def _last_event(engine: Engine, decision_id: int) -> tuple[int, str | None, int, tuple[int, str]]:

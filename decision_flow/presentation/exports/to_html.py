@@ -13,7 +13,8 @@ from html import escape
 from pathlib import Path
 from typing import TextIO
 
-from decision_flow.presentation.exports.source import ACTIONS, Event, Source
+from decision_flow.presentation import labels
+from decision_flow.presentation.exports.source import ZH, Event, Source
 
 STYLE = """
 :root { font-family: "Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei",
@@ -56,6 +57,11 @@ tr.refused td { color: #a00; }
 """
 
 
+def _w(key: str) -> str:
+    """A word of the page (Chinese, as the whole export)."""
+    return labels.word(key, ZH)
+
+
 def _e(text: object) -> str:
     return escape(str(text), quote=True)
 
@@ -72,7 +78,8 @@ def write(source: Source, path: Path, progress: Callable[[int, int], None]) -> i
                 for name, value in step.fields:
                     f.write(f"<li>{_e(name)}：{_e(value)}</li>\n")
                 for kind, name, sha in step.evidence:
-                    f.write(f'<li>材料 {_e(kind)}：{_e(name)}<br><span class="hash">SHA-256 {_e(sha)}</span></li>\n')
+                    f.write(f"<li>{_w('evidence')} {_e(kind)}：{_e(name)}")
+                    f.write(f'<br><span class="hash">SHA-256 {_e(sha)}</span></li>\n')
                 for note in step.notes:
                     f.write(f"<li>{_e(note)}</li>\n")
                 f.write("</ul></div>\n")
@@ -80,20 +87,16 @@ def write(source: Source, path: Path, progress: Callable[[int, int], None]) -> i
         refused = 0
         for event in source.stream(refused_only=True):
             if not refused:
-                f.write('<table class="events"><thead><tr><th class="seq">序号</th><th class="at">时间</th>')
-                f.write('<th class="actor">操作人</th><th class="where">环节</th><th>内容</th></tr></thead><tbody>\n')
+                f.write(f'<table class="events">{_heads("seq", "at", "actor", "where", "detail")}<tbody>\n')
             refused += 1
             f.write(
                 f'<tr class="refused"><td>{event.seq}</td><td>{_e(event.local)}</td><td>{_e(event.actor)}</td>'
                 f"<td>{_e(event.where)}</td><td>{_e(event.summary)}"
-                f'<br><span class="hash">事件哈希 {_e(event.hash)}</span></td></tr>\n'
+                f'<br><span class="hash">{_w("event_hash")} {_e(event.hash)}</span></td></tr>\n'
             )
         f.write("</tbody></table>\n" if refused else "<p>无。</p>\n")
-        f.write(
-            '<h2>四、审计事件</h2>\n<table class="events"><thead><tr><th class="seq">序号</th><th class="at">时间</th>'
-        )
-        f.write('<th class="actor">操作人</th><th class="action">动作</th><th class="where">环节</th>')
-        f.write("<th>内容</th></tr></thead>\n")
+        head = _heads("seq", "at", "actor", "action", "where", "detail")
+        f.write(f'<h2>四、审计事件</h2>\n<table class="events">{head}\n')
         count = 0
         for event in source.stream():
             f.write(_event_row(event))
@@ -130,12 +133,19 @@ def _head(f: TextIO, source: Source) -> None:
     f.write("</tbody></table>\n")
 
 
+def _heads(*keys: str) -> str:
+    """The head row of an events table: the columns' words, with the class that sizes them."""
+    cells = "".join(f'<th class="{key}">{_w(key)}</th>' if key != "detail" else f"<th>{_w(key)}</th>" for key in keys)
+    return f"<thead><tr>{cells}</tr></thead>"
+
+
 def _event_row(event: Event) -> str:
-    action = ACTIONS.get(event.action, event.action)
+    action = event.action_label
     kind = "main refused" if event.action == "refused" else "main"
     return (
         f'<tbody class="event"><tr class="{kind}"><td>{event.seq}</td><td>{_e(event.local)}</td>'
         f"<td>{_e(event.actor)}</td><td>{_e(action)}</td><td>{_e(event.where)}</td><td>{_e(event.summary)}</td></tr>"
-        f'<tr class="hashes"><td></td><td colspan="5" class="hash">哈希 {_e(event.hash)}　前序 {_e(event.prev_hash)}'
+        f'<tr class="hashes"><td></td><td colspan="5" class="hash">{_w("hash")} {_e(event.hash)}'
+        f"　{_w('prev_hash')} {_e(event.prev_hash)}"
         "</td></tr></tbody>\n"
     )

@@ -17,8 +17,9 @@ from importlib import resources
 from pathlib import Path
 from typing import BinaryIO
 
+from decision_flow.presentation import labels
 from decision_flow.presentation.exports.pdf_file import BLACK, Canvas, Color, Face, PdfFile
-from decision_flow.presentation.exports.source import ACTIONS, Event, Source
+from decision_flow.presentation.exports.source import ZH, Event, Source
 
 LATIN, CJK = "latin", "cjk"
 LEFT, RIGHT, TOP, BOTTOM = 15.0, 15.0, 20.0, 22.0  # mm; the header and footer sit in the margins
@@ -200,7 +201,7 @@ def render(source: Source, out: BinaryIO, progress: Callable[[int, int], None]) 
         refused += 1
         pdf.para(f"#{event.seq}　{event.local}　{event.actor}　{event.where}", 9, color=RED, keep=True)
         pdf.para(event.summary, 9, indent=4)
-        pdf.para(f"事件哈希 {event.hash}", 6.5, indent=4, color=GREY)
+        pdf.para(f"{labels.word('event_hash', ZH)} {event.hash}", 6.5, indent=4, color=GREY)
     if not refused:
         pdf.para("无。")
     pdf.heading("四、审计事件")
@@ -248,14 +249,14 @@ def _step(
     for name, value in fields:
         pdf.para(f"{name}：{value}", 8.5, indent=9)
     for kind, name, sha in evidence:
-        pdf.para(f"材料 {kind}：{name}", 8.5, indent=9, keep=True)
+        pdf.para(f"{labels.word('evidence', ZH)} {kind}：{name}", 8.5, indent=9, keep=True)
         pdf.para(f"SHA-256 {sha}", 7, indent=13, color=GREY)
     for note in notes:
         pdf.para(note, 8.5, indent=9)
 
 
 def _event(pdf: AuditPDF, event: Event) -> None:
-    action = ACTIONS.get(event.action, event.action)
+    action = event.action_label
     head = f"#{event.seq}　{event.local}　{event.actor}　{action}　{event.where}"
     summary = pdf.wrap(event.summary, 8.5, pdf.width - 4) if event.summary else []
     pdf.need(9 * PT * 1.45 + len(summary) * 8.5 * PT * 1.45 + 6.5 * PT * 1.45 + 1)
@@ -264,7 +265,8 @@ def _event(pdf: AuditPDF, event: Event) -> None:
         pdf.need(8.5 * PT * 1.45)
         pdf.draw(LEFT + 4, pdf.y + 8.5 * PT * 1.05, line, 8.5)
         pdf.y += 8.5 * PT * 1.45
-    pdf.para(f"哈希 {event.hash}　前序 {event.prev_hash[:16]}…", 6.5, indent=4, color=GREY)
+    hashes = f"{labels.word('hash', ZH)} {event.hash}　{labels.word('prev_hash', ZH)} {event.prev_hash[:16]}…"
+    pdf.para(hashes, 6.5, indent=4, color=GREY)
     pdf.y += 1
 
 

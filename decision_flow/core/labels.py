@@ -1,0 +1,174 @@
+"""The generic label catalogue (通用标签): the words every procedure shares, each as (English,
+Chinese) like the message catalogue. The audit trail and ``--json`` keep the machine names on
+the left; people read the labels (:mod:`decision_flow.presentation.labels`).
+
+Labels of one procedure (its stages, steps, fields, evidence kinds, flags and the values of its
+enum fields) are not here: they come from its workflow file (``title = {zh, en}`` and the
+``[choices]`` table).
+"""
+
+from __future__ import annotations
+
+Pairs = dict[str, tuple[str, str]]
+
+# What happened, by the `action` of an audit event.
+ACTIONS: Pairs = {
+    "created": ("created", "创建"),
+    "recorded": ("recorded", "记录"),
+    "completed": ("completed", "完成"),
+    "waived": ("waived", "免除"),
+    "advanced": ("advanced", "推进"),
+    "returned": ("returned", "退回"),
+    "rejected": ("rejected", "否决"),
+    "closed": ("closed", "终结"),
+    "stays": ("stays", "暂缓"),
+    "flag_changed": ("flag changed", "变更标记"),
+    "refused": ("refused", "拒绝"),
+    "user_added": ("user added", "添加用户"),
+    "user_roles_changed": ("roles changed", "变更角色"),
+    "user_deactivated": ("user deactivated", "停用用户"),
+    "key_registered": ("key registered", "登记密钥"),
+    "key_rotated": ("key rotated", "轮换密钥"),
+    "key_revoked": ("key revoked", "吊销密钥"),
+    "workflow_installed": ("workflow installed", "安装流程定义"),
+    "migrated": ("moved to another workflow version", "迁移流程版本"),
+    "calendar_imported": ("calendar year imported", "导入法定节假日安排"),
+}
+
+# The status of a decision (active, rejected, archived) and of a step (pending, completed, waived).
+STATUSES: Pairs = {
+    "active": ("active", "办理中"),
+    "rejected": ("rejected", "已否决"),
+    "closed": ("closed", "已终结"),
+    "archived": ("archived", "已归档"),
+    "pending": ("pending", "待办"),
+    "completed": ("completed", "已完成"),
+    "waived": ("waived", "已免除"),
+}
+
+ROLES: Pairs = {
+    "officer": ("officer", "承办人员"),
+    "legal_reviewer": ("legal reviewer", "合法性审查人员"),
+    "executive": ("executive", "行政首长"),
+    "auditor": ("auditor", "审计人员"),
+    "admin": ("admin", "系统管理员"),
+}
+
+# What a refused attempt tried, by the `attempted` of a `refused` event (the command behind it).
+ATTEMPTS: Pairs = {
+    "new": ("create a decision", "创建决策"),
+    "record": ("record", "记录"),
+    "complete": ("complete a step", "完成步骤"),
+    "waive": ("waive a step", "免除步骤"),
+    "advance": ("advance", "推进阶段"),
+    "return": ("return", "退回"),
+    "flag": ("change a flag", "变更标记"),
+    "user_add": ("add a user", "添加用户"),
+    "user_role": ("change a user's roles", "变更用户角色"),
+    "user_deactivate": ("deactivate a user", "停用用户"),
+    "key_rotate": ("rotate a key", "轮换密钥"),
+    "key_issue": ("issue a key", "签发密钥"),
+    "key_revoke": ("revoke a key", "吊销密钥"),
+    "workflow_install": ("install a workflow", "安装流程定义"),
+    "migrate": ("move a case to another workflow version", "迁移流程版本"),
+    "calendar_import": ("import a calendar year", "导入法定节假日安排"),
+}
+
+# A member's stance at a deciding meeting (`name:stance`).
+STANCES: Pairs = {
+    "agree": ("agree", "同意"),
+    "disagree": ("disagree", "不同意"),
+    "abstain": ("abstain", "弃权"),
+}
+
+# The marks a completed step may carry (a non-blocking finding, by its rule).
+MARKS: Pairs = {
+    "late": ("late", "逾期"),
+    "overdue": ("overdue", "超期"),
+}
+
+FIELD_TYPES: Pairs = {
+    "text": ("text", "文本"),
+    "integer": ("integer", "整数"),
+    "bool": ("yes/no", "是/否"),
+    "date": ("date", "日期"),
+    "enum": ("choice", "选项"),
+    "list": ("list", "列表"),
+}
+
+# When a step may be waived, by its waiver policy ({flag}: the flag, or the setting, it names).
+WAIVERS: Pairs = {
+    "never": ("never", "不得免除"),
+    "only_when_flag": ("only when {flag}", "仅当{flag}时可免除"),
+    "unless_flag": ("unless {flag}", "{flag}时不得免除"),
+    "unless_setting": ("unless the locality setting {flag} is true", "地方设置 {flag} 为“是”时不得免除"),
+}
+
+LEVELS: Pairs = {
+    "county": ("county", "县级以上"),
+    "township": ("township", "乡镇"),
+}
+
+# The moves of the state machine, as a diagram labels its arrows.
+TRIGGERS: Pairs = {
+    "advance": ("advance", "推进"),
+    "return": ("return", "退回"),
+    "reject": ("reject", "否决"),
+    "close": ("close", "终结"),
+}
+
+# The words the outputs use: column heads, labels of the exports, yes and no.
+WORDS: Pairs = {
+    "id": ("ID", "编号"),
+    "title": ("Title", "标题"),
+    "stage": ("Stage", "阶段"),
+    "status": ("Status", "状态"),
+    "step": ("Step", "步骤"),
+    "recorded": ("Recorded", "已记录"),
+    "missing": ("Still missing", "尚缺"),
+    "workflow": ("Workflow", "流程"),
+    "flags": ("Flags", "标记"),
+    "seq": ("#", "序号"),
+    "at": ("Time", "时间"),
+    "actor": ("Actor", "操作人"),
+    "action": ("Action", "动作"),
+    "detail": ("Detail", "内容"),
+    "where": ("Where", "环节"),
+    "name": ("Name", "名称"),
+    "roles": ("Roles", "角色"),
+    "active": ("Active", "有效"),
+    "key": ("Signing key", "签名密钥"),
+    "version": ("Version", "版本"),
+    "workflow_version": ("workflow version", "流程版本"),
+    "version_of": ("version {version}", "第{version}版"),
+    "level": ("Level", "层级"),
+    "fields": ("Fields", "字段"),
+    "evidence": ("Evidence", "材料"),
+    "waiver": ("Waiver", "免除"),
+    "marks": ("Marks", "标注"),
+    "reason": ("Reason", "理由"),
+    "reference": ("Reference", "文号"),
+    "outcome": ("Outcome", "结果"),
+    "reopened": ("Reopened", "重新办理"),
+    "attempted": ("Attempted", "试图"),
+    "flag_set": ("set flag", "设置标记"),
+    "flag_cleared": ("cleared flag", "取消标记"),
+    "hash": ("Hash", "哈希"),
+    "prev_hash": ("Previous", "前序"),
+    "event_hash": ("Event hash", "事件哈希"),
+    "yes": ("yes", "是"),
+    "no": ("no", "否"),
+    "none": ("none", "无"),
+    "decision_id": ("Decision", "决策编号"),
+    "decision_title": ("Matter", "决策事项"),
+    "decision_workflow": ("Procedure", "决策流程"),
+    "decision_stage": ("Current stage", "当前阶段"),
+    "decision_status": ("Status", "决策状态"),
+    "events_of_decision": ("Events of this decision", "本决策事件数"),
+    "last_event_hash": ("Hash of its last event", "本决策最后事件哈希"),
+    "chain_head": ("Chain head", "审计链头"),
+    "chain_head_value": ("{size} events, head hash {hash}", "共 {size} 条事件，链头哈希 {hash}"),
+    "exported_at": ("Exported", "导出时间"),
+    "exported_value": ("{utc} UTC (local time {local})", "{utc} UTC（本地时间 {local}）"),
+    "workflow_value": ("{title} ({name} version {version})", "{title}（{name} 第{version}版）"),
+}

@@ -1,0 +1,197 @@
+"""One readable line of an audit event's data (事件摘要), for the terminal (`dflow audit ID`) and
+the exports alike. The data itself, as hashed, is never changed: its machine names are put into
+the reader's words by :mod:`decision_flow.presentation.labels`, and what a refusal's reasons
+say (stored in English) is shown in Chinese to a Chinese reader.
+
+English lines keep the names one types (``proposer_kind=organ_leader``), as a log does.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from decision_flow.core.errors import DflowError
+from decision_flow.core.i18n import article, language
+from decision_flow.definition.workflow import Workflow
+from decision_flow.presentation import labels
+
+# (the event's data, its workflow, its step, the language, full) -> the line
+Summary = Callable[[Mapping[str, Any], Workflow | None, str | None, str, bool], str]
+
+
+def workflow_of(events: list[Mapping[str, Any]]) -> Workflow | None:
+    """The workflow definition of a decision's trail, as its `created` event names it (the
+    definition the case was created under; None if unknown)."""
+    from decision_flow.engine import definitions
+
+    for event in events[:1]:
+        data = event.get("data", {}) if event.get("action") == "created" else {}
+        name, version = data.get("workflow"), data.get("workflow_version")
+        if isinstance(name, str) and isinstance(version, int):
+            try:
+                return definitions.viewed(name, version)
+            except DflowError:
+                return None
+    return None
+
+
+def summary(
+    action: str,
+    data: Mapping[str, Any],
+    wf: Workflow | None,
+    at: str | None,
+    lang: str | None = None,
+    full: bool = False,
+) -> str:
+    """The event's data in one line in `lang`; `full` (the exports) names evidence files with
+    their whole SHA-256, the details of a completed step's marks and a new decision's flags."""
+    lang = lang or language()
+    shown = _SUMMARIES.get(action)
+    if shown is None:
+        return json.dumps(data, ensure_ascii=False, sort_keys=True)
+    return shown(data, wf, at, lang, full)
+
+
+def _sep(lang: str) -> str:
+    return "；" if lang == "zh" else "; "
+
+
+def _because(reason: Any, lang: str) -> str:
+    """A reason given for an act, after what it says: `（理由：…）`, ` (…)`."""
+    if not reason:
+        return ""
+    return f"（{labels.word('reason', lang)}：{reason}）" if lang == "zh" else f" ({reason})"
+
+
+def _recorded(data: Mapping[str, Any], wf: Workflow | None, at: str | None, lang: str, full: bool) -> str:
+    step_def = _step(wf, at)
+    parts = [
+        f"{labels.named(k, labels.field(wf, at, k, lang), lang)}="
+        + (labels.value(wf, at, k, v, lang) if lang == "zh" else labels.value(None, None, None, v, lang))
+        for k, v in labels.fields(step_def, data.get("fields", {}))
+    ]
+    for e in data.get("evidence", []):
+        kind = str(e.get("kind", ""))
+        name = labels.named(kind, labels.evidence(wf, at, kind, lang), lang)
+        if full:
+            parts.append(f"{labels.word('evidence', lang)} {name} {e.get('name', '')} SHA-256 {e.get('sha256')}")
+        else:
+            parts.append(f"📎{name} {str(e.get('sha256'))[:12]}")
+    return _sep(lang).join(parts)
+
+
+def _refused(data: Mapping[str, Any], wf: Workflow | None, at: str | None, lang: str, full: bool) -> str:
+    tried = str(data.get("attempted"))
+    reasons = _sep(lang).join(
+        f"[{article(str(r.get('article')), lang)}] {labels.stored(str(r.get('detail')), wf, at, lang)}"
+        for r in data.get("reasons", [])
+    )
+    said = reasons or labels.stored(str(data.get("message", "")), wf, at, lang)
+    if lang == "zh":
+        return f"{labels.word('attempted', lang)}{labels.attempt(tried, lang)}：{said}"
+    return f"{tried}: {said}"
+
+
+def _moved(data: Mapping[str, Any], wf: Workflow | None, at: str | None, lang: str, full: bool) -> str:
+    def where(name: Any) -> str:
+        return labels.named(str(name), labels.stage(wf, str(name), lang), lang) if name else ""
+
+    return f"{where(data.get('from'))} → {where(data.get('to'))}{_because(data.get('reason'), lang)}"
+
+
+def _created(data: Mapping[str, Any], wf: Workflow | None, at: str | None, lang: str, full: bool) -> str:
+    name, version = str(data.get("workflow")), data.get("workflow_version")
+    if lang != "zh":
+        return f"{data.get('title')} [{name} v{version}]"
+    flags = labels.flags(wf, [str(f) for f in data.get("flags", [])], lang)
+    shown = f"{labels.workflow(wf, name, lang)} {labels.word('version_of', lang, version=version)}"
+    return f"{data.get('title')}（{shown}）" + (f" {labels.word('flags', lang)}：{flags}" if full and flags else "")
+
+
+def _waived(data: Mapping[str, Any], wf: Workflow | None, at: str | None, lang: str, full: bool) -> str:
+    ref, reason = data.get("reference"), data.get("reason")
+    if lang != "zh":
+        return f"{reason}" + (f" (ref. {ref})" if ref else "")
+    return f"{labels.word('reason', lang)}：{reason}" + (f"（{labels.word('reference', lang)} {ref}）" if ref else "")
+
+
+def _flag_changed(data: Mapping[str, Any], wf: Workflow | None, at: str | None, lang: str, full: bool) -> str:
+    flag, reopened = str(data.get("flag")), data.get("reopened") or []
+    if lang != "zh":
+        return f"{'+' if data.get('value') else '−'}{flag}: {data.get('reason')}" + (
+            f" → {', '.join(reopened)}" if reopened else ""
+        )
+    verb = labels.word("flag_set" if data.get("value") else "flag_cleared", lang)
+    again = labels.join((labels.step(wf, str(s), lang) for s in reopened), lang)
+    return f"{verb} {labels.flag(wf, flag, lang)}：{data.get('reason')}" + (
+        f"；{labels.word('reopened', lang)}：{again}" if again else ""
+    )
+
+
+def _completed(data: Mapping[str, Any], wf: Workflow | None, at: str | None, lang: str, full: bool) -> str:
+    bits = [_outcome(data, wf, lang)] if data.get("outcome") else []
+    for m in data.get("marks", []):
+        if full:
+            bits.append(f"[{article(str(m.get('article')), lang)}] {labels.stored(str(m.get('detail')), wf, at, lang)}")
+        else:
+            bits.append(labels.named(str(m.get("rule")), labels.mark(str(m.get("rule")), lang), lang))
+    return (_sep(lang) if lang == "zh" else ", ").join(bits)
+
+
+def _outcome(data: Mapping[str, Any], wf: Workflow | None, lang: str) -> str:
+    value = str(data.get("outcome"))
+    if lang != "zh":
+        return f"outcome={value}"
+    return f"{labels.word('outcome', lang)}：{labels.choice(wf, value, lang)}"
+
+
+def _user(data: Mapping[str, Any], wf: Workflow | None, at: str | None, lang: str, full: bool) -> str:
+    colon = "：" if lang == "zh" else ": "
+    name = data.get("name")
+    if "old" in data or "new" in data:  # roles changed
+        return f"{name}{colon}{_roles(data.get('old'), lang)} → {_roles(data.get('new'), lang)}"
+    return f"{name}{colon}{_roles(data.get('roles'), lang)}"
+
+
+def _roles(given: Any, lang: str) -> str:
+    names = [str(r) for r in given] if isinstance(given, list) else []
+    return labels.roles(names, lang) if lang == "zh" else ", ".join(names)
+
+
+def _key(data: Mapping[str, Any], wf: Workflow | None, at: str | None, lang: str, full: bool) -> str:
+    from decision_flow.identity.keys import fingerprint
+
+    public = data.get("public_key")
+    key = fingerprint(public) if isinstance(public, str) else None
+    return f"{data.get('name')}{'：' if lang == 'zh' else ': '}{key or '—'}{_because(data.get('reason'), lang)}"
+
+
+def _step(wf: Workflow | None, at: str | None) -> Any:
+    if wf is None or at is None:
+        return None
+    try:
+        return wf.step(at)
+    except DflowError:
+        return None
+
+
+_SUMMARIES: dict[str, Summary] = {
+    "recorded": _recorded,
+    "refused": _refused,
+    "advanced": _moved,
+    "returned": _moved,
+    "created": _created,
+    "waived": _waived,
+    "flag_changed": _flag_changed,
+    "completed": _completed,
+    "rejected": lambda data, wf, at, lang, full: _outcome(data, wf, lang),
+    "stays": lambda data, wf, at, lang, full: _outcome(data, wf, lang),
+    "user_added": _user,
+    "user_roles_changed": _user,
+    "user_deactivated": _user,
+    "key_registered": _key,
+    "key_rotated": _key,
+    "key_revoked": _key,
+}
