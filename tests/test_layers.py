@@ -135,7 +135,7 @@ def test_stage_and_step_names_appear_only_under_procedures() -> None:
     names = _names_of_shipped_workflows()
     # the same word meaning something else where it appears
     other_meaning = {
-        ("definition/workflow.py", "consultation"),  # a key of the schema: a step the case's flags govern
+        ("definition/loader.py", "consultation"),  # a key of the schema: a step the case's flags govern
         ("store/db.py", "revision"),  # Alembic's schema revision
     }
     found = sorted(

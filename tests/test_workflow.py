@@ -21,7 +21,8 @@ from transitions import Machine
 
 from decision_flow.core.errors import WorkflowError
 from decision_flow.definition.cache import load_cached
-from decision_flow.definition.workflow import Workflow, parse
+from decision_flow.definition.loader import parse
+from decision_flow.definition.workflow import Workflow
 from decision_flow.procedures import get, load_file, registry
 
 COUNTY, TOWNSHIP = "major-decision", "major-decision-township"

@@ -68,7 +68,7 @@ def _stored(s: Session, sha: str) -> Workflow | None:
 
 def _sha_of_text(text: str, base_sha: str | None) -> str:
     """A definition's SHA-256 from its text and the SHA-256 of what it extends (as
-    :func:`decision_flow.definition.workflow.parse` computes it)."""
+    :func:`decision_flow.definition.loader.parse` computes it)."""
     own = hashlib.sha256(text.encode("utf-8")).hexdigest()
     return hashlib.sha256(f"{base_sha}\n{own}".encode()).hexdigest() if base_sha else own
 

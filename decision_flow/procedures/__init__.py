@@ -19,7 +19,8 @@ from pathlib import Path
 
 from decision_flow.core.errors import NotFound, WorkflowError
 from decision_flow.core.i18n import Msg
-from decision_flow.definition.workflow import Workflow, parse
+from decision_flow.definition.loader import parse
+from decision_flow.definition.workflow import Workflow
 from decision_flow.procedures.common import check_links, check_settings, check_steps, missing_settings
 from decision_flow.procedures.model import Procedure, Setting
 from decision_flow.rules import check_specs
