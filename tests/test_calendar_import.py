@@ -590,12 +590,7 @@ def test_a_damaged_calendar_year_is_never_counted_on(in_2027: Engine, at_review:
 @pytest.fixture
 def cli(tmp_path: Path) -> Dflow:
     """dflow on an initialised database with the admin and an officer."""
-    files = tmp_path / "files"
-    files.mkdir()
-    d = Dflow(tmp_path / "dflow.db", files)
-    d.ok("init", "--admin", ADMIN)
-    d.ok("user", "add", OFFICER, "--role", "officer", "--as", ADMIN)
-    return d
+    return Dflow.initialised(tmp_path, (OFFICER,))
 
 
 def cli_file(tmp_path: Path, **replace: str) -> Path:

@@ -30,7 +30,7 @@ from decision_flow.identity import keys
 from decision_flow.identity.keys import fingerprint
 from decision_flow.store.db import Database
 from decision_flow.store.models import Decision
-from tests.flow import ACTOR, ADMIN, AUDITOR, EXECUTIVE, OFFICER, REVIEWER, VALID, evidence_file
+from tests.flow import ACTOR, ADMIN, AUDITOR, EXECUTIVE, OFFICER, REVIEWER, ROLES_OF, VALID, evidence_file
 
 REPO = Path(cli.__file__).resolve().parent
 SHIPPED = REPO / "workflows" / "major-decision.toml"
@@ -70,6 +70,18 @@ class Dflow:
 
     def __init__(self, db: Path, files: Path) -> None:
         self.db, self.files = db, files
+
+    @classmethod
+    def initialised(cls, tmp_path: Path, users: Sequence[str] = (OFFICER, REVIEWER, EXECUTIVE, AUDITOR)) -> Dflow:
+        """dflow on a new database in `tmp_path` with the admin and `users`, each with their
+        usual role (tests/flow.py)."""
+        files = tmp_path / "files"
+        files.mkdir(exist_ok=True)
+        run = cls(tmp_path / "dflow.db", files)
+        run.ok("init", "--admin", ADMIN)
+        for name in users:
+            run.ok("user", "add", name, "--role", ROLES_OF[name], "--as", ADMIN)
+        return run
 
     @property
     def url(self) -> str:
@@ -135,17 +147,9 @@ def bare(tmp_path: Path) -> Dflow:
 
 
 @pytest.fixture
-def dflow(bare: Dflow) -> Dflow:
+def dflow(tmp_path: Path) -> Dflow:
     """dflow on an initialised database with an admin and the four other kinds of user."""
-    bare.ok("init", "--admin", ADMIN)
-    for name, role in (
-        (OFFICER, "officer"),
-        (REVIEWER, "legal_reviewer"),
-        (EXECUTIVE, "executive"),
-        (AUDITOR, "auditor"),
-    ):
-        bare.ok("user", "add", name, "--role", role, "--as", ADMIN)
-    return bare
+    return Dflow.initialised(tmp_path)
 
 
 @pytest.fixture

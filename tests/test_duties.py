@@ -368,13 +368,7 @@ def test_independent_review_counts_superseded_records(dual: Engine, files: Path)
 
 @pytest.fixture
 def cli(tmp_path: Path) -> Dflow:
-    files = tmp_path / "files"
-    files.mkdir()
-    run = Dflow(tmp_path / "dflow.db", files)
-    run.ok("init", "--admin", ADMIN)
-    for name, role in ((OFFICER, "officer"), (AUDITOR, "auditor")):
-        run.ok("user", "add", name, "--role", role, "--as", ADMIN)
-    return run
+    return Dflow.initialised(tmp_path, (OFFICER, AUDITOR))
 
 
 def officer_key(_cli: Dflow) -> str | None:

@@ -27,7 +27,7 @@ from decision_flow.core.i18n import article
 from decision_flow.definition.workflow import Workflow
 from decision_flow.engine import Engine, queries, versions
 from decision_flow.rules import Context, StepState, run
-from tests.flow import ADMIN, AUDITOR, EXECUTIVE, OFFICER, REVIEWER, evidence_file
+from tests.flow import ADMIN, EXECUTIVE, OFFICER, REVIEWER, evidence_file
 from tests.test_cli import Dflow, fails
 
 REPO = Path(__file__).resolve().parent.parent
@@ -996,17 +996,7 @@ def test_nd_ledger_columns_only_where_the_procedure_keeps_one(engine: Engine) ->
 @pytest.fixture
 def nd(tmp_path: Path) -> Dflow:
     """dflow on an initialised database with the admin and the four other kinds of user."""
-    files = tmp_path / "files"
-    files.mkdir()
-    cli = Dflow(tmp_path / "dflow.db", files)
-    cli.ok("init", "--admin", ADMIN)
-    for name, role in (
-        (OFFICER, "officer"),
-        (REVIEWER, "legal_reviewer"),
-        (EXECUTIVE, "executive"),
-        (AUDITOR, "auditor"),
-    ):
-        cli.ok("user", "add", name, "--role", role, "--as", ADMIN)
+    cli = Dflow.initialised(tmp_path)
     for path in locality_files(tmp_path):
         cli.ok("workflow", "install", path, "--as", ADMIN)
     return cli

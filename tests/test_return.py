@@ -301,11 +301,7 @@ def test_archiving_checks_the_carried_evidence(engine: Engine, files: Path) -> N
 @pytest.fixture
 def returned(tmp_path: Path) -> Dflow:
     """dflow with decision 1 returned from consultation to drafting (drafting carried over)."""
-    files = tmp_path / "files"
-    files.mkdir()
-    d = Dflow(tmp_path / "dflow.db", files)
-    d.ok("init", "--admin", ADMIN)
-    d.ok("user", "add", OFFICER, "--role", "officer", "--as", ADMIN)
+    d = Dflow.initialised(tmp_path, (OFFICER,))
     d.ok("new", "沙河乡农贸市场搬迁", "--workflow", "major-decision", "--as", OFFICER)
     d.bring_to(1, "consultation")
     d.ok("return", 1, "--to", "drafting", "--reason", "草案须补充依据", "--as", OFFICER)
