@@ -21,7 +21,7 @@ import pytest
 from decision_flow.core import labels as catalogue
 from decision_flow.core.errors import Blocked, Forbidden, InvalidInput
 from decision_flow.core.i18n import Msg, recognise, t
-from decision_flow.core.messages import MESSAGES
+from decision_flow.core.messages import DUPLICATED, MESSAGES
 from decision_flow.engine import Engine, queries, users
 from decision_flow.presentation import events, labels
 from decision_flow.presentation.exports import export
@@ -459,3 +459,8 @@ def test_user_typed_names_stay_as_typed_in_chinese_errors(engine: Engine) -> Non
     shown = labels.message(caught.value.msg, lang="zh")  # type: ignore[arg-type]
     assert shown.startswith("步骤 决策启动 没有字段 'opened_on'（字段：建议提出方（proposer_kind）、")
     assert queries.show(engine, decision)["steps"][0]["fields"] == {}
+
+
+def test_every_message_key_is_in_one_module_of_the_catalogue() -> None:
+    """A key defined in two modules would silently take the later text."""
+    assert DUPLICATED == []

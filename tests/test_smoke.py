@@ -14,3 +14,15 @@ def test_valid_walk_reaches_archive(engine: Engine, files: Path) -> None:
     shown = queries.show(engine, i)
     assert shown["status"] == "archived"
     assert queries.verify(engine).ok
+
+
+def test_every_package_of_the_engine_is_installed_by_pip_install_dot() -> None:
+    """`pip install .` (not editable) installs only the packages pyproject.toml lists: a new
+    subpackage left out of the list would be missing from every installation but a developer's."""
+    import tomllib
+
+    root = Path(__file__).resolve().parent.parent
+    listed = set(tomllib.loads((root / "pyproject.toml").read_text("utf-8"))["tool"]["setuptools"]["packages"])
+    found = {".".join(p.parent.relative_to(root).parts) for p in (root / "decision_flow").rglob("__init__.py")}
+    found |= {".".join(p.parent.relative_to(root).parts) for p in (root / "dflow_cli").rglob("__init__.py")}
+    assert sorted(found - listed) == []
