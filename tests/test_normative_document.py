@@ -1222,3 +1222,26 @@ def test_a_waiver_names_a_setting_only_with_unless_setting() -> None:
         "stages[0].steps[0].waiver.setting",
         "only the policy unless_setting names a setting, not never",
     )
+
+
+# ---------------------------------------------------------------------------- the exports
+
+
+@pytest.mark.parametrize("fmt", ["pdf", "html"])
+def test_nd_exports_name_the_review_not_a_major_decision(engine: Engine, files: Path, tmp_path: Path, fmt: str) -> None:
+    """An export of a review's trail is titled as the review's record, in its own words."""
+    from pypdf import PdfReader
+
+    from decision_flow.presentation.exports import export
+
+    case = new_case(engine, TOWNSHIP)
+    bring_to(engine, case, "legality_review", files, TOWNSHIP)
+    out = tmp_path / f"review.{fmt}"
+    export(engine, case, fmt, out, lambda done, total: None)
+    if fmt == "pdf":
+        text = "".join(page.extract_text() for page in PdfReader(out).pages)
+    else:
+        text = out.read_text("utf-8")
+    for words in ("行政规范性文件合法性审核审计记录", "审核编号", "一、审核概况", "二、审核程序", "合法性审核"):
+        assert words in text.replace(" ", ""), words
+    assert "重大行政决策" not in text and "决策编号" not in text

@@ -99,6 +99,8 @@ class Procedure:
     key: str
     articles: Articles
     check: Callable[[Workflow], None]  # the invariants no locality's file may break
+    record: Title = Title("审计记录", "Audit record")  # what an export of one case's trail is called
+    case: Title = Title("案件", "case")  # what one case is called ("决策", "审核")
     gates: tuple[str, ...] = ()  # steps never skipped: a jump over one names it
     duties: tuple[Duty, ...] = ()
     demo: Demo | None = None

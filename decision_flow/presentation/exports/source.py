@@ -23,6 +23,8 @@ from decision_flow.definition.workflow import Workflow
 from decision_flow.engine import Engine, definitions, queries
 from decision_flow.engine.change import load_case
 from decision_flow.presentation import events, labels
+from decision_flow.procedures import of as procedure_of
+from decision_flow.procedures.model import Procedure
 from decision_flow.store.models import AuditEvent
 from decision_flow.trail import audit
 
@@ -92,6 +94,20 @@ class Source:
         return self.exported_at.astimezone().isoformat(sep=" ", timespec="seconds")
 
     @property
+    def procedure(self) -> Procedure:
+        return procedure_of(self.workflow)
+
+    @property
+    def record_title(self) -> str:
+        """What this export is called: the audit record of a major decision, of a review, …"""
+        return self.procedure.record.zh
+
+    @property
+    def case_word(self) -> str:
+        """What one case of this procedure is called (决策, 审核)."""
+        return self.procedure.case.zh
+
+    @property
     def workflow_title(self) -> str:
         wf = self.workflow
         return labels.word("workflow_value", ZH, title=wf.title.zh, name=wf.name, version=self.view["workflow_version"])
@@ -107,16 +123,16 @@ class Source:
 
     def overview(self) -> list[tuple[str, str]]:
         """The decision at a glance: (label, value) pairs."""
-        word, wf = labels.word, self.workflow
+        word, wf, case = labels.word, self.workflow, self.case_word
         flags = labels.flags(wf, self.view["flags"], ZH) or word("none", ZH)
         return [
-            (word("decision_id", ZH), str(self.decision_id)),
-            (word("decision_title", ZH), str(self.view["title"])),
-            (word("decision_workflow", ZH), self.workflow_title),
+            (word("decision_id", ZH, case=case), str(self.decision_id)),
+            (word("decision_title", ZH, case=case), str(self.view["title"])),
+            (word("decision_workflow", ZH, case=case), self.workflow_title),
             (word("decision_stage", ZH), self.stage_title(self.view["stage"])),
-            (word("decision_status", ZH), labels.status(self.view["status"], ZH)),
+            (word("decision_status", ZH, case=case), labels.status(self.view["status"], ZH)),
             (word("flags", ZH), flags),
-            (word("events_of_decision", ZH), str(self.events)),
+            (word("events_of_decision", ZH, case=case), str(self.events)),
             (word("last_event_hash", ZH), self.last_hash or word("none", ZH)),
             (word("chain_head", ZH), word("chain_head_value", ZH, size=self.head_size, hash=self.head_hash)),
             (word("exported_at", ZH), word("exported_value", ZH, utc=self.exported_utc, local=self.exported_local)),

@@ -46,7 +46,7 @@ tr.refused td { color: #a00; }
   @bottom-left { content: "审计链头 HEAD_SIZE 条 · HEAD_HASH · 导出 EXPORTED UTC";
                  font-size: 7pt; color: #666; }
   @bottom-right { content: "第 " counter(page) " 页 共 " counter(pages) " 页"; font-size: 8pt; }
-  @top-left { content: "重大行政决策审计记录 · 决策编号 DECISION_ID"; font-size: 8pt; color: #666; }
+  @top-left { content: "RECORD_TITLE · CASE编号 DECISION_ID"; font-size: 8pt; color: #666; }
 }
 @media print {
   body { max-width: none; margin: 0; }
@@ -70,7 +70,7 @@ def write(source: Source, path: Path, progress: Callable[[int, int], None]) -> i
     """Write the HTML page of the decision's trail to `path`; return the number of events."""
     with path.open("w", encoding="utf-8", newline="\n") as f:
         _head(f, source)
-        f.write("<h2>二、决策程序</h2>\n")
+        f.write(f"<h2>二、{_e(source.case_word)}程序</h2>\n")
         for stage, steps in source.stages():
             f.write(f"<h3>{_e(stage)}</h3>\n")
             for step in steps:
@@ -122,12 +122,17 @@ def _head(f: TextIO, source: Source) -> None:
         .replace("HEAD_HASH", source.head_hash)
         .replace("EXPORTED", source.exported_utc)
         .replace("DECISION_ID", str(source.decision_id))
+        .replace("RECORD_TITLE", source.record_title)
+        .replace("CASE", source.case_word)
     )
     f.write('<!DOCTYPE html>\n<html lang="zh-CN">\n<head>\n<meta charset="utf-8">\n')
-    f.write(f"<title>重大行政决策审计记录 · 决策 {source.decision_id} · {_e(source.view['title'])}</title>\n")
+    f.write(
+        f"<title>{_e(source.record_title)} · {_e(source.case_word)} {source.decision_id}"
+        f" · {_e(source.view['title'])}</title>\n"
+    )
     f.write(f"<style>{style}</style>\n</head>\n<body>\n")
-    f.write(f'<h1>重大行政决策审计记录</h1>\n<p class="title">{_e(source.view["title"])}</p>\n')
-    f.write('<h2>一、决策概况</h2>\n<table class="overview"><tbody>\n')
+    f.write(f'<h1>{_e(source.record_title)}</h1>\n<p class="title">{_e(source.view["title"])}</p>\n')
+    f.write(f'<h2>一、{_e(source.case_word)}概况</h2>\n<table class="overview"><tbody>\n')
     for label, value in source.overview():
         f.write(f"<tr><th>{_e(label)}</th><td>{_e(value)}</td></tr>\n")
     f.write("</tbody></table>\n")

@@ -136,7 +136,8 @@ class AuditPDF:
             self.canvas = canvas
             self.footer(number, total)
 
-        self.file.close(footer, f"重大行政决策审计记录 决策 {self.source.decision_id}", self.source.exported_at)
+        s = self.source
+        self.file.close(footer, f"{s.record_title} {s.case_word} {s.decision_id}", s.exported_at)
         self.canvas = None
         return self.file.pages
 
@@ -166,7 +167,7 @@ class AuditPDF:
 
     def header(self) -> None:
         s = self.source
-        label = f"重大行政决策审计记录　决策编号 {s.decision_id}　"
+        label = f"{s.record_title}　{s.case_word}编号 {s.decision_id}　"
         title = self.clean(str(s.view["title"]))
         room = self.width - self.measure(label, 8)
         while title and self.measure(title, 8) > room:
@@ -190,7 +191,7 @@ def render(source: Source, out: BinaryIO, progress: Callable[[int, int], None]) 
     pdf.add_page()
     pdf.y = TOP + 2
     _cover(pdf, source)
-    pdf.heading("二、决策程序")
+    pdf.heading(f"二、{source.case_word}程序")
     for n, (stage, steps) in enumerate(source.stages(), 1):
         pdf.para(f"{n}. {stage}", 10.5, keep=True)
         for step in steps:
@@ -222,11 +223,11 @@ def write(source: Source, path: Path, progress: Callable[[int, int], None]) -> i
 
 
 def _cover(pdf: AuditPDF, source: Source) -> None:
-    title = "重大行政决策审计记录"
+    title = source.record_title
     pdf.draw((pdf.w - pdf.measure(title, 18)) / 2, pdf.y + 7, title, 18)
     pdf.y += 12
     pdf.para(str(source.view["title"]), 13)
-    pdf.heading("一、决策概况")
+    pdf.heading(f"一、{source.case_word}概况")
     for label, value in source.overview():
         top = pdf.y
         pdf.draw(LEFT, pdf.y + 9 * PT * 1.05, label, 9, GREY)

@@ -4,7 +4,7 @@ locality's workflow file may break."""
 
 from __future__ import annotations
 
-from decision_flow.definition.workflow import Workflow
+from decision_flow.definition.workflow import Title, Workflow
 from decision_flow.procedures.major_decision.demo import DEMO
 from decision_flow.procedures.major_decision.invariants import (
     CONSULTATION_STEPS,
@@ -30,6 +30,8 @@ PROCEDURE = Procedure(
     key="major-decision",
     articles=Articles(order=ORDER_ARTICLE, dates=DATES_ARTICLE, flags=FLAGS_ARTICLE),
     check=check_invariants,
+    record=Title("重大行政决策审计记录", "Audit record of a major administrative decision"),
+    case=Title("决策", "decision"),
     gates=LEGAL_GATES,
     duties=(Duty(LEGALITY, _drafting_and_consultation, "independent_review", REVIEW_ARTICLE, "sod.review"),),
     demo=DEMO,

@@ -63,6 +63,8 @@ PROCEDURE = Procedure(
     key="normative-document",
     articles=Articles(order=ORDER_ARTICLE, dates=DATES_ARTICLE, flags=FLAGS_ARTICLE),
     check=check_invariants,
+    record=Title("行政规范性文件合法性审核审计记录", "Audit record of a normative document's legality review"),
+    case=Title("审核", "review"),
     gates=LEGAL_GATES,
     duties=(Duty(REVIEW, _drafting, "independent_review", REVIEW_ARTICLE, "sod.nd_review"),),
     settings=SETTINGS,
