@@ -340,6 +340,8 @@ class Walk:
             self.stage, self.status = (stage, "archived") if to == "archived" else (to, "active")
             return at, actor, action, stage, None, {"from": stage, "to": to}
         if action == "returned":  # drafting and every later stage are done again; their records stay, superseded
+            # (the engine also starts new records carrying the old values over; for the reads measured
+            # here a superseded record costs the same, so they are not made)
             for rec in self.records:
                 rec["active"] = rec["active"] and rec["stage"] == "initiation"
             self.active = {s: r for s, r in self.active.items() if r["active"]}
@@ -362,7 +364,7 @@ class Walk:
             fields = json.dumps(rec["fields"], ensure_ascii=False, sort_keys=True)
             records.append(
                 (record_id, self.id, rec["stage"], rec["step"], rec["status"], fields, "[]", rec["waiver_reason"])
-                + (None, rec["closed_at"], rec["closed_by"], rec["active"])
+                + (None, rec["closed_at"], rec["closed_by"], rec["active"], None)  # carried_from: none here
             )
             for item in rec["evidence"]:
                 evidence_id += 1
@@ -445,7 +447,7 @@ class Writer:
         rows, signed = self.pending.popleft()
         self.conn.executemany(self.INSERT, [(*row, sig) for row, sig in zip(rows, signed.get(), strict=True)])
         self.conn.executemany(f"INSERT INTO decisions VALUES ({','.join('?' * 11)})", self.decisions)
-        self.conn.executemany(f"INSERT INTO step_records VALUES ({','.join('?' * 12)})", self.records)
+        self.conn.executemany(f"INSERT INTO step_records VALUES ({','.join('?' * 13)})", self.records)
         self.conn.executemany(f"INSERT INTO evidence VALUES ({','.join('?' * 8)})", self.evidence)
         self.decisions, self.records, self.evidence = [], [], []
         self.conn.commit()
