@@ -79,6 +79,14 @@ class InvalidInput(DflowError):
 class WorkflowError(InvalidInput):
     """A workflow file that does not parse, or breaks the schema or the legal invariants."""
 
+    @classmethod
+    def at(cls, source: str, where: str, problem: Msg | str, **params: object) -> WorkflowError:
+        """A problem at one place of a workflow file: ``FILE: KEY.PATH: problem``, the file and
+        the key path as they are, the problem (a message, or its key and `params`) in the
+        reader's language."""
+        said = problem if isinstance(problem, Msg) else Msg(problem, params)
+        return cls(Msg("wf.at", {"source": source, "where": where, "problem": said}))
+
 
 class Blocked(DflowError):
     """Refused by the procedure: a skip, a missing field or evidence, a period too short."""

@@ -32,6 +32,14 @@ class Msg:
     params: Mapping[str, Any] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class Cited:
+    """An article a message cites as a parameter ('Art. 26', 'GOB 115 §5'), rendered by :func:`t`
+    in the reader's form (第26条), as :func:`article` writes it."""
+
+    text: str
+
+
 # (message key, its parameters, language) -> the parameters with names put into that language
 Namer = Callable[[str, Mapping[str, Any], str], Mapping[str, Any]]
 _namer: ContextVar[Namer | None] = ContextVar("dflow_namer", default=None)
@@ -102,6 +110,8 @@ def _param(value: Any, lang: str) -> Any:
         return "—"
     if isinstance(value, Msg):  # a message inside a message, in the same language
         return t(value, lang)
+    if isinstance(value, Cited):
+        return article(value.text, lang)
     if isinstance(value, bool) and lang == "zh":
         return "是" if value else "否"
     return value
@@ -139,6 +149,8 @@ def _patterns() -> list[tuple[str, str, re.Pattern[str]]]:
 
     found = []
     for key, (english, _chinese) in MESSAGES.items():
+        if key.startswith("wf."):  # a workflow file's problems are never stored in the trail
+            continue
         parts, seen, at = [], set(), 0
         for m in _PLACEHOLDER.finditer(english):
             name, conversion = m.group(1), m.group(2)

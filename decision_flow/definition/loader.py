@@ -10,6 +10,8 @@ from dataclasses import replace
 from typing import Any
 
 from decision_flow.core.errors import NotFound, WorkflowError
+from decision_flow.core.i18n import Msg
+from decision_flow.core.messages import MESSAGES
 from decision_flow.definition.workflow import (
     DOCUMENT_KEYS,
     FIELD_TYPES,
@@ -32,31 +34,41 @@ from decision_flow.definition.workflow import (
 )
 
 
+def type_name(name: str) -> Msg | str:
+    """A TOML value's type by its Python name (``int``, ``str/dict``), as a reader says it."""
+    key = f"wf.type.{name}"
+    return Msg(key) if key in MESSAGES else name
+
+
+def _type_of(kind: type | tuple[type, ...]) -> Msg | str:
+    return type_name(kind.__name__ if isinstance(kind, type) else "/".join(k.__name__ for k in kind))
+
+
 class _Reader:
     """Reads one TOML table with the path of keys, so errors name file, key and problem."""
 
     def __init__(self, source: str, data: Mapping[str, Any], path: str) -> None:
         self.source, self.data, self.path = source, data, path
 
-    def fail(self, key: str, problem: str) -> WorkflowError:
+    def fail(self, key: str, problem: str, **params: object) -> WorkflowError:
+        """The message `problem` about `key` of this table, naming the file and the key path."""
         where = f"{self.path}.{key}" if self.path else key
-        return WorkflowError(f"{self.source}: {where}: {problem}")
+        return WorkflowError.at(self.source, where, problem, **params)
 
     def get(self, key: str, kind: type | tuple[type, ...], default: Any = ...) -> Any:
         if key not in self.data:
             if default is ...:
-                raise self.fail(key, "is missing")
+                raise self.fail(key, "wf.missing")
             return default
         value = self.data[key]
         if not isinstance(value, kind) or (isinstance(value, bool) and kind is int):
-            expected = kind.__name__ if isinstance(kind, type) else "/".join(k.__name__ for k in kind)
-            raise self.fail(key, f"must be {expected}, not {type(value).__name__}")
+            raise self.fail(key, "wf.type", expected=_type_of(kind), got=type_name(type(value).__name__))
         return value
 
     def name(self, key: str) -> str:
         value: str = self.get(key, str)
         if not value or not all(c.isascii() and (c.isalnum() or c in "_-") for c in value):
-            raise self.fail(key, f"{value!r} is not a valid name (ASCII letters, digits, _ and -)")
+            raise self.fail(key, "wf.bad_name", got=repr(value))
         return value
 
     def title(self, key: str = "title") -> Title:
@@ -66,7 +78,7 @@ class _Reader:
 
     def child(self, data: Any, key: str) -> _Reader:
         if not isinstance(data, dict):
-            raise self.fail(key, "must be a table")
+            raise self.fail(key, "wf.not_table")
         return _Reader(self.source, data, f"{self.path}.{key}" if self.path else key)
 
     def tables(self, key: str, required: bool = True) -> list[_Reader]:
@@ -76,17 +88,17 @@ class _Reader:
     def only(self, *allowed: str) -> None:
         unknown = sorted(set(self.data) - set(allowed))
         if unknown:
-            raise self.fail(unknown[0], f"unknown key (allowed: {', '.join(allowed)})")
+            raise self.fail(unknown[0], "wf.unknown_key", allowed=", ".join(allowed))
 
 
 def _field(r: _Reader) -> FieldDef:
     r.only("name", "type", "title", "required", "choices", "article")
     ftype = r.get("type", str)
     if ftype not in FIELD_TYPES:
-        raise r.fail("type", f"{ftype!r} is not one of {', '.join(FIELD_TYPES)}")
+        raise r.fail("type", "wf.not_one_of", got=repr(ftype), allowed=", ".join(FIELD_TYPES))
     choices = tuple(r.get("choices", list, []))
     if ftype == "enum" and (not choices or not all(isinstance(c, str) for c in choices)):
-        raise r.fail("choices", "an enum field needs a list of string choices")
+        raise r.fail("choices", "wf.enum_choices")
     return FieldDef(
         name=r.name("name"),
         type=ftype,
@@ -124,13 +136,13 @@ def _waiver(r: _Reader, settings: Mapping[str, Any]) -> Waiver:
     r.only("policy", "flag", "setting", "with_reference", "article")
     policy = r.get("policy", str)
     if policy not in WAIVER_POLICIES:
-        raise r.fail("policy", f"{policy!r} is not one of {', '.join(WAIVER_POLICIES)}")
+        raise r.fail("policy", "wf.not_one_of", got=repr(policy), allowed=", ".join(WAIVER_POLICIES))
     flag = r.get("flag", str, None)
     if policy in ("only_when_flag", "unless_flag") and flag is None:
-        raise r.fail("flag", f"is missing (policy {policy} names a flag)")
+        raise r.fail("flag", "wf.policy_flag", policy=policy)
     setting = r.name("setting") if "setting" in r.data or policy == "unless_setting" else None
     if setting is not None and policy != "unless_setting":
-        raise r.fail("setting", f"only the policy unless_setting names a setting, not {policy}")
+        raise r.fail("setting", "wf.policy_setting", policy=policy)
     value = settings.get(setting) if setting else None
     article = r.get("article", str)
     with_reference = r.get("with_reference", bool, False)
@@ -142,10 +154,10 @@ def _outcome(r: _Reader) -> Outcome:
     routes = r.get("routes", dict)
     for value, route in routes.items():
         if not isinstance(route, str):
-            raise r.fail(f"routes.{value}", f"{route!r} is not advance, reject, stay or return:STAGE, nor close")
+            raise r.fail(f"routes.{value}", "wf.bad_route", got=repr(route))
         target = route.split(":", 1)
         if not (route in OUTCOME_ROUTES or (target[0] == "return" and len(target) == 2)):
-            raise r.fail(f"routes.{value}", f"{route!r} is not advance, reject, stay or return:STAGE, nor close")
+            raise r.fail(f"routes.{value}", "wf.bad_route", got=repr(route))
     return Outcome(field=r.get("field", str), article=r.get("article", str), routes=routes)
 
 
@@ -154,7 +166,7 @@ def _step(r: _Reader, stage: str, stage_article: str, settings: Mapping[str, Any
     roles = r.get("roles", list)
     bad = [x for x in roles if x not in ROLES]
     if not roles or bad:
-        raise r.fail("roles", f"must list roles among {', '.join(ROLES)}")
+        raise r.fail("roles", "wf.roles", allowed=", ".join(ROLES))
     step = Step(
         name=r.name("name"),
         stage=stage,
@@ -170,9 +182,9 @@ def _step(r: _Reader, stage: str, stage_article: str, settings: Mapping[str, Any
     )
     names = [f.name for f in step.fields]
     if len(set(names)) != len(names):
-        raise r.fail("fields", "names a field twice")
+        raise r.fail("fields", "wf.field_twice")
     if step.outcome and step.field(step.outcome.field) is None:
-        raise r.fail("outcome.field", f"{step.outcome.field!r} is not a field of the step")
+        raise r.fail("outcome.field", "wf.outcome_field", got=repr(step.outcome.field))
     return step
 
 
@@ -182,19 +194,19 @@ def _toml(text: str, source: str) -> dict[str, Any]:
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise WorkflowError(f"{source}: not valid TOML: {exc}") from None
+        raise WorkflowError(Msg("wf.toml", {"source": source, "detail": str(exc)})) from None
 
 
 def _merge_items(base: list[Any], patch: Any, key: str, r: _Reader) -> list[Any]:
     """`fields` or `evidence` of a step with `patch` ({name: {...}}) laid over: an item of the
     same name takes the patch's keys, a new name is added at the end."""
     if not isinstance(patch, dict):
-        raise r.fail(key, "must be a table of items by name in an extending file")
+        raise r.fail(key, "wf.patch_items")
     ident = "name" if key == "fields" else "kind"
     items = [dict(item) if isinstance(item, dict) else item for item in base]
     for name, over in patch.items():
         if not isinstance(over, dict):
-            raise r.fail(f"{key}.{name}", "must be a table")
+            raise r.fail(f"{key}.{name}", "wf.not_table")
         found = next((item for item in items if isinstance(item, dict) and item.get(ident) == name), None)
         if found is None:
             items.append({ident: name, **over})
@@ -217,7 +229,7 @@ def extend(base: Mapping[str, Any], data: Mapping[str, Any], source: str) -> dic
         elif key not in ("steps", "stages", "extends"):
             merged[key] = value
     if "stages" in data:
-        raise r.fail("stages", "an extending file patches steps (steps.NAME) and may not redefine stages")
+        raise r.fail("stages", "wf.redefine_stages")
     patches = r.child(r.get("steps", dict, {}), "steps")
     stages = [dict(st) for st in base.get("stages", [])]
     for stage in stages:
@@ -225,13 +237,13 @@ def extend(base: Mapping[str, Any], data: Mapping[str, Any], source: str) -> dic
     steps = {step.get("name"): step for stage in stages for step in stage["steps"]}
     for name, patch in patches.data.items():
         if name not in steps:
-            raise patches.fail(name, f"no step {name!r} in the workflow it extends ({data.get('extends')})")
+            raise patches.fail(name, "wf.patch_unknown_step", name=name, base=str(data.get("extends")))
         sub = patches.child(patch, name)
         for key, value in sub.data.items():
             if key in ("fields", "evidence"):
                 steps[name][key] = _merge_items(steps[name].get(key, []), value, key, sub)
             elif key == "name":
-                raise sub.fail(key, "a step keeps its name")
+                raise sub.fail(key, "wf.step_renamed")
             else:
                 steps[name][key] = value
     merged["stages"] = stages
@@ -251,11 +263,12 @@ def parse(text: str, source: str, base: Base | None = None, procedure: str | Non
     if "extends" in data:
         extends = _Reader(source, data, "").name("extends")
         if base is None:
-            raise WorkflowError(f"{source}: extends: no workflow {extends!r} is known here")
+            raise WorkflowError.at(source, "extends", "wf.extends_unknown", name=extends)
         try:
             parent = base(extends)
         except NotFound as exc:
-            raise WorkflowError(f"{source}: extends: {exc.message('en')}") from None
+            said = {"source": source, "where": "extends", "problem": exc.msg}  # a message, or a text
+            raise WorkflowError(Msg("wf.at", said)) from None
         data = extend(parent.document, data, source)
         sha = hashlib.sha256(f"{parent.sha256}\n{sha}".encode()).hexdigest()
         return replace(build(data, source, sha, extends, parent.sha256), text=text)
@@ -269,10 +282,10 @@ def build(
     r = _Reader(source, data, "")
     r.only(*DOCUMENT_KEYS)
     if r.get("schema", int) != 1:
-        raise r.fail("schema", "only schema 1 is understood")
+        raise r.fail("schema", "wf.schema")
     level = r.get("level", str)
     if level not in LEVELS:
-        raise r.fail("level", f"{level!r} is not one of {', '.join(LEVELS)}")
+        raise r.fail("level", "wf.not_one_of", got=repr(level), allowed=", ".join(LEVELS))
     flags_r = r.child(r.get("flags", dict, {}), "flags")
     flags = {name: flags_r.title(name) for name in flags_r.data}
     choices_r = r.child(r.get("choices", dict, {}), "choices")
@@ -284,13 +297,13 @@ def build(
         sr.only("name", "title", "article", "leave_article", "steps")
         name, article = sr.name("name"), sr.get("article", str)
         if any(s.name == name for s in stages):
-            raise sr.fail("name", f"{name!r} appears twice")
+            raise sr.fail("name", "wf.stage_twice", name=name)
         steps = tuple(_step(t, name, article, settings) for t in sr.tables("steps"))
         if not steps:
-            raise sr.fail("steps", "a stage needs at least one step")
+            raise sr.fail("steps", "wf.no_steps")
         for j, step in enumerate(steps):
             if step.name in seen_steps:
-                raise r.fail(f"stages[{i}].steps[{j}].name", f"step {step.name!r} appears twice")
+                raise r.fail(f"stages[{i}].steps[{j}].name", "wf.step_twice", name=step.name)
             seen_steps.add(step.name)
         stages.append(Stage(name, sr.title(), article, sr.get("leave_article", str, article), steps))
     basis = r.get("basis", (str, dict), "")  # a title table, or one text for both languages

@@ -18,7 +18,7 @@ from importlib import resources
 from pathlib import Path
 
 from decision_flow.core.errors import NotFound, WorkflowError
-from decision_flow.core.i18n import Msg
+from decision_flow.core.i18n import Msg, os_error
 from decision_flow.definition.loader import parse
 from decision_flow.definition.workflow import Workflow
 from decision_flow.procedures.common import check_links, check_settings, check_steps, missing_settings
@@ -44,7 +44,7 @@ def check(wf: Workflow) -> Workflow:
     """The rule kinds and the named procedure's invariants of a parsed workflow."""
     if wf.procedure not in PROCEDURES:
         known = ", ".join(sorted(PROCEDURES))
-        raise WorkflowError(f"{wf.source}: procedure: unknown procedure {wf.procedure!r} (known: {known})")
+        raise WorkflowError.at(wf.source, "procedure", "wf.unknown_procedure", name=wf.procedure, known=known)
     check_settings(wf, PROCEDURES[wf.procedure])
     check_specs(wf)
     check_steps(wf)
@@ -61,18 +61,19 @@ def unset_settings(wf: Workflow) -> list[Setting]:
 
 def read_text(path: Path) -> str:
     """A workflow file's text, or a WorkflowError that names the file and the trouble."""
+    source = str(path)
     try:
         return path.read_bytes().decode("utf-8")
     except FileNotFoundError:
-        raise WorkflowError(f"{path}: no such file") from None
+        raise WorkflowError(Msg("wf.no_file", {"source": source})) from None
     except UnicodeDecodeError as exc:
-        raise WorkflowError(f"{path}: not UTF-8 text (byte {exc.start})") from None
+        raise WorkflowError(Msg("wf.not_utf8", {"source": source, "byte": exc.start})) from None
     except IsADirectoryError:
-        raise WorkflowError(f"{path}: is a folder, not a workflow file") from None
+        raise WorkflowError(Msg("wf.folder", {"source": source})) from None
     except OSError as exc:
-        raise WorkflowError(f"{path}: cannot be read ({exc.strerror})") from None
+        raise WorkflowError(Msg("wf.unreadable", {"source": source, "why": os_error(exc)})) from None
     except ValueError:  # e.g. a NUL byte in the path
-        raise WorkflowError(f"{path!r}: not a usable file name") from None
+        raise WorkflowError(Msg("wf.bad_file_name", {"source": repr(path)})) from None
 
 
 def load_text(text: str, source: str, base: Callable[[str], Workflow] | None = None) -> Workflow:
@@ -132,7 +133,8 @@ def get(name: str) -> Workflow:
         known = ", ".join(p.stem for p in shipped())
         raise NotFound(Msg("workflow.unknown", {"name": name[:100], "known": known}))
     if name in _loading:
-        raise WorkflowError(f"{path}: extends: the workflow extends itself, through {', '.join(sorted(_loading))}")
+        chain = ", ".join(sorted(_loading))
+        raise WorkflowError.at(str(path), "extends", "wf.extends_itself", chain=chain)
     from decision_flow.definition.cache import load_cached
 
     _loading.add(name)
@@ -141,7 +143,7 @@ def get(name: str) -> Workflow:
     finally:
         _loading.discard(name)
     if wf.name != name:
-        raise WorkflowError(f"{path}: name: {wf.name!r} is not the file's own name {name!r}")
+        raise WorkflowError.at(str(path), "name", "wf.name_mismatch", got=wf.name, name=name)
     _cache[name] = wf
     return wf
 

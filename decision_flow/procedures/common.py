@@ -12,8 +12,8 @@ from decision_flow.rules import FIELD_PARAMS, RULE_KINDS
 from decision_flow.rules.kinds import ELSEWHERE, period_problem
 
 
-def _fail(wf: Workflow, where: str, problem: str) -> WorkflowError:
-    return WorkflowError(f"{wf.source}: {where}: {problem}")
+def _fail(wf: Workflow, where: str, problem: Msg | str, **params: object) -> WorkflowError:
+    return WorkflowError.at(wf.source, where, problem, **params)
 
 
 def _check_own(wf: Workflow, step: Step, spec: RuleSpec) -> None:
@@ -25,11 +25,11 @@ def _check_own(wf: Workflow, step: Step, spec: RuleSpec) -> None:
         if ELSEWHERE.get(key) in p:
             continue  # a field of another step (checked with the links)
         if key in kind.params + kind.optional and key in p and step.field(p[key]) is None:
-            raise _fail(wf, f"{where}.{key}", f"{p[key]!r} is not a field of step {step.name}")
+            raise _fail(wf, f"{where}.{key}", "wf.not_field_of", got=repr(p[key]), name=step.name)
     if "evidence" in p and step.evidence_kind(p["evidence"]) is None:
-        raise _fail(wf, f"{where}.evidence", f"{p['evidence']!r} is not an evidence kind of step {step.name}")
+        raise _fail(wf, f"{where}.evidence", "wf.not_evidence_of", got=repr(p["evidence"]), name=step.name)
     if "flag" in p and p["flag"] not in wf.flags:
-        raise _fail(wf, f"{where}.flag", f"{p['flag']!r} is not a declared flag")
+        raise _fail(wf, f"{where}.flag", "wf.undeclared_flag", got=repr(p["flag"]))
 
 
 def _check_links(wf: Workflow, step: Step, spec: RuleSpec) -> None:
@@ -39,27 +39,27 @@ def _check_links(wf: Workflow, step: Step, spec: RuleSpec) -> None:
     if "return_to" in p:
         stages = [s.name for s in wf.stages]
         if p["return_to"] not in stages or stages.index(p["return_to"]) >= stages.index(step.stage):
-            raise _fail(wf, f"{where}.return_to", f"{p['return_to']!r} is not a stage before {step.stage}")
+            raise _fail(wf, f"{where}.return_to", "wf.not_stage_before", got=repr(p["return_to"]), name=step.stage)
     if "since_step" in p:
         other = wf.steps_by_name.get(p["since_step"])
         if other is None or other.field(p["since_field"]) is None:
-            raise _fail(
-                wf, f"{where}.since_step", f"{p['since_step']}.{p['since_field']} is not a field of the workflow"
-            )
+            named = f"{p['since_step']}.{p['since_field']}"
+            raise _fail(wf, f"{where}.since_step", "wf.not_workflow_field", name=named)
     for field_key, step_key in (*ELSEWHERE.items(), ("prior_field", "prior_step")):
         if step_key not in p:
             continue
         other = wf.steps_by_name.get(p[step_key])
         if other is None or other.field(p[field_key]) is None:
-            raise _fail(wf, f"{where}.{step_key}", f"{p[step_key]}.{p[field_key]} is not a field of the workflow")
+            named = f"{p[step_key]}.{p[field_key]}"
+            raise _fail(wf, f"{where}.{step_key}", "wf.not_workflow_field", name=named)
         if wf.stage_index(other.stage) > wf.stage_index(step.stage) or (step_key == "prior_step" and other is step):
-            raise _fail(wf, f"{where}.{step_key}", f"{other.name} does not come before step {step.name}")
+            raise _fail(wf, f"{where}.{step_key}", "wf.not_before", name=other.name, own=step.name)
     for i, item in enumerate(p.get("items", [])):
         other = wf.steps_by_name.get(item.get("step", "")) if isinstance(item, dict) else None
         if other is None or other.evidence_kind(item.get("evidence", "")) is None:
-            raise _fail(wf, f"{where}.items[{i}]", f"{item!r} does not name a step and one of its evidence kinds")
+            raise _fail(wf, f"{where}.items[{i}]", "wf.bad_item", got=repr(item))
         if "flag" in item and item["flag"] not in wf.flags:
-            raise _fail(wf, f"{where}.items[{i}].flag", f"{item['flag']!r} is not a declared flag")
+            raise _fail(wf, f"{where}.items[{i}].flag", "wf.undeclared_flag", got=repr(item["flag"]))
 
 
 def check_steps(wf: Workflow) -> None:
@@ -67,11 +67,11 @@ def check_steps(wf: Workflow) -> None:
     is its own. Raise WorkflowError naming the file, the place and the problem."""
     for step in wf.steps():
         if "auditor" in step.roles:
-            raise _fail(wf, f"{step.name}.roles", "an auditor reads and verifies but changes nothing (Arts. 38–39)")
+            raise _fail(wf, f"{step.name}.roles", "wf.auditor")
         for spec in step.rules:
             _check_own(wf, step, spec)
         if step.waiver.flag and step.waiver.flag not in wf.flags:
-            raise _fail(wf, f"{step.name}.waiver.flag", f"{step.waiver.flag!r} is not a declared flag")
+            raise _fail(wf, f"{step.name}.waiver.flag", "wf.undeclared_flag", got=repr(step.waiver.flag))
 
 
 def check_links(wf: Workflow) -> None:
@@ -84,7 +84,7 @@ def check_links(wf: Workflow) -> None:
         if step.outcome is not None:
             for value, route in step.outcome.routes.items():
                 if route.startswith("return:") and route[7:] not in stage_names:
-                    raise _fail(wf, f"{step.name}.outcome.routes.{value}", f"no stage {route[7:]!r}")
+                    raise _fail(wf, f"{step.name}.outcome.routes.{value}", "wf.no_stage", name=route[7:])
 
 
 def missing_settings(wf: Workflow, proc: Procedure) -> list[Setting]:
@@ -98,10 +98,10 @@ def missing_settings(wf: Workflow, proc: Procedure) -> list[Setting]:
     return [s for s in proc.settings if s.name in wanted and s.name not in wf.settings]
 
 
-def _setting_problem(setting: Setting, value: object) -> str | None:
+def _setting_problem(setting: Setting, value: object) -> Msg | None:
     if setting.kind == "period":
         return period_problem(value)
-    return None if isinstance(value, bool) else f"must be true or false, not {value!r}"
+    return None if isinstance(value, bool) else Msg("wf.not_bool", {"got": repr(value)})
 
 
 def check_settings(wf: Workflow, proc: Procedure) -> None:
@@ -112,8 +112,8 @@ def check_settings(wf: Workflow, proc: Procedure) -> None:
     for name, value in wf.settings.items():
         setting = declared.get(name)
         if setting is None:
-            known = ", ".join(declared) or "none"
-            raise _fail(wf, f"settings.{name}", f"unknown setting (procedure {proc.key} takes: {known})")
+            known = ", ".join(declared) or Msg("wf.none")
+            raise _fail(wf, f"settings.{name}", "wf.unknown_setting", procedure=proc.key, known=known)
         problem = _setting_problem(setting, value)
         if problem:
             raise _fail(wf, f"settings.{name}", problem)
@@ -122,10 +122,10 @@ def check_settings(wf: Workflow, proc: Procedure) -> None:
             for param, name in spec.from_settings.items():
                 if name not in declared:
                     where = spec.where or f"{step.name}.rules"
-                    raise _fail(wf, f"{where}.{param}", f"no setting {name!r} in procedure {proc.key}")
+                    raise _fail(wf, f"{where}.{param}", "wf.no_setting", name=name, procedure=proc.key)
         w = step.waiver
         if w.setting is not None and (w.setting not in declared or declared[w.setting].kind != "bool"):
-            raise _fail(wf, f"{step.name}.waiver.setting", f"{w.setting!r} is not a true/false setting of {proc.key}")
+            raise _fail(wf, f"{step.name}.waiver.setting", "wf.not_bool_setting", name=w.setting, procedure=proc.key)
     if wf.abstract:
         return
     for setting in missing_settings(wf, proc):

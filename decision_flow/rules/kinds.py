@@ -11,6 +11,7 @@ from typing import Any
 from decision_flow.core.calendar_cn import WorkCalendar
 from decision_flow.core.errors import Reason, WorkflowError
 from decision_flow.core.i18n import Msg
+from decision_flow.definition.loader import type_name
 from decision_flow.definition.workflow import RuleSpec, Step, Unset, Workflow
 
 
@@ -87,25 +88,24 @@ ELSEWHERE = {"from": "from_step", "when": "when_step"}  # a field parameter -> t
 UNITS = ("working", "calendar")  # a period's unit: working days on the official calendar, or calendar days
 
 
-def period_problem(value: Any) -> str | None:
+def period_problem(value: Any) -> Msg | None:
     """What is wrong with a period (``{ days = N, unit = "working" | "calendar" }``), or None."""
-    shape = 'must be a table { days = N, unit = "working" | "calendar" }'
     if not isinstance(value, dict) or set(value) != {"days", "unit"}:
-        return shape
+        return Msg("wf.period_shape")
     days, unit = value["days"], value["unit"]
     if not isinstance(days, int) or isinstance(days, bool) or days < 1:
-        return f"days must be a whole number of days above 0, not {days!r}"
+        return Msg("wf.period_days", {"got": repr(days)})
     if unit not in UNITS:
-        return f"unit must be working or calendar, not {unit!r}"
+        return Msg("wf.period_unit", {"got": repr(unit)})
     return None
 
 
-def _values_problem(value: Any) -> str | None:
-    return None if value and all(isinstance(v, str) for v in value) else "must be a list of one or more strings"
+def _values_problem(value: Any) -> Msg | None:
+    return None if value and all(isinstance(v, str) for v in value) else Msg("wf.values_shape")
 
 
 # Parameters whose value has a shape beyond its type.
-PARAM_SHAPES: dict[str, Callable[[Any], str | None]] = {"period": period_problem, "values": _values_problem}
+PARAM_SHAPES: dict[str, Callable[[Any], Msg | None]] = {"period": period_problem, "values": _values_problem}
 
 
 def rule(
@@ -147,20 +147,20 @@ def check_specs(wf: Workflow) -> None:
     of its type; raise WorkflowError naming the file, the place and the problem."""
     for step in wf.steps():
         for spec in step.rules:
-            where = f"{wf.source}: {spec.where}" if spec.where else f"{wf.source}: {step.name}.rules"
+            where = spec.where or f"{step.name}.rules"
             if spec.kind not in RULE_KINDS:
-                raise WorkflowError(
-                    f"{where}.kind: unknown rule kind {spec.kind!r} (known: {', '.join(sorted(RULE_KINDS))})"
-                )
+                known = ", ".join(sorted(RULE_KINDS))
+                raise WorkflowError.at(wf.source, f"{where}.kind", "wf.unknown_rule", name=spec.kind, known=known)
             kind = RULE_KINDS[spec.kind]
             missing = [p for p in kind.params if p not in spec.params]
             if missing:
-                raise WorkflowError(
-                    f"{where}.{missing[0]}: is missing (rule kind {spec.kind} needs {', '.join(kind.params)})"
+                needs = ", ".join(kind.params)
+                raise WorkflowError.at(
+                    wf.source, f"{where}.{missing[0]}", "wf.param_missing", rule=spec.kind, params=needs
                 )
             unknown = sorted(set(spec.params) - set(kind.params) - set(kind.optional))
             if unknown:
-                raise WorkflowError(f"{where}.{unknown[0]}: is not a parameter of rule kind {spec.kind}")
+                raise WorkflowError.at(wf.source, f"{where}.{unknown[0]}", "wf.param_unknown", rule=spec.kind)
             for name, value in spec.params.items():
                 if isinstance(value, Unset):
                     continue  # a setting an abstract base leaves to the files extending it
@@ -168,7 +168,10 @@ def check_specs(wf: Workflow) -> None:
                 if expected is not None and (
                     not isinstance(value, expected) or (isinstance(value, bool) and expected is int)
                 ):
-                    raise WorkflowError(f"{where}.{name}: must be {expected.__name__}, not {type(value).__name__}")
+                    got = type_name(type(value).__name__)
+                    raise WorkflowError.at(
+                        wf.source, f"{where}.{name}", "wf.type", expected=type_name(expected.__name__), got=got
+                    )
                 problem = PARAM_SHAPES[name](value) if name in PARAM_SHAPES else None
                 if problem:
-                    raise WorkflowError(f"{where}.{name}: {problem}")
+                    raise WorkflowError.at(wf.source, f"{where}.{name}", problem)

@@ -177,4 +177,241 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "key.prompt": ("passphrase for {name}'s key ({path}): ", "{name} 的密钥口令（{path}）："),
     "key.prompt_new": ("passphrase for the new key file", "新密钥文件的口令"),
     "key.prompt_again": ("Repeat for confirmation", "请再输入一次以确认"),
+    # workflow files: what is wrong with one, and where (the file and the key path stay as they are)
+    "wf.at": ("{source}: {where}: {problem}", "{source}：{where}：{problem}"),
+    "wf.no_file": ("{source}: no such file", "{source}：文件不存在"),
+    "wf.not_utf8": ("{source}: not UTF-8 text (byte {byte})", "{source}：不是 UTF-8 文本（第 {byte} 字节）"),
+    "wf.folder": ("{source}: is a folder, not a workflow file", "{source}：是文件夹，不是流程文件"),
+    "wf.unreadable": ("{source}: cannot be read ({why})", "{source}：无法读取（{why}）"),
+    "wf.bad_file_name": ("{source}: not a usable file name", "{source}：不是可用的文件名"),
+    "wf.toml": ("{source}: not valid TOML: {detail}", "{source}：不是有效的 TOML：{detail}"),
+    "wf.type.str": ("str", "字符串"),
+    "wf.type.int": ("int", "整数"),
+    "wf.type.float": ("float", "小数"),
+    "wf.type.bool": ("bool", "布尔值"),
+    "wf.type.list": ("list", "数组"),
+    "wf.type.dict": ("dict", "表"),
+    "wf.type.date": ("date", "日期"),
+    "wf.type.datetime": ("datetime", "日期时间"),
+    "wf.type.time": ("time", "时刻"),
+    "wf.type.str/dict": ("str/dict", "字符串或表"),
+    "wf.missing": ("is missing", "缺少此项"),
+    "wf.type": ("must be {expected}, not {got}", "须为{expected}，而非{got}"),
+    "wf.bad_name": (
+        "{got} is not a valid name (ASCII letters, digits, _ and -)",
+        "{got} 不是有效的名称（只能由英文字母、数字、_ 和 - 组成）",
+    ),
+    "wf.not_table": ("must be a table", "须为表"),
+    "wf.unknown_key": ("unknown key (allowed: {allowed})", "未知键（可用：{allowed}）"),
+    "wf.not_one_of": ("{got} is not one of {allowed}", "{got} 不是 {allowed} 之一"),
+    "wf.enum_choices": (
+        "an enum field needs a list of string choices",
+        "enum 字段须有由字符串组成的 choices 列表",
+    ),
+    "wf.policy_flag": ("is missing (policy {policy} names a flag)", "缺少此项（policy 为 {policy} 时须指明 flag）"),
+    "wf.policy_setting": (
+        "only the policy unless_setting names a setting, not {policy}",
+        "只有 policy 为 unless_setting 时才指明 setting，{policy} 不能",
+    ),
+    "wf.bad_route": (
+        "{got} is not advance, reject, stay or return:STAGE, nor close",
+        "{got} 不是 advance、reject、stay、return:阶段名 或 close",
+    ),
+    "wf.roles": ("must list roles among {allowed}", "须列出角色，且只能取自 {allowed}"),
+    "wf.field_twice": ("names a field twice", "同一字段名出现了两次"),
+    "wf.outcome_field": ("{got} is not a field of the step", "{got} 不是本步骤的字段"),
+    "wf.patch_items": (
+        "must be a table of items by name in an extending file",
+        "继承（extends）其他流程的文件中，此项须为按名称列出各项的表",
+    ),
+    "wf.redefine_stages": (
+        "an extending file patches steps (steps.NAME) and may not redefine stages",
+        "继承（extends）其他流程的文件只能修补步骤（steps.步骤名），不得重新定义 stages",
+    ),
+    "wf.patch_unknown_step": (
+        "no step {name!r} in the workflow it extends ({base})",
+        "所继承的流程（{base}）中没有步骤 {name!r}",
+    ),
+    "wf.step_renamed": ("a step keeps its name", "步骤不得改名"),
+    "wf.extends_unknown": ("no workflow {name!r} is known here", "此处没有名为 {name!r} 的流程"),
+    "wf.extends_itself": ("the workflow extends itself, through {chain}", "该流程经由 {chain} 继承了自身"),
+    "wf.name_mismatch": ("{got!r} is not the file's own name {name!r}", "{got!r} 与文件自身的名称 {name!r} 不一致"),
+    "wf.schema": ("only schema 1 is understood", "只支持 schema 1"),
+    "wf.stage_twice": ("{name!r} appears twice", "{name!r} 出现了两次"),
+    "wf.no_steps": ("a stage needs at least one step", "每个阶段至少须有一个步骤"),
+    "wf.step_twice": ("step {name!r} appears twice", "步骤 {name!r} 出现了两次"),
+    "wf.unknown_procedure": ("unknown procedure {name!r} (known: {known})", "未知的程序 {name!r}（可用：{known}）"),
+    "wf.unknown_rule": ("unknown rule kind {name!r} (known: {known})", "未知的规则类型 {name!r}（可用：{known}）"),
+    "wf.param_missing": ("is missing (rule kind {rule} needs {params})", "缺少此项（规则类型 {rule} 须有 {params}）"),
+    "wf.param_unknown": ("is not a parameter of rule kind {rule}", "不是规则类型 {rule} 的参数"),
+    "wf.period_shape": (
+        'must be a table {{ days = N, unit = "working" | "calendar" }}',
+        '须为表 {{ days = 天数, unit = "working" | "calendar" }}',
+    ),
+    "wf.period_days": (
+        "days must be a whole number of days above 0, not {got}",
+        "days 须为大于 0 的整数天数，而非 {got}",
+    ),
+    "wf.period_unit": (
+        "unit must be working or calendar, not {got}",
+        "unit 须为 working（工作日）或 calendar（自然日），而非 {got}",
+    ),
+    "wf.values_shape": ("must be a list of one or more strings", "须为由一个或多个字符串组成的数组"),
+    "wf.not_field_of": ("{got} is not a field of step {name}", "{got} 不是步骤 {name} 的字段"),
+    "wf.not_evidence_of": ("{got} is not an evidence kind of step {name}", "{got} 不是步骤 {name} 的材料种类"),
+    "wf.undeclared_flag": ("{got} is not a declared flag", "{got} 不是已声明的标记"),
+    "wf.not_stage_before": ("{got} is not a stage before {name}", "{got} 不是 {name} 之前的阶段"),
+    "wf.not_workflow_field": ("{name} is not a field of the workflow", "{name} 不是本流程中的字段"),
+    "wf.not_before": ("{name} does not come before step {own}", "{name} 不在步骤 {own} 之前"),
+    "wf.bad_item": (
+        "{got} does not name a step and one of its evidence kinds",
+        "{got} 未指明一个步骤及其一种材料",
+    ),
+    "wf.auditor": (
+        "an auditor reads and verifies but changes nothing (Arts. 38–39)",
+        "审计人员只查阅和核验，不作任何改动（第38–39条）",
+    ),
+    "wf.no_stage": ("no stage {name!r}", "没有阶段 {name!r}"),
+    "wf.unknown_setting": (
+        "unknown setting (procedure {procedure} takes: {known})",
+        "未知的设置项（程序 {procedure} 可设：{known}）",
+    ),
+    "wf.none": ("none", "无"),
+    "wf.not_bool": ("must be true or false, not {got}", "须为 true 或 false，而非 {got}"),
+    "wf.no_setting": ("no setting {name!r} in procedure {procedure}", "程序 {procedure} 没有设置项 {name!r}"),
+    "wf.not_bool_setting": (
+        "{name!r} is not a true/false setting of {procedure}",
+        "{name!r} 不是程序 {procedure} 取 true 或 false 的设置项",
+    ),
+    # workflow files: the legal gates a file may not remove or weaken (both procedures)
+    "wf.stage_missing": (
+        "the {name} stage is missing ({article}: never skipped)",
+        "缺少 {name} 阶段（{article}：不得省略）",
+    ),
+    "wf.never_waived": ("{name} can never be waived ({article})", "{name} 不得免除（{article}）"),
+    "wf.unlawful_blocks": (
+        "an unlawful opinion must block the stage ({article})",
+        "审查意见为不合法的，须阻止离开本阶段（{article}）",
+    ),
+    # workflow files: the legal gates of major decisions (Decree 713)
+    "wf.md.order": (
+        "legality_review must come before collective_decision (Art. 25)",
+        "legality_review 须在 collective_decision 之前（第25条）",
+    ),
+    "wf.md.consultation_missing": (
+        "the consultation step {name} is missing (Arts. 14, 19, 22)",
+        "缺少征求意见类步骤 {name}（第14、19、22条）",
+    ),
+    "wf.md.consultation_late": (
+        "every consultation step must come before legality_review (Arts. 26–27)",
+        "各征求意见类步骤均须在 legality_review 之前（第26–27条）",
+    ),
+    "wf.md.review_days": (
+        "legality review needs min_working_days of at least 7 (Art. 26)",
+        "合法性审查须设 min_working_days 且不少于 7 个工作日（第26条）",
+    ),
+    "wf.md.reviewer": (
+        "the legality review is done by a legal_reviewer (Art. 25)",
+        "合法性审查须由 legal_reviewer 办理（第25条）",
+    ),
+    "wf.md.comment_days": (
+        "the comment period needs min_days of at least 30 (Art. 15)",
+        "征求意见期限须设 min_days 且不少于 30 日（第15条）",
+    ),
+    "wf.md.outcome": (
+        "the meeting's outcome routes are missing (Art. 30)",
+        "缺少会议决定的去向（outcome 的 routes）（第30条）",
+    ),
+    "wf.md.executive": (
+        "the collective decision is recorded by an executive (Art. 30)",
+        "集体讨论决定须由 executive 记录（第30条）",
+    ),
+    # workflow files: the legal gates of normative documents (GOB 115; Organic Law Art. 75)
+    "wf.nd.step_missing": (
+        "the {name} step of stage {stage_name} is missing ({article})",
+        "缺少 {stage_name} 阶段的 {name} 步骤（{article}）",
+    ),
+    "wf.nd.required_field": ("{name} must be a required field ({article})", "{name} 须为必填字段（{article}）"),
+    "wf.nd.required_evidence": ("{name} must be required evidence ({article})", "{name} 须为必附材料（{article}）"),
+    "wf.nd.order": (
+        "the stages must come in the order {order} (GOB 115 §§3–7)",
+        "各阶段须依次为 {order}（《国办发〔2018〕115号》第（三）至（七）项）",
+    ),
+    "wf.nd.scope_routes": (
+        "scope must route in_scope to advance and out_of_scope to close (GOB 115 §3: what touches rights"
+        " and duties is reviewed; what does not leaves the procedure, with the finding recorded)",
+        "scope 须将 in_scope 导向 advance、将 out_of_scope 导向 close（《国办发〔2018〕115号》第（三）项："
+        "涉及权利义务的须经审核；不涉及的记录认定结论后退出本程序）",
+    ),
+    "wf.nd.scope_reason": (
+        "an out-of-scope finding needs its reason (GOB 115 §3)",
+        "认定不属于审核范围的，须记录理由（《国办发〔2018〕115号》第（三）项）",
+    ),
+    "wf.nd.county_mandatory": (
+        "{name} is mandatory at county level and above (Organic Law Art. 75)",
+        "{name} 在县级以上为必经程序（《地方组织法》第75条）",
+    ),
+    "wf.nd.waived_by_setting": (
+        "{name} is waived only where the locality setting {setting} says so (GOB 115 §4)",
+        "{name} 只有本地设置 {setting} 允许时才可免除（《国办发〔2018〕115号》第（四）项）",
+    ),
+    "wf.nd.consultation_period": (
+        "the consultation period is the setting consultation_period (provincial rule)",
+        "征求意见期限须取自设置项 consultation_period（省级规定）",
+    ),
+    "wf.nd.reviewer": (
+        "the legality review is the reviewing body's: legal_reviewer only (GOB 115 §4)",
+        "合法性审核由审核机构办理：只能是 legal_reviewer（《国办发〔2018〕115号》第（四）项）",
+    ),
+    "wf.nd.opinion": (
+        "the opinion is lawful, unlawful or must_revise (GOB 115 §6)",
+        "审核意见须为 lawful、unlawful 或 must_revise（《国办发〔2018〕115号》第（六）项）",
+    ),
+    "wf.nd.written": (
+        "only a written review counts: countersigning or sitting in never does (GOB 115 §7)",
+        "只有书面审核才算数：会签或列席均不能代替（《国办发〔2018〕115号》第（七）项）",
+    ),
+    "wf.nd.least": (
+        "the review needs min_working_days of at least {days} (GOB 115 §5)",
+        "合法性审核须设 min_working_days 且不少于 {days} 个工作日（《国办发〔2018〕115号》第（五）项）",
+    ),
+    "wf.nd.most": (
+        "the review needs max_working_days of at most {most}, and no fewer than its least ({least}) (GOB 115 §5)",
+        "合法性审核须设 max_working_days 且不超过 {most} 个工作日，也不少于其最短期限（{least} 个工作日）"
+        "（《国办发〔2018〕115号》第（五）项）",
+    ),
+    "wf.nd.packet": (
+        "a packet found incomplete must go back to the drafting unit (GOB 115 §5)",
+        "送审材料不齐全的，须退回起草单位（《国办发〔2018〕115号》第（五）项）",
+    ),
+    "wf.nd.revision_account": (
+        "a must_revise opinion needs the drafting unit's account of revisions (GOB 115 §6)",
+        "审核意见为 must_revise 的，须有起草单位的修改情况说明（《国办发〔2018〕115号》第（六）项）",
+    ),
+    "wf.nd.non_adoption": (
+        "an opinion not fully adopted needs the reasons (GOB 115 §6)",
+        "审核意见未被完全采纳的，须说明理由（《国办发〔2018〕115号》第（六）项）",
+    ),
+    "wf.nd.deliberation": (
+        "the deliberation is recorded by an executive, with its outcome (GOB 115 §7)",
+        "审议须由 executive 记录，并载明审议结论（《国办发〔2018〕115号》第（七）项）",
+    ),
+    "wf.nd.deliberation_gate": (
+        "the deliberation needs requires_outcome of {name} among {allowed}"
+        " (GOB 115 §7: an unreviewed or unlawful document is never deliberated)",
+        "审议须设 requires_outcome，要求 {name} 为 {allowed} 之一"
+        "（《国办发〔2018〕115号》第（七）项：未经审核或审核不合法的文件不得提请审议）",
+    ),
+    "wf.nd.meeting_type": (
+        "meeting_type must be a required enum field (GOB 115 §7)",
+        "meeting_type 须为必填的 enum 字段（《国办发〔2018〕115号》第（七）项）",
+    ),
+    "wf.nd.county_meeting": (
+        "a county government deliberates at its standing or plenary meeting (Organic Law Art. 75)",
+        "县级人民政府以常务会议或全体会议审议（《地方组织法》第75条）",
+    ),
+    "wf.nd.filing": (
+        "filing is due within the setting filing_deadline (Filing Regs Art. 25: the province's)",
+        "备案须在设置项 filing_deadline 规定的期限内完成（《法规规章备案审查条例》第25条：由省级规定）",
+    ),
 }

@@ -7,6 +7,7 @@ gates. :func:`check_invariants` refuses a workflow that does.
 from __future__ import annotations
 
 from decision_flow.core.errors import WorkflowError
+from decision_flow.core.i18n import Cited
 from decision_flow.definition.workflow import RuleSpec, Step, Workflow
 
 LEGALITY, COLLECTIVE = "legality_review", "collective_decision"
@@ -14,8 +15,8 @@ LEGAL_GATES = (LEGALITY, COLLECTIVE)  # never waived, never skipped
 CONSULTATION_STEPS = ("public_participation", "expert_review", "risk_assessment")
 
 
-def _fail(wf: Workflow, where: str, problem: str) -> WorkflowError:
-    return WorkflowError(f"{wf.source}: {where}: {problem}")
+def _fail(wf: Workflow, where: str, problem: str, **params: object) -> WorkflowError:
+    return WorkflowError.at(wf.source, where, problem, **params)
 
 
 def _rule(step: Step, kind: str, **params: object) -> RuleSpec | None:
@@ -31,38 +32,34 @@ def check_invariants(wf: Workflow) -> None:
     stage_names = [s.name for s in wf.stages]
     for gate in (LEGALITY, COLLECTIVE):
         if gate not in stage_names:
-            raise _fail(wf, "stages", f"the {gate} stage is missing (Arts. 25, 30: never skipped)")
+            raise _fail(wf, "stages", "wf.stage_missing", name=gate, article=Cited("Arts. 25, 30"))
     legality, collective = stage_names.index(LEGALITY), stage_names.index(COLLECTIVE)
     if legality > collective:
-        raise _fail(wf, "stages", "legality_review must come before collective_decision (Art. 25)")
+        raise _fail(wf, "stages", "wf.md.order")
     for gate, article in ((LEGALITY, "Art. 25"), (COLLECTIVE, "Art. 30")):
         for step in wf.stage(gate).steps:
             if step.waiver.policy != "never":
-                raise _fail(wf, f"{gate}.{step.name}.waiver", f"{gate} can never be waived ({article})")
+                raise _fail(wf, f"{gate}.{step.name}.waiver", "wf.never_waived", name=gate, article=Cited(article))
     for name in CONSULTATION_STEPS:
         if name not in wf.steps_by_name:
-            raise _fail(wf, "stages", f"the consultation step {name} is missing (Arts. 14, 19, 22)")
+            raise _fail(wf, "stages", "wf.md.consultation_missing", name=name)
     for step in wf.steps():
         if (step.consultation or step.name in CONSULTATION_STEPS) and (wf.stage_index(step.stage) >= legality):
-            raise _fail(
-                wf,
-                f"{step.stage}.{step.name}",
-                "every consultation step must come before legality_review (Arts. 26–27)",
-            )
+            raise _fail(wf, f"{step.stage}.{step.name}", "wf.md.consultation_late")
     review = wf.step(LEGALITY)
     gate_rule = _rule(review, "min_working_days", **{"from": "submitted_on", "to": "opinion_on"})
     if gate_rule is None or gate_rule.params["days"] < 7:
-        raise _fail(wf, f"{LEGALITY}.rules", "legality review needs min_working_days of at least 7 (Art. 26)")
+        raise _fail(wf, f"{LEGALITY}.rules", "wf.md.review_days")
     if _rule(review, "blocks_leaving", field="opinion", value="unlawful") is None:
-        raise _fail(wf, f"{LEGALITY}.rules", "an unlawful opinion must block the stage (Art. 25)")
+        raise _fail(wf, f"{LEGALITY}.rules", "wf.unlawful_blocks", article=Cited("Art. 25"))
     if "legal_reviewer" not in review.roles:
-        raise _fail(wf, f"{LEGALITY}.roles", "the legality review is done by a legal_reviewer (Art. 25)")
+        raise _fail(wf, f"{LEGALITY}.roles", "wf.md.reviewer")
     participation = wf.step("public_participation")
     period: RuleSpec | None = _rule(participation, "min_days", **{"from": "opened_on", "to": "closed_on"})
     if period is None or "when" in period.params or period.params["days"] < 30:
-        raise _fail(wf, "public_participation.rules", "the comment period needs min_days of at least 30 (Art. 15)")
+        raise _fail(wf, "public_participation.rules", "wf.md.comment_days")
     meeting = wf.step(COLLECTIVE)
     if meeting.outcome is None:
-        raise _fail(wf, f"{COLLECTIVE}.outcome", "the meeting's outcome routes are missing (Art. 30)")
+        raise _fail(wf, f"{COLLECTIVE}.outcome", "wf.md.outcome")
     if "executive" not in meeting.roles:
-        raise _fail(wf, f"{COLLECTIVE}.roles", "the collective decision is recorded by an executive (Art. 30)")
+        raise _fail(wf, f"{COLLECTIVE}.roles", "wf.md.executive")

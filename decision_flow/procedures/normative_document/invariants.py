@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from decision_flow.core.errors import WorkflowError
+from decision_flow.core.i18n import Cited
 from decision_flow.definition.workflow import RuleSpec, Step, Workflow
 
 SCOPE, SUBMISSION, REVIEW, REVISION, DELIBERATION = (
@@ -44,8 +45,8 @@ COUNTY_MEETINGS = {"standing_meeting", "plenary_meeting"}
 # Township forms of deliberation are the locality's (the rules digest marks them unconfirmed).
 
 
-def _fail(wf: Workflow, where: str, problem: str) -> WorkflowError:
-    return WorkflowError(f"{wf.source}: {where}: {problem}")
+def _fail(wf: Workflow, where: str, problem: str, **params: object) -> WorkflowError:
+    return WorkflowError.at(wf.source, where, problem, **params)
 
 
 def _rules(step: Step, kind: str, **params: Any) -> list[RuleSpec]:
@@ -60,7 +61,7 @@ def _rules(step: Step, kind: str, **params: Any) -> list[RuleSpec]:
 def _step(wf: Workflow, name: str, stage: str, article: str) -> Step:
     step = wf.steps_by_name.get(name)
     if step is None or step.stage != stage:
-        raise _fail(wf, "stages", f"the {name} step of stage {stage} is missing ({article})")
+        raise _fail(wf, "stages", "wf.nd.step_missing", name=name, stage_name=stage, article=Cited(article))
     return step
 
 
@@ -68,11 +69,11 @@ def _required(wf: Workflow, step: Step, fields: Iterable[str], evidence: Iterabl
     for name in fields:
         f = step.field(name)
         if f is None or not f.required:
-            raise _fail(wf, f"{step.name}.fields", f"{name} must be a required field ({article})")
+            raise _fail(wf, f"{step.name}.fields", "wf.nd.required_field", name=name, article=Cited(article))
     for kind in evidence:
         e = step.evidence_kind(kind)
         if e is None or not e.required:
-            raise _fail(wf, f"{step.name}.evidence", f"{kind} must be required evidence ({article})")
+            raise _fail(wf, f"{step.name}.evidence", "wf.nd.required_evidence", name=kind, article=Cited(article))
 
 
 def _days(review: Step, kind: str, exception: str, pick: Callable[[list[int]], int]) -> int | None:
@@ -91,27 +92,22 @@ def _check_stages(wf: Workflow) -> None:
     names = [s.name for s in wf.stages]
     missing = [s for s in STAGES if s not in names]
     if missing:
-        raise _fail(wf, "stages", f"the {missing[0]} stage is missing (GOB 115 §§3–7: never skipped)")
+        raise _fail(wf, "stages", "wf.stage_missing", name=missing[0], article=Cited("GOB 115 §§3–7"))
     if [n for n in names if n in STAGES] != list(STAGES):
-        raise _fail(wf, "stages", f"the stages must come in the order {', '.join(STAGES)} (GOB 115 §§3–7)")
+        raise _fail(wf, "stages", "wf.nd.order", order=", ".join(STAGES))
     for name, cited in NEVER_WAIVED.items():
         step = wf.steps_by_name.get(name)
         if step is not None and step.waiver.policy != "never":
-            raise _fail(wf, f"{name}.waiver", f"{name} can never be waived ({cited})")
+            raise _fail(wf, f"{name}.waiver", "wf.never_waived", name=name, article=Cited(cited))
 
 
 def _check_scope(wf: Workflow) -> None:
     step = _step(wf, SCOPE, "scope", "GOB 115 §3")
     routes = step.outcome.routes if step.outcome and step.outcome.field == "scope" else {}
     if routes.get("in_scope") != "advance" or routes.get("out_of_scope") != "close":
-        raise _fail(
-            wf,
-            f"{SCOPE}.outcome",
-            "scope must route in_scope to advance and out_of_scope to close (GOB 115 §3: what touches rights"
-            " and duties is reviewed; what does not leaves the procedure, with the finding recorded)",
-        )
+        raise _fail(wf, f"{SCOPE}.outcome", "wf.nd.scope_routes")
     if not _rules(step, "required_when", field="scope_reason", when="scope", value="out_of_scope"):
-        raise _fail(wf, f"{SCOPE}.rules", "an out-of-scope finding needs its reason (GOB 115 §3)")
+        raise _fail(wf, f"{SCOPE}.rules", "wf.nd.scope_reason")
 
 
 def _check_consultation(wf: Workflow) -> None:
@@ -119,19 +115,13 @@ def _check_consultation(wf: Workflow) -> None:
         step = _step(wf, name, "consultation", "Organic Law Art. 75")
         w = step.waiver
         if wf.level == "county" and w.policy != "never":
-            raise _fail(wf, f"{name}.waiver", f"{name} is mandatory at county level and above (Organic Law Art. 75)")
+            raise _fail(wf, f"{name}.waiver", "wf.nd.county_mandatory", name=name)
         if w.policy not in ("never", "unless_setting") or (w.policy == "unless_setting" and w.setting != setting):
-            raise _fail(
-                wf, f"{name}.waiver", f"{name} is waived only where the locality setting {setting} says so (GOB 115 §4)"
-            )
+            raise _fail(wf, f"{name}.waiver", "wf.nd.waived_by_setting", name=name, setting=setting)
     consultation = wf.step("public_consultation")
     period = _rules(consultation, "min_period", **{"from": "opened_on", "to": "closed_on"})
     if not any(spec.from_settings.get("period") == "consultation_period" for spec in period):
-        raise _fail(
-            wf,
-            "public_consultation.rules",
-            "the consultation period is the setting consultation_period (provincial rule)",
-        )
+        raise _fail(wf, "public_consultation.rules", "wf.nd.consultation_period")
     _required(wf, consultation, (), ("consultation_record",), "GOB 115 §5")
 
 
@@ -140,65 +130,46 @@ def _check_review(wf: Workflow) -> None:
     _required(wf, wf.step(SUBMISSION), (), ("draft", "explanation", "drafting_unit_opinion"), "GOB 115 §5")
     review = _step(wf, REVIEW, REVIEW, "GOB 115 §5")
     if review.roles != ("legal_reviewer",):
-        raise _fail(
-            wf, f"{REVIEW}.roles", "the legality review is the reviewing body's: legal_reviewer only (GOB 115 §4)"
-        )
+        raise _fail(wf, f"{REVIEW}.roles", "wf.nd.reviewer")
     _required(wf, review, ("review_form", "opinion", "opinion_on"), ("legality_opinion",), "GOB 115 §§5–7")
     opinion = review.field("opinion")
     if opinion is None or opinion.type != "enum" or set(opinion.choices) != OPINIONS:
-        raise _fail(wf, f"{REVIEW}.fields.opinion", "the opinion is lawful, unlawful or must_revise (GOB 115 §6)")
+        raise _fail(wf, f"{REVIEW}.fields.opinion", "wf.nd.opinion")
     if not _rules(review, "field_equals", field="review_form", value="written_review"):
-        raise _fail(
-            wf, f"{REVIEW}.rules", "only a written review counts: countersigning or sitting in never does (GOB 115 §7)"
-        )
+        raise _fail(wf, f"{REVIEW}.rules", "wf.nd.written")
     least = _days(review, "min_working_days", "urgency_reason", max)
     if least is None or least < MIN_REVIEW:
-        raise _fail(wf, f"{REVIEW}.rules", f"the review needs min_working_days of at least {MIN_REVIEW} (GOB 115 §5)")
+        raise _fail(wf, f"{REVIEW}.rules", "wf.nd.least", days=MIN_REVIEW)
     most = _days(review, "max_working_days", "overdue_reason", min)
     if most is None or not least <= most <= MAX_REVIEW:
-        raise _fail(
-            wf,
-            f"{REVIEW}.rules",
-            f"the review needs max_working_days of at most {MAX_REVIEW}, and no fewer than its"
-            f" least ({least}) (GOB 115 §5)",
-        )
+        raise _fail(wf, f"{REVIEW}.rules", "wf.nd.most", most=MAX_REVIEW, least=least)
     if not _rules(review, "blocks_leaving", field="opinion", value="unlawful"):
-        raise _fail(wf, f"{REVIEW}.rules", "an unlawful opinion must block the stage (GOB 115 §7)")
+        raise _fail(wf, f"{REVIEW}.rules", "wf.unlawful_blocks", article=Cited("GOB 115 §7"))
     if not _rules(review, "blocks_leaving", field="packet_complete", value=False):
-        raise _fail(wf, f"{REVIEW}.rules", "a packet found incomplete must go back to the drafting unit (GOB 115 §5)")
+        raise _fail(wf, f"{REVIEW}.rules", "wf.nd.packet")
 
 
 def _check_deliberation(wf: Workflow) -> None:
     revision = _step(wf, REVISION, REVISION, "GOB 115 §6")
     account = {"field": "revision_account", "when_step": REVIEW, "when": "opinion", "value": "must_revise"}
     if not _rules(revision, "required_when", **account):
-        raise _fail(
-            wf, f"{REVISION}.rules", "a must_revise opinion needs the drafting unit's account of revisions (GOB 115 §6)"
-        )
+        raise _fail(wf, f"{REVISION}.rules", "wf.nd.revision_account")
     reasons = {"field": "non_adoption_reasons", "when": "opinion_fully_adopted", "value": False}
     if not _rules(revision, "required_when", **reasons):
-        raise _fail(wf, f"{REVISION}.rules", "an opinion not fully adopted needs the reasons (GOB 115 §6)")
+        raise _fail(wf, f"{REVISION}.rules", "wf.nd.non_adoption")
     meeting = _step(wf, DELIBERATION, DELIBERATION, "GOB 115 §7")
     if "executive" not in meeting.roles or meeting.outcome is None:
-        raise _fail(wf, DELIBERATION, "the deliberation is recorded by an executive, with its outcome (GOB 115 §7)")
+        raise _fail(wf, DELIBERATION, "wf.nd.deliberation")
     for field, allowed in (("review_form", {"written_review"}), ("opinion", {"lawful", "must_revise"})):
         gates = _rules(meeting, "requires_outcome", prior_step=REVIEW, prior_field=field)
         if not any(isinstance(g.params["values"], list) and set(g.params["values"]) <= allowed for g in gates):
-            raise _fail(
-                wf,
-                f"{DELIBERATION}.rules",
-                f"the deliberation needs requires_outcome of {REVIEW}.{field} among {', '.join(sorted(allowed))}"
-                " (GOB 115 §7: an unreviewed or unlawful document is never deliberated)",
-            )
+            among = ", ".join(sorted(allowed))
+            raise _fail(wf, f"{DELIBERATION}.rules", "wf.nd.deliberation_gate", name=f"{REVIEW}.{field}", allowed=among)
     kind = meeting.field("meeting_type")
     if kind is None or kind.type != "enum" or not kind.required:
-        raise _fail(wf, f"{DELIBERATION}.fields", "meeting_type must be a required enum field (GOB 115 §7)")
+        raise _fail(wf, f"{DELIBERATION}.fields", "wf.nd.meeting_type")
     if wf.level == "county" and not set(kind.choices) <= COUNTY_MEETINGS:
-        raise _fail(
-            wf,
-            f"{DELIBERATION}.fields.meeting_type",
-            "a county government deliberates at its standing or plenary meeting (Organic Law Art. 75)",
-        )
+        raise _fail(wf, f"{DELIBERATION}.fields.meeting_type", "wf.nd.county_meeting")
 
 
 def _check_issue(wf: Workflow) -> None:
@@ -209,11 +180,7 @@ def _check_issue(wf: Workflow) -> None:
     _required(wf, filing, ("filed_on",), (), "Filing Regs Art. 25")
     due = _rules(filing, "deadline", field="filed_on")
     if not any(spec.from_settings.get("period") == "filing_deadline" for spec in due):
-        raise _fail(
-            wf,
-            f"{FILING}.rules",
-            "filing is due within the setting filing_deadline (Filing Regs Art. 25: the province's)",
-        )
+        raise _fail(wf, f"{FILING}.rules", "wf.nd.filing")
 
 
 def check_invariants(wf: Workflow) -> None:
