@@ -304,6 +304,7 @@ def _verify(engine: Engine, earlier: Verified | None, remember: bool) -> audit.V
                 whole_chain=True,
                 locate=lambda h: _seq_of(s, h),
                 then=signatures.check,
+                checked_until=checked_until,
             )
             failure = parallel.first_failure() if parallel else None
         finally:

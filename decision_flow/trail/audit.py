@@ -31,6 +31,7 @@ from decision_flow.trail.canonical import (
     hash_content,
     plain_bytes,
     stored_content,
+    type_fault,
 )
 
 _LAST = (
@@ -113,6 +114,8 @@ class Verdict:
     why: Msg | str | None = None
     signed: int | None = None  # how many signatures were checked, if any
     recalled: int = 0  # of those, checked by an earlier run on this machine
+    signers: tuple[tuple[str, str], ...] = ()  # (actor, key fingerprint) of each key that signed, in a file
+    note: Msg | None = None  # what the verdict does not cover (a file of the first version: no signatures)
 
     @property
     def reason(self) -> str | None:
@@ -131,7 +134,18 @@ class Verdict:
         return hash(self._compared())
 
     def as_dict(self) -> dict[str, Any]:
-        return {"ok": self.ok, "events": self.events, "first_bad_seq": self.first_bad_seq, "reason": self.reason}
+        shown: dict[str, Any] = {
+            "ok": self.ok,
+            "events": self.events,
+            "first_bad_seq": self.first_bad_seq,
+            "reason": self.reason,
+        }
+        if self.signers:  # a verified export file: whose keys signed it (the database's shape is fixed)
+            shown["signatures"] = self.signed
+            shown["signers"] = [{"actor": actor, "fingerprint": key} for actor, key in self.signers]
+        if self.note is not None:
+            shown["note"] = t(self.note, "en")
+        return shown
 
 
 def verify_events(events: Iterable[AuditEvent]) -> Verdict:
@@ -208,6 +222,8 @@ def verify_contents(
     whole_chain: bool,
     locate: Callable[[str], int | None] | None = None,
     then: Callable[..., Msg | None] | None = None,
+    checked_until: int = 0,
+    admit: Callable[[dict[str, Any]], Msg | None] | None = None,
 ) -> Verdict:
     """Verify (content, hash, …) tuples in order (a fourth item, if any, is the content's hash,
     already computed). With `whole_chain` the global numbering and links are checked too;
@@ -215,7 +231,12 @@ def verify_contents(
     A content of None stands for an event whose stored data does not parse. `locate` (the seq
     of the event with a given hash) lets a failure tell an event moved from one edited. `then`,
     called with each whole tuple once its hash and links are right, returns why it is bad (the
-    signature check), or None."""
+    signature check), or None. Stored data of events up to `checked_until` (bytes an earlier
+    verification checked, :mod:`decision_flow.trail.verified`) is not parsed again. `admit`,
+    called once an event's hash and types are right, says why it does not belong where it is
+    (a key line of an export that is no key event), or None.
+    The event named for a fault is always one that is there: for a missing event, the one found
+    in its place (the reason names the missing number)."""
     prev_hash, expected_seq, count = GENESIS, None if not whole_chain else 1, 0
     decisions: dict[Any, tuple[int, str]] = {}  # decision -> (last decision_seq, last hash)
     for item in items:
@@ -228,12 +249,22 @@ def verify_contents(
             missing = isinstance(seq, int) and seq > expected_seq
             found = {"expected": expected_seq, "found": str(seq)}
             why = Msg("verify.seq_missing" if missing else "verify.seq_order", found)
-            return Verdict(False, count, expected_seq if missing else seq, why)
+            return Verdict(False, count, seq if isinstance(seq, int) else None, why)
         if (item[3] if len(item) > 3 else hash_content(content)) != stored_hash:
             moved_from = _written_as(content, stored_hash, locate)
             if moved_from is not None:
                 return Verdict(False, count, seq, Msg("verify.moved", {"seq": seq, "written": moved_from}))
             return Verdict(False, count, seq, Msg("verify.hash"))
+        fault = type_fault(content, check_data=not (type(seq) is int and seq <= checked_until))
+        if fault is not None:
+            named = seq if type(seq) is int else None
+            return Verdict(False, count, named, Msg("verify.type", {"key": fault[0], "kind": Msg(f"type.{fault[1]}")}))
+        if len(item) > 2 and item[2] is not None and type(item[2]) is not str:
+            return Verdict(False, count, seq, Msg("verify.type", {"key": "signature", "kind": Msg("type.signature")}))
+        if admit is not None:
+            refused = admit(content)
+            if refused is not None:
+                return Verdict(False, count, seq, refused)
         if whole_chain and content.get("prev_hash") != prev_hash:
             return Verdict(False, count, seq, Msg("verify.prev_link"))
         decision = content.get("decision")
@@ -288,6 +319,24 @@ def iter_decision(session: Session, decision: int, batch: int = 5000) -> Iterato
         yield from rows
         last = rows[-1].seq
         session.expunge_all()
+
+
+KEY_ACTIONS = ("user_added", "user_roles_changed", "key_registered", "key_rotated", "key_revoked")
+
+
+def iter_key_events(session: Session, size: int) -> Iterator[AuditEvent]:
+    """The events that register, rotate and revoke keys and grant roles (all of no decision),
+    up to seq `size`, in order: what an export carries so its signatures can be checked."""
+    rows = session.exec(
+        select(AuditEvent)
+        .where(
+            col(AuditEvent.decision_id).is_(None),
+            col(AuditEvent.seq) <= size,
+            col(AuditEvent.action).in_(KEY_ACTIONS),
+        )
+        .order_by(col(AuditEvent.seq))
+    ).all()
+    yield from rows
 
 
 def trail(session: Session, decision: int) -> list[AuditEvent]:

@@ -123,6 +123,40 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "key revoked without authority: {actor} is not an admin holding a key",
         "无权吊销密钥：{actor} 不是持有密钥的管理员",
     ),
+    "verify.type": ("wrong type: {key} must be {kind}", "类型错误：{key} 应为{kind}"),
+    "type.integer_1": ("an integer of at least 1", "不小于 1 的整数"),
+    "type.integer_1_or_null": ("an integer of at least 1, or null", "不小于 1 的整数或 null"),
+    "type.integer_1_with_decision": (
+        "an integer of at least 1 when decision is one, null when decision is null",
+        "决策编号为整数时应为不小于 1 的整数，决策编号为 null 时应为 null",
+    ),
+    "type.string": ("a string", "字符串"),
+    "type.string_or_null": ("a string or null", "字符串或 null"),
+    "type.hash": ("a hash (64 lowercase hexadecimal digits)", "哈希值（64 位小写十六进制数字）"),
+    "type.hash_or_null": ("a hash (64 lowercase hexadecimal digits) or null", "哈希值（64 位小写十六进制数字）或 null"),
+    "type.object": ("an object", "对象"),
+    "type.object_text": ("the canonical JSON text of an object", "对象的规范 JSON 文本"),
+    "type.signature": ("a string or null", "字符串或 null"),
+    "verify.rotate_previous": (
+        "key rotated from a key not held: {name} did not hold the key named as previous",
+        "轮换所依的密钥并非当时所持：{name} 当时并不持有“previous”所写的密钥",
+    ),
+    "verify.revoke_not_held": (
+        "key revoked that is not held: {name} did not hold the key named",
+        "吊销的密钥并非当时所持：{name} 当时并不持有所写的密钥",
+    ),
+    "verify.register_over_held": (
+        "key registered over a held key: {name} already holds a key (revoke it first)",
+        "在已持密钥上登记新密钥：{name} 已持有密钥（应先吊销）",
+    ),
+    "verify.key_retired": (
+        "retired key registered again: {name}'s key {fingerprint} was revoked or rotated away before",
+        "已停用的密钥被再次登记：{name} 的密钥 {fingerprint} 此前已被吊销或轮换",
+    ),
+    "verify.key_of_another": (
+        "key of another user registered: {name}'s key {fingerprint} is held by {holder}",
+        "登记了他人的密钥：{name} 的密钥 {fingerprint} 为 {holder} 所持",
+    ),
     "verify.definition": (
         "workflow definition altered: {name} version {version} ({sha256})",
         "流程定义被改动：{name} 第 {version} 版（{sha256}）",
@@ -152,6 +186,20 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "order broken: the decision's event {n} comes later in the file",
         "顺序被打乱：该决策的第 {n} 条事件在文件中位置靠后",
     ),
+    "verify.file_same_seq": (
+        "order broken: event {seq} has the number of a key event",
+        "顺序被打乱：第 {seq} 条事件与一条密钥事件编号相同",
+    ),
+    "verify.file_not_key": (
+        "file altered: event {seq} is not a key event",
+        "文件被改动：第 {seq} 条事件不是密钥事件",
+    ),
+    "verify.file_v1": (
+        "a file of the first export version: it holds no signatures, so who signed each event is not proven",
+        "此文件为第一版导出格式：不含签名，无法证明各事件由谁签署",
+    ),
+    "audit.signers": ("signed in this file by:", "本文件中的签名人："),
+    "audit.signer": ("  {actor}  key {fingerprint}", "  {actor}  密钥 {fingerprint}"),
     "verify.file_header": (
         "file altered: line 1 (the header) is not in canonical form",
         "文件被改动：第 1 行（文件头）不是规范格式",
