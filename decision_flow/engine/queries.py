@@ -349,6 +349,20 @@ def verify_anchor(engine: Engine, cp: Checkpoint, actor: str | None = None) -> a
     verdict = verify(engine, actor=actor)
     if not verdict.ok or cp.size == 0:
         return verdict
+    if cp.decision is not None:
+        with engine.db.session(write=False) as s:
+            size, _ = audit.decision_head(s, cp.decision)
+            row = s.exec(
+                select(AuditEvent.seq, AuditEvent.hash).where(
+                    AuditEvent.decision_id == cp.decision, AuditEvent.decision_seq == cp.size
+                )
+            ).first()
+        named = {"decision": cp.decision, "size": size, "checkpoint": cp.size, "n": cp.size}
+        if row is None:
+            return audit.Verdict(False, verdict.events, None, Msg("verify.decision_truncated", named))
+        if row[1] != cp.head:
+            return audit.Verdict(False, verdict.events, row[0], Msg("verify.decision_rewritten", named))
+        return verdict
     with engine.db.session(write=False) as s:
         size, _ = audit.head(s)
         event = s.get(AuditEvent, cp.size)
@@ -360,13 +374,17 @@ def verify_anchor(engine: Engine, cp: Checkpoint, actor: str | None = None) -> a
     return verdict
 
 
-def checkpoint(engine: Engine, actor: str | None = None) -> Checkpoint:
-    """The chain's checkpoint now, on the engine's clock, taken as `actor` (optional)."""
+def checkpoint(engine: Engine, actor: str | None = None, decision: int | None = None) -> Checkpoint:
+    """The chain's checkpoint now, on the engine's clock, taken as `actor` (optional); with
+    `decision`, that decision's own (which the actor must be allowed to read)."""
     from decision_flow.trail.checkpoint import checkpoint as checkpoint_at
 
     engine.db.require()
     require_reader(engine, actor)
-    return checkpoint_at(engine.db, engine.stamp())
+    if decision is not None:
+        with engine.db.session(write=False) as s:
+            load_case(s, decision)  # an unknown decision is not found
+    return checkpoint_at(engine.db, engine.stamp(), decision)
 
 
 def export_trail(engine: Engine, decision_id: int, out: Path) -> int:

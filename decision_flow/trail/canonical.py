@@ -207,10 +207,12 @@ def type_fault(content: dict[str, Any], check_data: bool = True) -> tuple[str, s
             return key, "string"
     if decision is not None and not _is_count(decision):
         return "decision", "integer_1_or_null"
-    if (decision is None and c["decision_seq"] is not None) or (decision is not None and not _is_count(c["decision_seq"])):
+    if (decision is None and c["decision_seq"] is not None) or (
+        decision is not None and not _is_count(c["decision_seq"])
+    ):
         return "decision_seq", "integer_1_with_decision"
-    if c["decision_prev"] is not None and not _is_hash(c["decision_prev"]):
-        return "decision_prev", "hash_or_null"
+    if c["decision_prev"] is not None and (decision is None or not _is_hash(c["decision_prev"])):
+        return "decision_prev", "hash_or_null_with_decision"
     for key in ("stage", "step"):
         if c[key] is not None and type(c[key]) is not str:
             return key, "string_or_null"

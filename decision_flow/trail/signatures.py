@@ -134,7 +134,9 @@ class Signatures:
         holder = next((user for user, (key, _) in self.keys.items() if key == held[0] and user != name), None)
         if holder is not None:
             fingerprint = keys.fingerprint(held[0])
-            return Msg("verify.key_of_another", {"name": repr(name), "fingerprint": fingerprint, "holder": repr(holder)})
+            return Msg(
+                "verify.key_of_another", {"name": repr(name), "fingerprint": fingerprint, "holder": repr(holder)}
+            )
         self.keys[name] = held
         self.era = True
         return None

@@ -38,6 +38,7 @@ from decision_flow.store.db import Database
 from decision_flow.store.models import AuditEvent, Decision
 from decision_flow.trail import audit, canonical
 from decision_flow.trail.audit import Verdict
+from decision_flow.trail.checkpoint import Checkpoint
 
 FORMAT = "decision-flow/trail-export/v2"
 FORMAT_V1 = "decision-flow/trail-export/v1"
@@ -108,6 +109,21 @@ def _write(fh: IO[bytes], header: bytes, key_lines: list[bytes], lines: Iterator
     return count
 
 
+def file_checkpoint(path: Path) -> Checkpoint:
+    """The checkpoint of the decision's events an export file holds (the number of its events and
+    its last event's hash, at the export time), to keep apart from the file. Read from a file
+    this program has just written."""
+    with path.open("rb") as fh:
+        header = json.loads(fh.readline()[:-1] + b"]}")
+        last = b""
+        for line in fh:
+            if line.startswith(b'],"count"'):
+                break
+            last = line
+    event = json.loads(last.rstrip(b",\n"))
+    return Checkpoint(event["decision_seq"], event["hash"], header["exported_at"], header["decision"]["id"])
+
+
 def _event_lines(events: Iterator[AuditEvent], size: int) -> Iterator[bytes]:
     for event in events:
         if event.seq > size:  # appended after the checkpoint was read
@@ -159,16 +175,23 @@ def _footer_prefix(count: int) -> bytes:
 # ---------------------------------------------------------------------------- verifying
 
 
-def verify_file(path: Path) -> Verdict:
+def verify_file(path: Path, anchor: Checkpoint | None = None, anchor_path: Path | None = None) -> Verdict:
     """Verify an exported trail offline: canonical layout, every key event and event (hash,
     types, the decision's chain, the signature by the rules of the database verifier), the
-    header against the events, the count, then the file digest."""
+    header against the events, the count, then the file digest. With `anchor` (a checkpoint
+    kept outside the system, read from `anchor_path`), the file must also hold the event it
+    names, with its hash: a decision's checkpoint of the file's decision, or a chain checkpoint
+    whose event is in the file (else InvalidInput: it cannot vouch for this file)."""
     try:
         fh = path.open("rb")
     except OSError as exc:
         raise InvalidInput(Msg("file.cannot_read", {"path": str(path), "why": os_error(exc)})) from None
     with fh:
-        return _FileCheck(path, fh).run()
+        check = _FileCheck(path, fh, anchor)
+        verdict = check.run()
+    if anchor is None or not verdict.ok or anchor.size == 0:
+        return verdict
+    return check.against(verdict, anchor, str(anchor_path or ""))
 
 
 @dataclass
@@ -185,7 +208,7 @@ class _FileCheck:
     """One pass over an export file: line by line, so memory stays flat (the key events, few,
     are kept to check the events' signatures against)."""
 
-    def __init__(self, path: Path, fh: IO[bytes]) -> None:
+    def __init__(self, path: Path, fh: IO[bytes], anchor: Checkpoint | None = None) -> None:
         from decision_flow.trail.signatures import Signatures  # loaded only to verify
 
         self.path, self.fh = path, fh
@@ -204,6 +227,12 @@ class _FileCheck:
         self.replayed = 0
         self.signed = 0
         self.signers: dict[tuple[str, str], None] = {}
+        self.decision_id: int | None = None
+        # the line a checkpoint names, kept to hold it against: by seq, or by decision_seq (seq, hash)
+        self.want_seq = anchor.size if anchor is not None and anchor.decision is None else None
+        self.want_decision_seq = anchor.size if anchor is not None and anchor.decision is not None else None
+        self.by_seq: dict[int, str] = {}
+        self.by_decision_seq: dict[int, tuple[int, str]] = {}
 
     def run(self) -> Verdict:
         header = self._header()
@@ -219,7 +248,7 @@ class _FileCheck:
             self.digest.update(self.closing)
             self.last_seq, self.last_hash = 0, canonical.GENESIS
         items = self._lines(header, keys=False)
-        verdict = self._section(items, self._event_signature if signed else None, None, events=True)
+        verdict = self._section(items, self._event_signature if signed else None, self._of_decision, events=True)
         if verdict is not None:
             return verdict
         return self._close()
@@ -252,6 +281,13 @@ class _FileCheck:
             return any(item[0] is not None and item[0].get("decision_seq") == decision_seq for item in rest)
         except InvalidInput:
             return False
+
+    def _of_decision(self, content: dict[str, Any]) -> Msg | None:
+        """Why an event line is not of the file's decision, or None."""
+        if content["decision"] == self.decision_id:
+            return None
+        other = {"seq": content["seq"], "other": content["decision"], "decision": self.decision_id}
+        return Msg("verify.file_other_decision", other)
 
     # -- signatures
 
@@ -300,6 +336,7 @@ class _FileCheck:
         if list(header) != keys or header[keys[-1]] != []:
             raise self._malformed(Msg("trailfile.header_keys", {"keys": ", ".join(keys)}))
         cp, dec = header["checkpoint"], header["decision"]
+        self.decision_id = dec.get("id") if isinstance(dec, dict) else None
         if not isinstance(header["exported_at"], str):
             raise self._malformed(Msg("trailfile.exported_at"))
         if not (
@@ -364,17 +401,12 @@ class _FileCheck:
         stored = value.pop("hash", None)
         signed = self.form == FORMAT
         signature = value.pop("signature", _ABSENT) if signed else None
-        if set(value) != CONTENT_KEYS or not isinstance(stored, str) or seq is None or signature is _ABSENT:
+        if set(value) != CONTENT_KEYS or not isinstance(stored, str) or signature is _ABSENT:
             self._fail(self.index, seq, Msg("verify.file_keys"))
             return None
         item: Item = (value, stored, signature) if signed else (value, stored)
-        dec = header["decision"]
-        if not keys and value["decision"] != dec["id"]:
-            if canonical.hash_content(value) != stored:
-                return item  # verify_contents names it: content edited
-            other = {"seq": seq, "other": value["decision"], "decision": dec["id"]}
-            self._fail(self.index, seq, Msg("verify.file_other_decision", other))
-            return None
+        if seq is None:
+            return item  # verify_contents names it: content edited, or wrong type
         if keys:
             self._agree_key(value, stored, seq, header)
         else:
@@ -394,6 +426,8 @@ class _FileCheck:
         elif seq == cp["size"] and stored != cp["head"]:
             self._fail(self.index, seq, Msg("verify.file_head", {"seq": seq}))
         self.key_hashes.setdefault(seq, stored)
+        if seq == self.want_seq:
+            self.by_seq.setdefault(seq, stored)
         self.last_seq, self.last_hash = seq, stored
 
     def _agree(self, content: dict[str, Any], stored: str, seq: int, header: dict[str, Any]) -> None:
@@ -422,6 +456,10 @@ class _FileCheck:
             for key in ("title", "workflow", "workflow_version"):
                 if self.problem is None and data.get(key) != dec[key]:
                     self._fail(1, seq, Msg("verify.file_meta", {"key": key}))
+        if seq == self.want_seq:
+            self.by_seq.setdefault(seq, stored)
+        if content["decision_seq"] == self.want_decision_seq:
+            self.by_decision_seq.setdefault(content["decision_seq"], (seq, stored))
         self.last_seq, self.last_hash = seq, stored
 
     # -- the closing line and the digest
@@ -450,6 +488,30 @@ class _FileCheck:
 
         signers = tuple((actor, fingerprint(key) or key) for actor, key in self.signers)
         return Verdict(True, n, signed=self.signed, signers=signers)
+
+    # -- a checkpoint held outside the system
+
+    def against(self, verdict: Verdict, cp: Checkpoint, where: str) -> Verdict:
+        """The verdict of a file that verified on its own, checked against checkpoint `cp`."""
+        decision = self.decision_id
+        if cp.decision is not None:
+            if cp.decision != decision:
+                named = {"path": where, "anchor": cp.decision, "file": decision}
+                raise InvalidInput(Msg("anchor.other_decision", named))
+            found = self.by_decision_seq.get(cp.size)
+            named = {"decision": decision, "size": self.index, "checkpoint": cp.size, "n": cp.size}
+            if found is None:
+                return Verdict(False, verdict.events, None, Msg("verify.decision_truncated", named))
+            if found[1] != cp.head:
+                return Verdict(False, verdict.events, found[0], Msg("verify.decision_rewritten", named))
+            return verdict
+        held = self.by_seq.get(cp.size)
+        if held is None:
+            named = {"path": where, "seq": cp.size, "decision": decision}
+            raise InvalidInput(Msg("anchor.cannot_vouch", named))
+        if held != cp.head:
+            return Verdict(False, verdict.events, cp.size, Msg("verify.rewritten", {"seq": cp.size}))
+        return verdict
 
     # -- helpers
 

@@ -91,9 +91,7 @@ def expected_hashes(export: Path) -> str:
     document = json.loads(export.read_bytes())  # the whole file is one JSON document
     cp = document["checkpoint"]
     lines = document["keys"] + document["events"]
-    registered = {
-        (e["data"]["name"], e["data"]["public_key"]) for e in document["keys"] if "public_key" in e["data"]
-    }
+    registered = {(e["data"]["name"], e["data"]["public_key"]) for e in document["keys"] if "public_key" in e["data"]}
     return (
         "# decision-flow audit-format test vectors: tests/vectors/trail-export.json (v2)\n"
         "# <seq> <hash> <signature>: each event's SHA-256 by docs/audit-format.md and its actor's\n"

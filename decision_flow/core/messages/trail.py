@@ -40,6 +40,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "db.ready": ("database ready at {url}", "数据库已就绪：{url}"),
     "export.done": ("wrote {file} ({fmt}, {events} events)", "已导出 {file}（{fmt}，{events} 条记录）"),
+    "export.checkpoint": (
+        "the file's checkpoint: keep it apart from the file (a letter, the inspection file) for"
+        " `dflow audit verify --file FILE --anchor CHECKPOINT`:",
+        "该文件的检查点：请与文件分开保存（如函件、督察卷宗），"
+        "供 `dflow audit verify --file 文件 --anchor 检查点` 使用：",
+    ),
     "audit.ok": ("audit trail verified: {events} events, chain intact", "审计记录校验通过：共 {events} 条，链完整"),
     "audit.ok_signed": (
         "audit trail verified: {events} events, chain intact, {signed} signatures valid",
@@ -82,10 +88,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "verify.decision_link": (
         "link broken: decision_prev is not decision {decision}'s previous hash",
         "链接断裂：决策 {decision} 的前序哈希不是其上一条事件的哈希",
-    ),
-    "verify.decision_stray": (
-        "content edited: decision link on an event of no decision",
-        "内容被改动：不属于任何决策的事件带有决策链接",
     ),
     "verify.key_data": (
         "key event unreadable: the {action} event's data is not an object",
@@ -133,7 +135,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "type.string": ("a string", "字符串"),
     "type.string_or_null": ("a string or null", "字符串或 null"),
     "type.hash": ("a hash (64 lowercase hexadecimal digits)", "哈希值（64 位小写十六进制数字）"),
-    "type.hash_or_null": ("a hash (64 lowercase hexadecimal digits) or null", "哈希值（64 位小写十六进制数字）或 null"),
+    "type.hash_or_null_with_decision": (
+        "a hash (64 lowercase hexadecimal digits) or null when decision is an integer, null when decision is null",
+        "决策编号为整数时应为哈希值（64 位小写十六进制数字）或 null，决策编号为 null 时应为 null",
+    ),
     "type.object": ("an object", "对象"),
     "type.object_text": ("the canonical JSON text of an object", "对象的规范 JSON 文本"),
     "type.signature": ("a string or null", "字符串或 null"),
@@ -181,6 +186,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "verify.rewritten": (
         "rewritten: event {seq}'s hash differs from the checkpoint",
         "被改写：第 {seq} 条事件的哈希与检查点不同",
+    ),
+    "verify.decision_truncated": (
+        "truncated: decision {decision} has {size} events, the checkpoint {checkpoint}",
+        "被截断：决策 {decision} 现有 {size} 条事件，检查点记载 {checkpoint} 条",
+    ),
+    "verify.decision_rewritten": (
+        "rewritten: decision {decision}'s event {n} differs from the checkpoint",
+        "被改写：决策 {decision} 的第 {n} 条事件与检查点不同",
     ),
     "verify.file_order": (
         "order broken: the decision's event {n} comes later in the file",
