@@ -9,6 +9,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from sqlalchemy import inspect
 from sqlmodel import Session, col, select
 
 import decision_flow.engine.definitions as definitions
@@ -254,6 +255,9 @@ def verify(engine: Engine, full: bool = False, remember: bool = True, actor: str
 
     engine.db.require()
     require_reader(engine, actor)
+    with engine.db.session(write=False) as s:
+        if not inspect(s.connection()).has_table("audit_events"):  # dropped: no chain left to verify
+            return audit.Verdict(False, 0, None, Msg("verify.trail_missing"))
     earlier = None if full else verified.recall(engine.db)
     if earlier is not None:
         try:
@@ -278,7 +282,9 @@ def _verify(engine: Engine, earlier: Verified | None, remember: bool) -> audit.V
         for item in items:
             content = item[0]
             action = content["action"]
-            if action == "recorded" and '"sha256"' in content["data"]:
+            if not isinstance(content["data"], str):
+                pass  # NULL data: the type check names the event
+            elif action == "recorded" and '"sha256"' in content["data"]:
                 for sha, kind in _evidence_named(content["data"]):
                     attached.setdefault(sha, (content["seq"], kind))
             elif action == "calendar_imported":

@@ -166,7 +166,7 @@ def verify_events(events: Iterable[AuditEvent]) -> Verdict:
 
 _ROWS = (
     "SELECT seq, at, actor, action, decision_id, decision_seq, decision_prev, stage, step, {data}, prev_hash, hash,"
-    " signature FROM audit_events WHERE seq > ? ORDER BY seq LIMIT ?"
+    " signature FROM audit_events WHERE {after} ORDER BY seq LIMIT ?"
 )
 
 
@@ -180,16 +180,17 @@ def _batches(session: Session, batch: int) -> Iterator[list[tuple[Any, ...]]]:
     """The stored rows in seq order, `batch` at a time, read through the driver's own cursor in
     the session's transaction (one snapshot; SQLAlchemy's row objects cost a second a million)."""
     raw = Raw(session)
-    plain = _ROWS.format(data="data")
-    last = 0
+    last: int | None = None  # the first batch starts at the lowest seq stored, 0 or below included
     while True:
+        after, args = ("seq > ?", (last, batch)) if last is not None else ("1 = 1", (batch,))
         try:
-            rows = raw.all(plain, last, batch)
+            rows = raw.all(_ROWS.format(data="data", after=after), *args)
         except OperationalError:  # SQLite: TEXT that is not UTF-8 (an edit); this batch as bytes
             if raw.postgres:
                 raise
             rows = [
-                (*r[:9], _text(r[9]), *r[10:]) for r in raw.all(_ROWS.format(data="CAST(data AS BLOB)"), last, batch)
+                (*r[:9], _text(r[9]), *r[10:])
+                for r in raw.all(_ROWS.format(data="CAST(data AS BLOB)", after=after), *args)
             ]
         if not rows:
             return
@@ -205,6 +206,8 @@ def iter_stored(session: Session, batch: int = 20000) -> Iterator[tuple[dict[str
     for rows in _batches(session, batch):
         for seq, at, actor, action, decision, dseq, dprev, stage, step, data, prev, digest, signature in rows:
             content = stored_content(seq, at, actor, action, decision, dseq, dprev, stage, step, data, prev)
+            if data is None:  # NULL is JSON null, like every other column (then a wrong type)
+                content["data"] = None
             plain = plain_bytes(action, actor, at, content["data"], decision, dprev, dseq, prev, seq, stage, step)
             computed = sha256(DOMAIN + plain).hexdigest() if plain is not None else hash_content(content)
             yield content, digest, signature, computed

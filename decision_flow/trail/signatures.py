@@ -93,51 +93,66 @@ class Signatures:
         return _held(data.get("public_key"))
 
     def _apply(self, actor: Any, action: Any, data: dict[str, Any], signed: bool) -> Msg | None:
+        """A key event's effect, after its signature: it names a user; its writer was entitled to
+        it; the key it registers or revokes is a key; the rules of a key's life hold."""
         name = data.get("name")
         if not isinstance(name, str):
             return Msg("verify.key_no_user", {"action": action})
         if action == "user_added" and isinstance(data.get("roles"), list):
             self.roles[name] = {str(r) for r in data["roles"]}
-        if action == "user_roles_changed" and isinstance(data.get("new"), list):
-            self.roles[name] = {str(r) for r in data["new"]}
+        admin = signed and "admin" in self.roles.get(actor, set())
+        if action == "user_roles_changed":
+            if self.era and not admin:
+                return Msg("verify.roles_no_authority", {"actor": repr(actor)})
+            if isinstance(data.get("new"), list):
+                self.roles[name] = {str(r) for r in data["new"]}
+            return None
+        public = data.get("public_key")
         held = self.keys.get(name)
-        if action in ("user_added", "key_registered") and data.get("public_key") is not None:
-            first = not self.era and name == actor
-            if not first and not (signed and "admin" in self.roles.get(actor, set())):
+        if action in ("user_added", "key_registered") and public is not None:
+            # the chain's first key is its holder's own: an admin, signing with the key registered
+            first = not self.era and name == actor and signed and "admin" in self.roles.get(name, set())
+            if not (first or admin):
                 return Msg("verify.register_no_authority", {"actor": repr(actor)})
+            key = _held(public)
+            if key is None:
+                return Msg("verify.key_bad", {"name": repr(name)})
             if action == "key_registered" and held is not None:
                 return Msg("verify.register_over_held", {"name": repr(name)})
-            return self._register(name, data.get("public_key"))
+            return self._register(name, key)
+        if action == "user_added" and self.era and not admin:
+            return Msg("verify.register_no_authority", {"actor": repr(actor)})
         if action == "key_rotated":
             if name != actor or not signed:
                 return Msg("verify.rotate_no_authority", {"name": repr(name)})
+            key = _held(public)
+            if key is None:
+                return Msg("verify.key_bad", {"name": repr(name)})
             if held is None or data.get("previous") != held[0]:
                 return Msg("verify.rotate_previous", {"name": repr(name)})
             self.retired.add(held[0])
             del self.keys[name]
-            return self._register(name, data.get("public_key"))
+            return self._register(name, key)
         if action == "key_revoked":
-            if not (signed and "admin" in self.roles.get(actor, set())):
+            if not admin:
                 return Msg("verify.revoke_no_authority", {"actor": repr(actor)})
-            if held is None or data.get("public_key") != held[0]:
+            if _held(public) is None:
+                return Msg("verify.key_bad", {"name": repr(name)})
+            if held is None or public != held[0]:
                 return Msg("verify.revoke_not_held", {"name": repr(name)})
             self.retired.add(held[0])
             del self.keys[name]
         return None
 
-    def _register(self, name: str, public: Any) -> Msg | None:
-        held = _held(public)
-        if held is None:
-            return Msg("verify.key_bad", {"name": repr(name)})
-        if held[0] in self.retired:
-            return Msg("verify.key_retired", {"name": repr(name), "fingerprint": keys.fingerprint(held[0])})
-        holder = next((user for user, (key, _) in self.keys.items() if key == held[0] and user != name), None)
+    def _register(self, name: str, key: tuple[str, Callable[[str, str], bool]]) -> Msg | None:
+        public = key[0]
+        if public in self.retired:
+            return Msg("verify.key_retired", {"name": repr(name), "fingerprint": keys.fingerprint(public)})
+        holder = next((user for user, (held, _) in self.keys.items() if held == public and user != name), None)
         if holder is not None:
-            fingerprint = keys.fingerprint(held[0])
-            return Msg(
-                "verify.key_of_another", {"name": repr(name), "fingerprint": fingerprint, "holder": repr(holder)}
-            )
-        self.keys[name] = held
+            named = {"name": repr(name), "fingerprint": keys.fingerprint(public), "holder": repr(holder)}
+            return Msg("verify.key_of_another", named)
+        self.keys[name] = key
         self.era = True
         return None
 

@@ -388,8 +388,8 @@ class _FileCheck:
         text = self._text(line)
         text = text[:-1] if text.endswith("\n") else text
         text = text[:-1] if text.endswith(",") else text
-        try:
-            value = json.loads(text, parse_float=_no_float, parse_constant=_no_constant)
+        try:  # a number with a fraction is JSON, but never canonical: the line was altered
+            value = json.loads(text, parse_float=_Fraction, parse_constant=_no_constant)
         except ValueError as exc:
             raise self._malformed(Msg("trailfile.bad_json", {"error": str(exc)})) from None
         if not isinstance(value, dict):
@@ -541,6 +541,10 @@ def _key_event(content: dict[str, Any]) -> Msg | None:
     if content["decision"] is not None or content["action"] not in audit.KEY_ACTIONS:
         return Msg("verify.file_not_key", {"seq": content["seq"]})
     return None
+
+
+class _Fraction(str):
+    """A number with a fraction or exponent, as written in an event line (never canonical)."""
 
 
 def _canonical(value: Any) -> bytes | None:

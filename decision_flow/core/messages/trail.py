@@ -117,6 +117,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "key registered without authority: {actor} is not an admin holding a key",
         "无权登记密钥：{actor} 不是持有密钥的管理员",
     ),
+    "verify.roles_no_authority": (
+        "roles changed without authority: {actor} is not an admin holding a key",
+        "无权变更角色：{actor} 不是持有密钥的管理员",
+    ),
+    "verify.trail_missing": (
+        "trail missing: the database has no audit_events table",
+        "审计记录缺失：数据库中没有 audit_events 表",
+    ),
     "verify.rotate_no_authority": (
         "key rotated without authority: only {name}, signing with the old key, rotates it",
         "无权轮换密钥：只有 {name} 本人以旧密钥签名才能轮换",
