@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from json.encoder import encode_basestring
 from typing import Any
 
@@ -182,11 +183,11 @@ def content_bytes(content: dict[str, Any]) -> bytes:
     return ("{" + ",".join(parts) + "}").encode("utf-8")
 
 
-_HEX = frozenset("0123456789abcdef")
+_HASH = re.compile("[0-9a-f]{64}").fullmatch
 
 
 def _is_hash(value: Any) -> bool:
-    return type(value) is str and len(value) == 64 and _HEX.issuperset(value)
+    return type(value) is str and _HASH(value) is not None
 
 
 def _is_count(value: Any) -> bool:
