@@ -502,6 +502,19 @@ def _cut(t: Trail) -> bytes:
     return b"\n".join(lines[:-3] + lines[-2:])
 
 
+@export_case("file ends after an event line and its comma", v1=True)
+def _ends_after_comma(t: Trail) -> bytes:
+    lines = t.raw().split(b"\n")
+    first_event = lines.index(b'],"events":[') + 1 if b'],"events":[' in lines else 1
+    return b"\n".join(lines[: first_event + 1]) + b"\n"
+
+
+@export_case("file ends after the last event line", v1=True)
+def _ends_after_last(t: Trail) -> bytes:
+    lines = t.raw().split(b"\n")
+    return b"\n".join(lines[:-2]) + b"\n"
+
+
 @export_case("two events swapped", v1=True)
 def _swapped(t: Trail) -> bytes:
     doc = t.doc()
@@ -766,6 +779,18 @@ def set_data(key: str, value: Callable[[Trail], Any]) -> Callable[[dict[str, Any
     return change
 
 
+def twin(public: str) -> str:
+    """The same 32 key bytes in another base64 spelling (other padding bits in the last digit)."""
+    import base64
+
+    raw = base64.b64decode(public[8:])
+    return next(
+        public[:-2] + c + "="
+        for c in "ACEGIKMOQSUWYacegikmoqsuwy02468+"
+        if c != public[-2] and base64.b64decode(public[8:-2] + c + "=") == raw
+    )
+
+
 def set_actor(actor: str) -> Callable[[dict[str, Any], Trail], None]:
     def change(ev: dict[str, Any], t: Trail) -> None:
         ev["actor"] = actor
@@ -789,6 +814,8 @@ for _what, _name, _change, _sign in (
     ("user added with the admin's key", "added_2", set_data("public_key", lambda t: t.public[ADMIN]), None),
     ("user added by themselves", "added_2", set_actor(OFFICER), "zhao_old"),
     ("first key not an admin's", "added_1", set_data("roles", lambda t: ["officer"]), None),
+    ("first key spelled another way", "added_1", set_data("public_key", lambda t: twin(t.public[ADMIN])), None),
+    ("roles changed by an officer", "roles", set_actor(OFFICER), OFFICER),
     ("roles change takes the admin's role", "roles", set_data("name", lambda t: ADMIN), None),
     ("key event data without a name", "roles", set_data("name", lambda t: None), None),
     ("key event public key not base64", "registered", set_data("public_key", lambda t: "ed25519:not-a-key"), None),
@@ -859,6 +886,14 @@ for _what, _header_change, _keep in (
     ("decision status edited, digest kept", setter("decision", "status", value="closed"), True),
     ("header with another key", setter("decision", "note", value="x"), False),
     ("header checkpoint size as a string", setter("checkpoint", "size", value="18"), False),
+    ("header checkpoint head not a hash", setter("checkpoint", "head", value="not a hash"), False),
+    (
+        "header checkpoint head in capitals",
+        setter("checkpoint", "head", value=lambda d: d["checkpoint"]["head"].upper()),
+        False,
+    ),
+    ("header checkpoint size negative", setter("checkpoint", "size", value=-1), False),
+    ("header checkpoint size 0 with a head", setter("checkpoint", "size", value=0), False),
     ("header decision id as true", setter("decision", "id", value=True), False),
     ("format of another version", setter("format", value="decision-flow/trail-export/v3"), False),
 ):

@@ -90,7 +90,9 @@ class Signatures:
         """The key an actor registers for themselves, allowed only as the chain's first key."""
         if self.era or data is None or data.get("name") != actor or action not in ("user_added", "key_registered"):
             return None
-        return _held(data.get("public_key"))
+        public = data.get("public_key")
+        check = keys.verifier(public) if isinstance(public, str) else None  # its spelling is checked after
+        return (public, check) if check is not None else None
 
     def _apply(self, actor: Any, action: Any, data: dict[str, Any], signed: bool) -> Msg | None:
         """A key event's effect, after its signature: it names a user; its writer was entitled to

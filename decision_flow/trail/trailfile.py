@@ -372,7 +372,10 @@ class _FileCheck:
         while line and not line.startswith(b"]"):
             self.at_line = self.lineno
             following = self._line()
-            end = b"\n" if not following or following.startswith(b"]") else b",\n"
+            if not following:  # the file ends here, before its closing line: named once this line is checked
+                end = b",\n" if line.endswith(b",\n") else b"\n"
+            else:
+                end = b"\n" if following.startswith(b"]") else b",\n"
             self.index += 1
             item = self._event(line, end, header, keys)
             if item is None:

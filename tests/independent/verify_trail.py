@@ -397,6 +397,9 @@ def _verify_export(raw: bytes) -> None:
     signed = version == V2
     if lines.pieces[0] != expected_header:
         raise Fault("file altered")
+    # §6 check 1: the checkpoint is a chain size and head, 64 zeros exactly when the size is 0
+    if cp["size"] < 0 or not is_hash(cp["head"]) or (cp["size"] == 0) != (cp["head"] == ZEROS):
+        raise Fault("file altered")
 
     def agrees_with_checkpoint(seq: int, hash_hex: str) -> None:  # §6 checks 2 and 4
         if seq > cp["size"] or (seq == cp["size"] and hash_hex != cp["head"]):
