@@ -91,7 +91,9 @@ class Signatures:
         if self.era or data is None or data.get("name") != actor or action not in ("user_added", "key_registered"):
             return None
         public = data.get("public_key")
-        check = keys.verifier(public) if isinstance(public, str) else None  # its spelling is checked after
+        if not isinstance(public, str):
+            return None
+        check = keys.verifier(public)  # any spelling of a key here: the spelling is checked after
         return (public, check) if check is not None else None
 
     def _apply(self, actor: Any, action: Any, data: dict[str, Any], signed: bool) -> Msg | None:
