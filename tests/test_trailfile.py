@@ -1318,6 +1318,32 @@ def test_an_event_lines_decision_or_seq_of_the_wrong_type_is_a_wrong_type(
     assert trailfile.verify_file(write(tmp_path, typed_wrong(key, value, k))).reason == f"wrong type: {why}"
 
 
+def registration_without_a_key() -> bytes:
+    """The v2 vector with qian's user_added turned into a key_registered that names no key,
+    signed by the admin; every line after it relinked and signed again, the checkpoint head too."""
+    header, key_lines, lines, _ = split(VECTOR_BYTES)
+    registered = edited(
+        key_lines[2], rehash=True, sign=vector_signer(ADMIN, 3).sign, action="key_registered", data={"name": REVIEWER}
+    )
+    rotation = edited(key_lines[3], rehash=True, sign=vector_signer(OFFICER, 4).sign, prev_hash=hash_of(registered))
+    chain = forge_chain(lines, {0: {"prev_hash": hash_of(rotation)}}, sign=vector_sign)
+    return join(with_checkpoint(header, 9, hash_of(chain[-1])), [*key_lines[:2], registered, rotation], chain)
+
+
+def test_a_key_registration_that_names_no_key_is_refused_by_the_independent_verifier() -> None:
+    assert independent_verify(registration_without_a_key()) == Finding(False, 3, "key event unreadable")
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="verify_file accepts a key_registered without a public_key (as no registration at all); section 4a:"
+    " where it registers a key, a key event's data holds it in public_key, else key event unreadable",
+)
+def test_a_key_registration_that_names_no_key_is_unreadable(tmp_path: Path) -> None:
+    v = trailfile.verify_file(write(tmp_path, registration_without_a_key()))
+    assert (v.ok, v.first_bad_seq, kind(v) if not v.ok else None) == (False, 3, "key event unreadable")
+
+
 # ---------------------------------------------------------------------------- any one-byte change
 
 
