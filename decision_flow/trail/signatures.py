@@ -113,7 +113,7 @@ class Signatures:
             return None
         public = data.get("public_key")
         held = self.keys.get(name)
-        if action in ("user_added", "key_registered") and public is not None:
+        if action == "key_registered" or (action == "user_added" and public is not None):
             # the chain's first key is its holder's own: an admin, signing with the key registered
             first = not self.era and name == actor and signed and "admin" in self.roles.get(name, set())
             if not (first or admin):

@@ -371,7 +371,9 @@ class Lines:
             ev = parse(body.decode("utf-8"))
         except (UnicodeDecodeError, ValueError, RecursionError) as exc:
             raise Malformed from exc
-        seq = ev.get("seq") if isinstance(ev, dict) else None
+        if not isinstance(ev, dict):  # §6 check 1: a line that is JSON but no object is not an event line
+            raise Malformed
+        seq = ev.get("seq")
         if not self.ended(i) or not is_canonical(ev, body):
             raise Fault("file altered", seq)
         if not self.at_end(i + 1):  # a comma ends every line but the last of its section
