@@ -40,7 +40,11 @@ def audit_trail(decision: Id, acting: ReadAs = None, db: Db = None, json_out: Js
 def audit_verify(
     decision: Annotated[str | None, typer.Argument(metavar="[ID]", help="Check that this decision exists too.")] = None,
     anchor: Annotated[
-        str | None, typer.Option("--anchor", help="A checkpoint file (what `dflow audit head` printed).")
+        str | None,
+        typer.Option(
+            "--anchor",
+            help="A checkpoint file (what `dflow audit head [--decision ID]` printed); with --file too.",
+        ),
     ] = None,
     file: Annotated[
         str | None,
@@ -58,33 +62,40 @@ def audit_verify(
     """Verify the hash chain and every evidence file, or an exported trail; name the first bad event (exit 7)."""
 
     def act() -> Any:
-        from decision_flow.trail import trailfile
+        from decision_flow.trail import checkpoint, trailfile
 
+        held = None if anchor is None else checkpoint.read_anchor(_path(anchor, "--anchor"))
         if file is not None:
-            return trailfile.verify_file(_path(file, "--file"))
+            return trailfile.verify_file(_path(file, "--file"), held, _path(anchor, "--anchor") if anchor else None)
         from decision_flow.engine import queries
 
         engine = _engine(db)
         if decision is not None:
             queries.trail(engine, _id(decision), acting)
-        if anchor is not None:
-            from decision_flow.trail import checkpoint
-
-            return queries.verify_anchor(engine, checkpoint.read_anchor(_path(anchor, "--anchor")), acting)
+        if held is not None:
+            return queries.verify_anchor(engine, held, acting)
         return queries.verify(engine, full=full, actor=acting)
 
     _run(json_out, act, _human("verdict"), lambda v: v.as_dict(), exit_code=lambda v: 0 if v.ok else 7)
 
 
 @audit_app.command("head")
-def audit_head(acting: ReadAs = None, db: Db = None, json_out: Json = False) -> None:
+def audit_head(
+    decision: Annotated[
+        str | None,
+        typer.Option("--decision", metavar="ID", help="The checkpoint of one decision's own chain (for its exports)."),
+    ] = None,
+    acting: ReadAs = None,
+    db: Db = None,
+    json_out: Json = False,
+) -> None:
     """Print a checkpoint (chain size, head hash, time) to keep outside the system for `verify --anchor`."""
     engine = _engine(db)
 
     def act() -> Any:
         from decision_flow.engine import queries
 
-        return queries.checkpoint(engine, acting)
+        return queries.checkpoint(engine, acting, None if decision is None else _id(decision))
 
     _run(json_out, act, lambda cp: print(cp.plain(), end=""), lambda cp: cp.as_dict())
 
@@ -107,6 +118,19 @@ def audit_export(
 
         with render.progress(json_out) as tick:
             events = exports.export(engine, _id(decision), fmt, _path(output, "-o"), tick, acting)
-        return {"decision": int(decision), "format": fmt, "file": output, "events": events}
+        result = {"decision": int(decision), "format": fmt, "file": output, "events": events}
+        if fmt == "json":  # what the file holds, as a checkpoint to keep apart from it
+            from decision_flow.trail import trailfile
 
-    _run(json_out, act, _say("export.done", file=output, events=lambda r: r["events"], fmt=fmt))
+            result["checkpoint"] = trailfile.file_checkpoint(_path(output, "-o")).as_dict()
+        return result
+
+    def show(result: dict[str, Any]) -> None:
+        _say("export.done", file=output, events=lambda r: r["events"], fmt=fmt)(result)
+        if "checkpoint" in result:
+            from decision_flow.trail.checkpoint import Checkpoint
+
+            _say("export.checkpoint")(result)
+            print(Checkpoint(**result["checkpoint"]).plain(), end="")
+
+    _run(json_out, act, show)

@@ -595,16 +595,17 @@ def test_deleted_event_is_found(walked: tuple[Engine, int], tamper: sqlite3.Conn
     k = seq_of(engine, "refused")
     tamper.execute("DELETE FROM audit_events WHERE seq = ?", (k,))
     ok, bad, reason = _verdict(engine)
-    assert (ok, bad) == (False, k)
-    assert reason.startswith("event missing")
+    # the event named is the one found in the missing one's place; the reason names the gap
+    assert (ok, bad) == (False, k + 1)
+    assert reason == f"event missing: expected seq {k}, found {k + 1}"
 
 
 def test_deleted_first_event_is_found(walked: tuple[Engine, int], tamper: sqlite3.Connection) -> None:
     engine, _ = walked
     tamper.execute("DELETE FROM audit_events WHERE seq = 1")
     ok, bad, reason = _verdict(engine)
-    assert (ok, bad) == (False, 1)
-    assert reason.startswith("event missing")
+    assert (ok, bad) == (False, 2)
+    assert reason == "event missing: expected seq 1, found 2"
 
 
 def _swap(con: sqlite3.Connection, j: int, k: int) -> None:
@@ -632,17 +633,18 @@ def test_swapped_events_are_reported_as_order_broken(walked: tuple[Engine, int],
 
 
 def _forge(con: sqlite3.Connection, seq: int, prev_hash: str) -> None:
-    """Insert a self-consistent event (its hash matches its content) at `seq`."""
+    """Insert a self-consistent event (its hash matches its content, every value of its type) at
+    `seq`: an event of no decision, so only the global chain can tell it is forged."""
     row = {
         "seq": seq,
         "at": "2024-12-31T01:00:30.000000Z",
         "actor": EXECUTIVE,
-        "action": "waived",
-        "decision_id": 1,
-        "stage": "legality_review",
-        "step": "legality_review",
+        "action": "user_deactivated",
+        "decision_id": None,
+        "stage": None,
+        "step": None,
         "data": json.dumps(
-            {"reason": "领导同意", "reference": None}, sort_keys=True, separators=(",", ":"), ensure_ascii=False
+            {"name": "领导", "roles": ["officer"]}, sort_keys=True, separators=(",", ":"), ensure_ascii=False
         ),
         "prev_hash": prev_hash,
     }

@@ -1,13 +1,16 @@
 """The independently verifiable trail (docs/audit-format.md): exports that verify offline,
 checkpoints that catch truncation and rewriting, and the test vectors.
 
-The verifier below is written from the document alone, with hashlib and json — never
-decision_flow.trail.audit — and must agree with `trailfile.verify_file`, with the database verifier
-and with the listing printed in the document itself.
+The verifier below is written from the document alone, with hashlib, json, base64 and
+cryptography's Ed25519 — never decision_flow.trail — and must agree with `trailfile.verify_file`
+and with the database verifier. It reads both export versions: v2 (the key events and every
+signature, checked by the key rules of section 4a) and v1 (no keys, no signatures). The listing
+printed in the document's section 7 is still the v1 verifier: it is run on v1 files only.
 """
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 import re
@@ -15,37 +18,53 @@ import sqlite3
 import tracemalloc
 from collections.abc import Callable
 from contextlib import closing
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 import pytest
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from decision_flow.core.errors import Blocked, IntegrityError, InvalidInput, NotFound
-from decision_flow.engine import Engine, queries
-from decision_flow.identity.keys import KeyRing
+from decision_flow.engine import Engine, queries, users
+from decision_flow.identity import keys as identity_keys
+from decision_flow.identity.keys import KeyRing, Signer
 from decision_flow.store.db import Database
 from decision_flow.trail import checkpoint as checkpoint_mod
 from decision_flow.trail import trailfile
 from decision_flow.trail.checkpoint import Checkpoint
 from decision_flow.trail.trailfile import Verdict
 from tests.conftest import TODAY
-from tests.flow import OFFICER, new_decision, record_valid
+from tests.flow import ADMIN, OFFICER, REVIEWER, new_decision, record_valid
+from tests.independent.verify_trail import verify_export
+from tests.vectors import make_vectors
 
 ROOT = Path(__file__).parents[1]
 DOC = ROOT / "docs" / "audit-format.md"
-VECTOR = ROOT / "tests" / "vectors" / "trail-export.json"
+VECTOR = ROOT / "tests" / "vectors" / "trail-export.json"  # v2
 HASHES = ROOT / "tests" / "vectors" / "expected-hashes.txt"
+VECTOR_V1 = ROOT / "tests" / "vectors" / "trail-export-v1.json"
+HASHES_V1 = ROOT / "tests" / "vectors" / "expected-hashes-v1.txt"
 VECTOR_BYTES = VECTOR.read_bytes()
+VECTOR_V1_BYTES = VECTOR_V1.read_bytes()
+VECTOR_DOC: dict[str, Any] = json.loads(VECTOR_BYTES)
 
 # ---------------------------------------------------------------------------- from the document
 
-FORMAT = "decision-flow/trail-export/v1"
+FORMAT = "decision-flow/trail-export/v2"
+FORMAT_V1 = "decision-flow/trail-export/v1"
 EVENT_DOMAIN = b"decision-flow/audit/v1\n"
-DIGEST_DOMAIN = b"decision-flow/trail-export/v1/digest\n"
+SIGN_DOMAIN = b"decision-flow/sign/v1\n"
+DIGEST_DOMAINS = {
+    FORMAT: b"decision-flow/trail-export/v2/digest\n",
+    FORMAT_V1: b"decision-flow/trail-export/v1/digest\n",
+}
+DIGEST_DOMAIN = DIGEST_DOMAINS[FORMAT]
 GENESIS = "0" * 64
 KEYS = {
     "seq",
@@ -60,8 +79,13 @@ KEYS = {
     "data",
     "prev_hash",
 }
-DECISION = {"id": int, "title": str, "workflow": str, "workflow_version": int, "stage": str, "status": str}
-TOP = ["format", "exported_at", "checkpoint", "decision", "events", "count", "digest"]
+KEY_ACTIONS = ("user_added", "user_roles_changed", "key_registered", "key_rotated", "key_revoked")
+TOP = {
+    FORMAT: ["format", "exported_at", "checkpoint", "decision", "keys", "events", "count", "digest"],
+    FORMAT_V1: ["format", "exported_at", "checkpoint", "decision", "events", "count", "digest"],
+}
+BETWEEN = b'],"events":['  # the line between the key lines and the event lines (v2)
+HEX64 = re.compile(r"[0-9a-f]{64}")
 
 
 def canonical(value: Any) -> bytes:
@@ -72,8 +96,9 @@ def event_hash(content: dict[str, Any]) -> str:
     return hashlib.sha256(EVENT_DOMAIN + canonical(content)).hexdigest()
 
 
-def reject(text: str) -> Any:
-    raise ValueError(text)
+def content_of(line: dict[str, Any]) -> dict[str, Any]:
+    """A key or event line's hashed content: all but `hash` and `signature`."""
+    return {k: v for k, v in line.items() if k not in ("hash", "signature")}
 
 
 @dataclass(frozen=True)
@@ -83,81 +108,133 @@ class Finding:
     kind: str  # "ok", "malformed", or the reason's words before the colon
 
 
-def layout(doc: dict[str, Any]) -> bytes:
-    """The file the document's section 6 prescribes for these values."""
-    events = doc["events"]
-    raw: bytes = (
-        b'{"format":' + canonical(doc["format"]) + b',"exported_at":' + canonical(doc["exported_at"])
-        + b',"checkpoint":' + canonical(doc["checkpoint"]) + b',"decision":' + canonical(doc["decision"])
-        + b',"events":[\n' + b"".join(canonical(e) + (b",\n" if i < len(events) - 1 else b"\n")
-                                      for i, e in enumerate(events))
-        + b'],"count":' + canonical(doc["count"]) + b',"digest":"' + doc["digest"].encode() + b'"}\n'
-    )  # fmt: skip
+def independent_verify(raw: bytes) -> Finding:
+    """The independent verifier of tests/independent/, written from docs/audit-format.md alone."""
+    found = verify_export(raw)
+    return Finding(found.ok, found.seq, found.kind)
+
+
+def public_bytes(text: Any) -> bytes | None:
+    """The 32 bytes of a public key written `ed25519:` + standard base64 (section 4a), or None."""
+    if not isinstance(text, str) or not text.startswith("ed25519:"):
+        return None
+    try:
+        raw = base64.b64decode(text.removeprefix("ed25519:"), validate=True)
+    except ValueError:
+        return None
+    if len(raw) != 32 or "ed25519:" + base64.b64encode(raw).decode() != text:
+        return None
     return raw
 
 
-def independent_verify(raw: bytes) -> Finding:
-    """A verifier of an export written from docs/audit-format.md alone."""
-    try:
-        doc = json.loads(raw.decode("utf-8"), parse_float=reject, parse_constant=reject)
-        if not isinstance(doc, dict) or list(doc) != TOP or doc["format"] != FORMAT:
-            return Finding(False, None, "malformed")
-        if set(doc["checkpoint"]) != {"head", "size"} or set(doc["decision"]) != set(DECISION):
-            return Finding(False, None, "malformed")
-        if not all(type(doc["decision"][k]) is t for k, t in DECISION.items()):
-            return Finding(False, None, "malformed")
-        if type(doc["checkpoint"]["size"]) is not int or not isinstance(doc["checkpoint"]["head"], str):
-            return Finding(False, None, "malformed")
-        rebuilt = layout(doc)
-    except (ValueError, TypeError, KeyError, AttributeError):
-        return Finding(False, None, "malformed")
-    if rebuilt != raw:
-        return Finding(False, None, "file altered")
-    try:
-        return check_events(doc, raw)
-    except (TypeError, KeyError, AttributeError):
-        return Finding(False, None, "malformed")
+def fingerprint(public: str) -> str:
+    raw = public_bytes(public)
+    assert raw is not None
+    return "SHA256:" + hashlib.sha256(raw).hexdigest()[:16]
 
 
-def check_events(doc: dict[str, Any], raw: bytes) -> Finding:
-    dec, cp, events = doc["decision"], doc["checkpoint"], doc["events"]
-    prev_hash: str | None = None
-    prev_seq = 0
-    for number, line in enumerate(events, 1):
-        event = dict(line)
-        stored = event.pop("hash", None)
-        seq: Any = event.get("seq")
-        if set(event) != KEYS or event_hash(event) != stored:
-            return Finding(False, seq, "content edited")
-        if event["decision"] != dec["id"]:
-            return Finding(False, seq, "file altered")
-        if event["decision_seq"] != number:
-            ahead = isinstance(event["decision_seq"], int) and event["decision_seq"] > number
-            later = any(e.get("decision_seq") == number for e in events[number:])
-            return Finding(False, seq, "event missing" if ahead and not later else "order broken")
-        if event["decision_prev"] != prev_hash:
-            return Finding(False, seq, "link broken")
-        if seq <= prev_seq:
-            return Finding(False, seq, "order broken")
-        if seq == prev_seq + 1 and event["prev_hash"] != (prev_hash or GENESIS):
-            return Finding(False, seq, "link broken")
-        if seq > cp["size"] or (seq == cp["size"] and stored != cp["head"]):
-            return Finding(False, seq, "file altered")
-        if number == 1 and (
-            event["action"] != "created"
-            or any(event["data"].get(k) != dec[k] for k in ("title", "workflow", "workflow_version"))
-        ):
-            return Finding(False, seq, "file altered")
-        prev_hash, prev_seq = stored, seq
-    if doc["count"] != len(events) or not events:
-        return Finding(False, None, "event missing" if doc["count"] > len(events) or not events else "file altered")
-    if hashlib.sha256(DIGEST_DOMAIN + raw[:-67]).hexdigest() != doc["digest"]:
-        return Finding(False, None, "file altered")
-    return Finding(True, None, "ok")
+@cache  # a pure function: the many altered copies of one file check the same signatures again
+def signature_holds(public: str, digest: str, signature: str) -> bool:
+    """Whether `signature` is base64 of the Ed25519 signature, by `public`, of the domain line and
+    the event hash (section 4a: always an 86-byte message)."""
+    raw = public_bytes(public)
+    try:
+        assert raw is not None
+        Ed25519PublicKey.from_public_bytes(raw).verify(
+            base64.b64decode(signature, validate=True), SIGN_DOMAIN + digest.encode("ascii")
+        )
+    except (InvalidSignature, ValueError, AssertionError):
+        return False
+    return True
+
+
+@dataclass
+class KeyWalk:
+    """Which key each user holds and which roles, walking the chain in seq order (section 4a)."""
+
+    keys: dict[str, str] = field(default_factory=dict)  # user -> public key
+    roles: dict[str, set[str]] = field(default_factory=dict)
+    retired: set[str] = field(default_factory=set)  # keys revoked or rotated away
+    era: bool = False  # a key has been registered: from here on every act but a refusal is signed
+
+    def check(self, event: dict[str, Any], digest: str, signature: str | None) -> str | None:
+        """The kind of the event's fault by rules 1-3 (its signature, then its authority, then the
+        rules of a key's life), or None; a key event that passes changes the keys held."""
+        actor, action, data = event["actor"], event["action"], event["data"]
+        if action in KEY_ACTIONS and not isinstance(data, dict):
+            return "key event unreadable"
+        if signature is not None:
+            public = self.keys.get(actor)
+            if public is None and not self.era and action in ("user_added", "key_registered"):
+                if data.get("name") == actor:  # the chain's first key, registered by its holder
+                    public = data.get("public_key")
+            if public is None or public_bytes(public) is None:
+                return "signature without a key"
+            if not signature_holds(public, digest, signature):
+                return "signature invalid"
+        elif self.era and action != "refused":
+            return "signature missing"
+        return self._follow(event, signed=signature is not None) if action in KEY_ACTIONS else None
+
+    def _follow(self, event: dict[str, Any], signed: bool) -> str | None:
+        actor, action, data = event["actor"], event["action"], event["data"]
+        name = data.get("name")
+        if not isinstance(name, str):
+            return "key event unreadable"
+        if action == "user_added" and isinstance(data.get("roles"), list):
+            self.roles[name] = {role for role in data["roles"] if type(role) is str}
+        held = self.keys.get(name)
+        admin = signed and "admin" in self.roles.get(actor, set())
+        if action == "user_roles_changed":
+            if self.era and not admin:
+                return "roles changed without authority"
+            if isinstance(data.get("new"), list):
+                self.roles[name] = {role for role in data["new"] if type(role) is str}
+            return None
+        if action == "key_registered" or (action == "user_added" and data.get("public_key") is not None):
+            # the chain's first key: signed with the key it registers, by its holder, an admin
+            first = not self.era and name == actor and signed and "admin" in self.roles.get(name, set())
+            if not admin and not first:
+                return "key registered without authority"
+            if public_bytes(data.get("public_key")) is None:
+                return "key event unreadable"
+            if action == "key_registered" and held is not None:
+                return "key registered over a held key"
+            return self._register(name, data.get("public_key"))
+        if action == "user_added" and self.era and not admin:
+            return "key registered without authority"
+        if action == "key_rotated":
+            if name != actor or not signed:
+                return "key rotated without authority"
+            if held is None or data.get("previous") != held:
+                return "key rotated from a key not held"
+            self.retired.add(self.keys.pop(name))
+            return self._register(name, data.get("public_key"))
+        if action == "key_revoked":
+            if not admin:
+                return "key revoked without authority"
+            if held is None or data.get("public_key") != held:
+                return "key revoked that is not held"
+            self.retired.add(self.keys.pop(name))
+        return None
+
+    def _register(self, name: str, public: Any) -> str | None:
+        if public_bytes(public) is None:
+            return "key event unreadable"
+        if public in self.retired:
+            return "retired key registered again"
+        if any(key == public and user != name for user, key in self.keys.items()):
+            return "key of another user registered"
+        self.keys[name] = public
+        self.era = True
+        return None
+
+
+ABSENT: Any = object()
 
 
 def doc_verifier() -> Callable[[bytes], int]:
-    """The `verify` of the standalone listing printed in the document."""
+    """The `verify` of the standalone listing printed in the document (section 7): version 2 files."""
     text = DOC.read_text(encoding="utf-8")
     block = re.search(r"```python\n(#!/usr/bin/env python3\n.*?)```", text, re.S)
     assert block is not None, "the document lost its verifier listing"
@@ -185,37 +262,138 @@ def judged(path: Path) -> Finding:
 # ---------------------------------------------------------------------------- file surgery
 
 
-def split(raw: bytes) -> tuple[bytes, list[bytes], bytes]:
-    """Line 1, the event lines without separators, and the closing line, of an export."""
+def split(raw: bytes) -> tuple[bytes, list[bytes], list[bytes], bytes]:
+    """Line 1, the key lines and the event lines without separators, and the closing line, of
+    an export (a v1 file has no key lines)."""
     lines = raw.split(b"\n")
     assert lines[-1] == b""
-    return lines[0], [line.removesuffix(b",") for line in lines[1:-2]], lines[-2]
+    header, body, closing_line = lines[0], lines[1:-2], lines[-2]
+    key_lines: list[bytes] = []
+    if header.endswith(b'"keys":['):
+        cut = body.index(BETWEEN)
+        key_lines, body = body[:cut], body[cut + 1 :]
+    return header, [k.removesuffix(b",") for k in key_lines], [e.removesuffix(b",") for e in body], closing_line
 
 
-def join(header: bytes, events: list[bytes], count: int | None = None, digest: str | None = None) -> bytes:
-    """An export with these lines, laid out as the document says; the digest recomputed by
-    the document's formula unless given (a forger's careful edit)."""
-    body = b"".join(e + (b",\n" if i < len(events) - 1 else b"\n") for i, e in enumerate(events))
-    prefix = header + b"\n" + body + b'],"count":' + str(len(events) if count is None else count).encode()
-    prefix += b',"digest":"'
-    return prefix + (digest or hashlib.sha256(DIGEST_DOMAIN + prefix).hexdigest()).encode() + b'"}\n'
+def join(
+    header: bytes, key_lines: list[bytes], events: list[bytes], count: int | None = None, digest: str | None = None
+) -> bytes:
+    """An export with these lines, laid out as the document says (v2, or v1 if the header says
+    so); the digest recomputed by the document's formula unless given (a forger's careful edit)."""
+
+    def section(lines: list[bytes]) -> bytes:
+        return b"".join(e + (b",\n" if i < len(lines) - 1 else b"\n") for i, e in enumerate(lines))
+
+    v1 = FORMAT_V1.encode() in header
+    assert not (v1 and key_lines), "a v1 file has no key lines"
+    prefix = header + b"\n" + (b"" if v1 else section(key_lines) + BETWEEN + b"\n") + section(events)
+    prefix += b'],"count":' + str(len(events) if count is None else count).encode() + b',"digest":"'
+    domain = DIGEST_DOMAINS[FORMAT_V1 if v1 else FORMAT]
+    return prefix + (digest or hashlib.sha256(domain + prefix).hexdigest()).encode() + b'"}\n'
 
 
 def digest_of(raw: bytes) -> str:
     return str(json.loads(raw)["digest"])
 
 
-def edited(line: bytes, rehash: bool = False, **changes: Any) -> bytes:
-    """An event line with `changes` to its content; its hash recomputed if `rehash`."""
+def edited(line: bytes, rehash: bool = False, sign: Callable[[str], str] | None = None, **changes: Any) -> bytes:
+    """A key or event line with `changes`; its hash recomputed if `rehash`, and signed again by
+    `sign` (a signer's `sign`: what a careful forger holding that key writes) if given."""
     event = json.loads(line)
     event.update(changes)
     if rehash:
-        event["hash"] = event_hash({k: v for k, v in event.items() if k != "hash"})
+        event["hash"] = event_hash(content_of(event))
+    if sign is not None:
+        event["signature"] = sign(event["hash"])
+    return canonical(event)
+
+
+def without(line: bytes, key: str) -> bytes:
+    """A line without one of its members."""
+    event = json.loads(line)
+    del event[key]
     return canonical(event)
 
 
 def seq(line: bytes) -> int:
     return int(json.loads(line)["seq"])
+
+
+def hash_of(line: bytes) -> str:
+    return str(json.loads(line)["hash"])
+
+
+def line_number(key_lines: list[bytes], index: int, event_line: bool = True) -> int:
+    """The file's line number of the index-th (from 0) event line, or key line."""
+    return (len(key_lines) + 3 if event_line else 2) + index
+
+
+def with_checkpoint(header: bytes, size: int, head: str) -> bytes:
+    return re.sub(rb'"checkpoint":\{[^}]*\}', b'"checkpoint":' + canonical({"head": head, "size": size}), header)
+
+
+def write(tmp_path: Path, raw: bytes) -> Path:
+    path = tmp_path / "surgery.json"
+    path.unlink(missing_ok=True)
+    path.write_bytes(raw)
+    return path
+
+
+@cache
+def vector_signers() -> dict[str, Signer]:
+    """Every key pair of the vectors' chain, by public key: made again from the fixed seeds of
+    tests/vectors/make_vectors.py (admin, zhao, qian, then zhao's rotated key)."""
+    with make_vectors.seeded_keys():
+        made = [identity_keys.generate(name) for name in (ADMIN, OFFICER, REVIEWER, OFFICER)]
+    return {signer.public: signer for signer in made}
+
+
+def vector_signer(actor: str, at_seq: int) -> Signer:
+    """The key `actor` holds just before event `at_seq` of the vectors' chain (for a
+    self-registration, the key it registers): what their signature of that event is made with."""
+    walk = KeyWalk()
+    for line in VECTOR_DOC["keys"]:
+        if line["seq"] < at_seq:
+            assert walk.check(content_of(line), line["hash"], line["signature"]) is None
+    public = walk.keys.get(actor)
+    if public is None:
+        public = next(k["data"]["public_key"] for k in VECTOR_DOC["keys"] if k["seq"] == at_seq)
+    return vector_signers()[public]
+
+
+def vector_sign(event: dict[str, Any]) -> str:
+    """The signature the actor of an event of the vectors' chain makes of its (new) hash."""
+    return vector_signer(event["actor"], event["seq"]).sign(event["hash"])
+
+
+def ring_sign(ring: KeyRing) -> Callable[[dict[str, Any]], str]:
+    """Each event signed again with its actor's key from `ring` (an attacker holding every key file)."""
+    return lambda event: ring.signer(event["actor"]).sign(event["hash"])
+
+
+def forge_chain(
+    lines: list[bytes], edits: dict[int, dict[str, Any]], sign: Callable[[dict[str, Any]], str] | None = None
+) -> list[bytes]:
+    """The event lines with `edits` (line index -> changes) applied and every hash after the
+    first edit recomputed, with decision_prev and, where seq runs on, prev_hash relinked: what
+    a careful forger of one file writes; each recomputed line signed again by `sign` if given
+    (a forger holding the keys), else left with its old signature."""
+    chain: list[bytes] = []
+    for i, line in enumerate(lines):
+        event = json.loads(line)
+        if i >= min(edits):
+            event["decision_seq"] = i + 1
+            if chain:
+                before = json.loads(chain[-1])
+                event["decision_prev"] = before["hash"]
+                if event["seq"] == before["seq"] + 1:
+                    event["prev_hash"] = before["hash"]
+            event.update(edits.get(i, {}))
+            event["hash"] = event_hash(content_of(event))
+            if sign is not None:
+                event["signature"] = sign(event)
+        chain.append(canonical(event))
+    return chain
 
 
 # ---------------------------------------------------------------------------- databases
@@ -257,27 +435,53 @@ def rehash_from(con: sqlite3.Connection, start: int) -> None:
 def resign_from(con: sqlite3.Connection, start: int, ring: KeyRing) -> None:
     """Sign again, with each actor's own key from `ring`, every signed event from `start` on:
     what an attacker holding every user's key file could do after `rehash_from`."""
-    for seq, actor, digest in con.execute(
+    for number, actor, digest in con.execute(
         "SELECT seq, actor, hash FROM audit_events WHERE seq >= ? AND signature IS NOT NULL ORDER BY seq", (start,)
     ).fetchall():
-        con.execute("UPDATE audit_events SET signature = ? WHERE seq = ?", (ring.signer(actor).sign(digest), seq))
+        con.execute("UPDATE audit_events SET signature = ? WHERE seq = ?", (ring.signer(actor).sign(digest), number))
 
 
-def load_vectors(db: Database) -> Engine:
-    """A database holding exactly the vector's events (its whole chain) and its decision, with
-    a clock stopped at the vector's export time."""
-    doc = json.loads(VECTOR_BYTES)
+def users_of(key_lines: list[dict[str, Any]]) -> dict[str, tuple[str, str | None, str]]:
+    """The users the key events register, as the users table holds them at the end: name ->
+    (roles, comma separated; the key they hold, if any; when they were added)."""
+    found: dict[str, tuple[str, str | None, str]] = {}
+    for e in key_lines:
+        data, action = e["data"], e["action"]
+        roles, public, created = found.get(data["name"], ("", None, e["at"]))
+        if action == "user_added":
+            roles, public = ",".join(data["roles"]), data.get("public_key")
+        elif action == "user_roles_changed":
+            roles = ",".join(data["new"])
+        elif action in ("key_registered", "key_rotated"):
+            public = data["public_key"]
+        elif action == "key_revoked":
+            public = None
+        found[data["name"]] = (roles, public, created)
+    return found
+
+
+def load_vectors(db: Database, raw: bytes = VECTOR_BYTES) -> Engine:
+    """A database holding exactly a vector's events, key lines and event lines with their
+    signatures (its whole chain), the users its key lines register and its decision, with a
+    clock stopped at the vector's export time."""
+    doc = json.loads(raw)
     db.init()
     assert db.path is not None
     created, dec = doc["events"][0], doc["decision"]
     with closing(sqlite3.connect(db.path, isolation_level=None)) as con:
-        for e in doc["events"]:
+        for e in sorted(doc.get("keys", []) + doc["events"], key=lambda e: e["seq"]):
             con.execute(
                 "INSERT INTO audit_events (seq, at, actor, action, decision_id, stage, step, data, decision_seq,"
-                " decision_prev, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " decision_prev, prev_hash, hash, signature) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (e["seq"], e["at"], e["actor"], e["action"], e["decision"], e["stage"], e["step"],
-                 canonical(e["data"]).decode(), e["decision_seq"], e["decision_prev"], e["prev_hash"], e["hash"]),
+                 canonical(e["data"]).decode(), e["decision_seq"], e["decision_prev"], e["prev_hash"], e["hash"],
+                 e.get("signature")),
             )  # fmt: skip
+        for name, (roles, public, added) in users_of(doc.get("keys", [])).items():
+            con.execute(
+                "INSERT INTO users (name, roles, active, created_at, public_key) VALUES (?, ?, 1, ?, ?)",
+                (name, roles, added, public),
+            )
         con.execute(
             "INSERT INTO decisions (id, title, workflow, workflow_version, workflow_sha256, stage, status, flags,"
             " version, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, '{}', 1, ?, ?)",
@@ -286,6 +490,12 @@ def load_vectors(db: Database) -> Engine:
         )  # fmt: skip
     at = datetime.fromisoformat(doc["exported_at"])
     return Engine(db, now=lambda: at, today=lambda: TODAY)
+
+
+def stored_users(engine: Engine) -> list[tuple[Any, ...]]:
+    assert engine.db.path is not None
+    with closing(sqlite3.connect(engine.db.path)) as con:
+        return con.execute("SELECT name, roles, active, public_key FROM users ORDER BY name").fetchall()
 
 
 @pytest.fixture
@@ -315,32 +525,129 @@ def exported(walked: tuple[Engine, int, int], tmp_path: Path) -> tuple[Path, byt
 # ---------------------------------------------------------------------------- the vectors
 
 
-def test_vectors_verify_by_every_verifier_with_the_expected_hashes(tmp_path: Path) -> None:
-    assert trailfile.verify_file(VECTOR) == Verdict(True, 5)
-    assert independent_verify(VECTOR_BYTES) == Finding(True, None, "ok")
-    assert doc_verifier()(VECTOR_BYTES) == 5
-    doc = json.loads(VECTOR_BYTES)
-    expected = [line.split() for line in HASHES.read_text(encoding="utf-8").splitlines() if not line.startswith("#")]
-    events = [[str(e["seq"]), event_hash({k: v for k, v in e.items() if k != "hash"})] for e in doc["events"]]
-    assert expected == [
+def expected_lines(path: Path) -> list[list[str]]:
+    return [line.split() for line in path.read_text(encoding="utf-8").splitlines() if not line.startswith("#")]
+
+
+def test_the_v1_vector_still_verifies_with_its_expected_hashes() -> None:
+    """A file of the first version, written before signatures: still verified, and said to be
+    unsigned."""
+    verdict = trailfile.verify_file(VECTOR_V1)
+    assert verdict == Verdict(True, 5) and not verdict.signed and not verdict.signers
+    assert verdict.note is not None and verdict.as_dict()["note"] == (
+        "a file of the first export version: it holds no signatures, so who signed each event is not proven"
+    )
+    assert independent_verify(VECTOR_V1_BYTES) == Finding(True, None, "ok")
+    doc = json.loads(VECTOR_V1_BYTES)
+    assert list(doc) == TOP[FORMAT_V1] and doc["format"] == FORMAT_V1
+    assert VECTOR_V1_BYTES.split(b"\n")[0].endswith(b',"events":[')
+    events = [[str(e["seq"]), event_hash(content_of(e))] for e in doc["events"]]
+    assert expected_lines(HASHES_V1) == [
         *events,
+        ["checkpoint", str(doc["checkpoint"]["size"]), doc["checkpoint"]["head"]],
+        ["digest", hashlib.sha256(DIGEST_DOMAINS[FORMAT_V1] + VECTOR_V1_BYTES[:-67]).hexdigest()],
+    ]
+    assert [e["hash"] for e in doc["events"]] == [h for _, h in events]
+    assert all(set(e) == KEYS | {"hash"} for e in doc["events"])  # no signature member in v1
+    # what the vector promises to show: a refusal, Chinese text, an escaped line break
+    assert [e["action"] for e in doc["events"]] == ["created", "refused", "recorded", "completed", "advanced"]
+    assert doc["decision"]["title"] == "沙河乡农贸市场搬迁" and "沙河乡".encode() in VECTOR_V1_BYTES
+    assert b"\\n\xef\xbc\x88" in VECTOR_V1_BYTES  # "\n（" written as an escape then raw UTF-8
+
+
+def test_the_documents_listing_verifies_the_v2_vector() -> None:
+    """The listing of section 7 reads version 2 files (a v1 file is not one)."""
+    assert doc_verifier()(VECTOR_BYTES) == 5
+    with pytest.raises(ValueError, match="not a decision-flow/trail-export/v2 file"):
+        doc_verifier()(VECTOR_V1_BYTES)
+
+
+def test_the_v2_vector_verifies_by_every_verifier_with_the_expected_hashes_and_signatures() -> None:
+    verdict = trailfile.verify_file(VECTOR)
+    assert verdict == Verdict(True, 5) and verdict.note is None
+    assert independent_verify(VECTOR_BYTES) == Finding(True, None, "ok")
+    doc = VECTOR_DOC
+    assert list(doc) == TOP[FORMAT] and doc["format"] == FORMAT and doc["count"] == len(doc["events"]) == 5
+    lines = doc["keys"] + doc["events"]
+    assert all(set(e) == KEYS | {"hash", "signature"} for e in lines)
+    # the vector's chain is whole: seq 1 to 9, each linked to the one before, across the sections
+    assert [e["seq"] for e in lines] == list(range(1, 10))
+    assert [e["prev_hash"] for e in lines] == [GENESIS] + [e["hash"] for e in lines[:-1]]
+    # every signature holds under the key its actor held at that point, by the document alone
+    walk, signers = KeyWalk(), []
+    for e in lines:
+        public = walk.keys.get(e["actor"]) or e["data"]["public_key"]  # seq 1: the key it registers
+        assert signature_holds(public, e["hash"], e["signature"]), e["seq"]
+        signers.append((e["actor"], fingerprint(public)))
+        assert walk.check(content_of(e), e["hash"], e["signature"]) is None
+    assert verdict.signed == 9 and verdict.signers == tuple(dict.fromkeys(signers))
+    registered = sorted({(e["data"]["name"], e["data"]["public_key"]) for e in doc["keys"]})
+    assert expected_lines(HASHES) == [
+        *[[str(e["seq"]), event_hash(content_of(e)), e["signature"]] for e in lines],
+        *[["key", name, public, fingerprint(public)] for name, public in registered],
         ["checkpoint", str(doc["checkpoint"]["size"]), doc["checkpoint"]["head"]],
         ["digest", hashlib.sha256(DIGEST_DOMAIN + VECTOR_BYTES[:-67]).hexdigest()],
     ]
-    assert [e["hash"] for e in doc["events"]] == [h for _, h in events]
-    # what the vector promises to show: a refusal, Chinese text, an escaped line break
+    assert [e["hash"] for e in lines] == [event_hash(content_of(e)) for e in lines]
+    assert doc["checkpoint"] == {"size": 9, "head": lines[-1]["hash"]}
+    # what the vector promises to show: the first admin's own key, two users registered by
+    # them, a rotation signed with the old key; then a refusal, Chinese text, an escaped line break
+    assert [(e["action"], e["actor"], e["data"]["name"]) for e in doc["keys"]] == [
+        ("user_added", ADMIN, ADMIN),
+        ("user_added", ADMIN, OFFICER),
+        ("user_added", ADMIN, REVIEWER),
+        ("key_rotated", OFFICER, OFFICER),
+    ]
+    rotation = doc["keys"][3]
+    assert rotation["data"]["previous"] == doc["keys"][1]["data"]["public_key"] != rotation["data"]["public_key"]
+    assert signature_holds(rotation["data"]["previous"], rotation["hash"], rotation["signature"])
     assert [e["action"] for e in doc["events"]] == ["created", "refused", "recorded", "completed", "advanced"]
     assert doc["decision"]["title"] == "沙河乡农贸市场搬迁" and "沙河乡".encode() in VECTOR_BYTES
     assert b"\\n\xef\xbc\x88" in VECTOR_BYTES  # "\n（" written as an escape then raw UTF-8
 
 
-def test_document_worked_example_is_the_vectors_first_event() -> None:
+def unsigned_content(line: bytes) -> bytes:
+    """A key or event line cut down to its canonical content as section 6 says: without the
+    last `,"hash":"<64 hex>"` member and without the `,"signature":…` member before `stage`."""
+    cut = line.rindex(b',"hash":"')
+    line = line[:cut] + line[cut + len(b',"hash":"') + 65 :]
+    head, tail = line.rsplit(b',"stage":', 1)
+    return head[: head.rindex(b',"signature":')] + b',"stage":' + tail
+
+
+def test_a_v2_line_is_its_content_with_its_hash_and_signature_sorted_in() -> None:
+    header, key_lines, lines, closing_line = split(VECTOR_BYTES)
+    assert header.endswith(b',"decision":' + canonical(VECTOR_DOC["decision"]) + b',"keys":[')
+    assert closing_line == b'],"count":5,"digest":"' + VECTOR_DOC["digest"].encode() + b'"}'
+    assert VECTOR_BYTES.count(b"\n" + BETWEEN + b"\n") == 1
+    for line in key_lines + lines:
+        event = json.loads(line)
+        content = unsigned_content(line)
+        assert content == canonical(content_of(event))
+        assert hashlib.sha256(EVENT_DOMAIN + content).hexdigest() == event["hash"]
+        assert b',"seq":%d,"signature":"%s","stage":' % (event["seq"], event["signature"].encode()) in line
+        message = SIGN_DOMAIN + event["hash"].encode("ascii")
+        assert len(message) == 86 and len(base64.b64decode(event["signature"], validate=True)) == 64
+    # the chain's first key signs its own registration, with the key it registers
+    first = json.loads(key_lines[0])
+    assert first["actor"] == first["data"]["name"] == ADMIN and first["seq"] == 1
+    assert signature_holds(first["data"]["public_key"], first["hash"], first["signature"])
+    # the key of the document's example is in the one spelling of a public key
+    assert public_bytes("ed25519:Vv9H1Yw3wI4FkU8zP/ZM90Dk23ta1YHN9UCk0rCZdnk=") is not None
+    assert public_bytes("ed25519:Vv9H1Yw3wI4FkU8zP/ZM90Dk23ta1YHN9UCk0rCZdnk") is None  # padding is part of it
+
+
+def test_document_worked_example_is_the_v1_vectors_first_event() -> None:
+    # Section 2 still calls its worked example "the first event of tests/vectors/trail-export.json",
+    # but the line it prints (seq 1, workflow_version 1, hash 97f8…) is the first event of the v1
+    # vector, now tests/vectors/trail-export-v1.json (the v2 vector's seq 1 is the admin's
+    # user_added): it is checked against that file until the document names it.
     text = DOC.read_text(encoding="utf-8")
     match = re.search(r"is this single line \((\d+) bytes\):\n\n    (\{.*\})\n\nand its hash is `([0-9a-f]{64})`", text)
     assert match is not None
     line = match.group(2).encode()
-    first = json.loads(VECTOR_BYTES)["events"][0]
-    assert line == canonical({k: v for k, v in first.items() if k != "hash"})
+    first = json.loads(VECTOR_V1_BYTES)["events"][0]
+    assert line == canonical(content_of(first))
     assert len(line) == int(match.group(1))
     assert event_hash(json.loads(line)) == match.group(3) == first["hash"]
     # the document's table names exactly the hashed content
@@ -348,42 +655,113 @@ def test_document_worked_example_is_the_vectors_first_event() -> None:
     assert set(re.findall(r"^\| `(\w+)` \|", section, re.M)) == KEYS == trailfile.CONTENT_KEYS
 
 
+def test_the_committed_vectors_are_what_make_vectors_writes_today(tmp_path: Path) -> None:
+    engine, decision = make_vectors.build(tmp_path)
+    try:
+        out = tmp_path / "again.json"
+        assert queries.export_trail(engine, decision, out) == 5
+        assert out.read_bytes() == VECTOR_BYTES
+        assert make_vectors.expected_hashes(out) == HASHES.read_text(encoding="utf-8")
+        # the keys made again from the seeds are those the engine holds at the end, and sign as it does
+        for name in (ADMIN, OFFICER, REVIEWER):
+            assert engine.keys.signer(name).public == vector_signer(name, 10).public
+        lines = VECTOR_DOC["keys"] + VECTOR_DOC["events"]
+        assert [vector_sign(e) for e in lines] == [e["signature"] for e in lines]
+        # the users table as load_vectors writes it from the key lines
+        held = users_of(VECTOR_DOC["keys"])
+        assert stored_users(engine) == sorted((name, roles, 1, public) for name, (roles, public, _) in held.items())
+    finally:
+        engine.db.dispose()
+
+
 def test_vectors_loaded_into_a_database_verify_there_and_export_to_the_same_bytes(db: Database, tmp_path: Path) -> None:
     engine = load_vectors(db)
-    assert queries.verify(engine) == Verdict(True, 5)
-    doc = json.loads(VECTOR_BYTES)
+    verdict = queries.verify(engine)
+    assert verdict == Verdict(True, 9) and verdict.signed == 9
+    assert stored_users(engine) == [
+        (ADMIN, "admin", 1, VECTOR_DOC["keys"][0]["data"]["public_key"]),
+        (REVIEWER, "legal_reviewer", 1, VECTOR_DOC["keys"][2]["data"]["public_key"]),
+        (OFFICER, "officer", 1, VECTOR_DOC["keys"][3]["data"]["public_key"]),  # the rotated key
+    ]
+    doc = VECTOR_DOC
     anchor = Checkpoint(doc["checkpoint"]["size"], doc["checkpoint"]["head"], doc["exported_at"])
     assert queries.checkpoint(engine) == anchor
-    assert queries.verify_anchor(engine, anchor) == Verdict(True, 5)
+    assert queries.verify_anchor(engine, anchor) == Verdict(True, 9)
     out = tmp_path / "again.json"
     assert queries.export_trail(engine, 1, out) == 5
     assert out.read_bytes() == VECTOR_BYTES  # the writer still writes the documented bytes
 
 
-@pytest.mark.parametrize("k", [1, 2, 3, 4, 5])
+def test_the_v1_vector_loaded_into_a_database_exports_as_v2_without_key_lines(db: Database, tmp_path: Path) -> None:
+    """A database from before signing: no key events, no signatures. Its export is a v2 file whose
+    key section is empty (line 1 directly followed by the line between the sections) and whose
+    lines carry "signature":null."""
+    engine = load_vectors(db, VECTOR_V1_BYTES)
+    verdict = queries.verify(engine)
+    assert verdict == Verdict(True, 5) and not verdict.signed
+    out = tmp_path / "again.json"
+    assert queries.export_trail(engine, 1, out) == 5
+    raw = out.read_bytes()
+    assert raw.split(b"\n")[1] == BETWEEN
+    header, key_lines, lines, _ = split(raw)
+    header_v1, _, lines_v1, _ = split(VECTOR_V1_BYTES)
+    assert key_lines == [] and header == header_v1.replace(FORMAT_V1.encode(), FORMAT.encode()).replace(
+        b',"events":[', b',"keys":['
+    )
+    assert [without(line, "signature") for line in lines] == lines_v1
+    assert all(json.loads(line)["signature"] is None for line in lines)
+    verdict = trailfile.verify_file(out)
+    assert verdict == Verdict(True, 5) and not verdict.signed and verdict.note is None
+    assert independent_verify(raw) == Finding(True, None, "ok")
+
+
+@pytest.mark.parametrize("k", range(1, 10))
 @pytest.mark.parametrize("column", ["actor", "data", "stage"])
 def test_an_edit_of_the_vectors_is_named_alike_by_all_verifiers(
     db: Database, tmp_path: Path, column: str, k: int
 ) -> None:
     engine = load_vectors(db)
-    event = json.loads(VECTOR_BYTES)["events"][k - 1]
+    event = (VECTOR_DOC["keys"] + VECTOR_DOC["events"])[k - 1]
     value: Any = {"actor": "mallory", "stage": "archiving", "data": {**event["data"], "note": "事后补记"}}[column]
     with closing(attacker(engine)) as con:
         stored = canonical(value).decode() if column == "data" else value
         con.execute(f"UPDATE audit_events SET {column} = ? WHERE seq = ?", (stored, k))
     in_db = queries.verify(engine)
-    header, lines, _ = split(VECTOR_BYTES)
+    header, key_lines, lines, _ = split(VECTOR_BYTES)
+    section, i = (key_lines, k - 1) if k <= len(key_lines) else (lines, k - 1 - len(key_lines))
+    section[i] = edited(section[i], **{column: value})
+    raw = join(header, key_lines, lines)
+    path = tmp_path / "edited.json"
+    path.write_bytes(raw)
+    assert (in_db.ok, in_db.first_bad_seq, in_db.reason) == (False, k, "content edited: hash does not match content")
+    assert trailfile.verify_file(path).reason == "content edited: hash does not match content"
+    assert judged(path) == independent_verify(raw) == Finding(False, k, "content edited")
+    with pytest.raises(ValueError, match=f"event {k}: content edited"):
+        doc_verifier()(raw)  # the listing of section 7
+
+
+@pytest.mark.parametrize("k", [1, 2, 3, 4, 5])
+@pytest.mark.parametrize("column", ["actor", "data", "stage"])
+def test_an_edit_of_the_v1_vector_is_named_alike_by_all_verifiers(
+    db: Database, tmp_path: Path, column: str, k: int
+) -> None:
+    engine = load_vectors(db, VECTOR_V1_BYTES)
+    event = json.loads(VECTOR_V1_BYTES)["events"][k - 1]
+    value: Any = {"actor": "mallory", "stage": "archiving", "data": {**event["data"], "note": "事后补记"}}[column]
+    with closing(attacker(engine)) as con:
+        stored = canonical(value).decode() if column == "data" else value
+        con.execute(f"UPDATE audit_events SET {column} = ? WHERE seq = ?", (stored, k))
+    in_db = queries.verify(engine)
+    header, _, lines, _ = split(VECTOR_V1_BYTES)
     lines[k - 1] = edited(lines[k - 1], **{column: value})
-    raw = join(header, lines)
+    raw = join(header, [], lines)
     path = tmp_path / "edited.json"
     path.write_bytes(raw)
     assert (in_db.ok, in_db.first_bad_seq, kind(in_db)) == (False, k, "content edited")
     assert judged(path) == independent_verify(raw) == Finding(False, k, "content edited")
-    with pytest.raises(ValueError, match=f"event {k}: content edited"):
-        doc_verifier()(raw)
 
 
-@pytest.mark.parametrize("k", [1, 2, 3, 4])
+@pytest.mark.parametrize("k", [5, 6, 7, 8])
 def test_a_deletion_from_the_vectors_is_an_event_missing_for_all_verifiers(
     db: Database, tmp_path: Path, k: int
 ) -> None:
@@ -391,36 +769,72 @@ def test_a_deletion_from_the_vectors_is_an_event_missing_for_all_verifiers(
     with closing(attacker(engine)) as con:
         con.execute("DELETE FROM audit_events WHERE seq = ?", (k,))
     in_db = queries.verify(engine)
-    assert (in_db.ok, in_db.first_bad_seq, kind(in_db)) == (False, k, "event missing")
-    header, lines, _ = split(VECTOR_BYTES)
-    del lines[k - 1]
-    raw = join(header, lines)
+    # every verifier names the event found in the deleted one's place; the reason the number missing
+    assert (in_db.ok, in_db.first_bad_seq, in_db.reason) == (
+        False,
+        k + 1,
+        f"event missing: expected seq {k}, found {k + 1}",
+    )
+    header, key_lines, lines, _ = split(VECTOR_BYTES)
+    del lines[k - 5]
+    raw = join(header, key_lines, lines)
     path = tmp_path / "deleted.json"
     path.write_bytes(raw)
-    # the file cannot know the missing seq: it names the event found in its place
     assert judged(path) == independent_verify(raw) == Finding(False, k + 1, "event missing")
-    with pytest.raises(ValueError, match="event missing"):
-        doc_verifier()(raw)
+    number = k - 4  # its number in the decision
+    assert trailfile.verify_file(path).reason == (
+        f"event missing: decision 1 expected its event {number}, found {number + 1}"
+    )
+    with pytest.raises(ValueError, match=f"event {k + 1}: event missing"):
+        doc_verifier()(raw)  # the listing of section 7
+
+
+@pytest.mark.parametrize("k", [1, 2, 3, 4])
+def test_a_deletion_from_the_v1_vector_is_an_event_missing_for_all_verifiers(
+    db: Database, tmp_path: Path, k: int
+) -> None:
+    engine = load_vectors(db, VECTOR_V1_BYTES)
+    with closing(attacker(engine)) as con:
+        con.execute("DELETE FROM audit_events WHERE seq = ?", (k,))
+    in_db = queries.verify(engine)
+    assert (in_db.ok, in_db.first_bad_seq, in_db.reason) == (
+        False,
+        k + 1,
+        f"event missing: expected seq {k}, found {k + 1}",
+    )
+    header, _, lines, _ = split(VECTOR_V1_BYTES)
+    del lines[k - 1]
+    raw = join(header, [], lines)
+    path = tmp_path / "deleted.json"
+    path.write_bytes(raw)
+    assert judged(path) == independent_verify(raw) == Finding(False, k + 1, "event missing")
 
 
 def test_a_stored_rewrite_of_data_is_carried_into_the_export_not_smoothed_over(db: Database, tmp_path: Path) -> None:
     engine = load_vectors(db)
     con = attacker(engine)
     with closing(con):
-        (data,) = con.execute("SELECT data FROM audit_events WHERE seq = 3").fetchone()
-        spaced = json.dumps(json.loads(data), ensure_ascii=False)  # the same object, other bytes
-        assert spaced != data
-        con.execute("UPDATE audit_events SET data = ? WHERE seq = 3", (spaced,))
+        rewritten = {}
+        for number in (2, 7):  # a key event and an event of the decision
+            (data,) = con.execute("SELECT data FROM audit_events WHERE seq = ?", (number,)).fetchone()
+            spaced = json.dumps(json.loads(data), ensure_ascii=False)  # the same object, other bytes
+            assert spaced != data
+            con.execute("UPDATE audit_events SET data = ? WHERE seq = ?", (spaced, number))
+            rewritten[number] = data, spaced
         in_db = queries.verify(engine)
-        assert (in_db.first_bad_seq, kind(in_db)) == (3, "content edited")
+        assert (in_db.first_bad_seq, kind(in_db)) == (2, "content edited")
         out = tmp_path / "rewritten.json"
         queries.export_trail(engine, 1, out)
-        assert spaced.encode() in out.read_bytes()
-        assert trailfile.verify_file(out) == Verdict(False, 3, 3, "file altered: line 4 is not in canonical form")
-        assert independent_verify(out.read_bytes()) == Finding(False, None, "file altered")
+        assert all(spaced.encode() in out.read_bytes() for _, spaced in rewritten.values())
+        assert trailfile.verify_file(out) == Verdict(False, 2, 2, "file altered: line 3 is not in canonical form")
+        assert independent_verify(out.read_bytes()) == Finding(False, 2, "file altered")
+        con.execute("UPDATE audit_events SET data = ? WHERE seq = 2", (rewritten[2][0],))
+        queries.export_trail(engine, 1, out)
+        assert trailfile.verify_file(out) == Verdict(False, 3, 7, "file altered: line 9 is not in canonical form")
+        assert independent_verify(out.read_bytes()) == Finding(False, 7, "file altered")
         # stored data that is no JSON at all cannot make a JSON file: the export refuses
-        con.execute("UPDATE audit_events SET data = '{\"name\":' WHERE seq = 3")
-        with pytest.raises(IntegrityError, match="event 3 cannot be exported"):
+        con.execute("UPDATE audit_events SET data = '{\"name\":' WHERE seq = 7")
+        with pytest.raises(IntegrityError, match="event 7 cannot be exported"):
             queries.export_trail(engine, 1, tmp_path / "broken.json")
     assert sorted(p.name for p in tmp_path.iterdir() if ".json" in p.name) == ["rewritten.json"]
 
@@ -429,16 +843,340 @@ def test_the_vectors_cut_short_are_found_against_their_checkpoint(db: Database, 
     engine = load_vectors(db)
     anchor = queries.checkpoint(engine)
     with closing(attacker(engine)) as con:
-        con.execute("DELETE FROM audit_events WHERE seq = 5")
-    assert queries.verify(engine) == Verdict(True, 4)  # a shorter chain is still a chain
+        con.execute("DELETE FROM audit_events WHERE seq = 9")
+    assert queries.verify(engine) == Verdict(True, 8)  # a shorter chain is still a chain
     assert queries.verify_anchor(engine, anchor) == Verdict(
-        False, 4, 5, "truncated: the chain has 4 events, the checkpoint 5"
+        False, 8, 9, "truncated: the chain has 8 events, the checkpoint 9"
     )
-    header, lines, _ = split(VECTOR_BYTES)
+    header, key_lines, lines, _ = split(VECTOR_BYTES)
     path = tmp_path / "short.json"
-    path.write_bytes(join(header, lines[:-1], count=5))
+    path.write_bytes(join(header, key_lines, lines[:-1], count=5))
     assert judged(path) == independent_verify(path.read_bytes()) == Finding(False, None, "event missing")
     assert trailfile.verify_file(path).reason == "event missing: the file declares 5 events and holds 4"
+
+
+# ---------------------------------------------------------------------------- key lines and signatures
+
+
+def verdict_of(tmp_path: Path, raw: bytes) -> tuple[int | None, str | None]:
+    """verify_file's (event named, reason) for a file; the independent verifier must agree on the
+    event and the kind of fault."""
+    v = trailfile.verify_file(write(tmp_path, raw))
+    finding = independent_verify(raw)
+    if v.ok:
+        assert finding == Finding(True, None, "ok")
+    else:
+        assert finding == Finding(False, v.first_bad_seq, kind(v)), (finding, v.reason)
+    return v.first_bad_seq, v.reason
+
+
+@pytest.mark.parametrize(
+    ("k", "named", "reason"),
+    [
+        # the chain's first key left out: the admin's next act is signed by no key held
+        (1, 2, "signature without a key: 'admin' holds no registered key at this point"),
+        # zhao's registration left out: his rotation is signed by no key held
+        (2, 4, "signature without a key: 'zhao' holds no registered key at this point"),
+        # qian's registration left out: she signs nothing in the file, and a gap in seq is no fault
+        (3, None, None),
+        # the rotation left out: zhao's acts are signed with a key he does not hold in the file
+        (4, 5, "signature invalid: not made with 'zhao''s registered key"),
+    ],
+)
+def test_key_lines_that_lost_an_event(
+    db: Database, tmp_path: Path, k: int, named: int | None, reason: str | None
+) -> None:
+    """The file proves who signed relative to the key events it carries (section 6): one left out
+    is found only where a later signature depends on it."""
+    header, key_lines, lines, _ = split(VECTOR_BYTES)
+    raw = join(header, key_lines[: k - 1] + key_lines[k:], lines)
+    assert verdict_of(tmp_path, raw) == (named, reason)
+    if named is None:
+        verdict = trailfile.verify_file(write(tmp_path, raw))
+        assert verdict == Verdict(True, 5) and verdict.signed == 8
+        assert [actor for actor, _ in verdict.signers] == [ADMIN, OFFICER, OFFICER]
+    # the database holds the whole chain: there the gap itself is the fault
+    engine = load_vectors(db)
+    with closing(attacker(engine)) as con:
+        con.execute("DELETE FROM audit_events WHERE seq = ?", (k,))
+    in_db = queries.verify(engine)
+    assert (in_db.first_bad_seq, in_db.reason) == (k + 1, f"event missing: expected seq {k}, found {k + 1}")
+
+
+def forged_act(key_lines: list[bytes], lines: list[bytes], signer: Signer) -> bytes:
+    """An act of the decision appended after the chain's head (the last key line), in the name and
+    with the key of `signer`: hashed and linked by the document's formulas."""
+    head, last = json.loads(key_lines[-1]), json.loads(lines[-1])
+    assert head["seq"] > last["seq"]
+    event = {
+        "seq": head["seq"] + 1, "at": "2024-12-31T23:00:00.000000Z", "actor": signer.name, "action": "advanced",
+        "decision": last["decision"], "decision_seq": last["decision_seq"] + 1, "decision_prev": last["hash"],
+        "stage": "initiation", "step": None, "data": {"from": "initiation", "to": "drafting"},
+        "prev_hash": head["hash"],
+    }  # fmt: skip
+    event["hash"] = event_hash(event)
+    event["signature"] = signer.sign(event["hash"])
+    return canonical(event)
+
+
+def test_a_revocation_left_out_of_the_key_lines(engine: Engine, key_dir: Path, tmp_path: Path) -> None:
+    """zhao's key is revoked; someone who kept his key file signs an act in his name. With the
+    revocation in the file the act has no key; without it the file verifies, and only the
+    fingerprint the verifier prints (or a checkpoint kept outside) shows the revoked key signed."""
+    a = new_decision(engine)
+    kept = engine.keys.signer(OFFICER)
+    users.revoke(engine, OFFICER, "笔记本电脑遗失", ADMIN)
+    out = tmp_path / "a.json"
+    queries.export_trail(engine, a, out)
+    assert trailfile.verify_file(out).ok
+    header, key_lines, lines, _ = split(out.read_bytes())
+    revoked = [i for i, line in enumerate(key_lines) if json.loads(line)["action"] == "key_revoked"]
+    assert revoked == [len(key_lines) - 1]
+    forged = forged_act(key_lines, lines, kept)
+    header = with_checkpoint(header, seq(forged), hash_of(forged))
+    assert verdict_of(tmp_path, join(header, key_lines, [*lines, forged])) == (
+        seq(forged),
+        "signature without a key: 'zhao' holds no registered key at this point",
+    )
+    unrevoked = join(header, key_lines[:-1], [*lines, forged])
+    assert verdict_of(tmp_path, unrevoked) == (None, None)
+    verdict = trailfile.verify_file(write(tmp_path, unrevoked))
+    assert verdict == Verdict(True, 2)
+    assert (OFFICER, fingerprint(kept.public)) in verdict.signers
+    assert [u.public_key for u in users.list_users(engine) if u.name == OFFICER] == [None]  # not his key on record
+
+    # a new key issued after the revocation: leaving the revocation out now breaks a key's life
+    (key_dir / f"{OFFICER}.key").unlink()
+    users.issue(engine, OFFICER, ADMIN)
+    engine.keys.forget(OFFICER)
+    with pytest.raises(Blocked):
+        engine.advance(a, OFFICER, to="legality_review")  # refused, and signed with the new key
+    queries.export_trail(engine, a, out)
+    header, key_lines, lines, _ = split(out.read_bytes())
+    assert [json.loads(line)["action"] for line in key_lines[-2:]] == ["key_revoked", "key_registered"]
+    registered = seq(key_lines[-1])
+    assert verdict_of(tmp_path, join(header, key_lines[:-2] + key_lines[-1:], lines)) == (
+        registered,
+        "key registered over a held key: 'zhao' already holds a key (revoke it first)",
+    )
+    # both left out: the act signed with the new key is signed by a key zhao does not hold in the file
+    assert verdict_of(tmp_path, join(header, key_lines[:-2], lines)) == (
+        seq(lines[-1]),
+        "signature invalid: not made with 'zhao''s registered key",
+    )
+
+
+def test_a_key_line_that_is_not_a_key_event(tmp_path: Path) -> None:
+    header, key_lines, lines, _ = split(VECTOR_BYTES)
+    # a key line turned into another act, hashed and signed again by its actor (the admin)
+    noted = edited(key_lines[1], rehash=True, sign=vector_signer(ADMIN, 2).sign, action="noted")
+    assert verdict_of(tmp_path, join(header, [key_lines[0], noted, *key_lines[2:]], lines)) == (
+        2,
+        "file altered: event 2 is not a key event",
+    )
+    # an event of the decision moved into the key section
+    assert verdict_of(tmp_path, join(header, [*key_lines, lines[1]], lines[:1] + lines[2:])) == (
+        6,
+        "file altered: event 6 is not a key event",
+    )
+
+
+DECISION_PREV_TYPE = (
+    "decision_prev must be a hash (64 lowercase hexadecimal digits) or null when decision is an integer,"
+    " null when decision is null"
+)
+
+
+def test_a_key_line_with_a_decision_link(tmp_path: Path) -> None:
+    """An event of no decision has decision_seq and decision_prev null (section 2, "Types"), which a
+    key line must keep even hashed and signed again."""
+    header, key_lines, lines, _ = split(VECTOR_BYTES)
+    linked = edited(key_lines[2], rehash=True, sign=vector_signer(ADMIN, 3).sign, decision_prev=hash_of(key_lines[1]))
+    raw = join(header, [*key_lines[:2], linked, key_lines[3]], lines)
+    v = trailfile.verify_file(write(tmp_path, raw))
+    assert (v.first_bad_seq, v.reason) == (3, f"wrong type: {DECISION_PREV_TYPE}")
+    assert independent_verify(raw) == Finding(False, 3, "wrong type")
+
+
+def test_an_event_with_the_seq_of_a_key_line(tmp_path: Path) -> None:
+    header, key_lines, lines, _ = split(VECTOR_BYTES)
+    # the created event renumbered as seq 4, the rotation's, and signed with the key zhao held
+    # before seq 4 (his first): its signature holds, its number is taken
+    first_key = vector_signer(OFFICER, 4)
+    renumbered = edited(lines[0], rehash=True, sign=first_key.sign, seq=4)
+    assert verdict_of(tmp_path, join(header, key_lines, [renumbered, *lines[1:]])) == (
+        4,
+        "order broken: event 4 has the number of a key event",
+    )
+    # signed with his key of the time the event was made: by the keys before seq 4 it is not his,
+    # and the signature is checked before the seq order (section 6)
+    renumbered = edited(lines[0], rehash=True, sign=vector_signer(OFFICER, 5).sign, seq=4)
+    assert verdict_of(tmp_path, join(header, key_lines, [renumbered, *lines[1:]])) == (
+        4,
+        "signature invalid: not made with 'zhao''s registered key",
+    )
+
+
+def test_a_signature_swapped_between_two_lines(tmp_path: Path) -> None:
+    header, key_lines, lines, _ = split(VECTOR_BYTES)
+    first, second = json.loads(lines[2])["signature"], json.loads(lines[3])["signature"]
+    swapped = [*lines[:2], edited(lines[2], signature=second), edited(lines[3], signature=first), *lines[4:]]
+    assert verdict_of(tmp_path, join(header, key_lines, swapped)) == (
+        7,
+        "signature invalid: not made with 'zhao''s registered key",
+    )
+    first, second = json.loads(key_lines[1])["signature"], json.loads(key_lines[2])["signature"]
+    swapped = [key_lines[0], edited(key_lines[1], signature=second), edited(key_lines[2], signature=first)]
+    assert verdict_of(tmp_path, join(header, [*swapped, key_lines[3]], lines)) == (
+        2,
+        "signature invalid: not made with 'admin''s registered key",
+    )
+
+
+@pytest.mark.parametrize(
+    ("k", "named", "reason"),
+    [
+        (7, 7, "signature missing: 'zhao' must sign every act once keys are registered"),
+        (4, 4, "signature missing: 'zhao' must sign every act once keys are registered"),  # the rotation
+        # a refusal may be unsigned once keys exist (rule 2): the attempt of someone who could not
+        # prove who they were is kept as evidence
+        (6, None, None),
+        # the chain's first key must be signed with the key it registers (section 4a)
+        (1, 1, "key registered without authority: 'admin' is not an admin holding a key"),
+    ],
+)
+def test_a_signature_removed(tmp_path: Path, k: int, named: int | None, reason: str | None) -> None:
+    header, key_lines, lines, _ = split(VECTOR_BYTES)
+    section, i = (key_lines, k - 1) if k <= len(key_lines) else (lines, k - 1 - len(key_lines))
+    section[i] = edited(section[i], signature=None)
+    raw = join(header, key_lines, lines)
+    assert verdict_of(tmp_path, raw) == (named, reason)
+    if named is None:
+        assert trailfile.verify_file(write(tmp_path, raw)).signed == 8
+
+
+@pytest.mark.parametrize("k", [1, 7])
+def test_a_lines_signature_member_removed_is_content_edited(tmp_path: Path, k: int) -> None:
+    header, key_lines, lines, _ = split(VECTOR_BYTES)
+    section, i = (key_lines, k - 1) if k <= len(key_lines) else (lines, k - 1 - len(key_lines))
+    section[i] = without(section[i], "signature")
+    assert verdict_of(tmp_path, join(header, key_lines, lines)) == (
+        k,
+        "content edited: the event's keys are not the hashed content's",
+    )
+
+
+@pytest.mark.parametrize("k", [1, 7])
+@pytest.mark.parametrize("value", [12345, True, {"sig": "x"}])
+def test_a_signature_that_is_no_string_is_a_wrong_type(tmp_path: Path, k: int, value: Any) -> None:
+    header, key_lines, lines, _ = split(VECTOR_BYTES)
+    section, i = (key_lines, k - 1) if k <= len(key_lines) else (lines, k - 1 - len(key_lines))
+    section[i] = edited(section[i], signature=value)
+    assert verdict_of(tmp_path, join(header, key_lines, lines)) == (k, "wrong type: signature must be a string or null")
+
+
+def typed_wrong(key: str, value: Any, k: int) -> bytes:
+    """The v2 vector with line `k`'s `key` set to `value`, hashed and signed again with the
+    key its actor holds there, the digest recomputed."""
+    header, key_lines, lines, _ = split(VECTOR_BYTES)
+    section, i = (key_lines, k - 1) if k <= len(key_lines) else (lines, k - 1 - len(key_lines))
+    actor = json.loads(section[i])["actor"]
+    section[i] = edited(section[i], rehash=True, sign=vector_signer(actor, k).sign, **{key: value})
+    return join(header, key_lines, lines)
+
+
+WRONG_TYPES = [
+    (
+        "decision_seq",
+        True,
+        "decision_seq must be an integer of at least 1 when decision is one, null when decision is null",
+    ),
+    ("data", [], "data must be an object"),
+    ("stage", 7, "stage must be a string or null"),
+    ("actor", None, "actor must be a string"),
+    ("prev_hash", None, "prev_hash must be a hash (64 lowercase hexadecimal digits)"),
+    ("decision", True, "decision must be an integer of at least 1, or null"),
+    # and the other keys
+    ("at", 5, "at must be a string"),
+    ("action", None, "action must be a string"),
+    ("decision_prev", "AB" * 32, DECISION_PREV_TYPE),
+    ("step", [], "step must be a string or null"),
+    ("data", "{}", "data must be an object"),
+]
+
+
+@pytest.mark.parametrize("k", [3, 7], ids=["key-line", "event-line"])
+@pytest.mark.parametrize(("key", "value", "why"), WRONG_TYPES, ids=[w[0] for w in WRONG_TYPES])
+def test_a_wrong_json_type_is_named_though_every_hash_signature_and_the_digest_agree(
+    tmp_path: Path, k: int, key: str, value: Any, why: str
+) -> None:
+    """A hash proves bytes, not meaning (section 2, Types): a line in the middle of the file with
+    a value of the wrong type, hashed and signed again with its actor's key, is refused."""
+    raw = typed_wrong(key, value, k)
+    _, key_lines, lines, _ = split(raw)
+    event = json.loads((key_lines + lines)[k - 1])
+    assert event[key] == value and event["hash"] == event_hash(content_of(event))
+    original = (VECTOR_DOC["keys"] + VECTOR_DOC["events"])[k - 1]
+    assert signature_holds(vector_signer(original["actor"], k).public, event["hash"], event["signature"])
+    assert verdict_of(tmp_path, raw) == (k, f"wrong type: {why}")
+
+
+# An event line's `decision` of the wrong type, and a `seq` that is no integer, hashed and signed
+# again: section 2 and section 6's order of checks ("its keys and hash; its types; … its
+# decision's chain") make each a *wrong type*, naming the event where its seq is a number.
+TYPED_BEFORE_DECISION = [
+    ("decision", "1", 7, 7, "decision must be an integer of at least 1, or null"),
+    ("decision", 0, 7, 7, "decision must be an integer of at least 1, or null"),
+    (
+        "decision",
+        None,
+        7,
+        7,
+        "decision_seq must be an integer of at least 1 when decision is one, null when decision is null",
+    ),
+    ("seq", "3", 3, None, "seq must be an integer of at least 1"),
+    ("seq", "7", 7, None, "seq must be an integer of at least 1"),
+    ("seq", True, 7, None, "seq must be an integer of at least 1"),
+]
+TYPED_IDS = ["decision-string", "decision-0", "decision-null", "seq-string-key-line", "seq-string", "seq-true"]
+
+
+@pytest.mark.parametrize(("key", "value", "k", "named", "why"), TYPED_BEFORE_DECISION, ids=TYPED_IDS)
+def test_an_event_lines_decision_or_seq_of_the_wrong_type_is_refused_and_named(
+    tmp_path: Path, key: str, value: Any, k: int, named: int | None, why: str
+) -> None:
+    raw = typed_wrong(key, value, k)
+    assert independent_verify(raw) == Finding(False, named, "wrong type")
+    v = trailfile.verify_file(write(tmp_path, raw))
+    assert (v.ok, v.first_bad_seq) == (False, named)
+
+
+@pytest.mark.parametrize(("key", "value", "k", "named", "why"), TYPED_BEFORE_DECISION, ids=TYPED_IDS)
+def test_an_event_lines_decision_or_seq_of_the_wrong_type_is_a_wrong_type(
+    tmp_path: Path, key: str, value: Any, k: int, named: int | None, why: str
+) -> None:
+    assert trailfile.verify_file(write(tmp_path, typed_wrong(key, value, k))).reason == f"wrong type: {why}"
+
+
+def registration_without_a_key() -> bytes:
+    """The v2 vector with qian's user_added turned into a key_registered that names no key,
+    signed by the admin; every line after it relinked and signed again, the checkpoint head too."""
+    header, key_lines, lines, _ = split(VECTOR_BYTES)
+    registered = edited(
+        key_lines[2], rehash=True, sign=vector_signer(ADMIN, 3).sign, action="key_registered", data={"name": REVIEWER}
+    )
+    rotation = edited(key_lines[3], rehash=True, sign=vector_signer(OFFICER, 4).sign, prev_hash=hash_of(registered))
+    chain = forge_chain(lines, {0: {"prev_hash": hash_of(rotation)}}, sign=vector_sign)
+    return join(with_checkpoint(header, 9, hash_of(chain[-1])), [*key_lines[:2], registered, rotation], chain)
+
+
+def test_a_key_registration_that_names_no_key_is_refused_by_the_independent_verifier() -> None:
+    assert independent_verify(registration_without_a_key()) == Finding(False, 3, "key event unreadable")
+
+
+def test_a_key_registration_that_names_no_key_is_unreadable(tmp_path: Path) -> None:
+    v = trailfile.verify_file(write(tmp_path, registration_without_a_key()))
+    assert (v.ok, v.first_bad_seq, kind(v) if not v.ok else None) == (False, 3, "key event unreadable")
 
 
 # ---------------------------------------------------------------------------- any one-byte change
@@ -452,17 +1190,21 @@ def must_fail(raw: bytes, path: Path) -> None:
     assert not independent_verify(raw).ok
 
 
-def test_every_single_byte_deletion_and_bit_flip_of_the_vectors_fails(tmp_path: Path) -> None:
+@pytest.mark.parametrize("raw", [VECTOR_BYTES, VECTOR_V1_BYTES], ids=["v2", "v1"])
+def test_every_single_byte_deletion_and_bit_flip_of_the_vectors_fails(tmp_path: Path, raw: bytes) -> None:
     path = tmp_path / "changed.json"
-    for i in range(len(VECTOR_BYTES)):
-        must_fail(VECTOR_BYTES[:i] + VECTOR_BYTES[i + 1 :], path)
-        must_fail(VECTOR_BYTES[:i] + bytes([VECTOR_BYTES[i] ^ 0x01]) + VECTOR_BYTES[i + 1 :], path)
+    for i in range(len(raw)):
+        must_fail(raw[:i] + raw[i + 1 :], path)
+        must_fail(raw[:i] + bytes([raw[i] ^ 0x01]) + raw[i + 1 :], path)
 
 
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(data=st.data(), op=st.sampled_from(["flip", "insert", "delete"]))
-def test_any_single_byte_change_of_an_export_fails(tmp_path: Path, data: st.DataObject, op: str) -> None:
-    raw = VECTOR_BYTES
+@given(
+    data=st.data(),
+    op=st.sampled_from(["flip", "insert", "delete"]),
+    raw=st.sampled_from([VECTOR_BYTES, VECTOR_V1_BYTES]),
+)
+def test_any_single_byte_change_of_an_export_fails(tmp_path: Path, data: st.DataObject, op: str, raw: bytes) -> None:
     i = data.draw(st.integers(0, len(raw) - (0 if op == "insert" else 1)), label="position")
     if op == "flip":
         changed = raw[:i] + bytes([raw[i] ^ data.draw(st.integers(1, 255), label="xor")]) + raw[i + 1 :]
@@ -488,20 +1230,37 @@ def test_an_export_verifies_and_holds_exactly_the_decisions_trail(
     engine, a, _ = walked
     path, raw = exported
     trail = queries.trail(engine, a)["events"]
-    assert trailfile.verify_file(path) == Verdict(True, len(trail))
+    assert engine.db.path is not None
+    with closing(sqlite3.connect(engine.db.path)) as con:
+        con.row_factory = sqlite3.Row
+        rows = [dict(r) for r in con.execute("SELECT * FROM audit_events ORDER BY seq")]
+    key_rows = [r for r in rows if r["action"] in KEY_ACTIONS]
+    verdict = trailfile.verify_file(path)
+    assert verdict == Verdict(True, len(trail))
+    assert verdict.signed == len(key_rows) + len(trail)
+    assert [actor for actor, _ in verdict.signers] == [ADMIN, OFFICER]
     assert independent_verify(raw) == Finding(True, None, "ok")
-    assert doc_verifier()(raw) == len(trail)
+    # (the listing of section 7 is still the v1 verifier: it is not run on this v2 file)
     doc = json.loads(raw)
-    assert list(doc) == TOP and doc["format"] == FORMAT and doc["count"] == len(trail)
+    assert list(doc) == TOP[FORMAT] and doc["format"] == FORMAT and doc["count"] == len(trail)
     shown = queries.show(engine, a)
     assert doc["decision"] == {k: shown[k] for k in ("id", "title", "workflow", "workflow_version", "stage", "status")}
     cp = queries.checkpoint(engine)
     assert doc["checkpoint"] == {"size": cp.size, "head": cp.head}
     assert re.fullmatch(r"2024-12-31T01:\d\d:\d\d\.000000Z", doc["exported_at"])
+    # every key event of the chain, as stored, with its signature
+    assert [(e["seq"], e["hash"], e["signature"], e["actor"], e["data"]) for e in doc["keys"]] == [
+        (r["seq"], r["hash"], r["signature"], r["actor"], json.loads(r["data"])) for r in key_rows
+    ]
+    assert [e["action"] for e in doc["keys"]] == ["user_added"] * 5 and key_rows[0]["seq"] == 1
+    by_seq = {r["seq"]: r for r in rows}
     assert [(e["seq"], e["hash"], e["data"], e["actor"]) for e in doc["events"]] == [
         (e["seq"], e["hash"], e["data"], e["actor"]) for e in trail
     ]
-    assert all(set(e) == KEYS | {"hash"} and e["decision"] == a for e in doc["events"])
+    assert [e["signature"] for e in doc["events"]] == [by_seq[e["seq"]]["signature"] for e in doc["events"]]
+    assert all(isinstance(e["signature"], str) for e in doc["keys"] + doc["events"])
+    assert all(set(e) == KEYS | {"hash", "signature"} for e in doc["keys"] + doc["events"])
+    assert all(e["decision"] == a for e in doc["events"]) and all(e["decision"] is None for e in doc["keys"])
     seqs = [e["seq"] for e in doc["events"]]
     assert seqs != list(range(seqs[0], seqs[0] + len(seqs)))  # gaps: decision B's events lie between
     assert [e["decision_seq"] for e in doc["events"]] == list(range(1, len(seqs) + 1))
@@ -531,34 +1290,27 @@ def test_an_export_refuses_an_unknown_decision_or_an_unwritable_place(
 # ---------------------------------------------------------------------------- lines moved, removed, added
 
 
-def write(tmp_path: Path, raw: bytes) -> Path:
-    path = tmp_path / "surgery.json"
-    path.unlink(missing_ok=True)
-    path.write_bytes(raw)
-    return path
-
-
 @pytest.mark.parametrize("recompute", [False, True], ids=["digest-kept", "digest-recomputed"])
 def test_deleted_swapped_or_inserted_event_lines_are_named(
     exported: tuple[Path, bytes], walked: tuple[Engine, int, int], tmp_path: Path, recompute: bool
 ) -> None:
     engine, _, b = walked
     _, raw = exported
-    header, lines, _ = split(raw)
+    header, key_lines, lines, _ = split(raw)
     old = None if recompute else digest_of(raw)
 
     def verdict(new_lines: list[bytes], count: int | None = None) -> tuple[int | None, str]:
-        changed = join(header, new_lines, count, old)
+        changed = join(header, key_lines, new_lines, count, old)
         v = trailfile.verify_file(write(tmp_path, changed))
         assert not v.ok and not independent_verify(changed).ok
         return v.first_bad_seq, str(v.reason)
 
-    def without(i: int) -> list[bytes]:
+    def taken_out(i: int) -> list[bytes]:
         return lines[:i] + lines[i + 1 :]
 
     # deleted: the next event's number jumps
     for i in (0, 1, 3):
-        bad, reason = verdict(without(i))
+        bad, reason = verdict(taken_out(i))
         assert (bad, reason.split(":")[0]) == (seq(lines[i + 1]), "event missing"), reason
     bad, reason = verdict(lines[:-1], count=len(lines))
     assert reason == f"event missing: the file declares {len(lines)} events and holds {len(lines) - 1}"
@@ -574,121 +1326,197 @@ def test_deleted_swapped_or_inserted_event_lines_are_named(
     assert (bad, reason.split(":")[0]) == (seq(lines[2]), "order broken"), reason
     other = tmp_path / "b.json"
     queries.export_trail(engine, b, other)
-    foreign = split(other.read_bytes())[1][0]
+    other_header, other_keys, other_lines, _ = split(other.read_bytes())
+    assert other_keys == key_lines  # the same chain: the same key events
+    foreign = other_lines[0]
     bad, reason = verdict(lines[:2] + [foreign] + lines[2:])
     assert (bad, reason) == (seq(foreign), f"file altered: event {seq(foreign)} belongs to decision {b}, not 1")
+    # a key line moved among the event lines
+    bad, reason = verdict(lines[:2] + [key_lines[-1]] + lines[2:])
+    assert (bad, reason) == (
+        seq(key_lines[-1]),
+        f"file altered: event {seq(key_lines[-1])} belongs to decision —, not 1",
+    )
+
+
+def test_deleted_swapped_or_inserted_key_lines_are_named(exported: tuple[Path, bytes], tmp_path: Path) -> None:
+    _, raw = exported
+    header, key_lines, lines, _ = split(raw)
+    assert [seq(line) for line in key_lines] == [1, 2, 3, 4, 5]
+
+    def verdict(new_keys: list[bytes]) -> tuple[int | None, str | None]:
+        return verdict_of(tmp_path, join(header, new_keys, lines))
+
+    # swapped: the later one first, then the earlier one goes back
+    assert verdict([key_lines[0], key_lines[2], key_lines[1], *key_lines[3:]]) == (
+        2,
+        "order broken: event 2 follows event 3",
+    )
+    # a copy: the same number twice
+    assert verdict([*key_lines[:2], key_lines[1], *key_lines[2:]]) == (2, "order broken: event 2 follows event 2")
+    # the first admin's registration moved to the end: the admin's acts before it hold no key
+    assert verdict([*key_lines[1:], key_lines[0]]) == (
+        2,
+        "signature without a key: 'admin' holds no registered key at this point",
+    )
 
 
 def test_header_edits_are_found(exported: tuple[Path, bytes], tmp_path: Path) -> None:
     _, raw = exported
-    header, lines, _ = split(raw)
+    header, key_lines, lines, _ = split(raw)
+    closing_number = len(key_lines) + len(lines) + 3
 
     def reason(changed: bytes) -> str | None:
         assert not independent_verify(changed).ok
         return trailfile.verify_file(write(tmp_path, changed)).reason
 
     other_title = header.replace("沙河乡农贸市场搬迁".encode(), "沙河乡农贸市场扩建".encode())
-    assert reason(join(other_title, lines)) == "file altered: the decision's title differs from its created event's"
-    assert reason(join(other_title, lines, digest=digest_of(raw))) == (
+    assert reason(join(other_title, key_lines, lines)) == (
+        "file altered: the decision's title differs from its created event's"
+    )
+    assert reason(join(other_title, key_lines, lines, digest=digest_of(raw))) == (
         "file altered: the decision's title differs from its created event's"
     )
     later = re.sub(rb'"exported_at":"2024', b'"exported_at":"2025', header)
     assert later != header
-    assert reason(join(later, lines, digest=digest_of(raw))) == "file altered: digest does not match"
+    assert reason(join(later, key_lines, lines, digest=digest_of(raw))) == "file altered: digest does not match"
     spaced = header.replace(b'"decision":{', b'"decision": {')
-    assert reason(join(spaced, lines)) == "file altered: line 1 (the header) is not in canonical form"
-    assert reason(raw + b"\n") == f"file altered: bytes after line {len(lines) + 2}, the closing line"
+    assert reason(join(spaced, key_lines, lines)) == "file altered: line 1 (the header) is not in canonical form"
+    assert reason(raw + b"\n") == f"file altered: bytes after line {closing_number}, the closing line"
     assert reason(raw.replace(b',"digest"', b', "digest"')) == (
-        f"file altered: line {len(lines) + 2} (the closing line) is not in canonical form"
+        f"file altered: line {closing_number} (the closing line) is not in canonical form"
     )
+    # a checkpoint whose head is no hash, the digest recomputed
+    upper = re.sub(rb'"head":"([0-9a-f]{64})"', lambda m: b'"head":"' + m.group(1).upper() + b'"', header)
+    assert upper != header
+    assert reason(join(upper, key_lines, lines)) == "file altered: the checkpoint is not a chain size and head hash"
+    # the v1 digest domain on a v2 file: the formula is the version's
+    v1_digest = hashlib.sha256(DIGEST_DOMAINS[FORMAT_V1] + raw[:-67]).hexdigest()
+    assert reason(join(header, key_lines, lines, digest=v1_digest)) == "file altered: digest does not match"
 
 
 def test_rehashed_events_break_the_decisions_chain_or_the_checkpoint_head(
-    exported: tuple[Path, bytes], tmp_path: Path
+    walked: tuple[Engine, int, int], exported: tuple[Path, bytes], tmp_path: Path
 ) -> None:
+    engine, _, _ = walked
     _, raw = exported
-    header, lines, _ = split(raw)
-    # one event edited and its own hash recomputed: the next event's link no longer holds
-    forged = lines[:1] + [edited(lines[1], rehash=True, actor="mallory")] + lines[2:]
-    v = trailfile.verify_file(write(tmp_path, join(header, forged)))
-    assert (v.first_bad_seq, kind(v)) == (seq(lines[2]), "link broken")
-    assert independent_verify(join(header, forged)) == Finding(False, seq(lines[2]), "link broken")
-    # the decision's whole chain recomputed after an edit: only the checkpoint head still knows
-    changed = join(header, forge_chain(lines, {1: {"actor": "mallory"}}))
-    v = trailfile.verify_file(write(tmp_path, changed))
+    header, key_lines, lines, _ = split(raw)
+    actor = json.loads(lines[1])["actor"]
+    backdated: dict[str, Any] = {"at": "2020-01-01T00:00:00.000000Z"}
+    # one event edited and its hash recomputed by someone without the actor's key: its signature fails
+    forged = [lines[0], edited(lines[1], rehash=True, at=backdated["at"]), *lines[2:]]
+    assert verdict_of(tmp_path, join(header, key_lines, forged)) == (
+        seq(lines[1]),
+        f"signature invalid: not made with {actor!r}'s registered key",
+    )
+    forged = [lines[0], edited(lines[1], rehash=True, actor="mallory"), *lines[2:]]
+    assert verdict_of(tmp_path, join(header, key_lines, forged)) == (
+        seq(lines[1]),
+        "signature without a key: 'mallory' holds no registered key at this point",
+    )
+    # ... and signed again by a forger holding the actor's key: the next event's link no longer holds
+    forged = [
+        lines[0],
+        edited(lines[1], rehash=True, sign=engine.keys.signer(actor).sign, at=backdated["at"]),
+        *lines[2:],
+    ]
+    assert verdict_of(tmp_path, join(header, key_lines, forged)) == (
+        seq(lines[2]),
+        "link broken: decision_prev is not decision 1's previous hash",
+    )
+    # the decision's whole chain recomputed after an edit, without the keys: the signature first
+    changed = join(header, key_lines, forge_chain(lines, {1: backdated}))
+    assert verdict_of(tmp_path, changed) == (
+        seq(lines[1]),
+        f"signature invalid: not made with {actor!r}'s registered key",
+    )
+    # ... and signed again with every key: only the checkpoint head still knows
+    chain = forge_chain(lines, {1: backdated}, sign=ring_sign(engine.keys))
     last = seq(lines[-1])
-    assert (v.first_bad_seq, v.reason) == (last, f"file altered: event {last}'s hash differs from the checkpoint head")
-    assert independent_verify(changed) == Finding(False, last, "file altered")
+    assert verdict_of(tmp_path, join(header, key_lines, chain)) == (
+        last,
+        f"file altered: event {last}'s hash differs from the checkpoint head",
+    )
+    # ... and the header's checkpoint too: the file verifies (only a checkpoint kept outside finds it)
+    assert verdict_of(tmp_path, join(with_checkpoint(header, last, hash_of(chain[-1])), key_lines, chain)) == (
+        None,
+        None,
+    )
 
 
 def test_a_forged_global_link_is_found_where_seq_runs_on(tmp_path: Path) -> None:
-    header, lines, _ = split(VECTOR_BYTES)
-    # event 3 moved onto another global predecessor, everything after it and the header's
-    # checkpoint recomputed: the vector's seq run 1..5 still exposes the link
+    header, key_lines, lines, _ = split(VECTOR_BYTES)
+    # event 7 moved onto another global predecessor, everything after it signed again with the
+    # actors' keys and the header's checkpoint recomputed: the vector's seq run 5..9 still exposes it
+    forged = forge_chain(lines, {2: {"prev_hash": "ab" * 32}}, sign=vector_sign)
+    changed = join(with_checkpoint(header, 9, hash_of(forged[-1])), key_lines, forged)
+    assert verdict_of(tmp_path, changed) == (7, "link broken: prev_hash is not event 6's hash")
+    # the first event follows the last key line (seq 4): that link is checked too
+    forged = forge_chain(lines, {0: {"prev_hash": "ab" * 32}}, sign=vector_sign)
+    changed = join(with_checkpoint(header, 9, hash_of(forged[-1])), key_lines, forged)
+    assert verdict_of(tmp_path, changed) == (5, "link broken: prev_hash is not event 4's hash")
+    # and between key lines: the rotation moved onto another predecessor, signed again with zhao's old key
+    rotation = edited(key_lines[3], rehash=True, sign=vector_signer(OFFICER, 4).sign, prev_hash="ab" * 32)
+    assert verdict_of(tmp_path, join(header, [*key_lines[:3], rotation], lines)) == (
+        4,
+        "link broken: prev_hash is not event 3's hash",
+    )
+
+
+def test_a_forged_global_link_of_the_v1_vector_is_found(tmp_path: Path) -> None:
+    header, _, lines, _ = split(VECTOR_V1_BYTES)
     forged = forge_chain(lines, {2: {"prev_hash": "ab" * 32}})
-    head = json.loads(forged[-1])["hash"]
-    changed = join(re.sub(rb'"head":"[0-9a-f]{64}"', b'"head":"' + head.encode() + b'"', header), forged)
+    changed = join(with_checkpoint(header, 5, hash_of(forged[-1])), [], forged)
     v = trailfile.verify_file(write(tmp_path, changed))
     assert (v.first_bad_seq, v.reason) == (3, "link broken: prev_hash is not event 2's hash")
     assert independent_verify(changed) == Finding(False, 3, "link broken")
-    with pytest.raises(ValueError, match="event 3: link broken"):
-        doc_verifier()(changed)
-
-
-def with_checkpoint(header: bytes, size: int, head: str) -> bytes:
-    return re.sub(rb'"checkpoint":\{[^}]*\}', b'"checkpoint":' + canonical({"head": head, "size": size}), header)
 
 
 def test_careful_forgeries_still_disagree_with_the_header_or_the_layout(tmp_path: Path) -> None:
-    header, lines, _ = split(VECTOR_BYTES)
+    header, key_lines, lines, _ = split(VECTOR_BYTES)
 
-    def reason(new_header: bytes, new_lines: list[bytes]) -> tuple[int | None, str | None]:
-        changed = join(new_header, new_lines)
+    def reason(
+        new_header: bytes, new_lines: list[bytes], new_keys: list[bytes] = key_lines
+    ) -> tuple[int | None, str | None]:
+        changed = join(new_header, new_keys, new_lines)
         assert not independent_verify(changed).ok
         v = trailfile.verify_file(write(tmp_path, changed))
         return v.first_bad_seq, v.reason
 
-    # the created event taken out and the rest renumbered: a trail must open with its creation
-    rest = forge_chain(lines[1:], {0: {"decision_prev": None}})
-    header_rest = with_checkpoint(header, 5, json.loads(rest[-1])["hash"])
-    assert reason(header_rest, rest) == (2, "file altered: the first event is not the decision's creation")
-    # an event claimed beyond the checkpoint
-    assert reason(with_checkpoint(header, 4, json.loads(lines[3])["hash"]), lines) == (
-        5,
-        "file altered: event 5 lies beyond the checkpoint's 4 events",
+    # the created event taken out and the rest renumbered and signed again: a trail must open with its creation
+    rest = forge_chain(lines[1:], {0: {"decision_prev": None}}, sign=vector_sign)
+    assert verdict_of(tmp_path, join(with_checkpoint(header, 9, hash_of(rest[-1])), key_lines, rest)) == (
+        6,
+        "file altered: the first event is not the decision's creation",
     )
-    # seq going back while the decision's own chain holds
-    back = forge_chain(lines, {3: {"seq": 2}})
-    assert reason(with_checkpoint(header, 5, json.loads(back[-1])["hash"]), back) == (
-        2,
-        "order broken: event 2 follows event 3",
+    # an event claimed beyond the checkpoint
+    assert verdict_of(tmp_path, join(with_checkpoint(header, 8, hash_of(lines[3])), key_lines, lines)) == (
+        9,
+        "file altered: event 9 lies beyond the checkpoint's 8 events",
+    )
+    # a key event beyond it
+    assert verdict_of(tmp_path, join(with_checkpoint(header, 3, hash_of(key_lines[2])), key_lines, lines)) == (
+        4,
+        "file altered: event 4 lies beyond the checkpoint's 3 events",
+    )
+    # seq going back while the decision's own chain holds and every signature is right
+    back = forge_chain(lines, {3: {"seq": 6}}, sign=vector_sign)
+    assert verdict_of(tmp_path, join(with_checkpoint(header, 9, hash_of(back[-1])), key_lines, back)) == (
+        6,
+        "order broken: event 6 follows event 7",
     )
     # the same content written another way (an escape for 沙) is another file
     escaped = lines[:2] + [lines[2].replace("沙".encode(), b"\\u6c99")] + lines[3:]
     assert json.loads(escaped[2]) == json.loads(lines[2])
-    assert reason(header, escaped) == (3, "file altered: line 4 is not in canonical form")
+    assert reason(header, escaped) == (7, "file altered: line 9 is not in canonical form")
     spaced = lines[:2] + [lines[2].replace(b'"actor":', b'"actor": ')] + lines[3:]
-    assert reason(header, spaced) == (3, "file altered: line 4 is not in canonical form")
+    assert reason(header, spaced) == (7, "file altered: line 9 is not in canonical form")
+    spaced_key = [key_lines[0], key_lines[1].replace(b'"actor":', b'"actor": '), *key_lines[2:]]
+    assert reason(header, lines, spaced_key) == (2, "file altered: line 3 is not in canonical form")
+    assert independent_verify(join(header, spaced_key, lines)) == Finding(False, 2, "file altered")
 
 
-def forge_chain(lines: list[bytes], edits: dict[int, dict[str, Any]]) -> list[bytes]:
-    """The event lines with `edits` (line index -> changes) applied and every hash after the
-    first edit recomputed, with decision_prev and, where seq runs on, prev_hash relinked: what
-    a careful forger of one file writes."""
-    chain: list[bytes] = []
-    for i, line in enumerate(lines):
-        event = json.loads(line)
-        if i >= min(edits):
-            event["decision_seq"] = i + 1
-            if chain:
-                before = json.loads(chain[-1])
-                event["decision_prev"] = before["hash"]
-                if event["seq"] == before["seq"] + 1:
-                    event["prev_hash"] = before["hash"]
-            event.update(edits.get(i, {}))
-            event["hash"] = event_hash({k: v for k, v in event.items() if k != "hash"})
-        chain.append(canonical(event))
-    return chain
+V2_HEADER = VECTOR_BYTES.split(b"\n")[0]
 
 
 @pytest.mark.parametrize(
@@ -699,6 +1527,16 @@ def forge_chain(lines: list[bytes], edits: dict[int, dict[str, Any]]) -> list[by
         (b"seq,hash\n1,abc\n", "not a decision-flow trail export"),
         (b'{"format":"decision-flow/trail-export/v9","events":[\n],"count":0}\n', "not a decision-flow trail export"),
         ('\ufeff{"format":"decision-flow/trail-export/v1"'.encode(), "not a decision-flow trail export"),
+        ('\ufeff{"format":"decision-flow/trail-export/v2"'.encode(), "not a decision-flow trail export"),
+        # a v2 header must open the key section, a v1 header the event lines
+        (
+            V2_HEADER.replace(b'"keys":[', b'"events":[') + b'\n],"count":0}\n',
+            "the header's keys are not format, exported_at, checkpoint, decision, keys",
+        ),
+        (
+            V2_HEADER.replace(FORMAT.encode(), FORMAT_V1.encode()) + b"\n" + BETWEEN + b"\n",
+            "the header's keys are not format, exported_at, checkpoint, decision, events",
+        ),
     ],
 )
 def test_a_file_that_is_no_export_is_invalid_input(tmp_path: Path, content: bytes, message: str) -> None:
@@ -706,6 +1544,7 @@ def test_a_file_that_is_no_export_is_invalid_input(tmp_path: Path, content: byte
     with pytest.raises(InvalidInput, match=message) as caught:
         trailfile.verify_file(path)
     assert "\n" not in str(caught.value)
+    assert independent_verify(content) == Finding(False, None, "malformed")
     with pytest.raises(InvalidInput, match="cannot read"):
         trailfile.verify_file(tmp_path / "missing.json")
 
@@ -714,13 +1553,26 @@ def test_an_event_line_that_is_not_json_or_not_utf8_is_invalid_input(
     exported: tuple[Path, bytes], tmp_path: Path
 ) -> None:
     _, raw = exported
-    header, lines, _ = split(raw)
+    header, key_lines, lines, _ = split(raw)
+    second = line_number(key_lines, 1)
+    with pytest.raises(InvalidInput, match=f"line {second}: an event line that is not valid JSON"):
+        trailfile.verify_file(write(tmp_path, join(header, key_lines, lines[:1] + [lines[1][:-1]] + lines[2:])))
+    first = line_number(key_lines, 0)
+    with pytest.raises(InvalidInput, match=f"line {first} is not UTF-8"):
+        broken = [lines[0].replace("沙".encode(), b"\xe6\xb2")] + lines[1:]
+        trailfile.verify_file(write(tmp_path, join(header, key_lines, broken)))
+    # a number with a fraction is JSON, but never canonical: the line was altered (section 6, step 1)
+    fraction = join(header, key_lines, [lines[0].replace(b'"decision":1', b'"decision":1.0')])
+    v = trailfile.verify_file(write(tmp_path, fraction))
+    assert (v.ok, v.reason) == (False, f"file altered: line {first} is not in canonical form")
+    assert independent_verify(fraction).kind == "file altered"
+    # a key line alike
+    assert line_number(key_lines, 1, event_line=False) == 3
     with pytest.raises(InvalidInput, match="line 3: an event line that is not valid JSON"):
-        trailfile.verify_file(write(tmp_path, join(header, lines[:1] + [lines[1][:-1]] + lines[2:])))
-    with pytest.raises(InvalidInput, match="line 2 is not UTF-8"):
-        trailfile.verify_file(write(tmp_path, join(header, [lines[0].replace("沙".encode(), b"\xe6\xb2")] + lines[1:])))
-    with pytest.raises(InvalidInput, match="fraction or exponent"):
-        trailfile.verify_file(write(tmp_path, join(header, [lines[0].replace(b'"decision":1', b'"decision":1.0')])))
+        trailfile.verify_file(write(tmp_path, join(header, [key_lines[0], key_lines[1][:-1], *key_lines[2:]], lines)))
+    with pytest.raises(InvalidInput, match="line 2: an event line that is not a JSON object"):
+        trailfile.verify_file(write(tmp_path, join(header, [b"[1,2]", *key_lines[1:]], lines)))
+    assert independent_verify(join(header, [b"[1,2]", *key_lines[1:]], lines)) == Finding(False, None, "malformed")
 
 
 # ---------------------------------------------------------------------------- checkpoints

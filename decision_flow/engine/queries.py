@@ -9,6 +9,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from sqlalchemy import inspect
 from sqlmodel import Session, col, select
 
 import decision_flow.engine.definitions as definitions
@@ -254,6 +255,9 @@ def verify(engine: Engine, full: bool = False, remember: bool = True, actor: str
 
     engine.db.require()
     require_reader(engine, actor)
+    with engine.db.session(write=False) as s:
+        if not inspect(s.connection()).has_table("audit_events"):  # dropped: no chain left to verify
+            return audit.Verdict(False, 0, None, Msg("verify.trail_missing"))
     earlier = None if full else verified.recall(engine.db)
     if earlier is not None:
         try:
@@ -278,7 +282,9 @@ def _verify(engine: Engine, earlier: Verified | None, remember: bool) -> audit.V
         for item in items:
             content = item[0]
             action = content["action"]
-            if action == "recorded" and '"sha256"' in content["data"]:
+            if not isinstance(content["data"], str):
+                pass  # NULL data: the type check names the event
+            elif action == "recorded" and '"sha256"' in content["data"]:
                 for sha, kind in _evidence_named(content["data"]):
                     attached.setdefault(sha, (content["seq"], kind))
             elif action == "calendar_imported":
@@ -304,6 +310,7 @@ def _verify(engine: Engine, earlier: Verified | None, remember: bool) -> audit.V
                 whole_chain=True,
                 locate=lambda h: _seq_of(s, h),
                 then=signatures.check,
+                checked_until=checked_until,
             )
             failure = parallel.first_failure() if parallel else None
         finally:
@@ -348,6 +355,20 @@ def verify_anchor(engine: Engine, cp: Checkpoint, actor: str | None = None) -> a
     verdict = verify(engine, actor=actor)
     if not verdict.ok or cp.size == 0:
         return verdict
+    if cp.decision is not None:
+        with engine.db.session(write=False) as s:
+            size, _ = audit.decision_head(s, cp.decision)
+            row = s.exec(
+                select(AuditEvent.seq, AuditEvent.hash).where(
+                    AuditEvent.decision_id == cp.decision, AuditEvent.decision_seq == cp.size
+                )
+            ).first()
+        named = {"decision": cp.decision, "size": size, "checkpoint": cp.size, "n": cp.size}
+        if row is None:
+            return audit.Verdict(False, verdict.events, None, Msg("verify.decision_truncated", named))
+        if row[1] != cp.head:
+            return audit.Verdict(False, verdict.events, row[0], Msg("verify.decision_rewritten", named))
+        return verdict
     with engine.db.session(write=False) as s:
         size, _ = audit.head(s)
         event = s.get(AuditEvent, cp.size)
@@ -359,13 +380,17 @@ def verify_anchor(engine: Engine, cp: Checkpoint, actor: str | None = None) -> a
     return verdict
 
 
-def checkpoint(engine: Engine, actor: str | None = None) -> Checkpoint:
-    """The chain's checkpoint now, on the engine's clock, taken as `actor` (optional)."""
+def checkpoint(engine: Engine, actor: str | None = None, decision: int | None = None) -> Checkpoint:
+    """The chain's checkpoint now, on the engine's clock, taken as `actor` (optional); with
+    `decision`, that decision's own (which the actor must be allowed to read)."""
     from decision_flow.trail.checkpoint import checkpoint as checkpoint_at
 
     engine.db.require()
     require_reader(engine, actor)
-    return checkpoint_at(engine.db, engine.stamp())
+    if decision is not None:
+        with engine.db.session(write=False) as s:
+            load_case(s, decision)  # an unknown decision is not found
+    return checkpoint_at(engine.db, engine.stamp(), decision)
 
 
 def export_trail(engine: Engine, decision_id: int, out: Path) -> int:

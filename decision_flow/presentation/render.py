@@ -190,7 +190,13 @@ def verdict(v: Verdict) -> None:
             out.print(Text(t(Msg("audit.recalled", {"recalled": v.recalled}))))
     elif v.ok:
         out.print(Text(t(Msg("audit.ok", {"events": v.events})), style="green"))
-    else:
+    if v.ok and v.signers:
+        out.print(Text(t(Msg("audit.signers"))))
+        for actor, key in v.signers:
+            out.print(Text(t(Msg("audit.signer", {"actor": actor, "fingerprint": key}))))
+    if v.ok and v.note is not None:
+        out.print(Text(t(v.note), style="yellow"))
+    if not v.ok:
         why = t(v.why) if v.why is not None else None
         err.print(Text(t(Msg("audit.bad", {"seq": v.first_bad_seq, "reason": why})), style="bold red"))
 

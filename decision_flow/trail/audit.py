@@ -31,6 +31,7 @@ from decision_flow.trail.canonical import (
     hash_content,
     plain_bytes,
     stored_content,
+    type_fault,
 )
 
 _LAST = (
@@ -102,6 +103,17 @@ def head(session: Session) -> tuple[int, str]:
     return (row[0], row[1]) if row else (0, GENESIS)
 
 
+def decision_head(session: Session, decision: int) -> tuple[int, str]:
+    """A decision's own chain: its number of events and its last event's hash (64 zeros if none)."""
+    row = session.exec(
+        select(AuditEvent.decision_seq, AuditEvent.hash)
+        .where(AuditEvent.decision_id == decision)
+        .order_by(col(AuditEvent.seq).desc())
+        .limit(1)
+    ).first()
+    return (int(row[0] or 0), row[1]) if row else (0, GENESIS)
+
+
 @dataclass(frozen=True, eq=False)
 class Verdict:
     """The result of walking the chain: ok, how many events, and the first bad one with why
@@ -113,6 +125,8 @@ class Verdict:
     why: Msg | str | None = None
     signed: int | None = None  # how many signatures were checked, if any
     recalled: int = 0  # of those, checked by an earlier run on this machine
+    signers: tuple[tuple[str, str], ...] = ()  # (actor, key fingerprint) of each key that signed, in a file
+    note: Msg | None = None  # what the verdict does not cover (a file of the first version: no signatures)
 
     @property
     def reason(self) -> str | None:
@@ -131,7 +145,18 @@ class Verdict:
         return hash(self._compared())
 
     def as_dict(self) -> dict[str, Any]:
-        return {"ok": self.ok, "events": self.events, "first_bad_seq": self.first_bad_seq, "reason": self.reason}
+        shown: dict[str, Any] = {
+            "ok": self.ok,
+            "events": self.events,
+            "first_bad_seq": self.first_bad_seq,
+            "reason": self.reason,
+        }
+        if self.signers:  # a verified export file: whose keys signed it (the database's shape is fixed)
+            shown["signatures"] = self.signed
+            shown["signers"] = [{"actor": actor, "fingerprint": key} for actor, key in self.signers]
+        if self.note is not None:
+            shown["note"] = t(self.note, "en")
+        return shown
 
 
 def verify_events(events: Iterable[AuditEvent]) -> Verdict:
@@ -141,7 +166,7 @@ def verify_events(events: Iterable[AuditEvent]) -> Verdict:
 
 _ROWS = (
     "SELECT seq, at, actor, action, decision_id, decision_seq, decision_prev, stage, step, {data}, prev_hash, hash,"
-    " signature FROM audit_events WHERE seq > ? ORDER BY seq LIMIT ?"
+    " signature FROM audit_events WHERE {after} ORDER BY seq LIMIT ?"
 )
 
 
@@ -155,16 +180,17 @@ def _batches(session: Session, batch: int) -> Iterator[list[tuple[Any, ...]]]:
     """The stored rows in seq order, `batch` at a time, read through the driver's own cursor in
     the session's transaction (one snapshot; SQLAlchemy's row objects cost a second a million)."""
     raw = Raw(session)
-    plain = _ROWS.format(data="data")
-    last = 0
+    last: int | None = None  # the first batch starts at the lowest seq stored, 0 or below included
     while True:
+        after, args = ("seq > ?", (last, batch)) if last is not None else ("1 = 1", (batch,))
         try:
-            rows = raw.all(plain, last, batch)
+            rows = raw.all(_ROWS.format(data="data", after=after), *args)
         except OperationalError:  # SQLite: TEXT that is not UTF-8 (an edit); this batch as bytes
             if raw.postgres:
                 raise
             rows = [
-                (*r[:9], _text(r[9]), *r[10:]) for r in raw.all(_ROWS.format(data="CAST(data AS BLOB)"), last, batch)
+                (*r[:9], _text(r[9]), *r[10:])
+                for r in raw.all(_ROWS.format(data="CAST(data AS BLOB)", after=after), *args)
             ]
         if not rows:
             return
@@ -180,6 +206,8 @@ def iter_stored(session: Session, batch: int = 20000) -> Iterator[tuple[dict[str
     for rows in _batches(session, batch):
         for seq, at, actor, action, decision, dseq, dprev, stage, step, data, prev, digest, signature in rows:
             content = stored_content(seq, at, actor, action, decision, dseq, dprev, stage, step, data, prev)
+            if data is None:  # NULL is JSON null, like every other column (then a wrong type)
+                content["data"] = None
             plain = plain_bytes(action, actor, at, content["data"], decision, dprev, dseq, prev, seq, stage, step)
             computed = sha256(DOMAIN + plain).hexdigest() if plain is not None else hash_content(content)
             yield content, digest, signature, computed
@@ -208,6 +236,8 @@ def verify_contents(
     whole_chain: bool,
     locate: Callable[[str], int | None] | None = None,
     then: Callable[..., Msg | None] | None = None,
+    checked_until: int = 0,
+    admit: Callable[[dict[str, Any]], Msg | None] | None = None,
 ) -> Verdict:
     """Verify (content, hash, …) tuples in order (a fourth item, if any, is the content's hash,
     already computed). With `whole_chain` the global numbering and links are checked too;
@@ -215,7 +245,12 @@ def verify_contents(
     A content of None stands for an event whose stored data does not parse. `locate` (the seq
     of the event with a given hash) lets a failure tell an event moved from one edited. `then`,
     called with each whole tuple once its hash and links are right, returns why it is bad (the
-    signature check), or None."""
+    signature check), or None. Stored data of events up to `checked_until` (bytes an earlier
+    verification checked, :mod:`decision_flow.trail.verified`) is not parsed again. `admit`,
+    called once an event's hash and types are right, says why it does not belong where it is
+    (a key line of an export that is no key event), or None.
+    The event named for a fault is always one that is there: for a missing event, the one found
+    in its place (the reason names the missing number)."""
     prev_hash, expected_seq, count = GENESIS, None if not whole_chain else 1, 0
     decisions: dict[Any, tuple[int, str]] = {}  # decision -> (last decision_seq, last hash)
     for item in items:
@@ -228,12 +263,22 @@ def verify_contents(
             missing = isinstance(seq, int) and seq > expected_seq
             found = {"expected": expected_seq, "found": str(seq)}
             why = Msg("verify.seq_missing" if missing else "verify.seq_order", found)
-            return Verdict(False, count, expected_seq if missing else seq, why)
+            return Verdict(False, count, seq if isinstance(seq, int) else None, why)
         if (item[3] if len(item) > 3 else hash_content(content)) != stored_hash:
             moved_from = _written_as(content, stored_hash, locate)
             if moved_from is not None:
                 return Verdict(False, count, seq, Msg("verify.moved", {"seq": seq, "written": moved_from}))
             return Verdict(False, count, seq, Msg("verify.hash"))
+        fault = type_fault(content, check_data=not (type(seq) is int and seq <= checked_until))
+        if fault is not None:
+            named = seq if type(seq) is int else None
+            return Verdict(False, count, named, Msg("verify.type", {"key": fault[0], "kind": Msg(f"type.{fault[1]}")}))
+        if len(item) > 2 and item[2] is not None and type(item[2]) is not str:
+            return Verdict(False, count, seq, Msg("verify.type", {"key": "signature", "kind": Msg("type.signature")}))
+        if admit is not None:
+            refused = admit(content)
+            if refused is not None:
+                return Verdict(False, count, seq, refused)
         if whole_chain and content.get("prev_hash") != prev_hash:
             return Verdict(False, count, seq, Msg("verify.prev_link"))
         decision = content.get("decision")
@@ -247,8 +292,6 @@ def verify_contents(
             if content.get("decision_prev") != last_hash:
                 return Verdict(False, count, seq, Msg("verify.decision_link", {"decision": decision}))
             decisions[decision] = (last_seq + 1, stored_hash)
-        elif content.get("decision_seq") is not None or content.get("decision_prev") is not None:
-            return Verdict(False, count, seq, Msg("verify.decision_stray"))
         if then is not None:
             bad = then(*item)
             if bad is not None:
@@ -288,6 +331,24 @@ def iter_decision(session: Session, decision: int, batch: int = 5000) -> Iterato
         yield from rows
         last = rows[-1].seq
         session.expunge_all()
+
+
+KEY_ACTIONS = ("user_added", "user_roles_changed", "key_registered", "key_rotated", "key_revoked")
+
+
+def iter_key_events(session: Session, size: int) -> Iterator[AuditEvent]:
+    """The events that register, rotate and revoke keys and grant roles (all of no decision),
+    up to seq `size`, in order: what an export carries so its signatures can be checked."""
+    rows = session.exec(
+        select(AuditEvent)
+        .where(
+            col(AuditEvent.decision_id).is_(None),
+            col(AuditEvent.seq) <= size,
+            col(AuditEvent.action).in_(KEY_ACTIONS),
+        )
+        .order_by(col(AuditEvent.seq))
+    ).all()
+    yield from rows
 
 
 def trail(session: Session, decision: int) -> list[AuditEvent]:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from json.encoder import encode_basestring
 from typing import Any
 
@@ -180,6 +181,66 @@ def content_bytes(content: dict[str, Any]) -> bytes:
         f'"{k}":{data if k == "data" and isinstance(data, RawJSON) else _scalar(content[k])}' for k in CONTENT_KEYS
     ]
     return ("{" + ",".join(parts) + "}").encode("utf-8")
+
+
+_HASH = re.compile("[0-9a-f]{64}").fullmatch
+
+
+def _is_hash(value: Any) -> bool:
+    return type(value) is str and _HASH(value) is not None
+
+
+def _is_count(value: Any) -> bool:
+    return type(value) is int and value >= 1
+
+
+def type_fault(content: dict[str, Any], check_data: bool = True) -> tuple[str, str] | None:
+    """The first key of an event's content (in the document's table order) whose value is not of
+    the JSON type docs/audit-format.md names for it, with that type's name; None if all are.
+    Stored data (RawJSON) must be the canonical text of an object; `check_data=False` skips that
+    parse, for bytes an earlier verification already checked."""
+    c = content
+    decision = c["decision"]
+    if not _is_count(c["seq"]):
+        return "seq", "integer_1"
+    for key in ("at", "actor", "action"):
+        if type(c[key]) is not str:
+            return key, "string"
+    if decision is not None and not _is_count(decision):
+        return "decision", "integer_1_or_null"
+    if (decision is None and c["decision_seq"] is not None) or (
+        decision is not None and not _is_count(c["decision_seq"])
+    ):
+        return "decision_seq", "integer_1_with_decision"
+    if c["decision_prev"] is not None and (decision is None or not _is_hash(c["decision_prev"])):
+        return "decision_prev", "hash_or_null_with_decision"
+    for key in ("stage", "step"):
+        if c[key] is not None and type(c[key]) is not str:
+            return key, "string_or_null"
+    data = c["data"]
+    if type(data) is RawJSON:
+        if check_data and not _canonical_object(data):
+            return "data", "object_text"
+    elif type(data) is not dict:
+        return "data", "object"
+    if not _is_hash(c["prev_hash"]):
+        return "prev_hash", "hash"
+    return None
+
+
+def _canonical_object(text: str) -> bool:
+    """Whether stored data is the canonical JSON text of an object (section 1)."""
+    if not text.startswith("{"):
+        return False
+    try:
+        value = json.loads(text, parse_float=_refuse, parse_constant=_refuse)
+        return type(value) is dict and canonical_json(value) == text.encode("utf-8")
+    except (ValueError, RecursionError):
+        return False
+
+
+def _refuse(text: str) -> Any:
+    raise ValueError(text)
 
 
 def hash_content(content: dict[str, Any]) -> str:

@@ -12,9 +12,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from decision_flow.core.errors import InvalidInput
+from decision_flow.core.errors import InvalidInput, NotFound
 from decision_flow.core.i18n import Msg, os_error
 from decision_flow.store.db import Database
+from decision_flow.store.models import Decision
 from decision_flow.trail import audit, canonical
 
 PLAIN_TITLE = "decision-flow audit checkpoint"
@@ -23,27 +24,36 @@ _HEX64 = re.compile(r"[0-9a-f]{64}")
 
 @dataclass(frozen=True)
 class Checkpoint:
-    """The chain's size and head hash at a moment: what an auditor keeps outside the system."""
+    """The chain's size and head hash at a moment: what an auditor keeps outside the system. With
+    `decision`, one decision's own chain: its number of events and its last event's hash."""
 
     size: int
     head: str
     at: str
+    decision: int | None = None
 
     def plain(self) -> str:
         """The text `dflow audit head` prints (and `read_anchor` reads back)."""
-        return f"{PLAIN_TITLE}\nsize: {self.size}\nhead: {self.head}\nat: {self.at}\n"
+        named = f"decision: {self.decision}\n" if self.decision is not None else ""
+        return f"{PLAIN_TITLE}\n{named}size: {self.size}\nhead: {self.head}\nat: {self.at}\n"
 
     def as_dict(self) -> dict[str, Any]:
         """The `--json` form."""
-        return {"size": self.size, "head": self.head, "at": self.at}
+        named = {"decision": self.decision} if self.decision is not None else {}
+        return {**named, "size": self.size, "head": self.head, "at": self.at}
 
 
-def checkpoint(db: Database, at: str) -> Checkpoint:
-    """The chain's checkpoint now (`at`, the clock's stamp)."""
+def checkpoint(db: Database, at: str, decision: int | None = None) -> Checkpoint:
+    """The chain's checkpoint now (`at`, the clock's stamp), or one decision's."""
     db.require()
     with db.session(write=False) as s:
-        size, head = audit.head(s)
-    return Checkpoint(size, head, at)
+        if decision is None:
+            size, head = audit.head(s)
+            return Checkpoint(size, head, at)
+        if s.get(Decision, decision) is None:
+            raise NotFound(Msg("decision.unknown", {"id": decision}))
+        size, head = audit.decision_head(s, decision)
+    return Checkpoint(size, head, at, decision)
 
 
 def read_anchor(path: Path) -> Checkpoint:
@@ -54,9 +64,12 @@ def read_anchor(path: Path) -> Checkpoint:
             value = json.loads(text, parse_constant=_no_constant)
         except ValueError:
             raise _not_checkpoint(path, Msg("checkpoint.bad_json")) from None
-        if not isinstance(value, dict) or set(value) != {"size", "head", "at"}:
+        if not isinstance(value, dict) or set(value) - {"decision"} != {"size", "head", "at"}:
             raise _not_checkpoint(path, Msg("checkpoint.json_keys"))
-        return _checked_checkpoint(path, value["size"], value["head"], value["at"])
+        decision = value.get("decision")
+        if "decision" in value and (type(decision) is not int or decision < 1):
+            raise _not_checkpoint(path, Msg("checkpoint.decision"))
+        return _checked_checkpoint(path, value["size"], value["head"], value["at"], decision)
     lines = [line.strip() for line in text.splitlines() if line.strip()]
     if not lines or lines[0] != PLAIN_TITLE:
         raise _not_checkpoint(path, Msg("checkpoint.not_plain", {"title": PLAIN_TITLE}))
@@ -64,17 +77,22 @@ def read_anchor(path: Path) -> Checkpoint:
     for line in lines[1:]:
         key, sep, value = line.partition(":")
         key = key.strip()
-        if not sep or key not in ("size", "head", "at") or key in fields:
+        if not sep or key not in ("decision", "size", "head", "at") or key in fields:
             raise _not_checkpoint(path, Msg("checkpoint.line", {"line": line[:40]}))
         fields[key] = value.strip()
-    if set(fields) != {"size", "head", "at"}:
+    if set(fields) - {"decision"} != {"size", "head", "at"}:
         raise _not_checkpoint(path, Msg("checkpoint.lines"))
     if not re.fullmatch(r"[0-9]{1,18}", fields["size"]):
         raise _not_checkpoint(path, Msg("checkpoint.size"))
-    return _checked_checkpoint(path, int(fields["size"]), fields["head"], fields["at"])
+    decision = None
+    if "decision" in fields:
+        if not re.fullmatch(r"[1-9][0-9]{0,17}", fields["decision"]):
+            raise _not_checkpoint(path, Msg("checkpoint.decision"))
+        decision = int(fields["decision"])
+    return _checked_checkpoint(path, int(fields["size"]), fields["head"], fields["at"], decision)
 
 
-def _checked_checkpoint(path: Path, size: Any, head: Any, at: Any) -> Checkpoint:
+def _checked_checkpoint(path: Path, size: Any, head: Any, at: Any, decision: int | None = None) -> Checkpoint:
     if not isinstance(size, int) or isinstance(size, bool) or size < 0:
         raise _not_checkpoint(path, Msg("checkpoint.size"))
     if not isinstance(head, str) or not _HEX64.fullmatch(head.lower()):
@@ -83,7 +101,7 @@ def _checked_checkpoint(path: Path, size: Any, head: Any, at: Any) -> Checkpoint
         raise _not_checkpoint(path, Msg("checkpoint.empty_head"))
     if not isinstance(at, str) or not _is_time(at):
         raise _not_checkpoint(path, Msg("checkpoint.at"))
-    return Checkpoint(size, head.lower(), at)
+    return Checkpoint(size, head.lower(), at, decision)
 
 
 def _is_time(value: str) -> bool:

@@ -13,6 +13,10 @@ From the first registered key on, every event must carry a valid signature of it
 a ``refused`` event whose actor could not prove who they are (no key file, wrong key): that
 attempt is kept unsigned. Before it (a database written before signing existed) events are
 unsigned. Roles are followed from ``user_added`` and ``user_roles_changed``.
+
+A key belongs to one user, once: a rotation names the key its user held as ``previous``, a
+revocation the key held; a key revoked or rotated away, or held by another user, is never
+registered again, and ``key_registered`` is only for a user who holds no key.
 """
 
 from __future__ import annotations
@@ -23,8 +27,9 @@ from typing import Any
 
 from decision_flow.core.i18n import Msg
 from decision_flow.identity import keys
+from decision_flow.trail import audit
 
-KEY_ACTIONS = frozenset({"user_added", "user_roles_changed", "key_registered", "key_rotated", "key_revoked"})
+KEY_ACTIONS = frozenset(audit.KEY_ACTIONS)
 
 
 class Signatures:
@@ -41,6 +46,7 @@ class Signatures:
         self.checked_until = checked_until
         self.keys: dict[str, tuple[str, Callable[[str, str], bool]]] = {}  # user -> (public key, check)
         self.roles: dict[str, set[str]] = {}
+        self.retired: set[str] = set()  # every key revoked or rotated away: never registered again
         self.era = False  # a key has been registered: from here on acts are signed
         self.signed = 0
         self.unsigned = 0
@@ -84,36 +90,73 @@ class Signatures:
         """The key an actor registers for themselves, allowed only as the chain's first key."""
         if self.era or data is None or data.get("name") != actor or action not in ("user_added", "key_registered"):
             return None
-        return _held(data.get("public_key"))
+        public = data.get("public_key")
+        if not isinstance(public, str):
+            return None
+        check = keys.verifier(public)  # any spelling of a key here: the spelling is checked after
+        return (public, check) if check is not None else None
 
     def _apply(self, actor: Any, action: Any, data: dict[str, Any], signed: bool) -> Msg | None:
+        """A key event's effect, after its signature: it names a user; its writer was entitled to
+        it; the key it registers or revokes is a key; the rules of a key's life hold."""
         name = data.get("name")
         if not isinstance(name, str):
             return Msg("verify.key_no_user", {"action": action})
         if action == "user_added" and isinstance(data.get("roles"), list):
             self.roles[name] = {str(r) for r in data["roles"]}
-        if action == "user_roles_changed" and isinstance(data.get("new"), list):
-            self.roles[name] = {str(r) for r in data["new"]}
-        if action in ("user_added", "key_registered") and data.get("public_key") is not None:
-            first = not self.era and name == actor
-            if not first and not (signed and "admin" in self.roles.get(actor, set())):
+        admin = signed and "admin" in self.roles.get(actor, set())
+        if action == "user_roles_changed":
+            if self.era and not admin:
+                return Msg("verify.roles_no_authority", {"actor": repr(actor)})
+            if isinstance(data.get("new"), list):
+                self.roles[name] = {str(r) for r in data["new"]}
+            return None
+        public = data.get("public_key")
+        held = self.keys.get(name)
+        if action == "key_registered" or (action == "user_added" and public is not None):
+            # the chain's first key is its holder's own: an admin, signing with the key registered
+            first = not self.era and name == actor and signed and "admin" in self.roles.get(name, set())
+            if not (first or admin):
                 return Msg("verify.register_no_authority", {"actor": repr(actor)})
-            return self._register(name, data.get("public_key"))
+            key = _held(public)
+            if key is None:
+                return Msg("verify.key_bad", {"name": repr(name)})
+            if action == "key_registered" and held is not None:
+                return Msg("verify.register_over_held", {"name": repr(name)})
+            return self._register(name, key)
+        if action == "user_added" and self.era and not admin:
+            return Msg("verify.register_no_authority", {"actor": repr(actor)})
         if action == "key_rotated":
             if name != actor or not signed:
                 return Msg("verify.rotate_no_authority", {"name": repr(name)})
-            return self._register(name, data.get("public_key"))
+            key = _held(public)
+            if key is None:
+                return Msg("verify.key_bad", {"name": repr(name)})
+            if held is None or data.get("previous") != held[0]:
+                return Msg("verify.rotate_previous", {"name": repr(name)})
+            self.retired.add(held[0])
+            del self.keys[name]
+            return self._register(name, key)
         if action == "key_revoked":
-            if not (signed and "admin" in self.roles.get(actor, set())):
+            if not admin:
                 return Msg("verify.revoke_no_authority", {"actor": repr(actor)})
-            self.keys.pop(name, None)
+            if _held(public) is None:
+                return Msg("verify.key_bad", {"name": repr(name)})
+            if held is None or public != held[0]:
+                return Msg("verify.revoke_not_held", {"name": repr(name)})
+            self.retired.add(held[0])
+            del self.keys[name]
         return None
 
-    def _register(self, name: str, public: Any) -> Msg | None:
-        held = _held(public)
-        if held is None:
-            return Msg("verify.key_bad", {"name": repr(name)})
-        self.keys[name] = held
+    def _register(self, name: str, key: tuple[str, Callable[[str, str], bool]]) -> Msg | None:
+        public = key[0]
+        if public in self.retired:
+            return Msg("verify.key_retired", {"name": repr(name), "fingerprint": keys.fingerprint(public)})
+        holder = next((user for user, (held, _) in self.keys.items() if held == public and user != name), None)
+        if holder is not None:
+            named = {"name": repr(name), "fingerprint": keys.fingerprint(public), "holder": repr(holder)}
+            return Msg("verify.key_of_another", named)
+        self.keys[name] = key
         self.era = True
         return None
 
@@ -124,7 +167,11 @@ def invalid(actor: Any) -> Msg:
 
 
 def _held(public: Any) -> tuple[str, Callable[[str, str], bool]] | None:
-    check = keys.verifier(public) if isinstance(public, str) else None
+    """A registered key and its check; None unless it is an Ed25519 key in its one spelling."""
+    raw = keys.public_raw(public) if isinstance(public, str) else None
+    if raw is None or keys.public_text(raw) != public:
+        return None
+    check = keys.verifier(public)
     return (public, check) if check is not None else None
 
 

@@ -3,15 +3,21 @@ verifier (checkpoints are in :mod:`decision_flow.trail.checkpoint`).
 
 The export is one JSON document in a single canonical byte form (docs/audit-format.md)::
 
-    {"format":"decision-flow/trail-export/v1","exported_at":T,"checkpoint":C,"decision":D,"events":[
+    {"format":"decision-flow/trail-export/v2","exported_at":T,"checkpoint":C,"decision":D,"keys":[
+    KEY EVENT,
+    ...
+    ],"events":[
     EVENT,
     ...
     EVENT
     ],"count":N,"digest":"HEX"}
 
-one event per line, each the canonical JSON of its hashed content plus its ``hash``; HEX is
-SHA-256 over ``DIGEST_DOMAIN`` and every byte before it, so any one-byte change is found.
-`verify_file` needs neither the database nor a user.
+one event per line, each the canonical JSON of its hashed content plus its ``hash`` and its
+``signature``. The key events (registrations, rotations, revocations, roles) of the whole chain
+come first, so that every signature is checked offline by the rules the database verifier
+applies. HEX is SHA-256 over ``DIGEST_DOMAIN`` and every byte before it, so any one-byte change
+is found. `verify_file` needs neither the database nor a user; it still verifies files of the
+first version (no keys, no signatures).
 """
 
 from __future__ import annotations
@@ -21,7 +27,7 @@ import json
 import os
 import re
 import secrets
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -32,13 +38,23 @@ from decision_flow.store.db import Database
 from decision_flow.store.models import AuditEvent, Decision
 from decision_flow.trail import audit, canonical
 from decision_flow.trail.audit import Verdict
+from decision_flow.trail.checkpoint import Checkpoint
 
-FORMAT = "decision-flow/trail-export/v1"
-DIGEST_DOMAIN = b"decision-flow/trail-export/v1/digest\n"
+FORMAT = "decision-flow/trail-export/v2"
+FORMAT_V1 = "decision-flow/trail-export/v1"
+DIGEST_DOMAINS = {
+    FORMAT: b"decision-flow/trail-export/v2/digest\n",
+    FORMAT_V1: b"decision-flow/trail-export/v1/digest\n",
+}
+DIGEST_DOMAIN = DIGEST_DOMAINS[FORMAT]
 CONTENT_KEYS = frozenset(canonical.CONTENT_KEYS)
 _HEX64 = re.compile(r"[0-9a-f]{64}")
 _FOOTER = re.compile(rb'\],"count":(0|[1-9][0-9]{0,17}),"digest":"([0-9a-f]{64})"\}\n')
-_HEADER_KEYS = ["format", "exported_at", "checkpoint", "decision", "events"]
+_BETWEEN = b'],"events":[\n'
+_HEADER_KEYS = {
+    FORMAT: ["format", "exported_at", "checkpoint", "decision", "keys"],
+    FORMAT_V1: ["format", "exported_at", "checkpoint", "decision", "events"],
+}
 _DECISION_KEYS = {"id": int, "title": str, "workflow": str, "workflow_version": int, "stage": str, "status": str}
 
 
@@ -51,7 +67,8 @@ def write_json(db: Database, decision_id: int, out: Path, at: str) -> int:
         if dec is None:
             raise NotFound(Msg("decision.unknown", {"id": decision_id}))
         size, head = audit.head(s)
-        header = _header_line(at, {"head": head, "size": size}, _decision_meta(dec))
+        header = _header_line(FORMAT, at, {"head": head, "size": size}, _decision_meta(dec))
+        key_lines = [_event_line(e) for e in audit.iter_key_events(s, size)]
         tmp = out.with_name(f".{out.name}.{secrets.token_hex(4)}.tmp")  # beside it: the move is atomic
         try:
             fh = tmp.open("xb")  # the permissions an ordinary new file gets
@@ -59,7 +76,7 @@ def write_json(db: Database, decision_id: int, out: Path, at: str) -> int:
             raise InvalidInput(Msg("file.cannot_write", {"path": str(out), "why": os_error(exc)})) from None
         try:
             with fh:
-                count = _write(fh, header, _event_lines(audit.iter_decision(s, decision_id), size))
+                count = _write(fh, header, key_lines, _event_lines(audit.iter_decision(s, decision_id), size))
                 fh.flush()
                 os.fsync(fh.fileno())
             os.replace(tmp, out)
@@ -72,7 +89,7 @@ def write_json(db: Database, decision_id: int, out: Path, at: str) -> int:
     return count
 
 
-def _write(fh: IO[bytes], header: bytes, lines: Iterator[bytes]) -> int:
+def _write(fh: IO[bytes], header: bytes, key_lines: list[bytes], lines: Iterator[bytes]) -> int:
     digest = hashlib.sha256(DIGEST_DOMAIN)
 
     def put(chunk: bytes) -> None:
@@ -80,6 +97,9 @@ def _write(fh: IO[bytes], header: bytes, lines: Iterator[bytes]) -> int:
         fh.write(chunk)
 
     put(header)
+    for n, line in enumerate(key_lines):
+        put((b",\n" if n else b"") + line)
+    put((b"\n" if key_lines else b"") + _BETWEEN)
     count = 0
     for line in lines:
         put((b",\n" if count else b"") + line)
@@ -87,6 +107,21 @@ def _write(fh: IO[bytes], header: bytes, lines: Iterator[bytes]) -> int:
     put((b"\n" if count else b"") + _footer_prefix(count))
     fh.write(digest.hexdigest().encode("ascii") + b'"}\n')
     return count
+
+
+def file_checkpoint(path: Path) -> Checkpoint:
+    """The checkpoint of the decision's events an export file holds (the number of its events and
+    its last event's hash, at the export time), to keep apart from the file. Read from a file
+    this program has just written."""
+    with path.open("rb") as fh:
+        header = json.loads(fh.readline()[:-1] + b"]}")
+        last = b""
+        for line in fh:
+            if line.startswith(b'],"count"'):
+                break
+            last = line
+    event = json.loads(last.rstrip(b",\n"))
+    return Checkpoint(event["decision_seq"], event["hash"], header["exported_at"], header["decision"]["id"])
 
 
 def _event_lines(events: Iterator[AuditEvent], size: int) -> Iterator[bytes]:
@@ -97,15 +132,19 @@ def _event_lines(events: Iterator[AuditEvent], size: int) -> Iterator[bytes]:
 
 
 def _event_line(event: AuditEvent) -> bytes:
-    """The event's hashed content and its hash, in one canonical object. The data is written
-    as stored, byte for byte (the bytes the database verifier hashes), so a stored rewrite is
-    carried into the file rather than smoothed over by re-serialising."""
+    """The event's hashed content, its hash and its signature, in one canonical object. The data
+    is written as stored, byte for byte (the bytes the database verifier hashes), so a stored
+    rewrite is carried into the file rather than smoothed over by re-serialising."""
     try:
         content = {**canonical.content_of(event), "data": canonical.RawJSON(event.data)}
     except ValueError:
         raise IntegrityError(Msg("export.bad_event", {"seq": event.seq})) from None
     body = canonical.content_bytes(content)
-    cut = body.rindex(b',"prev_hash":')  # "hash" sorts just before it; nothing after can hold it
+    # "hash" sorts just before "prev_hash", "signature" just before "stage": nothing after the
+    # data can hold either text (a string value's quotes are escaped)
+    cut = body.rindex(b',"stage":')
+    body = body[:cut] + b',"signature":' + canonical.canonical_json(event.signature) + body[cut:]
+    cut = body.rindex(b',"prev_hash":')
     return body[:cut] + b',"hash":' + canonical.canonical_json(event.hash) + body[cut:]
 
 
@@ -120,11 +159,12 @@ def _decision_meta(dec: Decision) -> dict[str, Any]:
     }
 
 
-def _header_line(exported_at: str, cp: dict[str, Any], decision: dict[str, Any]) -> bytes:
+def _header_line(form: str, exported_at: str, cp: dict[str, Any], decision: dict[str, Any]) -> bytes:
     c = canonical.canonical_json
+    first = b',"keys":[\n' if form == FORMAT else b',"events":[\n'
     return (
-        b'{"format":' + c(FORMAT) + b',"exported_at":' + c(exported_at) + b',"checkpoint":' + c(cp)
-        + b',"decision":' + c(decision) + b',"events":[\n'
+        b'{"format":' + c(form) + b',"exported_at":' + c(exported_at) + b',"checkpoint":' + c(cp)
+        + b',"decision":' + c(decision) + first
     )  # fmt: skip
 
 
@@ -135,29 +175,44 @@ def _footer_prefix(count: int) -> bytes:
 # ---------------------------------------------------------------------------- verifying
 
 
-def verify_file(path: Path) -> Verdict:
-    """Verify an exported trail offline: canonical layout, every event's hash and its
-    decision's chain, the header against the events, the count, then the file digest."""
+def verify_file(path: Path, anchor: Checkpoint | None = None, anchor_path: Path | None = None) -> Verdict:
+    """Verify an exported trail offline: canonical layout, every key event and event (hash,
+    types, the decision's chain, the signature by the rules of the database verifier), the
+    header against the events, the count, then the file digest. With `anchor` (a checkpoint
+    kept outside the system, read from `anchor_path`), the file must also hold the event it
+    names, with its hash: a decision's checkpoint of the file's decision, or a chain checkpoint
+    whose event is in the file (else InvalidInput: it cannot vouch for this file)."""
     try:
         fh = path.open("rb")
     except OSError as exc:
         raise InvalidInput(Msg("file.cannot_read", {"path": str(path), "why": os_error(exc)})) from None
     with fh:
-        return _FileCheck(path, fh).run()
+        check = _FileCheck(path, fh, anchor)
+        verdict = check.run()
+    if anchor is None or not verdict.ok or anchor.size == 0:
+        return verdict
+    return check.against(verdict, anchor, str(anchor_path or ""))
 
 
 @dataclass
 class _Problem:
-    index: int  # 0 for the header, n for the n-th event
+    index: int  # 0 for the header, n for the n-th line of its section
     seq: int | None
     reason: Msg
 
 
-class _FileCheck:
-    """One pass over an export file: line by line, so memory stays flat."""
+Item = tuple[Any, ...]  # (content, hash) in a v1 file, (content, hash, signature) in v2
 
-    def __init__(self, path: Path, fh: IO[bytes]) -> None:
+
+class _FileCheck:
+    """One pass over an export file: line by line, so memory stays flat (the key events, few,
+    are kept to check the events' signatures against)."""
+
+    def __init__(self, path: Path, fh: IO[bytes], anchor: Checkpoint | None = None) -> None:
+        from decision_flow.trail.signatures import Signatures  # loaded only to verify
+
         self.path, self.fh = path, fh
+        self.form = FORMAT
         self.lineno = 0  # lines read so far
         self.at_line = 1  # the line being checked
         self.digest = hashlib.sha256(DIGEST_DOMAIN)
@@ -165,31 +220,100 @@ class _FileCheck:
         self.scanning = False  # reading on past a fault, only to tell order broken from missing
         self.index = 0
         self.last_seq, self.last_hash = 0, canonical.GENESIS
-        self.footer = b""
+        self.closing = b""  # the line that closed the last section read
+        self.key_events: list[Item] = []
+        self.key_hashes: dict[int, str] = {}
+        self.key_sigs, self.sigs = Signatures(), Signatures()  # the key section's, and the events' replay
+        self.replayed = 0
+        self.signed = 0
+        self.signers: dict[tuple[str, str], None] = {}
+        self.decision_id: int | None = None
+        # the line a checkpoint names, kept to hold it against: by seq, or by decision_seq (seq, hash)
+        self.want_seq = anchor.size if anchor is not None and anchor.decision is None else None
+        self.want_decision_seq = anchor.size if anchor is not None and anchor.decision is not None else None
+        self.by_seq: dict[int, str] = {}
+        self.by_decision_seq: dict[int, tuple[int, str]] = {}
 
     def run(self) -> Verdict:
         header = self._header()
-        events = self._events(header)
-        verdict = audit.verify_contents(events, whole_chain=False)
+        signed = self.form == FORMAT
+        if signed:
+            items = self._lines(header, keys=True)
+            verdict = self._section(items, self._key_signature, _key_event)
+            if verdict is not None:
+                return verdict
+            if self.closing != _BETWEEN:
+                why = "verify.file_unclosed" if not self.closing else "verify.file_line"
+                return Verdict(False, 0, None, Msg(why, {"line": self.lineno}))
+            self.digest.update(self.closing)
+            self.last_seq, self.last_hash = 0, canonical.GENESIS
+        items = self._lines(header, keys=False)
+        verdict = self._section(items, self._event_signature if signed else None, self._of_decision, events=True)
+        if verdict is not None:
+            return verdict
+        return self._close()
+
+    def _section(
+        self,
+        items: Iterator[Item],
+        then: Callable[..., Msg | None] | None,
+        admit: Callable[[dict[str, Any]], Msg | None] | None,
+        events: bool = False,
+    ) -> Verdict | None:
+        """Verify one section's lines; the first fault, or None if there is none."""
+        verdict = audit.verify_contents(items, whole_chain=False, then=then, admit=admit)
         problem = self.problem
         if not verdict.ok and (problem is None or problem.index >= verdict.events):
             missing = isinstance(verdict.why, Msg) and verdict.why.key == "verify.decision_missing"
-            if missing and self._comes_later(events, verdict.events):
+            if events and missing and self._comes_later(items, verdict.events):
                 why = Msg("verify.file_order", {"n": verdict.events})
                 return Verdict(False, verdict.events, verdict.first_bad_seq, why)
             return verdict
         if problem is not None:
             return Verdict(False, self.index, problem.seq, problem.reason)
-        return self._close()
+        return None
 
-    def _comes_later(self, rest: Iterator[tuple[dict[str, Any] | None, str]], decision_seq: int) -> bool:
+    def _comes_later(self, rest: Iterable[Item], decision_seq: int) -> bool:
         """Whether the event numbered `decision_seq` in its decision, found missing where it
         belongs, follows later (an event out of order rather than one taken out)."""
         self.scanning = True
         try:
-            return any(content is not None and content.get("decision_seq") == decision_seq for content, _ in rest)
+            return any(item[0] is not None and item[0].get("decision_seq") == decision_seq for item in rest)
         except InvalidInput:
             return False
+
+    def _of_decision(self, content: dict[str, Any]) -> Msg | None:
+        """Why an event line is not of the file's decision, or None."""
+        if content["decision"] == self.decision_id:
+            return None
+        other = {"seq": content["seq"], "other": content["decision"], "decision": self.decision_id}
+        return Msg("verify.file_other_decision", other)
+
+    # -- signatures
+
+    def _key_signature(self, content: dict[str, Any], stored: str, signature: str | None) -> Msg | None:
+        bad = self._signed(self.key_sigs, content, stored, signature)
+        if bad is None:
+            self.key_events.append((content, stored, signature))
+        return bad
+
+    def _event_signature(self, content: dict[str, Any], stored: str, signature: str | None) -> Msg | None:
+        """An event's signature against the keys and roles the key events before it establish."""
+        seq = content["seq"]
+        while self.replayed < len(self.key_events) and self.key_events[self.replayed][0]["seq"] < seq:
+            self.sigs.check(*self.key_events[self.replayed])  # passed in the key section: the same walk
+            self.replayed += 1
+        return self._signed(self.sigs, content, stored, signature)
+
+    def _signed(self, sigs: Any, content: dict[str, Any], stored: str, signature: str | None) -> Msg | None:
+        actor = content["actor"]
+        before = sigs.keys.get(actor)
+        bad: Msg | None = sigs.check(content, stored, signature)
+        if bad is None and signature is not None:
+            self.signed += 1
+            key = before[0] if before is not None else sigs.keys[actor][0]  # the chain's first key: its own
+            self.signers[(actor, key)] = None
+        return bad
 
     # -- the header
 
@@ -204,11 +328,15 @@ class _FileCheck:
             header = json.loads(text[:-1] + "]}", parse_float=_no_float, parse_constant=_no_constant)
         except ValueError:
             raise self._malformed(Msg("trailfile.not_export")) from None
-        if not isinstance(header, dict) or header.get("format") != FORMAT:
+        if not isinstance(header, dict) or header.get("format") not in _HEADER_KEYS:
             raise self._malformed(Msg("trailfile.no_format", {"format": FORMAT}))
-        if list(header) != _HEADER_KEYS or header["events"] != []:
-            raise self._malformed(Msg("trailfile.header_keys", {"keys": ", ".join(_HEADER_KEYS)}))
+        self.form = header["format"]
+        self.digest = hashlib.sha256(DIGEST_DOMAINS[self.form])
+        keys = _HEADER_KEYS[self.form]
+        if list(header) != keys or header[keys[-1]] != []:
+            raise self._malformed(Msg("trailfile.header_keys", {"keys": ", ".join(keys)}))
         cp, dec = header["checkpoint"], header["decision"]
+        self.decision_id = dec.get("id") if isinstance(dec, dict) else None
         if not isinstance(header["exported_at"], str):
             raise self._malformed(Msg("trailfile.exported_at"))
         if not (
@@ -222,7 +350,7 @@ class _FileCheck:
                 why = "trailfile.not_integer" if kind is int else "trailfile.not_string"
                 raise self._malformed(Msg(why, {"key": key}))
         try:
-            in_form = _header_line(header["exported_at"], cp, dec) == line
+            in_form = _header_line(self.form, header["exported_at"], cp, dec) == line
         except ValueError:  # e.g. a lone surrogate written as an escape
             in_form = False
         if not in_form:
@@ -234,18 +362,22 @@ class _FileCheck:
         self.digest.update(line)
         return header
 
-    # -- the events
+    # -- the lines of a section
 
-    def _events(self, header: dict[str, Any]) -> Iterator[tuple[dict[str, Any] | None, str]]:
+    def _lines(self, header: dict[str, Any], keys: bool) -> Iterator[Item]:
         if self.problem is not None:
             return
+        self.index = 0
         line = self._line()
         while line and not line.startswith(b"]"):
             self.at_line = self.lineno
             following = self._line()
-            end = b"\n" if not following or following.startswith(b"]") else b",\n"
+            if not following:  # the file ends here, before its closing line: named once this line is checked
+                end = b",\n" if line.endswith(b",\n") else b"\n"
+            else:
+                end = b"\n" if following.startswith(b"]") else b",\n"
             self.index += 1
-            item = self._event(line, end, header)
+            item = self._event(line, end, header, keys)
             if item is None:
                 return
             self.digest.update(line)
@@ -253,14 +385,14 @@ class _FileCheck:
             if self.problem is not None and not self.scanning:
                 return
             line = following
-        self.footer = line
+        self.closing = line
 
-    def _event(self, line: bytes, end: bytes, header: dict[str, Any]) -> tuple[dict[str, Any], str] | None:
+    def _event(self, line: bytes, end: bytes, header: dict[str, Any], keys: bool) -> Item | None:
         text = self._text(line)
         text = text[:-1] if text.endswith("\n") else text
         text = text[:-1] if text.endswith(",") else text
-        try:
-            value = json.loads(text, parse_float=_no_float, parse_constant=_no_constant)
+        try:  # a number with a fraction is JSON, but never canonical: the line was altered
+            value = json.loads(text, parse_float=_Fraction, parse_constant=_no_constant)
         except ValueError as exc:
             raise self._malformed(Msg("trailfile.bad_json", {"error": str(exc)})) from None
         if not isinstance(value, dict):
@@ -270,26 +402,50 @@ class _FileCheck:
             self._fail(self.index, seq, Msg("verify.file_line", {"line": self.at_line}))
             return None
         stored = value.pop("hash", None)
-        if set(value) != CONTENT_KEYS or not isinstance(stored, str) or seq is None:
+        signed = self.form == FORMAT
+        signature = value.pop("signature", _ABSENT) if signed else None
+        if set(value) != CONTENT_KEYS or not isinstance(stored, str) or signature is _ABSENT:
             self._fail(self.index, seq, Msg("verify.file_keys"))
             return None
-        dec = header["decision"]
-        if value["decision"] != dec["id"]:
-            if canonical.hash_content(value) != stored:
-                return value, stored  # verify_contents names it: content edited
-            other = {"seq": seq, "other": value["decision"], "decision": dec["id"]}
-            self._fail(self.index, seq, Msg("verify.file_other_decision", other))
-            return None
-        self._agree(value, stored, seq, header)
-        return value, stored
+        item: Item = (value, stored, signature) if signed else (value, stored)
+        if seq is None:
+            return item  # verify_contents names it: content edited, or wrong type
+        if keys:
+            self._agree_key(value, stored, seq, header)
+        else:
+            self._agree(value, stored, seq, header)
+        return item
 
-    def _agree(self, content: dict[str, Any], stored: str, seq: int, header: dict[str, Any]) -> None:
-        """Check an event against the header. A disagreement is only recorded: the event's own
-        hash and chain, which verify_contents checks next, name the fault first."""
-        dec, cp = header["decision"], header["checkpoint"]
+    def _agree_key(self, content: dict[str, Any], stored: str, seq: int, header: dict[str, Any]) -> None:
+        """Check a key line's place: after the key line before it, linked to it where the seq runs
+        on, within the checkpoint. Only recorded: its own hash and signature are named first."""
+        cp = header["checkpoint"]
         if seq <= self.last_seq:
             self._fail(self.index, seq, Msg("verify.file_follows", {"seq": seq, "last": self.last_seq}))
         elif seq == self.last_seq + 1 and content["prev_hash"] != self.last_hash:
+            self._fail(self.index, seq, Msg("verify.file_link", {"last": self.last_seq}))
+        elif seq > cp["size"]:
+            self._fail(self.index, seq, Msg("verify.file_beyond", {"seq": seq, "size": cp["size"]}))
+        elif seq == cp["size"] and stored != cp["head"]:
+            self._fail(self.index, seq, Msg("verify.file_head", {"seq": seq}))
+        self.key_hashes.setdefault(seq, stored)
+        if seq == self.want_seq:
+            self.by_seq.setdefault(seq, stored)
+        self.last_seq, self.last_hash = seq, stored
+
+    def _agree(self, content: dict[str, Any], stored: str, seq: int, header: dict[str, Any]) -> None:
+        """Check an event against the header and the key lines. A disagreement is only recorded:
+        the event's own hash, chain and signature, which verify_contents checks next, name the
+        fault first."""
+        dec, cp = header["decision"], header["checkpoint"]
+        before = self.key_hashes.get(seq - 1)
+        if seq <= self.last_seq:
+            self._fail(self.index, seq, Msg("verify.file_follows", {"seq": seq, "last": self.last_seq}))
+        elif seq in self.key_hashes:
+            self._fail(self.index, seq, Msg("verify.file_same_seq", {"seq": seq}))
+        elif before is not None and content["prev_hash"] != before:
+            self._fail(self.index, seq, Msg("verify.file_link", {"last": seq - 1}))
+        elif before is None and seq == self.last_seq + 1 and content["prev_hash"] != self.last_hash:
             # consecutive in the global chain too: that link is checkable offline
             self._fail(self.index, seq, Msg("verify.file_link", {"last": self.last_seq}))
         elif seq > cp["size"]:
@@ -303,15 +459,19 @@ class _FileCheck:
             for key in ("title", "workflow", "workflow_version"):
                 if self.problem is None and data.get(key) != dec[key]:
                     self._fail(1, seq, Msg("verify.file_meta", {"key": key}))
+        if seq == self.want_seq:
+            self.by_seq.setdefault(seq, stored)
+        if content["decision_seq"] == self.want_decision_seq:
+            self.by_decision_seq.setdefault(content["decision_seq"], (seq, stored))
         self.last_seq, self.last_hash = seq, stored
 
     # -- the closing line and the digest
 
     def _close(self) -> Verdict:
         n = self.index
-        if not self.footer:
+        if not self.closing:
             return Verdict(False, n, None, Msg("verify.file_unclosed"))
-        match = _FOOTER.fullmatch(self.footer)
+        match = _FOOTER.fullmatch(self.closing)
         if match is None:
             return Verdict(False, n, None, Msg("verify.file_footer", {"line": self.lineno}))
         if self.fh.read(1):
@@ -322,10 +482,39 @@ class _FileCheck:
             return Verdict(False, n, None, Msg(why, {"declared": declared, "held": n}))
         if n == 0:
             return Verdict(False, 0, None, Msg("verify.file_empty"))
-        self.digest.update(self.footer[: match.start(2)])
+        self.digest.update(self.closing[: match.start(2)])
         if self.digest.hexdigest() != match.group(2).decode("ascii"):
             return Verdict(False, n, None, Msg("verify.file_digest"))
-        return Verdict(True, n)
+        if self.form == FORMAT_V1:
+            return Verdict(True, n, note=Msg("verify.file_v1"))
+        from decision_flow.identity.keys import fingerprint
+
+        signers = tuple((actor, fingerprint(key) or key) for actor, key in self.signers)
+        return Verdict(True, n, signed=self.signed, signers=signers)
+
+    # -- a checkpoint held outside the system
+
+    def against(self, verdict: Verdict, cp: Checkpoint, where: str) -> Verdict:
+        """The verdict of a file that verified on its own, checked against checkpoint `cp`."""
+        decision = self.decision_id
+        if cp.decision is not None:
+            if cp.decision != decision:
+                named = {"path": where, "anchor": cp.decision, "file": decision}
+                raise InvalidInput(Msg("anchor.other_decision", named))
+            found = self.by_decision_seq.get(cp.size)
+            named = {"decision": decision, "size": self.index, "checkpoint": cp.size, "n": cp.size}
+            if found is None:
+                return Verdict(False, verdict.events, None, Msg("verify.decision_truncated", named))
+            if found[1] != cp.head:
+                return Verdict(False, verdict.events, found[0], Msg("verify.decision_rewritten", named))
+            return verdict
+        held = self.by_seq.get(cp.size)
+        if held is None:
+            named = {"path": where, "seq": cp.size, "decision": decision}
+            raise InvalidInput(Msg("anchor.cannot_vouch", named))
+        if held != cp.head:
+            return Verdict(False, verdict.events, cp.size, Msg("verify.rewritten", {"seq": cp.size}))
+        return verdict
 
     # -- helpers
 
@@ -345,6 +534,20 @@ class _FileCheck:
 
     def _malformed(self, why: Msg) -> InvalidInput:
         return InvalidInput(Msg("trailfile.malformed", {"path": str(self.path), "line": self.at_line, "why": why}))
+
+
+_ABSENT: Any = object()
+
+
+def _key_event(content: dict[str, Any]) -> Msg | None:
+    """Why a line of the key section is no key event, or None."""
+    if content["decision"] is not None or content["action"] not in audit.KEY_ACTIONS:
+        return Msg("verify.file_not_key", {"seq": content["seq"]})
+    return None
+
+
+class _Fraction(str):
+    """A number with a fraction or exponent, as written in an event line (never canonical)."""
 
 
 def _canonical(value: Any) -> bytes | None:

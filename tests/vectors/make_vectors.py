@@ -3,35 +3,42 @@
     python -m tests.vectors.make_vectors
 
 A short decision run through the engine on a fresh SQLite database with the fixed clock and
-date of tests/conftest.py, so the output is the same on every run: its creation, one refused
-attempt (a skip to legality review), a record with Chinese text (and a line break inside a
-value), the step's completion and the advance to drafting. The users are registered directly
-in the table, without audit events, so these events are the database's whole chain (seq 1 to
-5): tests/test_trailfile.py loads them back into a database and the database verifier
-checks exactly the bytes the file holds. In an ordinary export seq has gaps (other
-decisions' and user events); only decision_seq runs without one.
+date of tests/conftest.py and key pairs made from fixed seeds (Ed25519 signatures are
+deterministic), so the output is the same on every run. The chain: the first admin registers
+their own key, registers the officer and the legal reviewer, the officer rotates his key; then
+the decision's creation, one refused attempt (a skip to legality review), a record with
+Chinese text (and a line break inside a value), the step's completion and the advance to
+drafting. These events are the database's whole chain (seq 1 to 9), so the export's key lines
+and event lines together hold every event: tests/test_trailfile.py loads them back into a
+database and the database verifier checks exactly the bytes the file holds.
 
-Writes trail-export.json (the export, docs/audit-format.md) and expected-hashes.txt (each
-event's seq and hash, the checkpoint, and the file digest) beside this script. A change that
-alters these bytes is a change of format or of what the engine records: review it before
-committing the regenerated files.
+Writes trail-export.json (the export, docs/audit-format.md section 6) and expected-hashes.txt
+(each event's seq, hash and signature, the public keys, the checkpoint and the file digest)
+beside this script. trail-export-v1.json and expected-hashes-v1.txt are a file of the first
+version, kept as they were written: verifiers still accept it. A change that alters these bytes
+is a change of format or of what the engine records: review it before committing the
+regenerated files.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
 from decision_flow.core.errors import Blocked
-from decision_flow.engine import Engine, queries
+from decision_flow.engine import Engine, queries, users
+from decision_flow.identity import keys
+from decision_flow.identity.keys import KeyRing
 from decision_flow.store.db import Database
-from decision_flow.store.models import User
 from decision_flow.trail import trailfile
 from tests.conftest import TODAY, Clock
-from tests.flow import OFFICER, REVIEWER, new_decision, record_valid
+from tests.flow import ADMIN, OFFICER, REVIEWER, new_decision, record_valid
 
 HERE = Path(__file__).parent
 EXPORT = HERE / "trail-export.json"
@@ -40,15 +47,36 @@ TITLE = "沙河乡农贸市场搬迁"
 UNIT = "沙河乡经济发展办公室\n（农贸市场搬迁专班）"
 
 
+@contextmanager
+def seeded_keys() -> Iterator[None]:
+    """Key pairs made from fixed seeds (SHA-256 of the user's name and how many keys they have
+    had), so every run signs with the same keys."""
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    made: dict[str, int] = {}
+    original = keys.generate
+
+    def generate(name: str) -> keys.Signer:
+        made[name] = made.get(name, 0) + 1
+        seed = hashlib.sha256(f"decision-flow test vector key: {name} {made[name]}".encode()).digest()
+        return keys._signer(name, Ed25519PrivateKey.from_private_bytes(seed))
+
+    keys.generate = generate  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        keys.generate = original  # type: ignore[assignment]
+
+
 def build(directory: Path) -> tuple[Engine, int]:
     """The vectors' database in `directory`: an engine on it and the decision's id."""
     db = Database(f"sqlite:///{directory / 'vectors.db'}")
-    engine = Engine(db, now=Clock(), today=lambda: TODAY)
-    db.init()
-    with db.session() as s:
-        for name, roles in ((OFFICER, "officer"), (REVIEWER, "legal_reviewer")):
-            s.add(User(name=name, roles=roles, created_at="2024-12-31T00:00:00.000000Z"))
-        s.commit()
+    engine = Engine(db, now=Clock(), today=lambda: TODAY, keys=KeyRing(directory=directory / "keys"))
+    with seeded_keys():
+        users.init(engine, ADMIN)
+        users.add(engine, OFFICER, ["officer"], ADMIN)
+        users.add(engine, REVIEWER, ["legal_reviewer"], ADMIN)
+        users.rotate(engine, OFFICER)
     decision = new_decision(engine, title=TITLE)
     with pytest.raises(Blocked):
         engine.advance(decision, OFFICER, to="legality_review")
@@ -62,10 +90,15 @@ def expected_hashes(export: Path) -> str:
     """The expected-hashes.txt text of an export file."""
     document = json.loads(export.read_bytes())  # the whole file is one JSON document
     cp = document["checkpoint"]
+    lines = document["keys"] + document["events"]
+    registered = {(e["data"]["name"], e["data"]["public_key"]) for e in document["keys"] if "public_key" in e["data"]}
     return (
-        "# decision-flow audit-format test vectors: tests/vectors/trail-export.json\n"
-        "# <seq> <hash>: each event's SHA-256 by docs/audit-format.md, in file order\n"
-        + "".join(f"{e['seq']} {e['hash']}\n" for e in document["events"])
+        "# decision-flow audit-format test vectors: tests/vectors/trail-export.json (v2)\n"
+        "# <seq> <hash> <signature>: each event's SHA-256 by docs/audit-format.md and its actor's\n"
+        "# Ed25519 signature, key lines then event lines, in file order\n"
+        + "".join(f"{e['seq']} {e['hash']} {e['signature']}\n" for e in lines)
+        + "# <name> <public key> <fingerprint>: every key the key lines register\n"
+        + "".join(f"key {name} {public} {keys.fingerprint(public)}\n" for name, public in sorted(registered))
         + "# the checkpoint in the header: size and head\n"
         + f"checkpoint {cp['size']} {cp['head']}\n"
         + "# the file digest on the closing line\n"

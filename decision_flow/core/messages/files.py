@@ -39,6 +39,17 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "trailfile.not_object": ("an event line that is not a JSON object", "事件行不是对象"),
     "checkpoint.invalid": ("{path}: not a checkpoint: {why}", "{path}：不是检查点文件：{why}"),
     "checkpoint.bad_json": ("invalid JSON", "内容无法解析"),
+    "checkpoint.decision": ("decision is not a decision's number", "decision 不是决策编号"),
+    "anchor.other_decision": (
+        "the checkpoint {path} is of decision {anchor}, the file of decision {file}",
+        "检查点 {path} 属于决策 {anchor}，而该文件属于决策 {file}",
+    ),
+    "anchor.cannot_vouch": (
+        "the checkpoint {path} names event {seq}, which the file does not hold: a chain checkpoint vouches for"
+        " an export only through that event; take the decision's own (dflow audit head --decision {decision})",
+        "检查点 {path} 所指的第 {seq} 条事件不在该文件中：全链检查点只能通过该事件为导出文件作证；"
+        "请改用该决策自己的检查点（dflow audit head --decision {decision}）",
+    ),
     "checkpoint.json_keys": (
         'the JSON form has exactly "size", "head" and "at"',
         "其 JSON 形式应恰有 size、head、at 三项",

@@ -40,6 +40,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "db.ready": ("database ready at {url}", "数据库已就绪：{url}"),
     "export.done": ("wrote {file} ({fmt}, {events} events)", "已导出 {file}（{fmt}，{events} 条记录）"),
+    "export.checkpoint": (
+        "the file's checkpoint: keep it apart from the file (a letter, the inspection file) for"
+        " `dflow audit verify --file FILE --anchor CHECKPOINT`:",
+        "该文件的检查点：请与文件分开保存（如函件、督察卷宗），"
+        "供 `dflow audit verify --file 文件 --anchor 检查点` 使用：",
+    ),
     "audit.ok": ("audit trail verified: {events} events, chain intact", "审计记录校验通过：共 {events} 条，链完整"),
     "audit.ok_signed": (
         "audit trail verified: {events} events, chain intact, {signed} signatures valid",
@@ -83,10 +89,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "link broken: decision_prev is not decision {decision}'s previous hash",
         "链接断裂：决策 {decision} 的前序哈希不是其上一条事件的哈希",
     ),
-    "verify.decision_stray": (
-        "content edited: decision link on an event of no decision",
-        "内容被改动：不属于任何决策的事件带有决策链接",
-    ),
     "verify.key_data": (
         "key event unreadable: the {action} event's data is not an object",
         "密钥事件无法读取：“{action}”事件的数据不是对象",
@@ -115,6 +117,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "key registered without authority: {actor} is not an admin holding a key",
         "无权登记密钥：{actor} 不是持有密钥的管理员",
     ),
+    "verify.roles_no_authority": (
+        "roles changed without authority: {actor} is not an admin holding a key",
+        "无权变更角色：{actor} 不是持有密钥的管理员",
+    ),
+    "verify.trail_missing": (
+        "trail missing: the database has no audit_events table",
+        "审计记录缺失：数据库中没有 audit_events 表",
+    ),
     "verify.rotate_no_authority": (
         "key rotated without authority: only {name}, signing with the old key, rotates it",
         "无权轮换密钥：只有 {name} 本人以旧密钥签名才能轮换",
@@ -122,6 +132,43 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "verify.revoke_no_authority": (
         "key revoked without authority: {actor} is not an admin holding a key",
         "无权吊销密钥：{actor} 不是持有密钥的管理员",
+    ),
+    "verify.type": ("wrong type: {key} must be {kind}", "类型错误：{key} 应为{kind}"),
+    "type.integer_1": ("an integer of at least 1", "不小于 1 的整数"),
+    "type.integer_1_or_null": ("an integer of at least 1, or null", "不小于 1 的整数或 null"),
+    "type.integer_1_with_decision": (
+        "an integer of at least 1 when decision is one, null when decision is null",
+        "决策编号为整数时应为不小于 1 的整数，决策编号为 null 时应为 null",
+    ),
+    "type.string": ("a string", "字符串"),
+    "type.string_or_null": ("a string or null", "字符串或 null"),
+    "type.hash": ("a hash (64 lowercase hexadecimal digits)", "哈希值（64 位小写十六进制数字）"),
+    "type.hash_or_null_with_decision": (
+        "a hash (64 lowercase hexadecimal digits) or null when decision is an integer, null when decision is null",
+        "决策编号为整数时应为哈希值（64 位小写十六进制数字）或 null，决策编号为 null 时应为 null",
+    ),
+    "type.object": ("an object", "对象"),
+    "type.object_text": ("the canonical JSON text of an object", "对象的规范 JSON 文本"),
+    "type.signature": ("a string or null", "字符串或 null"),
+    "verify.rotate_previous": (
+        "key rotated from a key not held: {name} did not hold the key named as previous",
+        "轮换所依的密钥并非当时所持：{name} 当时并不持有“previous”所写的密钥",
+    ),
+    "verify.revoke_not_held": (
+        "key revoked that is not held: {name} did not hold the key named",
+        "吊销的密钥并非当时所持：{name} 当时并不持有所写的密钥",
+    ),
+    "verify.register_over_held": (
+        "key registered over a held key: {name} already holds a key (revoke it first)",
+        "在已持密钥上登记新密钥：{name} 已持有密钥（应先吊销）",
+    ),
+    "verify.key_retired": (
+        "retired key registered again: {name}'s key {fingerprint} was revoked or rotated away before",
+        "已停用的密钥被再次登记：{name} 的密钥 {fingerprint} 此前已被吊销或轮换",
+    ),
+    "verify.key_of_another": (
+        "key of another user registered: {name}'s key {fingerprint} is held by {holder}",
+        "登记了他人的密钥：{name} 的密钥 {fingerprint} 为 {holder} 所持",
     ),
     "verify.definition": (
         "workflow definition altered: {name} version {version} ({sha256})",
@@ -148,10 +195,32 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "rewritten: event {seq}'s hash differs from the checkpoint",
         "被改写：第 {seq} 条事件的哈希与检查点不同",
     ),
+    "verify.decision_truncated": (
+        "truncated: decision {decision} has {size} events, the checkpoint {checkpoint}",
+        "被截断：决策 {decision} 现有 {size} 条事件，检查点记载 {checkpoint} 条",
+    ),
+    "verify.decision_rewritten": (
+        "rewritten: decision {decision}'s event {n} differs from the checkpoint",
+        "被改写：决策 {decision} 的第 {n} 条事件与检查点不同",
+    ),
     "verify.file_order": (
         "order broken: the decision's event {n} comes later in the file",
         "顺序被打乱：该决策的第 {n} 条事件在文件中位置靠后",
     ),
+    "verify.file_same_seq": (
+        "order broken: event {seq} has the number of a key event",
+        "顺序被打乱：第 {seq} 条事件与一条密钥事件编号相同",
+    ),
+    "verify.file_not_key": (
+        "file altered: event {seq} is not a key event",
+        "文件被改动：第 {seq} 条事件不是密钥事件",
+    ),
+    "verify.file_v1": (
+        "a file of the first export version: it holds no signatures, so who signed each event is not proven",
+        "此文件为第一版导出格式：不含签名，无法证明各事件由谁签署",
+    ),
+    "audit.signers": ("signed in this file by:", "本文件中的签名人："),
+    "audit.signer": ("  {actor}  key {fingerprint}", "  {actor}  密钥 {fingerprint}"),
     "verify.file_header": (
         "file altered: line 1 (the header) is not in canonical form",
         "文件被改动：第 1 行（文件头）不是规范格式",
