@@ -130,7 +130,7 @@ def test_a_county_reviewer_granted_in_two_townships_reviews_there_only(county: D
     granted = [json.loads(e["data"]) for e in events(county) if e["action"] == "membership_changed"]
     assert granted == [{"name": REVIEWER, "organ": "shahe", "old": [], "new": ["legal_reviewer"]}]
     with closing(sqlite3.connect(county.db)) as con:
-        assert con.execute("SELECT user, organ, roles FROM memberships").fetchall() == [
+        assert con.execute("SELECT name, organ, roles FROM memberships").fetchall() == [
             (REVIEWER, "shahe", "legal_reviewer")
         ]
     assert county.json("list", "--as", REVIEWER) == []  # no cases yet

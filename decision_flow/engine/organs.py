@@ -67,7 +67,7 @@ def grant(engine: Engine, name: str, organ: str, roles: list[str], actor: str | 
             member.roles = ",".join(roles)
             s.add(member)
         elif roles:
-            member = Membership(user=name, organ=organ, roles=",".join(roles))
+            member = Membership(name=name, organ=organ, roles=",".join(roles))
             s.add(member)
         c.event("membership_changed", name=name, organ=organ, old=old, new=roles)
         return member if roles else None

@@ -1,7 +1,10 @@
-"""Who reaches which organ (决策机关) on one server: the county government, its departments and its townships, one
-tree. Every case belongs to one organ; a user holds roles in their own organ (``users.roles``)
-and, by membership, in others. Roles that reach below: an admin or an auditor of an organ is one
-of every organ under it too (a county auditor reads every township)."""
+"""Who reaches which organ (决策机关) on one server: the county government, its departments and its
+townships, one tree. Every case belongs to one organ; a user holds roles in their own organ
+(``users.roles``) and, by membership, in others. Roles that reach below: an admin or an auditor
+of an organ is one of every organ under it too (a county auditor reads every township).
+
+`roles_in` runs on every change, so it reads through the driver's cursor, in one statement: the
+organs' parents and the user's roles in each (decision_flow.store.rawsql)."""
 
 from __future__ import annotations
 
@@ -12,7 +15,8 @@ from sqlmodel import Session, col, select
 from decision_flow.core.articles import IDENTITY_ARTICLE
 from decision_flow.core.errors import Forbidden, InvalidInput, NotFound, Reason
 from decision_flow.core.i18n import Msg
-from decision_flow.store.models import Decision, Membership, Organ, User
+from decision_flow.store.models import Decision, Organ, User
+from decision_flow.store.rawsql import Raw
 
 LEVELS = ("county", "department", "township")
 REACH = frozenset({"admin", "auditor"})  # roles held in an organ that hold in every organ below it
@@ -49,12 +53,19 @@ def get(s: Session, code: str) -> Organ:
 
 def lineage(s: Session, code: str) -> list[str]:
     """The organ and every organ above it, nearest first."""
+    return _lineage(_parents(s), code)
+
+
+def _parents(s: Session) -> dict[str, str | None]:
+    return {code: parent for code, parent in Raw(s).all("SELECT code, parent FROM organs")}
+
+
+def _lineage(parents: dict[str, str | None], code: str) -> list[str]:
     found: list[str] = []
     current: str | None = code
     while current is not None and current not in found:
         found.append(current)
-        organ = s.get(Organ, current)
-        current = organ.parent if organ is not None else None
+        current = parents.get(current)
     return found
 
 
@@ -65,14 +76,16 @@ def roles_in(s: Session, user: User, organ: str | None) -> set[str]:
     own = {r for r in user.roles.split(",") if r}
     if organ is None or user.organ is None:
         return own
+    rows = Raw(s).all(_TREE, user.name)  # one statement: every organ's parent, and the user's roles there
+    member = {code: set(roles.split(",")) for code, _, roles in rows if roles}
     held: set[str] = set()
-    for i, code in enumerate(lineage(s, organ)):
-        roles = set(own) if code == user.organ else set()
-        member = s.get(Membership, (user.name, code))
-        if member is not None:
-            roles |= {r for r in member.roles.split(",") if r}
+    for i, code in enumerate(_lineage({code: parent for code, parent, _ in rows}, organ)):
+        roles = (set(own) if code == user.organ else set()) | member.get(code, set())
         held |= roles if i == 0 else roles & REACH
     return held
+
+
+_TREE = "SELECT code, parent, (SELECT roles FROM memberships m WHERE m.name = ? AND m.organ = code) FROM organs"
 
 
 def readable(s: Session, user: User) -> list[str]:

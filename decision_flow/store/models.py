@@ -29,7 +29,7 @@ class Membership(SQLModel, table=True):
 
     __tablename__ = "memberships"
 
-    user: str = Field(primary_key=True, max_length=100)
+    name: str = Field(primary_key=True, max_length=100)  # the user's ("user" is a word PostgreSQL reserves)
     organ: str = Field(primary_key=True, max_length=40)
     roles: str
 

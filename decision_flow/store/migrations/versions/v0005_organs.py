@@ -45,7 +45,7 @@ def upgrade() -> None:
     if "memberships" not in tables:
         op.create_table(
             "memberships",
-            sa.Column("user", sa.String(100), primary_key=True),
+            sa.Column("name", sa.String(100), primary_key=True),
             sa.Column("organ", sa.String(40), primary_key=True),
             sa.Column("roles", sa.String, nullable=False),
         )
