@@ -13,7 +13,7 @@ from typing import Annotated, Any
 
 import typer
 
-from dflow_cli.admin import user_app, workflow_app
+from dflow_cli.admin import organ_app, user_app, workflow_app
 from dflow_cli.audit import audit_app
 from dflow_cli.calendar import calendar_app
 from dflow_cli.common import (
@@ -45,6 +45,7 @@ app = typer.Typer(
 )
 app.add_typer(workflow_app, name="workflow")
 app.add_typer(user_app, name="user")
+app.add_typer(organ_app, name="organ")
 app.add_typer(audit_app, name="audit")
 app.add_typer(key_app, name="key")
 app.add_typer(calendar_app, name="calendar")
@@ -55,17 +56,22 @@ def init(
     admin: Annotated[
         str | None, typer.Option(help="Register this user as the first admin, with their key pair.")
     ] = None,
+    organ: Annotated[
+        str, typer.Option("--organ", metavar="CODE", help="The first organ's code, made with the first admin.")
+    ] = "main",
+    organ_name: Annotated[str, typer.Option("--organ-name", help="Its name, e.g. 沙河乡人民政府.")] = "本机关",
+    level: Annotated[str, typer.Option("--level", help="Its level: county, department or township.")] = "county",
     passphrase: NewPassphrase = False,
     db: Db = None,
     json_out: Json = False,
 ) -> None:
-    """Create or upgrade the database (idempotent); optionally register the first admin."""
+    """Create or upgrade the database (idempotent); optionally register the first admin, in the first organ."""
     engine = _engine(db)
 
     def act() -> dict[str, Any]:
         from decision_flow.engine import users
 
-        created = users.init(engine, admin, _new_passphrase(passphrase))
+        created = users.init(engine, admin, _new_passphrase(passphrase), (organ, organ_name, level))
         return {"database": engine.db.display_url, "created": created, "admin": admin}
 
     _run(json_out, act, _say("db.ready", url=lambda r: r["database"]))
@@ -109,15 +115,18 @@ def new(
             help="technical, stability_risk, hearing_required, non_disclosable, market_affecting; repeat for several.",
         ),
     ] = None,
+    organ: Annotated[
+        str | None, typer.Option("--organ", metavar="CODE", help="The organ deciding it (default: your own).")
+    ] = None,
     acting: As = None,
     db: Db = None,
     json_out: Json = False,
 ) -> None:
-    """Create a decision; prints its id."""
+    """Create a decision in an organ; prints its id."""
     engine = _engine(db)
     _run(
         json_out,
-        lambda: engine.new(title, workflow, flag or [], acting),
+        lambda: engine.new(title, workflow, flag or [], acting, organ),
         _say("decision.created", id=lambda d: d.id, workflow=lambda d: d.workflow, stage=lambda d: d.stage),
         lambda d: {"id": d.id, "stage": d.stage, "status": d.status},
     )
@@ -133,11 +142,16 @@ def list_(
             "--workflow", help="Only the cases of this workflow, with its procedure's ledger columns (if it keeps one)."
         ),
     ] = None,
+    organ: Annotated[str | None, typer.Option("--organ", metavar="CODE", help="Only this organ's decisions.")] = None,
+    all_organs: Annotated[
+        bool, typer.Option("--all-organs", help="Every organ's (without --as, or for whom reaches them all).")
+    ] = False,
     acting: ReadAs = None,
     db: Db = None,
     json_out: Json = False,
 ) -> None:
-    """Decisions at a glance; with --workflow, that workflow's cases as its procedure's ledger
+    """Decisions at a glance: the organs you hold a role in (--as), one organ, or all; with
+    --workflow, that workflow's cases as its procedure's ledger
     (e.g. the legality-review ledger of normative documents, 合法性审核台账).
 
     Example: dflow list --workflow normative-document-shahe --json
@@ -151,7 +165,7 @@ def list_(
 
         render.ledger(versions.named(engine, workflow), rows) if workflow is not None else render.decisions(rows)
 
-    _run(json_out, lambda: queries.list_decisions(engine, stage, status, workflow, acting), human)
+    _run(json_out, lambda: queries.list_decisions(engine, stage, status, workflow, acting, organ, all_organs), human)
 
 
 @app.command()

@@ -174,7 +174,13 @@ def _user_json(u: Any) -> dict[str, Any]:
     """A user in the JSON of the `dflow user` commands; `key` is their key's fingerprint."""
     from decision_flow.identity.keys import fingerprint
 
-    return {"name": u.name, "roles": u.roles.split(","), "active": u.active, "key": fingerprint(u.public_key)}
+    return {
+        "name": u.name,
+        "organ": u.organ,
+        "roles": u.roles.split(","),
+        "active": u.active,
+        "key": fingerprint(u.public_key),
+    }
 
 
 @user_app.command("add")
@@ -190,18 +196,21 @@ def user_add(
             "--public-key", help="The public key the user made with dflow key new (else a pair is made here)."
         ),
     ] = None,
+    organ: Annotated[
+        str | None, typer.Option("--organ", metavar="CODE", help="Their organ (default: the admin's own).")
+    ] = None,
     acting: As = None,
     passphrase: NewPassphrase = False,
     db: Db = None,
     json_out: Json = False,
 ) -> None:
-    """Register a user with one or more roles and their signing key (admin only)."""
+    """Register a user with one or more roles in their organ and their signing key (an admin of that organ)."""
     engine = _engine(db)
     from decision_flow.engine import users
 
     def act() -> dict[str, Any]:
         had_file = public_key is not None or engine.keys.path(users.check_name(name)).exists()
-        user = users.add(engine, name, role, acting, public_key, _new_passphrase(passphrase))
+        user = users.add(engine, name, role, acting, public_key, _new_passphrase(passphrase), organ)
         written = None if had_file else str(engine.keys.path(user.name))
         where = _written_to(written, user.name)
         return _user_json(user) | {"key_file": written, "where": where}
@@ -212,6 +221,35 @@ def user_add(
         _say("user.added", name=lambda r: r["name"], roles=lambda r: ",".join(r["roles"]), where=lambda r: r["where"]),
         lambda r: {k: v for k, v in r.items() if k != "where"},
     )
+
+
+@user_app.command("grant")
+def user_grant(
+    name: Annotated[str, typer.Argument(help="The user.")],
+    organ: Annotated[str, typer.Option("--organ", metavar="CODE", help="An organ other than their own.")],
+    role: Annotated[
+        list[str] | None,
+        typer.Option("--role", help="Their roles there, replacing what they held there; none: they hold none."),
+    ] = None,
+    acting: As = None,
+    db: Db = None,
+    json_out: Json = False,
+) -> None:
+    """Give a user roles in another organ (a county legal reviewer for a township), or take them (an admin there)."""
+    engine = _engine(db)
+    from decision_flow.engine import organs
+
+    def act() -> dict[str, Any]:
+        held = organs.grant(engine, name, organ, role or [], acting)
+        return {"name": name, "organ": organ, "roles": held.roles.split(",") if held else []}
+
+    def say(r: dict[str, Any]) -> None:
+        if r["roles"]:
+            _say("organ.granted", name=name, organ=organ, roles=",".join(r["roles"]))(r)
+        else:
+            _say("organ.ungranted", name=name, organ=organ)(r)
+
+    _run(json_out, act, say)
 
 
 @user_app.command("role")
@@ -268,3 +306,57 @@ def user_list(acting: ReadAs = None, db: Db = None, json_out: Json = False) -> N
         _human("users"),
         lambda us: [_user_json(u) for u in us],
     )
+
+
+# ---------------------------------------------------------------------------- organs
+
+organ_app = typer.Typer(
+    rich_markup_mode=None,
+    no_args_is_help=True,
+    help="The organs (决策机关) on this server: county, departments, townships.",
+)
+
+
+@organ_app.command("add")
+def organ_add(
+    code: Annotated[str, typer.Argument(help="A short code: lower-case letters, digits, '-' and '_'.")],
+    name: Annotated[str, typer.Option("--name", help="Its full name, e.g. 沙河乡人民政府.")],
+    level: Annotated[str, typer.Option("--level", help="county, department or township.")],
+    parent: Annotated[str, typer.Option("--parent", metavar="CODE", help="The organ above it.")],
+    acting: As = None,
+    db: Db = None,
+    json_out: Json = False,
+) -> None:
+    """Register an organ under another (an admin of the one above it)."""
+    engine = _engine(db)
+    from decision_flow.engine import organs
+
+    def act() -> dict[str, Any]:
+        organ = organs.add(engine, code, name, level, parent, acting)
+        return {"code": organ.code, "name": organ.name, "level": organ.level, "parent": organ.parent}
+
+    _run(
+        json_out,
+        act,
+        _say("organ.added", code=code, name=lambda r: r["name"], level=lambda r: r["level"], parent=parent),
+    )
+
+
+@organ_app.command("list")
+def organ_list(acting: ReadAs = None, db: Db = None, json_out: Json = False) -> None:
+    """Every organ: code, name, level and the organ above it."""
+    engine = _engine(db)
+    from decision_flow.engine import organs
+
+    def act() -> list[dict[str, Any]]:
+        return [
+            {"code": o.code, "name": o.name, "level": o.level, "parent": o.parent}
+            for o in organs.list_organs(engine, acting)
+        ]
+
+    def human(rows: list[dict[str, Any]]) -> None:
+        from decision_flow.presentation import render
+
+        render.organs(rows)
+
+    _run(json_out, act, human)

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from sqlmodel import select
+
 from decision_flow.engine import Engine
 
 OFFICER, REVIEWER, EXECUTIVE, AUDITOR, ADMIN = "zhao", "qian", "sun", "li_audit", "admin"
@@ -113,10 +115,44 @@ def record_valid(
     )
 
 
+TOWNSHIP = "shahe"  # the township organ under the test database's county organ, made when first needed
+
+
+def township(engine: Engine) -> str:
+    """The township organ `shahe` under the first organ, its users those of the test database
+    with their usual roles there (made on first use, so county-only tests keep their chain)."""
+    from decision_flow.engine import organs
+    from decision_flow.store.models import Organ, User
+
+    with engine.db.session(write=False) as s:
+        made = s.get(Organ, TOWNSHIP) is not None
+        names = [u.name for u in s.exec(select(User)).all() if u.name in ROLES_OF]
+    if not made:
+        organs.add(engine, TOWNSHIP, "沙河乡人民政府", "township", organs.ROOT, ADMIN)
+        for name in names:
+            organs.grant(engine, name, TOWNSHIP, [ROLES_OF[name]], ADMIN)
+    return TOWNSHIP
+
+
+def organ_for(engine: Engine, workflow: str) -> str | None:
+    """The organ a case of `workflow` is made in: the township organ for a township workflow,
+    else the officer's own (None)."""
+    from decision_flow.core.errors import DflowError
+    from decision_flow.engine import definitions
+
+    with engine.db.session(write=False) as s:
+        try:
+            level = definitions.newest(s, workflow).level
+        except DflowError:
+            return None  # an unknown workflow: the engine says so
+    return township(engine) if level == "township" else None
+
+
 def new_decision(
     engine: Engine, flags: list[str] | None = None, workflow: str = "major-decision", title: str = "沙河乡农贸市场搬迁"
 ) -> int:
-    dec = engine.new(title, workflow, flags or [], OFFICER)
+    """A new decision, made by the officer in the organ of the workflow's level."""
+    dec = engine.new(title, workflow, flags or [], OFFICER, organ_for(engine, workflow))
     assert dec.id is not None
     return dec.id
 

@@ -118,15 +118,25 @@ def tamper(walked: tuple[Engine, int]) -> Iterator[sqlite3.Connection]:
 # ---------------------------------------------------------------------------- one event per act
 
 
+MAIN = {"organ": "main"}
+ROOT_ORGAN = {"organ": "main", "organ_name": "本机关", "organ_level": "county"}
+
+
 def test_every_act_writes_one_event_with_its_actor_stage_step_and_data(engine: Engine, files: Path) -> None:
     setup = rows(engine)
     key = {name: engine.keys.signer(name).public for name in (ADMIN, OFFICER, REVIEWER, EXECUTIVE, AUDITOR)}
     assert [(r["actor"], r["action"], r["decision_id"], json.loads(r["data"])) for r in setup] == [
-        (ADMIN, "user_added", None, {"name": ADMIN, "roles": ["admin"], "public_key": key[ADMIN]}),
-        (ADMIN, "user_added", None, {"name": OFFICER, "roles": ["officer"], "public_key": key[OFFICER]}),
-        (ADMIN, "user_added", None, {"name": REVIEWER, "roles": ["legal_reviewer"], "public_key": key[REVIEWER]}),
-        (ADMIN, "user_added", None, {"name": EXECUTIVE, "roles": ["executive"], "public_key": key[EXECUTIVE]}),
-        (ADMIN, "user_added", None, {"name": AUDITOR, "roles": ["auditor"], "public_key": key[AUDITOR]}),
+        # the first admin's registration makes the first organ, the root of the tree
+        (ADMIN, "user_added", None, {"name": ADMIN, "roles": ["admin"], "public_key": key[ADMIN]} | ROOT_ORGAN),
+        (ADMIN, "user_added", None, {"name": OFFICER, "roles": ["officer"], "public_key": key[OFFICER]} | MAIN),
+        (
+            ADMIN,
+            "user_added",
+            None,
+            {"name": REVIEWER, "roles": ["legal_reviewer"], "public_key": key[REVIEWER]} | MAIN,
+        ),
+        (ADMIN, "user_added", None, {"name": EXECUTIVE, "roles": ["executive"], "public_key": key[EXECUTIVE]} | MAIN),
+        (ADMIN, "user_added", None, {"name": AUDITOR, "roles": ["auditor"], "public_key": key[AUDITOR]} | MAIN),
     ]
     draft = evidence_file(files, "draft")
     decision: dict[str, int] = {}
@@ -155,6 +165,7 @@ def test_every_act_writes_one_event_with_its_actor_stage_step_and_data(engine: E
                     "workflow_version": 2,
                     "workflow_sha256": None,
                     "flags": [],
+                    "organ": "main",
                 },
             ),
         ),
@@ -224,7 +235,13 @@ def test_every_act_writes_one_event_with_its_actor_stage_step_and_data(engine: E
         (refused_skip, (OFFICER, "refused", "drafting", None, None)),
         (
             lambda: users.add(engine, "zhou", ["officer", "executive"], ADMIN, public_key=zhou),
-            (ADMIN, "user_added", None, None, {"name": "zhou", "roles": ["officer", "executive"], "public_key": zhou}),
+            (
+                ADMIN,
+                "user_added",
+                None,
+                None,
+                {"name": "zhou", "roles": ["officer", "executive"], "public_key": zhou} | MAIN,
+            ),
         ),
         (
             lambda: users.set_roles(engine, "zhou", ["executive"], ADMIN),

@@ -199,9 +199,13 @@ def test_the_walk_finds_every_command() -> None:
         ("workflow", "diagram"),
         ("user",),
         ("user", "add"),
+        ("user", "grant"),
         ("user", "role"),
         ("user", "deactivate"),
         ("user", "list"),
+        ("organ",),
+        ("organ", "add"),
+        ("organ", "list"),
         ("audit",),
         ("audit", "trail"),
         ("audit", "verify"),
@@ -302,6 +306,7 @@ def test_user_add_and_list(bare: Dflow, key_dir: Path) -> None:
     key = {name: fingerprint(keys.load(name).public) for name in (ADMIN, OFFICER, "wu")}
     assert added == {
         "name": "wu",
+        "organ": "main",
         "roles": ["auditor", "admin"],
         "active": True,
         "key": key["wu"],
@@ -312,9 +317,9 @@ def test_user_add_and_list(bare: Dflow, key_dir: Path) -> None:
     assert re.search(rf"│ zhao +│ officer +│ yes +│ {key[OFFICER]} +│", table)
     assert re.search(rf"│ wu +│ auditor,admin +│ yes +│ {key['wu']} +│", table)
     assert bare.json("user", "list") == [
-        {"name": "admin", "roles": ["admin"], "active": True, "key": key[ADMIN]},
-        {"name": "wu", "roles": ["auditor", "admin"], "active": True, "key": key["wu"]},
-        {"name": "zhao", "roles": ["officer"], "active": True, "key": key[OFFICER]},
+        {"name": "admin", "organ": "main", "roles": ["admin"], "active": True, "key": key[ADMIN]},
+        {"name": "wu", "organ": "main", "roles": ["auditor", "admin"], "active": True, "key": key["wu"]},
+        {"name": "zhao", "organ": "main", "roles": ["officer"], "active": True, "key": key[OFFICER]},
     ]
     fails(
         bare("user", "add", OFFICER, "--role", "officer", "--as", ADMIN),
@@ -387,11 +392,24 @@ def test_new_and_user_from_environment(dflow: Dflow) -> None:
     assert dflow.ok("new", TITLE, "--workflow", "major-decision", env={"DFLOW_USER": OFFICER}).stdout == (
         "created decision 1 (major-decision) at stage initiation\n"
     )
+    # a township workflow is for a township organ: one under the county's, the officer an officer there too
+    fails(
+        dflow("new", "二号决策", "--workflow", "major-decision-township", "--as", OFFICER),
+        2,
+        "workflow major-decision-township is for township organs; organ main is a county organ: choose the"
+        " workflow of its level, or the organ with --organ\n",
+    )
+    dflow.ok(
+        "organ", "add", "shahe", "--name", "沙河乡人民政府", "--level", "township", "--parent", "main", "--as", ADMIN
+    )
+    dflow.ok("user", "grant", OFFICER, "--organ", "shahe", "--role", "officer", "--as", ADMIN)
     assert dflow.json(
         "new",
         "二号决策",
         "--workflow",
         "major-decision-township",
+        "--organ",
+        "shahe",
         "--flag",
         "technical",
         "--as",

@@ -208,7 +208,7 @@ def test_adding_a_user_is_an_audited_event(engine: Engine) -> None:
     assert (added.name, added.roles, added.active) == ("zhou", "officer,executive", True)
     event, data = last_event(engine)
     assert (event.action, event.actor, event.decision_id) == ("user_added", ADMIN, None)
-    assert data == {"name": "zhou", "roles": ["officer", "executive"], "public_key": added.public_key}
+    assert data == {"name": "zhou", "roles": ["officer", "executive"], "public_key": added.public_key, "organ": "main"}
     assert added.public_key == engine.keys.signer("zhou").public  # the key file written for zhou
 
 
@@ -381,12 +381,14 @@ def test_cli_user_role(cli: Dflow) -> None:
     )
     assert cli.json("user", "role", OFFICER, "--role", "executive", "--as", ADMIN) == {
         "name": OFFICER,
+        "organ": "main",
         "roles": ["executive"],
         "active": True,
         "key": officer_key(cli),
     }
     assert cli.json("user", "list")[-1] == {
         "name": OFFICER,
+        "organ": "main",
         "roles": ["executive"],
         "active": True,
         "key": officer_key(cli),
@@ -429,6 +431,7 @@ def test_cli_user_role_errors(cli: Dflow) -> None:
     )
     assert cli.json("user", "list")[-1] == {
         "name": OFFICER,
+        "organ": "main",
         "roles": ["officer"],
         "active": True,
         "key": officer_key(cli),
@@ -444,7 +447,7 @@ def test_cli_user_deactivate(cli: Dflow) -> None:
         "user zhao deactivated; their history stays attributable to them\n"
     )
     assert [u for u in cli.json("user", "list") if u["name"] == OFFICER] == [
-        {"name": OFFICER, "roles": ["officer"], "active": False, "key": officer_key(cli)}
+        {"name": OFFICER, "organ": "main", "roles": ["officer"], "active": False, "key": officer_key(cli)}
     ]
     fails(
         cli("new", "另一项决策", "--workflow", "major-decision", "--as", OFFICER),
@@ -470,6 +473,7 @@ def test_cli_user_deactivate_errors(cli: Dflow) -> None:
     )
     assert cli.json("user", "deactivate", ADMIN, "--as", "admin2") == {
         "name": ADMIN,
+        "organ": "main",
         "roles": ["admin"],
         "active": False,
         "key": fingerprint(keys.load(ADMIN).public),

@@ -45,7 +45,7 @@ from decision_flow.engine import Engine
 from decision_flow.identity.keys import KeyRing
 from decision_flow.store.db import Database
 from tests.conftest import TODAY, Clock
-from tests.flow import ADMIN, AUDITOR, EXECUTIVE, OFFICER, REVIEWER, VALID, record_valid, register_users
+from tests.flow import ADMIN, AUDITOR, EXECUTIVE, OFFICER, REVIEWER, VALID, record_valid, register_users, township
 
 REPO = Path(cli.__file__).resolve().parent
 SHIPPED = {p.name: p.read_bytes() for p in sorted((REPO / "workflows").glob("*.toml"))}
@@ -233,7 +233,7 @@ def _template() -> Path:
         files.mkdir()
         first = engine.new("沙河乡农贸市场搬迁", "major-decision", [], OFFICER).id
         second = engine.new("乡道改造", "major-decision", ["technical"], OFFICER).id
-        third = engine.new("集贸市场收费", "major-decision-township", [], OFFICER).id
+        third = engine.new("集贸市场收费", "major-decision-township", [], OFFICER, township(engine)).id
         assert first == 1 and second == 2 and third == 3
         for dec, stage in ((2, "drafting"), (3, "consultation")):
             record_valid(engine, dec, "initiation", files, "major-decision" if dec == 2 else WORKFLOWS[1])

@@ -340,20 +340,75 @@ def test_database_refuses_to_change_or_remove_audit_rows(url: str, open_db: list
     assert not next(u for u in users.list_users(engine) if u.name == OFFICER).active
 
 
+# ---------------------------------------------------------------------------- organs (0005)
+
+
+def _stored(db: Database, table: str) -> list[tuple[Any, ...]]:
+    """A table's rows as stored, every column in the table's own order."""
+    with db.engine.connect() as conn:
+        return [tuple(row) for row in conn.execute(text(f"SELECT * FROM {table} ORDER BY 1"))]
+
+
+def _before_organs(db: Database) -> None:
+    """Take a database back to what revision 0004 left: no organs, no memberships, no organ
+    column; its rows and its trail as they were."""
+    with db.engine.begin() as conn:
+        conn.execute(text("DROP TABLE organs"))
+        conn.execute(text("DROP TABLE memberships"))
+        conn.execute(text("DROP INDEX ix_decisions_organ"))
+        conn.execute(text("ALTER TABLE users DROP COLUMN organ"))
+        conn.execute(text("ALTER TABLE decisions DROP COLUMN organ"))
+        conn.execute(text("UPDATE alembic_version SET version_num = '0004'"))
+
+
+def test_a_one_organ_database_becomes_the_organ_main_with_every_row_and_event_kept(
+    url: str, open_db: list[Database], tmp_path: Path
+) -> None:
+    db = Database(url)
+    open_db.append(db)
+    engine = _engine(db)
+    _populate(engine, tmp_path / "files")
+    township = new_decision(engine, workflow="major-decision-township", title="集贸市场收费")
+    _before_organs(db)
+    with db.engine.connect() as conn:
+        assert migrations.current(conn) == "0004"
+    kept = ("audit_events", "step_records", "evidence", "users", "decisions")
+    before = {table: _stored(db, table) for table in kept}
+    db.init()  # `dflow init` upgrades it
+    with db.engine.connect() as conn:
+        assert migrations.current(conn) == migrations.HEAD
+        organs = conn.execute(text("SELECT code, name, level, parent FROM organs ORDER BY code")).all()
+        placed = conn.execute(text("SELECT DISTINCT organ FROM users UNION SELECT DISTINCT organ FROM decisions")).all()
+        users_after = conn.execute(text("SELECT name FROM users")).all()
+    # one organ (with a township case among them, a township); every user and case in it
+    assert organs == [("main", "本机关", "township", None)]
+    assert {row[0] for row in placed} == {"main"}
+    assert len(users_after) == len(before["users"])
+    after = {table: _stored(db, table) for table in kept}
+    for table in ("audit_events", "step_records", "evidence"):
+        assert after[table] == before[table], table  # every event and record byte for byte
+    for table in ("users", "decisions"):  # the same rows, and the organ column at their end
+        assert [row[:-1] for row in after[table]] == before[table], table
+        assert {row[-1] for row in after[table]} == {"main"}
+    assert queries.verify(engine).ok  # the old chain still verifies
+    assert township in [row["id"] for row in queries.list_decisions(engine, actor=OFFICER)]
+    _assert_append_only(db)
+
+
 # ---------------------------------------------------------------------------- a later revision
 
 
-REVISION_0005 = '''"""Decisions gain a note.
+REVISION_0006 = '''"""Decisions gain a note.
 
-Revision ID: 0005
-Revises: 0004
+Revision ID: 0006
+Revises: 0005
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0005"
-down_revision = "0004"
+revision = "0006"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 
@@ -372,11 +427,11 @@ def test_a_later_revision_upgrades_an_old_database_with_data(
     url: str, open_db: list[Database], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A database from before migrations is stamped at the baseline, then the later revisions
-    run on it (here a throwaway 0005 beside a copy of the shipped scripts)."""
-    monkeypatch.setattr(migrations, "HEAD", "0005")  # the code of the version that ships 0005
+    run on it (here a throwaway 0006 beside a copy of the shipped scripts)."""
+    monkeypatch.setattr(migrations, "HEAD", "0006")  # the code of the version that ships 0006
     scripts = tmp_path / "migrations"
     shutil.copytree(migrations.SCRIPT_LOCATION, scripts, ignore=shutil.ignore_patterns("__pycache__"))
-    (scripts / "versions" / "v0005_decision_note.py").write_text(REVISION_0005, encoding="utf-8")
+    (scripts / "versions" / "v0006_decision_note.py").write_text(REVISION_0006, encoding="utf-8")
     old = OldDatabase(url)
     open_db.append(old)
     _populate(_engine(old), tmp_path / "files")
@@ -388,7 +443,7 @@ def test_a_later_revision_upgrades_an_old_database_with_data(
     with db.engine.begin() as conn:
         migrations.upgrade(conn, script_location=scripts)
     with db.engine.connect() as conn:
-        assert migrations.current(conn) == "0005"
+        assert migrations.current(conn) == "0006"
         assert "note" in {c["name"] for c in inspect(conn).get_columns("decisions")}
         notes = conn.execute(text("SELECT note FROM decisions")).scalars().all()
         assert conn.execute(text("SELECT value FROM meta WHERE key = 'schema_version'")).scalar() == "2"
@@ -400,7 +455,7 @@ def test_a_later_revision_upgrades_an_old_database_with_data(
     _assert_append_only(db)
     with db.engine.begin() as conn:  # run again: nothing left to do
         migrations.upgrade(conn, script_location=scripts)
-        assert migrations.current(conn) == "0005"
+        assert migrations.current(conn) == "0006"
 
 
 # ---------------------------------------------------------------------------- packaging and start-up

@@ -27,7 +27,7 @@ from decision_flow.core.i18n import article
 from decision_flow.definition.workflow import Workflow
 from decision_flow.engine import Engine, queries, versions
 from decision_flow.rules import Context, StepState, run
-from tests.flow import ADMIN, EXECUTIVE, OFFICER, REVIEWER, evidence_file
+from tests.flow import ADMIN, EXECUTIVE, OFFICER, REVIEWER, ROLES_OF, evidence_file, organ_for
 from tests.test_cli import Dflow, fails
 
 REPO = Path(__file__).resolve().parent.parent
@@ -167,7 +167,7 @@ def record(engine: Engine, case: int, step: str, files: Path, workflow: str = CO
 
 
 def new_case(engine: Engine, workflow: str = COUNTY, title: str = TITLE) -> int:
-    dec = engine.new(title, workflow, [], OFFICER)
+    dec = engine.new(title, workflow, [], OFFICER, organ_for(engine, workflow))
     assert dec.id is not None
     return dec.id
 
@@ -728,7 +728,7 @@ def test_nd_unknown_setting_refused() -> None:
 def test_nd_abstract_base_opens_no_cases(engine: Engine) -> None:
     for name in ("normative-document", "normative-document-township"):
         with pytest.raises(Blocked) as exc:
-            engine.new(TITLE, name, [], OFFICER)
+            engine.new(TITLE, name, [], OFFICER, organ_for(engine, name))
         assert exc.value.message("en").startswith(f"{name} is a base workflow and opens no cases: it leaves ")
         refused(exc, "setting", "Filing Regs Art. 25")
     assert [r.article for r in exc.value.reasons] == [
@@ -999,6 +999,12 @@ def nd(tmp_path: Path) -> Dflow:
     cli = Dflow.initialised(tmp_path)
     for path in locality_files(tmp_path):
         cli.ok("workflow", "install", path, "--as", ADMIN)
+    # the township organ its township cases belong to, every user with their usual role there
+    cli.ok(
+        "organ", "add", "shahe", "--name", "沙河乡人民政府", "--level", "township", "--parent", "main", "--as", ADMIN
+    )
+    for name, role in ROLES_OF.items():
+        cli.ok("user", "grant", name, "--organ", "shahe", "--role", role, "--as", ADMIN)
     return cli
 
 
@@ -1077,7 +1083,7 @@ def test_nd_county_walked_end_to_end_from_the_terminal(nd: Dflow) -> None:
 
 
 def test_nd_township_walked_end_to_end_from_the_terminal(nd: Dflow) -> None:
-    assert nd.json("new", TITLE, "--workflow", TOWNSHIP, "--as", OFFICER)["id"] == 1
+    assert nd.json("new", TITLE, "--workflow", TOWNSHIP, "--organ", "shahe", "--as", OFFICER)["id"] == 1
     stages = walk(nd, TOWNSHIP, waived=("assessment",))
     assert next(stages) == "consultation"
     assert next(stages) == "submission"
@@ -1157,7 +1163,9 @@ def test_nd_every_article_cited_renders_without_english() -> None:
 
 
 def test_nd_json_error_carries_the_articles(nd: Dflow) -> None:
-    result = nd("new", TITLE, "--workflow", "normative-document-township", "--as", OFFICER, "--json")
+    result = nd(
+        "new", TITLE, "--workflow", "normative-document-township", "--organ", "shahe", "--as", OFFICER, "--json"
+    )
     assert result.exit_code == 3
     doc = json.loads(result.stdout)["error"]
     assert doc["code"] == "blocked"

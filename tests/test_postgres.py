@@ -211,3 +211,25 @@ def test_reads_as_a_user_on_a_select_only_login(pg_engine: Engine, pg_url: str, 
         with pg_engine.db.engine.begin() as conn:
             conn.execute(text(f"DROP OWNED BY {login}"))
             conn.execute(text(f"DROP ROLE {login}"))
+
+
+def test_postgres_roles_are_per_organ_and_a_refusal_is_recorded(pg_engine: Engine, tmp_path: Path) -> None:
+    """On the server: a township's case is acted on only by who holds a role there; another
+    township's officer is refused (Forbidden, exit 5) and the attempt kept as evidence in the
+    case's trail; lists are scoped by organ; the chain still verifies."""
+    from decision_flow.core.errors import Forbidden
+    from decision_flow.engine import organs
+    from tests.flow import township
+
+    code = township(pg_engine)  # shahe under main, the three users holding their roles there too
+    if "liulin" not in {o.code for o in organs.list_organs(pg_engine)}:  # the module shares one database
+        organs.add(pg_engine, "liulin", "柳林镇人民政府", "township", organs.ROOT, ADMIN)
+        users.add(pg_engine, "niu", ["officer"], ADMIN, organ="liulin")
+    case = new_decision(pg_engine, workflow="major-decision-township", title="沙河乡的案件")
+    with pytest.raises(Forbidden):
+        pg_engine.record(case, "initiation", ["undertaking_unit=某"], [], "niu")
+    trail = queries.trail(pg_engine, case)["events"]
+    assert (trail[-1]["action"], trail[-1]["actor"]) == ("refused", "niu")
+    assert case in [r["id"] for r in queries.list_decisions(pg_engine, actor=OFFICER, organ=code)]
+    assert case not in [r["id"] for r in queries.list_decisions(pg_engine, actor="niu")]
+    assert queries.verify(pg_engine).ok

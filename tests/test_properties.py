@@ -39,6 +39,7 @@ from tests.flow import (
     TOWNSHIP_MEETING,
     VALID,
     evidence_file,
+    organ_for,
     register_users,
 )
 
@@ -425,7 +426,7 @@ def test_any_sequence_of_actions_follows_the_procedure_or_is_refused(
     actions = [_proceed(which=(order + i) % 3) for i in range(head)] + actions
     with fresh_engine() as (engine, root):
         path = root / "dflow.db"
-        decision = engine.new("沙河乡农贸市场搬迁", workflow, sorted(flags), OFFICER).id
+        decision = engine.new("沙河乡农贸市场搬迁", workflow, sorted(flags), OFFICER, organ_for(engine, workflow)).id
         assert decision is not None
         walker = Walker(engine, root, decision, workflow, frozenset(flags))
         assert [s.name for s in walker.wf.stages] == list(STAGES)

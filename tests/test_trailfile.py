@@ -1779,3 +1779,14 @@ def test_export_memory_stays_flat_as_the_trail_grows(engine: Engine, tmp_path: P
     assert queries.verify(engine).ok
     # twice the events, not twice the memory: rows are read in batches (audit.iter_decision)
     assert peaks[1] < peaks[0] * 1.25, peaks
+
+
+def test_the_documents_signed_worked_example_is_the_v2_vectors_first_key_line() -> None:
+    """Section 4a's worked example: the v2 vector's first key line, its content, hash and signature."""
+    text = DOC.read_text(encoding="utf-8")
+    line = json.loads(split(VECTOR_BYTES)[1][0])
+    digest, signature = line.pop("hash"), line.pop("signature")
+    content = canonical(line)
+    assert f"({len(content)} bytes):\n\n    {content.decode()}\n" in text
+    assert f"hashes to `{digest}`" in text and f"`{signature}`." in text
+    assert event_hash(line) == digest

@@ -33,6 +33,8 @@ ACTIONS: Pairs = {
     "workflow_installed": ("workflow installed", "安装流程定义"),
     "migrated": ("moved to another workflow version", "迁移流程版本"),
     "calendar_imported": ("calendar year imported", "导入法定节假日安排"),
+    "organ_added": ("organ added", "添加机关"),
+    "membership_changed": ("roles in another organ changed", "变更在其他机关的角色"),
 }
 
 # The status of a decision (active, rejected, archived) and of a step (pending, completed, waived).
@@ -72,6 +74,8 @@ ATTEMPTS: Pairs = {
     "workflow_install": ("install a workflow", "安装流程定义"),
     "migrate": ("move a case to another workflow version", "迁移流程版本"),
     "calendar_import": ("import a calendar year", "导入法定节假日安排"),
+    "organ_add": ("add an organ", "添加机关"),
+    "user_grant": ("give a user roles in another organ", "授予用户在其他机关的角色"),
 }
 
 # A member's stance at a deciding meeting (`name:stance`).
@@ -109,6 +113,9 @@ LEVELS: Pairs = {
     "township": ("township", "乡镇"),
 }
 
+# The level of an organ (决策机关): its workflows are those of LEVELS (a department's the county's).
+ORGAN_LEVELS: Pairs = {**LEVELS, "department": ("department", "县级部门")}
+
 # The moves of the state machine, as a diagram labels its arrows.
 TRIGGERS: Pairs = {
     "advance": ("advance", "推进"),
@@ -142,6 +149,9 @@ WORDS: Pairs = {
     "workflow_version": ("workflow version", "流程版本"),
     "version_of": ("version {version}", "第{version}版"),
     "level": ("Level", "层级"),
+    "code": ("Code", "代码"),
+    "parent": ("Above", "上级机关"),
+    "organ": ("Organ", "机关"),
     "fields": ("Fields", "字段"),
     "evidence": ("Evidence", "材料"),
     "waiver": ("Waiver", "免除"),

@@ -41,7 +41,7 @@ def import_file(
         )
 
     def op(c: Change) -> dict[str, Any]:
-        if "admin" not in c.user.roles.split(","):
+        if "admin" not in c.roles:
             msg = Msg("calendar.admin", {})
             raise Forbidden(msg, [Reason("role", IDENTITY_ARTICLE, msg)])
         existing = calendar_years.row(c.s, year.year)

@@ -97,6 +97,8 @@ class Change:
     calendar: WorkCalendar
     store: EvidenceStore | DatabaseStore
     _workflow: Workflow | None = field(default=None, repr=False)
+    _roles: set[str] | None = field(default=None, repr=False)
+    _organ: str | None = field(default=None, repr=False)
 
     # ------------------------------------------------------------------ the case
 
@@ -218,17 +220,41 @@ class Change:
 
     # ------------------------------------------------------------------ checks
 
+    @property
+    def roles(self) -> set[str]:
+        """The roles the acting user holds where this change happens: in the case's organ (their
+        own, a membership there, or admin/auditor above it), else in their own organ."""
+        from decision_flow.engine.reach import roles_in
+
+        if self._roles is None:
+            organ = self.case.organ if self.case is not None else self._organ or self.user.organ
+            self._roles = roles_in(self.s, self.user, organ)
+        return self._roles
+
+    def within(self, organ: str) -> None:
+        """This change (one without a case yet: a new case) happens in `organ`."""
+        self._organ, self._roles = organ, None
+
     def require_role(self, roles: tuple[str, ...], step: Step) -> None:
-        """The acting user holds one of `roles` (those of `step`, whose article is cited)."""
-        if not set(self.user.roles.split(",")) & set(roles):
+        """The acting user holds one of `roles` (those of `step`, whose article is cited) in the
+        case's organ."""
+        if not self.roles & set(roles):
             raise Forbidden(
                 Msg("role.denied", {"user": self.user.name, "step": step.name, "roles": ", ".join(roles)}),
                 [Reason("role", step.article, Msg("role.detail", {"roles": ", ".join(roles)}))],
             )
 
-    def require_admin(self) -> None:
-        """The acting user is an admin (users, keys, workflow files, the calendar)."""
-        if "admin" not in self.user.roles.split(","):
+    def require_admin(self, organ: str | None = None) -> None:
+        """The acting user is an admin (users, keys, workflow files, the calendar): where the
+        change happens, or of `organ` (or an organ above it)."""
+        if organ is not None:
+            from decision_flow.engine.reach import roles_in
+
+            if "admin" not in roles_in(self.s, self.user, organ):
+                msg = Msg("organ.not_admin", {"user": self.user.name, "organ": organ})
+                raise Forbidden(msg, [Reason("role", IDENTITY_ARTICLE, msg)])
+            return
+        if "admin" not in self.roles:
             raise Forbidden(Msg("role.admin", {}), [Reason("role", IDENTITY_ARTICLE, Msg("role.admin", {}))])
 
     def require_active(self) -> None:

@@ -16,7 +16,7 @@ from decision_flow import procedures
 from decision_flow.core.errors import Blocked
 from decision_flow.core.i18n import Msg, article, language, t
 from decision_flow.definition.workflow import Workflow
-from decision_flow.engine import queries, users
+from decision_flow.engine import definitions, queries, users
 from decision_flow.engine.engine import Engine
 from decision_flow.identity.keys import KeyRing
 from decision_flow.procedures.model import Act, Demo
@@ -47,7 +47,11 @@ def run_demo(say: Callable[[str], None] | None = None, procedure: str = DEMO_PRO
         db = Database(f"sqlite:///{root / 'demo.db'}")
         # the demo's users keep their key files in the scratch directory, never in the real one
         engine = Engine(db, today=lambda: demo.today, keys=KeyRing(directory=root / "keys"))
-        users.init(engine, "admin")
+        shipped = definitions.shipped_named(demo.workflow)
+        level = shipped.level if shipped is not None else "county"  # one organ, of its workflow's level
+        users.init(
+            engine, "admin", organ=("demo", "示范乡人民政府" if level == "township" else "示范县人民政府", level)
+        )
         for name, role in demo.users:
             users.add(engine, name, [role], "admin")
         line("demo.db", path=str(root / "demo.db"))

@@ -179,17 +179,28 @@ class Engine:
 
     # ------------------------------------------------------------------ changes
 
-    def new(self, title: str, workflow: str, flags: list[str], actor: str | None) -> Decision:
-        """Create a decision (决策启动) at the workflow's first stage."""
+    def new(self, title: str, workflow: str, flags: list[str], actor: str | None, organ: str | None = None) -> Decision:
+        """Create a decision (决策启动) at the workflow's first stage, in `organ` (default: the
+        acting user's own), whose level the workflow must be for."""
+        import decision_flow.engine.reach as reach
+
         title = clean_text(title, "title", 500)
         if not title:
             raise InvalidInput(Msg("decision.title_empty", {}))
+        code = reach.check_code(organ) if organ is not None else None
 
         def op(c: Change) -> Decision:
             wf = definitions.newest(c.s, workflow)
             unknown = [f for f in flags if f not in wf.flags]
             if unknown:
                 raise InvalidInput(Msg("flag.unknown", {"flag": unknown[0], "known": ", ".join(wf.flags)}))
+            place = code or c.user.organ
+            if place is not None:
+                held = reach.get(c.s, place)
+                if wf.level != reach.workflow_level(held):
+                    named = {"workflow": wf.name, "level": wf.level, "organ": held.code, "organ_level": held.level}
+                    raise InvalidInput(Msg("organ.wrong_level", named))
+                c.within(place)
             first = wf.stages[0].steps[0]
             c.require_role(first.roles, first)
             if wf.abstract:
@@ -204,6 +215,7 @@ class Engine:
                 flags=json.dumps({f: True for f in sorted(set(flags))}),
                 created_at=self.stamp(),
                 created_by=c.user.name,
+                organ=place,
             )
             c.s.add(dec)
             c.s.flush()
@@ -215,10 +227,12 @@ class Engine:
                 workflow_version=wf.version,
                 workflow_sha256=wf.sha256,
                 flags=sorted(set(flags)),
+                organ=place,
             )
             return dec
 
-        return self.change("new", actor, None, {"title": title[:200], "workflow": workflow[:100], "flags": flags}, op)
+        args = {"title": title[:200], "workflow": workflow[:100], "flags": flags, **({"organ": code} if code else {})}
+        return self.change("new", actor, None, args, op)
 
     def record(
         self, decision_id: int, step_name: str, assignments: list[str], attachments: list[str], actor: str | None

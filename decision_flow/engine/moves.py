@@ -114,7 +114,7 @@ def _open_step_reasons(c: Change, stage: Stage, records: dict[str, StepRecord]) 
         has_data = rec is not None and (
             rec.fields != "{}" or c.s.exec(select(Evidence.id).where(Evidence.record_id == rec.id)).first() is not None
         )
-        if not set(c.user.roles.split(",")) & set(step.roles):
+        if not c.roles & set(step.roles):
             reasons.append(Reason("role", step.article, Msg("role.detail", {"roles": ", ".join(step.roles)})))
         elif rec is None or not has_data:
             reasons.append(Reason("stage_incomplete", stage.leave_article, Msg("stage.step_open", {"step": step.name})))

@@ -13,6 +13,7 @@ from sqlalchemy import inspect
 from sqlmodel import Session, col, select
 
 import decision_flow.engine.definitions as definitions
+import decision_flow.engine.reach as reach
 from decision_flow.core.calendar_cn import CalendarNotCovered, WorkCalendar, working_days_after
 from decision_flow.core.errors import DflowError
 from decision_flow.core.i18n import Msg
@@ -38,14 +39,23 @@ def require_reader(engine: Engine, actor: str | None) -> None:
             reader(s, actor)
 
 
+def require_case_reader(engine: Engine, decision_id: int, actor: str | None) -> None:
+    """Refuse a read of the case as `actor` unless they are a registered, active user and, for a
+    case that may not be disclosed, hold a role in its organ (Forbidden); NotFound for no case."""
+    with engine.db.session(write=False) as s:
+        user = reader(s, actor)
+        reach.require_reader_of(s, user, load_case(s, decision_id))
+
+
 def show(engine: Engine, decision_id: int, actor: str | None = None) -> dict[str, Any]:
     """The decision in the JSON shape of `dflow show --json`, read as `actor` (optional).
     A step is `carried_over` while its record is pending and started from the one a return
     superseded (its values and evidence are those recorded before the return)."""
     engine.db.require()
     with engine.db.session(write=False) as s:
-        reader(s, actor)
+        user = reader(s, actor)
         dec = load_case(s, decision_id)
+        reach.require_reader_of(s, user, dec)
         wf = definitions.of_case(s, dec)
         records = records_of(s, dec)
         ctx = load_context(s, dec, wf, engine.today(), engine.calendar_in(s), records=records)
@@ -96,15 +106,23 @@ def list_decisions(
     status: str | None = None,
     workflow: str | None = None,
     actor: str | None = None,
+    organ: str | None = None,
+    all_organs: bool = False,
 ) -> list[dict[str, Any]]:
     """Decisions at a glance, read as `actor` (optional), optionally filtered by stage, status and
     workflow (its cases and those of every workflow that extends it, e.g. a province's file over
     a shipped one). The cases of a workflow whose procedure keeps a ledger (e.g. the
-    legality-review ledger, 合法性审核台账) carry its columns too, between the title and the stage."""
+    legality-review ledger, 合法性审核台账) carry its columns too, between the title and the stage.
+    Read as someone, the cases of the organs they hold a role in (by default), of one of them
+    (`organ`), or of all (`all_organs`, for whom reaches every organ); read as no one, all of them
+    or one organ's."""
     engine.db.require()
     with engine.db.session(write=False) as s:
-        reader(s, actor)
+        user = reader(s, actor)
         query = select(Decision.id, Decision.title, Decision.stage, Decision.status).order_by(col(Decision.id))
+        scope = reach.scope(s, user, organ, all_organs)
+        if scope is not None:
+            query = query.where(col(Decision.organ).in_(scope))
         if stage:
             query = query.where(Decision.stage == stage)
         if status:
@@ -179,8 +197,9 @@ def trail(engine: Engine, decision_id: int, actor: str | None = None) -> dict[st
     (optional)."""
     engine.db.require()
     with engine.db.session(write=False) as s:
-        reader(s, actor)
+        user = reader(s, actor)
         dec = load_case(s, decision_id)
+        reach.require_reader_of(s, user, dec)
         try:  # resolved here so the trail is drawn in its workflow's words; the trail is read whatever happens
             definitions.of_case(s, dec)
         except DflowError:

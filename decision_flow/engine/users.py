@@ -14,31 +14,16 @@ from decision_flow.core.articles import AUDITOR_ARTICLE, IDENTITY_ARTICLE
 from decision_flow.core.errors import Blocked, Forbidden, InvalidInput, NotFound
 from decision_flow.core.i18n import Msg
 from decision_flow.core.values import clean_text
-from decision_flow.definition.workflow import DECIDING_ROLES, ROLES
+from decision_flow.definition.workflow import DECIDING_ROLES
 from decision_flow.engine.change import Change, reader
+from decision_flow.engine.checks import check_name, check_roles
 from decision_flow.engine.engine import Engine
 from decision_flow.identity import keys
 from decision_flow.store import rawsql
-from decision_flow.store.models import AuditEvent, User
+from decision_flow.store.models import AuditEvent, Organ, User
 from decision_flow.store.rawsql import Raw
 
 T = TypeVar("T")
-
-
-def check_name(name: str) -> str:
-    name = clean_text(name, "name", 64)
-    if not name or name.startswith(".") or any(c.isspace() or c in ",:/\\" for c in name):
-        raise InvalidInput(Msg("user.bad_name", {"name": name[:64]}))
-    return name
-
-
-def _check_roles(roles: list[str]) -> list[str]:
-    if not roles:
-        raise InvalidInput(Msg("user.bad_role", {"role": "", "roles": ", ".join(ROLES)}))
-    for role in roles:
-        if role not in ROLES:
-            raise InvalidInput(Msg("user.bad_role", {"role": role[:40], "roles": ", ".join(ROLES)}))
-    return sorted(set(roles), key=ROLES.index)
 
 
 def _require_independent_auditor(name: str, roles: list[str]) -> None:
@@ -138,12 +123,23 @@ def _registering(key: KeyFile, change: Callable[[], T], replace: bool = False) -
     return result
 
 
-def init(engine: Engine, admin: str | None, passphrase: bytes | None = None) -> bool:
-    """Create or upgrade the database; register the first admin, with their key pair, if named.
-    Idempotent. An upgraded database whose admin has no key yet gets its first key here."""
+def init(
+    engine: Engine,
+    admin: str | None,
+    passphrase: bytes | None = None,
+    organ: tuple[str, str, str] | None = None,
+) -> bool:
+    """Create or upgrade the database; register the first admin, with their key pair, if named,
+    in the first organ (`organ`: code, name, level; default the county organ ``main``), which
+    their registration creates. Idempotent. An upgraded database whose admin has no key yet gets
+    its first key here."""
+    import decision_flow.engine.reach as reach
+
     created = engine.db.init()
     if admin is None:
         return created
+    code, organ_name, level = organ or (reach.ROOT, reach.ROOT_NAME, "county")
+    code, level = reach.check_code(code), reach.check_level(level)
     name = check_name(admin)
     with engine.db.session() as s:
         existing = s.exec(select(User).where(col(User.roles).contains("admin"))).first()
@@ -161,14 +157,30 @@ def init(engine: Engine, admin: str | None, passphrase: bytes | None = None) -> 
             upgraded = s.get(User, name)
             if upgraded is not None and "admin" not in upgraded.roles.split(","):
                 raise InvalidInput(Msg("user.exists", {"name": name}))
+            root = s.exec(select(Organ).where(col(Organ.parent).is_(None))).first()
             user = upgraded or User(name=name, roles="admin", created_at=engine.stamp())
             user.public_key = key.public
+            if user.organ is None:
+                user.organ = root.code if root is not None else code
             s.add(user)
             s.flush()
             assert key.signer is not None
             c = engine.opened(s, user, key.signer, None)  # the chain's first key signs its own registration
-            if upgraded is None:
-                c.event("user_added", name=name, roles=["admin"], public_key=key.public)
+            first = root is None  # the first organ, the root of the tree, is made with its first admin
+            if first:
+                s.add(Organ(code=code, name=organ_name, level=level, parent=None, created_at=engine.stamp()))
+            if upgraded is None and first:
+                c.event(
+                    "user_added",
+                    name=name,
+                    roles=["admin"],
+                    public_key=key.public,
+                    organ=code,
+                    organ_name=organ_name,
+                    organ_level=level,
+                )
+            elif upgraded is None:
+                c.event("user_added", name=name, roles=["admin"], public_key=key.public, organ=user.organ)
             else:
                 c.event("key_registered", name=name, public_key=key.public)
             s.commit()
@@ -184,32 +196,40 @@ def add(
     actor: str | None,
     public_key: str | None = None,
     passphrase: bytes | None = None,
+    organ: str | None = None,
 ) -> User:
-    """Register a user with roles and their public key (admin only): the one given, else the
-    key in NAME's key file on this machine, else a new pair whose key file is written there."""
-    name, roles = check_name(name), _check_roles(roles)
+    """Register a user with roles in their organ (default: the admin's own) and their public key
+    (an admin of that organ): the key given, else the key in NAME's key file on this machine,
+    else a new pair whose key file is written there."""
+    import decision_flow.engine.reach as reach
+
+    name, roles = check_name(name), check_roles(roles)
+    code = reach.check_code(organ) if organ is not None else None
     engine.key_of(actor)  # an actor that is not clean text is invalid input before any key is made
     key = _key_for(engine, name, public_key, passphrase)
 
     def op(c: Change) -> User:
         s = c.s
-        c.require_admin()
+        place = code or c.user.organ
+        if place is not None:
+            reach.get(s, place)
+        c.require_admin(place if place != c.user.organ else None)  # in their own organ: any admin there
         if s.get(User, name) is not None:
             raise InvalidInput(Msg("user.exists", {"name": name}))
         _require_independent_auditor(name, roles)
         _require_fresh(s, key.public, name)
-        new = User(name=name, roles=",".join(roles), created_at=engine.stamp(), public_key=key.public)
+        new = User(name=name, roles=",".join(roles), created_at=engine.stamp(), public_key=key.public, organ=place)
         s.add(new)
-        c.event("user_added", name=name, roles=roles, public_key=key.public)
+        c.event("user_added", name=name, roles=roles, public_key=key.public, organ=place)
         return new
 
-    args = {"name": name, "roles": roles}
+    args = {"name": name, "roles": roles, **({"organ": code} if code else {})}
     return _registering(key, lambda: engine.change("user_add", actor, None, args, op))
 
 
 def set_roles(engine: Engine, name: str, roles: list[str], actor: str | None) -> User:
     """Replace a user's roles (admin only); the event keeps the old and the new roles."""
-    name, roles = check_name(name), _check_roles(roles)
+    name, roles = check_name(name), check_roles(roles)
 
     def op(c: Change) -> User:
         s, user = c.s, c.user

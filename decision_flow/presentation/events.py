@@ -155,6 +155,22 @@ def _user(data: Mapping[str, Any], wf: Workflow | None, at: str | None, lang: st
     return f"{name}{colon}{_roles(data.get('roles'), lang)}"
 
 
+def _organ(data: Mapping[str, Any], wf: Workflow | None, at: str | None, lang: str, full: bool) -> str:
+    """An organ added: its code, name and level, under which organ."""
+    level = labels.level(str(data.get("level")), lang)
+    under = "上级：" if lang == "zh" else "under "
+    return (
+        f"{data.get('code')}{'：' if lang == 'zh' else ': '}{data.get('name')} ({level}, {under}{data.get('parent')})"
+    )
+
+
+def _membership(data: Mapping[str, Any], wf: Workflow | None, at: str | None, lang: str, full: bool) -> str:
+    """Roles in another organ: the user, the organ, the roles before and after."""
+    colon = "：" if lang == "zh" else ": "
+    old, new = _roles(data.get("old"), lang), _roles(data.get("new"), lang)
+    return f"{data.get('name')} @ {data.get('organ')}{colon}{old} → {new}"
+
+
 def _roles(given: Any, lang: str) -> str:
     names = [str(r) for r in given] if isinstance(given, list) else []
     return labels.roles(names, lang) if lang == "zh" else ", ".join(names)
@@ -194,4 +210,6 @@ _SUMMARIES: dict[str, Summary] = {
     "key_registered": _key,
     "key_rotated": _key,
     "key_revoked": _key,
+    "organ_added": _organ,
+    "membership_changed": _membership,
 }

@@ -84,7 +84,8 @@ def waiver(policy: str, flag_shown: str = "", lang: str | None = None) -> str:
 
 
 def level(name: str, lang: str | None = None) -> str:
-    return _pick(catalogue.LEVELS, name, lang)
+    """A workflow's or an organ's level."""
+    return _pick(catalogue.ORGAN_LEVELS, name, lang)
 
 
 def named(name: str, label: str, lang: str | None = None) -> str:
@@ -282,6 +283,10 @@ BY_MESSAGE: dict[str, dict[str, str]] = {
     "evidence.unknown": {"kind": "", "known": "typed evidence"},
     "flag.unknown": {"flag": "", "known": "typed flag"},
     "user.bad_role": {"roles": "typed role"},
+    "organ.wrong_level": {"level": "level", "organ_level": "level"},
+    "organ.bad_level": {"levels": "typed level"},
+    "organ.added": {"level": "level"},
+    "organ.granted": {"roles": "a list of role"},
     "flag.unchanged": {"value": ""},
     "flag.done": {"value": ""},
     "rule.head_reasons": {"decision": "choice"},
@@ -348,6 +353,7 @@ class _Namer:
             "workflow": lambda: workflow(wf, name, "zh"),
             "action": lambda: action(name, "zh"),
             "word": lambda: word(name, "zh"),
+            "level": lambda: level(name, "zh"),
         }
         return by_kind[kind]() if kind in by_kind else name
 

@@ -201,6 +201,16 @@ def verdict(v: Verdict) -> None:
         err.print(Text(t(Msg("audit.bad", {"seq": v.first_bad_seq, "reason": why})), style="bold red"))
 
 
+def organs(rows: list[dict[str, Any]]) -> None:
+    """`dflow organ list`: each organ's code, name, level and the organ above it."""
+    table = _table()
+    for key in ("code", "name", "level", "parent"):
+        table.add_column(labels.word(key))
+    for row in rows:
+        _row(table, row["code"], row["name"], labels.level(row["level"]), row["parent"] or "—")
+    out.print(table)
+
+
 def workflows(items: Iterable[Workflow]) -> None:
     table = _table()
     for key in ("name", "version", "level", "title"):

@@ -10,8 +10,33 @@ from sqlalchemy import Column, Index, LargeBinary, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
+class Organ(SQLModel, table=True):
+    """A deciding organ (决策机关): a county government, a county department or a township, in one
+    tree (`parent`). Every case belongs to one; users hold roles in them."""
+
+    __tablename__ = "organs"
+
+    code: str = Field(primary_key=True, max_length=40)
+    name: str = Field(max_length=200)
+    level: str = Field(max_length=20)  # county | department | township
+    parent: str | None = Field(default=None, max_length=40)
+    created_at: str
+
+
+class Membership(SQLModel, table=True):
+    """Roles a user holds in an organ other than their own (a county legal reviewer who reviews
+    for several townships); comma separated, as `users.roles`."""
+
+    __tablename__ = "memberships"
+
+    name: str = Field(primary_key=True, max_length=100)  # the user's ("user" is a word PostgreSQL reserves)
+    organ: str = Field(primary_key=True, max_length=40)
+    roles: str
+
+
 class User(SQLModel, table=True):
-    """A registered user with roles (comma separated); never deleted, only deactivated."""
+    """A registered user with roles (comma separated) in their own organ; never deleted, only
+    deactivated."""
 
     __tablename__ = "users"
 
@@ -20,6 +45,7 @@ class User(SQLModel, table=True):
     active: bool = True
     created_at: str
     public_key: str | None = Field(default=None, max_length=60)  # "ed25519:…"; None: no key (revoked)
+    organ: str | None = Field(default=None, max_length=40)  # their own organ (None only before organs existed)
 
 
 class Decision(SQLModel, table=True):
@@ -29,6 +55,7 @@ class Decision(SQLModel, table=True):
     __table_args__ = (
         Index("ix_decisions_stage_status", "stage", "status"),
         Index("ix_decisions_stage_list", "stage", "id", "status", "title"),  # list --stage, covered
+        Index("ix_decisions_organ", "organ", "id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -42,6 +69,7 @@ class Decision(SQLModel, table=True):
     version: int = 1
     created_at: str
     created_by: str
+    organ: str | None = Field(default=None, max_length=40)  # the organ deciding it (None only before organs existed)
 
 
 class StepRecord(SQLModel, table=True):

@@ -1,6 +1,43 @@
 """Messages about users, their roles and their signing keys."""
 
 MESSAGES: dict[str, tuple[str, str]] = {
+    # organs (决策机关)
+    "organ.bad_code": (
+        "{code!r} is not an organ code: lower-case letters a-z, digits, '-' and '_', at most 40",
+        "{code!r} 不是有效的机关代码：只能用小写字母 a-z、数字、“-”和“_”，最多 40 个",
+    ),
+    "organ.bad_level": ("{level!r} is not an organ level ({levels})", "{level!r} 不是机关层级（{levels}）"),
+    "organ.no_name": ("an organ needs a name (--name)", "机关须有名称（--name）"),
+    "organ.unknown": ("no organ with code {code!r}", "没有代码为 {code!r} 的机关"),
+    "organ.exists": ("an organ with code {code!r} exists already", "代码为 {code!r} 的机关已存在"),
+    "organ.not_admin": (
+        "{user} is not an admin of organ {organ} (nor of an organ above it)",
+        "{user} 不是机关 {organ}（或其上级机关）的管理员",
+    ),
+    "organ.own": (
+        "{organ} is {name}'s own organ: change their roles there with dflow user role",
+        "{organ} 是 {name} 的本机关：请用 dflow user role 变更其角色",
+    ),
+    "organ.wrong_level": (
+        "workflow {workflow} is for {level} organs; organ {organ} is a {organ_level} organ: choose the"
+        " workflow of its level, or the organ with --organ",
+        "流程 {workflow} 适用于{level}机关；机关 {organ} 属{organ_level}：请选用该级的流程，或用 --organ 指定机关",
+    ),
+    "organ.no_role": ("{user} holds no role in organ {organ}", "{user} 在机关 {organ} 不担任任何角色"),
+    "organ.not_all": (
+        "{user} does not reach every organ: list one with --organ, or your own without it",
+        "{user} 并非对所有机关都有权限：请用 --organ 指定机关，或不加该选项查看本人所在机关",
+    ),
+    "organ.not_disclosed": (
+        "decision {id} may not be disclosed, and {user} holds no role in its organ {organ}",
+        "决策 {id} 依法不宜公开，{user} 在其所属机关 {organ} 不担任任何角色",
+    ),
+    "organ.added": (
+        "organ {code} ({name}, {level}) added under {parent}",
+        "已在 {parent} 下添加机关 {code}（{name}，{level}）",
+    ),
+    "organ.granted": ("{name} now holds {roles} in {organ}", "{name} 在 {organ} 的角色现为 {roles}"),
+    "organ.ungranted": ("{name} holds no role in {organ} any more", "{name} 在 {organ} 已不再担任任何角色"),
     # users and roles
     # signing keys
     "key.bad_public": (

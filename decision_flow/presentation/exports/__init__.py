@@ -50,7 +50,7 @@ def export(
         raise InvalidInput(Msg("export.unknown_format", {"fmt": fmt, "known": ", ".join(FORMATS)}))
     out = Path(out)
     engine.db.require()
-    queries.require_reader(engine, actor)
+    queries.require_case_reader(engine, decision_id, actor)
     source = snapshot(engine, decision_id)
     report: Progress = progress or (lambda _done, _total: None)
     if out.is_dir():
