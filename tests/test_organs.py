@@ -143,6 +143,8 @@ def test_a_county_reviewer_granted_in_two_townships_reviews_there_only(county: D
     # taken away again: no role there any more
     county.ok("user", "grant", REVIEWER, "--organ", "shahe", "--as", ADMIN)
     assert county.json("list", "--as", REVIEWER) == []
+    with closing(sqlite3.connect(county.db)) as con:  # never deleted: the row stays, with no roles
+        assert con.execute("SELECT name, organ, roles FROM memberships").fetchall() == [(REVIEWER, "shahe", "")]
     fails(
         county("user", "grant", "ma", "--organ", "shahe", "--role", "executive", "--as", ADMIN),
         2,
