@@ -143,6 +143,8 @@ def test_a_county_reviewer_granted_in_two_townships_reviews_there_only(county: D
     # taken away again: no role there any more
     county.ok("user", "grant", REVIEWER, "--organ", "shahe", "--as", ADMIN)
     assert county.json("list", "--as", REVIEWER) == []
+    with closing(sqlite3.connect(county.db)) as con:  # never deleted: the row stays, with no roles
+        assert con.execute("SELECT name, organ, roles FROM memberships").fetchall() == [(REVIEWER, "shahe", "")]
     fails(
         county("user", "grant", "ma", "--organ", "shahe", "--role", "executive", "--as", ADMIN),
         2,
@@ -216,3 +218,36 @@ def test_a_case_not_for_disclosure_is_read_only_by_who_holds_a_role_in_its_organ
         fails(county("audit", "export", secret, "--format", "json", "-o", out, "--as", outsider), 5, message)
         assert not out.exists()
         assert county.json("show", open_case, "--as", outsider)["id"] == open_case  # a public matter is readable
+
+
+def test_a_township_admin_manages_their_township_only(county: Dflow) -> None:
+    """An admin of a township adds users there, but touches neither the county's users, nor the
+    tree above it, nor what every organ shares (the workflow definitions)."""
+    county.ok("user", "add", "ma_admin", "--role", "admin", "--organ", "shahe", "--as", ADMIN)
+    county.ok("user", "add", "yang", "--role", "executive", "--organ", "shahe", "--as", "ma_admin")
+    county.ok("user", "role", "ma", "--role", "officer", "--role", "executive", "--as", "ma_admin")
+    fails(
+        county("user", "deactivate", OFFICER, "--as", "ma_admin"),
+        5,
+        "ma_admin is not an admin of organ main (nor of an organ above it) [Arts. 33, 38]\n",
+    )
+    fails(
+        county("user", "add", "wu", "--role", "officer", "--organ", "liulin", "--as", "ma_admin"),
+        5,
+        "ma_admin is not an admin of organ liulin (nor of an organ above it) [Arts. 33, 38]\n",
+    )
+    fails(
+        county("organ", "add", "x", *OTHER, "--as", "ma_admin"),
+        5,
+        "ma_admin is not an admin of organ main (nor of an organ above it) [Arts. 33, 38]\n",
+    )
+    shipped = Path(__file__).parents[1] / "workflows" / "major-decision.toml"
+    fails(
+        county("workflow", "install", shipped, "--as", "ma_admin"),
+        5,
+        "ma_admin is not an admin of organ main (nor of an organ above it) [Arts. 33, 38]\n",
+    )
+    refused = [json.loads(e["data"])["attempted"] for e in events(county) if e["action"] == "refused"]
+    assert refused == ["user_deactivate", "user_add", "organ_add", "workflow_install"]
+    # the county's admin reaches the township's users
+    county.ok("user", "deactivate", "yang", "--as", ADMIN)

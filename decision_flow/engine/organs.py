@@ -58,17 +58,14 @@ def grant(engine: Engine, name: str, organ: str, roles: list[str], actor: str | 
         if target.organ == organ:
             raise InvalidInput(Msg("organ.own", {"name": name, "organ": organ}))
         member = s.get(Membership, (name, organ))
-        old = member.roles.split(",") if member else []
+        old = [r for r in member.roles.split(",") if r] if member else []
         if old == roles:
             raise InvalidInput(Msg("user.roles_unchanged", {"name": name, "roles": ",".join(roles)}))
-        if member is not None and not roles:
-            s.delete(member)
-        elif member is not None:
+        if member is not None:  # never deleted: a membership taken away keeps its row, with no roles
             member.roles = ",".join(roles)
-            s.add(member)
-        elif roles:
+        else:
             member = Membership(name=name, organ=organ, roles=",".join(roles))
-            s.add(member)
+        s.add(member)
         c.event("membership_changed", name=name, organ=organ, old=old, new=roles)
         return member if roles else None
 

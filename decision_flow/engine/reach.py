@@ -51,6 +51,12 @@ def get(s: Session, code: str) -> Organ:
     return organ
 
 
+def root(s: Session) -> str | None:
+    """The organ at the top of the tree (the county government), if organs exist."""
+    found = Raw(s).one("SELECT code FROM organs WHERE parent IS NULL ORDER BY code LIMIT 1")
+    return str(found[0]) if found else None
+
+
 def lineage(s: Session, code: str) -> list[str]:
     """The organ and every organ above it, nearest first."""
     return _lineage(_parents(s), code)

@@ -37,6 +37,12 @@ def _require_independent_auditor(name: str, roles: list[str]) -> None:
         )
 
 
+def _require_admin_of_target(c: Change, target: User) -> None:
+    """An admin changes only the users of their organ and those below it."""
+    if target.organ is not None and target.organ != c.user.organ:
+        c.require_admin(target.organ)
+
+
 def _target(s: Session, name: str, actor: User, removes_admin: bool) -> User:
     """The user an admin changes: registered, and not the admin themselves (no one changes their
     own account, so every change has a second person behind it). When the change would leave no
@@ -235,6 +241,7 @@ def set_roles(engine: Engine, name: str, roles: list[str], actor: str | None) ->
         s, user = c.s, c.user
         c.require_admin()
         target = _target(s, name, user, removes_admin="admin" not in roles)
+        _require_admin_of_target(c, target)
         old = target.roles.split(",")
         if old == roles:
             raise InvalidInput(Msg("user.roles_unchanged", {"name": name, "roles": ",".join(roles)}))
@@ -256,6 +263,7 @@ def deactivate(engine: Engine, name: str, actor: str | None) -> User:
         s, user = c.s, c.user
         c.require_admin()
         target = _target(s, name, user, removes_admin=True)
+        _require_admin_of_target(c, target)
         if not target.active:
             raise InvalidInput(Msg("user.already_inactive", {"name": name}))
         target.active = False
@@ -310,6 +318,7 @@ def issue(
         s, user = c.s, c.user
         c.require_admin()
         target = _target(s, name, user, removes_admin=False)
+        _require_admin_of_target(c, target)
         if not target.active:
             raise InvalidInput(Msg("user.already_inactive", {"name": name}))
         if target.public_key is not None:
@@ -335,6 +344,7 @@ def revoke(engine: Engine, name: str, reason: str, actor: str | None) -> str:
         s, user = c.s, c.user
         c.require_admin()
         target = _target(s, name, user, removes_admin=False)
+        _require_admin_of_target(c, target)
         if target.public_key is None:
             raise InvalidInput(Msg("key.none_to_revoke", {"name": name}))
         revoked = target.public_key

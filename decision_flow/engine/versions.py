@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlmodel import select
 
+import decision_flow.engine.reach as reach
 from decision_flow import procedures
 from decision_flow.core.errors import Blocked, InvalidInput, Reason
 from decision_flow.core.i18n import Msg
@@ -58,7 +59,7 @@ def install(engine: Engine, path: Path, actor: str | None) -> Installed:
     own = _identity(text)
 
     def op(c: Change) -> Installed:
-        c.require_admin()
+        c.require_admin(reach.root(c.s))  # a definition is for every organ: the top organ's admin
         wf = procedures.load_text(text, str(path), lambda name: base_for(c.s, name, own))
         shipped, row = shipped_named(wf.name), newest_row(c.s, wf.name)
         same = row is not None and row[1] == wf.version
@@ -166,7 +167,7 @@ def migrate(engine: Engine, decision_id: int, version: int, actor: str | None) -
     naming both versions; refused, with the steps in the way, when it is not safe."""
 
     def op(c: Change) -> dict[str, Any]:
-        c.require_admin()
+        c.require_admin(reach.root(c.s))  # a definition is for every organ: the top organ's admin
         c.require_active()
         old = c.workflow
         if version == old.version:
