@@ -13,7 +13,10 @@ decision's version and appends its hash-chained audit event.
                 made (its tables and indexes), no engine: what this schema's commit allows
   postgresql    1, 4 and 16 concurrent writer processes (spawned), each on its own decisions,
                 released together, for a fixed time; on a database this script creates and
-                drops, from DFLOW_BENCH_PG or else DFLOW_TEST_PG (skipped when neither is set)
+                drops, from DFLOW_BENCH_PG or else DFLOW_TEST_PG (skipped when neither is set);
+                all in one organ, and (from 2 writers) each writer in an organ of its own
+  sqlite, N     the same N writer processes on one SQLite file, in one organ and one organ each
+                (SQLite takes one writer at a time whatever the organs: the comparison row)
 
 After each run the chain is verified and the number of events checked against the number of
 changes (one event per change). Prints a table, or one JSON document with --json.
@@ -66,18 +69,33 @@ def _prepare(url: str) -> None:
     engine.db.dispose()
 
 
-def _decisions(engine: Engine, n: int, tag: str) -> list[int]:
+def _prepare_organs(url: str, writers: int) -> None:
+    """The county organ and, under it, one department per writer with an officer of its own
+    (`zhao0`, `zhao1`, …): writers in different organs."""
+    from decision_flow.engine import organs
+
+    engine = _engine(url)
+    users.init(engine, ADMIN)
+    for w in range(writers):
+        organs.add(engine, f"o{w}", f"测试部门{w}", "department", organs.ROOT, ADMIN)
+        users.add(engine, f"{OFFICER}{w}", ["officer"], ADMIN, organ=f"o{w}")
+    engine.db.dispose()
+
+
+def _decisions(engine: Engine, n: int, tag: str, actor: str = OFFICER) -> list[int]:
     """`n` decisions standing at initiation, each with its initiation step recorded once."""
     ids = []
     for k in range(n):
-        dec = engine.new(f"吞吐量测试 {tag}-{k}", "major-decision", [], OFFICER)
+        dec = engine.new(f"吞吐量测试 {tag}-{k}", "major-decision", [], actor)
         assert dec.id is not None
-        engine.record(dec.id, "initiation", [*INITIATION, f"undertaking_unit=单位-{tag}-{k}"], [], OFFICER)
+        engine.record(dec.id, "initiation", [*INITIATION, f"undertaking_unit=单位-{tag}-{k}"], [], actor)
         ids.append(dec.id)
     return ids
 
 
-def _loop(engine: Engine, ids: list[int], tag: str, seconds: float) -> tuple[int, float, list[float]]:
+def _loop(
+    engine: Engine, ids: list[int], tag: str, seconds: float, actor: str = OFFICER
+) -> tuple[int, float, list[float]]:
     """Record changes round-robin on `ids` for `seconds`; (changes, elapsed, latencies in ms)."""
     lat: list[float] = []
     n = 0
@@ -87,7 +105,7 @@ def _loop(engine: Engine, ids: list[int], tag: str, seconds: float) -> tuple[int
         t0 = time.perf_counter()
         if t0 >= deadline:
             break
-        engine.record(ids[n % len(ids)], "initiation", [f"undertaking_unit=单位-{tag}-{n}"], [], OFFICER)
+        engine.record(ids[n % len(ids)], "initiation", [f"undertaking_unit=单位-{tag}-{n}"], [], actor)
         lat.append((time.perf_counter() - t0) * 1000)
         n += 1
     return n, time.perf_counter() - start, lat
@@ -211,13 +229,14 @@ def bench_own_schema(seconds: float, workdir: Path) -> dict[str, Any]:
 # ---------------------------------------------------------------------------- PostgreSQL
 
 
-def _pg_writer(url: str, w: int, seconds: float, barrier: Any, out: Any) -> None:
+def _pg_writer(url: str, w: int, seconds: float, barrier: Any, out: Any, organs: bool = False) -> None:
     engine = _engine(url)
+    actor = f"{OFFICER}{w}" if organs else OFFICER  # one organ per writer: each its own officer's
     try:
-        ids = _decisions(engine, DECISIONS_PER_WRITER, f"w{w}")
-        warm = _loop(engine, ids, f"warm{w}", 0.2)[0]
+        ids = _decisions(engine, DECISIONS_PER_WRITER, f"w{w}", actor)
+        warm = _loop(engine, ids, f"warm{w}", 0.2, actor)[0]
         barrier.wait()
-        n, elapsed, lat = _loop(engine, ids, f"w{w}", seconds)
+        n, elapsed, lat = _loop(engine, ids, f"w{w}", seconds, actor)
         out.put((w, n, elapsed, lat, 2 * len(ids) + warm))  # setup: created + recorded, and warm-up
     finally:
         engine.db.dispose()
@@ -237,25 +256,31 @@ def pg_database(base: str) -> Iterator[str]:
         admin.dispose()
 
 
-def bench_pg(base: str, writers: int, seconds: float) -> dict[str, Any]:
-    ctx = mp.get_context("spawn")
+def bench_pg(base: str, writers: int, seconds: float, organs: bool = False) -> dict[str, Any]:
     with pg_database(base) as url:
-        _prepare(url)
-        before = _events(url)
-        barrier, out = ctx.Barrier(writers + 1), ctx.Queue()
-        procs = [ctx.Process(target=_pg_writer, args=(url, w, seconds, barrier, out)) for w in range(writers)]
-        for p in procs:
-            p.start()
-        barrier.wait(timeout=120)  # all writers connected, warm and holding their decisions
-        results = [out.get(timeout=seconds + 120) for _ in procs]
-        for p in procs:
-            p.join(30)
-            assert p.exitcode == 0, p.exitcode
-        n = sum(r[1] for r in results)
-        elapsed = max(r[2] for r in results)
-        lat = [x for r in results for x in r[3]]
-        _check(url, before + n + sum(r[4] for r in results))
-    return _row("postgresql", writers, n, elapsed, lat)
+        return bench_writers(url, "postgresql", writers, seconds, organs)
+
+
+def bench_writers(url: str, backend: str, writers: int, seconds: float, organs: bool) -> dict[str, Any]:
+    """`writers` processes on the database at `url`, all in one organ or (`organs`) each in an
+    organ of its own."""
+    ctx = mp.get_context("spawn")
+    _prepare_organs(url, writers) if organs else _prepare(url)
+    before = _events(url)
+    barrier, out = ctx.Barrier(writers + 1), ctx.Queue()
+    procs = [ctx.Process(target=_pg_writer, args=(url, w, seconds, barrier, out, organs)) for w in range(writers)]
+    for p in procs:
+        p.start()
+    barrier.wait(timeout=120)  # all writers connected, warm and holding their decisions
+    results = [out.get(timeout=seconds + 120) for _ in procs]
+    for p in procs:
+        p.join(30)
+        assert p.exitcode == 0, p.exitcode
+    n = sum(r[1] for r in results)
+    elapsed = max(r[2] for r in results)
+    lat = [x for r in results for x in r[3]]
+    _check(url, before + n + sum(r[4] for r in results))
+    return _row(backend + (", one organ per writer" if organs else ", one organ"), writers, n, elapsed, lat)
 
 
 def _row(backend: str, writers: int, n: int, elapsed: float, lat: list[float]) -> dict[str, Any]:
@@ -286,11 +311,19 @@ def main() -> None:
         rows.append(bench_sqlite(args.seconds, work))
         rows.append(bench_floor(args.floor_rows, work))
         rows.append(bench_own_schema(args.seconds, work))
+        counts = [int(x) for x in args.writers.split(",") if x.strip()]
+        for w in counts:  # SQLite: one writer at a time whatever the organs; shown for the comparison
+            if w > 1:
+                for organs in (False, True):
+                    url = f"sqlite:///{work / f'many-{w}-{organs}.db'}"
+                    rows.append(bench_writers(url, "sqlite", w, args.seconds, organs))
     ratio = rows[0]["per_s"] / rows[1]["per_s"]
     own = rows[2]["per_s"] / rows[1]["per_s"]
     if pg:
-        for w in (int(x) for x in args.writers.split(",") if x.strip()):
+        for w in counts:
             rows.append(bench_pg(pg, w, args.seconds))
+            if w > 1:
+                rows.append(bench_pg(pg, w, args.seconds, organs=True))
     info = {
         "python": sys.version.split()[0],
         "cpus": os.cpu_count(),
