@@ -62,11 +62,11 @@ def audit_verify(
     """Verify the hash chain and every evidence file, or an exported trail; name the first bad event (exit 7)."""
 
     def act() -> Any:
-        from decision_flow.trail import checkpoint, trailfile
+        from decision_flow.trail import checkpoint, filecheck
 
         held = None if anchor is None else checkpoint.read_anchor(_path(anchor, "--anchor"))
         if file is not None:
-            return trailfile.verify_file(_path(file, "--file"), held, _path(anchor, "--anchor") if anchor else None)
+            return filecheck.verify_file(_path(file, "--file"), held, _path(anchor, "--anchor") if anchor else None)
         from decision_flow.engine import queries
 
         engine = _engine(db)

@@ -33,7 +33,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from decision_flow.core.errors import Blocked, Forbidden, InvalidInput
 from decision_flow.engine import Engine, queries, users
 from decision_flow.store.db import Database
-from decision_flow.trail import trailfile
+from decision_flow.trail import filecheck
 from tests.conftest import TODAY, Clock
 from tests.flow import ADMIN, AUDITOR, EXECUTIVE, OFFICER, REVIEWER, new_decision, record_valid, register_users
 from tests.independent.verify_trail import (
@@ -294,7 +294,7 @@ def trail(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Trail]:
 
 def theirs_file(path: Path) -> Finding:
     try:
-        verdict = trailfile.verify_file(path)
+        verdict = filecheck.verify_file(path)
     except InvalidInput:
         return Finding(False, None, "malformed")
     except Exception as exc:  # a crash is a finding too: it is reported, not hidden

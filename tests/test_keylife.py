@@ -20,7 +20,7 @@ from typer.testing import CliRunner
 
 from decision_flow.engine import Engine, queries, users
 from decision_flow.identity import keys
-from decision_flow.trail import audit, canonical, trailfile
+from decision_flow.trail import audit, canonical, filecheck
 from tests.flow import ADMIN, OFFICER, REVIEWER, new_decision
 
 
@@ -44,7 +44,7 @@ def both_verdicts(engine: Engine, decision: int, tmp_path: Path) -> tuple[audit.
     key event up to the export, the forged one included)."""
     out = tmp_path / "after.json"
     queries.export_trail(engine, decision, out)
-    return queries.verify(engine, full=True), trailfile.verify_file(out)
+    return queries.verify(engine, full=True), filecheck.verify_file(out)
 
 
 def assert_named(verdicts: tuple[audit.Verdict, audit.Verdict], seq: int, reason: str) -> None:

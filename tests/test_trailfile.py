@@ -2,7 +2,7 @@
 checkpoints that catch truncation and rewriting, and the test vectors.
 
 The verifier below is written from the document alone, with hashlib, json, base64 and
-cryptography's Ed25519 — never decision_flow.trail — and must agree with `trailfile.verify_file`
+cryptography's Ed25519 — never decision_flow.trail — and must agree with `filecheck.verify_file`
 and with the database verifier. It reads both export versions: v2 (the key events and every
 signature, checked by the key rules of section 4a) and v1 (no keys, no signatures). The listing
 printed in the document's section 7 is still the v1 verifier: it is run on v1 files only.
@@ -36,9 +36,9 @@ from decision_flow.identity import keys as identity_keys
 from decision_flow.identity.keys import KeyRing, Signer
 from decision_flow.store.db import Database
 from decision_flow.trail import checkpoint as checkpoint_mod
-from decision_flow.trail import trailfile
+from decision_flow.trail import filecheck, trailfile
+from decision_flow.trail.audit import Verdict
 from decision_flow.trail.checkpoint import Checkpoint
-from decision_flow.trail.trailfile import Verdict
 from tests.conftest import TODAY
 from tests.flow import ADMIN, OFFICER, REVIEWER, new_decision, record_valid
 from tests.independent.verify_trail import verify_export
@@ -252,7 +252,7 @@ def kind(verdict: Verdict) -> str:
 def judged(path: Path) -> Finding:
     """verify_file's verdict as a Finding (InvalidInput as malformed)."""
     try:
-        v = trailfile.verify_file(path)
+        v = filecheck.verify_file(path)
     except InvalidInput as exc:
         assert "\n" not in str(exc)
         return Finding(False, None, "malformed")
@@ -532,7 +532,7 @@ def expected_lines(path: Path) -> list[list[str]]:
 def test_the_v1_vector_still_verifies_with_its_expected_hashes() -> None:
     """A file of the first version, written before signatures: still verified, and said to be
     unsigned."""
-    verdict = trailfile.verify_file(VECTOR_V1)
+    verdict = filecheck.verify_file(VECTOR_V1)
     assert verdict == Verdict(True, 5) and not verdict.signed and not verdict.signers
     assert verdict.note is not None and verdict.as_dict()["note"] == (
         "a file of the first export version: it holds no signatures, so who signed each event is not proven"
@@ -563,7 +563,7 @@ def test_the_documents_listing_verifies_the_v2_vector() -> None:
 
 
 def test_the_v2_vector_verifies_by_every_verifier_with_the_expected_hashes_and_signatures() -> None:
-    verdict = trailfile.verify_file(VECTOR)
+    verdict = filecheck.verify_file(VECTOR)
     assert verdict == Verdict(True, 5) and verdict.note is None
     assert independent_verify(VECTOR_BYTES) == Finding(True, None, "ok")
     doc = VECTOR_DOC
@@ -710,7 +710,7 @@ def test_the_v1_vector_loaded_into_a_database_exports_as_v2_without_key_lines(db
     )
     assert [without(line, "signature") for line in lines] == lines_v1
     assert all(json.loads(line)["signature"] is None for line in lines)
-    verdict = trailfile.verify_file(out)
+    verdict = filecheck.verify_file(out)
     assert verdict == Verdict(True, 5) and not verdict.signed and verdict.note is None
     assert independent_verify(raw) == Finding(True, None, "ok")
 
@@ -734,7 +734,7 @@ def test_an_edit_of_the_vectors_is_named_alike_by_all_verifiers(
     path = tmp_path / "edited.json"
     path.write_bytes(raw)
     assert (in_db.ok, in_db.first_bad_seq, in_db.reason) == (False, k, "content edited: hash does not match content")
-    assert trailfile.verify_file(path).reason == "content edited: hash does not match content"
+    assert filecheck.verify_file(path).reason == "content edited: hash does not match content"
     assert judged(path) == independent_verify(raw) == Finding(False, k, "content edited")
     with pytest.raises(ValueError, match=f"event {k}: content edited"):
         doc_verifier()(raw)  # the listing of section 7
@@ -782,7 +782,7 @@ def test_a_deletion_from_the_vectors_is_an_event_missing_for_all_verifiers(
     path.write_bytes(raw)
     assert judged(path) == independent_verify(raw) == Finding(False, k + 1, "event missing")
     number = k - 4  # its number in the decision
-    assert trailfile.verify_file(path).reason == (
+    assert filecheck.verify_file(path).reason == (
         f"event missing: decision 1 expected its event {number}, found {number + 1}"
     )
     with pytest.raises(ValueError, match=f"event {k + 1}: event missing"):
@@ -826,11 +826,11 @@ def test_a_stored_rewrite_of_data_is_carried_into_the_export_not_smoothed_over(d
         out = tmp_path / "rewritten.json"
         queries.export_trail(engine, 1, out)
         assert all(spaced.encode() in out.read_bytes() for _, spaced in rewritten.values())
-        assert trailfile.verify_file(out) == Verdict(False, 2, 2, "file altered: line 3 is not in canonical form")
+        assert filecheck.verify_file(out) == Verdict(False, 2, 2, "file altered: line 3 is not in canonical form")
         assert independent_verify(out.read_bytes()) == Finding(False, 2, "file altered")
         con.execute("UPDATE audit_events SET data = ? WHERE seq = 2", (rewritten[2][0],))
         queries.export_trail(engine, 1, out)
-        assert trailfile.verify_file(out) == Verdict(False, 3, 7, "file altered: line 9 is not in canonical form")
+        assert filecheck.verify_file(out) == Verdict(False, 3, 7, "file altered: line 9 is not in canonical form")
         assert independent_verify(out.read_bytes()) == Finding(False, 7, "file altered")
         # stored data that is no JSON at all cannot make a JSON file: the export refuses
         con.execute("UPDATE audit_events SET data = '{\"name\":' WHERE seq = 7")
@@ -852,7 +852,7 @@ def test_the_vectors_cut_short_are_found_against_their_checkpoint(db: Database, 
     path = tmp_path / "short.json"
     path.write_bytes(join(header, key_lines, lines[:-1], count=5))
     assert judged(path) == independent_verify(path.read_bytes()) == Finding(False, None, "event missing")
-    assert trailfile.verify_file(path).reason == "event missing: the file declares 5 events and holds 4"
+    assert filecheck.verify_file(path).reason == "event missing: the file declares 5 events and holds 4"
 
 
 # ---------------------------------------------------------------------------- key lines and signatures
@@ -861,7 +861,7 @@ def test_the_vectors_cut_short_are_found_against_their_checkpoint(db: Database, 
 def verdict_of(tmp_path: Path, raw: bytes) -> tuple[int | None, str | None]:
     """verify_file's (event named, reason) for a file; the independent verifier must agree on the
     event and the kind of fault."""
-    v = trailfile.verify_file(write(tmp_path, raw))
+    v = filecheck.verify_file(write(tmp_path, raw))
     finding = independent_verify(raw)
     if v.ok:
         assert finding == Finding(True, None, "ok")
@@ -892,7 +892,7 @@ def test_key_lines_that_lost_an_event(
     raw = join(header, key_lines[: k - 1] + key_lines[k:], lines)
     assert verdict_of(tmp_path, raw) == (named, reason)
     if named is None:
-        verdict = trailfile.verify_file(write(tmp_path, raw))
+        verdict = filecheck.verify_file(write(tmp_path, raw))
         assert verdict == Verdict(True, 5) and verdict.signed == 8
         assert [actor for actor, _ in verdict.signers] == [ADMIN, OFFICER, OFFICER]
     # the database holds the whole chain: there the gap itself is the fault
@@ -928,7 +928,7 @@ def test_a_revocation_left_out_of_the_key_lines(engine: Engine, key_dir: Path, t
     users.revoke(engine, OFFICER, "笔记本电脑遗失", ADMIN)
     out = tmp_path / "a.json"
     queries.export_trail(engine, a, out)
-    assert trailfile.verify_file(out).ok
+    assert filecheck.verify_file(out).ok
     header, key_lines, lines, _ = split(out.read_bytes())
     revoked = [i for i, line in enumerate(key_lines) if json.loads(line)["action"] == "key_revoked"]
     assert revoked == [len(key_lines) - 1]
@@ -940,7 +940,7 @@ def test_a_revocation_left_out_of_the_key_lines(engine: Engine, key_dir: Path, t
     )
     unrevoked = join(header, key_lines[:-1], [*lines, forged])
     assert verdict_of(tmp_path, unrevoked) == (None, None)
-    verdict = trailfile.verify_file(write(tmp_path, unrevoked))
+    verdict = filecheck.verify_file(write(tmp_path, unrevoked))
     assert verdict == Verdict(True, 2)
     assert (OFFICER, fingerprint(kept.public)) in verdict.signers
     assert [u.public_key for u in users.list_users(engine) if u.name == OFFICER] == [None]  # not his key on record
@@ -993,7 +993,7 @@ def test_a_key_line_with_a_decision_link(tmp_path: Path) -> None:
     header, key_lines, lines, _ = split(VECTOR_BYTES)
     linked = edited(key_lines[2], rehash=True, sign=vector_signer(ADMIN, 3).sign, decision_prev=hash_of(key_lines[1]))
     raw = join(header, [*key_lines[:2], linked, key_lines[3]], lines)
-    v = trailfile.verify_file(write(tmp_path, raw))
+    v = filecheck.verify_file(write(tmp_path, raw))
     assert (v.first_bad_seq, v.reason) == (3, f"wrong type: {DECISION_PREV_TYPE}")
     assert independent_verify(raw) == Finding(False, 3, "wrong type")
 
@@ -1052,7 +1052,7 @@ def test_a_signature_removed(tmp_path: Path, k: int, named: int | None, reason: 
     raw = join(header, key_lines, lines)
     assert verdict_of(tmp_path, raw) == (named, reason)
     if named is None:
-        assert trailfile.verify_file(write(tmp_path, raw)).signed == 8
+        assert filecheck.verify_file(write(tmp_path, raw)).signed == 8
 
 
 @pytest.mark.parametrize("k", [1, 7])
@@ -1147,7 +1147,7 @@ def test_an_event_lines_decision_or_seq_of_the_wrong_type_is_refused_and_named(
 ) -> None:
     raw = typed_wrong(key, value, k)
     assert independent_verify(raw) == Finding(False, named, "wrong type")
-    v = trailfile.verify_file(write(tmp_path, raw))
+    v = filecheck.verify_file(write(tmp_path, raw))
     assert (v.ok, v.first_bad_seq) == (False, named)
 
 
@@ -1155,7 +1155,7 @@ def test_an_event_lines_decision_or_seq_of_the_wrong_type_is_refused_and_named(
 def test_an_event_lines_decision_or_seq_of_the_wrong_type_is_a_wrong_type(
     tmp_path: Path, key: str, value: Any, k: int, named: int | None, why: str
 ) -> None:
-    assert trailfile.verify_file(write(tmp_path, typed_wrong(key, value, k))).reason == f"wrong type: {why}"
+    assert filecheck.verify_file(write(tmp_path, typed_wrong(key, value, k))).reason == f"wrong type: {why}"
 
 
 def registration_without_a_key() -> bytes:
@@ -1175,7 +1175,7 @@ def test_a_key_registration_that_names_no_key_is_refused_by_the_independent_veri
 
 
 def test_a_key_registration_that_names_no_key_is_unreadable(tmp_path: Path) -> None:
-    v = trailfile.verify_file(write(tmp_path, registration_without_a_key()))
+    v = filecheck.verify_file(write(tmp_path, registration_without_a_key()))
     assert (v.ok, v.first_bad_seq, kind(v) if not v.ok else None) == (False, 3, "key event unreadable")
 
 
@@ -1235,7 +1235,7 @@ def test_an_export_verifies_and_holds_exactly_the_decisions_trail(
         con.row_factory = sqlite3.Row
         rows = [dict(r) for r in con.execute("SELECT * FROM audit_events ORDER BY seq")]
     key_rows = [r for r in rows if r["action"] in KEY_ACTIONS]
-    verdict = trailfile.verify_file(path)
+    verdict = filecheck.verify_file(path)
     assert verdict == Verdict(True, len(trail))
     assert verdict.signed == len(key_rows) + len(trail)
     assert [actor for actor, _ in verdict.signers] == [ADMIN, OFFICER]
@@ -1301,7 +1301,7 @@ def test_deleted_swapped_or_inserted_event_lines_are_named(
 
     def verdict(new_lines: list[bytes], count: int | None = None) -> tuple[int | None, str]:
         changed = join(header, key_lines, new_lines, count, old)
-        v = trailfile.verify_file(write(tmp_path, changed))
+        v = filecheck.verify_file(write(tmp_path, changed))
         assert not v.ok and not independent_verify(changed).ok
         return v.first_bad_seq, str(v.reason)
 
@@ -1368,7 +1368,7 @@ def test_header_edits_are_found(exported: tuple[Path, bytes], tmp_path: Path) ->
 
     def reason(changed: bytes) -> str | None:
         assert not independent_verify(changed).ok
-        return trailfile.verify_file(write(tmp_path, changed)).reason
+        return filecheck.verify_file(write(tmp_path, changed)).reason
 
     other_title = header.replace("沙河乡农贸市场搬迁".encode(), "沙河乡农贸市场扩建".encode())
     assert reason(join(other_title, key_lines, lines)) == (
@@ -1467,7 +1467,7 @@ def test_a_forged_global_link_of_the_v1_vector_is_found(tmp_path: Path) -> None:
     header, _, lines, _ = split(VECTOR_V1_BYTES)
     forged = forge_chain(lines, {2: {"prev_hash": "ab" * 32}})
     changed = join(with_checkpoint(header, 5, hash_of(forged[-1])), [], forged)
-    v = trailfile.verify_file(write(tmp_path, changed))
+    v = filecheck.verify_file(write(tmp_path, changed))
     assert (v.first_bad_seq, v.reason) == (3, "link broken: prev_hash is not event 2's hash")
     assert independent_verify(changed) == Finding(False, 3, "link broken")
 
@@ -1480,7 +1480,7 @@ def test_careful_forgeries_still_disagree_with_the_header_or_the_layout(tmp_path
     ) -> tuple[int | None, str | None]:
         changed = join(new_header, new_keys, new_lines)
         assert not independent_verify(changed).ok
-        v = trailfile.verify_file(write(tmp_path, changed))
+        v = filecheck.verify_file(write(tmp_path, changed))
         return v.first_bad_seq, v.reason
 
     # the created event taken out and the rest renumbered and signed again: a trail must open with its creation
@@ -1542,11 +1542,11 @@ V2_HEADER = VECTOR_BYTES.split(b"\n")[0]
 def test_a_file_that_is_no_export_is_invalid_input(tmp_path: Path, content: bytes, message: str) -> None:
     path = write(tmp_path, content)
     with pytest.raises(InvalidInput, match=message) as caught:
-        trailfile.verify_file(path)
+        filecheck.verify_file(path)
     assert "\n" not in str(caught.value)
     assert independent_verify(content) == Finding(False, None, "malformed")
     with pytest.raises(InvalidInput, match="cannot read"):
-        trailfile.verify_file(tmp_path / "missing.json")
+        filecheck.verify_file(tmp_path / "missing.json")
 
 
 def test_an_event_line_that_is_not_json_or_not_utf8_is_invalid_input(
@@ -1556,22 +1556,22 @@ def test_an_event_line_that_is_not_json_or_not_utf8_is_invalid_input(
     header, key_lines, lines, _ = split(raw)
     second = line_number(key_lines, 1)
     with pytest.raises(InvalidInput, match=f"line {second}: an event line that is not valid JSON"):
-        trailfile.verify_file(write(tmp_path, join(header, key_lines, lines[:1] + [lines[1][:-1]] + lines[2:])))
+        filecheck.verify_file(write(tmp_path, join(header, key_lines, lines[:1] + [lines[1][:-1]] + lines[2:])))
     first = line_number(key_lines, 0)
     with pytest.raises(InvalidInput, match=f"line {first} is not UTF-8"):
         broken = [lines[0].replace("沙".encode(), b"\xe6\xb2")] + lines[1:]
-        trailfile.verify_file(write(tmp_path, join(header, key_lines, broken)))
+        filecheck.verify_file(write(tmp_path, join(header, key_lines, broken)))
     # a number with a fraction is JSON, but never canonical: the line was altered (section 6, step 1)
     fraction = join(header, key_lines, [lines[0].replace(b'"decision":1', b'"decision":1.0')])
-    v = trailfile.verify_file(write(tmp_path, fraction))
+    v = filecheck.verify_file(write(tmp_path, fraction))
     assert (v.ok, v.reason) == (False, f"file altered: line {first} is not in canonical form")
     assert independent_verify(fraction).kind == "file altered"
     # a key line alike
     assert line_number(key_lines, 1, event_line=False) == 3
     with pytest.raises(InvalidInput, match="line 3: an event line that is not valid JSON"):
-        trailfile.verify_file(write(tmp_path, join(header, [key_lines[0], key_lines[1][:-1], *key_lines[2:]], lines)))
+        filecheck.verify_file(write(tmp_path, join(header, [key_lines[0], key_lines[1][:-1], *key_lines[2:]], lines)))
     with pytest.raises(InvalidInput, match="line 2: an event line that is not a JSON object"):
-        trailfile.verify_file(write(tmp_path, join(header, [b"[1,2]", *key_lines[1:]], lines)))
+        filecheck.verify_file(write(tmp_path, join(header, [b"[1,2]", *key_lines[1:]], lines)))
     assert independent_verify(join(header, [b"[1,2]", *key_lines[1:]], lines)) == Finding(False, None, "malformed")
 
 
@@ -1775,7 +1775,7 @@ def test_export_memory_stays_flat_as_the_trail_grows(engine: Engine, tmp_path: P
             peaks.append(tracemalloc.get_traced_memory()[1])
         finally:
             tracemalloc.stop()
-        assert trailfile.verify_file(out) == Verdict(True, total)
+        assert filecheck.verify_file(out) == Verdict(True, total)
     assert queries.verify(engine).ok
     # twice the events, not twice the memory: rows are read in batches (audit.iter_decision)
     assert peaks[1] < peaks[0] * 1.25, peaks

@@ -36,7 +36,7 @@ from decision_flow.engine import Engine, queries, users
 from decision_flow.identity import keys
 from decision_flow.identity.keys import KeyRing
 from decision_flow.store.db import Database
-from decision_flow.trail import trailfile
+from decision_flow.trail import filecheck
 from tests.conftest import TODAY, Clock
 from tests.flow import ADMIN, OFFICER, REVIEWER, new_decision, record_valid
 
@@ -111,7 +111,7 @@ def main() -> None:
         engine, decision = build(Path(tmp))
         try:
             count = queries.export_trail(engine, decision, EXPORT)
-            verdict = trailfile.verify_file(EXPORT)
+            verdict = filecheck.verify_file(EXPORT)
             assert verdict.ok and verdict.events == count, verdict
         finally:
             engine.db.dispose()
