@@ -19,7 +19,7 @@ from sqlmodel import Session
 import decision_flow.engine.definitions as definitions
 import decision_flow.engine.moves as moves
 from decision_flow.core.calendar_cn import ChinaCalendar, OfficialCalendar, WorkCalendar
-from decision_flow.core.errors import Blocked, DflowError, Forbidden, InvalidInput, Reason
+from decision_flow.core.errors import Blocked, Conflict, DflowError, Forbidden, InvalidInput, Reason
 from decision_flow.core.i18n import Msg
 from decision_flow.core.values import clean_text, split_assignment
 from decision_flow.definition.values import check_kinds, parse_values
@@ -36,6 +36,7 @@ from decision_flow.store.db import Database
 from decision_flow.store.evidence import store_for
 from decision_flow.store.models import Decision, Evidence, User
 from decision_flow.trail import audit
+from decision_flow.trail.canonical import REGISTRY
 
 T = TypeVar("T")
 Op = Callable[[Change], T]
@@ -156,11 +157,27 @@ class Engine:
         signer: Signer | None = None,
     ) -> None:
         args = _storable(args)
+        try:
+            self._append_refused(attempt, actor, decision_id, args, exc, signer)
+        except Conflict:  # their key changed meanwhile: the attempt is kept, unsigned
+            self._append_refused(attempt, actor, decision_id, args, exc, None)
+
+    def _append_refused(
+        self,
+        attempt: str,
+        actor: str | None,
+        decision_id: int | None,
+        args: dict[str, Any],
+        exc: DflowError,
+        signer: Signer | None,
+    ) -> None:
         with self.db.session() as s:
             dec = s.get(Decision, decision_id) if decision_id is not None else None
             audit.append(
                 s,
+                chain=(dec.organ or REGISTRY) if dec is not None else REGISTRY,
                 sign=signer.sign if signer else None,
+                key=signer.public if signer else None,
                 at=self.stamp(),
                 actor=_storable((actor or "")[:MAX_ACTOR]),
                 action="refused",

@@ -198,7 +198,8 @@ def verdict(v: Verdict) -> None:
         out.print(Text(t(v.note), style="yellow"))
     if not v.ok:
         why = t(v.why) if v.why is not None else None
-        err.print(Text(t(Msg("audit.bad", {"seq": v.first_bad_seq, "reason": why})), style="bold red"))
+        named = {"seq": v.first_bad_seq, "reason": why, "chain": v.chain}
+        err.print(Text(t(Msg("audit.bad_chain" if v.chain else "audit.bad", named)), style="bold red"))
 
 
 def organs(rows: list[dict[str, Any]]) -> None:

@@ -206,12 +206,11 @@ def content_bytes(content: dict[str, Any]) -> bytes:
     keys = CONTENT_KEYS_V2 if "chain" in content else CONTENT_KEYS
     if len(content) != len(keys) or any(k not in content for k in keys):
         return canonical_json(content)
+    c = content
     plain = plain_bytes(
-        *(content[k] for k in CONTENT_KEYS),
-        content.get("chain"),
-        content.get("registry"),
-        2 if "chain" in content else 1,
-    )
+        c["action"], c["actor"], c["at"], c["data"], c["decision"], c["decision_prev"], c["decision_seq"],
+        c["prev_hash"], c["seq"], c["stage"], c["step"], c.get("chain"), c.get("registry"), version_of(c),
+    )  # fmt: skip
     if plain is not None:
         return plain
     data = content["data"]

@@ -17,11 +17,14 @@ from decision_flow.core.errors import InvalidInput
 from decision_flow.core.i18n import Msg, os_error
 from decision_flow.trail import audit, canonical
 from decision_flow.trail.audit import Verdict
+from decision_flow.trail.canonical import REGISTRY
 from decision_flow.trail.checkpoint import Checkpoint
 from decision_flow.trail.trailfile import (
     BETWEEN,
     CONTENT_KEYS,
+    CONTENT_KEYS_V2,
     DECISION_KEYS,
+    DECISION_KEYS_V2,
     DIGEST_DOMAIN,
     DIGEST_DOMAINS,
     FOOTER,
@@ -29,6 +32,7 @@ from decision_flow.trail.trailfile import (
     FORMAT_V1,
     HEADER_KEYS,
     HEX64,
+    SIGNED,
     header_line,
 )
 
@@ -59,7 +63,7 @@ class _Problem:
     reason: Msg
 
 
-Item = tuple[Any, ...]  # (content, hash) in a v1 file, (content, hash, signature) in v2
+Item = tuple[Any, ...]  # (content, hash) in a v1 file, (content, hash, signature) in v2 and v3
 
 
 class _FileCheck:
@@ -78,6 +82,9 @@ class _FileCheck:
         self.scanning = False  # reading on past a fault, only to tell order broken from missing
         self.index = 0
         self.last_seq, self.last_hash = 0, canonical.GENESIS
+        self.organ_seq, self.organ_hash = 0, canonical.GENESIS  # the last version 2 event line's
+        self.newer = False  # a version 2 line seen in this section: no version 1 line may follow
+        self.organ: str | None = None  # the decision's organ (a v3 file's header)
         self.closing = b""  # the line that closed the last section read
         self.key_events: list[Item] = []
         self.key_hashes: dict[int, str] = {}
@@ -86,27 +93,31 @@ class _FileCheck:
         self.signed = 0
         self.signers: dict[tuple[str, str], None] = {}
         self.decision_id: int | None = None
-        # the line a checkpoint names, kept to hold it against: by seq, or by decision_seq (seq, hash)
-        self.want_seq = anchor.size if anchor is not None and anchor.decision is None else None
+        # the line a checkpoint names, kept to hold it against: by (chain, seq), or by decision_seq (seq, hash)
+        self.want_seq = (anchor.chain, anchor.size) if anchor is not None and anchor.decision is None else None
         self.want_decision_seq = anchor.size if anchor is not None and anchor.decision is not None else None
-        self.by_seq: dict[int, str] = {}
+        self.by_seq: dict[tuple[str, int], str] = {}
         self.by_decision_seq: dict[int, tuple[int, str]] = {}
 
     def run(self) -> Verdict:
         header = self._header()
-        signed = self.form == FORMAT
+        signed = self.form in SIGNED
         if signed:
             items = self._lines(header, keys=True)
-            verdict = self._section(items, self._key_signature, _key_event)
+            verdict = self._section(items, self._key_signature, self._key_event)
             if verdict is not None:
                 return verdict
             if self.closing != BETWEEN:
                 why = "verify.file_unclosed" if not self.closing else "verify.file_line"
                 return Verdict(False, 0, None, Msg(why, {"line": self.lineno}))
             self.digest.update(self.closing)
-            self.last_seq, self.last_hash = 0, canonical.GENESIS
+            self.last_seq, self.last_hash, self.newer = 0, canonical.GENESIS, False
         items = self._lines(header, keys=False)
-        verdict = self._section(items, self._event_signature if signed else None, self._of_decision, events=True)
+        # a v3 file bounds its events' registry positions by its checkpoint (the registry chain's)
+        walk = audit.Walk(registry_size=header["checkpoint"]["size"]) if self.form == FORMAT else None
+        verdict = self._section(
+            items, self._event_signature if signed else None, self._of_decision, events=True, walk=walk
+        )
         if verdict is not None:
             return verdict
         return self._close()
@@ -117,9 +128,10 @@ class _FileCheck:
         then: Callable[..., Msg | None] | None,
         admit: Callable[[dict[str, Any]], Msg | None] | None,
         events: bool = False,
+        walk: audit.Walk | None = None,
     ) -> Verdict | None:
         """Verify one section's lines; the first fault, or None if there is none."""
-        verdict = audit.verify_contents(items, whole_chain=False, then=then, admit=admit)
+        verdict = audit.verify_contents(items, whole_chain=False, then=then, admit=admit, walk=walk)
         problem = self.problem
         if not verdict.ok and (problem is None or problem.index >= verdict.events):
             missing = isinstance(verdict.why, Msg) and verdict.why.key == "verify.decision_missing"
@@ -141,11 +153,34 @@ class _FileCheck:
             return False
 
     def _of_decision(self, content: dict[str, Any]) -> Msg | None:
-        """Why an event line is not of the file's decision, or None."""
-        if content["decision"] == self.decision_id:
-            return None
-        other = {"seq": content["seq"], "other": content["decision"], "decision": self.decision_id}
-        return Msg("verify.file_other_decision", other)
+        """Why an event line is not of the file's decision (nor of its organ's chain, nor in its
+        version's place), or None."""
+        if content["decision"] != self.decision_id:
+            other = {"seq": content["seq"], "other": content["decision"], "decision": self.decision_id}
+            return Msg("verify.file_other_decision", other)
+        if "chain" in content and content["chain"] != self.organ:
+            return Msg(
+                "verify.file_other_chain", {"seq": content["seq"], "chain": content["chain"], "organ": self.organ}
+            )
+        return self._in_place(content)
+
+    def _key_event(self, content: dict[str, Any]) -> Msg | None:
+        """Why a line of the key section is no key event (or not in its version's place), or None."""
+        if (
+            content["decision"] is not None
+            or content["action"] not in audit.KEY_ACTIONS
+            or content.get("chain", REGISTRY) != REGISTRY
+        ):
+            return Msg("verify.file_not_key", {"seq": content["seq"]})
+        return self._in_place(content)
+
+    def _in_place(self, content: dict[str, Any]) -> Msg | None:
+        """A version 1 line after a version 2 line of its section is out of place."""
+        if "chain" in content:
+            self.newer = True
+        elif self.newer:
+            return Msg("verify.format_place")
+        return None
 
     # -- signatures
 
@@ -156,16 +191,19 @@ class _FileCheck:
         return bad
 
     def _event_signature(self, content: dict[str, Any], stored: str, signature: str | None) -> Msg | None:
-        """An event's signature against the keys and roles the key events before it establish."""
-        seq = content["seq"]
-        while self.replayed < len(self.key_events) and self.key_events[self.replayed][0]["seq"] < seq:
+        """An event's signature against the keys and roles the key events up to its registry
+        position establish (those before it, for a version 1 event)."""
+        at = audit.position(content)
+        assert at is not None  # its types were checked
+        while self.replayed < len(self.key_events) and self.key_events[self.replayed][0]["seq"] <= at:
             self.sigs.check(*self.key_events[self.replayed])  # passed in the key section: the same walk
             self.replayed += 1
         return self._signed(self.sigs, content, stored, signature)
 
     def _signed(self, sigs: Any, content: dict[str, Any], stored: str, signature: str | None) -> Msg | None:
         actor = content["actor"]
-        before = sigs.keys.get(actor)
+        organ = "chain" in content and content["chain"] != REGISTRY
+        before = sigs.key_at(actor, content["registry"]) if organ else sigs.keys.get(actor)
         bad: Msg | None = sigs.check(content, stored, signature)
         if bad is None and signature is not None:
             self.signed += 1
@@ -195,15 +233,17 @@ class _FileCheck:
             raise self._malformed(Msg("trailfile.header_keys", {"keys": ", ".join(keys)}))
         cp, dec = header["checkpoint"], header["decision"]
         self.decision_id = dec.get("id") if isinstance(dec, dict) else None
+        self.organ = dec.get("organ") if isinstance(dec, dict) else None
+        decision_keys = DECISION_KEYS if self.form == FORMAT else DECISION_KEYS_V2
         if not isinstance(header["exported_at"], str):
             raise self._malformed(Msg("trailfile.exported_at"))
         if not (
             isinstance(cp, dict) and set(cp) == {"head", "size"} and isinstance(cp["head"], str) and _is_int(cp["size"])
         ):
             raise self._malformed(Msg("trailfile.checkpoint"))
-        if not (isinstance(dec, dict) and set(dec) == set(DECISION_KEYS)):
-            raise self._malformed(Msg("trailfile.decision_keys", {"keys": ", ".join(DECISION_KEYS)}))
-        for key, kind in DECISION_KEYS.items():
+        if not (isinstance(dec, dict) and set(dec) == set(decision_keys)):
+            raise self._malformed(Msg("trailfile.decision_keys", {"keys": ", ".join(decision_keys)}))
+        for key, kind in decision_keys.items():
             if not isinstance(dec[key], kind) or isinstance(dec[key], bool):
                 why = "trailfile.not_integer" if kind is int else "trailfile.not_string"
                 raise self._malformed(Msg(why, {"key": key}))
@@ -260,9 +300,11 @@ class _FileCheck:
             self._fail(self.index, seq, Msg("verify.file_line", {"line": self.at_line}))
             return None
         stored = value.pop("hash", None)
-        signed = self.form == FORMAT
+        signed = self.form in SIGNED
         signature = value.pop("signature", _ABSENT) if signed else None
-        if set(value) != CONTENT_KEYS or not isinstance(stored, str) or signature is _ABSENT:
+        keys_held = set(value)
+        known = keys_held == CONTENT_KEYS or (self.form == FORMAT and keys_held == CONTENT_KEYS_V2)
+        if not known or not isinstance(stored, str) or signature is _ABSENT:
             self._fail(self.index, seq, Msg("verify.file_keys"))
             return None
         item: Item = (value, stored, signature) if signed else (value, stored)
@@ -287,8 +329,8 @@ class _FileCheck:
         elif seq == cp["size"] and stored != cp["head"]:
             self._fail(self.index, seq, Msg("verify.file_head", {"seq": seq}))
         self.key_hashes.setdefault(seq, stored)
-        if seq == self.want_seq:
-            self.by_seq.setdefault(seq, stored)
+        if (REGISTRY, seq) == self.want_seq:
+            self.by_seq.setdefault((REGISTRY, seq), stored)
         self.last_seq, self.last_hash = seq, stored
 
     def _agree(self, content: dict[str, Any], stored: str, seq: int, header: dict[str, Any]) -> None:
@@ -297,7 +339,13 @@ class _FileCheck:
         fault first."""
         dec, cp = header["decision"], header["checkpoint"]
         before = self.key_hashes.get(seq - 1)
-        if seq <= self.last_seq:
+        organ = "chain" in content and content["chain"] != REGISTRY
+        if organ:  # a version 2 event of the organ's chain: linked to the one before it there
+            if seq <= self.organ_seq:
+                self._fail(self.index, seq, Msg("verify.file_follows", {"seq": seq, "last": self.organ_seq}))
+            elif seq == self.organ_seq + 1 and content["prev_hash"] != self.organ_hash:
+                self._fail(self.index, seq, Msg("verify.file_link", {"last": self.organ_seq}))
+        elif seq <= self.last_seq:
             self._fail(self.index, seq, Msg("verify.file_follows", {"seq": seq, "last": self.last_seq}))
         elif seq in self.key_hashes:
             self._fail(self.index, seq, Msg("verify.file_same_seq", {"seq": seq}))
@@ -310,18 +358,22 @@ class _FileCheck:
             self._fail(self.index, seq, Msg("verify.file_beyond", {"seq": seq, "size": cp["size"]}))
         elif seq == cp["size"] and stored != cp["head"]:
             self._fail(self.index, seq, Msg("verify.file_head", {"seq": seq}))
-        elif self.index == 1:
+        if self.index == 1 and self.problem is None:
             data = content["data"] if isinstance(content["data"], dict) else {}
             if content["action"] != "created":
                 self._fail(1, seq, Msg("verify.file_first"))
             for key in ("title", "workflow", "workflow_version"):
                 if self.problem is None and data.get(key) != dec[key]:
                     self._fail(1, seq, Msg("verify.file_meta", {"key": key}))
-        if seq == self.want_seq:
-            self.by_seq.setdefault(seq, stored)
+        chain = str(content["chain"]) if organ else REGISTRY
+        if (chain, seq) == self.want_seq:
+            self.by_seq.setdefault((chain, seq), stored)
         if content["decision_seq"] == self.want_decision_seq:
             self.by_decision_seq.setdefault(content["decision_seq"], (seq, stored))
-        self.last_seq, self.last_hash = seq, stored
+        if organ:
+            self.organ_seq, self.organ_hash = seq, stored
+        else:
+            self.last_seq, self.last_hash = seq, stored
 
     # -- the closing line and the digest
 
@@ -366,12 +418,13 @@ class _FileCheck:
             if found[1] != cp.head:
                 return Verdict(False, verdict.events, found[0], Msg("verify.decision_rewritten", named))
             return verdict
-        held = self.by_seq.get(cp.size)
+        held = self.by_seq.get((cp.chain, cp.size))
         if held is None:
-            named = {"path": where, "seq": cp.size, "decision": decision}
+            named = {"path": where, "seq": cp.size, "decision": decision, "chain": cp.chain}
             raise InvalidInput(Msg("anchor.cannot_vouch", named))
         if held != cp.head:
-            return Verdict(False, verdict.events, cp.size, Msg("verify.rewritten", {"seq": cp.size}))
+            why = Msg("verify.rewritten", {"seq": cp.size, "chain": cp.chain})
+            return Verdict(False, verdict.events, cp.size, why)
         return verdict
 
     # -- helpers
@@ -395,13 +448,6 @@ class _FileCheck:
 
 
 _ABSENT: Any = object()
-
-
-def _key_event(content: dict[str, Any]) -> Msg | None:
-    """Why a line of the key section is no key event, or None."""
-    if content["decision"] is not None or content["action"] not in audit.KEY_ACTIONS:
-        return Msg("verify.file_not_key", {"seq": content["seq"]})
-    return None
 
 
 class _Fraction(str):

@@ -3,7 +3,7 @@ verifier (checkpoints are in :mod:`decision_flow.trail.checkpoint`).
 
 The export is one JSON document in a single canonical byte form (docs/audit-format.md)::
 
-    {"format":"decision-flow/trail-export/v2","exported_at":T,"checkpoint":C,"decision":D,"keys":[
+    {"format":"decision-flow/trail-export/v3","exported_at":T,"checkpoint":C,"decision":D,"keys":[
     KEY EVENT,
     ...
     ],"events":[
@@ -13,8 +13,8 @@ The export is one JSON document in a single canonical byte form (docs/audit-form
     ],"count":N,"digest":"HEX"}
 
 one event per line, each the canonical JSON of its hashed content plus its ``hash`` and its
-``signature``. The key events (registrations, rotations, revocations, roles) of the whole chain
-come first, so that every signature is checked offline by the rules the database verifier
+``signature``. The key events (registrations, rotations, revocations, roles) of the registry
+chain come first, so that every signature is checked offline by the rules the database verifier
 applies. HEX is SHA-256 over ``DIGEST_DOMAIN`` and every byte before it, so any one-byte change
 is found. Its verifier is :mod:`decision_flow.trail.filecheck`.
 """
@@ -37,33 +37,39 @@ from decision_flow.store.models import AuditEvent, Decision
 from decision_flow.trail import audit, canonical
 from decision_flow.trail.checkpoint import Checkpoint
 
-FORMAT = "decision-flow/trail-export/v2"
+FORMAT = "decision-flow/trail-export/v3"
+FORMAT_V2 = "decision-flow/trail-export/v2"
 FORMAT_V1 = "decision-flow/trail-export/v1"
 DIGEST_DOMAINS = {
-    FORMAT: b"decision-flow/trail-export/v2/digest\n",
+    FORMAT: b"decision-flow/trail-export/v3/digest\n",
+    FORMAT_V2: b"decision-flow/trail-export/v2/digest\n",
     FORMAT_V1: b"decision-flow/trail-export/v1/digest\n",
 }
 DIGEST_DOMAIN = DIGEST_DOMAINS[FORMAT]
 CONTENT_KEYS = frozenset(canonical.CONTENT_KEYS)
+CONTENT_KEYS_V2 = frozenset(canonical.CONTENT_KEYS_V2)
 HEX64 = re.compile(r"[0-9a-f]{64}")
 FOOTER = re.compile(rb'\],"count":(0|[1-9][0-9]{0,17}),"digest":"([0-9a-f]{64})"\}\n')
 BETWEEN = b'],"events":[\n'
 HEADER_KEYS = {
     FORMAT: ["format", "exported_at", "checkpoint", "decision", "keys"],
+    FORMAT_V2: ["format", "exported_at", "checkpoint", "decision", "keys"],
     FORMAT_V1: ["format", "exported_at", "checkpoint", "decision", "events"],
 }
-DECISION_KEYS = {"id": int, "title": str, "workflow": str, "workflow_version": int, "stage": str, "status": str}
+DECISION_KEYS_V2 = {"id": int, "title": str, "workflow": str, "workflow_version": int, "stage": str, "status": str}
+DECISION_KEYS = {**DECISION_KEYS_V2, "organ": str}
+SIGNED = (FORMAT, FORMAT_V2)  # the formats whose lines carry signatures and whose files carry key lines
 
 
 def write_json(db: Database, decision_id: int, out: Path, at: str) -> int:
     """Export one decision's trail to `out` (atomically, streaming), exported `at` (the clock's
     stamp); return how many events."""
     db.require()
-    with db.session(write=False) as s:
+    with db.snapshot() as s:
         dec = s.get(Decision, decision_id)
         if dec is None:
             raise NotFound(Msg("decision.unknown", {"id": decision_id}))
-        size, head = audit.head(s)
+        size, head = audit.head(s, canonical.REGISTRY)
         header = header_line(FORMAT, at, {"head": head, "size": size}, _decision_meta(dec))
         key_lines = [_event_line(e) for e in audit.iter_key_events(s, size)]
         tmp = out.with_name(f".{out.name}.{secrets.token_hex(4)}.tmp")  # beside it: the move is atomic
@@ -123,7 +129,8 @@ def file_checkpoint(path: Path) -> Checkpoint:
 
 def _event_lines(events: Iterator[AuditEvent], size: int) -> Iterator[bytes]:
     for event in events:
-        if event.seq > size:  # appended after the checkpoint was read
+        at = event.registry_position if event.format == 2 else event.seq - 1
+        if at is not None and at > size:  # appended after the checkpoint was read
             return
         yield _event_line(event)
 
@@ -153,12 +160,13 @@ def _decision_meta(dec: Decision) -> dict[str, Any]:
         "workflow_version": dec.workflow_version,
         "stage": dec.stage,
         "status": dec.status,
+        "organ": dec.organ or "",
     }
 
 
 def header_line(form: str, exported_at: str, cp: dict[str, Any], decision: dict[str, Any]) -> bytes:
     c = canonical.canonical_json
-    first = b',"keys":[\n' if form == FORMAT else b',"events":[\n'
+    first = b',"keys":[\n' if form in SIGNED else b',"events":[\n'
     return (
         b'{"format":' + c(form) + b',"exported_at":' + c(exported_at) + b',"checkpoint":' + c(cp)
         + b',"decision":' + c(decision) + first
@@ -169,4 +177,4 @@ def _footer_prefix(count: int) -> bytes:
     return b'],"count":' + str(count).encode("ascii") + b',"digest":"'
 
 
-__all__ = ["FORMAT", "FORMAT_V1", "file_checkpoint", "write_json"]
+__all__ = ["FORMAT", "FORMAT_V1", "FORMAT_V2", "file_checkpoint", "write_json"]
