@@ -126,14 +126,14 @@ def _verify(engine: Engine, earlier: dict[str, Verified], remember: bool, organ:
     from decision_flow.trail import sigcheck, verified
     from decision_flow.trail.signatures import Signatures, invalid
 
-    attached: dict[str, tuple[tuple[int, int], str, str]] = {}  # sha256 -> ((place, seq), chain, kind) first
+    attached: dict[str, tuple[tuple[int, int], str | None, str]] = {}  # sha256 -> ((place, seq), chain, kind) first
     calendars: dict[Any, tuple[int, str, Any]] = {}  # year -> (seq, actor, data) of its latest import
-    digests: dict[str, verified.SignatureDigest] = {}
-    last: dict[str, tuple[int, str]] = {}  # chain -> its last event walked (seq, hash)
+    digests: dict[str | None, verified.SignatureDigest] = {}
+    last: dict[str | None, tuple[int, str]] = {}  # chain -> its last event walked (seq, hash)
 
-    def collect(chain: str, place: int, items: Iterator[audit.Stored]) -> Iterator[audit.Stored]:
+    def collect(chain: str | None, place: int, items: Iterator[audit.Stored]) -> Iterator[audit.Stored]:
         sigs = digests.setdefault(chain, verified.SignatureDigest())
-        before = earlier.get(chain)
+        before = earlier.get(chain) if chain is not None else None
         for item in items:
             content = item[0]
             action = content["action"]
@@ -155,7 +155,7 @@ def _verify(engine: Engine, earlier: dict[str, Verified], remember: bool, organ:
     with engine.db.snapshot() as s:
         names = audit.chains(s)
         if organ is not None:
-            names = [REGISTRY] + ([organ] if organ in names and organ != REGISTRY else [])
+            names = [REGISTRY, *([organ] if organ in names and organ != REGISTRY else [])]
         sizes = {chain: audit.head(s, chain)[0] for chain in names}
         to_check = sum(size - (earlier[c].seq if c in earlier else 0) for c, size in sizes.items())
         parallel = sigcheck.ParallelChecks(sigcheck.workers()) if to_check >= sigcheck.PARALLEL_FROM else None
@@ -172,7 +172,7 @@ def _verify(engine: Engine, earlier: dict[str, Verified], remember: bool, organ:
                     whole_chain=True,
                     locate=lambda digest, chain=chain: _seq_of(s, chain, digest),  # type: ignore[misc]
                     then=signatures.check,
-                    checked_until=earlier[chain].seq if chain in earlier else 0,
+                    checked_until=earlier[chain].seq if chain is not None and chain in earlier else 0,
                     chain=chain,
                     walk=walk,
                 )
@@ -217,7 +217,8 @@ def _verify(engine: Engine, earlier: dict[str, Verified], remember: bool, organ:
     if remember and last:
         kept = {c: v for c, v in earlier.items() if c not in names} if organ is not None else {}
         for chain, (seq, head) in last.items():
-            kept[chain] = verified.Verified(int(seq), str(head), digests[chain].hexdigest())
+            if chain is not None:
+                kept[chain] = verified.Verified(int(seq), str(head), digests[chain].hexdigest())
         verified.remember(engine.db, kept)
     return replace(verdict, signed=signatures.signed, recalled=signatures.recalled)
 

@@ -124,17 +124,21 @@ def append(
     return seq, digest
 
 
-def chains(session: Session) -> list[str]:
-    """Every chain the trail holds: the registry's first, then the others in byte order."""
+def chains(session: Session) -> list[str | None]:
+    """Every chain the trail holds: the registry's first, then the others in byte order, and None
+    last if some row names no chain (the schema forbids it: only an edit makes one)."""
     found = {row[0] for row in Raw(session).all("SELECT DISTINCT chain FROM audit_events")}
-    return [REGISTRY, *sorted(found - {REGISTRY}, key=lambda c: str(c).encode("utf-8", "replace"))]
+    named = sorted(
+        (c for c in found if isinstance(c, str) and c != REGISTRY), key=lambda c: c.encode("utf-8", "replace")
+    )
+    return [REGISTRY, *named, *([None] if None in found else [])]
 
 
-def head(session: Session, chain: str = REGISTRY) -> tuple[int, str]:
-    """A chain's size and head hash (64 zeros for an empty chain)."""
+def head(session: Session, chain: str | None = REGISTRY) -> tuple[int, str]:
+    """A chain's size and head hash (64 zeros for an empty chain); None: of the rows of no chain."""
     row = session.exec(
         select(AuditEvent.seq, AuditEvent.hash)
-        .where(AuditEvent.chain == chain)
+        .where(AuditEvent.chain == chain if chain is not None else col(AuditEvent.chain).is_(None))
         .order_by(col(AuditEvent.seq).desc())
         .limit(1)
     ).first()
@@ -217,7 +221,7 @@ def verify_events(events: Iterable[AuditEvent]) -> Verdict:
 
 _ROWS = (
     "SELECT seq, at, actor, action, decision_id, decision_seq, decision_prev, stage, step, {data}, prev_hash, hash,"
-    " signature, chain, registry_position, format FROM audit_events WHERE chain = ? AND {after} ORDER BY seq LIMIT ?"
+    " signature, chain, registry_position, format FROM audit_events WHERE {chain} AND {after} ORDER BY seq LIMIT ?"
 )
 
 
@@ -227,21 +231,22 @@ def _text(data: str | bytes) -> str:
     return data.decode("utf-8", "replace") if isinstance(data, bytes) else data
 
 
-def _batches(session: Session, chain: str, batch: int) -> Iterator[list[tuple[Any, ...]]]:
+def _batches(session: Session, chain: str | None, batch: int) -> Iterator[list[tuple[Any, ...]]]:
     """A chain's stored rows in seq order, `batch` at a time, read through the driver's own cursor
     in the session's transaction (one snapshot; SQLAlchemy's row objects cost a second a million)."""
     raw = Raw(session)
     last: int | None = None  # the first batch starts at the lowest seq stored, 0 or below included
     while True:
-        after, args = ("seq > ?", (chain, last, batch)) if last is not None else ("1 = 1", (chain, batch))
+        named, of = ("chain = ?", (chain,)) if chain is not None else ("chain IS NULL", ())
+        after, args = ("seq > ?", (*of, last, batch)) if last is not None else ("1 = 1", (*of, batch))
         try:
-            rows = raw.all(_ROWS.format(data="data", after=after), *args)
+            rows = raw.all(_ROWS.format(data="data", chain=named, after=after), *args)
         except OperationalError:  # SQLite: TEXT that is not UTF-8 (an edit); this batch as bytes
             if raw.postgres:
                 raise
             rows = [
                 (*r[:9], _text(r[9]), *r[10:])
-                for r in raw.all(_ROWS.format(data="CAST(data AS BLOB)", after=after), *args)
+                for r in raw.all(_ROWS.format(data="CAST(data AS BLOB)", chain=named, after=after), *args)
             ]
         if not rows:
             return
@@ -252,11 +257,12 @@ def _batches(session: Session, chain: str, batch: int) -> Iterator[list[tuple[An
 Stored = tuple[dict[str, Any], str, str | None, str, bool]
 
 
-def iter_stored(session: Session, chain: str = REGISTRY, batch: int = 20000) -> Iterator[Stored]:
+def iter_stored(session: Session, chain: str | None = REGISTRY, batch: int = 20000) -> Iterator[Stored]:
     """Every event of `chain` as (content with its stored data as RawJSON, stored hash, signature,
     the hash of its content as stored, whether its `format` is out of place), in seq order, read
     as plain rows in batches: the fast, flat-memory path of verification. A row's `format` says
-    how it is hashed; one of version 1 must be of the registry chain, with no registry position."""
+    how it is hashed (one of neither version never hashes right); one of version 1 must be of the
+    registry chain, with no registry position. `chain` None reads the rows whose chain is NULL."""
     sha256 = hashlib.sha256
     for rows in _batches(session, chain, batch):
         for row in rows:
@@ -266,7 +272,7 @@ def iter_stored(session: Session, chain: str = REGISTRY, batch: int = 20000) -> 
             content = stored_content(
                 seq, at, actor, action, decision, dseq, dprev, stage, step, data, prev, stored_chain, registry, version
             )
-            misplaced = fmt not in (1, 2) or (version == 1 and (stored_chain != REGISTRY or registry is not None))
+            misplaced = fmt == 1 and (stored_chain != REGISTRY or registry is not None)
             if data is None:  # NULL is JSON null, like every other column (then a wrong type)
                 content["data"] = None
             plain = plain_bytes(
@@ -275,6 +281,8 @@ def iter_stored(session: Session, chain: str = REGISTRY, batch: int = 20000) -> 
             )  # fmt: skip
             domain = DOMAIN_V2 if version == 2 else DOMAIN
             computed = sha256(domain + plain).hexdigest() if plain is not None else hash_content(content)
+            if fmt not in (1, 2):  # no version, no domain: it cannot hash right
+                computed = ""
             yield content, digest, signature, computed, misplaced
 
 
@@ -382,6 +390,8 @@ def verify_contents(
                 return bad(seq, Msg("verify.decision_missing" if missing else "verify.decision_order", found))
             if content.get("decision_prev") != last_hash:
                 return bad(seq, Msg("verify.decision_link", {"decision": decision}))
+            if v2 and organ is None:  # a decision's version 2 event is in its organ's chain, never the registry's
+                return bad(seq, Msg("verify.decision_two_chains", {"decision": decision, "chain": REGISTRY}))
             if organ is not None and last_organ is not None and organ != last_organ:
                 return bad(seq, Msg("verify.decision_two_chains", {"decision": decision, "chain": last_organ}))
         here = position(content) if decision is not None or organ is not None else None

@@ -64,7 +64,7 @@ def checkpoints(db: Database, at: str) -> list[Checkpoint]:
     """Every chain's checkpoint now, the registry's first, read from one snapshot."""
     db.require()
     with db.snapshot() as s:
-        return [Checkpoint(*audit.head(s, chain), at, chain=chain) for chain in audit.chains(s)]
+        return [Checkpoint(*audit.head(s, c), at, chain=c) for c in audit.chains(s) if c is not None]
 
 
 def read_anchors(path: Path) -> list[Checkpoint]:

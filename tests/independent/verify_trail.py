@@ -544,11 +544,16 @@ class EventSection:
             raise Fault("link broken", seq)
 
     def registry_position(self, line: Line) -> None:
-        """At most C.size, then no less than the previous event line's."""
+        """At most C.size, then no less than the previous event line's (version 3 files only); a version 2
+        event line is no key event."""
+        if self.version != V3:
+            return
         if line.position > self.cp["size"]:
             raise Fault("registry ahead", line.seq)
         if self.last is not None and line.position < self.last.position:
             raise Fault("registry went back", line.seq)
+        if line.version == 2 and line.content["action"] in KEY_ACTIONS:
+            raise Fault("key event outside the registry", line.seq)
 
     def chain_link(self, line: Line) -> None:
         """`seq` increases among the lines of its version (a version 1 event's is no key line's), and
@@ -617,11 +622,15 @@ def _verify_export(raw: bytes) -> None:
 
 COLUMNS = (
     "seq, at, actor, action, decision_id, decision_seq, decision_prev, stage, step, data, prev_hash, hash, signature,"
-    " chain, registry, format"
+    " chain, registry_position, format"
 )
-# A table from before chains per organ has no `chain`, `registry` or `format`: its one chain is the registry
-# chain as it stands, of version 1 events (§3, "Before chains per organ").
-BEFORE_CHAINS = {"chain": "'registry' AS chain", "registry": "NULL AS registry", "format": "1 AS format"}
+# A table from before chains per organ has no `chain`, `registry_position` or `format`: its one chain is the
+# registry chain as it stands, of version 1 events (§3, "Before chains per organ").
+BEFORE_CHAINS = {
+    "chain": "'registry' AS chain",
+    "registry_position": "NULL AS registry_position",
+    "format": "1 AS format",
+}
 
 
 def verify_sqlite(path: str) -> Finding:
