@@ -6,7 +6,7 @@ PostgreSQL keep the same bytes.
 
 from __future__ import annotations
 
-from sqlalchemy import Column, Index, LargeBinary, UniqueConstraint
+from sqlalchemy import Column, Index, LargeBinary, PrimaryKeyConstraint, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -118,11 +118,11 @@ class AuditEvent(SQLModel, table=True):
 
     __tablename__ = "audit_events"
     __table_args__ = (
+        PrimaryKeyConstraint("chain", "seq", name="audit_events_pkey"),  # the chain's number
         UniqueConstraint("chain", "prev_hash", name="uq_audit_chain_prev"),
         UniqueConstraint("decision_id", "decision_seq", name="uq_audit_decision_seq"),
     )
 
-    chain: str = Field(primary_key=True, max_length=40)  # "registry" or an organ's code
     seq: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
     at: str
     actor: str
@@ -136,6 +136,7 @@ class AuditEvent(SQLModel, table=True):
     prev_hash: str = Field(max_length=64)
     hash: str = Field(max_length=64, unique=True)
     signature: str | None = Field(default=None, max_length=100)  # the actor's Ed25519 signature of `hash`
+    chain: str = Field(primary_key=True, max_length=40)  # "registry" or an organ's code
     registry_position: int | None = None  # content key `registry`: the registry chain's size when the key was checked
     format: int = 2  # 1: hashed as version 1 (before chains per organ), 2: as version 2
 

@@ -33,7 +33,6 @@ _COPIED = (
 )
 
 _SQLITE_TABLE = """CREATE TABLE audit_events_chains (
-    chain VARCHAR(40) NOT NULL,
     seq INTEGER NOT NULL,
     at VARCHAR NOT NULL,
     actor VARCHAR NOT NULL,
@@ -47,9 +46,10 @@ _SQLITE_TABLE = """CREATE TABLE audit_events_chains (
     prev_hash VARCHAR(64) NOT NULL,
     hash VARCHAR(64) NOT NULL,
     signature VARCHAR(100),
+    chain VARCHAR(40) NOT NULL,
     registry_position INTEGER,
     format INTEGER NOT NULL,
-    PRIMARY KEY (chain, seq),
+    CONSTRAINT audit_events_pkey PRIMARY KEY (chain, seq),
     CONSTRAINT uq_audit_chain_prev UNIQUE (chain, prev_hash),
     CONSTRAINT uq_audit_decision_seq UNIQUE (decision_id, decision_seq),
     UNIQUE (hash)
