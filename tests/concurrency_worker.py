@@ -92,9 +92,10 @@ def _op_record(engine: Engine, spec: dict[str, Any]) -> Any:
 
 
 def _op_own_decision(engine: Engine, spec: dict[str, Any]) -> Any:
-    """A small life of one's own decision: created, two stages recorded and advanced."""
+    """A small life of one's own decision (in the organ `spec["organ"]`, if named): created, two
+    stages recorded and advanced."""
     files = Path(spec["files"])
-    dec = engine.new(f"沙河乡事项 {spec['n']}", "major-decision", [], OFFICER)
+    dec = engine.new(f"沙河乡事项 {spec['n']}", "major-decision", [], OFFICER, organ=spec.get("organ"))
     assert dec.id is not None
     tag = f"w{spec['n']}"
     engine.record(dec.id, "initiation", valid_values("initiation", undertaking_unit=f"单位-{tag}"), [], OFFICER)
