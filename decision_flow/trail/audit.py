@@ -395,7 +395,8 @@ def verify_contents(
             if organ is not None and last_organ is not None and organ != last_organ:
                 return bad(seq, Msg("verify.decision_two_chains", {"decision": decision, "chain": last_organ}))
         here = position(content) if decision is not None or organ is not None else None
-        if here is not None and (organ is not None or not whole_chain):  # an organ's event; an export's event
+        if here is not None and walk.registry_size is not None and (organ is not None or not whole_chain):
+            # an organ's event in a database; an event line of a file that bounds positions (v3)
             if walk.registry_size is not None and here > walk.registry_size:
                 return bad(seq, Msg("verify.registry_ahead", {"position": here, "size": walk.registry_size}))
             before = max(last_position, last_at)
