@@ -20,7 +20,7 @@ from typer.testing import CliRunner
 
 from decision_flow.engine import Engine, queries, users
 from decision_flow.identity import keys
-from decision_flow.trail import audit, canonical, filecheck
+from decision_flow.trail import audit, canonical, chainwalk, filecheck
 from tests.flow import ADMIN, OFFICER, REVIEWER, new_decision
 
 REGISTRY = "registry"  # the chain every key event belongs in (docs/audit-format.md, section 3)
@@ -44,7 +44,7 @@ def decision(engine: Engine) -> int:
     return new_decision(engine, title="伪造之前")
 
 
-def both_verdicts(engine: Engine, decision: int, tmp_path: Path) -> tuple[audit.Verdict, audit.Verdict]:
+def both_verdicts(engine: Engine, decision: int, tmp_path: Path) -> tuple[chainwalk.Verdict, chainwalk.Verdict]:
     """The database's verdict and that of an export of the decision (its key lines carry every
     key event up to the export, the forged one included)."""
     out = tmp_path / "after.json"
@@ -52,7 +52,7 @@ def both_verdicts(engine: Engine, decision: int, tmp_path: Path) -> tuple[audit.
     return queries.verify(engine, full=True), filecheck.verify_file(out)
 
 
-def assert_named(verdicts: tuple[audit.Verdict, audit.Verdict], seq: int, reason: str) -> None:
+def assert_named(verdicts: tuple[chainwalk.Verdict, chainwalk.Verdict], seq: int, reason: str) -> None:
     """Both verdicts name the key event at `seq` of the registry chain (the database's names its chain)."""
     for verdict in verdicts:
         assert (verdict.ok, verdict.first_bad_seq, verdict.reason) == (False, seq, reason)

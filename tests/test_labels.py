@@ -26,7 +26,7 @@ from decision_flow.engine import Engine, queries, users
 from decision_flow.presentation import events, labels
 from decision_flow.presentation.exports import export
 from decision_flow.procedures import get, registry
-from decision_flow.trail.audit import Verdict
+from decision_flow.trail.chainwalk import Verdict
 from tests.flow import (
     ACTOR,
     ADMIN,

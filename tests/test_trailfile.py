@@ -39,7 +39,7 @@ from decision_flow.identity.keys import KeyRing, Signer
 from decision_flow.store.db import Database
 from decision_flow.trail import checkpoint as checkpoint_mod
 from decision_flow.trail import filecheck, trailfile
-from decision_flow.trail.audit import Verdict
+from decision_flow.trail.chainwalk import Verdict
 from decision_flow.trail.checkpoint import Checkpoint
 from tests.conftest import TODAY
 from tests.flow import ADMIN, OFFICER, REVIEWER, new_decision, record_valid

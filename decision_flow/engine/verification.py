@@ -22,7 +22,7 @@ from decision_flow.engine.engine import Engine
 from decision_flow.store import calendar_years
 from decision_flow.store.models import CalendarYear, Organ
 from decision_flow.store.rawsql import Raw
-from decision_flow.trail import audit
+from decision_flow.trail import audit, chainwalk
 from decision_flow.trail.canonical import REGISTRY
 
 if TYPE_CHECKING:
@@ -92,7 +92,7 @@ class _Stale(Exception):
 
 def verify(
     engine: Engine, full: bool = False, remember: bool = True, actor: str | None = None, organ: str | None = None
-) -> audit.Verdict:
+) -> chainwalk.Verdict:
     """Walk every chain once (hashes, numbering, links, registry positions, each actor's
     signature against the key they held at that point), then re-hash every evidence file the
     trail names against the SHA-256 recorded when it was attached; with `organ`, the registry's
@@ -110,7 +110,7 @@ def verify(
     require_reader(engine, actor)
     with engine.db.session(write=False) as s:
         if not inspect(s.connection()).has_table("audit_events"):  # dropped: no chain left to verify
-            return audit.Verdict(False, 0, None, Msg("verify.trail_missing"))
+            return chainwalk.Verdict(False, 0, None, Msg("verify.trail_missing"))
         if organ is not None and organ != REGISTRY and s.get(Organ, organ) is None:
             raise NotFound(Msg("organ.unknown", {"code": organ}))
     earlier = {} if full else verified.recall(engine.db)
@@ -122,7 +122,7 @@ def verify(
     return _verify(engine, {}, remember, organ)
 
 
-def _verify(engine: Engine, earlier: dict[str, Verified], remember: bool, organ: str | None) -> audit.Verdict:
+def _verify(engine: Engine, earlier: dict[str, Verified], remember: bool, organ: str | None) -> chainwalk.Verdict:
     from decision_flow.trail import sigcheck, verified
     from decision_flow.trail.signatures import Signatures, invalid
 
@@ -162,12 +162,12 @@ def _verify(engine: Engine, earlier: dict[str, Verified], remember: bool, organ:
         signatures = Signatures(
             defer=parallel.add if parallel else None, checked_until={c: v.seq for c, v in earlier.items()}
         )
-        walk = audit.Walk(registry_size=sizes[REGISTRY])
-        verdict, walked = audit.Verdict(True, 0), 0
+        walk = chainwalk.Walk(registry_size=sizes[REGISTRY])
+        verdict, walked = chainwalk.Verdict(True, 0), 0
         try:
             for place, chain in enumerate(names):
                 signatures.place = place
-                found = audit.verify_contents(
+                found = chainwalk.verify_contents(
                     collect(chain, place, audit.iter_stored(s, chain)),
                     whole_chain=True,
                     locate=lambda digest, chain=chain: _seq_of(s, chain, digest),  # type: ignore[misc]
@@ -194,7 +194,7 @@ def _verify(engine: Engine, earlier: dict[str, Verified], remember: bool, organ:
         bad_place = names.index(verdict.chain) if verdict.chain in names else len(names)
         if verdict.ok or (place, seq) < (bad_place, verdict.first_bad_seq or 0):
             before = sum(sizes[c] for c in names[:place])
-            return audit.Verdict(False, before + seq, seq, invalid(actor), chain=names[place])
+            return chainwalk.Verdict(False, before + seq, seq, invalid(actor), chain=names[place])
     if not verdict.ok:
         return verdict
     for sha, (_, chain, kind) in sorted(attached.items(), key=lambda item: item[1][0]):
@@ -202,18 +202,18 @@ def _verify(engine: Engine, earlier: dict[str, Verified], remember: bool, organ:
             if earlier:
                 raise _Stale
             why = Msg("verify.evidence", {"sha256": sha, "kind": kind})
-            return audit.Verdict(False, verdict.events, attached[sha][0][1], why, chain=chain)
+            return chainwalk.Verdict(False, verdict.events, attached[sha][0][1], why, chain=chain)
     calendar_bad = _calendar_mismatch(calendar_rows, calendars)
     if calendar_bad is not None:
         if earlier:
             raise _Stale
-        return audit.Verdict(False, verdict.events, *calendar_bad, chain=REGISTRY)
+        return chainwalk.Verdict(False, verdict.events, *calendar_bad, chain=REGISTRY)
     if bad_definition is not None:
         if earlier:
             raise _Stale
         name, version, sha, named_at, named_in = bad_definition
         why = Msg("verify.definition", {"name": name, "version": version, "sha256": sha})
-        return audit.Verdict(False, verdict.events, named_at, why, chain=named_in)
+        return chainwalk.Verdict(False, verdict.events, named_at, why, chain=named_in)
     if remember and last:
         kept = {c: v for c, v in earlier.items() if c not in names} if organ is not None else {}
         for chain, (seq, head) in last.items():
@@ -223,7 +223,9 @@ def _verify(engine: Engine, earlier: dict[str, Verified], remember: bool, organ:
     return replace(verdict, signed=signatures.signed, recalled=signatures.recalled)
 
 
-def verify_anchor(engine: Engine, anchors: Checkpoint | list[Checkpoint], actor: str | None = None) -> audit.Verdict:
+def verify_anchor(
+    engine: Engine, anchors: Checkpoint | list[Checkpoint], actor: str | None = None
+) -> chainwalk.Verdict:
     """Whether today's chains verify and still extend every checkpoint in `anchors` (the chain's
     event numbered cp.size is still there with the hash cp.head; a decision's event numbered
     cp.size, for a decision's), so a cut-off tail or a rewritten history is found."""
@@ -239,7 +241,7 @@ def verify_anchor(engine: Engine, anchors: Checkpoint | list[Checkpoint], actor:
     return verdict
 
 
-def _against(engine: Engine, verdict: audit.Verdict, cp: Checkpoint) -> audit.Verdict | None:
+def _against(engine: Engine, verdict: chainwalk.Verdict, cp: Checkpoint) -> chainwalk.Verdict | None:
     """Why the trail no longer extends checkpoint `cp`, or None."""
     raw_row: tuple[Any, ...] | None
     with engine.db.session(write=False) as s:
@@ -253,19 +255,19 @@ def _against(engine: Engine, verdict: audit.Verdict, cp: Checkpoint) -> audit.Ve
             )
             named = {"decision": cp.decision, "size": size, "checkpoint": cp.size, "n": cp.size}
             if raw_row is None:
-                return audit.Verdict(False, verdict.events, None, Msg("verify.decision_truncated", named))
+                return chainwalk.Verdict(False, verdict.events, None, Msg("verify.decision_truncated", named))
             if raw_row[1] != cp.head:
                 why = Msg("verify.decision_rewritten", named)
-                return audit.Verdict(False, verdict.events, raw_row[0], why, chain=raw_row[2])
+                return chainwalk.Verdict(False, verdict.events, raw_row[0], why, chain=raw_row[2])
             return None
         size, _ = audit.head(s, cp.chain)
         raw_row = raw.one("SELECT hash FROM audit_events WHERE chain = ? AND seq = ?", cp.chain, cp.size)
     if raw_row is None:
         why = Msg("verify.truncated", {"size": size, "checkpoint": cp.size, "chain": cp.chain})
-        return audit.Verdict(False, verdict.events, cp.size if size else None, why, chain=cp.chain)
+        return chainwalk.Verdict(False, verdict.events, cp.size if size else None, why, chain=cp.chain)
     if raw_row[0] != cp.head:
         why = Msg("verify.rewritten", {"seq": cp.size, "chain": cp.chain})
-        return audit.Verdict(False, verdict.events, cp.size, why, chain=cp.chain)
+        return chainwalk.Verdict(False, verdict.events, cp.size, why, chain=cp.chain)
     return None
 
 

@@ -21,7 +21,7 @@ from decision_flow.core.i18n import Msg, article, language, t
 from decision_flow.definition.workflow import Workflow
 from decision_flow.engine import definitions
 from decision_flow.presentation import events, labels
-from decision_flow.trail.audit import Verdict
+from decision_flow.trail.chainwalk import Verdict
 
 if TYPE_CHECKING:
     from rich.table import Table

@@ -15,9 +15,9 @@ from typing import IO, Any
 
 from decision_flow.core.errors import InvalidInput
 from decision_flow.core.i18n import Msg, os_error
-from decision_flow.trail import audit, canonical
-from decision_flow.trail.audit import Verdict
+from decision_flow.trail import canonical, chainwalk
 from decision_flow.trail.canonical import REGISTRY
+from decision_flow.trail.chainwalk import Verdict
 from decision_flow.trail.checkpoint import Checkpoint
 from decision_flow.trail.trailfile import (
     BETWEEN,
@@ -114,7 +114,7 @@ class _FileCheck:
             self.last_seq, self.last_hash, self.newer = 0, canonical.GENESIS, False
         items = self._lines(header, keys=False)
         # a v3 file bounds its events' registry positions by its checkpoint (the registry chain's)
-        walk = audit.Walk(registry_size=header["checkpoint"]["size"]) if self.form == FORMAT else None
+        walk = chainwalk.Walk(registry_size=header["checkpoint"]["size"]) if self.form == FORMAT else None
         verdict = self._section(
             items, self._event_signature if signed else None, self._of_decision, events=True, walk=walk
         )
@@ -128,10 +128,10 @@ class _FileCheck:
         then: Callable[..., Msg | None] | None,
         admit: Callable[[dict[str, Any]], Msg | None] | None,
         events: bool = False,
-        walk: audit.Walk | None = None,
+        walk: chainwalk.Walk | None = None,
     ) -> Verdict | None:
         """Verify one section's lines; the first fault, or None if there is none."""
-        verdict = audit.verify_contents(items, whole_chain=False, then=then, admit=admit, walk=walk)
+        verdict = chainwalk.verify_contents(items, whole_chain=False, then=then, admit=admit, walk=walk)
         problem = self.problem
         if not verdict.ok and (problem is None or problem.index >= verdict.events):
             missing = isinstance(verdict.why, Msg) and verdict.why.key == "verify.decision_missing"
@@ -168,7 +168,7 @@ class _FileCheck:
         """Why a line of the key section is no key event (or not in its version's place), or None."""
         if (
             content["decision"] is not None
-            or content["action"] not in audit.KEY_ACTIONS
+            or content["action"] not in chainwalk.KEY_ACTIONS
             or content.get("chain", REGISTRY) != REGISTRY
         ):
             return Msg("verify.file_not_key", {"seq": content["seq"]})
@@ -193,7 +193,7 @@ class _FileCheck:
     def _event_signature(self, content: dict[str, Any], stored: str, signature: str | None) -> Msg | None:
         """An event's signature against the keys and roles the key events up to its registry
         position establish (those before it, for a version 1 event)."""
-        at = audit.position(content)
+        at = chainwalk.position(content)
         assert at is not None  # its types were checked
         while self.replayed < len(self.key_events) and self.key_events[self.replayed][0]["seq"] <= at:
             self.sigs.check(*self.key_events[self.replayed])  # passed in the key section: the same walk
