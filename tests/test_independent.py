@@ -1657,29 +1657,7 @@ def agree(mine: Finding, theirs: Finding, expected: Expected) -> None:
         assert mine == expected, f"both found {mine}, the case expects {expected}"
 
 
-# a format of neither version read as version 1 by decision-flow (format 3, NULL): where a version 1 event
-# would be out of place it says so, where the document says such a row never hashes right
-FORMAT_NEITHER = (
-    "decision-flow reads a `format` of neither 1 nor 2 as version 1, so after a version 2 event of its chain, or"
-    " outside the registry chain, it reports 'format out of place' where the independent verifier reports"
-    " 'content edited'; docs/audit-format.md section 2: 'a row whose `format` is neither 1 nor 2 has no domain and"
-    " never hashes right (*content edited*)', and section 4 step 1's 'format out of place' is for 'a version 1"
-    " event', which such a row is not"
-)
-XFAIL: dict[str, str] = {  # a case -> why the two verifiers disagree (reported, not hidden)
-    "format 3, hash kept": FORMAT_NEITHER,
-    "format 3, forged": FORMAT_NEITHER,
-    "format NULL, forged": FORMAT_NEITHER,
-    "format 3 after version 2 events in the registry chain, hash kept": FORMAT_NEITHER,
-    "the decision's events as version 2 events of the registry chain, the header's organ 'registry', forged": (
-        "decision-flow's file verifier applies the database's 'decision in two chains' (section 4 step 5: a"
-        " decision's version 2 events are 'never the registry's') to an export and fails the file at its first"
-        " event line (15), where the independent verifier, following section 6 check 3 (whose only chain rule is"
-        " 'a version 2 event's `chain` is `D.organ`'), passes it; the document does not say whether a file's"
-        " version 2 lines may be of the registry chain, nor that `D.organ` may not be 'registry' (section 3 only"
-        " says 'No organ is named `registry`')"
-    ),
-}
+XFAIL: dict[str, str] = {}  # a case -> why the two verifiers disagree (reported, not hidden); none today
 
 
 def params(cases: Iterable[tuple[str, tuple[Any, ...]]]) -> list[Any]:

@@ -189,12 +189,13 @@ def _batches(session: Session, chain: str | None, batch: int) -> Iterator[list[t
         last = rows[-1][0]
 
 
-Stored = tuple[dict[str, Any], str, str | None, str, bool]
+Stored = tuple[dict[str, Any], str, str | None, str, str]
 
 
 def iter_stored(session: Session, chain: str | None = REGISTRY, batch: int = 20000) -> Iterator[Stored]:
     """Every event of `chain` as (content with its stored data as RawJSON, stored hash, signature,
-    the hash of its content as stored, whether its `format` is out of place), in seq order, read
+    the hash of its content as stored, its format: "v2", "v1", "v1-misplaced" (outside the registry
+    chain, or with a registry position) or "none"), in seq order, read
     as plain rows in batches: the fast, flat-memory path of verification. A row's `format` says
     how it is hashed (one of neither version never hashes right); one of version 1 must be of the
     registry chain, with no registry position. `chain` None reads the rows whose chain is NULL."""
@@ -207,7 +208,10 @@ def iter_stored(session: Session, chain: str | None = REGISTRY, batch: int = 200
             content = stored_content(
                 seq, at, actor, action, decision, dseq, dprev, stage, step, data, prev, stored_chain, registry, version
             )
-            misplaced = fmt == 1 and (stored_chain != REGISTRY or registry is not None)
+            # the row's format as the walk needs it: a version 1 row out of its place, or of no version
+            placed = "v2" if fmt == 2 else "none" if fmt != 1 else "v1"
+            if placed == "v1" and (stored_chain != REGISTRY or registry is not None):
+                placed = "v1-misplaced"
             if data is None:  # NULL is JSON null, like every other column (then a wrong type)
                 content["data"] = None
             plain = plain_bytes(
@@ -218,7 +222,7 @@ def iter_stored(session: Session, chain: str | None = REGISTRY, batch: int = 200
             computed = sha256(domain + plain).hexdigest() if plain is not None else hash_content(content)
             if fmt not in (1, 2):  # no version, no domain: it cannot hash right
                 computed = ""
-            yield content, digest, signature, computed, misplaced
+            yield content, digest, signature, computed, placed
 
 
 def iter_decision(session: Session, decision: int, batch: int = 5000) -> Iterator[AuditEvent]:

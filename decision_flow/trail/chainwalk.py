@@ -120,8 +120,8 @@ def verify_contents(
     walk: Walk | None = None,
 ) -> Verdict:
     """Verify (content, hash, …) tuples in order (a fourth item, if any, is the content's hash,
-    already computed; a fifth, whether its stored format is out of place). With `whole_chain`
-    the numbering and links of the chain (`chain`, in a database) are checked too; without, only
+    already computed; a fifth, its stored format, as :func:`decision_flow.trail.audit.iter_stored`
+    says). With `whole_chain` the numbering and links of the chain (`chain`, in a database) are checked too; without, only
     each decision's own chain (an export of one decision).
     A content of None stands for an event whose stored data does not parse. `locate` (the seq
     of the event with a given hash) lets a failure tell an event moved from one edited. `then`,
@@ -155,7 +155,8 @@ def verify_contents(
             return bad(seq, Msg("verify.seq_missing" if missing else "verify.seq_order", found))
         v2 = "chain" in content
         if whole_chain and chain is not None:
-            if (len(item) > 4 and item[4]) or (not v2 and newer):
+            placed = item[4] if len(item) > 4 else ("v2" if v2 else "v1")
+            if placed == "v1-misplaced" or (placed == "v1" and newer):
                 return bad(seq, Msg("verify.format_place"))
             newer = newer or v2
         if (item[3] if len(item) > 3 else hash_content(content)) != stored_hash:

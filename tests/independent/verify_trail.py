@@ -542,6 +542,8 @@ class EventSection:
             raise Fault("order broken", seq)
         if ev["decision_prev"] != (self.last.hash if self.last else None):
             raise Fault("link broken", seq)
+        if line.version == 2 and same(ev["chain"], REGISTRY):
+            raise Fault("decision in two chains", seq)  # a decision's version 2 event is never the registry's
 
     def registry_position(self, line: Line) -> None:
         """At most C.size, then no less than the previous event line's (version 3 files only); a version 2
