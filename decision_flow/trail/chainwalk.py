@@ -121,8 +121,8 @@ def verify_contents(
 ) -> Verdict:
     """Verify (content, hash, …) tuples in order (a fourth item, if any, is the content's hash,
     already computed; a fifth, its stored format, as :func:`decision_flow.trail.audit.iter_stored`
-    says). With `whole_chain` the numbering and links of the chain (`chain`, in a database) are checked too; without, only
-    each decision's own chain (an export of one decision).
+    says). With `whole_chain` the numbering and links of the chain (`chain`, in a database) are
+    checked too; without, only each decision's own chain (an export of one decision).
     A content of None stands for an event whose stored data does not parse. `locate` (the seq
     of the event with a given hash) lets a failure tell an event moved from one edited. `then`,
     called with each whole tuple once its hash, links and registry position are right, returns
