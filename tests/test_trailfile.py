@@ -1,13 +1,14 @@
 """The independently verifiable trail (docs/audit-format.md): exports that verify offline,
 checkpoints that catch truncation and rewriting, and the test vectors.
 
-The verifier below (`own_verify`) is written from the document alone, with hashlib, json, base64
-and cryptography's Ed25519 — never decision_flow.trail — and must agree with
-`filecheck.verify_file` and with the database verifier. It reads every export version: v3 (the
-registry chain's key events, the decision's events of version 1 and 2, registry positions and
-chains per organ), v2 (the key events and every signature, all events of version 1) and v1 (no
-keys, no signatures). The listing printed in the document's section 7 is run on the v3 and v2
-vectors and on altered copies of them.
+Every export is also checked by the independent verifier of tests/independent/verify_trail.py
+(`verify_export`, written from the document alone, never decision_flow.trail; one verifier, not a
+third copy here), which must agree with `filecheck.verify_file` and with the database verifier. It
+reads every export version: v3 (the registry chain's key events, the decision's events of version
+1 and 2, registry positions and chains per organ), v2 (the key events and every signature, all
+events of version 1) and v1 (no keys, no signatures). That module has no checkpoints: the check of
+an export against one (section 5) is `anchored_verify` below. The listing printed in the
+document's section 7 is run on the v3 and v2 vectors and on altered copies of them.
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ from decision_flow.trail.chainwalk import Verdict
 from decision_flow.trail.checkpoint import Checkpoint
 from tests.conftest import TODAY
 from tests.flow import ADMIN, OFFICER, REVIEWER, new_decision, record_valid
+from tests.independent.verify_trail import verify_export
 from tests.vectors import make_vectors
 
 ROOT = Path(__file__).parents[1]
@@ -103,8 +105,6 @@ DECISION_TYPES: dict[str, type] = {
 }
 DECISION_OF = {FORMAT: {**DECISION_TYPES, "organ": str}, FORMAT_V2: DECISION_TYPES, FORMAT_V1: DECISION_TYPES}
 BETWEEN = b'],"events":['  # the line between the key lines and the event lines (v3, v2)
-FOOTER = re.compile(rb'\],"count":(0|[1-9][0-9]*),"digest":"([0-9a-f]{64})"\}')
-HEX64 = re.compile(r"[0-9a-f]{64}")
 
 
 def canonical(value: Any) -> bytes:
@@ -261,24 +261,13 @@ class KeyWalk:
         return None
 
 
-# ---------------------------------------------------------------------------- the file's own verifier
+# ---------------------------------------------------------------------------- the independent verifier
 
 
-class Fault(Exception):
-    """A fault of an export file: the reason's words before the colon, and the event named."""
-
-    def __init__(self, kind: str, seq: Any = None) -> None:
-        super().__init__(kind)
-        self.kind = kind
-        self.seq = seq if type(seq) is int else None
-
-
-class Malformed(Exception):
-    """Not an export file at all (exit 2)."""
-
-
-class Unvouched(Exception):
-    """A checkpoint that cannot vouch for the file (exit 2, section 5)."""
+def independent_verify(raw: bytes) -> Finding:
+    """The independent verifier of tests/independent/, written from docs/audit-format.md alone."""
+    found = verify_export(raw)
+    return Finding(found.ok, found.seq, found.kind)
 
 
 @dataclass(frozen=True)
@@ -292,315 +281,29 @@ class Anchor:
     decision: int | None = None
 
 
-class _Fraction(str):
-    """A number with a fraction or exponent: JSON, but never canonical (section 1)."""
-
-
-def _not_json(text: str) -> Any:
-    raise ValueError(text)  # NaN, Infinity
-
-
-def _parse(text: str) -> Any:
-    return json.loads(text, parse_float=_Fraction, parse_constant=_not_json)
-
-
-def _in_canonical_form(value: Any, text: bytes) -> bool:
-    try:
-        return canonical(value) == text and not _holds_fraction(value)
-    except ValueError:  # a lone surrogate has no UTF-8
-        return False
-
-
-def _holds_fraction(value: Any) -> bool:
-    if isinstance(value, _Fraction):
-        return True
-    if isinstance(value, dict):
-        return any(_holds_fraction(v) for v in value.values())
-    if isinstance(value, list):
-        return any(_holds_fraction(v) for v in value)
-    return False
-
-
-def _same(a: Any, b: Any) -> bool:
-    return type(a) is type(b) and a == b
-
-
-def _is_int(value: Any, least: int = 1) -> bool:
-    return type(value) is int and value >= least
-
-
-def _is_hash(value: Any) -> bool:
-    return type(value) is str and HEX64.fullmatch(value) is not None
-
-
-def type_fault(e: dict[str, Any]) -> str | None:
-    """Section 2, "Types": the first key, in the tables' order, that does not hold its type."""
-    of_decision = e["decision"] is not None
-    checks = [
-        ("seq", _is_int(e["seq"])),
-        ("at", type(e["at"]) is str),
-        ("actor", type(e["actor"]) is str),
-        ("action", type(e["action"]) is str),
-        ("decision", e["decision"] is None or _is_int(e["decision"])),
-        ("decision_seq", _is_int(e["decision_seq"]) if of_decision else e["decision_seq"] is None),
-        ("decision_prev", e["decision_prev"] is None or (of_decision and _is_hash(e["decision_prev"]))),
-        ("stage", e["stage"] is None or type(e["stage"]) is str),
-        ("step", e["step"] is None or type(e["step"]) is str),
-        ("data", type(e["data"]) is dict),
-        ("prev_hash", _is_hash(e["prev_hash"])),
-    ]
-    if "chain" in e:
-        in_registry = e["chain"] == REGISTRY
-        checks.append(("chain", type(e["chain"]) is str and 1 <= len(e["chain"]) <= 40))
-        checks.append(("registry", e["registry"] is None if in_registry else _is_int(e["registry"], 0)))
-    return next((key for key, ok in checks if not ok), None)
-
-
-@dataclass
-class _Line:
-    """A key or event line that passed its own checks: its content, hash, signature, version."""
-
-    e: dict[str, Any]
-    digest: str
-    signature: str | None
-    version: int
-
-    @property
-    def seq(self) -> int:
-        return int(self.e["seq"])
-
-    @property
-    def chain(self) -> str:
-        return str(self.e.get("chain", REGISTRY))
-
-
-def own_verify(raw: bytes, anchor: Anchor | None = None) -> Finding:
-    """Verify an export file (v3, v2 or v1) by section 6 of the document, and, with `anchor`,
-    against a checkpoint kept elsewhere (section 5)."""
-    try:
-        _OwnCheck(raw).run(anchor)
-    except Malformed:
-        return Finding(False, None, "malformed")
-    except Unvouched:
+def anchored_verify(raw: bytes, anchor: Anchor) -> Finding:
+    """An export file checked against a checkpoint kept elsewhere (section 5, "Checkpoints for an
+    export file"): the file must first verify on its own (the independent verifier), then hold the
+    event the checkpoint names — a decision's by its `decision_seq`, a chain's by (`chain`, `seq`),
+    where a key line and a version 1 event line are of the registry chain — with hash `head`. A
+    decision checkpoint of another decision, or a chain checkpoint whose event the file does not
+    hold, cannot vouch for the file: invalid input. A checkpoint of size 0 protects nothing."""
+    found = independent_verify(raw)
+    if not found.ok or anchor.size == 0:
+        return found
+    doc = json.loads(raw)
+    if anchor.decision is not None:
+        if anchor.decision != doc["decision"]["id"]:
+            return Finding(False, None, "invalid input")
+        held = [e for e in doc["events"] if e["decision_seq"] == anchor.size]
+        if not held:
+            return Finding(False, None, "truncated")
+        return found if held[0]["hash"] == anchor.head else Finding(False, held[0]["seq"], "rewritten")
+    lines = doc.get("keys", []) + doc["events"]
+    named = [e for e in lines if e.get("chain", REGISTRY) == anchor.chain and e["seq"] == anchor.size]
+    if not named:
         return Finding(False, None, "invalid input")
-    except Fault as fault:
-        return Finding(False, fault.seq, fault.kind)
-    return Finding(True, None, "ok")
-
-
-class _OwnCheck:
-    def __init__(self, raw: bytes) -> None:
-        self.raw = raw
-        self.pieces = raw.split(b"\n")  # every piece but the last ended with a line feed
-
-    def ended(self, i: int) -> bool:
-        """Piece i is a whole line, its line feed included."""
-        return i < len(self.pieces) - 1
-
-    def at_end(self, i: int) -> bool:
-        """Nothing is left of the file from piece i on."""
-        return i >= len(self.pieces) or (i == len(self.pieces) - 1 and self.pieces[i] == b"")
-
-    def section(self, i: int) -> range:
-        """The key or event lines from piece i on: up to the line starting with `]`, or the end."""
-        end = i
-        while not self.at_end(end) and not self.pieces[end].startswith(b"]"):
-            end += 1
-        return range(i, end)
-
-    def header(self) -> None:
-        """Section 6, check 1, for line 1: the header of one of the formats, in its one form."""
-        if not self.ended(0) or not self.pieces[0].endswith(b"["):
-            raise Malformed  # no first line, a CR LF file, or no export at all
-        first = self.pieces[0]
-        try:
-            h = _parse(first.decode("utf-8") + "]}")  # the section the line opens, closed empty
-        except (UnicodeDecodeError, ValueError, RecursionError):
-            raise Malformed from None
-        if not isinstance(h, dict) or not any(_same(h.get("format"), form) for form in FORMATS):
-            raise Malformed
-        form = self.form = h["format"]
-        opened = "events" if form == FORMAT_V1 else "keys"
-        cp, dec = h.get("checkpoint"), h.get("decision")
-        types = DECISION_OF[form]
-        if (
-            set(h) != {"format", "exported_at", "checkpoint", "decision", opened}
-            or h[opened] != []
-            or type(h["exported_at"]) is not str
-            or not isinstance(cp, dict)
-            or set(cp) != {"head", "size"}
-            or type(cp["head"]) is not str
-            or type(cp["size"]) is not int
-            or not isinstance(dec, dict)
-            or set(dec) != set(types)
-            or not all(type(dec[k]) is t for k, t in types.items())
-        ):
-            raise Malformed
-        try:
-            rebuilt = b"".join(
-                (b'{"format":', canonical(form), b',"exported_at":', canonical(h["exported_at"]))
-                + (b',"checkpoint":', canonical(cp), b',"decision":', canonical(dec), b',"', opened.encode(), b'":[')
-            )
-        except ValueError:
-            rebuilt = b""
-        if first != rebuilt or _holds_fraction(h):
-            raise Fault("file altered")
-        if cp["size"] < 0 or not _is_hash(cp["head"]) or (cp["size"] == 0) != (cp["head"] == GENESIS):
-            raise Fault("file altered")  # the checkpoint is not a chain size and head hash
-        self.cp, self.dec = cp, dec
-
-    def read(self, i: int) -> _Line:
-        """One line, parsed on its own; its layout, then its keys, hash and types (checks 1-3)."""
-        piece = self.pieces[i]
-        body = piece[:-1] if piece.endswith(b",") else piece
-        try:
-            e = _parse(body.decode("utf-8"))
-        except (UnicodeDecodeError, ValueError, RecursionError):
-            raise Malformed from None
-        if not isinstance(e, dict):
-            raise Malformed
-        if not self.ended(i) or not _in_canonical_form(e, body):
-            raise Fault("file altered", e.get("seq"))
-        if not self.at_end(i + 1) and (body != piece) == self.pieces[i + 1].startswith(b"]"):
-            raise Fault("file altered", e.get("seq"))  # a comma ends every line but its section's last
-        signed = self.form != FORMAT_V1
-        digest, signature = e.pop("hash", Fault), e.pop("signature", Fault) if signed else None
-        version = 2 if self.form == FORMAT and set(e) == KEYS_V2 else 1
-        if set(e) != (KEYS_V2 if version == 2 else KEYS) or signature is Fault or type(digest) is not str:
-            raise Fault("content edited", e.get("seq"))
-        if event_hash(e) != digest:
-            raise Fault("content edited", e.get("seq"))
-        if type_fault(e) is not None or not (signature is None or type(signature) is str):
-            raise Fault("wrong type", e.get("seq"))
-        return _Line(e, digest, signature, version)
-
-    def run(self, anchor: Anchor | None) -> None:
-        self.header()
-        cp = self.cp
-        keys: list[_Line] = []
-        i = 1
-        if self.form != FORMAT_V1:  # check 2: the key events, each against those before it
-            walk, last_seq, last_hash, newer = KeyWalk(), 0, GENESIS, False
-            for i in self.section(1):
-                line = self.read(i)
-                e, seq = line.e, line.seq
-                if e["decision"] is not None or e["action"] not in KEY_ACTIONS or line.chain != REGISTRY:
-                    raise Fault("file altered", seq)  # not a key event
-                if line.version == 1 and newer:
-                    raise Fault("format out of place", seq)
-                newer = newer or line.version == 2
-                fault = walk.check(e, line.digest, line.signature)
-                if fault is not None:
-                    raise Fault(fault, seq)
-                if seq <= last_seq:
-                    raise Fault("order broken", seq)
-                if seq == last_seq + 1 and e["prev_hash"] != last_hash:
-                    raise Fault("link broken", seq)
-                if seq > cp["size"] or (seq == cp["size"] and line.digest != cp["head"]):
-                    raise Fault("file altered", seq)
-                keys.append(line)
-                last_seq, last_hash = seq, line.digest
-            i = self.section(1).stop
-            if self.at_end(i) or not self.ended(i) or self.pieces[i] != BETWEEN:
-                raise Fault("file altered")  # the file ends, or the line between the sections is another
-            i += 1
-        events = self.section(i)
-        lines = self.events(events, keys)
-        end = events.stop
-        if self.at_end(end) or not self.ended(end):
-            raise Fault("file altered")  # the file ends before its closing line
-        footer = FOOTER.fullmatch(self.pieces[end])
-        if footer is None or not self.at_end(end + 1):
-            raise Fault("file altered")
-        if int(footer.group(1)) != len(lines) or not lines:  # check 5
-            raise Fault("event missing")
-        if hashlib.sha256(DIGEST_DOMAINS[self.form] + self.raw[:-67]).hexdigest() != footer.group(2).decode():
-            raise Fault("file altered")  # check 6
-        if anchor is not None and anchor.size > 0:
-            self.against(anchor, keys, lines)
-
-    def events(self, events: range, keys: list[_Line]) -> list[_Line]:
-        """Check 3 and 4: the decision's events, each in turn."""
-        cp, dec = self.cp, self.dec
-        key_hashes = {k.seq: k.digest for k in keys}
-        replay, replayed = KeyWalk(), 0
-        tails = {1: (0, GENESIS), 2: (0, GENESIS)}  # the last event line's seq and hash, per version (chain)
-        newer, decision_prev, last_position = False, None, -1
-        lines = []
-        for number, i in enumerate(events, 1):
-            line = self.read(i)
-            e, seq = line.e, line.seq
-            if not _same(e["decision"], dec["id"]):
-                raise Fault("file altered", seq)  # belongs to another decision
-            if line.version == 2 and e["chain"] != dec.get("organ"):
-                raise Fault("file altered", seq)  # in another organ's chain
-            if line.version == 1 and newer:
-                raise Fault("format out of place", seq)
-            newer = newer or line.version == 2
-            if e["decision_seq"] != number:
-                later = any(self.decision_seq_of(j) == number for j in events[number:])
-                raise Fault("event missing" if e["decision_seq"] > number and not later else "order broken", seq)
-            if e["decision_prev"] != decision_prev:
-                raise Fault("link broken", seq)
-            here = position(e)
-            if here > cp["size"]:
-                raise Fault("registry ahead", seq)
-            if here < last_position:
-                raise Fault("registry went back", seq)
-            if self.form != FORMAT_V1:  # the keys and roles of the key events up to its position
-                if replayed and keys[replayed - 1].seq > here:  # (only past a position gone back)
-                    replay, replayed = KeyWalk(), 0
-                while replayed < len(keys) and keys[replayed].seq <= here:
-                    replay.check(keys[replayed].e, keys[replayed].digest, keys[replayed].signature)
-                    replayed += 1
-                fault = replay.check(e, line.digest, line.signature)
-                if fault is not None:
-                    raise Fault(fault, seq)
-            last_seq, last_hash = tails[line.version]
-            if seq <= last_seq or (line.version == 1 and seq in key_hashes):
-                raise Fault("order broken", seq)
-            before = last_hash if seq == last_seq + 1 else None
-            if line.version == 1 and seq - 1 in key_hashes:
-                before = key_hashes[seq - 1]
-            if before is not None and e["prev_hash"] != before:
-                raise Fault("link broken", seq)
-            if line.version == 1 and (seq > cp["size"] or (seq == cp["size"] and line.digest != cp["head"])):
-                raise Fault("file altered", seq)  # check 4
-            if number == 1 and (
-                e["action"] != "created"
-                or not all(_same(e["data"].get(k), dec[k]) for k in ("title", "workflow", "workflow_version"))
-            ):
-                raise Fault("file altered", seq)
-            tails[line.version] = (seq, line.digest)
-            decision_prev, last_position = line.digest, here
-            lines.append(line)
-        return lines
-
-    def decision_seq_of(self, i: int) -> Any:
-        """A later line's decision_seq as far as it parses (the look-ahead of check 3)."""
-        piece = self.pieces[i]
-        try:
-            e = _parse((piece[:-1] if piece.endswith(b",") else piece).decode("utf-8"))
-        except (UnicodeDecodeError, ValueError, RecursionError):
-            return None
-        return e.get("decision_seq") if isinstance(e, dict) else None
-
-    def against(self, anchor: Anchor, keys: list[_Line], lines: list[_Line]) -> None:
-        """Section 5, "Checkpoints for an export file"."""
-        if anchor.decision is not None:
-            if anchor.decision != self.dec["id"]:
-                raise Unvouched
-            held = [line for line in lines if line.e["decision_seq"] == anchor.size]
-            if not held:
-                raise Fault("truncated")
-            if held[0].digest != anchor.head:
-                raise Fault("rewritten", held[0].seq)
-            return
-        found = [line for line in keys + lines if line.chain == anchor.chain and line.seq == anchor.size]
-        if not found:
-            raise Unvouched
-        if found[0].digest != anchor.head:
-            raise Fault("rewritten", anchor.size)
+    return found if named[0]["hash"] == anchor.head else Finding(False, anchor.size, "rewritten")
 
 
 ABSENT: Any = object()
@@ -1002,7 +705,7 @@ def test_the_v1_vector_still_verifies_with_its_expected_hashes() -> None:
     assert verdict.note is not None and verdict.as_dict()["note"] == (
         "a file of the first export version: it holds no signatures, so who signed each event is not proven"
     )
-    assert own_verify(VECTOR_V1_BYTES) == Finding(True, None, "ok")
+    assert independent_verify(VECTOR_V1_BYTES) == Finding(True, None, "ok")
     doc = json.loads(VECTOR_V1_BYTES)
     assert list(doc) == TOP[FORMAT_V1] and doc["format"] == FORMAT_V1
     assert VECTOR_V1_BYTES.split(b"\n")[0].endswith(b',"events":[')
@@ -1025,7 +728,7 @@ def test_the_v2_vector_still_verifies_with_its_expected_hashes_and_signatures() 
     single chain of its time (four key lines, the decision's five events), still verified."""
     verdict = filecheck.verify_file(VECTOR_V2)
     assert verdict == Verdict(True, 5) and verdict.note is None
-    assert own_verify(VECTOR_V2_BYTES) == Finding(True, None, "ok")
+    assert independent_verify(VECTOR_V2_BYTES) == Finding(True, None, "ok")
     doc = VECTOR_V2_DOC
     assert list(doc) == TOP[FORMAT_V2] and doc["format"] == FORMAT_V2 and doc["count"] == len(doc["events"]) == 5
     assert set(doc["decision"]) == set(DECISION_TYPES)  # no organ in a v2 header
@@ -1055,7 +758,7 @@ def test_the_v2_vector_still_verifies_with_its_expected_hashes_and_signatures() 
 def test_the_v3_vector_verifies_by_every_verifier_with_the_expected_hashes_and_signatures() -> None:
     verdict = filecheck.verify_file(VECTOR)
     assert verdict == Verdict(True, 5) and verdict.note is None
-    assert own_verify(VECTOR_BYTES) == Finding(True, None, "ok")
+    assert independent_verify(VECTOR_BYTES) == Finding(True, None, "ok")
     doc = VECTOR_DOC
     assert list(doc) == TOP[FORMAT] and doc["format"] == FORMAT and doc["count"] == len(doc["events"]) == 5
     assert doc["decision"]["organ"] == MAIN and set(doc["decision"]) == set(DECISION_OF[FORMAT])
@@ -1247,8 +950,8 @@ def test_the_v2_vector_loaded_as_an_upgraded_database_exports_as_v3_with_the_sam
         "decision": {**doc["decision"], "organ": MAIN},
     }
     assert filecheck.verify_file(out) == Verdict(True, 5)
-    assert own_verify(raw) == Finding(True, None, "ok")
-    assert own_verify(raw, Anchor(old.size, old.head)) == Finding(True, None, "ok")  # the last event line's
+    assert independent_verify(raw) == Finding(True, None, "ok")
+    assert anchored_verify(raw, Anchor(old.size, old.head)) == Finding(True, None, "ok")  # the last event line's
     assert filecheck.verify_file(out, old) == Verdict(True, 5)
 
 
@@ -1277,7 +980,7 @@ def test_the_v1_vector_loaded_into_a_database_exports_as_v3_without_key_lines(db
     assert all(json.loads(line)["signature"] is None for line in lines)
     verdict = filecheck.verify_file(out)
     assert verdict == Verdict(True, 5) and not verdict.signed and verdict.note is None
-    assert own_verify(raw) == Finding(True, None, "ok")
+    assert independent_verify(raw) == Finding(True, None, "ok")
 
 
 V3_LINES = [f"key {n}" for n in range(1, 5)] + [f"event {n}" for n in range(1, 6)]  # the v3 vector's nine lines
@@ -1321,7 +1024,7 @@ def test_an_edit_of_the_vectors_is_named_alike_by_all_verifiers(
     )
     assert in_db.as_dict()["chain"] == chain
     assert filecheck.verify_file(path).reason == "content edited: hash does not match content"
-    assert judged(path) == own_verify(raw) == Finding(False, number, "content edited")
+    assert judged(path) == independent_verify(raw) == Finding(False, number, "content edited")
 
 
 @pytest.mark.parametrize("where", [f"key {n}" for n in range(1, 5)] + [f"event {n}" for n in range(1, 6)])
@@ -1347,7 +1050,7 @@ def test_an_edit_of_the_v1_vector_is_named_alike_by_all_verifiers(
     in_db = queries.verify(engine)
     path = write(tmp_path, raw)
     assert (in_db.ok, in_db.first_bad_seq, kind(in_db), in_db.chain) == (False, k, "content edited", REGISTRY)
-    assert judged(path) == own_verify(raw) == Finding(False, k, "content edited")
+    assert judged(path) == independent_verify(raw) == Finding(False, k, "content edited")
 
 
 DELETIONS = [(vector, number) for vector in ("v3", "v2", "v1") for number in (1, 2, 3, 4)]
@@ -1382,7 +1085,7 @@ def test_a_deletion_from_the_vectors_is_an_event_missing_for_all_verifiers(
         chain,
     )
     path = write(tmp_path, raw)
-    assert judged(path) == own_verify(raw) == Finding(False, k + 1, "event missing")
+    assert judged(path) == independent_verify(raw) == Finding(False, k + 1, "event missing")
     assert filecheck.verify_file(path).reason == (
         f"event missing: decision 1 expected its event {number}, found {number + 1}"
     )
@@ -1414,13 +1117,13 @@ def test_a_stored_rewrite_of_data_is_carried_into_the_export_not_smoothed_over(d
         queries.export_trail(engine, 1, out)
         assert all(spaced.encode() in out.read_bytes() for _, spaced in rewritten.values())
         assert filecheck.verify_file(out) == Verdict(False, 2, 2, "file altered: line 3 is not in canonical form")
-        assert own_verify(out.read_bytes()) == Finding(False, 2, "file altered")
+        assert independent_verify(out.read_bytes()) == Finding(False, 2, "file altered")
         con.execute("UPDATE audit_events SET data = ? WHERE chain = ? AND seq = 2", (rewritten[REGISTRY][0], REGISTRY))
         in_db = queries.verify(engine)
         assert (in_db.first_bad_seq, kind(in_db), in_db.chain) == (3, "content edited", MAIN)
         queries.export_trail(engine, 1, out)
         assert filecheck.verify_file(out) == Verdict(False, 3, 3, "file altered: line 9 is not in canonical form")
-        assert own_verify(out.read_bytes()) == Finding(False, 3, "file altered")
+        assert independent_verify(out.read_bytes()) == Finding(False, 3, "file altered")
         # stored data that is no JSON at all cannot make a JSON file: the export refuses
         con.execute("UPDATE audit_events SET data = '{\"name\":' WHERE chain = ? AND seq = 3", (MAIN,))
         with pytest.raises(IntegrityError, match="event 3 cannot be exported"):
@@ -1442,7 +1145,7 @@ def test_the_vectors_cut_short_are_found_against_their_checkpoint(db: Database, 
     assert queries.verify_anchor(engine, anchors[0]) == Verdict(True, 8)
     header, key_lines, lines, _ = split(VECTOR_BYTES)
     path = write(tmp_path, join(header, key_lines, lines[:-1], count=5))
-    assert judged(path) == own_verify(path.read_bytes()) == Finding(False, None, "event missing")
+    assert judged(path) == independent_verify(path.read_bytes()) == Finding(False, None, "event missing")
     assert filecheck.verify_file(path).reason == "event missing: the file declares 5 events and holds 4"
 
 
@@ -1450,10 +1153,10 @@ def test_the_vectors_cut_short_are_found_against_their_checkpoint(db: Database, 
 
 
 def verdict_of(tmp_path: Path, raw: bytes) -> tuple[int | None, str | None]:
-    """verify_file's (event named, reason) for a file; the file's own verifier must agree on the
+    """verify_file's (event named, reason) for a file; the independent verifier must agree on the
     event and the kind of fault."""
     v = filecheck.verify_file(write(tmp_path, raw))
-    finding = own_verify(raw)
+    finding = independent_verify(raw)
     if v.ok:
         assert finding == Finding(True, None, "ok")
     else:
@@ -1618,7 +1321,7 @@ def test_a_key_line_with_a_decision_link(tmp_path: Path) -> None:
     raw = join(with_checkpoint(header, 4, hash_of(key_lines[3])), [*key_lines[:2], linked, key_lines[3]], lines)
     v = filecheck.verify_file(write(tmp_path, raw))
     assert (v.first_bad_seq, v.reason) == (3, f"wrong type: {DECISION_PREV_TYPE}")
-    assert own_verify(raw) == Finding(False, 3, "wrong type")
+    assert independent_verify(raw) == Finding(False, 3, "wrong type")
 
 
 def test_an_event_with_the_seq_of_a_key_line(tmp_path: Path) -> None:
@@ -1794,7 +1497,7 @@ def test_an_event_lines_decision_or_seq_of_the_wrong_type_is_refused_and_named(
     tmp_path: Path, key: str, value: Any, where: str, named: int | None, why: str
 ) -> None:
     raw = typed_wrong(key, value, where)
-    assert own_verify(raw) == Finding(False, named, "wrong type")
+    assert independent_verify(raw) == Finding(False, named, "wrong type")
     v = filecheck.verify_file(write(tmp_path, raw))
     assert (v.ok, v.first_bad_seq) == (False, named)
 
@@ -1817,8 +1520,8 @@ def registration_without_a_key() -> bytes:
     return join(with_checkpoint(header, 4, hash_of(rotation)), [*key_lines[:2], registered, rotation], lines)
 
 
-def test_a_key_registration_that_names_no_key_is_refused_by_the_files_own_verifier() -> None:
-    assert own_verify(registration_without_a_key()) == Finding(False, 3, "key event unreadable")
+def test_a_key_registration_that_names_no_key_is_refused_by_the_independent_verifier() -> None:
+    assert independent_verify(registration_without_a_key()) == Finding(False, 3, "key event unreadable")
 
 
 def test_a_key_registration_that_names_no_key_is_unreadable(tmp_path: Path) -> None:
@@ -1834,7 +1537,7 @@ def must_fail(raw: bytes, path: Path) -> None:
     path.write_bytes(raw)
     finding = judged(path)
     assert not finding.ok, raw
-    assert not own_verify(raw).ok
+    assert not independent_verify(raw).ok
 
 
 @pytest.mark.parametrize("raw", [VECTOR_BYTES, VECTOR_V2_BYTES, VECTOR_V1_BYTES], ids=["v3", "v2", "v1"])
@@ -1888,7 +1591,7 @@ def test_an_export_verifies_and_holds_exactly_the_decisions_trail(
     assert verdict == Verdict(True, len(trail))
     assert verdict.signed == len(key_rows) + len(trail)
     assert [actor for actor, _ in verdict.signers] == [ADMIN, OFFICER]
-    assert own_verify(raw) == Finding(True, None, "ok")
+    assert independent_verify(raw) == Finding(True, None, "ok")
     doc = json.loads(raw)
     assert list(doc) == TOP[FORMAT] and doc["format"] == FORMAT and doc["count"] == len(trail)
     shown = queries.show(engine, a)
@@ -1961,7 +1664,7 @@ def test_deleted_swapped_or_inserted_event_lines_are_named(
     def verdict(new_lines: list[bytes], count: int | None = None) -> tuple[int | None, str]:
         changed = join(header, key_lines, new_lines, count, old)
         v = filecheck.verify_file(write(tmp_path, changed))
-        assert not v.ok and not own_verify(changed).ok
+        assert not v.ok and not independent_verify(changed).ok
         return v.first_bad_seq, str(v.reason)
 
     def taken_out(i: int) -> list[bytes]:
@@ -2026,7 +1729,7 @@ def test_header_edits_are_found(exported: tuple[Path, bytes], tmp_path: Path) ->
     closing_number = len(key_lines) + len(lines) + 3
 
     def reason(changed: bytes) -> str | None:
-        assert not own_verify(changed).ok
+        assert not independent_verify(changed).ok
         return filecheck.verify_file(write(tmp_path, changed)).reason
 
     other_title = header.replace("沙河乡农贸市场搬迁".encode(), "沙河乡农贸市场扩建".encode())
@@ -2103,14 +1806,14 @@ def test_rehashed_events_break_the_decisions_chain_or_the_checkpoint_head(
     assert filecheck.verify_file(path, main) == Verdict(
         False, len(lines), last, f"rewritten: event {last} of chain main differs from the checkpoint"
     )
-    assert own_verify(rewritten, Anchor(main.size, main.head, MAIN)) == Finding(False, last, "rewritten")
+    assert anchored_verify(rewritten, Anchor(main.size, main.head, MAIN)) == Finding(False, last, "rewritten")
     # or the decision's own
     mine = queries.checkpoint(engine, decision=a)
     assert isinstance(mine, Checkpoint) and (mine.decision, mine.size, mine.head) == (a, len(lines), main.head)
     assert filecheck.verify_file(path, mine) == Verdict(
         False, len(lines), last, f"rewritten: decision {a}'s event {len(lines)} differs from the checkpoint"
     )
-    assert own_verify(rewritten, Anchor(mine.size, mine.head, decision=a)) == Finding(False, last, "rewritten")
+    assert anchored_verify(rewritten, Anchor(mine.size, mine.head, decision=a)) == Finding(False, last, "rewritten")
 
 
 def test_a_forged_global_link_is_found_where_seq_runs_on(tmp_path: Path) -> None:
@@ -2148,7 +1851,7 @@ def test_a_forged_global_link_of_the_v1_vector_is_found(tmp_path: Path) -> None:
     changed = join(with_checkpoint(header, 5, hash_of(forged[-1])), [], forged)
     v = filecheck.verify_file(write(tmp_path, changed))
     assert (v.first_bad_seq, v.reason) == (3, "link broken: prev_hash is not event 2's hash")
-    assert own_verify(changed) == Finding(False, 3, "link broken")
+    assert independent_verify(changed) == Finding(False, 3, "link broken")
 
 
 def test_careful_forgeries_still_disagree_with_the_header_or_the_layout(tmp_path: Path) -> None:
@@ -2158,7 +1861,7 @@ def test_careful_forgeries_still_disagree_with_the_header_or_the_layout(tmp_path
         new_header: bytes, new_lines: list[bytes], new_keys: list[bytes] = key_lines
     ) -> tuple[int | None, str | None]:
         changed = join(new_header, new_keys, new_lines)
-        assert not own_verify(changed).ok
+        assert not independent_verify(changed).ok
         v = filecheck.verify_file(write(tmp_path, changed))
         return v.first_bad_seq, v.reason
 
@@ -2188,7 +1891,7 @@ def test_careful_forgeries_still_disagree_with_the_header_or_the_layout(tmp_path
     assert reason(header, spaced) == (3, "file altered: line 9 is not in canonical form")
     spaced_key = [key_lines[0], key_lines[1].replace(b'"actor":', b'"actor": '), *key_lines[2:]]
     assert reason(header, lines, spaced_key) == (2, "file altered: line 3 is not in canonical form")
-    assert own_verify(join(header, spaced_key, lines)) == Finding(False, 2, "file altered")
+    assert independent_verify(join(header, spaced_key, lines)) == Finding(False, 2, "file altered")
 
 
 V3_HEADER = VECTOR_BYTES.split(b"\n")[0]
@@ -2234,7 +1937,7 @@ def test_a_file_that_is_no_export_is_invalid_input(tmp_path: Path, content: byte
     with pytest.raises(InvalidInput, match=message) as caught:
         filecheck.verify_file(path)
     assert "\n" not in str(caught.value)
-    assert own_verify(content) == Finding(False, None, "malformed")
+    assert independent_verify(content) == Finding(False, None, "malformed")
     with pytest.raises(InvalidInput, match="cannot read"):
         filecheck.verify_file(tmp_path / "missing.json")
 
@@ -2255,14 +1958,14 @@ def test_an_event_line_that_is_not_json_or_not_utf8_is_invalid_input(
     fraction = join(header, key_lines, [lines[0].replace(b'"decision":1', b'"decision":1.0')])
     v = filecheck.verify_file(write(tmp_path, fraction))
     assert (v.ok, v.reason) == (False, f"file altered: line {first} is not in canonical form")
-    assert own_verify(fraction).kind == "file altered"
+    assert independent_verify(fraction).kind == "file altered"
     # a key line alike
     assert line_number(key_lines, 1, event_line=False) == 3
     with pytest.raises(InvalidInput, match="line 3: an event line that is not valid JSON"):
         filecheck.verify_file(write(tmp_path, join(header, [key_lines[0], key_lines[1][:-1], *key_lines[2:]], lines)))
     with pytest.raises(InvalidInput, match="line 2: an event line that is not a JSON object"):
         filecheck.verify_file(write(tmp_path, join(header, [b"[1,2]", *key_lines[1:]], lines)))
-    assert own_verify(join(header, [b"[1,2]", *key_lines[1:]], lines)) == Finding(False, None, "malformed")
+    assert independent_verify(join(header, [b"[1,2]", *key_lines[1:]], lines)) == Finding(False, None, "malformed")
 
 
 # ---------------------------------------------------------------------------- what v3 adds
@@ -2457,11 +2160,11 @@ def test_a_chain_checkpoint_vouches_for_an_export_through_its_event(tmp_path: Pa
     anchor.write_text(json.dumps(main.as_dict()), encoding="utf-8")
     assert main.as_dict()["chain"] == MAIN and checkpoint_mod.read_anchor(anchor) == main
     assert filecheck.verify_file(VECTOR, main, anchor) == Verdict(True, 5)
-    assert own_verify(VECTOR_BYTES, Anchor(5, main.head, MAIN)) == Finding(True, None, "ok")
+    assert anchored_verify(VECTOR_BYTES, Anchor(5, main.head, MAIN)) == Finding(True, None, "ok")
     # any event of the organ's chain the file holds, and the registry chain's through a key line
     for cp in (Checkpoint(3, hash_of(lines[2]), at, chain=MAIN), Checkpoint(2, hash_of(key_lines[1]), at)):
         assert filecheck.verify_file(VECTOR, cp) == Verdict(True, 5)
-        assert own_verify(VECTOR_BYTES, Anchor(cp.size, cp.head, cp.chain)) == Finding(True, None, "ok")
+        assert anchored_verify(VECTOR_BYTES, Anchor(cp.size, cp.head, cp.chain)) == Finding(True, None, "ok")
     # the organ's chain rewritten by someone holding every key, every line signed again: the file
     # verifies on its own (the header's checkpoint is the registry chain's), the kept checkpoint finds it
     rewritten = forge_chain(lines, {2: {"at": "2020-01-01T00:00:00.000000Z"}}, sign=vector_sign)
@@ -2471,11 +2174,11 @@ def test_a_chain_checkpoint_vouches_for_an_export_through_its_event(tmp_path: Pa
     assert filecheck.verify_file(path, main, anchor) == Verdict(
         False, 5, 5, "rewritten: event 5 of chain main differs from the checkpoint"
     )
-    assert own_verify(raw, Anchor(5, main.head, MAIN)) == Finding(False, 5, "rewritten")
+    assert anchored_verify(raw, Anchor(5, main.head, MAIN)) == Finding(False, 5, "rewritten")
     # ... as a checkpoint of the registry chain cannot: the key lines are untouched
     registry = Checkpoint(4, hash_of(key_lines[3]), at)
     assert filecheck.verify_file(path, registry) == Verdict(True, 5)
-    assert own_verify(raw, Anchor(4, registry.head)) == Finding(True, None, "ok")
+    assert anchored_verify(raw, Anchor(4, registry.head)) == Finding(True, None, "ok")
     # checkpoints whose event the file does not hold: of the organ's chain beyond the file's events, of
     # the registry chain beyond its key lines, of another organ's chain
     for cp in (
@@ -2486,7 +2189,9 @@ def test_a_chain_checkpoint_vouches_for_an_export_through_its_event(tmp_path: Pa
         unheld = f"names event {cp.size} of chain {cp.chain}, which the file does not hold"
         with pytest.raises(InvalidInput, match=unheld):
             filecheck.verify_file(VECTOR, cp, anchor)
-        assert own_verify(VECTOR_BYTES, Anchor(cp.size, cp.head, cp.chain)) == Finding(False, None, "invalid input")
+        assert anchored_verify(VECTOR_BYTES, Anchor(cp.size, cp.head, cp.chain)) == Finding(
+            False, None, "invalid input"
+        )
     # an export is checked against exactly one checkpoint: `dflow audit head`'s every chain is refused
     anchor.write_text(Checkpoint(4, hash_of(key_lines[3]), at).plain() + "\n" + main.plain(), encoding="utf-8")
     assert len(checkpoint_mod.read_anchors(anchor)) == 2
