@@ -2438,17 +2438,21 @@ def test_export_memory_stays_flat_as_the_trail_grows(engine: Engine, tmp_path: P
     assert peaks[1] < peaks[0] * 1.25, peaks
 
 
-def test_the_documents_signed_worked_example_is_the_v2_vectors_first_key_line() -> None:
+def test_the_documents_signed_worked_example_is_the_vectors_first_key_line() -> None:
     """Section 4a's worked example: its content, hash and signature are the first key line of the
-    v2 vector (tests/vectors/trail-export-v2.json), an event of version 1, hashed with that version's
-    domain. The document calls it "the first key line of tests/vectors/trail-export.json", whose first
-    key line is now an event of version 2 with another hash: like section 2's example before, it is
-    checked against the file that holds it until the document names that file."""
+    v3 vector (an event of version 2, hashed with that version's domain), and the hash and size it
+    gives for the same event as written before chains per organ are the v2 vector's first key line
+    (version 1)."""
     text = DOC.read_text(encoding="utf-8")
-    line = json.loads(split(VECTOR_V2_BYTES)[1][0])
+    line = json.loads(split(VECTOR_BYTES)[1][0])
     digest, signature = line.pop("hash"), line.pop("signature")
     content = canonical(line)
     assert f"({len(content)} bytes):\n\n    {content.decode()}\n" in text
-    assert f"hashes to `{digest}`" in text and f"`{signature}`." in text
-    assert event_hash(line) == digest and version_of(line) == 1
+    assert f"`decision-flow/audit/v2` + line feed, to\n`{digest}`" in text and f"`{signature}`." in text
+    assert event_hash(line) == digest and version_of(line) == 2
     assert signature_holds(line["data"]["public_key"], digest, signature)
+    old = json.loads(split(VECTOR_V2_BYTES)[1][0])
+    old_digest = old.pop("hash")
+    old.pop("signature")
+    assert version_of(old) == 1 and event_hash(old) == old_digest
+    assert f"{len(canonical(old))} bytes without `chain` and `registry`, hash\n`{old_digest}`" in text
