@@ -156,43 +156,36 @@ class Engine:
         exc: DflowError,
         signer: Signer | None = None,
     ) -> None:
+        """Record a refused attempt, signed by `signer` if the actor was proven; should their key
+        have changed meanwhile (the append refuses it), the attempt is kept unsigned."""
         args = _storable(args)
-        try:
-            self._append_refused(attempt, actor, decision_id, args, exc, signer)
-        except Conflict:  # their key changed meanwhile: the attempt is kept, unsigned
-            self._append_refused(attempt, actor, decision_id, args, exc, None)
-
-    def _append_refused(
-        self,
-        attempt: str,
-        actor: str | None,
-        decision_id: int | None,
-        args: dict[str, Any],
-        exc: DflowError,
-        signer: Signer | None,
-    ) -> None:
-        with self.db.session() as s:
-            dec = s.get(Decision, decision_id) if decision_id is not None else None
-            audit.append(
-                s,
-                chain=(dec.organ or REGISTRY) if dec is not None else REGISTRY,
-                sign=signer.sign if signer else None,
-                key=signer.public if signer else None,
-                at=self.stamp(),
-                actor=_storable((actor or "")[:MAX_ACTOR]),
-                action="refused",
-                decision=dec.id if dec else None,
-                stage=dec.stage if dec else None,
-                step=args.get("step") if isinstance(args.get("step"), str) else None,
-                data={
-                    "attempted": attempt,
-                    "args": args,
-                    "error": exc.code,
-                    "message": exc.message("en"),
-                    "reasons": [r.as_dict("en") for r in exc.reasons],
-                },
-            )
-            s.commit()
+        for key in (signer, None) if signer is not None else (None,):
+            try:
+                with self.db.session() as s:
+                    dec = s.get(Decision, decision_id) if decision_id is not None else None
+                    audit.append(
+                        s,
+                        chain=(dec.organ or REGISTRY) if dec is not None else REGISTRY,
+                        sign=key.sign if key else None,
+                        key=key.public if key else None,
+                        at=self.stamp(),
+                        actor=_storable((actor or "")[:MAX_ACTOR]),
+                        action="refused",
+                        decision=dec.id if dec else None,
+                        stage=dec.stage if dec else None,
+                        step=args.get("step") if isinstance(args.get("step"), str) else None,
+                        data={
+                            "attempted": attempt,
+                            "args": args,
+                            "error": exc.code,
+                            "message": exc.message("en"),
+                            "reasons": [r.as_dict("en") for r in exc.reasons],
+                        },
+                    )
+                    s.commit()
+                return
+            except Conflict:
+                continue
 
     # ------------------------------------------------------------------ changes
 

@@ -90,13 +90,9 @@ class Signatures:
                 held = self._first_key(actor, action, data)
                 if held is None:
                     return Msg("verify.no_key", {"actor": repr(actor)})
-            if type(seq) is int and seq <= checked_until:
-                self.recalled += 1
-            elif self.defer is not None:
-                self.defer((self.place, int(seq or 0)), str(actor), held[0], digest, signature)
-            elif not held[1](digest, signature):
-                return invalid(actor)
-            self.signed += 1
+            bad = self._signed_by(held, seq, checked_until, actor, digest, signature)
+            if bad is not None:
+                return bad
         elif self.era and action != "refused":
             return Msg("verify.signature_missing", {"actor": repr(actor)})
         else:
@@ -122,7 +118,20 @@ class Signatures:
         held = self.key_at(actor, position)
         if held is None:
             return Msg("verify.no_key", {"actor": repr(actor)})
-        if type(seq) is int and seq <= self.checked.get(chain, 0):
+        return self._signed_by(held, seq, self.checked.get(chain, 0), actor, digest, signature)
+
+    def _signed_by(
+        self,
+        held: tuple[str, Callable[[str, str], bool]],
+        seq: Any,
+        checked_until: int,
+        actor: Any,
+        digest: str,
+        signature: str,
+    ) -> Msg | None:
+        """`signature` of `digest` by the key `held`: taken from an earlier verification (events up
+        to `checked_until`), handed to `defer`, or checked here."""
+        if type(seq) is int and seq <= checked_until:
             self.recalled += 1
         elif self.defer is not None:
             self.defer((self.place, int(seq or 0)), str(actor), held[0], digest, signature)
