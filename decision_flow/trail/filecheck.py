@@ -23,17 +23,16 @@ from decision_flow.trail.trailfile import (
     BETWEEN,
     CONTENT_KEYS,
     CONTENT_KEYS_V2,
-    DECISION_KEYS,
-    DECISION_KEYS_V2,
     DIGEST_DOMAIN,
     DIGEST_DOMAINS,
     FOOTER,
     FORMAT,
     FORMAT_V1,
-    HEADER_KEYS,
-    HEX64,
     SIGNED,
-    header_line,
+    NotHeader,
+    is_int,
+    no_constant,
+    read_header,
 )
 
 
@@ -217,46 +216,15 @@ class _FileCheck:
         line = self._line()
         if not line:
             raise InvalidInput(Msg("trailfile.empty", {"path": str(self.path)}))
-        text = self._text(line)
-        if not text.endswith("[\n"):
-            raise self._malformed(Msg("trailfile.not_export"))
         try:
-            header = json.loads(text[:-1] + "]}", parse_float=_no_float, parse_constant=_no_constant)
-        except ValueError:
-            raise self._malformed(Msg("trailfile.not_export")) from None
-        if not isinstance(header, dict) or header.get("format") not in HEADER_KEYS:
-            raise self._malformed(Msg("trailfile.no_format", {"format": FORMAT}))
+            header, problem = read_header(line, self._text(line))
+        except NotHeader as exc:
+            raise self._malformed(exc.why) from None
         self.form = header["format"]
         self.digest = hashlib.sha256(DIGEST_DOMAINS[self.form])
-        keys = HEADER_KEYS[self.form]
-        if list(header) != keys or header[keys[-1]] != []:
-            raise self._malformed(Msg("trailfile.header_keys", {"keys": ", ".join(keys)}))
-        cp, dec = header["checkpoint"], header["decision"]
-        self.decision_id = dec.get("id") if isinstance(dec, dict) else None
-        self.organ = dec.get("organ") if isinstance(dec, dict) else None
-        decision_keys = DECISION_KEYS if self.form == FORMAT else DECISION_KEYS_V2
-        if not isinstance(header["exported_at"], str):
-            raise self._malformed(Msg("trailfile.exported_at"))
-        if not (
-            isinstance(cp, dict) and set(cp) == {"head", "size"} and isinstance(cp["head"], str) and _is_int(cp["size"])
-        ):
-            raise self._malformed(Msg("trailfile.checkpoint"))
-        if not (isinstance(dec, dict) and set(dec) == set(decision_keys)):
-            raise self._malformed(Msg("trailfile.decision_keys", {"keys": ", ".join(decision_keys)}))
-        for key, kind in decision_keys.items():
-            if not isinstance(dec[key], kind) or isinstance(dec[key], bool):
-                why = "trailfile.not_integer" if kind is int else "trailfile.not_string"
-                raise self._malformed(Msg(why, {"key": key}))
-        try:
-            in_form = header_line(self.form, header["exported_at"], cp, dec) == line
-        except ValueError:  # e.g. a lone surrogate written as an escape
-            in_form = False
-        if not in_form:
-            self._fail(0, None, Msg("verify.file_header"))
-        elif (
-            not HEX64.fullmatch(cp["head"]) or cp["size"] < 0 or (cp["size"] == 0) != (cp["head"] == canonical.GENESIS)
-        ):
-            self._fail(0, None, Msg("verify.file_checkpoint"))
+        self.decision_id, self.organ = header["decision"]["id"], header["decision"].get("organ")
+        if problem is not None:
+            self._fail(0, None, problem)
         self.digest.update(line)
         return header
 
@@ -290,12 +258,12 @@ class _FileCheck:
         text = text[:-1] if text.endswith("\n") else text
         text = text[:-1] if text.endswith(",") else text
         try:  # a number with a fraction is JSON, but never canonical: the line was altered
-            value = json.loads(text, parse_float=_Fraction, parse_constant=_no_constant)
+            value = json.loads(text, parse_float=_Fraction, parse_constant=no_constant)
         except ValueError as exc:
             raise self._malformed(Msg("trailfile.bad_json", {"error": str(exc)})) from None
         if not isinstance(value, dict):
             raise self._malformed(Msg("trailfile.not_object"))
-        seq = value.get("seq") if _is_int(value.get("seq")) else None
+        seq = value.get("seq") if is_int(value.get("seq")) else None
         if not line.endswith(end) or _canonical(value) != line[: -len(end)]:
             self._fail(self.index, seq, Msg("verify.file_line", {"line": self.at_line}))
             return None
@@ -459,18 +427,6 @@ def _canonical(value: Any) -> bytes | None:
         return canonical.canonical_json(value)
     except ValueError:  # e.g. a lone surrogate written as an escape
         return None
-
-
-def _is_int(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
-def _no_float(text: str) -> Any:
-    raise ValueError(f"a number with a fraction or exponent ({text[:20]}) is not allowed")
-
-
-def _no_constant(text: str) -> Any:
-    raise ValueError(f"{text} is not allowed")
 
 
 __all__ = ["Verdict", "verify_file"]

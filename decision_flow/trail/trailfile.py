@@ -173,6 +173,67 @@ def header_line(form: str, exported_at: str, cp: dict[str, Any], decision: dict[
     )  # fmt: skip
 
 
+class NotHeader(Exception):
+    """A first line that is no export file's header (why: a message)."""
+
+    def __init__(self, why: Msg) -> None:
+        super().__init__(why.key)
+        self.why = why
+
+
+def read_header(line: bytes, text: str) -> tuple[dict[str, Any], Msg | None]:
+    """An export file's first line (`text`, its bytes `line`), parsed: NotHeader unless it is a
+    header of a known format with its keys of their JSON types; with it, what is wrong that its
+    parse lets through (a line not in its one byte form, a checkpoint that is no chain size and
+    head hash), or None."""
+    if not text.endswith("[\n"):
+        raise NotHeader(Msg("trailfile.not_export"))
+    try:
+        header = json.loads(text[:-1] + "]}", parse_float=no_float, parse_constant=no_constant)
+    except ValueError:
+        raise NotHeader(Msg("trailfile.not_export")) from None
+    if not isinstance(header, dict) or header.get("format") not in HEADER_KEYS:
+        raise NotHeader(Msg("trailfile.no_format", {"format": FORMAT}))
+    form = header["format"]
+    keys = HEADER_KEYS[form]
+    if list(header) != keys or header[keys[-1]] != []:
+        raise NotHeader(Msg("trailfile.header_keys", {"keys": ", ".join(keys)}))
+    cp, dec = header["checkpoint"], header["decision"]
+    decision_keys = DECISION_KEYS if form == FORMAT else DECISION_KEYS_V2
+    if not isinstance(header["exported_at"], str):
+        raise NotHeader(Msg("trailfile.exported_at"))
+    if not (
+        isinstance(cp, dict) and set(cp) == {"head", "size"} and isinstance(cp["head"], str) and is_int(cp["size"])
+    ):
+        raise NotHeader(Msg("trailfile.checkpoint"))
+    if not (isinstance(dec, dict) and set(dec) == set(decision_keys)):
+        raise NotHeader(Msg("trailfile.decision_keys", {"keys": ", ".join(decision_keys)}))
+    for key, kind in decision_keys.items():
+        if not isinstance(dec[key], kind) or isinstance(dec[key], bool):
+            raise NotHeader(Msg("trailfile.not_integer" if kind is int else "trailfile.not_string", {"key": key}))
+    try:
+        in_form = header_line(form, header["exported_at"], cp, dec) == line
+    except ValueError:  # e.g. a lone surrogate written as an escape
+        in_form = False
+    if not in_form:
+        return header, Msg("verify.file_header")
+    if not HEX64.fullmatch(cp["head"]) or cp["size"] < 0 or (cp["size"] == 0) != (cp["head"] == canonical.GENESIS):
+        return header, Msg("verify.file_checkpoint")
+    return header, None
+
+
+def is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def no_float(text: str) -> Any:
+    raise ValueError(f"a number with a fraction or exponent ({text[:20]}) is not allowed")
+
+
+def no_constant(text: str) -> Any:
+    raise ValueError(f"{text} is not allowed")
+
+
 def _footer_prefix(count: int) -> bytes:
     return b'],"count":' + str(count).encode("ascii") + b',"digest":"'
 
