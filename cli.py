@@ -91,7 +91,7 @@ def demo(json_out: Json = False) -> None:
     def finish(result: dict[str, Any]) -> None:
         with speaking(demo_module.workflow()):
             render.trail(result["trail"])
-        from decision_flow.trail.audit import Verdict
+        from decision_flow.trail.chainwalk import Verdict
 
         v = result["verify"]
         render.verdict(Verdict(v["ok"], v["events"], v["first_bad_seq"], v["reason"], signed=v["signed"]))

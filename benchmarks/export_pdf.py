@@ -4,7 +4,9 @@
 For each size it builds one decision whose trail has that many events (created through the
 engine, then realistic events — records with Chinese fields and evidence hashes, completions,
 refusals with reasons, advances and returns — appended with decision_flow.trail.audit.append in one
-transaction), then exports it as PDF, HTML, CSV and JSON, each in a fresh child process, and prints:
+transaction, to the chain of the decision's organ as the engine appends them; the built trail must
+pass `dflow audit verify`, checked after the build is timed), then exports it as PDF, HTML, CSV and
+JSON, each in a fresh child process, and prints:
 
   wall      seconds for export() alone (imports and start-up excluded)
   peak RSS  the child's peak resident memory (ru_maxrss), and the floor: a child that imports
@@ -20,20 +22,23 @@ Usage: python benchmarks/export_pdf.py [--sizes 2000 10000 100000]
 from __future__ import annotations
 
 import argparse
-import hashlib
 import io
 import json
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+if TYPE_CHECKING:
+    from decision_flow.engine import Engine
 
 OFFICER, REVIEWER = "zhao", "qian"
 
@@ -46,19 +51,21 @@ def build(db_path: Path, events: int) -> int:
     from decision_flow.trail import audit
 
     engine = Engine(Database(f"sqlite:///{db_path}"), keys=KeyRing(directory=db_path.parent / "keys"))
+    files = _evidence_files(engine, db_path.parent / f"{db_path.stem}-material")
     users.init(engine, "admin")
     users.add(engine, OFFICER, ["officer"], "admin")
     users.add(engine, REVIEWER, ["legal_reviewer"], "admin")
     decision = engine.new("沙河乡农贸市场搬迁及周边道路改造工程", "major-decision", [], OFFICER)
-    assert decision.id is not None
+    assert decision.id is not None and decision.organ is not None  # the officer's organ, `main`
     start = datetime(2024, 3, 1, 1, 0, tzinfo=UTC)
     sign = engine.keys.signer(OFFICER).sign
     with engine.db.session() as s:
         for n in range(events - 1):
             at = (start + timedelta(minutes=7 * n)).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-            action, stage, step, data = _event(n)
+            action, stage, step, data = _event(n, files)
             audit.append(
                 s,
+                chain=decision.organ,  # a decision's events are in its organ's chain
                 at=at,
                 actor=OFFICER,
                 action=action,
@@ -73,8 +80,27 @@ def build(db_path: Path, events: int) -> int:
     return decision.id
 
 
-def _event(n: int) -> tuple[str, str, str | None, dict[str, Any]]:
-    sha = hashlib.sha256(str(n).encode()).hexdigest()
+# The evidence a record names: files of these kinds and sizes, FILES of each in the evidence store.
+EVIDENCE = {"notice": ("征求意见公告", 182_344), "opinion_handling": ("意见采纳情况", 40_960)}
+FILES = 64
+
+
+def _evidence_files(engine: Engine, directory: Path) -> dict[str, list[tuple[str, int]]]:
+    """FILES files of each kind in EVIDENCE put in the database's evidence store, (sha256, size)
+    each: what `dflow audit verify` re-hashes for the records that name them."""
+    directory.mkdir()
+    files: dict[str, list[tuple[str, int]]] = {}
+    for kind, (title, size) in EVIDENCE.items():
+        for k in range(FILES):
+            path = directory / f"{kind}-{k}"
+            path.write_bytes((f"{title}（第{k + 1}稿）\n" + "正文内容。" * (size // 3)).encode("utf-8")[:size])
+            files.setdefault(kind, []).append(engine.store.put(path))
+    shutil.rmtree(directory)
+    return files
+
+
+def _event(n: int, files: dict[str, list[tuple[str, int]]]) -> tuple[str, str, str | None, dict[str, Any]]:
+    (notice, notice_size), (handling, handling_size) = (files[kind][n % FILES] for kind in EVIDENCE)
     kind = n % 6
     if kind in (0, 1):
         return (
@@ -90,8 +116,13 @@ def _event(n: int) -> tuple[str, str, str | None, dict[str, Any]]:
                     "opinions_adopted": 5,
                 },
                 "evidence": [
-                    {"kind": "notice", "name": f"征求意见公告-{n}.pdf", "sha256": sha, "size": 182_344},
-                    {"kind": "opinion_handling", "name": f"意见采纳情况-{n}.docx", "sha256": sha[::-1], "size": 40_960},
+                    {"kind": "notice", "name": f"征求意见公告-{n}.pdf", "sha256": notice, "size": notice_size},
+                    {
+                        "kind": "opinion_handling",
+                        "name": f"意见采纳情况-{n}.docx",
+                        "sha256": handling,
+                        "size": handling_size,
+                    },
                 ],
             },
         )
@@ -130,6 +161,12 @@ def child(db_path: Path, decision: int, fmt: str, out: Path) -> dict[str, Any]:
     start = time.perf_counter()
     if fmt == "build":
         return {"decision": build(db_path, decision)}  # here `decision` is the number of events
+    if fmt == "verify":  # every chain of the built trail, as `dflow audit verify --full` (nothing remembered)
+        from decision_flow.engine import queries
+
+        verdict = queries.verify(engine, full=True, remember=False)
+        assert verdict.ok, verdict
+        return {"events": verdict.events}
     if fmt == "floor":
         snap = source.snapshot(engine, decision)
         to_pdf.AuditPDF(snap, io.BytesIO())  # loads both fonts
@@ -166,7 +203,9 @@ def main() -> None:
             # built in a child too: Linux keeps a process's peak RSS across fork and exec, so a
             # parent that grew (building, or reading a PDF back) would lend its peak to every child
             decision = run_child(db_path, size, "build", Path(tmp) / "none")["decision"]
-            print(f"{size:>7} {'(build)':<10} {time.perf_counter() - started:7.1f}")
+            built = time.perf_counter() - started
+            verified = run_child(db_path, decision, "verify", Path(tmp) / "none")["events"]
+            print(f"{size:>7} {'(build)':<10} {built:7.1f} {'':>12} {'':>8}  trail verifies: {verified} events")
             floor = run_child(db_path, decision, "floor", Path(tmp) / "none")
             print(f"{size:>7} {'floor':<10} {floor['wall']:7.2f} {floor['rss_mb']:12.1f}")
             for fmt in ("pdf", "html", "csv", "json"):

@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
 """Reads at scale: list, show and one decision's trail on a big database against a small one.
 
-Builds two real SQLite databases of the same kind: schema, users and keys made through the
-library, then the bulk written with plain sqlite3 — decisions spread over the stages of
-"major-decision" (some returned from legality review, some rejected, half archived), their step
-records and evidence as the engine writes them, and a hash-chained trail of ~50 events per
-decision, each signed by its actor, that `dflow audit verify` accepts. Then prints, for both:
+Builds two real SQLite databases of the same kind: schema, users, keys and organs (the county
+government `main` and four departments) made through the library, then the bulk written with plain
+sqlite3 — decisions spread over the stages of "major-decision" (some returned from legality review,
+some rejected, half archived) and over the organs, their step records and evidence as the engine
+writes them, and a trail of ~50 events per decision in its organ's hash chain, each signed by its
+actor, that `dflow audit verify` accepts (benchmarks/scale_build.py). Then prints, for both:
   list      dflow list --stage legality_review --json   (and the rows it returns)
   show      dflow show ID --json                          (an archived decision in the middle)
   audit     dflow audit ID --json                         (the same decision's trail)
@@ -268,7 +269,7 @@ def main() -> None:
     try:
         for side, events in zip(sides, (args.small_events, args.events), strict=True):
             if args.reuse:
-                side.events = _one(side.path, "SELECT max(seq) FROM audit_events")
+                side.events = _one(side.path, "SELECT count(*) FROM audit_events")  # every chain's
             else:
                 free = shutil.disk_usage(work).free
                 if events * 1200 > free:  # about 1 KB per event, with its indexes

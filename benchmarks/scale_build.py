@@ -1,12 +1,15 @@
 #!/usr/bin/env python3
 """The generator behind benchmarks/scale.py: a real dflow SQLite database of any size.
 
-Schema, users and keys are made through the library; the bulk is written with plain sqlite3:
-decisions spread over the stages of "major-decision" (some returned from legality review, some
-rejected, half archived), their step records and evidence as the engine writes them, and a
-hash-chained trail of ~50 events per decision, each signed by its actor (two forked workers sign
-while the main process hashes), that `dflow audit verify` accepts. `build(path, decisions, events)`
-returns the number of events written and the seconds it took.
+Schema, users, keys and organs are made through the library (a county server: the county
+government `main` and four of its departments, the four users holding their roles in each); the
+bulk is written with plain sqlite3: decisions spread over the stages of "major-decision" (some
+returned from legality review, some rejected, half archived) and over the five organs, their step
+records and evidence as the engine writes them, and a trail of ~50 events per decision in its
+organ's hash chain (events of version 2, each recording the registry chain's size), each signed by
+its actor (two forked workers sign while the main process hashes), that `dflow audit verify`
+accepts. `build(path, decisions, events)` returns the number of events in the database (all
+chains) and the seconds it took.
 """
 
 from __future__ import annotations
@@ -29,12 +32,13 @@ from typing import Any
 from decision_flow.core.errors import Blocked, Reason
 from decision_flow.core.i18n import Msg
 from decision_flow.definition.workflow import Stage, Workflow
-from decision_flow.engine import Engine, users
+from decision_flow.engine import Engine, organs, users
 from decision_flow.identity import keys
 from decision_flow.identity.keys import KeyRing
 from decision_flow.procedures import get as get_workflow
 from decision_flow.store.db import Database
 from decision_flow.trail import canonical
+from decision_flow.trail.canonical import GENESIS, REGISTRY
 
 WORKFLOW = "major-decision"
 STAGE = "legality_review"  # the stage `dflow list --stage` filters on
@@ -43,6 +47,9 @@ USERS = {"zhang_wei": "officer", "liu_yang": "officer", "chen_jing": "legal_revi
 SIGNERS = list(USERS)  # an event carries the index of its signer to the signing workers
 OFFICERS = [name for name, role in USERS.items() if role == "officer"]
 ACTOR_OF_ROLE = {"legal_reviewer": "chen_jing", "executive": "wang_qiang"}
+# The county government's departments (code: name); with `main` they are the organs deciding the cases.
+DEPARTMENTS = {"fgj": "县发展和改革局", "zjj": "县住房和城乡建设局", "jtj": "县交通运输局", "sthjj": "县生态环境局"}
+ORGANS = [organs.ROOT, *DEPARTMENTS]  # decision i is decided by ORGANS[i % 5]
 EPOCH = datetime(2019, 9, 1)  # Decree No. 713 in force; event times are seconds from here (UTC)
 CREATED_OVER = 2300 * 86400  # decisions are created evenly over these seconds, whatever their number
 DAY = 86400
@@ -249,6 +256,7 @@ class Walk:
             else:
                 rng.choice(visits).refusals += 1
         self.officer = rng.choice(OFFICERS)
+        self.organ = ORGANS[ident % len(ORGANS)]
         self.title = f"{rng.choice(PLACES)}{rng.choice(MATTERS)}"
         self.moves: deque[Move] = deque([("created", visits[0], None, 0)])
         self.times = deque([created])
@@ -297,7 +305,7 @@ class Walk:
         stage, wf = visit.stage.name, self.wf
         if action == "created":
             self.created_at = at
-            data = {"title": self.title, "workflow": wf.name, "workflow_version": wf.version}
+            data = {"title": self.title, "workflow": wf.name, "workflow_version": wf.version, "organ": self.organ}
             return at, self.officer, action, stage, None, data | {"workflow_sha256": wf.sha256, "flags": self.flags}
         if step is None:  # a move of the whole decision, by whoever performs the stage's first step
             actor = self.actor(visit.stage.steps[0].name)
@@ -357,7 +365,7 @@ class Walk:
         """The decision's row, its step records and their evidence, numbered after the ids given."""
         wf, flags = self.wf, json.dumps({f: True for f in sorted(self.flags)})
         decision = (self.id, self.title, wf.name, wf.version, wf.sha256, self.stage, self.status, flags)
-        decision += (self.version, self.created_at, self.officer)
+        decision += (self.version, self.created_at, self.officer, self.organ)
         records, evidence = [], []
         for rec in self.records:
             record_id += 1
@@ -412,8 +420,13 @@ class Writer:
     main process hashes the next batch (the chain is sequential, signing is not)."""
 
     INSERT = (
-        "INSERT INTO audit_events(seq, at, actor, action, decision_id, decision_seq, decision_prev,"
-        " stage, step, data, prev_hash, hash, signature) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)"
+        "INSERT INTO audit_events(chain, seq, at, actor, action, decision_id, decision_seq, decision_prev,"
+        " stage, step, data, prev_hash, hash, registry_position, format, signature)"
+        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+    )
+    DECISIONS = (
+        "INSERT INTO decisions(id, title, workflow, workflow_version, workflow_sha256, stage, status, flags,"
+        " version, created_at, created_by, organ) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)"
     )
 
     def __init__(self, conn: sqlite3.Connection, key_dir: Path, batch: int = 20_000) -> None:
@@ -446,7 +459,7 @@ class Writer:
     def _write(self) -> None:
         rows, signed = self.pending.popleft()
         self.conn.executemany(self.INSERT, [(*row, sig) for row, sig in zip(rows, signed.get(), strict=True)])
-        self.conn.executemany(f"INSERT INTO decisions VALUES ({','.join('?' * 11)})", self.decisions)
+        self.conn.executemany(self.DECISIONS, self.decisions)
         self.conn.executemany(f"INSERT INTO step_records VALUES ({','.join('?' * 13)})", self.records)
         self.conn.executemany(f"INSERT INTO evidence VALUES ({','.join('?' * 8)})", self.evidence)
         self.decisions, self.records, self.evidence = [], [], []
@@ -482,20 +495,24 @@ def build(path: Path, decisions: int, events: int) -> tuple[int, float]:
     users.init(engine, "admin")
     for name, role in USERS.items():
         users.add(engine, name, [role], "admin")
+    for code, title in DEPARTMENTS.items():
+        organs.add(engine, code, title, "department", organs.ROOT, "admin")
+        for name, role in USERS.items():
+            organs.grant(engine, name, code, [role], "admin")
     files = evidence_files(engine, path.parent / f"{path.stem}-material")
     db.dispose()
     conn = sqlite3.connect(path)
     conn.execute("PRAGMA journal_mode=OFF")
     conn.execute("PRAGMA synchronous=OFF")
     conn.execute("PRAGMA cache_size=-2000000")  # 2 GB: the hash indexes are written in random order
-    ((seq, prev),) = conn.execute(
-        "SELECT max(seq), (SELECT hash FROM audit_events ORDER BY seq DESC LIMIT 1) FROM audit_events"
-    )
+    # The setup's events are all in the registry chain; every organ's chain starts empty.
+    ((registry, written),) = conn.execute("SELECT max(seq), count(*) FROM audit_events WHERE chain = ?", (REGISTRY,))
+    heads = {organ: (0, GENESIS) for organ in ORGANS}  # each organ's chain: its last seq and hash
 
     # Each decision's share of the events beyond its shortest life grows with how far it went.
     wf = get_workflow(WORKFLOW)
     bases = [base_events(visits_of(wf, i)[1]) for i in range(1, decisions + 1)]
-    spare, total = max(0, events - seq - sum(bases)), max(1, sum(bases))
+    spare, total = max(0, events - written - sum(bases)), max(1, sum(bases))
     shares = [spare * running // total for running in accumulate(bases)]
     extras = [b - a for a, b in zip([0, *shares], shares, strict=False)]
 
@@ -511,14 +528,16 @@ def build(path: Path, decisions: int, events: int) -> tuple[int, float]:
             continue
         _, _, walk = heapq.heappop(waiting)
         at, actor, action, stage, step, data = walk.next()
-        seq, text = seq + 1, canonical.canonical_json(data).decode("utf-8")
-        decision_seq, decision_prev = walk.seq + 1, walk.last_hash
-        content = {"seq": seq, "at": at, "actor": actor, "action": action, "decision": walk.id}
-        content |= {"decision_seq": decision_seq, "decision_prev": decision_prev, "stage": stage, "step": step}
-        digest = canonical.hash_content(content | {"data": canonical.RawJSON(text), "prev_hash": prev})
-        row = (seq, at, actor, action, walk.id, decision_seq, decision_prev, stage, step, text, prev, digest)
-        writer.event(row, SIGNERS.index(actor), digest)
-        prev, walk.seq, walk.last_hash = digest, decision_seq, digest
+        chain, text = walk.organ, canonical.canonical_json(data).decode("utf-8")
+        seq, prev = heads[chain]
+        seq, decision_seq, decision_prev = seq + 1, walk.seq + 1, walk.last_hash
+        content = canonical.stored_content(
+            seq, at, actor, action, walk.id, decision_seq, decision_prev, stage, step, text, prev, chain, registry
+        )
+        digest = canonical.hash_content(content)
+        row = (chain, seq, at, actor, action, walk.id, decision_seq, decision_prev, stage, step, text, prev, digest)
+        writer.event((*row, registry, 2), SIGNERS.index(actor), digest)  # registry position, format
+        heads[chain], walk.seq, walk.last_hash, written = (seq, digest), decision_seq, digest, written + 1
         if walk.times:
             heapq.heappush(waiting, (walk.times[0], walk.id, walk))
         else:
@@ -528,7 +547,7 @@ def build(path: Path, decisions: int, events: int) -> tuple[int, float]:
     writer.close()
     conn.execute("PRAGMA journal_mode=WAL")  # as the engine keeps it
     conn.close()
-    return seq, time.perf_counter() - t0
+    return written, time.perf_counter() - t0
 
 
 # ---------------------------------------------------------------------------- measuring

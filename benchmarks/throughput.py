@@ -14,7 +14,8 @@ decision's version and appends its hash-chained audit event.
   postgresql    1, 4 and 16 concurrent writer processes (spawned), each on its own decisions,
                 released together, for a fixed time; on a database this script creates and
                 drops, from DFLOW_BENCH_PG or else DFLOW_TEST_PG (skipped when neither is set);
-                all in one organ, and (from 2 writers) each writer in an organ of its own
+                all in one organ, and (from 2 writers) each writer in an organ of its own;
+                with how many writers wait on a lock at a time (pg_stat_activity, every 10 ms)
   sqlite, N     the same N writer processes on one SQLite file, in one organ and one organ each
                 (SQLite takes one writer at a time whatever the organs: the comparison row)
 
@@ -117,13 +118,18 @@ def _pct(values: list[float], p: float) -> float:
 
 
 def _check(url: str, expected_events: int) -> None:
-    """The chain verifies and holds exactly one event per change."""
+    """Every chain verifies, gap-free, and together they hold exactly one event per change."""
     engine = _engine(url)
     try:
         verdict = queries.verify(engine)
         assert verdict.ok, verdict
         with engine.db.engine.connect() as conn:
-            count, top = conn.execute(text("SELECT count(*), max(seq) FROM audit_events")).one()
+            count, top = conn.execute(
+                text(
+                    "SELECT count(*), (SELECT sum(top) FROM (SELECT max(seq) AS top FROM audit_events GROUP BY chain)"
+                    " AS heads) FROM audit_events"
+                )
+            ).one()
         assert count == top == expected_events, (count, top, expected_events)
     finally:
         engine.db.dispose()
@@ -201,22 +207,25 @@ def bench_own_schema(seconds: float, workdir: Path) -> dict[str, Any]:
             "UPDATE step_records SET fields = ? WHERE id = ?", (json.dumps(fields, ensure_ascii=False), records[0][0])
         )
         conn.execute("UPDATE decisions SET version = version + 1 WHERE id = ?", (i,))
-        seq, prev, dseq, dprev = conn.execute(
-            "SELECT (SELECT seq FROM audit_events ORDER BY seq DESC LIMIT 1),"
-            " (SELECT hash FROM audit_events ORDER BY seq DESC LIMIT 1),"
-            " (SELECT decision_seq FROM audit_events WHERE decision_id = ? ORDER BY seq DESC LIMIT 1),"
-            " (SELECT hash FROM audit_events WHERE decision_id = ? ORDER BY seq DESC LIMIT 1)",
-            (i, i),
+        seq, prev, dseq, dprev, registry, _key = conn.execute(
+            "SELECT (SELECT seq FROM audit_events WHERE chain = ? ORDER BY seq DESC LIMIT 1),"
+            " (SELECT hash FROM audit_events WHERE chain = ? ORDER BY seq DESC LIMIT 1),"
+            " (SELECT decision_seq FROM audit_events WHERE decision_id = ? ORDER BY decision_seq DESC LIMIT 1),"
+            " (SELECT hash FROM audit_events WHERE decision_id = ? ORDER BY decision_seq DESC LIMIT 1),"
+            " (SELECT seq FROM audit_events WHERE chain = 'registry' ORDER BY seq DESC LIMIT 1),"
+            " (SELECT public_key FROM users WHERE name = ?)",
+            ("main", "main", i, i, OFFICER),
         ).fetchone()
         data = json.dumps(
             {"evidence": [], "fields": {"undertaking_unit": fields["undertaking_unit"]}}, ensure_ascii=False
         )
         digest = hashlib.sha256(f"{seq + 1}{data}".encode()).hexdigest()  # unique, as the chain requires
         conn.execute(
-            "INSERT INTO audit_events (seq, at, actor, action, decision_id, decision_seq, decision_prev, stage, step,"
-            " data, prev_hash, hash, signature) VALUES (?, ?, ?, 'recorded', ?, ?, ?, 'initiation', 'initiation',"
-            " ?, ?, ?, ?)",
-            (seq + 1, "2024-12-31T08:00:00.000000Z", OFFICER, i, dseq + 1, dprev, data, prev, digest, signature),
+            "INSERT INTO audit_events (chain, seq, at, actor, action, decision_id, decision_seq, decision_prev, stage,"
+            " step, data, prev_hash, hash, signature, registry_position, format) VALUES ('main', ?, ?, ?, 'recorded',"
+            " ?, ?, ?, 'initiation', 'initiation', ?, ?, ?, ?, ?, 2)",
+            (seq + 1, "2024-12-31T08:00:00.000000Z", OFFICER, i, dseq + 1, dprev, data, prev, digest, signature)
+            + (registry,),
         )
         conn.execute("COMMIT")
         lat.append((time.perf_counter() - t0) * 1000)
@@ -272,6 +281,7 @@ def bench_writers(url: str, backend: str, writers: int, seconds: float, organs: 
     for p in procs:
         p.start()
     barrier.wait(timeout=120)  # all writers connected, warm and holding their decisions
+    waiting = _lock_waits(url, seconds) if backend == "postgresql" else None
     results = [out.get(timeout=seconds + 120) for _ in procs]
     for p in procs:
         p.join(30)
@@ -280,7 +290,30 @@ def bench_writers(url: str, backend: str, writers: int, seconds: float, organs: 
     elapsed = max(r[2] for r in results)
     lat = [x for r in results for x in r[3]]
     _check(url, before + n + sum(r[4] for r in results))
-    return _row(backend + (", one organ per writer" if organs else ", one organ"), writers, n, elapsed, lat)
+    row = _row(backend + (", one organ per writer" if organs else ", one organ"), writers, n, elapsed, lat)
+    return {**row, "lock_waiting": waiting}
+
+
+def _lock_waits(url: str, seconds: float) -> float:
+    """While the writers run: how many of them wait on a lock (a chain's advisory lock, a row), on
+    average, from pg_stat_activity sampled every 10 ms: what one chain per organ should remove."""
+    engine = create_engine(url, isolation_level="AUTOCOMMIT")
+    samples: list[int] = []
+    try:
+        with engine.connect() as conn:
+            end = time.monotonic() + seconds
+            while time.monotonic() < end:
+                found = conn.execute(
+                    text(
+                        "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                        " AND pid <> pg_backend_pid() AND wait_event_type = 'Lock'"
+                    )
+                ).scalar()
+                samples.append(int(found or 0))
+                time.sleep(0.01)
+    finally:
+        engine.dispose()
+    return statistics.mean(samples) if samples else 0.0
 
 
 def _row(backend: str, writers: int, n: int, elapsed: float, lat: list[float]) -> dict[str, Any]:
@@ -292,6 +325,7 @@ def _row(backend: str, writers: int, n: int, elapsed: float, lat: list[float]) -
         "per_s": n / elapsed,
         "median_ms": statistics.median(lat) if lat else 0.0,
         "p95_ms": _pct(lat, 95),
+        "lock_waiting": None,
     }
 
 
@@ -335,11 +369,15 @@ def main() -> None:
         print(json.dumps({"script": "throughput", **info, "rows": rows}, ensure_ascii=False))
         return
     print(f"Audited changes per second (Engine.record, one transaction + its event); {info['cpus']} CPUs")
-    print(f"{'backend':<42} {'writers':>7} {'changes':>8} {'changes/s':>10} {'median ms':>10} {'p95 ms':>8}")
+    print(
+        f"{'backend':<42} {'writers':>7} {'changes':>8} {'changes/s':>10} {'median ms':>10} {'p95 ms':>8}"
+        f" {'waiting on a lock':>18}"
+    )
     for r in rows:
+        waits = "" if r.get("lock_waiting") is None else f"{r['lock_waiting']:.1f} of {r['writers']}"
         print(
             f"{r['backend']:<42} {r['writers']:>7} {r['changes']:>8} {r['per_s']:>10.0f}"
-            f" {r['median_ms']:>10.2f} {r['p95_ms']:>8.2f}"
+            f" {r['median_ms']:>10.2f} {r['p95_ms']:>8.2f} {waits:>18}"
         )
     print(f"SQLite (dflow) / raw floor (state+audit, synchronous=FULL): {ratio:.2f} (floor is {1 / ratio:.1f}x)")
     print(f"dflow's own transaction in raw sqlite3, no engine / raw floor: {own:.2f} (the most any engine could reach)")

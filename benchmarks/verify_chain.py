@@ -1,15 +1,21 @@
 #!/usr/bin/env python3
-"""Audit verification throughput: `dflow audit verify` over a chain of N events.
+"""Audit verification throughput: `dflow audit verify` over the chains of N events.
 
-Builds a SQLite database of N realistic events (about 400 bytes of data each, spread over
-N/50 decisions, hashed, chained and signed exactly as the engine does) and times, each in a
-fresh process of its own (so peak RSS is the verifier's alone):
-  first      `dflow audit verify` on a machine that never verified this chain: every hash, link
+Builds a SQLite database of N realistic events as a county server holds them: the registry chain
+(the users, the organs and the officer's grants, made through the library) and one chain per organ
+— the county government `main` (made with the first admin) and four of its departments, the
+officer zhang_wei an officer in each — over which N/50 decisions are spread, every event of a
+decision in its organ's chain (about 400 bytes of data each, hashed as version 2 events, chained
+within their organ's chain and their decision's, and signed exactly as the engine does). Then it
+times, each in a fresh process of its own (so peak RSS is the verifier's alone):
+  first      `dflow audit verify` on a machine that never verified these chains: every hash, link
              and Ed25519 signature (the signature checks on every CPU)
-  again      the next `dflow audit verify` after 1% more events were appended: every hash and link,
-             the signatures of the new events only (decision_flow.trail.verified)
-  sha256     plain hashlib.sha256 over the same stored bytes (the floor)
-and prints events per second, the ratios to the floor and each verifier's peak RSS.
+  again      the next `dflow audit verify` after 1% more events were appended to the same chains:
+             every hash and link, the signatures of the new events only (decision_flow.trail.verified)
+  sha256     plain hashlib.sha256 over the same stored bytes (the floor): every event's stored data,
+             read chain by chain in seq order as the verifier reads them
+and prints events per second (events of all chains), the ratios to the floor and each verifier's
+peak RSS.
 
 Usage: python benchmarks/verify_chain.py [--events 1000000] [--dir DIR]
 """
@@ -27,92 +33,103 @@ import tempfile
 import time
 from pathlib import Path
 
-from decision_flow.engine import Engine, users
+from decision_flow.engine import Engine, organs, users
 from decision_flow.identity.keys import KeyRing
 from decision_flow.store.db import Database
 from decision_flow.trail import canonical
+from decision_flow.trail.canonical import GENESIS, REGISTRY
+
+OFFICER = "zhang_wei"
+# The county government's departments (code: name); with `main` they are the organs of the cases.
+DEPARTMENTS = {"fgj": "县发展和改革局", "zjj": "县住房和城乡建设局", "jtj": "县交通运输局", "sthjj": "县生态环境局"}
+ORGANS = [organs.ROOT, *DEPARTMENTS]  # decision d is decided by ORGANS[d % 5]
+INSERT = (
+    "INSERT INTO audit_events(chain, seq, at, actor, action, decision_id, decision_seq, decision_prev,"
+    " stage, step, data, prev_hash, hash, signature, registry_position, format)"
+    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+)
+
+
+def _setup(engine: Engine) -> None:
+    """The registry chain: the first admin (with the organ `main`), the officer in `main`, the
+    departments under it and the officer's role in each."""
+    users.init(engine, "admin")
+    users.add(engine, OFFICER, ["officer"], "admin")
+    for code, name in DEPARTMENTS.items():
+        organs.add(engine, code, name, "department", organs.ROOT, "admin")
+        organs.grant(engine, OFFICER, code, ["officer"], "admin")
+
+
+def chains_in_order() -> list[str]:
+    """The chains in the order the verifier walks them: the registry's, then the organs' by name."""
+    return [REGISTRY, *sorted(ORGANS, key=lambda c: c.encode("utf-8"))]
 
 
 def build(path: Path, n: int) -> None:
-    """A chain of N events: the users' own, then events by the officer zhang_wei, each signed
-    with his key as the engine signs. On an existing database, the chain is extended to N."""
+    """N events in all: the registry's own, then events by the officer zhang_wei in the organs'
+    chains, each signed with his key as the engine signs and recording the registry chain's size
+    (his key was registered there). On an existing database, the same chains are extended until
+    they hold N events together."""
     db = Database(f"sqlite:///{path}")
     engine = Engine(db, keys=KeyRing(directory=path.parent / "keys"))
     if not path.exists():
-        users.init(engine, "admin")
-        users.add(engine, "zhang_wei", ["officer"], "admin")
-    sign = engine.keys.signer("zhang_wei").sign
+        _setup(engine)
+    sign = engine.keys.signer(OFFICER).sign
     db.dispose()
     conn = sqlite3.connect(path)
     conn.execute("PRAGMA synchronous=OFF")
-    ((start, prev),) = conn.execute(
-        "SELECT max(seq), (SELECT hash FROM audit_events ORDER BY seq DESC LIMIT 1) FROM audit_events"
+    ((start, registry),) = conn.execute(
+        "SELECT count(*), (SELECT max(seq) FROM audit_events WHERE chain = ?) FROM audit_events", (REGISTRY,)
     )
-    last: dict[int, tuple[int, str]] = {
+    heads: dict[str, tuple[int, str]] = {}  # each organ's chain: its last seq and hash
+    for organ in ORGANS:
+        found = conn.execute(
+            "SELECT seq, hash FROM audit_events WHERE chain = ? ORDER BY seq DESC LIMIT 1", (organ,)
+        ).fetchone()
+        heads[organ] = (found[0], found[1]) if found else (0, GENESIS)
+    last: dict[int, tuple[int, str]] = {  # each decision's own chain: its last decision_seq and hash
         decision: (dseq, digest)
         for decision, dseq, digest in conn.execute(
-            "SELECT decision_id, decision_seq, hash FROM audit_events WHERE seq IN"
-            " (SELECT max(seq) FROM audit_events WHERE decision_id IS NOT NULL GROUP BY decision_id)"
+            "SELECT a.decision_id, a.decision_seq, a.hash FROM audit_events AS a JOIN"
+            " (SELECT decision_id, max(decision_seq) AS top FROM audit_events WHERE decision_id IS NOT NULL"
+            " GROUP BY decision_id) AS m ON a.decision_id = m.decision_id AND a.decision_seq = m.top"
         )
     }
     rows = []
-    for seq in range(start + 1, n + 1):
-        decision = seq % max(1, n // 50) + 1
+    for k in range(start + 1, n + 1):  # k: the event's number among all the database's events
+        decision = k % max(1, n // 50) + 1
+        chain = ORGANS[decision % len(ORGANS)]
+        seq, prev = heads[chain]
+        seq += 1
         dseq, dprev = last.get(decision, (0, None))
-        content = {
-            "seq": seq,
-            "at": f"2025-06-{seq % 28 + 1:02d}T08:00:{seq % 60:02d}.000000Z",
-            "actor": "zhang_wei",
-            "action": "recorded",
-            "decision": decision,
-            "decision_seq": dseq + 1,
-            "decision_prev": dprev,
-            "stage": "consultation",
-            "step": "public_participation",
-            "data": {
+        at = f"2025-06-{k % 28 + 1:02d}T08:00:{k % 60:02d}.000000Z"
+        data = canonical.canonical_json(
+            {
                 "fields": {
                     "channels": ["乡政府网站", "村务公开栏"],
-                    "opinions_received": seq % 90,
+                    "opinions_received": k % 90,
                     "opened_on": "2025-04-01",
                     "closed_on": "2025-05-06",
                 },
                 "evidence": [],
                 "note": "沙河乡农贸市场搬迁方案征求意见" * 4,
-            },
-            "prev_hash": prev,
-        }
+            }
+        ).decode()
+        stage, step = "consultation", "public_participation"
+        content = canonical.stored_content(
+            seq, at, OFFICER, "recorded", decision, dseq + 1, dprev, stage, step, data, prev, chain, registry
+        )
         digest = canonical.hash_content(content)
         rows.append(
-            (
-                seq,
-                content["at"],
-                "zhang_wei",
-                "recorded",
-                decision,
-                dseq + 1,
-                dprev,
-                "consultation",
-                "public_participation",
-                canonical.canonical_json(content["data"]).decode(),
-                prev,
-                digest,
-                sign(digest),
-            )
+            (chain, seq, at, OFFICER, "recorded", decision, dseq + 1, dprev, stage, step, data, prev, digest)
+            + (sign(digest), registry, 2)
         )
-        last[decision], prev = (dseq + 1, digest), digest
+        heads[chain], last[decision] = (seq, digest), (dseq + 1, digest)
         if len(rows) == 50_000:
-            conn.executemany(
-                "INSERT INTO audit_events(seq, at, actor, action, decision_id, decision_seq, decision_prev,"
-                " stage, step, data, prev_hash, hash, signature) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                rows,
-            )
+            conn.executemany(INSERT, rows)
             rows.clear()
     if rows:
-        conn.executemany(
-            "INSERT INTO audit_events(seq, at, actor, action, decision_id, decision_seq, decision_prev,"
-            " stage, step, data, prev_hash, hash, signature) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            rows,
-        )
+        conn.executemany(INSERT, rows)
     conn.commit()
     conn.close()
 
@@ -149,13 +166,17 @@ def main() -> None:
         build(path, args.events)
         print(f"built {args.events} events in {time.perf_counter() - t0:.1f} s ({path.stat().st_size / 2**20:.0f} MiB)")
         conn = sqlite3.connect(path)
+        chains = chains_in_order()
+        assert {c for (c,) in conn.execute("SELECT DISTINCT chain FROM audit_events")} == set(chains)
         t0 = time.perf_counter()
-        for (data,) in conn.execute("SELECT data FROM audit_events ORDER BY seq"):
-            hashlib.sha256(data.encode()).digest()
+        for chain in chains:
+            for (data,) in conn.execute("SELECT data FROM audit_events WHERE chain = ? ORDER BY seq", (chain,)):
+                hashlib.sha256(data.encode()).digest()
         floor = time.perf_counter() - t0
         conn.close()
         first, events, _, rss_first = _verify_in_child(path, cache)
-        build(path, args.events + args.events // 100)  # 1% more, appended to the same chain
+        assert events == args.events, (events, args.events)
+        build(path, args.events + args.events // 100)  # 1% more, appended to the same chains
         again, events_again, recalled, rss_again = _verify_in_child(path, cache)
         print(
             f"first       {first:8.2f} s  {events / first:10.0f} events/s  {first / floor:6.1f}x sha256"

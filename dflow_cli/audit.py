@@ -55,26 +55,31 @@ def audit_verify(
     full: Annotated[
         bool, typer.Option("--full", help="Check every signature again, not only those added since the last run here.")
     ] = False,
+    organ: Annotated[
+        str | None,
+        typer.Option("--organ", metavar="CODE", help="Verify the registry chain and this organ's chain only."),
+    ] = None,
     acting: ReadAs = None,
     db: Db = None,
     json_out: Json = False,
 ) -> None:
-    """Verify the hash chain and every evidence file, or an exported trail; name the first bad event (exit 7)."""
+    """Verify every chain and every evidence file, or an exported trail; name the chain and first bad event (exit 7)."""
 
     def act() -> Any:
         from decision_flow.trail import checkpoint, filecheck
 
-        held = None if anchor is None else checkpoint.read_anchor(_path(anchor, "--anchor"))
         if file is not None:
+            held = None if anchor is None else checkpoint.read_anchor(_path(anchor, "--anchor"))
             return filecheck.verify_file(_path(file, "--file"), held, _path(anchor, "--anchor") if anchor else None)
+        anchors = None if anchor is None else checkpoint.read_anchors(_path(anchor, "--anchor"))
         from decision_flow.engine import queries
 
         engine = _engine(db)
         if decision is not None:
             queries.trail(engine, _id(decision), acting)
-        if held is not None:
-            return queries.verify_anchor(engine, held, acting)
-        return queries.verify(engine, full=full, actor=acting)
+        if anchors is not None:
+            return queries.verify_anchor(engine, anchors, acting)
+        return queries.verify(engine, full=full, actor=acting, organ=None if organ is None else _chain(organ))
 
     _run(json_out, act, _human("verdict"), lambda v: v.as_dict(), exit_code=lambda v: 0 if v.ok else 7)
 
@@ -85,19 +90,37 @@ def audit_head(
         str | None,
         typer.Option("--decision", metavar="ID", help="The checkpoint of one decision's own chain (for its exports)."),
     ] = None,
+    organ: Annotated[
+        str | None,
+        typer.Option("--organ", metavar="CODE", help="The checkpoint of one organ's chain (registry: the registry's)."),
+    ] = None,
     acting: ReadAs = None,
     db: Db = None,
     json_out: Json = False,
 ) -> None:
-    """Print a checkpoint (chain size, head hash, time) to keep outside the system for `verify --anchor`."""
+    """Print checkpoints (each chain's size, head hash, time) to keep outside the system for `verify --anchor`."""
     engine = _engine(db)
 
     def act() -> Any:
         from decision_flow.engine import queries
 
-        return queries.checkpoint(engine, acting, None if decision is None else _id(decision))
+        chain = None if organ is None else _chain(organ)
+        return queries.checkpoint(engine, acting, None if decision is None else _id(decision), chain)
 
-    _run(json_out, act, lambda cp: print(cp.plain(), end=""), lambda cp: cp.as_dict())
+    def plain(found: Any) -> None:
+        print("\n".join(cp.plain() for cp in (found if isinstance(found, list) else [found])), end="")
+
+    def shape(found: Any) -> Any:
+        return [cp.as_dict() for cp in found] if isinstance(found, list) else found.as_dict()
+
+    _run(json_out, act, plain, shape)
+
+
+def _chain(code: str) -> str:
+    """A chain named on the command line: `registry` or an organ's code as typed."""
+    import decision_flow.engine.reach as reach
+
+    return code.strip() if code.strip() == "registry" else reach.check_code(code)
 
 
 @audit_app.command("export")

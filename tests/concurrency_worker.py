@@ -92,9 +92,10 @@ def _op_record(engine: Engine, spec: dict[str, Any]) -> Any:
 
 
 def _op_own_decision(engine: Engine, spec: dict[str, Any]) -> Any:
-    """A small life of one's own decision: created, two stages recorded and advanced."""
+    """A small life of one's own decision (in the organ `spec["organ"]`, if named): created, two
+    stages recorded and advanced."""
     files = Path(spec["files"])
-    dec = engine.new(f"沙河乡事项 {spec['n']}", "major-decision", [], OFFICER)
+    dec = engine.new(f"沙河乡事项 {spec['n']}", "major-decision", [], OFFICER, organ=spec.get("organ"))
     assert dec.id is not None
     tag = f"w{spec['n']}"
     engine.record(dec.id, "initiation", valid_values("initiation", undertaking_unit=f"单位-{tag}"), [], OFFICER)
@@ -251,17 +252,20 @@ def snapshot(engine: Engine) -> Iterator[Connection]:
 
 
 def events(engine: Engine, conn: Connection | None = None) -> list[dict[str, Any]]:
-    """Every audit event as a plain dict, in seq order."""
+    """Every audit event as a plain dict, chain by chain (the registry's first), each in seq order."""
     if conn is None:
         with snapshot(engine) as c:
             return events(engine, c)
     rows = conn.execute(
         text(
-            "SELECT seq, action, decision_id, decision_seq, decision_prev, stage, step, data, prev_hash, hash"
-            " FROM audit_events ORDER BY seq"
+            "SELECT chain, seq, action, decision_id, decision_seq, decision_prev, stage, step, data, prev_hash, hash"
+            " FROM audit_events ORDER BY CASE WHEN chain = 'registry' THEN 0 ELSE 1 END, chain, seq"
         )
     ).all()
-    keys = ("seq", "action", "decision", "decision_seq", "decision_prev", "stage", "step", "data", "prev_hash", "hash")
+    keys = (
+        "chain", "seq", "action", "decision", "decision_seq", "decision_prev", "stage", "step", "data", "prev_hash",
+        "hash",
+    )  # fmt: skip
     out = []
     for row in rows:
         item = dict(zip(keys, row, strict=True))
@@ -271,18 +275,22 @@ def events(engine: Engine, conn: Connection | None = None) -> list[dict[str, Any
 
 
 def assert_linear(evs: list[dict[str, Any]]) -> None:
-    """The one chain is linear and gap-free, and each decision's own chain is intact."""
-    assert [e["seq"] for e in evs] == list(range(1, len(evs) + 1)), "seq is not 1..N"
-    prev = "0" * 64
-    mine: dict[int, tuple[int, str | None]] = {}
+    """Every chain is linear and gap-free (no fork), and each decision's own chain is intact."""
+    chains: dict[str, list[dict[str, Any]]] = {}
     for e in evs:
-        assert e["prev_hash"] == prev, f"event {e['seq']}: prev_hash is not the previous hash (a fork)"
-        prev = e["hash"]
-        if e["decision"] is not None:
-            last_seq, last_hash = mine.get(e["decision"], (0, None))
-            assert e["decision_seq"] == last_seq + 1, f"event {e['seq']}: decision_seq out of order"
-            assert e["decision_prev"] == last_hash, f"event {e['seq']}: decision_prev broken"
-            mine[e["decision"]] = (last_seq + 1, e["hash"])
+        chains.setdefault(e["chain"], []).append(e)
+    for chain, held in chains.items():
+        assert [e["seq"] for e in held] == list(range(1, len(held) + 1)), f"chain {chain}: seq is not 1..N"
+        prev = "0" * 64
+        for e in held:
+            assert e["prev_hash"] == prev, f"{chain} event {e['seq']}: prev_hash is not the previous hash (a fork)"
+            prev = e["hash"]
+    mine: dict[int, tuple[int, str | None]] = {}
+    for e in sorted((e for e in evs if e["decision"] is not None), key=lambda e: (e["decision"], e["decision_seq"])):
+        last_seq, last_hash = mine.get(e["decision"], (0, None))
+        assert e["decision_seq"] == last_seq + 1, f"{e['chain']} event {e['seq']}: decision_seq out of order"
+        assert e["decision_prev"] == last_hash, f"{e['chain']} event {e['seq']}: decision_prev broken"
+        mine[e["decision"]] = (last_seq + 1, e["hash"])
     assert len({e["hash"] for e in evs}) == len(evs)
 
 

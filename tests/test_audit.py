@@ -1,6 +1,6 @@
-"""The audit trail as legal evidence: one event per act, a hash chain recomputed here from the
-documented formula, refusals recorded while the state stays untouched, tampering found by
-verification, and a change committed together with its event.
+"""The audit trail as legal evidence: one event per act, hash chains (the registry's and one per
+organ) recomputed here from the documented formula, refusals recorded while the state stays
+untouched, tampering found by verification, and a change committed together with its event.
 
 Every check reads the real SQLite file with the standard library's sqlite3 module, never
 through the engine, so the engine cannot vouch for itself.
@@ -37,9 +37,25 @@ from tests.flow import (
 
 GENESIS = "0" * 64
 TABLES = ("decisions", "step_records", "evidence", "users", "meta")
-# The hashed content named in audit.py: every stored column but the hash itself, with
-# decision_id under the name "decision" and data parsed. These keys at least:
-DOCUMENTED = {"seq", "at", "actor", "action", "decision", "stage", "step", "data", "prev_hash"}
+REGISTRY = "registry"  # the chain of users, keys, organs, ... (docs/audit-format.md, section 3)
+MAIN = "main"  # the organ `users.init` makes: the tests' decisions are its, their events in its chain
+# The hashed content of docs/audit-format.md, section 2: eleven keys in version 1, two more in
+# version 2, each from its stored column (decision_id as "decision", registry_position as
+# "registry"); the stored `format` says the version and chooses the domain prefix.
+V1_COLUMNS = {
+    "seq": "seq",
+    "at": "at",
+    "actor": "actor",
+    "action": "action",
+    "decision": "decision_id",
+    "decision_seq": "decision_seq",
+    "decision_prev": "decision_prev",
+    "stage": "stage",
+    "step": "step",
+    "data": "data",
+    "prev_hash": "prev_hash",
+}
+V2_COLUMNS = {**V1_COLUMNS, "chain": "chain", "registry": "registry_position"}
 
 
 # ---------------------------------------------------------------------------- helpers
@@ -58,31 +74,48 @@ def dump(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
 
 
 def rows(engine: Engine) -> list[dict[str, Any]]:
-    """The stored audit events, in seq order, as column -> value."""
+    """The stored audit events of every chain in the order they were written (SQLite's rowid:
+    there is no global seq any more), as column -> value."""
     with closing(connect(engine)) as con:
-        cursor = con.execute("SELECT * FROM audit_events ORDER BY seq")
+        cursor = con.execute("SELECT * FROM audit_events ORDER BY rowid")
         names = [d[0] for d in cursor.description]
         return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
+def by_chain(events: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+    """The events of each chain, in seq order."""
+    chains: dict[str, list[dict[str, Any]]] = {}
+    for event in sorted(events, key=lambda e: e["seq"]):
+        chains.setdefault(event["chain"], []).append(event)
+    return chains
+
+
 def documented_hash(row: dict[str, Any]) -> str:
-    """The hash of a stored event by the documented formula, written out here:
-    sha256(b"decision-flow/audit/v1\\n" + canonical JSON of the content). The signature is
-    stored beside the hash and is not part of the content (it signs the hash)."""
-    content = {("decision" if k == "decision_id" else k): v for k, v in row.items() if k not in ("hash", "signature")}
+    """The hash of a stored event by the documented formula, written out here: sha256 of
+    b"decision-flow/audit/v1\n" (a row of format 1) or b"decision-flow/audit/v2\n" (format 2)
+    + canonical JSON of the content of that version. The signature is stored beside the hash and
+    is not part of the content (it signs the hash); neither is `format`."""
+    assert row["format"] in (1, 2), row["format"]
+    columns = V2_COLUMNS if row["format"] == 2 else V1_COLUMNS
+    content = {key: row[column] for key, column in columns.items()}
     content["data"] = json.loads(row["data"])
-    assert DOCUMENTED <= set(content), sorted(content)
     body = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
-    return hashlib.sha256(b"decision-flow/audit/v1\n" + body).hexdigest()
+    return hashlib.sha256(f"decision-flow/audit/v{row['format']}\n".encode() + body).hexdigest()
 
 
 def sha256_of(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def seq_of(engine: Engine, action: str, step: str | None = None) -> int:
-    """The seq of the first event with `action` (and `step`)."""
-    return next(r["seq"] for r in rows(engine) if r["action"] == action and (step is None or r["step"] == step))
+def event_of(engine: Engine, action: str, step: str | None = None) -> dict[str, Any]:
+    """The first event written with `action` (and `step`)."""
+    return next(r for r in rows(engine) if r["action"] == action and (step is None or r["step"] == step))
+
+
+def place_of(engine: Engine, action: str, step: str | None = None) -> tuple[str, int]:
+    """(chain, seq) of the first event written with `action` (and `step`)."""
+    event = event_of(engine, action, step)
+    return event["chain"], event["seq"]
 
 
 @pytest.fixture
@@ -104,12 +137,13 @@ def tamper(walked: tuple[Engine, int]) -> Iterator[sqlite3.Connection]:
     refuse UPDATE and DELETE, and then dropping them as an attacker with the file would."""
     engine, _ = walked
     with closing(connect(engine)) as con:
-        before = con.execute("SELECT * FROM audit_events ORDER BY seq").fetchall()
-        with pytest.raises(sqlite3.DatabaseError, match="append-only"):
-            con.execute("UPDATE audit_events SET actor = 'mallory' WHERE seq = 2")
-        with pytest.raises(sqlite3.DatabaseError, match="append-only"):
-            con.execute("DELETE FROM audit_events WHERE seq = 2")
-        assert con.execute("SELECT * FROM audit_events ORDER BY seq").fetchall() == before
+        before = con.execute("SELECT * FROM audit_events ORDER BY rowid").fetchall()
+        for chain in (REGISTRY, MAIN):
+            with pytest.raises(sqlite3.DatabaseError, match="append-only"):
+                con.execute("UPDATE audit_events SET actor = 'mallory' WHERE chain = ? AND seq = 2", (chain,))
+            with pytest.raises(sqlite3.DatabaseError, match="append-only"):
+                con.execute("DELETE FROM audit_events WHERE chain = ? AND seq = 2", (chain,))
+        assert con.execute("SELECT * FROM audit_events ORDER BY rowid").fetchall() == before
         con.execute("DROP TRIGGER audit_events_no_update")
         con.execute("DROP TRIGGER audit_events_no_delete")
         yield con
@@ -118,7 +152,7 @@ def tamper(walked: tuple[Engine, int]) -> Iterator[sqlite3.Connection]:
 # ---------------------------------------------------------------------------- one event per act
 
 
-MAIN = {"organ": "main"}
+IN_MAIN = {"organ": "main"}
 ROOT_ORGAN = {"organ": "main", "organ_name": "本机关", "organ_level": "county"}
 
 
@@ -128,15 +162,20 @@ def test_every_act_writes_one_event_with_its_actor_stage_step_and_data(engine: E
     assert [(r["actor"], r["action"], r["decision_id"], json.loads(r["data"])) for r in setup] == [
         # the first admin's registration makes the first organ, the root of the tree
         (ADMIN, "user_added", None, {"name": ADMIN, "roles": ["admin"], "public_key": key[ADMIN]} | ROOT_ORGAN),
-        (ADMIN, "user_added", None, {"name": OFFICER, "roles": ["officer"], "public_key": key[OFFICER]} | MAIN),
+        (ADMIN, "user_added", None, {"name": OFFICER, "roles": ["officer"], "public_key": key[OFFICER]} | IN_MAIN),
         (
             ADMIN,
             "user_added",
             None,
-            {"name": REVIEWER, "roles": ["legal_reviewer"], "public_key": key[REVIEWER]} | MAIN,
+            {"name": REVIEWER, "roles": ["legal_reviewer"], "public_key": key[REVIEWER]} | IN_MAIN,
         ),
-        (ADMIN, "user_added", None, {"name": EXECUTIVE, "roles": ["executive"], "public_key": key[EXECUTIVE]} | MAIN),
-        (ADMIN, "user_added", None, {"name": AUDITOR, "roles": ["auditor"], "public_key": key[AUDITOR]} | MAIN),
+        (
+            ADMIN,
+            "user_added",
+            None,
+            {"name": EXECUTIVE, "roles": ["executive"], "public_key": key[EXECUTIVE]} | IN_MAIN,
+        ),
+        (ADMIN, "user_added", None, {"name": AUDITOR, "roles": ["auditor"], "public_key": key[AUDITOR]} | IN_MAIN),
     ]
     draft = evidence_file(files, "draft")
     decision: dict[str, int] = {}
@@ -240,7 +279,7 @@ def test_every_act_writes_one_event_with_its_actor_stage_step_and_data(engine: E
                 "user_added",
                 None,
                 None,
-                {"name": "zhou", "roles": ["officer", "executive"], "public_key": zhou} | MAIN,
+                {"name": "zhou", "roles": ["officer", "executive"], "public_key": zhou} | IN_MAIN,
             ),
         ),
         (
@@ -266,6 +305,8 @@ def test_every_act_writes_one_event_with_its_actor_stage_step_and_data(engine: E
         event = after[-1]
         assert (event["actor"], event["action"], event["stage"], event["step"]) == (actor, action, stage, step)
         assert event["decision_id"] == (None if action.startswith("user_") else decision["id"])
+        # a decision's events go to its organ's chain, a user's to the registry's
+        assert event["chain"] == (REGISTRY if action.startswith("user_") else MAIN)
         stored = json.loads(event["data"])
         if action == "created":
             assert len(stored["workflow_sha256"]) == 64
@@ -293,13 +334,14 @@ def test_every_act_writes_one_event_with_its_actor_stage_step_and_data(engine: E
         "refused",
     ]
     assert all(
-        set(e) == {"seq", "at", "actor", "action", "stage", "step", "data", "prev_hash", "hash"}
+        set(e) == {"seq", "chain", "at", "actor", "action", "stage", "step", "data", "prev_hash", "hash"}
         for e in shown["events"]
     )
-    stored_rows = {r["seq"]: r for r in rows(engine)}
+    assert {e["chain"] for e in shown["events"]} == {MAIN}
+    stored_rows = {(r["chain"], r["seq"]): r for r in rows(engine)}
     for e in shown["events"]:
-        assert e["hash"] == stored_rows[e["seq"]]["hash"]
-        assert e["data"] == json.loads(stored_rows[e["seq"]]["data"])
+        assert e["hash"] == stored_rows[e["chain"], e["seq"]]["hash"]
+        assert e["data"] == json.loads(stored_rows[e["chain"], e["seq"]]["data"])
 
 
 def test_advance_that_closes_pending_steps_writes_their_completion_then_the_advance(
@@ -322,13 +364,17 @@ def test_advance_that_closes_pending_steps_writes_their_completion_then_the_adva
 def test_chain_is_gap_free_linked_and_hashed_by_the_documented_formula(walked: tuple[Engine, int]) -> None:
     engine, _ = walked
     events = rows(engine)
-    assert len(events) >= 15
-    assert [e["seq"] for e in events] == list(range(1, len(events) + 1))
-    assert events[0]["prev_hash"] == GENESIS
-    for previous, event in zip(events, events[1:], strict=False):
-        assert event["prev_hash"] == previous["hash"], event["seq"]
+    chains = by_chain(events)
+    assert set(chains) == {REGISTRY, MAIN}
+    assert len(events) >= 15 and len(chains[MAIN]) >= 10
+    for chain, its in chains.items():
+        assert [e["seq"] for e in its] == list(range(1, len(its) + 1)), chain
+        assert its[0]["prev_hash"] == GENESIS
+        for previous, event in zip(its, its[1:], strict=False):
+            assert event["prev_hash"] == previous["hash"], (chain, event["seq"])
     for event in events:
-        assert event["hash"] == documented_hash(event), event["seq"]
+        assert event["format"] == 2  # every event written now is of version 2
+        assert event["hash"] == documented_hash(event), (event["chain"], event["seq"])
         # data is stored in its canonical form, so the stored bytes are the hashed bytes
         assert event["data"] == json.dumps(
             json.loads(event["data"]), sort_keys=True, separators=(",", ":"), ensure_ascii=False
@@ -336,9 +382,74 @@ def test_chain_is_gap_free_linked_and_hashed_by_the_documented_formula(walked: t
         # timestamps are UTC
         assert event["at"].endswith("Z")
         datetime.strptime(event["at"], "%Y-%m-%dT%H:%M:%S.%fZ")
-    assert [e["at"] for e in events] == sorted(e["at"] for e in events)
+    assert [e["at"] for e in events] == sorted(e["at"] for e in events)  # written in the clock's order
     verdict = queries.verify(engine)
     assert verdict.as_dict() == {"ok": True, "events": len(events), "first_bad_seq": None, "reason": None}
+
+
+VECTORS = Path(__file__).parent / "vectors"
+
+
+@pytest.mark.parametrize(("name", "fmt"), [("trail-export-v1.json", 1), ("trail-export.json", 2)])
+def test_the_formula_written_here_gives_the_published_vectors_of_each_version(name: str, fmt: int) -> None:
+    """documented_hash, which the other tests trust, reproduces the hashes of the published
+    vector files: version 1 events (the file of before chains per organ) by the v1 content and
+    domain, version 2 events (key lines and event lines of an export v3) by the v2 ones."""
+    export = json.loads((VECTORS / name).read_text(encoding="utf-8"))
+    lines = export.get("keys", []) + export["events"]
+    assert lines
+    for line in lines:
+        assert ("chain" in line) == (fmt == 2)
+        row = {column: line[key] for key, column in V1_COLUMNS.items() if key != "data"}
+        row |= {"data": json.dumps(line["data"], ensure_ascii=False), "format": fmt}
+        row |= {"chain": line.get("chain", REGISTRY), "registry_position": line.get("registry")}
+        assert documented_hash(row) == line["hash"], (name, line["seq"])
+        assert documented_hash({**row, "format": 3 - fmt}) != line["hash"]  # the domain tells the versions apart
+
+
+def test_decisions_go_to_their_organs_chain_and_users_and_keys_to_the_registrys(engine: Engine, files: Path) -> None:
+    """Chains per organ (docs/audit-format.md, section 3): every event of a decision is in the
+    chain named by its organ's code, every event of users, keys, organs and memberships, and a
+    refused attempt of no decision, in the registry chain; each chain numbered 1, 2, 3, ...
+    without a gap and linked within itself; an organ's event records how many registry events
+    there were when it was written, a registry event none."""
+    county = new_decision(engine)
+    town = new_decision(engine, workflow="major-decision-township")  # makes the organ shahe and its memberships
+    record_valid(engine, county, "initiation", files)
+    users.rotate(engine, OFFICER)
+    record_valid(engine, town, "initiation", files, workflow="major-decision-township")
+    with pytest.raises(Blocked):
+        engine.advance(town, OFFICER, to="legality_review")  # a refusal about a decision: in its organ's chain
+    with pytest.raises(Forbidden):
+        users.add(engine, "zhou", ["officer"], OFFICER)  # a refusal of no decision: in the registry's
+    engine.complete(county, "initiation", OFFICER)
+    users.add(engine, "zhou", ["officer"], ADMIN)
+    engine.complete(town, "initiation", OFFICER)
+    assert queries.verify(engine).ok
+
+    events = rows(engine)
+    organ_of = {county: MAIN, town: "shahe"}
+    registry_written = 0  # registry events written so far
+    for event in events:
+        if event["decision_id"] is not None:
+            assert event["chain"] == organ_of[event["decision_id"]], event
+            assert event["registry_position"] == registry_written, event
+        else:
+            assert event["chain"] == REGISTRY, event
+            assert event["registry_position"] is None, event
+            registry_written += 1
+    chains = by_chain(events)
+    assert set(chains) == {REGISTRY, MAIN, "shahe"}
+    for chain, its in chains.items():
+        assert [e["seq"] for e in its] == list(range(1, len(its) + 1)), chain
+        assert [e["prev_hash"] for e in its] == [GENESIS] + [e["hash"] for e in its[:-1]], chain
+        assert all(e["hash"] == documented_hash(e) for e in its), chain
+    registry_actions = [e["action"] for e in chains[REGISTRY]]
+    assert {"user_added", "key_rotated", "organ_added", "membership_changed", "refused"} <= set(registry_actions)
+    for chain in (MAIN, "shahe"):
+        assert {e["action"] for e in chains[chain]} >= {"created", "recorded", "completed"}
+    assert [e["action"] for e in chains["shahe"]] == ["created", "recorded", "refused", "completed"]
+    assert [e["action"] for e in chains[MAIN]] == ["created", "recorded", "completed"]
 
 
 # ---------------------------------------------------------------------------- refusals are evidence
@@ -513,7 +624,9 @@ def test_refusal_changes_nothing_but_appends_one_refused_event(engine: Engine, f
         assert [(r["rule"], r["article"]) for r in data["reasons"]][: len(reasons)] == reasons
         assert all(r["rule"] and r["article"] and r["detail"] for r in data["reasons"])
     assert event["hash"] == documented_hash(event)
-    assert event["prev_hash"] == events[-1]["hash"]
+    # a refusal about a decision is in its organ's chain, linked to that chain's last event
+    assert event["chain"] == MAIN
+    assert (event["seq"], event["prev_hash"]) == (len(by_chain(events)[MAIN]) + 1, by_chain(events)[MAIN][-1]["hash"])
     assert queries.verify(engine).ok
 
 
@@ -530,9 +643,11 @@ def test_unknown_user_refusal_names_its_reason_and_article(engine: Engine, files
 # ---------------------------------------------------------------------------- tampering
 
 
-def _verdict(engine: Engine) -> tuple[bool, int | None, str]:
+def _verdict(engine: Engine) -> tuple[bool, tuple[str | None, int | None] | None, str]:
+    """ok, where the first fault is ((chain, seq); None when there is none), and why."""
     v = queries.verify(engine)
-    return v.ok, v.first_bad_seq, v.reason or ""
+    where = None if (v.chain, v.first_bad_seq) == (None, None) else (v.chain, v.first_bad_seq)
+    return v.ok, where, v.reason or ""
 
 
 def test_untouched_trail_verifies_and_triggers_refuse_changes(
@@ -544,22 +659,26 @@ def test_untouched_trail_verifies_and_triggers_refuse_changes(
 
 def test_edited_data_is_found(walked: tuple[Engine, int], tamper: sqlite3.Connection) -> None:
     engine, _ = walked
-    k = seq_of(engine, "recorded", "drafting")
-    data = json.loads(tamper.execute("SELECT data FROM audit_events WHERE seq = ?", (k,)).fetchone()[0])
+    chain, k = place_of(engine, "recorded", "drafting")
+    assert chain == MAIN
+    (text,) = tamper.execute("SELECT data FROM audit_events WHERE chain = ? AND seq = ?", (chain, k)).fetchone()
+    data = json.loads(text)
     data["fields"]["legal_basis"] = "无"
     edited = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    tamper.execute("UPDATE audit_events SET data = ? WHERE seq = ?", (edited, k))
+    tamper.execute("UPDATE audit_events SET data = ? WHERE chain = ? AND seq = ?", (edited, chain, k))
     ok, bad, reason = _verdict(engine)
-    assert (ok, bad) == (False, k)
+    assert (ok, bad) == (False, (chain, k))
     assert reason.startswith("content edited")
+    shown = queries.verify(engine).as_dict()  # the JSON of `dflow audit verify --json` names the chain
+    assert (shown["chain"], shown["first_bad_seq"]) == (chain, k)
 
 
 def test_data_that_is_no_longer_json_is_found(walked: tuple[Engine, int], tamper: sqlite3.Connection) -> None:
     engine, _ = walked
-    k = seq_of(engine, "waived")
-    tamper.execute("UPDATE audit_events SET data = substr(data, 2) WHERE seq = ?", (k,))
+    chain, k = place_of(engine, "waived")
+    tamper.execute("UPDATE audit_events SET data = substr(data, 2) WHERE chain = ? AND seq = ?", (chain, k))
     ok, bad, reason = _verdict(engine)
-    assert (ok, bad) == (False, k)
+    assert (ok, bad) == (False, (chain, k))
     assert reason.startswith("content edited")
 
 
@@ -574,14 +693,14 @@ def test_recorded_event_whose_evidence_list_is_mangled_is_found(
     walked: tuple[Engine, int], tamper: sqlite3.Connection, edit: str
 ) -> None:
     engine, _ = walked
-    k = seq_of(engine, "recorded", "drafting")
-    tamper.execute(f"UPDATE audit_events SET data = {edit} WHERE seq = ?", (k,))
+    chain, k = place_of(engine, "recorded", "drafting")
+    tamper.execute(f"UPDATE audit_events SET data = {edit} WHERE chain = ? AND seq = ?", (chain, k))
     try:
         verdict = _verdict(engine)
     except Exception as exc:  # noqa: BLE001 - a crash is the failure this test describes
         raise AssertionError(f"verify raised {type(exc).__name__} instead of naming event {k}") from exc
     ok, bad, reason = verdict
-    assert (ok, bad) == (False, k)
+    assert (ok, bad) == (False, (chain, k))
     assert reason.startswith("content edited")
 
 
@@ -594,76 +713,131 @@ def test_recorded_event_whose_evidence_list_is_mangled_is_found(
         ("stage", "drafting"),
         ("step", "risk_assessment"),
         ("decision_id", 2),
+        ("registry_position", 0),
     ],
 )
 def test_edited_column_is_found(
     walked: tuple[Engine, int], tamper: sqlite3.Connection, column: str, value: object
 ) -> None:
     engine, _ = walked
-    k = seq_of(engine, "waived")
-    tamper.execute(f"UPDATE audit_events SET {column} = ? WHERE seq = ?", (value, k))
+    chain, k = place_of(engine, "waived")
+    tamper.execute(f"UPDATE audit_events SET {column} = ? WHERE chain = ? AND seq = ?", (value, chain, k))
     ok, bad, reason = _verdict(engine)
-    assert (ok, bad) == (False, k)
+    assert (ok, bad) == (False, (chain, k))
     assert reason.startswith("content edited")
+
+
+@pytest.mark.parametrize(
+    ("chain", "seq", "reason"),
+    [
+        # version 1 events are only in the registry chain: in an organ's, the claim is out of place
+        (MAIN, None, "format out of place"),
+        # and there only before its first version 2 event
+        (REGISTRY, 2, "format out of place"),
+        # where one may stand, the claim is checked by the hash: the v1 domain and content differ
+        (REGISTRY, 1, "content edited"),
+    ],
+)
+def test_an_event_claiming_version_1_is_found(
+    walked: tuple[Engine, int], tamper: sqlite3.Connection, chain: str, seq: int | None, reason: str
+) -> None:
+    """`format` is not content, but it says how the event is hashed (docs/audit-format.md,
+    sections 2 and 4)."""
+    engine, _ = walked
+    k = seq if seq is not None else place_of(engine, "waived")[1]
+    tamper.execute("UPDATE audit_events SET format = 1 WHERE chain = ? AND seq = ?", (chain, k))
+    ok, bad, why = _verdict(engine)
+    assert (ok, bad) == (False, (chain, k))
+    assert why.startswith(reason), why
 
 
 def test_deleted_event_is_found(walked: tuple[Engine, int], tamper: sqlite3.Connection) -> None:
     engine, _ = walked
-    k = seq_of(engine, "refused")
-    tamper.execute("DELETE FROM audit_events WHERE seq = ?", (k,))
+    chain, k = place_of(engine, "refused")
+    tamper.execute("DELETE FROM audit_events WHERE chain = ? AND seq = ?", (chain, k))
     ok, bad, reason = _verdict(engine)
     # the event named is the one found in the missing one's place; the reason names the gap
-    assert (ok, bad) == (False, k + 1)
+    assert (ok, bad) == (False, (chain, k + 1))
     assert reason == f"event missing: expected seq {k}, found {k + 1}"
 
 
-def test_deleted_first_event_is_found(walked: tuple[Engine, int], tamper: sqlite3.Connection) -> None:
+@pytest.mark.parametrize("chain", [REGISTRY, MAIN])
+def test_deleted_first_event_is_found(walked: tuple[Engine, int], tamper: sqlite3.Connection, chain: str) -> None:
     engine, _ = walked
-    tamper.execute("DELETE FROM audit_events WHERE seq = 1")
+    tamper.execute("DELETE FROM audit_events WHERE chain = ? AND seq = 1", (chain,))
     ok, bad, reason = _verdict(engine)
-    assert (ok, bad) == (False, 2)
+    assert (ok, bad) == (False, (chain, 2))
     assert reason == "event missing: expected seq 1, found 2"
 
 
-def _swap(con: sqlite3.Connection, j: int, k: int) -> None:
-    con.execute("UPDATE audit_events SET seq = -1 WHERE seq = ?", (j,))
-    con.execute("UPDATE audit_events SET seq = ? WHERE seq = ?", (j, k))
-    con.execute("UPDATE audit_events SET seq = ? WHERE seq = -1", (k,))
+def test_a_decisions_event_moved_to_another_organs_chain_is_found(
+    walked: tuple[Engine, int], tamper: sqlite3.Connection
+) -> None:
+    """A forger holding the keys moves the decision's last event out of its organ's chain into a
+    chain of its own (named as another organ), re-hashed and re-signed: both chains are whole and
+    the decision's own links hold, but a decision's version 2 events are all in one organ's chain
+    (docs/audit-format.md, section 4, check 5)."""
+    engine, i = walked
+    last = rows(engine)[-1]
+    assert (last["chain"], last["decision_id"]) == (MAIN, i)
+    moved = {**last, "chain": "shahe", "seq": 1, "prev_hash": GENESIS}
+    moved["hash"] = documented_hash(moved)
+    moved["signature"] = engine.keys.signer(moved["actor"]).sign(moved["hash"])
+    tamper.execute(
+        "UPDATE audit_events SET chain = ?, seq = 1, prev_hash = ?, hash = ?, signature = ?"
+        " WHERE chain = ? AND seq = ?",
+        ("shahe", GENESIS, moved["hash"], moved["signature"], MAIN, last["seq"]),
+    )
+    ok, bad, reason = _verdict(engine)
+    assert (ok, bad) == (False, ("shahe", 1))
+    assert reason == f"decision in two chains: decision {i}'s events are in chain main"
+
+
+def _swap(con: sqlite3.Connection, chain: str, j: int, k: int) -> None:
+    con.execute("UPDATE audit_events SET seq = -1 WHERE chain = ? AND seq = ?", (chain, j))
+    con.execute("UPDATE audit_events SET seq = ? WHERE chain = ? AND seq = ?", (j, chain, k))
+    con.execute("UPDATE audit_events SET seq = ? WHERE chain = ? AND seq = -1", (k, chain))
 
 
 def test_swapped_events_are_found_at_the_first_of_them(walked: tuple[Engine, int], tamper: sqlite3.Connection) -> None:
     engine, _ = walked
-    j, k = seq_of(engine, "recorded", "public_participation"), seq_of(engine, "waived")
-    assert j < k
-    _swap(tamper, j, k)
+    (chain, j), (other, k) = place_of(engine, "recorded", "public_participation"), place_of(engine, "waived")
+    assert chain == other and j < k
+    _swap(tamper, chain, j, k)
     ok, bad, _reason = _verdict(engine)
-    assert (ok, bad) == (False, j)
+    assert (ok, bad) == (False, (chain, j))
 
 
 def test_swapped_events_are_reported_as_order_broken(walked: tuple[Engine, int], tamper: sqlite3.Connection) -> None:
     engine, _ = walked
-    j, k = seq_of(engine, "recorded", "public_participation"), seq_of(engine, "waived")
-    _swap(tamper, j, k)
+    (chain, j), (_, k) = place_of(engine, "recorded", "public_participation"), place_of(engine, "waived")
+    _swap(tamper, chain, j, k)
     ok, bad, reason = _verdict(engine)
-    assert (ok, bad) == (False, j)
+    assert (ok, bad) == (False, (chain, j))
     assert reason.startswith("order broken"), reason
 
 
 def _forge(con: sqlite3.Connection, seq: int, prev_hash: str) -> None:
     """Insert a self-consistent event (its hash matches its content, every value of its type) at
-    `seq`: an event of no decision, so only the global chain can tell it is forged."""
+    `seq` of the registry chain: an event of no decision, so only its chain's links can tell it is
+    forged."""
     row = {
+        "chain": REGISTRY,
         "seq": seq,
         "at": "2024-12-31T01:00:30.000000Z",
         "actor": EXECUTIVE,
         "action": "user_deactivated",
         "decision_id": None,
+        "decision_seq": None,
+        "decision_prev": None,
         "stage": None,
         "step": None,
         "data": json.dumps(
             {"name": "领导", "roles": ["officer"]}, sort_keys=True, separators=(",", ":"), ensure_ascii=False
         ),
         "prev_hash": prev_hash,
+        "registry_position": None,
+        "format": 2,
     }
     columns = [d[1] for d in con.execute("PRAGMA table_info(audit_events)")]
     row = {c: row.get(c) for c in columns if c != "hash"}  # any further column stays null
@@ -671,85 +845,96 @@ def _forge(con: sqlite3.Connection, seq: int, prev_hash: str) -> None:
     con.execute(f"INSERT INTO audit_events ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})", list(row.values()))
 
 
+def _registry_size(con: sqlite3.Connection) -> int:
+    return int(con.execute("SELECT max(seq) FROM audit_events WHERE chain = ?", (REGISTRY,)).fetchone()[0])
+
+
 def test_forged_event_inserted_in_the_middle_is_found(walked: tuple[Engine, int], tamper: sqlite3.Connection) -> None:
     engine, _ = walked
-    k = seq_of(engine, "refused")
-    last = tamper.execute("SELECT max(seq) FROM audit_events").fetchone()[0]
+    last = _registry_size(tamper)
+    k = last // 2 + 1
     for seq in range(last, k - 1, -1):  # make room at k
-        tamper.execute("UPDATE audit_events SET seq = seq + 1 WHERE seq = ?", (seq,))
-    # the true prev_hash is taken (UNIQUE), so the forger chains it to a made-up one
+        tamper.execute("UPDATE audit_events SET seq = seq + 1 WHERE chain = ? AND seq = ?", (REGISTRY, seq))
+    # the true prev_hash is taken (UNIQUE in the chain), so the forger chains it to a made-up one
     _forge(tamper, k, hashlib.sha256(b"forged").hexdigest())
     ok, bad, reason = _verdict(engine)
-    assert (ok, bad) == (False, k)
+    assert (ok, bad) == (False, (REGISTRY, k))
     assert reason.startswith("link broken")
 
 
 def test_forged_event_appended_off_the_chain_is_found(walked: tuple[Engine, int], tamper: sqlite3.Connection) -> None:
     engine, _ = walked
-    last = tamper.execute("SELECT max(seq) FROM audit_events").fetchone()[0]
+    last = _registry_size(tamper)
     _forge(tamper, last + 1, hashlib.sha256(b"forged").hexdigest())
     ok, bad, reason = _verdict(engine)
-    assert (ok, bad) == (False, last + 1)
+    assert (ok, bad) == (False, (REGISTRY, last + 1))
     assert reason.startswith("link broken")
 
 
 def test_last_event_rehashed_onto_another_link_is_found(walked: tuple[Engine, int], tamper: sqlite3.Connection) -> None:
     engine, _ = walked
-    last = rows(engine)[-1]
+    last = rows(engine)[-1]  # the last event written: the waiver, in the organ's chain
+    assert (last["action"], last["chain"]) == ("waived", MAIN)
     forged = {**last, "prev_hash": hashlib.sha256(b"another past").hexdigest()}
     forged["hash"] = documented_hash(forged)
     tamper.execute(
-        "UPDATE audit_events SET prev_hash = ?, hash = ? WHERE seq = ?",
-        (forged["prev_hash"], forged["hash"], last["seq"]),
+        "UPDATE audit_events SET prev_hash = ?, hash = ? WHERE chain = ? AND seq = ?",
+        (forged["prev_hash"], forged["hash"], last["chain"], last["seq"]),
     )
     ok, bad, reason = _verdict(engine)
-    assert (ok, bad) == (False, last["seq"])
+    assert (ok, bad) == (False, (last["chain"], last["seq"]))
     assert reason.startswith("link broken")
 
 
 def test_edited_event_rehashed_breaks_the_next_link(walked: tuple[Engine, int], tamper: sqlite3.Connection) -> None:
     engine, _ = walked
-    k = seq_of(engine, "waived") - 1
-    event = next(r for r in rows(engine) if r["seq"] == k)
+    chain, waived = place_of(engine, "waived")
+    k = waived - 1
+    event = next(r for r in rows(engine) if (r["chain"], r["seq"]) == (chain, k))
     forged = {**event, "actor": EXECUTIVE}
     forged["hash"] = documented_hash(forged)
-    tamper.execute("UPDATE audit_events SET actor = ?, hash = ? WHERE seq = ?", (EXECUTIVE, forged["hash"], k))
+    tamper.execute(
+        "UPDATE audit_events SET actor = ?, hash = ? WHERE chain = ? AND seq = ?", (EXECUTIVE, forged["hash"], chain, k)
+    )
     ok, bad, reason = _verdict(engine)
     # its hash is right again, but the officer's signature is not the executive's
-    assert (ok, bad) == (False, k)
+    assert (ok, bad) == (False, (chain, k))
     assert reason == f"signature invalid: not made with {EXECUTIVE!r}'s registered key"
 
 
 def test_non_canonical_rewrite_of_data_is_found(walked: tuple[Engine, int], tamper: sqlite3.Connection) -> None:
     engine, _ = walked
-    k = seq_of(engine, "recorded", "drafting")
-    tamper.execute("UPDATE audit_events SET data = replace(data, ',', ', ') WHERE seq = ?", (k,))
+    chain, k = place_of(engine, "recorded", "drafting")
+    tamper.execute("UPDATE audit_events SET data = replace(data, ',', ', ') WHERE chain = ? AND seq = ?", (chain, k))
     ok, bad, reason = _verdict(engine)
-    assert (ok, bad) == (False, k)
+    assert (ok, bad) == (False, (chain, k))
     assert reason.startswith("content edited")
 
 
 def test_data_edited_into_invalid_utf8_is_found(walked: tuple[Engine, int], tamper: sqlite3.Connection) -> None:
     engine, _ = walked
-    k = seq_of(engine, "recorded", "drafting")
-    raw = bytearray(tamper.execute("SELECT CAST(data AS BLOB) FROM audit_events WHERE seq = ?", (k,)).fetchone()[0])
+    chain, k = place_of(engine, "recorded", "drafting")
+    (stored,) = tamper.execute(
+        "SELECT CAST(data AS BLOB) FROM audit_events WHERE chain = ? AND seq = ?", (chain, k)
+    ).fetchone()
+    raw = bytearray(stored)
     at = raw.index("农".encode())
     raw[at + 1] = ord("A")  # cuts a three-byte character short
-    tamper.execute("UPDATE audit_events SET data = CAST(? AS TEXT) WHERE seq = ?", (bytes(raw), k))
+    tamper.execute("UPDATE audit_events SET data = CAST(? AS TEXT) WHERE chain = ? AND seq = ?", (bytes(raw), chain, k))
     try:
         verdict = _verdict(engine)
     except Exception as exc:  # noqa: BLE001 - a crash is the failure this test describes
         raise AssertionError(f"verify raised {type(exc).__name__} instead of naming event {k}") from exc
     ok, bad, reason = verdict
-    assert (ok, bad) == (False, k)
+    assert (ok, bad) == (False, (chain, k))
     assert reason.startswith("content edited")
 
 
 @pytest.mark.parametrize("how", ["altered", "deleted"])
 def test_altered_evidence_file_is_found_at_the_event_that_recorded_it(walked: tuple[Engine, int], how: str) -> None:
     engine, _ = walked
-    k = seq_of(engine, "recorded", "drafting")
-    evidence = json.loads(next(r for r in rows(engine) if r["seq"] == k)["data"])["evidence"]
+    event = event_of(engine, "recorded", "drafting")
+    evidence = json.loads(event["data"])["evidence"]
     assert [e["kind"] for e in evidence] == ["draft"]
     path = engine.store.path_for(evidence[0]["sha256"])
     assert path.is_file() and sha256_of(path) == evidence[0]["sha256"]
@@ -758,7 +943,7 @@ def test_altered_evidence_file_is_found_at_the_event_that_recorded_it(walked: tu
     else:
         path.unlink()
     ok, bad, reason = _verdict(engine)
-    assert (ok, bad) == (False, k)
+    assert (ok, bad) == (False, (event["chain"], event["seq"]))
     assert reason.startswith("evidence altered or missing")
     assert evidence[0]["sha256"] in reason
 

@@ -1018,9 +1018,11 @@ def test_exit_7_edited_event(dflow: Dflow, decision: int) -> None:
     events = dflow.json("audit", decision)["events"]
     recorded = next(e for e in events if e["action"] == "recorded")
     total = dflow.json("audit", "verify")["events"]
+    chain = recorded["chain"]  # the organ's chain: the registry's comes before it
+    registry = next(cp["size"] for cp in dflow.json("audit", "head") if cp["chain"] == "registry")
     # the database itself refuses the edit while its guards are in place
     with pytest.raises(sqlite3.IntegrityError, match="append-only"):
-        _tamper(dflow.db, "UPDATE audit_events SET data = '{}' WHERE seq = ?", (recorded["seq"],))
+        _tamper(dflow.db, "UPDATE audit_events SET data = '{}' WHERE chain = ? AND seq = ?", (chain, recorded["seq"]))
     assert dflow.ok("audit", "verify", "--full").stdout == (
         f"audit trail verified: {total} events, chain intact, {total} signatures valid\n"
     )
@@ -1029,18 +1031,19 @@ def test_exit_7_edited_event(dflow: Dflow, decision: int) -> None:
     _tamper(dflow.db, "DROP TRIGGER audit_events_no_delete")
     _tamper(
         dflow.db,
-        "UPDATE audit_events SET data = replace(data, '2024-03-01', '2024-02-01') WHERE seq = ?",
-        (recorded["seq"],),
+        "UPDATE audit_events SET data = replace(data, '2024-03-01', '2024-02-01') WHERE chain = ? AND seq = ?",
+        (chain, recorded["seq"]),
     )
     reason = "content edited: hash does not match content"
-    fails(dflow("audit", "verify"), 7, f"audit trail FAILED at event {recorded['seq']}: {reason}\n")
+    fails(dflow("audit", "verify"), 7, f"audit trail FAILED in chain {chain} at event {recorded['seq']}: {reason}\n")
     result = dflow("audit", "verify", "--json")
     assert result.exit_code == 7
     assert json.loads(result.stdout) == {
         "ok": False,
-        "events": recorded["seq"],
+        "events": registry + recorded["seq"],
         "first_bad_seq": recorded["seq"],
         "reason": reason,
+        "chain": chain,
     }
     assert "Traceback" not in result.output
 
@@ -1058,7 +1061,7 @@ def test_exit_7_altered_evidence_file(dflow: Dflow, decision: int) -> None:
     fails(
         dflow("audit", "verify"),
         7,
-        f"audit trail FAILED at event {seq}: evidence altered or missing: {sha} (draft)\n",
+        f"audit trail FAILED in chain main at event {seq}: evidence altered or missing: {sha} (draft)\n",
     )
 
 
@@ -1116,6 +1119,7 @@ def test_json_on_every_command(dflow: Dflow, tmp_path: Path) -> None:
     for earlier, event in zip(trail["events"], trail["events"][1:], strict=False):
         assert set(event) == {
             "seq",
+            "chain",
             "at",
             "actor",
             "action",
@@ -1131,7 +1135,7 @@ def test_json_on_every_command(dflow: Dflow, tmp_path: Path) -> None:
     verdict = dflow.json("audit", "verify")
     assert verdict == {
         "ok": True,
-        "events": trail["events"][-1]["seq"],
+        "events": sum(cp["size"] for cp in dflow.json("audit", "head")),  # every chain's
         "first_bad_seq": None,
         "reason": None,
     }

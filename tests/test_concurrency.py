@@ -52,7 +52,7 @@ from tests.concurrency_worker import (
     valid_values,
     with_keys,
 )
-from tests.flow import ACTOR, OFFICER, bring_to, new_decision, record_valid
+from tests.flow import ACTOR, ADMIN, OFFICER, bring_to, new_decision, record_valid
 from tests.pg import NO_PG, PG_URL, pg_database
 
 PROCS = 16
@@ -282,6 +282,42 @@ def test_own_decisions_chain_stays_linear(url: str, engine: Engine, pool: Pool, 
     SUMMARY.append(
         f"own decisions [{_backend(url)}]: {procs} processes, {procs * 8} events appended, "
         f"{interleaved} switches between decisions in the chain, linear and verified"
+    )
+
+
+@pytest.mark.parametrize("procs", [PROCS], ids=lambda n: f"{n}procs")
+@pytest.mark.parametrize("url", BOTH, indirect=True)
+def test_writers_in_two_organs_never_fork_either_chain(
+    url: str, engine: Engine, pool: Pool, tmp_path: Path, procs: int
+) -> None:
+    """16 processes, half working decisions of the county government (`main`) and half of a
+    county department (`jiaoyu`), all at once: every change lands; each organ's chain holds
+    exactly its own decisions' events, numbered 1..N with every prev_hash the previous hash (no
+    fork in either), none of them in the registry chain, and the whole verifies."""
+    from decision_flow.engine import organs
+
+    organs.add(engine, "jiaoyu", "县教育局", "department", "main", ADMIN)
+    organs.grant(engine, OFFICER, "jiaoyu", ["officer"], ADMIN)
+    registry_before = [e for e in events(engine) if e["chain"] == "registry"]
+    place = ["main" if n % 2 else "jiaoyu" for n in range(procs)]
+    specs = [
+        {"op": "own_decision", "url": url, "files": str(tmp_path / f"files-{n}"), "organ": place[n]}
+        for n in range(procs)
+    ]
+    results = race(pool, tmp_path / "race", specs)
+    assert Counter(r["outcome"] for r in results) == {"ok": procs}, [r for r in results if r["outcome"] != "ok"]
+    organ_of = {r["value"]["decision"]: place[r["n"]] for r in results}
+    evs = events(engine)
+    assert_linear(evs)  # every chain 1..N, linked, and every decision's own chain intact
+    assert [e for e in evs if e["chain"] == "registry"] == registry_before  # the writers touched no other chain
+    for chain in ("main", "jiaoyu"):
+        held = [e for e in evs if e["chain"] == chain]
+        assert {e["decision"] for e in held} == {d for d, organ in organ_of.items() if organ == chain}
+        assert len(held) == (procs // 2) * 8, chain  # created, 3 recorded, 2 completed, 2 advanced each
+    assert_verifies(engine)
+    SUMMARY.append(
+        f"two organs [{_backend(url)}]: {procs} processes on two chains, {procs * 8} events appended,"
+        " neither chain forked, verified"
     )
 
 

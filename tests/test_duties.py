@@ -63,7 +63,7 @@ def tables(engine: Engine) -> dict[str, list[str]]:
 
 def events(engine: Engine) -> list[AuditEvent]:
     with engine.db.session() as s:
-        return list(s.exec(select(AuditEvent).order_by(col(AuditEvent.seq))).all())
+        return list(s.exec(select(AuditEvent).order_by(col(AuditEvent.at), col(AuditEvent.seq))).all())  # as written
 
 
 def last_event(engine: Engine) -> tuple[AuditEvent, dict[str, Any]]:

@@ -36,15 +36,21 @@ def stored(engine: Engine, decision: int) -> list[dict[str, Any]]:
     assert engine.db.path is not None
     with closing(sqlite3.connect(engine.db.path)) as con:
         con.row_factory = sqlite3.Row
-        rows = con.execute("SELECT * FROM audit_events WHERE decision_id = ? ORDER BY seq", (decision,)).fetchall()
+        rows = con.execute(
+            "SELECT * FROM audit_events WHERE decision_id = ? ORDER BY decision_seq", (decision,)
+        ).fetchall()
         return [dict(r) for r in rows]
 
 
-def chain_head(engine: Engine) -> tuple[int, str]:
+def chain_head(engine: Engine, decision: int) -> tuple[str, int, str]:
+    """The chain holding the decision's events (its organ's), its size and its head hash."""
     assert engine.db.path is not None
     with closing(sqlite3.connect(engine.db.path)) as con:
-        seq, digest = con.execute("SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1").fetchone()
-        return int(seq), str(digest)
+        (chain,) = con.execute("SELECT organ FROM decisions WHERE id = ?", (decision,)).fetchone()
+        seq, digest = con.execute(
+            "SELECT seq, hash FROM audit_events WHERE chain = ? ORDER BY seq DESC LIMIT 1", (chain,)
+        ).fetchone()
+        return str(chain), int(seq), str(digest)
 
 
 @pytest.fixture
@@ -90,16 +96,18 @@ def test_pdf_has_the_title_the_events_and_the_refused_attempt(
     assert "SHA-256 " in text and "审计人员签字" in text
 
 
-def test_pdf_pages_carry_number_of_total_head_hash_and_export_time(engine: Engine, pdf: tuple[PdfReader, int]) -> None:
+def test_pdf_pages_carry_number_of_total_head_hash_and_export_time(
+    engine: Engine, walked: int, pdf: tuple[PdfReader, int]
+) -> None:
     reader, _ = pdf
     texts = page_texts(reader)
     total = len(texts)
     assert total >= 2
-    size, head = chain_head(engine)
+    chain, size, head = chain_head(engine, walked)
     stamps = set()
     for number, text in enumerate(texts, 1):
         assert f"第 {number} 页 共 {total} 页" in text
-        assert f"审计链头（共 {size} 条事件）哈希 {head}" in text
+        assert f"审计链 {chain} 链头（共 {size} 条事件）哈希 {head}" in text
         found = re.search(r"导出时间 (\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ) UTC", text)
         assert found is not None
         stamps.add(found.group(1))
@@ -170,7 +178,7 @@ def test_html_escapes_user_text_and_lists_every_event(engine: Engine, walked: in
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; 商户“安置”" in page
     for event in events:
         assert event["hash"] in page
-    assert chain_head(engine)[1] in page
+    assert chain_head(engine, walked)[2] in page
     assert page.startswith("<!DOCTYPE html>") and '<meta charset="utf-8">' in page
     assert "size: A4" in page and "审计人员签字" in page
 

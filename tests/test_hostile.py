@@ -328,7 +328,9 @@ def dump(db: Path) -> Dump:
     """Every row of every table, read with the stdlib sqlite3 (not through the engine)."""
     with closing(sqlite3.connect(db)) as con:
         tables = [r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table' ORDER BY name")]
-        return {t: con.execute(f'SELECT * FROM "{t}" ORDER BY 1').fetchall() for t in tables}
+        # audit events in the order they were written (each chain numbers its own from 1)
+        order = {"audit_events": "rowid"}
+        return {t: con.execute(f'SELECT * FROM "{t}" ORDER BY {order.get(t, 1)}').fetchall() for t in tables}
 
 
 def check(result: Result, args: list[str], before: Dump, after: Dump, read_only: bool = False) -> None:

@@ -20,15 +20,20 @@ from typer.testing import CliRunner
 
 from decision_flow.engine import Engine, queries, users
 from decision_flow.identity import keys
-from decision_flow.trail import audit, canonical, filecheck
+from decision_flow.trail import audit, canonical, chainwalk, filecheck
 from tests.flow import ADMIN, OFFICER, REVIEWER, new_decision
 
+REGISTRY = "registry"  # the chain every key event belongs in (docs/audit-format.md, section 3)
 
-def append(engine: Engine, actor: str, action: str, data: dict[str, Any], signer: Any = None) -> int:
-    """Append a well-formed event signed with `signer` (default: the actor's own key); its seq."""
+
+def append(
+    engine: Engine, actor: str, action: str, data: dict[str, Any], signer: Any = None, chain: str = REGISTRY
+) -> int:
+    """Append a well-formed event to `chain` signed with `signer` (default: the actor's own key);
+    its seq there."""
     sign = (signer or engine.keys.signer(actor)).sign
     with engine.db.session() as s:
-        seq, _ = audit.append(s, at=engine.stamp(), actor=actor, action=action, data=data, sign=sign)
+        seq, _ = audit.append(s, at=engine.stamp(), actor=actor, action=action, data=data, sign=sign, chain=chain)
         s.commit()
     return seq
 
@@ -39,7 +44,7 @@ def decision(engine: Engine) -> int:
     return new_decision(engine, title="伪造之前")
 
 
-def both_verdicts(engine: Engine, decision: int, tmp_path: Path) -> tuple[audit.Verdict, audit.Verdict]:
+def both_verdicts(engine: Engine, decision: int, tmp_path: Path) -> tuple[chainwalk.Verdict, chainwalk.Verdict]:
     """The database's verdict and that of an export of the decision (its key lines carry every
     key event up to the export, the forged one included)."""
     out = tmp_path / "after.json"
@@ -47,9 +52,11 @@ def both_verdicts(engine: Engine, decision: int, tmp_path: Path) -> tuple[audit.
     return queries.verify(engine, full=True), filecheck.verify_file(out)
 
 
-def assert_named(verdicts: tuple[audit.Verdict, audit.Verdict], seq: int, reason: str) -> None:
+def assert_named(verdicts: tuple[chainwalk.Verdict, chainwalk.Verdict], seq: int, reason: str) -> None:
+    """Both verdicts name the key event at `seq` of the registry chain (the database's names its chain)."""
     for verdict in verdicts:
         assert (verdict.ok, verdict.first_bad_seq, verdict.reason) == (False, seq, reason)
+    assert verdicts[0].chain == REGISTRY
 
 
 # ---------------------------------------------------------------------------- a key's life
@@ -142,18 +149,42 @@ def test_a_key_in_another_spelling_is_not_a_key(engine: Engine, decision: int, t
     )
 
 
+@pytest.mark.parametrize(
+    ("action", "data"),
+    [
+        ("key_revoked", lambda e: {"name": REVIEWER, "public_key": e.keys.signer(REVIEWER).public, "reason": "?"}),
+        ("user_added", lambda e: {"name": "mallory", "roles": ["admin"], "public_key": keys.generate("m").public}),
+    ],
+)
+def test_a_key_event_in_an_organs_chain_is_found(engine: Engine, decision: int, action: str, data: Any) -> None:
+    """Which key each actor holds is followed in the registry chain alone: a key event written,
+    hashed and signed by the admin in an organ's chain (where it would change no one's key, or
+    could be hidden from an export of another organ) is *key event outside the registry*."""
+    seq = append(engine, ADMIN, action, data(engine), chain="main")
+    verdict = queries.verify(engine, full=True)
+    assert (verdict.ok, verdict.chain, verdict.first_bad_seq) == (False, "main", seq)
+    assert verdict.reason == f"key event outside the registry: {action} in an organ's chain"
+
+
 # ---------------------------------------------------------------------------- wrong types in the database
 
 
-def forge_row(engine: Engine, **columns: Any) -> int:
-    """Insert the next event with these stored columns (the rest those of an ordinary event of no
-    decision), hashed over what is stored by the documented formula and signed by the admin's
-    key: only a type check can refuse it. Returns its seq."""
+def forge_row(engine: Engine, chain: str = REGISTRY, **columns: Any) -> int:
+    """Insert the next event of `chain` with these stored columns (the rest those of an ordinary
+    event of no decision, of version 2, with the registry position an event of `chain` has),
+    hashed over what is stored by the documented formula and signed by the admin's key: only a
+    type check can refuse it. Returns its seq."""
     assert engine.db.path is not None
     with closing(sqlite3.connect(engine.db.path, isolation_level=None)) as con:
         con.execute("DROP TRIGGER IF EXISTS audit_events_no_update")
-        seq, prev = con.execute("SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1").fetchone()
+        seq, prev = con.execute(
+            "SELECT seq, hash FROM audit_events WHERE chain = ? ORDER BY seq DESC LIMIT 1", (chain,)
+        ).fetchone() or (0, canonical.GENESIS)
+        (size,) = con.execute("SELECT count(*) FROM audit_events WHERE chain = ?", (REGISTRY,)).fetchone()
         row: dict[str, Any] = {
+            "chain": chain,
+            "registry_position": None if chain == REGISTRY else size,
+            "format": 2,
             "seq": seq + 1,
             "at": "2024-12-31T02:00:00.000000Z",
             "actor": ADMIN,
@@ -167,7 +198,9 @@ def forge_row(engine: Engine, **columns: Any) -> int:
             "prev_hash": prev,
             **columns,
         }
-        content = canonical.stored_content(*(row[k] for k in _STORED), row["prev_hash"])
+        content = canonical.stored_content(
+            *(row[k] for k in _STORED), row["prev_hash"], row["chain"], row["registry_position"]
+        )
         row["hash"] = canonical.hash_content(content)
         row["signature"] = engine.keys.signer(ADMIN).sign(row["hash"])
         con.execute(
@@ -207,14 +240,38 @@ def test_a_wrong_type_in_the_database_is_found_though_hashed_and_signed(
 ) -> None:
     seq = forge_row(engine, **columns)
     verdict = queries.verify(engine, full=True)
-    assert (verdict.ok, verdict.first_bad_seq, verdict.reason) == (False, seq, reason)
+    assert (verdict.ok, verdict.chain, verdict.first_bad_seq, verdict.reason) == (False, REGISTRY, seq, reason)
+
+
+REGISTRY_TYPE = "wrong type: registry must be null in the registry chain, an integer of at least 0 in an organ's"
+CHAIN_TYPE = "wrong type: chain must be a string of 1 to 40 characters"
+
+
+@pytest.mark.parametrize(
+    ("chain", "columns", "reason"),
+    [
+        (REGISTRY, {"registry_position": 0}, REGISTRY_TYPE),  # a registry event has no registry position
+        ("main", {"registry_position": None}, REGISTRY_TYPE),  # an organ's event has one
+        ("main", {"registry_position": -1}, REGISTRY_TYPE),
+        ("x" * 41, {}, CHAIN_TYPE),
+    ],
+)
+def test_a_wrong_chain_or_registry_position_is_found_though_hashed_and_signed(
+    engine: Engine, decision: int, chain: str, columns: dict[str, Any], reason: str
+) -> None:
+    """The two keys of version 2 have their types (docs/audit-format.md, section 2, "Types")."""
+    seq = forge_row(engine, chain, **columns)
+    verdict = queries.verify(engine, full=True)
+    assert (verdict.ok, verdict.chain, verdict.first_bad_seq, verdict.reason) == (False, chain, seq, reason)
 
 
 def test_a_prev_hash_that_is_no_hash_is_a_wrong_type(engine: Engine) -> None:
     """Upper-case hex is the same number but not the documented form: refused, not smoothed."""
     assert engine.db.path is not None
     with closing(sqlite3.connect(engine.db.path)) as con:
-        (prev,) = con.execute("SELECT hash FROM audit_events ORDER BY seq DESC LIMIT 1").fetchone()
+        (prev,) = con.execute(
+            "SELECT hash FROM audit_events WHERE chain = ? ORDER BY seq DESC LIMIT 1", (REGISTRY,)
+        ).fetchone()
     seq = forge_row(engine, prev_hash=prev.upper())
     verdict = queries.verify(engine, full=True)
     assert (verdict.ok, verdict.first_bad_seq) == (False, seq)
@@ -238,7 +295,7 @@ def run(tmp_path: Path, *args: str) -> Any:
 def actions(engine: Engine) -> list[tuple[str, str]]:
     assert engine.db.path is not None
     with closing(sqlite3.connect(engine.db.path)) as con:
-        return con.execute("SELECT action, data FROM audit_events ORDER BY seq").fetchall()
+        return con.execute("SELECT action, data FROM audit_events ORDER BY rowid").fetchall()  # as written
 
 
 def test_the_command_line_refuses_a_revoked_key_registered_again(engine: Engine, decision: int, tmp_path: Path) -> None:

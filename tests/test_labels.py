@@ -26,7 +26,7 @@ from decision_flow.engine import Engine, queries, users
 from decision_flow.presentation import events, labels
 from decision_flow.presentation.exports import export
 from decision_flow.procedures import get, registry
-from decision_flow.trail.audit import Verdict
+from decision_flow.trail.chainwalk import Verdict
 from tests.flow import (
     ACTOR,
     ADMIN,
@@ -405,12 +405,13 @@ def test_chinese_verification_failures_name_the_event_in_chinese(scene: Dflow) -
     dflow = scene
     with closing(sqlite3.connect(dflow.db)) as con, con:
         con.execute("DROP TRIGGER audit_events_no_update")  # as an attacker with the file would
-        con.execute("UPDATE audit_events SET actor = 'mallory' WHERE seq = 9")
+        con.execute("UPDATE audit_events SET actor = 'mallory' WHERE chain = 'registry' AND seq = 9")
     result = dflow("audit", "verify", env=ZH)
     assert result.exit_code == 7
-    assert result.stderr == "审计记录校验失败，首个问题在第 9 条：内容被改动：哈希与内容不符\n"
+    assert result.stderr == "审计记录校验失败，首个问题在审计链 registry 第 9 条：内容被改动：哈希与内容不符\n"
     assert dflow("audit", "verify", "--json", env=ZH).stdout == (
-        '{"ok": false, "events": 9, "first_bad_seq": 9, "reason": "content edited: hash does not match content"}\n'
+        '{"ok": false, "events": 9, "first_bad_seq": 9, "reason": "content edited: hash does not match content",'
+        ' "chain": "registry"}\n'
     )
 
 
@@ -448,9 +449,12 @@ def test_exports_show_values_evidence_kinds_and_stages_in_chinese(scene: Dflow, 
 
 def test_event_summaries_cover_every_action_without_raw_json(scene: Dflow, engine: Engine) -> None:
     with engine.db.session(write=False) as s:
+        from sqlmodel import col, select
+
+        from decision_flow.store.models import AuditEvent
         from decision_flow.trail import audit
 
-        every = [audit.as_dict(e) for e in audit.iter_chain(s)]
+        every = [audit.as_dict(e) for e in s.exec(select(AuditEvent).order_by(col(AuditEvent.at))).all()]
     actions = {e["action"] for e in every}
     assert {"user_roles_changed", "user_deactivated", "key_rotated", "rejected", "flag_changed"} <= actions
     for event in every:

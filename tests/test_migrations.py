@@ -8,6 +8,7 @@ PostgreSQL test creates its own database and drops it afterwards.
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import sys
@@ -196,7 +197,8 @@ def test_migrations_build_exactly_the_models(url: str, open_db: list[Database]) 
     # the unique constraints the chain relies on (SQLite's reflection does not let Alembic
     # compare the unnamed one on `hash`, so every one is checked here by its columns)
     uniques = {columns for _, columns in schema["audit_events"]["unique"]}
-    assert uniques == {("hash",), ("prev_hash",), ("decision_id", "decision_seq")}
+    assert uniques == {("hash",), ("chain", "prev_hash"), ("decision_id", "decision_seq")}
+    assert schema["audit_events"]["primary_key"] == ["chain", "seq"]
     assert set(schema) - {"revision", "triggers"} == set(SQLModel.metadata.tables) | {"alembic_version"}
     with db.engine.connect() as conn:
         assert conn.execute(text("SELECT value FROM meta WHERE key = 'schema_version'")).scalar() == "1"
@@ -398,17 +400,17 @@ def test_a_one_organ_database_becomes_the_organ_main_with_every_row_and_event_ke
 # ---------------------------------------------------------------------------- a later revision
 
 
-REVISION_0006 = '''"""Decisions gain a note.
+REVISION_0007 = '''"""Decisions gain a note.
 
-Revision ID: 0006
-Revises: 0005
+Revision ID: 0007
+Revises: 0006
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0006"
-down_revision = "0005"
+revision = "0007"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 
@@ -427,11 +429,11 @@ def test_a_later_revision_upgrades_an_old_database_with_data(
     url: str, open_db: list[Database], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A database from before migrations is stamped at the baseline, then the later revisions
-    run on it (here a throwaway 0006 beside a copy of the shipped scripts)."""
-    monkeypatch.setattr(migrations, "HEAD", "0006")  # the code of the version that ships 0006
+    run on it (here a throwaway 0007 beside a copy of the shipped scripts)."""
+    monkeypatch.setattr(migrations, "HEAD", "0007")  # the code of the version that ships 0007
     scripts = tmp_path / "migrations"
     shutil.copytree(migrations.SCRIPT_LOCATION, scripts, ignore=shutil.ignore_patterns("__pycache__"))
-    (scripts / "versions" / "v0006_decision_note.py").write_text(REVISION_0006, encoding="utf-8")
+    (scripts / "versions" / "v0007_decision_note.py").write_text(REVISION_0007, encoding="utf-8")
     old = OldDatabase(url)
     open_db.append(old)
     _populate(_engine(old), tmp_path / "files")
@@ -443,7 +445,7 @@ def test_a_later_revision_upgrades_an_old_database_with_data(
     with db.engine.begin() as conn:
         migrations.upgrade(conn, script_location=scripts)
     with db.engine.connect() as conn:
-        assert migrations.current(conn) == "0006"
+        assert migrations.current(conn) == "0007"
         assert "note" in {c["name"] for c in inspect(conn).get_columns("decisions")}
         notes = conn.execute(text("SELECT note FROM decisions")).scalars().all()
         assert conn.execute(text("SELECT value FROM meta WHERE key = 'schema_version'")).scalar() == "2"
@@ -455,7 +457,7 @@ def test_a_later_revision_upgrades_an_old_database_with_data(
     _assert_append_only(db)
     with db.engine.begin() as conn:  # run again: nothing left to do
         migrations.upgrade(conn, script_location=scripts)
-        assert migrations.current(conn) == "0006"
+        assert migrations.current(conn) == "0007"
 
 
 # ---------------------------------------------------------------------------- packaging and start-up
@@ -582,13 +584,151 @@ def test_an_upgraded_database_gets_its_first_key_from_its_admin(url: str, open_d
     new_decision(engine)
     assert queries.verify(engine).ok
     with db.engine.connect() as conn:
-        signed = conn.execute(text("SELECT seq, action, signature IS NOT NULL FROM audit_events ORDER BY seq")).all()
-    # the two events from before signing stay unsigned; zhao's refused attempt could not be signed
+        signed = conn.execute(
+            text("SELECT chain, seq, action, signature IS NOT NULL, format FROM audit_events ORDER BY chain DESC, seq")
+        ).all()
+    # the two events from before signing stay unsigned (and of version 1, in the registry chain);
+    # zhao's refused attempt (of no decision: the registry's) could not be signed; the case's
+    # creation is the first event of its organ's chain
     assert [tuple(r) for r in signed] == [
-        (1, "user_added", False),
-        (2, "user_added", False),
-        (3, "refused", False),
-        (4, "key_registered", True),
-        (5, "key_registered", True),
-        (6, "created", True),
+        ("registry", 1, "user_added", False, 1),
+        ("registry", 2, "user_added", False, 1),
+        ("registry", 3, "refused", False, 2),
+        ("registry", 4, "key_registered", True, 2),
+        ("registry", 5, "key_registered", True, 2),
+        ("main", 1, "created", True, 2),
     ]
+
+
+# ---------------------------------------------------------------------------- chains per organ (0006)
+
+
+def _as_one_chain(db: Database, engine: Engine) -> tuple[int, str]:
+    """Take a database back to what revision 0005 left: one chain of version 1 events, numbered in
+    the order they were written, each hash recomputed by the version 1 formula (docs/audit-format.md
+    section 2) and signed again by its actor's key (every actor still holds theirs: no key was
+    rotated), in the table's 0005 shape with its guards. Returns that chain's size and head."""
+    with db.engine.begin() as conn:
+        rows = conn.execute(
+            text(
+                "SELECT at, actor, action, decision_id, decision_seq, stage, step, data, signature"
+                " FROM audit_events ORDER BY at"
+            )
+        ).all()
+        conn.execute(text("DROP TABLE audit_events"))
+        conn.execute(
+            text(
+                "CREATE TABLE audit_events (seq INTEGER NOT NULL PRIMARY KEY, at VARCHAR NOT NULL,"
+                " actor VARCHAR NOT NULL, action VARCHAR NOT NULL, decision_id INTEGER, stage VARCHAR, step VARCHAR,"
+                " data VARCHAR NOT NULL, decision_seq INTEGER, decision_prev VARCHAR(64),"
+                " prev_hash VARCHAR(64) NOT NULL, hash VARCHAR(64) NOT NULL UNIQUE, signature VARCHAR(100),"
+                " CONSTRAINT uq_audit_prev_hash UNIQUE (prev_hash),"
+                " CONSTRAINT uq_audit_decision_seq UNIQUE (decision_id, decision_seq))"
+            )
+        )
+        prev, last_of = canonical.GENESIS, {}
+        for seq, (at, actor, action, decision, dseq, stage, step, data, signature) in enumerate(rows, 1):
+            content = canonical.stored_content(
+                seq, at, actor, action, decision, dseq, last_of.get(decision), stage, step, data, prev, version=1
+            )
+            digest = canonical.hash_content(content)
+            signed = engine.keys.signer(actor).sign(digest) if signature is not None else None
+            conn.execute(
+                text(
+                    "INSERT INTO audit_events (seq, at, actor, action, decision_id, stage, step, data, decision_seq,"
+                    " decision_prev, prev_hash, hash, signature) VALUES (:seq, :at, :actor, :action, :decision,"
+                    " :stage, :step, :data, :dseq, :dprev, :prev, :hash, :signature)"
+                ),
+                {
+                    **content,
+                    "data": data,
+                    "dseq": dseq,
+                    "dprev": content["decision_prev"],
+                    "prev": prev,
+                    "hash": digest,
+                    "signature": signed,
+                },
+            )
+            if decision is not None:
+                last_of[decision] = digest
+            prev = digest
+        from decision_flow.store.migrations.versions.v0001_baseline import install_guards
+
+        install_guards(conn)
+        conn.execute(text("UPDATE alembic_version SET version_num = '0005'"))
+    return len(rows), prev
+
+
+def test_one_chain_becomes_the_registry_chain_and_its_cases_go_on_in_their_organs_chain(
+    url: str, open_db: list[Database], tmp_path: Path
+) -> None:
+    """Migration 0006 keeps every event of the one chain byte for byte as the registry chain
+    (version 1, the same numbers, so a checkpoint taken before still holds); a case begun before
+    goes on in its organ's chain, continuing its own chain, and its export (events of both
+    versions) verifies offline."""
+    from decision_flow.trail import filecheck
+    from decision_flow.trail.checkpoint import Checkpoint
+
+    db = Database(url)
+    open_db.append(db)
+    engine = _engine(db)
+    walked = _populate(engine, tmp_path / "files")
+    size, head = _as_one_chain(db, engine)
+    before = _stored(db, "audit_events")
+    db.init()  # `dflow init` upgrades it
+    with db.engine.connect() as conn:
+        assert migrations.current(conn) == migrations.HEAD
+        kept = conn.execute(
+            text(
+                "SELECT seq, at, actor, action, decision_id, stage, step, data, decision_seq, decision_prev,"
+                " prev_hash, hash, signature FROM audit_events ORDER BY seq"
+            )
+        ).all()
+        shape = conn.execute(text("SELECT DISTINCT chain, registry_position, format FROM audit_events")).all()
+    assert [tuple(r) for r in kept] == before  # every event byte for byte
+    assert [tuple(r) for r in shape] == [("registry", None, 1)]  # the registry chain, version 1
+    assert queries.verify(engine).ok
+    old_checkpoint = Checkpoint(size, head, "2024-12-31T02:00:00.000000Z")  # no chain: the registry's
+    assert old_checkpoint.plain().splitlines()[1] == "chain: registry"
+    assert queries.verify_anchor(engine, old_checkpoint).ok
+
+    organ = _organ_of(db, walked)
+    record_valid(engine, walked, "legality_review", tmp_path / "files")
+    with db.engine.connect() as conn:
+        after = conn.execute(
+            text(
+                "SELECT chain, seq, decision_seq, decision_prev, registry_position, format FROM audit_events"
+                " WHERE decision_id = :d ORDER BY decision_seq"
+            ),
+            {"d": walked},
+        ).all()
+    *old, new = [tuple(r) for r in after]
+    assert {(r[0], r[5]) for r in old} == {("registry", 1)}
+    last_old = conn_hash(db, walked, len(old))
+    # the case's next event: the first of its organ's chain, the next of its own, of version 2
+    assert new == (organ, 1, len(old) + 1, last_old, size, 2)
+    verdict = queries.verify(engine)
+    assert verdict.ok, verdict
+    assert queries.verify_anchor(engine, old_checkpoint).ok
+    export = tmp_path / "walked.json"
+    queries.export_trail(engine, walked, export)
+    assert filecheck.verify_file(export).ok
+    lines = json.loads(export.read_bytes())["events"]  # the file is one JSON document
+    assert [("chain" in line, line["decision_seq"]) for line in lines] == [
+        *((False, n) for n in range(1, len(old) + 1)),
+        (True, len(old) + 1),
+    ]
+
+
+def _organ_of(db: Database, decision: int) -> str:
+    with db.engine.connect() as conn:
+        return str(conn.execute(text("SELECT organ FROM decisions WHERE id = :d"), {"d": decision}).scalar())
+
+
+def conn_hash(db: Database, decision: int, decision_seq: int) -> str:
+    with db.engine.connect() as conn:
+        found = conn.execute(
+            text("SELECT hash FROM audit_events WHERE decision_id = :d AND decision_seq = :n"),
+            {"d": decision, "n": decision_seq},
+        ).scalar()
+    return str(found)

@@ -40,7 +40,7 @@ def county(tmp_path: Path) -> Dflow:
 def events(cli: Dflow) -> list[dict[str, Any]]:
     with closing(sqlite3.connect(cli.db)) as con:
         con.row_factory = sqlite3.Row
-        return [dict(r) for r in con.execute("SELECT * FROM audit_events ORDER BY seq")]
+        return [dict(r) for r in con.execute("SELECT * FROM audit_events ORDER BY rowid")]
 
 
 def new_case(cli: Dflow, actor: str, organ: str, *flags: str) -> int:

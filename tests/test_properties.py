@@ -70,32 +70,38 @@ SETTINGS = settings(
 
 
 def documented_hash(row: dict[str, Any]) -> str:
-    """sha256(domain + canonical JSON of the content), from the documented formula; the content
-    is every stored column but the hash and the signature (which signs the hash), decision_id
-    named "decision", data parsed."""
-    content = {("decision" if k == "decision_id" else k): v for k, v in row.items() if k not in ("hash", "signature")}
+    """sha256(domain + canonical JSON of the content), from the documented formula (version 2:
+    every event written since chains per organ); the content is every stored column but the hash,
+    the signature (which signs the hash) and the format, decision_id named "decision",
+    registry_position "registry", data parsed."""
+    assert row["format"] == 2
+    names = {"decision_id": "decision", "registry_position": "registry"}
+    content = {names.get(k, k): v for k, v in row.items() if k not in ("hash", "signature", "format")}
     content["data"] = json.loads(row["data"])
-    assert {"seq", "at", "actor", "action", "decision", "stage", "step", "data", "prev_hash"} <= set(content)
+    assert {"seq", "at", "actor", "action", "decision", "stage", "step", "data", "prev_hash", "chain"} <= set(content)
     body = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
-    return hashlib.sha256(b"decision-flow/audit/v1\n" + body).hexdigest()
+    return hashlib.sha256(b"decision-flow/audit/v2\n" + body).hexdigest()
 
 
 def events_of(path: Path) -> list[dict[str, Any]]:
     with closing(sqlite3.connect(path)) as con:
-        cursor = con.execute("SELECT * FROM audit_events ORDER BY seq")
+        cursor = con.execute("SELECT * FROM audit_events ORDER BY rowid")
         names = [d[0] for d in cursor.description]
         return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
 def assert_chain_recomputes(path: Path) -> None:
-    """seq 1..N, each prev_hash the previous hash, each hash the documented one."""
-    events = events_of(path)
-    assert [e["seq"] for e in events] == list(range(1, len(events) + 1))
-    previous = "0" * 64
-    for stored in events:
-        assert stored["prev_hash"] == previous, f"link broken at {stored['seq']}"
-        assert stored["hash"] == documented_hash(stored), f"hash wrong at {stored['seq']}"
-        previous = stored["hash"]
+    """In each chain seq 1..N, each prev_hash the previous hash, each hash the documented one."""
+    chains: dict[str, list[dict[str, Any]]] = {}
+    for row in events_of(path):
+        chains.setdefault(row["chain"], []).append(row)
+    for chain, events in chains.items():
+        assert [e["seq"] for e in events] == list(range(1, len(events) + 1)), chain
+        previous = "0" * 64
+        for stored in events:
+            assert stored["prev_hash"] == previous, f"link broken at {chain} {stored['seq']}"
+            assert stored["hash"] == documented_hash(stored), f"hash wrong at {chain} {stored['seq']}"
+            previous = stored["hash"]
 
 
 @contextmanager
@@ -143,7 +149,7 @@ def observe(path: Path, decision: int) -> State:
             f"SELECT count(*) FROM step_records WHERE status = 'waived' AND step IN ({marks})", NEVER_WAIVED
         ).fetchone()[0]
         tables = {t: con.execute(f"SELECT * FROM {t} ORDER BY 1").fetchall() for t in TABLES}
-        events = con.execute("SELECT seq, actor, action, stage, step, data FROM audit_events ORDER BY seq").fetchall()
+        events = con.execute("SELECT seq, actor, action, stage, step, data FROM audit_events ORDER BY rowid").fetchall()
         files: dict[int, list[tuple[str, str, str]]] = {}
         for record_id, kind, name, sha in con.execute(
             "SELECT record_id, kind, name, sha256 FROM evidence ORDER BY id"

@@ -8,6 +8,7 @@ Keys live in each test's own DFLOW_KEYS directory (conftest); the database is a 
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import os
 import shutil
@@ -28,12 +29,72 @@ from tests.flow import ADMIN, AUDITOR, OFFICER, REVIEWER, new_decision, record_v
 # ---------------------------------------------------------------------------- helpers
 
 
+REGISTRY, MAIN = "registry", "main"  # the registry chain; the chain of the organ the tests' decisions are in
+
+
 def stored(engine: Engine) -> list[dict[str, Any]]:
+    """Every audit event, of every chain, in the order written (SQLite's rowid)."""
     assert engine.db.path is not None
     with closing(sqlite3.connect(engine.db.path)) as con:
-        cursor = con.execute("SELECT * FROM audit_events ORDER BY seq")
+        cursor = con.execute("SELECT * FROM audit_events ORDER BY rowid")
         names = [d[0] for d in cursor.description]
         return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def walk_order(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Events in the order verification walks them: the registry chain, then each organ's chain
+    in the order of its name, each in seq order."""
+    return sorted(events, key=lambda e: (e["chain"] != REGISTRY, e["chain"].encode(), e["seq"]))
+
+
+def documented_hash(row: dict[str, Any]) -> str:
+    """The hash of a stored event by docs/audit-format.md, section 2, written out here: the
+    content of its row's version (format 2 adds `chain` and `registry`) after that version's
+    domain prefix."""
+    content = {
+        "seq": row["seq"],
+        "at": row["at"],
+        "actor": row["actor"],
+        "action": row["action"],
+        "decision": row["decision_id"],
+        "decision_seq": row["decision_seq"],
+        "decision_prev": row["decision_prev"],
+        "stage": row["stage"],
+        "step": row["step"],
+        "data": json.loads(row["data"]),
+        "prev_hash": row["prev_hash"],
+    }
+    if row["format"] == 2:
+        content |= {"chain": row["chain"], "registry": row["registry_position"]}
+    body = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+    return hashlib.sha256(f"decision-flow/audit/v{row['format']}\n".encode() + body).hexdigest()
+
+
+def rewrite(con: sqlite3.Connection, chain: str, seq: int, ring: KeyRing | None = None, **changes: Any) -> None:
+    """A consistent rewrite of history: set `changes` on event `seq` of `chain`, then recompute by
+    the documented formula its hash and that of every later event of the chain, with every link
+    to them (prev_hash, decision_prev); with `ring`, as a forger holding the actors' key files,
+    sign each of them again with its actor's key from it."""
+    renamed: dict[str, str] = {}
+    cursor = con.execute("SELECT * FROM audit_events WHERE chain = ? AND seq >= ? ORDER BY seq", (chain, seq))
+    names = [d[0] for d in cursor.description]
+    for row in [dict(zip(names, r, strict=True)) for r in cursor.fetchall()]:
+        at = row["seq"]
+        edited = changes if at == seq else {}
+        row |= edited
+        row["prev_hash"] = renamed.get(row["prev_hash"], row["prev_hash"])
+        row["decision_prev"] = renamed.get(row["decision_prev"], row["decision_prev"])
+        new = documented_hash(row)
+        signature = row["signature"]
+        if ring is not None and signature is not None:
+            signature = ring.signer(row["actor"]).sign(new)
+        columns = {**edited, "prev_hash": row["prev_hash"], "decision_prev": row["decision_prev"]}
+        columns |= {"hash": new, "signature": signature}
+        con.execute(
+            f"UPDATE audit_events SET {', '.join(f'{c} = ?' for c in columns)} WHERE chain = ? AND seq = ?",
+            (*columns.values(), chain, at),
+        )
+        renamed[row["hash"]] = new
 
 
 def tables(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
@@ -106,7 +167,8 @@ def test_every_event_is_signed_by_its_actor_over_its_hash(engine: Engine, files:
     events = stored(engine)
     assert {e["action"] for e in events} >= {"user_added", "created", "recorded", "refused"}
     for event in events:
-        assert signature_valid(registered[event["actor"]], event["hash"], event["signature"]), event["seq"]
+        where = (event["chain"], event["seq"])
+        assert signature_valid(registered[event["actor"]], event["hash"], event["signature"]), where
         other = registered[OFFICER if event["actor"] == ADMIN else ADMIN]
         assert not signature_valid(other, event["hash"], event["signature"])
     verdict = queries.verify(engine)
@@ -321,21 +383,26 @@ def test_a_malformed_public_key_is_invalid_input(engine: Engine, text: str) -> N
 
 def test_a_stripped_signature_is_found(engine: Engine) -> None:
     new_decision(engine)
-    created = stored(engine)[-1]["seq"]
+    created = stored(engine)[-1]
+    assert (created["action"], created["chain"]) == ("created", MAIN)
     with closing(attacker(engine)) as con:
-        con.execute("UPDATE audit_events SET signature = NULL WHERE seq = ?", (created,))
+        con.execute("UPDATE audit_events SET signature = NULL WHERE chain = ? AND seq = ?", (MAIN, created["seq"]))
     verdict = queries.verify(engine)
-    assert (verdict.ok, verdict.first_bad_seq) == (False, created)
+    assert (verdict.ok, verdict.chain, verdict.first_bad_seq) == (False, MAIN, created["seq"])
     assert verdict.reason == "signature missing: 'zhao' must sign every act once keys are registered"
 
 
 def test_a_signature_moved_from_another_event_is_found(engine: Engine) -> None:
     new_decision(engine)
     events = stored(engine)
+    last = events[-1]  # the creation, in the organ's chain; events[1] the officer's registration
     with closing(attacker(engine)) as con:
-        con.execute("UPDATE audit_events SET signature = ? WHERE seq = ?", (events[1]["signature"], events[-1]["seq"]))
+        con.execute(
+            "UPDATE audit_events SET signature = ? WHERE chain = ? AND seq = ?",
+            (events[1]["signature"], last["chain"], last["seq"]),
+        )
     verdict = queries.verify(engine)
-    assert (verdict.ok, verdict.first_bad_seq) == (False, events[-1]["seq"])
+    assert (verdict.ok, verdict.chain, verdict.first_bad_seq) == (False, last["chain"], last["seq"])
     assert verdict.reason == "signature invalid: not made with 'zhao''s registered key"
 
 
@@ -365,19 +432,24 @@ def crypto_checks(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 def test_a_second_verification_checks_only_the_signatures_added_since(
     engine: Engine, files: Path, crypto_checks: list[str]
 ) -> None:
+    """What was verified is kept for each chain: events added to both the registry's and the
+    organ's chain since are the only ones checked again."""
     i = new_decision(engine)
     first = queries.verify(engine)
     assert first.ok and first.recalled == 0
-    assert crypto_checks == [e["hash"] for e in stored(engine)]
-    record_valid(engine, i, "initiation", files)
+    assert crypto_checks == [e["hash"] for e in walk_order(stored(engine))]
+    verified = {e["hash"] for e in stored(engine)}
+    record_valid(engine, i, "initiation", files)  # the organ's chain grows
+    users.add(engine, "zhou", ["officer"], ADMIN)  # and the registry's
     crypto_checks.clear()
     second = queries.verify(engine)
     events = stored(engine)
+    assert {e["chain"] for e in events if e["hash"] not in verified} == {REGISTRY, MAIN}
     assert (second.ok, second.events, second.signed, second.recalled) == (True, len(events), len(events), first.events)
-    assert crypto_checks == [e["hash"] for e in events[first.events :]]
+    assert crypto_checks == [e["hash"] for e in walk_order(events) if e["hash"] not in verified]
     crypto_checks.clear()
     assert queries.verify(engine, full=True).recalled == 0
-    assert crypto_checks == [e["hash"] for e in events]
+    assert crypto_checks == [e["hash"] for e in walk_order(events)]
 
 
 def test_a_signature_swapped_after_a_verification_is_still_found(engine: Engine) -> None:
@@ -387,10 +459,14 @@ def test_a_signature_swapped_after_a_verification_is_still_found(engine: Engine)
     new_decision(engine)
     assert queries.verify(engine).ok
     zhao = [e for e in stored(engine) if e["actor"] == OFFICER]
+    assert [e["chain"] for e in zhao] == [MAIN, MAIN]
     with closing(attacker(engine)) as con:
-        con.execute("UPDATE audit_events SET signature = ? WHERE seq = ?", (zhao[1]["signature"], zhao[0]["seq"]))
+        con.execute(
+            "UPDATE audit_events SET signature = ? WHERE chain = ? AND seq = ?",
+            (zhao[1]["signature"], MAIN, zhao[0]["seq"]),
+        )
     verdict = queries.verify(engine)
-    assert (verdict.ok, verdict.first_bad_seq) == (False, zhao[0]["seq"])
+    assert (verdict.ok, verdict.chain, verdict.first_bad_seq) == (False, MAIN, zhao[0]["seq"])
     assert verdict.reason == "signature invalid: not made with 'zhao''s registered key"
 
 
@@ -398,18 +474,16 @@ def test_history_rewritten_after_a_verification_is_still_found(engine: Engine, f
     """Someone with the file (but not the keys) edits an event verified before and recomputes
     every hash and link after it: the chain is consistent again, but not the one verified, so
     every signature is checked and the first rewritten event fails its signature."""
-    from tests.test_trailfile import rehash_from
-
     i = new_decision(engine)
     record_valid(engine, i, "initiation", files)
     assert queries.verify(engine).ok
-    created = next(e["seq"] for e in stored(engine) if e["action"] == "created")
+    created = next(e for e in stored(engine) if e["action"] == "created")
     with closing(attacker(engine)) as con:
-        con.execute("UPDATE audit_events SET data = replace(data, '农贸', '改过') WHERE seq = ?", (created,))
-        rehash_from(con, created)
-    assert queries.verify(engine, full=True).first_bad_seq == created
+        rewrite(con, created["chain"], created["seq"], data=created["data"].replace("农贸", "改过"))
+    full = queries.verify(engine, full=True)
+    assert (full.chain, full.first_bad_seq) == (MAIN, created["seq"])
     verdict = queries.verify(engine)
-    assert (verdict.ok, verdict.first_bad_seq) == (False, created)
+    assert (verdict.ok, verdict.chain, verdict.first_bad_seq) == (False, MAIN, created["seq"])
     assert verdict.reason == "signature invalid: not made with 'zhao''s registered key"
 
 
@@ -444,7 +518,7 @@ def test_a_key_smuggled_in_by_a_non_admin_is_found(engine: Engine) -> None:
         )
         s.commit()
     verdict = queries.verify(engine)
-    assert (verdict.ok, verdict.first_bad_seq) == (False, stored(engine)[-1]["seq"])
+    assert (verdict.ok, verdict.chain, verdict.first_bad_seq) == (False, REGISTRY, stored(engine)[-1]["seq"])
     assert verdict.reason == "key registered without authority: 'zhao' is not an admin holding a key"
 
 
@@ -464,7 +538,171 @@ def test_only_the_chains_first_key_is_self_registered(engine: Engine) -> None:
         )
         s.commit()
     verdict = queries.verify(engine)
+    assert (verdict.chain, verdict.first_bad_seq) == (REGISTRY, stored(engine)[-1]["seq"])
     assert verdict.reason == "signature without a key: 'mallory' holds no registered key at this point"
+
+
+# ---------------------------------------------------------------------------- the registry position
+
+
+def registry_events(engine: Engine) -> list[dict[str, Any]]:
+    return [e for e in stored(engine) if e["chain"] == REGISTRY]
+
+
+def registered_at(engine: Engine, name: str) -> int:
+    """The registry seq of `name`'s registration."""
+    return next(
+        e["seq"]
+        for e in registry_events(engine)
+        if e["action"] == "user_added" and json.loads(e["data"])["name"] == name
+    )
+
+
+@pytest.mark.parametrize(
+    ("case", "reason"),
+    [
+        ("before_the_key", "signature without a key: 'zhao' holds no registered key at this point"),
+        ("before_a_rotation", "signature invalid: not made with 'zhao''s registered key"),
+    ],
+)
+def test_an_organ_event_backdated_before_its_actors_key_is_refused(
+    engine: Engine, files: Path, case: str, reason: str
+) -> None:
+    """An organ's event is checked against the key its actor held at its registry position
+    (docs/audit-format.md, section 4a). A forger holding every key file edits the position of the
+    officer's first act, and recomputes its hash, every later hash and link of the chain and every
+    signature: at a position before his registration he held no key; at one before his rotation
+    he held his earlier key, not the one that signed."""
+    if case == "before_a_rotation":
+        users.rotate(engine, OFFICER)
+    i = new_decision(engine)
+    record_valid(engine, i, "initiation", files)
+    size = len(registry_events(engine))
+    created = next(e for e in stored(engine) if e["action"] == "created")
+    assert (created["chain"], created["seq"], created["registry_position"]) == (MAIN, 1, size)
+    assert queries.verify(engine).ok
+    # before the rotation: the registry's last event is the rotation itself, so one position less
+    position = registered_at(engine, OFFICER) - 1 if case == "before_the_key" else size - 1
+    with closing(attacker(engine)) as con:
+        rewrite(con, MAIN, created["seq"], engine.keys, registry_position=position)
+    backdated = next(e for e in stored(engine) if e["action"] == "created")
+    assert backdated["registry_position"] == position and backdated["hash"] == documented_hash(backdated)
+    verdict = queries.verify(engine, full=True)
+    assert (verdict.ok, verdict.chain, verdict.first_bad_seq, verdict.reason) == (False, MAIN, 1, reason)
+
+
+def test_an_organ_event_ahead_of_the_registry_is_found(engine: Engine, files: Path) -> None:
+    """A registry position beyond the registry chain's size is a registry event that is not
+    there (docs/audit-format.md, section 4, check 6): *registry ahead*, even hashed and signed."""
+    i = new_decision(engine)
+    record_valid(engine, i, "initiation", files)
+    size = len(registry_events(engine))
+    last = stored(engine)[-1]
+    assert (last["chain"], last["registry_position"]) == (MAIN, size)
+    with closing(attacker(engine)) as con:
+        rewrite(con, MAIN, last["seq"], engine.keys, registry_position=size + 1)
+    verdict = queries.verify(engine, full=True)
+    assert (verdict.ok, verdict.chain, verdict.first_bad_seq) == (False, MAIN, last["seq"])
+    assert verdict.reason == (
+        f"registry ahead: the event's registry position is {size + 1}, the registry chain holds {size} events"
+    )
+
+
+def test_an_act_with_a_revoked_key_backdated_behind_its_chain_is_found(engine: Engine, files: Path) -> None:
+    """The officer's key is revoked; a forger holding his revoked key file (and the database)
+    appends an act of his to the organ's chain. At the true registry position he holds no key,
+    so he backdates the position to before the revocation: but an earlier event of the chain, the
+    auditor's refused attempt after the revocation, has a larger position, and positions never go
+    back along a chain (docs/audit-format.md, sections 4 and 4a): *registry went back*."""
+    from decision_flow.trail import audit
+
+    first = new_decision(engine)
+    second = new_decision(engine, title="第二项决策")
+    before = len(registry_events(engine))
+    users.revoke(engine, OFFICER, "笔记本电脑遗失", ADMIN)
+    with pytest.raises(Forbidden):
+        engine.advance(first, AUDITOR)  # refused, signed by the auditor, at the position after the revocation
+    refused = stored(engine)[-1]
+    assert (refused["chain"], refused["action"], refused["registry_position"]) == (MAIN, "refused", before + 1)
+    revoked = engine.keys.signer(OFFICER)  # the revoked key's file, still on this machine
+    with engine.db.session() as s:
+        seq, _ = audit.append(
+            s,
+            at=engine.stamp(),
+            actor=OFFICER,
+            action="recorded",
+            chain=MAIN,
+            decision=second,
+            stage="initiation",
+            step="initiation",
+            data={"fields": {"undertaking_unit": "冒名单位"}, "evidence": []},
+            sign=revoked.sign,
+        )
+        s.commit()
+    honest = queries.verify(engine, full=True)  # at its true position he held no key
+    assert (honest.chain, honest.first_bad_seq, honest.reason) == (
+        MAIN,
+        seq,
+        "signature without a key: 'zhao' holds no registered key at this point",
+    )
+    with closing(attacker(engine)) as con:
+        rewrite(con, MAIN, seq, engine.keys, registry_position=before)
+    # the decision's own previous event (its creation, at `before`) is no later: only the chain's is
+    created = next(e for e in stored(engine) if e["decision_id"] == second and e["action"] == "created")
+    assert created["registry_position"] == before
+    verdict = queries.verify(engine, full=True)
+    assert (verdict.ok, verdict.chain, verdict.first_bad_seq) == (False, MAIN, seq)
+    assert verdict.reason == (
+        f"registry went back: the event's registry position is {before}, an event before it had {before + 1}"
+    )
+
+
+@pytest.mark.parametrize("how", ["revoked", "rotated"])
+def test_a_change_whose_actors_key_changes_meanwhile_writes_nothing(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch, how: str
+) -> None:
+    """ "An event whose actor's key changed since the change began is not written (the change is
+    refused as a conflict, and can be made again)" (docs/audit-format.md, section 4a).
+
+    On SQLite a change holds the database's write lock from its first statement (BEGIN
+    IMMEDIATE), so no other transaction can revoke the key between the reading of the acting
+    user and the append: the admin's revocation (or the officer's rotation) is written here inside
+    the change's own transaction, right after acting_user has read the officer whose key then
+    proves him, exactly as users.revoke (users.rotate) writes it."""
+    import decision_flow.engine.engine as engine_module
+    from decision_flow.core.errors import Conflict
+    from decision_flow.store.rawsql import Raw
+    from decision_flow.trail import audit
+
+    real = engine_module.acting_user
+    held = engine.keys.signer(OFFICER)
+    admin = engine.keys.signer(ADMIN)
+    new = keys.generate(OFFICER).public
+
+    def key_changed_meanwhile(s: Any, name: str | None) -> Any:
+        user = real(s, name)
+        if name == OFFICER:
+            if how == "revoked":
+                data = {"name": OFFICER, "public_key": held.public, "reason": "笔记本电脑遗失"}
+                Raw(s).run("UPDATE users SET public_key = NULL WHERE name = ?", OFFICER)
+                audit.append(s, at=engine.stamp(), actor=ADMIN, action="key_revoked", data=data, sign=admin.sign)
+            else:
+                data = {"name": OFFICER, "public_key": new, "previous": held.public}
+                Raw(s).run("UPDATE users SET public_key = ? WHERE name = ?", new, OFFICER)
+                audit.append(s, at=engine.stamp(), actor=OFFICER, action="key_rotated", data=data, sign=held.sign)
+        return user
+
+    before, events = tables(engine), stored(engine)
+    monkeypatch.setattr(engine_module, "acting_user", key_changed_meanwhile)
+    with pytest.raises(Conflict) as caught:
+        engine.new("密钥已变", "major-decision", [], OFFICER)
+    assert str(caught.value) == (
+        "the key of zhao was rotated or revoked while this change was made; nothing was written, try again"
+    )
+    assert (tables(engine), stored(engine)) == (before, events)  # no decision, no event, no refusal
+    monkeypatch.undo()
+    assert new_decision(engine)  # with the key unchanged, the same act goes through
+    assert queries.verify(engine).ok
 
 
 # ---------------------------------------------------------------------------- the command line
@@ -536,24 +774,56 @@ def in_parallel(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_signatures_checked_in_worker_processes_agree(engine: Engine, files: Path, in_parallel: None) -> None:
     i = new_decision(engine)
     record_valid(engine, i, "initiation", files)
-    events = stored(engine)
+    events = walk_order(stored(engine))
     verdict = queries.verify(engine)
     assert (verdict.ok, verdict.events, verdict.signed) == (True, len(events), len(events))
-    late, early = events[-1], events[2]
-    with closing(attacker(engine)) as con:  # two forged signatures, in different batches
-        con.execute("UPDATE audit_events SET signature = ? WHERE seq = ?", (events[0]["signature"], late["seq"]))
-        con.execute("UPDATE audit_events SET signature = ? WHERE seq = ?", (events[0]["signature"], early["seq"]))
+    # two forged signatures in different batches of 3: the third registry event, the organ's last
+    early, late = events[2], events[-1]
+    assert (early["chain"], late["chain"]) == (REGISTRY, MAIN)
+    with closing(attacker(engine)) as con:
+        for event in (late, early):
+            con.execute(
+                "UPDATE audit_events SET signature = ? WHERE chain = ? AND seq = ?",
+                (events[0]["signature"], event["chain"], event["seq"]),
+            )
     verdict = queries.verify(engine)
-    assert (verdict.ok, verdict.first_bad_seq, verdict.events) == (False, early["seq"], early["seq"])
+    assert (verdict.ok, verdict.chain, verdict.first_bad_seq, verdict.events) == (False, REGISTRY, early["seq"], 3)
     assert verdict.reason == "signature invalid: not made with 'admin''s registered key"
+
+
+def test_a_bad_signature_in_a_later_chain_counts_the_events_of_the_chains_before(
+    engine: Engine, files: Path, in_parallel: None
+) -> None:
+    """A verdict's `events` counts the events walked across chains: the registry's all, then
+    the organ's up to the bad one."""
+    i = new_decision(engine)
+    record_valid(engine, i, "initiation", files)
+    events = walk_order(stored(engine))
+    registry = [e for e in events if e["chain"] == REGISTRY]
+    created = next(e for e in events if e["action"] == "created")
+    with closing(attacker(engine)) as con:
+        con.execute(
+            "UPDATE audit_events SET signature = ? WHERE chain = ? AND seq = ?",
+            (events[0]["signature"], MAIN, created["seq"]),
+        )
+    verdict = queries.verify(engine)
+    assert (verdict.ok, verdict.chain, verdict.first_bad_seq) == (False, MAIN, created["seq"])
+    assert verdict.events == len(registry) + created["seq"]
+    assert verdict.reason == "signature invalid: not made with 'zhao''s registered key"
 
 
 def test_an_earlier_chain_fault_wins_over_a_later_bad_signature(engine: Engine, in_parallel: None) -> None:
     new_decision(engine)
-    events = stored(engine)
+    last = stored(engine)[-1]
+    assert last["chain"] == MAIN
     with closing(attacker(engine)) as con:
-        con.execute("UPDATE audit_events SET signature = ? WHERE seq = ?", (events[0]["signature"], events[-1]["seq"]))
-        con.execute("UPDATE audit_events SET at = '2020-01-01T00:00:00.000000Z' WHERE seq = 2")
+        con.execute(
+            "UPDATE audit_events SET signature = ? WHERE chain = ? AND seq = ?",
+            (stored(engine)[0]["signature"], MAIN, last["seq"]),
+        )
+        con.execute(
+            "UPDATE audit_events SET at = '2020-01-01T00:00:00.000000Z' WHERE chain = ? AND seq = 2", (REGISTRY,)
+        )
     verdict = queries.verify(engine)
-    assert (verdict.ok, verdict.first_bad_seq) == (False, 2)
+    assert (verdict.ok, verdict.chain, verdict.first_bad_seq) == (False, REGISTRY, 2)
     assert verdict.reason == "content edited: hash does not match content"

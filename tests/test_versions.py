@@ -53,7 +53,9 @@ def trail_actions(engine: Engine) -> list[tuple[str, str]]:
     with engine.db.engine.connect() as conn:
         from sqlalchemy import text
 
-        return [(str(a), str(b)) for a, b in conn.execute(text("SELECT actor, action FROM audit_events ORDER BY seq"))]
+        return [
+            (str(a), str(b)) for a, b in conn.execute(text("SELECT actor, action FROM audit_events ORDER BY at, seq"))
+        ]
 
 
 def kept(engine: Engine) -> list[tuple[str, int, str]]:

@@ -177,7 +177,10 @@ WORDS: Pairs = {
     "events_of_decision": ("Events of this {case}", "本{case}事件数"),
     "last_event_hash": ("Hash of its last event", "本决策最后事件哈希"),
     "chain_head": ("Chain head", "审计链头"),
-    "chain_head_value": ("{size} events, head hash {hash}", "共 {size} 条事件，链头哈希 {hash}"),
+    "chain_head_value": (
+        "chain {chain}: {size} events, head hash {hash}",
+        "{chain} 链，共 {size} 条事件，链头哈希 {hash}",
+    ),
     "exported_at": ("Exported", "导出时间"),
     "exported_value": ("{utc} UTC (local time {local})", "{utc} UTC（本地时间 {local}）"),
     "workflow_value": ("{title} ({name} version {version})", "{title}（{name} 第{version}版）"),

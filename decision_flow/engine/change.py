@@ -32,6 +32,7 @@ from decision_flow.store.evidence import DatabaseStore, EvidenceStore
 from decision_flow.store.models import Decision, Evidence, StepRecord, User
 from decision_flow.store.rawsql import Raw, rows_as, select_all
 from decision_flow.trail import audit
+from decision_flow.trail.canonical import REGISTRY
 
 MAX_ACTOR = 100  # characters of a user's name
 
@@ -302,14 +303,17 @@ class Change:
         **data: Any,
     ) -> None:
         """Append the audit event of this change, in its own transaction, signed by the acting
-        user (proven when the change began; `signer` when a new key of theirs signs it)."""
+        user (proven when the change began; `signer` when a new key of theirs signs it): to the
+        chain of the case's organ, or, for a change of no case, to the registry's."""
         signer = signer or self.signer
         if signer.name != self.user.name:
             raise RuntimeError(f"an event of {self.user.name} without their key")  # a bug: every act is signed
         dec = self.case if about_case else None
         audit.append(
             self.s,
+            chain=(dec.organ or REGISTRY) if dec is not None else REGISTRY,
             sign=signer.sign,
+            key=signer.public,
             at=self.stamp(),
             actor=self.user.name,
             action=action,

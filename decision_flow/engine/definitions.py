@@ -218,14 +218,19 @@ def keep(s: Session, wf: Workflow, origin: str, at: str, by: str) -> None:
     _by_sha[wf.sha256] = wf
 
 
-def altered(s: Session) -> tuple[str, int, str, int | None] | None:
+def altered(s: Session) -> tuple[str, int, str, int | None, str | None] | None:
     """The first kept definition whose text no longer hashes to the SHA-256 cases recorded
-    (name, version, sha256, and the first event that names it), or None."""
+    (name, version, sha256, and the first event that names it: its seq and chain), or None."""
     rows = Raw(s).all(
         "SELECT sha256, name, version, text, base_sha256 FROM workflow_definitions ORDER BY name, version"
     )
     for sha, name, version, text, base in rows:
         if _sha_of_text(str(text), base) != sha:
-            first = Raw(s).one("SELECT min(seq) FROM audit_events WHERE data LIKE ?", f"%{sha}%")
-            return str(name), int(version), str(sha), (int(first[0]) if first and first[0] is not None else None)
+            first = Raw(s).one(
+                "SELECT seq, chain FROM audit_events WHERE data LIKE ?"
+                " ORDER BY CASE WHEN chain = 'registry' THEN 0 ELSE 1 END, chain, seq LIMIT 1",
+                f"%{sha}%",
+            )
+            named = (int(first[0]), str(first[1])) if first is not None else (None, None)
+            return str(name), int(version), str(sha), *named
     return None

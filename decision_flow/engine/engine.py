@@ -19,7 +19,7 @@ from sqlmodel import Session
 import decision_flow.engine.definitions as definitions
 import decision_flow.engine.moves as moves
 from decision_flow.core.calendar_cn import ChinaCalendar, OfficialCalendar, WorkCalendar
-from decision_flow.core.errors import Blocked, DflowError, Forbidden, InvalidInput, Reason
+from decision_flow.core.errors import Blocked, Conflict, DflowError, Forbidden, InvalidInput, Reason
 from decision_flow.core.i18n import Msg
 from decision_flow.core.values import clean_text, split_assignment
 from decision_flow.definition.values import check_kinds, parse_values
@@ -36,6 +36,7 @@ from decision_flow.store.db import Database
 from decision_flow.store.evidence import store_for
 from decision_flow.store.models import Decision, Evidence, User
 from decision_flow.trail import audit
+from decision_flow.trail.canonical import REGISTRY
 
 T = TypeVar("T")
 Op = Callable[[Change], T]
@@ -155,27 +156,36 @@ class Engine:
         exc: DflowError,
         signer: Signer | None = None,
     ) -> None:
+        """Record a refused attempt, signed by `signer` if the actor was proven; should their key
+        have changed meanwhile (the append refuses it), the attempt is kept unsigned."""
         args = _storable(args)
-        with self.db.session() as s:
-            dec = s.get(Decision, decision_id) if decision_id is not None else None
-            audit.append(
-                s,
-                sign=signer.sign if signer else None,
-                at=self.stamp(),
-                actor=_storable((actor or "")[:MAX_ACTOR]),
-                action="refused",
-                decision=dec.id if dec else None,
-                stage=dec.stage if dec else None,
-                step=args.get("step") if isinstance(args.get("step"), str) else None,
-                data={
-                    "attempted": attempt,
-                    "args": args,
-                    "error": exc.code,
-                    "message": exc.message("en"),
-                    "reasons": [r.as_dict("en") for r in exc.reasons],
-                },
-            )
-            s.commit()
+        for key in (signer, None) if signer is not None else (None,):
+            try:
+                with self.db.session() as s:
+                    dec = s.get(Decision, decision_id) if decision_id is not None else None
+                    audit.append(
+                        s,
+                        chain=(dec.organ or REGISTRY) if dec is not None else REGISTRY,
+                        sign=key.sign if key else None,
+                        key=key.public if key else None,
+                        at=self.stamp(),
+                        actor=_storable((actor or "")[:MAX_ACTOR]),
+                        action="refused",
+                        decision=dec.id if dec else None,
+                        stage=dec.stage if dec else None,
+                        step=args.get("step") if isinstance(args.get("step"), str) else None,
+                        data={
+                            "attempted": attempt,
+                            "args": args,
+                            "error": exc.code,
+                            "message": exc.message("en"),
+                            "reasons": [r.as_dict("en") for r in exc.reasons],
+                        },
+                    )
+                    s.commit()
+                return
+            except Conflict:
+                continue
 
     # ------------------------------------------------------------------ changes
 

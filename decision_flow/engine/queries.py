@@ -3,40 +3,29 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import inspect
 from sqlmodel import Session, col, select
 
 import decision_flow.engine.definitions as definitions
 import decision_flow.engine.reach as reach
 from decision_flow.core.calendar_cn import CalendarNotCovered, WorkCalendar, working_days_after
 from decision_flow.core.errors import DflowError
-from decision_flow.core.i18n import Msg
 from decision_flow.engine.change import load_case, reader
 from decision_flow.engine.engine import Engine
 from decision_flow.engine.procedure import load_context, missing_items, records_of
+from decision_flow.engine.verification import checkpoint as checkpoint
+from decision_flow.engine.verification import verify as verify
+from decision_flow.engine.verification import verify_anchor as verify_anchor
 from decision_flow.procedures import of as procedure_of
 from decision_flow.procedures.model import Column
-from decision_flow.store import calendar_years
-from decision_flow.store.models import AuditEvent, CalendarYear, Decision, StepRecord
-from decision_flow.trail import audit, canonical
+from decision_flow.store.models import Decision, StepRecord
+from decision_flow.trail import audit
 
 if TYPE_CHECKING:
-    from decision_flow.trail.checkpoint import Checkpoint
-    from decision_flow.trail.verified import Verified
-
-
-def require_reader(engine: Engine, actor: str | None) -> None:
-    """Refuse a read as `actor` unless they are a registered, active user (Forbidden); nothing
-    to check, and no session opened, when no one is named (see :func:`change.reader`)."""
-    if actor:
-        with engine.db.session(write=False) as s:
-            reader(s, actor)
+    pass
 
 
 def require_case_reader(engine: Engine, decision_id: int, actor: str | None) -> None:
@@ -205,211 +194,6 @@ def trail(engine: Engine, decision_id: int, actor: str | None = None) -> dict[st
         except DflowError:
             pass
         return {"decision": decision_id, "events": [audit.as_dict(e) for e in audit.trail(s, decision_id)]}
-
-
-def _evidence_named(data: str) -> list[tuple[str, str]]:
-    """(sha256, kind) of the evidence a recorded event names; nothing if its data was mangled
-    (the hash check then names that event)."""
-    try:
-        items = json.loads(data).get("evidence", [])
-    except (ValueError, AttributeError):
-        return []
-    if not isinstance(items, list):
-        return []
-    return [
-        (i["sha256"], str(i.get("kind"))) for i in items if isinstance(i, dict) and isinstance(i.get("sha256"), str)
-    ]
-
-
-def _seq_of(s: Session, digest: str) -> int | None:
-    row = s.exec(select(AuditEvent.seq).where(AuditEvent.hash == digest)).first()
-    return int(row) if row is not None else None
-
-
-def _data_of(data: str) -> dict[str, Any]:
-    """An event's data as a mapping; empty if it was mangled (the hash check then names the event)."""
-    try:
-        value = json.loads(data)
-    except ValueError:
-        return {}
-    return value if isinstance(value, dict) else {}
-
-
-def _calendar_mismatch(
-    rows: list[CalendarYear], imports: dict[Any, tuple[int, str, Any]]
-) -> tuple[int | None, Msg] | None:
-    """The first imported calendar year whose row is not what its latest import event wrote
-    (content and sha256, importer), or that has a row without an event or an event without a
-    row: (the event's seq, why). None when every year matches."""
-    by_year = {r.year: r for r in rows}
-    for year in sorted(set(by_year) | {y for y in imports if isinstance(y, int)}):
-        row, event = by_year.get(year), imports.get(year)
-        if event is None:
-            return None, Msg("verify.calendar_no_event", {"year": year})
-        seq, actor, data = event
-        if row is None:
-            return seq, Msg("verify.calendar_missing", {"year": year, "seq": seq})
-        held = calendar_years.content_of(row)
-        if held is None or held.sha256 != row.sha256 or row.sha256 != data.get("sha256") or row.imported_by != actor:
-            return seq, Msg("verify.calendar_altered", {"year": year, "seq": seq})
-    return None
-
-
-class _Stale(Exception):
-    """The chain no longer holds what an earlier verification vouched for."""
-
-
-def verify(engine: Engine, full: bool = False, remember: bool = True, actor: str | None = None) -> audit.Verdict:
-    """Walk the whole chain once (hashes, numbering, both links, each actor's signature against
-    the key they held at that point), then re-hash every evidence file the trail names against
-    the SHA-256 recorded when it was attached.
-
-    Signatures this machine verified before (:mod:`decision_flow.trail.verified`) are not checked
-    again unless `full`; should the chain not hold exactly what was verified then, or should
-    anything fail, the whole verification is done again with every signature, so the verdict is
-    the one a full check gives. Without `remember`, what a passing run checked is not kept
-    (a throwaway database, as the demo's, leaves nothing behind). `actor`, if named, must be a
-    registered, active user."""
-    from decision_flow.trail import verified  # loaded only to verify: `dflow record` imports this module too
-
-    engine.db.require()
-    require_reader(engine, actor)
-    with engine.db.session(write=False) as s:
-        if not inspect(s.connection()).has_table("audit_events"):  # dropped: no chain left to verify
-            return audit.Verdict(False, 0, None, Msg("verify.trail_missing"))
-    earlier = None if full else verified.recall(engine.db)
-    if earlier is not None:
-        try:
-            return _verify(engine, earlier, remember)
-        except _Stale:
-            pass
-    return _verify(engine, None, remember)
-
-
-def _verify(engine: Engine, earlier: Verified | None, remember: bool) -> audit.Verdict:
-    from decision_flow.trail import sigcheck, verified
-    from decision_flow.trail.signatures import Signatures, invalid
-
-    attached: dict[str, tuple[int, str]] = {}  # sha256 -> (seq of the event that recorded it, kind)
-    calendars: dict[Any, tuple[int, str, Any]] = {}  # year -> (seq, actor, data) of its latest import
-    sigs = verified.SignatureDigest()
-    last: list[Any] = [None]  # the last item walked
-
-    def collect(
-        items: Iterator[tuple[dict[str, Any], str, str | None, str]],
-    ) -> Iterator[tuple[dict[str, Any], str, str | None, str]]:
-        for item in items:
-            content = item[0]
-            action = content["action"]
-            if not isinstance(content["data"], str):
-                pass  # NULL data: the type check names the event
-            elif action == "recorded" and '"sha256"' in content["data"]:
-                for sha, kind in _evidence_named(content["data"]):
-                    attached.setdefault(sha, (content["seq"], kind))
-            elif action == "calendar_imported":
-                data = _data_of(content["data"])
-                calendars[data.get("year")] = (content["seq"], content["actor"], data)
-            sigs.add(item[2])
-            last[0] = item
-            if earlier is not None and content["seq"] == earlier.seq:
-                if item[1] != earlier.head or sigs.hexdigest() != earlier.signatures:
-                    raise _Stale
-            yield item
-
-    checked_until = earlier.seq if earlier is not None else 0
-    with engine.db.session(write=False) as s:
-        size = audit.head(s)[0]
-        parallel = (
-            sigcheck.ParallelChecks(sigcheck.workers()) if size - checked_until >= sigcheck.PARALLEL_FROM else None
-        )
-        signatures = Signatures(defer=parallel.add if parallel else None, checked_until=checked_until)
-        try:
-            verdict = audit.verify_contents(
-                collect(audit.iter_stored(s)),
-                whole_chain=True,
-                locate=lambda h: _seq_of(s, h),
-                then=signatures.check,
-                checked_until=checked_until,
-            )
-            failure = parallel.first_failure() if parallel else None
-        finally:
-            if parallel:
-                parallel.close()
-        calendar_rows = calendar_years.rows(s) if verdict.ok else []
-    last_seq, last_hash = (last[0][0]["seq"], last[0][1]) if last[0] is not None else (0, canonical.GENESIS)
-    if earlier is not None and not (verdict.ok and failure is None and last_seq >= earlier.seq):
-        raise _Stale  # a shorter chain, or a failure: its report must be the full check's
-    if failure is not None and (verdict.ok or failure[0] < (verdict.first_bad_seq or 0)):
-        seq, actor = failure
-        return audit.Verdict(False, seq, seq, invalid(actor))  # the whole chain: event `seq` is the seq-th
-    if not verdict.ok:
-        return verdict
-    for sha, (seq, kind) in sorted(attached.items(), key=lambda item: item[1][0]):
-        if not engine.store.intact(sha):
-            if earlier is not None:
-                raise _Stale
-            why = Msg("verify.evidence", {"sha256": sha, "kind": kind})
-            return audit.Verdict(False, verdict.events, seq, why)
-    calendar_bad = _calendar_mismatch(calendar_rows, calendars)
-    if calendar_bad is not None:
-        if earlier is not None:
-            raise _Stale
-        return audit.Verdict(False, verdict.events, *calendar_bad)
-    with engine.db.session(write=False) as s:
-        bad = definitions.altered(s)
-    if bad is not None:
-        if earlier is not None:
-            raise _Stale
-        name, version, sha, named_at = bad
-        why = Msg("verify.definition", {"name": name, "version": version, "sha256": sha})
-        return audit.Verdict(False, verdict.events, named_at, why)
-    if last_seq and remember:
-        verified.remember(engine.db, verified.Verified(int(last_seq), str(last_hash), sigs.hexdigest()))
-    return replace(verdict, signed=signatures.signed, recalled=signatures.recalled)
-
-
-def verify_anchor(engine: Engine, cp: Checkpoint, actor: str | None = None) -> audit.Verdict:
-    """Whether today's chain verifies and still extends `cp` (the event numbered cp.size is
-    still there with the hash cp.head), so a cut-off tail or a rewritten history is found."""
-    verdict = verify(engine, actor=actor)
-    if not verdict.ok or cp.size == 0:
-        return verdict
-    if cp.decision is not None:
-        with engine.db.session(write=False) as s:
-            size, _ = audit.decision_head(s, cp.decision)
-            row = s.exec(
-                select(AuditEvent.seq, AuditEvent.hash).where(
-                    AuditEvent.decision_id == cp.decision, AuditEvent.decision_seq == cp.size
-                )
-            ).first()
-        named = {"decision": cp.decision, "size": size, "checkpoint": cp.size, "n": cp.size}
-        if row is None:
-            return audit.Verdict(False, verdict.events, None, Msg("verify.decision_truncated", named))
-        if row[1] != cp.head:
-            return audit.Verdict(False, verdict.events, row[0], Msg("verify.decision_rewritten", named))
-        return verdict
-    with engine.db.session(write=False) as s:
-        size, _ = audit.head(s)
-        event = s.get(AuditEvent, cp.size)
-    if event is None:
-        why = Msg("verify.truncated", {"size": size, "checkpoint": cp.size})
-        return audit.Verdict(False, verdict.events, cp.size, why)
-    if event.hash != cp.head:
-        return audit.Verdict(False, verdict.events, cp.size, Msg("verify.rewritten", {"seq": cp.size}))
-    return verdict
-
-
-def checkpoint(engine: Engine, actor: str | None = None, decision: int | None = None) -> Checkpoint:
-    """The chain's checkpoint now, on the engine's clock, taken as `actor` (optional); with
-    `decision`, that decision's own (which the actor must be allowed to read)."""
-    from decision_flow.trail.checkpoint import checkpoint as checkpoint_at
-
-    engine.db.require()
-    require_reader(engine, actor)
-    if decision is not None:
-        with engine.db.session(write=False) as s:
-            load_case(s, decision)  # an unknown decision is not found
-    return checkpoint_at(engine.db, engine.stamp(), decision)
 
 
 def export_trail(engine: Engine, decision_id: int, out: Path) -> int:

@@ -17,6 +17,7 @@ from decision_flow.core.errors import Forbidden, InvalidInput, NotFound, Reason
 from decision_flow.core.i18n import Msg
 from decision_flow.store.models import Decision, Organ, User
 from decision_flow.store.rawsql import Raw
+from decision_flow.trail.canonical import REGISTRY
 
 LEVELS = ("county", "department", "township")
 REACH = frozenset({"admin", "auditor"})  # roles held in an organ that hold in every organ below it
@@ -26,10 +27,13 @@ _CODE = re.compile(r"[a-z0-9][a-z0-9_-]{0,39}")
 
 
 def check_code(code: str) -> str:
-    """An organ code as typed: lower-case ASCII letters, digits, '-' and '_', at most 40."""
+    """An organ code as typed: lower-case ASCII letters, digits, '-' and '_', at most 40; never
+    `registry` (the registry's audit chain is named so)."""
     code = code.strip()
     if not _CODE.fullmatch(code):
         raise InvalidInput(Msg("organ.bad_code", {"code": code[:60]}))
+    if code == REGISTRY:  # the name of the registry's audit chain
+        raise InvalidInput(Msg("organ.reserved_code", {"code": code}))
     return code
 
 

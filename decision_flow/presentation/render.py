@@ -21,7 +21,7 @@ from decision_flow.core.i18n import Msg, article, language, t
 from decision_flow.definition.workflow import Workflow
 from decision_flow.engine import definitions
 from decision_flow.presentation import events, labels
-from decision_flow.trail.audit import Verdict
+from decision_flow.trail.chainwalk import Verdict
 
 if TYPE_CHECKING:
     from rich.table import Table
@@ -198,7 +198,8 @@ def verdict(v: Verdict) -> None:
         out.print(Text(t(v.note), style="yellow"))
     if not v.ok:
         why = t(v.why) if v.why is not None else None
-        err.print(Text(t(Msg("audit.bad", {"seq": v.first_bad_seq, "reason": why})), style="bold red"))
+        named = {"seq": v.first_bad_seq, "reason": why, "chain": v.chain}
+        err.print(Text(t(Msg("audit.bad_chain" if v.chain else "audit.bad", named)), style="bold red"))
 
 
 def organs(rows: list[dict[str, Any]]) -> None:

@@ -192,6 +192,16 @@ class Database:
                 session.rollback()
                 raise
 
+    @contextmanager
+    def snapshot(self) -> Iterator[Session]:
+        """A session for reading only whose every statement sees one snapshot of every table (on
+        PostgreSQL REPEATABLE READ; SQLite's read transaction is one already): what verification
+        and an export read across chains must agree."""
+        with self.session(write=False) as session:
+            if not self.is_sqlite:
+                session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+            yield session
+
     def dispose(self) -> None:
         """Close every pooled connection (so a server database can be dropped, a file moved)."""
         for engine in (self._engine, self._read_engine):

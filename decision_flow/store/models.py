@@ -6,7 +6,7 @@ PostgreSQL keep the same bytes.
 
 from __future__ import annotations
 
-from sqlalchemy import Column, Index, LargeBinary, UniqueConstraint
+from sqlalchemy import Column, Index, LargeBinary, PrimaryKeyConstraint, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -110,15 +110,17 @@ class Evidence(SQLModel, table=True):
 
 
 class AuditEvent(SQLModel, table=True):
-    """One event of the hash-chained audit trail (审计记录). `seq` is gap-free; `hash` covers the
-    canonical content and `prev_hash`. Events of one decision also form their own chain
-    (`decision_seq`, `decision_prev`), so a decision's export verifies on its own."""
+    """One event of the hash-chained audit trail (审计记录), in one of the chains: the registry's
+    (users, keys, organs, calendars, definitions) or an organ's (its decisions' events).
+    `seq` is gap-free within the chain; `hash` covers the canonical content and `prev_hash`.
+    Events of one decision also form their own chain (`decision_seq`, `decision_prev`), so a
+    decision's export verifies on its own. docs/audit-format.md has the formula."""
 
     __tablename__ = "audit_events"
     __table_args__ = (
-        UniqueConstraint("prev_hash", name="uq_audit_prev_hash"),
+        PrimaryKeyConstraint("chain", "seq", name="audit_events_pkey"),  # the chain's number
+        UniqueConstraint("chain", "prev_hash", name="uq_audit_chain_prev"),
         UniqueConstraint("decision_id", "decision_seq", name="uq_audit_decision_seq"),
-        Index("ix_audit_decision", "decision_id", "seq"),
     )
 
     seq: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
@@ -134,6 +136,9 @@ class AuditEvent(SQLModel, table=True):
     prev_hash: str = Field(max_length=64)
     hash: str = Field(max_length=64, unique=True)
     signature: str | None = Field(default=None, max_length=100)  # the actor's Ed25519 signature of `hash`
+    chain: str = Field(primary_key=True, max_length=40)  # "registry" or an organ's code
+    registry_position: int | None = None  # content key `registry`: the registry chain's size when the key was checked
+    format: int = 2  # 1: hashed as version 1 (before chains per organ), 2: as version 2
 
 
 class Meta(SQLModel, table=True):

@@ -1,9 +1,12 @@
 """The hashed form of an audit event (docs/audit-format.md): its content, the canonical JSON of
 that content, and the hash.
 
-    hash = SHA-256( b"decision-flow/audit/v1\\n" + canonical_json(content) )
+    hash = SHA-256( b"decision-flow/audit/v2\\n" + canonical_json(content) )
     content = {"seq", "at", "actor", "action", "decision", "decision_seq", "decision_prev",
-               "stage", "step", "data", "prev_hash"}
+               "stage", "step", "data", "prev_hash", "chain", "registry"}
+
+Events written before chains per organ are of version 1: no ``chain`` or ``registry`` key, and
+the domain ``decision-flow/audit/v1``. A content's keys say its version.
 
 canonical_json sorts keys, uses no insignificant whitespace and writes UTF-8 without escaping
 non-ASCII; event data holds only strings, integers, booleans, null, lists and objects (no
@@ -24,7 +27,9 @@ from typing import Any
 from decision_flow.store.models import AuditEvent
 
 DOMAIN = b"decision-flow/audit/v1\n"
+DOMAIN_V2 = b"decision-flow/audit/v2\n"
 GENESIS = "0" * 64
+REGISTRY = "registry"  # the chain of users, keys, organs, calendars and definitions
 
 
 def canonical_json(value: Any) -> bytes:
@@ -44,10 +49,14 @@ def stored_content(
     step: Any,
     data: str,
     prev_hash: Any,
+    chain: Any = None,
+    registry: Any = None,
+    version: int = 2,
 ) -> dict[str, Any]:
     """The hashed content of an event from its stored columns, in the table's order, with the
-    data as the very canonical text stored (what is hashed, byte for byte)."""
-    return {
+    data as the very canonical text stored (what is hashed, byte for byte); `chain` and
+    `registry` are content only in an event of version 2."""
+    content = {
         "seq": seq,
         "at": at,
         "actor": actor,
@@ -60,6 +69,9 @@ def stored_content(
         "data": RawJSON(data),
         "prev_hash": prev_hash,
     }
+    if version == 2:
+        content["chain"], content["registry"] = chain, registry
+    return content
 
 
 def content_of(event: AuditEvent) -> dict[str, Any]:
@@ -78,6 +90,9 @@ def content_of(event: AuditEvent) -> dict[str, Any]:
         e.step,
         e.data,
         e.prev_hash,
+        e.chain,
+        e.registry_position,
+        e.format,
     )
     return {**content, "data": json.loads(e.data)}
 
@@ -100,6 +115,7 @@ CONTENT_KEYS = (
     "stage",
     "step",
 )
+CONTENT_KEYS_V2 = tuple(sorted((*CONTENT_KEYS, "chain", "registry")))
 
 
 def _scalar(value: Any) -> str:
@@ -118,6 +134,10 @@ _PLAIN = (
     '{"action":%s,"actor":%s,"at":%s,"data":%s,"decision":%s,"decision_prev":%s,"decision_seq":%s,'
     '"prev_hash":%s,"seq":%d,"stage":%s,"step":%s}'
 )
+_PLAIN_V2 = (
+    '{"action":%s,"actor":%s,"at":%s,"chain":%s,"data":%s,"decision":%s,"decision_prev":%s,"decision_seq":%s,'
+    '"prev_hash":%s,"registry":%s,"seq":%d,"stage":%s,"step":%s}'
+)
 
 
 def plain_bytes(
@@ -132,10 +152,14 @@ def plain_bytes(
     seq: Any,
     stage: Any,
     step: Any,
+    chain: Any = None,
+    registry: Any = None,
+    version: int = 1,
 ) -> bytes | None:
-    """The canonical bytes of an event (its content's values in key order) whose every value has
-    the type the engine writes (text, whole numbers, null, data already canonical), filled into
-    one template; None otherwise. Verification spends most of its time here."""
+    """The canonical bytes of an event (its content's values in key order, `chain` and `registry`
+    for version 2) whose every value has the type the engine writes (text, whole numbers, null,
+    data already canonical), filled into one template; None otherwise. Verification spends most
+    of its time here."""
     if not (
         type(data) is RawJSON
         and type(seq) is int
@@ -150,36 +174,47 @@ def plain_bytes(
         and (step is None or type(step) is str)
     ):
         return None
-    return (
-        _PLAIN
-        % (
-            encode_basestring(action),
-            encode_basestring(actor),
-            encode_basestring(at),
-            data,
-            "null" if decision is None else decision,
-            "null" if prev is None else encode_basestring(prev),
-            "null" if dseq is None else dseq,
-            encode_basestring(prev_hash),
-            seq,
-            "null" if stage is None else encode_basestring(stage),
-            "null" if step is None else encode_basestring(step),
-        )
-    ).encode("utf-8")
+    head = (encode_basestring(action), encode_basestring(actor), encode_basestring(at))
+    tail = (
+        data,
+        "null" if decision is None else decision,
+        "null" if prev is None else encode_basestring(prev),
+        "null" if dseq is None else dseq,
+        encode_basestring(prev_hash),
+    )
+    end = (
+        seq,
+        "null" if stage is None else encode_basestring(stage),
+        "null" if step is None else encode_basestring(step),
+    )
+    if version == 1:
+        return (_PLAIN % (*head, *tail, *end)).encode("utf-8")
+    if type(chain) is not str or not (registry is None or type(registry) is int):
+        return None
+    between = "null" if registry is None else registry
+    return (_PLAIN_V2 % (*head, encode_basestring(chain), *tail, between, *end)).encode("utf-8")
+
+
+def version_of(content: dict[str, Any]) -> int:
+    """2 for a content with `chain` (version 2), else 1."""
+    return 2 if "chain" in content else 1
 
 
 def content_bytes(content: dict[str, Any]) -> bytes:
     """canonical_json(content): from one template when the values are of the engine's types (the
     hot path of verify), else built key by key for the known keys."""
-    if len(content) != len(CONTENT_KEYS) or any(k not in content for k in CONTENT_KEYS):
+    keys = CONTENT_KEYS_V2 if "chain" in content else CONTENT_KEYS
+    if len(content) != len(keys) or any(k not in content for k in keys):
         return canonical_json(content)
-    plain = plain_bytes(*(content[k] for k in CONTENT_KEYS))
+    c = content
+    plain = plain_bytes(
+        c["action"], c["actor"], c["at"], c["data"], c["decision"], c["decision_prev"], c["decision_seq"],
+        c["prev_hash"], c["seq"], c["stage"], c["step"], c.get("chain"), c.get("registry"), version_of(c),
+    )  # fmt: skip
     if plain is not None:
         return plain
     data = content["data"]
-    parts = [
-        f'"{k}":{data if k == "data" and isinstance(data, RawJSON) else _scalar(content[k])}' for k in CONTENT_KEYS
-    ]
+    parts = [f'"{k}":{data if k == "data" and isinstance(data, RawJSON) else _scalar(content[k])}' for k in keys]
     return ("{" + ",".join(parts) + "}").encode("utf-8")
 
 
@@ -225,6 +260,14 @@ def type_fault(content: dict[str, Any], check_data: bool = True) -> tuple[str, s
         return "data", "object"
     if not _is_hash(c["prev_hash"]):
         return "prev_hash", "hash"
+    if "chain" in c:
+        chain, registry = c["chain"], c["registry"]
+        if type(chain) is not str or not 1 <= len(chain) <= 40:
+            return "chain", "chain_name"
+        if (chain == REGISTRY and registry is not None) or (
+            chain != REGISTRY and not (type(registry) is int and registry >= 0)
+        ):
+            return "registry", "registry_position"
     return None
 
 
@@ -244,5 +287,5 @@ def _refuse(text: str) -> Any:
 
 
 def hash_content(content: dict[str, Any]) -> str:
-    """The event hash: SHA-256 over the domain prefix and the canonical content."""
-    return hashlib.sha256(DOMAIN + content_bytes(content)).hexdigest()
+    """The event hash: SHA-256 over its version's domain prefix and the canonical content."""
+    return hashlib.sha256((DOMAIN_V2 if "chain" in content else DOMAIN) + content_bytes(content)).hexdigest()

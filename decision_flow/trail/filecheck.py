@@ -15,21 +15,24 @@ from typing import IO, Any
 
 from decision_flow.core.errors import InvalidInput
 from decision_flow.core.i18n import Msg, os_error
-from decision_flow.trail import audit, canonical
-from decision_flow.trail.audit import Verdict
+from decision_flow.trail import canonical, chainwalk
+from decision_flow.trail.canonical import REGISTRY
+from decision_flow.trail.chainwalk import Verdict
 from decision_flow.trail.checkpoint import Checkpoint
 from decision_flow.trail.trailfile import (
     BETWEEN,
     CONTENT_KEYS,
-    DECISION_KEYS,
+    CONTENT_KEYS_V2,
     DIGEST_DOMAIN,
     DIGEST_DOMAINS,
     FOOTER,
     FORMAT,
     FORMAT_V1,
-    HEADER_KEYS,
-    HEX64,
-    header_line,
+    SIGNED,
+    NotHeader,
+    is_int,
+    no_constant,
+    read_header,
 )
 
 
@@ -59,7 +62,7 @@ class _Problem:
     reason: Msg
 
 
-Item = tuple[Any, ...]  # (content, hash) in a v1 file, (content, hash, signature) in v2
+Item = tuple[Any, ...]  # (content, hash) in a v1 file, (content, hash, signature) in v2 and v3
 
 
 class _FileCheck:
@@ -78,6 +81,9 @@ class _FileCheck:
         self.scanning = False  # reading on past a fault, only to tell order broken from missing
         self.index = 0
         self.last_seq, self.last_hash = 0, canonical.GENESIS
+        self.organ_seq, self.organ_hash = 0, canonical.GENESIS  # the last version 2 event line's
+        self.newer = False  # a version 2 line seen in this section: no version 1 line may follow
+        self.organ: str | None = None  # the decision's organ (a v3 file's header)
         self.closing = b""  # the line that closed the last section read
         self.key_events: list[Item] = []
         self.key_hashes: dict[int, str] = {}
@@ -86,27 +92,31 @@ class _FileCheck:
         self.signed = 0
         self.signers: dict[tuple[str, str], None] = {}
         self.decision_id: int | None = None
-        # the line a checkpoint names, kept to hold it against: by seq, or by decision_seq (seq, hash)
-        self.want_seq = anchor.size if anchor is not None and anchor.decision is None else None
+        # the line a checkpoint names, kept to hold it against: by (chain, seq), or by decision_seq (seq, hash)
+        self.want_seq = (anchor.chain, anchor.size) if anchor is not None and anchor.decision is None else None
         self.want_decision_seq = anchor.size if anchor is not None and anchor.decision is not None else None
-        self.by_seq: dict[int, str] = {}
+        self.by_seq: dict[tuple[str, int], str] = {}
         self.by_decision_seq: dict[int, tuple[int, str]] = {}
 
     def run(self) -> Verdict:
         header = self._header()
-        signed = self.form == FORMAT
+        signed = self.form in SIGNED
         if signed:
             items = self._lines(header, keys=True)
-            verdict = self._section(items, self._key_signature, _key_event)
+            verdict = self._section(items, self._key_signature, self._key_event)
             if verdict is not None:
                 return verdict
             if self.closing != BETWEEN:
                 why = "verify.file_unclosed" if not self.closing else "verify.file_line"
                 return Verdict(False, 0, None, Msg(why, {"line": self.lineno}))
             self.digest.update(self.closing)
-            self.last_seq, self.last_hash = 0, canonical.GENESIS
+            self.last_seq, self.last_hash, self.newer = 0, canonical.GENESIS, False
         items = self._lines(header, keys=False)
-        verdict = self._section(items, self._event_signature if signed else None, self._of_decision, events=True)
+        # a v3 file bounds its events' registry positions by its checkpoint (the registry chain's)
+        walk = chainwalk.Walk(registry_size=header["checkpoint"]["size"]) if self.form == FORMAT else None
+        verdict = self._section(
+            items, self._event_signature if signed else None, self._of_decision, events=True, walk=walk
+        )
         if verdict is not None:
             return verdict
         return self._close()
@@ -117,9 +127,10 @@ class _FileCheck:
         then: Callable[..., Msg | None] | None,
         admit: Callable[[dict[str, Any]], Msg | None] | None,
         events: bool = False,
+        walk: chainwalk.Walk | None = None,
     ) -> Verdict | None:
         """Verify one section's lines; the first fault, or None if there is none."""
-        verdict = audit.verify_contents(items, whole_chain=False, then=then, admit=admit)
+        verdict = chainwalk.verify_contents(items, whole_chain=False, then=then, admit=admit, walk=walk)
         problem = self.problem
         if not verdict.ok and (problem is None or problem.index >= verdict.events):
             missing = isinstance(verdict.why, Msg) and verdict.why.key == "verify.decision_missing"
@@ -141,11 +152,34 @@ class _FileCheck:
             return False
 
     def _of_decision(self, content: dict[str, Any]) -> Msg | None:
-        """Why an event line is not of the file's decision, or None."""
-        if content["decision"] == self.decision_id:
-            return None
-        other = {"seq": content["seq"], "other": content["decision"], "decision": self.decision_id}
-        return Msg("verify.file_other_decision", other)
+        """Why an event line is not of the file's decision (nor of its organ's chain, nor in its
+        version's place), or None."""
+        if content["decision"] != self.decision_id:
+            other = {"seq": content["seq"], "other": content["decision"], "decision": self.decision_id}
+            return Msg("verify.file_other_decision", other)
+        if "chain" in content and content["chain"] != self.organ:
+            return Msg(
+                "verify.file_other_chain", {"seq": content["seq"], "chain": content["chain"], "organ": self.organ}
+            )
+        return self._in_place(content)
+
+    def _key_event(self, content: dict[str, Any]) -> Msg | None:
+        """Why a line of the key section is no key event (or not in its version's place), or None."""
+        if (
+            content["decision"] is not None
+            or content["action"] not in chainwalk.KEY_ACTIONS
+            or content.get("chain", REGISTRY) != REGISTRY
+        ):
+            return Msg("verify.file_not_key", {"seq": content["seq"]})
+        return self._in_place(content)
+
+    def _in_place(self, content: dict[str, Any]) -> Msg | None:
+        """A version 1 line after a version 2 line of its section is out of place."""
+        if "chain" in content:
+            self.newer = True
+        elif self.newer:
+            return Msg("verify.format_place")
+        return None
 
     # -- signatures
 
@@ -156,16 +190,19 @@ class _FileCheck:
         return bad
 
     def _event_signature(self, content: dict[str, Any], stored: str, signature: str | None) -> Msg | None:
-        """An event's signature against the keys and roles the key events before it establish."""
-        seq = content["seq"]
-        while self.replayed < len(self.key_events) and self.key_events[self.replayed][0]["seq"] < seq:
+        """An event's signature against the keys and roles the key events up to its registry
+        position establish (those before it, for a version 1 event)."""
+        at = chainwalk.position(content)
+        assert at is not None  # its types were checked
+        while self.replayed < len(self.key_events) and self.key_events[self.replayed][0]["seq"] <= at:
             self.sigs.check(*self.key_events[self.replayed])  # passed in the key section: the same walk
             self.replayed += 1
         return self._signed(self.sigs, content, stored, signature)
 
     def _signed(self, sigs: Any, content: dict[str, Any], stored: str, signature: str | None) -> Msg | None:
         actor = content["actor"]
-        before = sigs.keys.get(actor)
+        organ = "chain" in content and content["chain"] != REGISTRY
+        before = sigs.key_at(actor, content["registry"]) if organ else sigs.keys.get(actor)
         bad: Msg | None = sigs.check(content, stored, signature)
         if bad is None and signature is not None:
             self.signed += 1
@@ -179,44 +216,15 @@ class _FileCheck:
         line = self._line()
         if not line:
             raise InvalidInput(Msg("trailfile.empty", {"path": str(self.path)}))
-        text = self._text(line)
-        if not text.endswith("[\n"):
-            raise self._malformed(Msg("trailfile.not_export"))
         try:
-            header = json.loads(text[:-1] + "]}", parse_float=_no_float, parse_constant=_no_constant)
-        except ValueError:
-            raise self._malformed(Msg("trailfile.not_export")) from None
-        if not isinstance(header, dict) or header.get("format") not in HEADER_KEYS:
-            raise self._malformed(Msg("trailfile.no_format", {"format": FORMAT}))
+            header, problem = read_header(line, self._text(line))
+        except NotHeader as exc:
+            raise self._malformed(exc.why) from None
         self.form = header["format"]
         self.digest = hashlib.sha256(DIGEST_DOMAINS[self.form])
-        keys = HEADER_KEYS[self.form]
-        if list(header) != keys or header[keys[-1]] != []:
-            raise self._malformed(Msg("trailfile.header_keys", {"keys": ", ".join(keys)}))
-        cp, dec = header["checkpoint"], header["decision"]
-        self.decision_id = dec.get("id") if isinstance(dec, dict) else None
-        if not isinstance(header["exported_at"], str):
-            raise self._malformed(Msg("trailfile.exported_at"))
-        if not (
-            isinstance(cp, dict) and set(cp) == {"head", "size"} and isinstance(cp["head"], str) and _is_int(cp["size"])
-        ):
-            raise self._malformed(Msg("trailfile.checkpoint"))
-        if not (isinstance(dec, dict) and set(dec) == set(DECISION_KEYS)):
-            raise self._malformed(Msg("trailfile.decision_keys", {"keys": ", ".join(DECISION_KEYS)}))
-        for key, kind in DECISION_KEYS.items():
-            if not isinstance(dec[key], kind) or isinstance(dec[key], bool):
-                why = "trailfile.not_integer" if kind is int else "trailfile.not_string"
-                raise self._malformed(Msg(why, {"key": key}))
-        try:
-            in_form = header_line(self.form, header["exported_at"], cp, dec) == line
-        except ValueError:  # e.g. a lone surrogate written as an escape
-            in_form = False
-        if not in_form:
-            self._fail(0, None, Msg("verify.file_header"))
-        elif (
-            not HEX64.fullmatch(cp["head"]) or cp["size"] < 0 or (cp["size"] == 0) != (cp["head"] == canonical.GENESIS)
-        ):
-            self._fail(0, None, Msg("verify.file_checkpoint"))
+        self.decision_id, self.organ = header["decision"]["id"], header["decision"].get("organ")
+        if problem is not None:
+            self._fail(0, None, problem)
         self.digest.update(line)
         return header
 
@@ -250,19 +258,21 @@ class _FileCheck:
         text = text[:-1] if text.endswith("\n") else text
         text = text[:-1] if text.endswith(",") else text
         try:  # a number with a fraction is JSON, but never canonical: the line was altered
-            value = json.loads(text, parse_float=_Fraction, parse_constant=_no_constant)
+            value = json.loads(text, parse_float=_Fraction, parse_constant=no_constant)
         except ValueError as exc:
             raise self._malformed(Msg("trailfile.bad_json", {"error": str(exc)})) from None
         if not isinstance(value, dict):
             raise self._malformed(Msg("trailfile.not_object"))
-        seq = value.get("seq") if _is_int(value.get("seq")) else None
+        seq = value.get("seq") if is_int(value.get("seq")) else None
         if not line.endswith(end) or _canonical(value) != line[: -len(end)]:
             self._fail(self.index, seq, Msg("verify.file_line", {"line": self.at_line}))
             return None
         stored = value.pop("hash", None)
-        signed = self.form == FORMAT
+        signed = self.form in SIGNED
         signature = value.pop("signature", _ABSENT) if signed else None
-        if set(value) != CONTENT_KEYS or not isinstance(stored, str) or signature is _ABSENT:
+        keys_held = set(value)
+        known = keys_held == CONTENT_KEYS or (self.form == FORMAT and keys_held == CONTENT_KEYS_V2)
+        if not known or not isinstance(stored, str) or signature is _ABSENT:
             self._fail(self.index, seq, Msg("verify.file_keys"))
             return None
         item: Item = (value, stored, signature) if signed else (value, stored)
@@ -287,8 +297,8 @@ class _FileCheck:
         elif seq == cp["size"] and stored != cp["head"]:
             self._fail(self.index, seq, Msg("verify.file_head", {"seq": seq}))
         self.key_hashes.setdefault(seq, stored)
-        if seq == self.want_seq:
-            self.by_seq.setdefault(seq, stored)
+        if (REGISTRY, seq) == self.want_seq:
+            self.by_seq.setdefault((REGISTRY, seq), stored)
         self.last_seq, self.last_hash = seq, stored
 
     def _agree(self, content: dict[str, Any], stored: str, seq: int, header: dict[str, Any]) -> None:
@@ -297,7 +307,13 @@ class _FileCheck:
         fault first."""
         dec, cp = header["decision"], header["checkpoint"]
         before = self.key_hashes.get(seq - 1)
-        if seq <= self.last_seq:
+        organ = "chain" in content and content["chain"] != REGISTRY
+        if organ:  # a version 2 event of the organ's chain: linked to the one before it there
+            if seq <= self.organ_seq:
+                self._fail(self.index, seq, Msg("verify.file_follows", {"seq": seq, "last": self.organ_seq}))
+            elif seq == self.organ_seq + 1 and content["prev_hash"] != self.organ_hash:
+                self._fail(self.index, seq, Msg("verify.file_link", {"last": self.organ_seq}))
+        elif seq <= self.last_seq:
             self._fail(self.index, seq, Msg("verify.file_follows", {"seq": seq, "last": self.last_seq}))
         elif seq in self.key_hashes:
             self._fail(self.index, seq, Msg("verify.file_same_seq", {"seq": seq}))
@@ -310,18 +326,22 @@ class _FileCheck:
             self._fail(self.index, seq, Msg("verify.file_beyond", {"seq": seq, "size": cp["size"]}))
         elif seq == cp["size"] and stored != cp["head"]:
             self._fail(self.index, seq, Msg("verify.file_head", {"seq": seq}))
-        elif self.index == 1:
+        if self.index == 1 and self.problem is None:
             data = content["data"] if isinstance(content["data"], dict) else {}
             if content["action"] != "created":
                 self._fail(1, seq, Msg("verify.file_first"))
             for key in ("title", "workflow", "workflow_version"):
                 if self.problem is None and data.get(key) != dec[key]:
                     self._fail(1, seq, Msg("verify.file_meta", {"key": key}))
-        if seq == self.want_seq:
-            self.by_seq.setdefault(seq, stored)
+        chain = str(content["chain"]) if organ else REGISTRY
+        if (chain, seq) == self.want_seq:
+            self.by_seq.setdefault((chain, seq), stored)
         if content["decision_seq"] == self.want_decision_seq:
             self.by_decision_seq.setdefault(content["decision_seq"], (seq, stored))
-        self.last_seq, self.last_hash = seq, stored
+        if organ:
+            self.organ_seq, self.organ_hash = seq, stored
+        else:
+            self.last_seq, self.last_hash = seq, stored
 
     # -- the closing line and the digest
 
@@ -366,12 +386,13 @@ class _FileCheck:
             if found[1] != cp.head:
                 return Verdict(False, verdict.events, found[0], Msg("verify.decision_rewritten", named))
             return verdict
-        held = self.by_seq.get(cp.size)
+        held = self.by_seq.get((cp.chain, cp.size))
         if held is None:
-            named = {"path": where, "seq": cp.size, "decision": decision}
+            named = {"path": where, "seq": cp.size, "decision": decision, "chain": cp.chain}
             raise InvalidInput(Msg("anchor.cannot_vouch", named))
         if held != cp.head:
-            return Verdict(False, verdict.events, cp.size, Msg("verify.rewritten", {"seq": cp.size}))
+            why = Msg("verify.rewritten", {"seq": cp.size, "chain": cp.chain})
+            return Verdict(False, verdict.events, cp.size, why)
         return verdict
 
     # -- helpers
@@ -397,13 +418,6 @@ class _FileCheck:
 _ABSENT: Any = object()
 
 
-def _key_event(content: dict[str, Any]) -> Msg | None:
-    """Why a line of the key section is no key event, or None."""
-    if content["decision"] is not None or content["action"] not in audit.KEY_ACTIONS:
-        return Msg("verify.file_not_key", {"seq": content["seq"]})
-    return None
-
-
 class _Fraction(str):
     """A number with a fraction or exponent, as written in an event line (never canonical)."""
 
@@ -413,18 +427,6 @@ def _canonical(value: Any) -> bytes | None:
         return canonical.canonical_json(value)
     except ValueError:  # e.g. a lone surrogate written as an escape
         return None
-
-
-def _is_int(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
-def _no_float(text: str) -> Any:
-    raise ValueError(f"a number with a fraction or exponent ({text[:20]}) is not allowed")
-
-
-def _no_constant(text: str) -> Any:
-    raise ValueError(f"{text} is not allowed")
 
 
 __all__ = ["Verdict", "verify_file"]

@@ -4,7 +4,7 @@ One signature check costs about 120 µs here, ten times what hashing and linking
 so on a long chain the checks dominate `dflow audit verify`. The walk (hashes, links, which key
 each actor holds) stays sequential in the verifying process; the signature checks it asks for
 go, in batches, to worker processes. At most a few batches are in flight, so memory stays flat.
-The first failure is the one with the lowest ``seq``, whichever worker found it.
+The first failure is the one first in the walk (chain, then ``seq``), whichever worker found it.
 """
 
 from __future__ import annotations
@@ -17,20 +17,21 @@ from concurrent.futures import Future, ProcessPoolExecutor
 
 from decision_flow.identity.keys import verifier
 
-Check = tuple[int, str, str, str, str]  # seq, actor, public key, event hash, signature
+Where = tuple[int, int]  # (the chain's place in the walk, seq): the first failure is the lowest
+Check = tuple[Where, str, str, str, str]  # where, actor, public key, event hash, signature
 BATCH = 4096
 PARALLEL_FROM = 5_000  # fewer checks than this are made inline (starting workers costs more)
 
 
-def check_batch(items: list[Check]) -> tuple[int, str] | None:
-    """The first (seq, actor) of `items` whose signature does not verify, or None."""
+def check_batch(items: list[Check]) -> tuple[Where, str] | None:
+    """The first (where, actor) of `items` whose signature does not verify, or None."""
     checks: dict[str, Callable[[str, str], bool] | None] = {}
-    for seq, actor, public, digest, signature in items:
+    for where, actor, public, digest, signature in items:
         if public not in checks:
             checks[public] = verifier(public)
         check = checks[public]
         if check is None or not check(digest, signature):
-            return seq, actor
+            return where, actor
     return None
 
 
@@ -45,12 +46,12 @@ class ParallelChecks:
         context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else None)
         self._pool = ProcessPoolExecutor(max_workers=processes, mp_context=context)
         self._limit = 2 * processes
-        self._pending: deque[Future[tuple[int, str] | None]] = deque()
+        self._pending: deque[Future[tuple[Where, str] | None]] = deque()
         self._batch: list[Check] = []
-        self.failures: list[tuple[int, str]] = []
+        self.failures: list[tuple[Where, str]] = []
 
-    def add(self, seq: int, actor: str, public: str, digest: str, signature: str) -> None:
-        self._batch.append((seq, actor, public, digest, signature))
+    def add(self, where: Where, actor: str, public: str, digest: str, signature: str) -> None:
+        self._batch.append((where, actor, public, digest, signature))
         if len(self._batch) >= BATCH:
             self._submit()
 
@@ -61,12 +62,12 @@ class ParallelChecks:
         while len(self._pending) > self._limit:
             self._collect(self._pending.popleft())
 
-    def _collect(self, future: Future[tuple[int, str] | None]) -> None:
+    def _collect(self, future: Future[tuple[Where, str] | None]) -> None:
         failure = future.result()
         if failure is not None:
             self.failures.append(failure)
 
-    def first_failure(self) -> tuple[int, str] | None:
+    def first_failure(self) -> tuple[Where, str] | None:
         """Wait for every check; the failure with the lowest seq, if any."""
         self._submit()
         while self._pending:

@@ -14,6 +14,10 @@ a ``refused`` event whose actor could not prove who they are (no key file, wrong
 attempt is kept unsigned. Before it (a database written before signing existed) events are
 unsigned. Roles are followed from ``user_added`` and ``user_roles_changed``.
 
+Key events are all in the registry chain, which is walked first. An event of an organ's chain is
+checked against the key its actor held at its registry position (``registry``: how many registry
+events there were when its key was read), from the history of every key kept during that walk.
+
 A key belongs to one user, once: a rotation names the key its user held as ``previous``, a
 revocation the key held; a key revoked or rotated away, or held by another user, is never
 registered again, and ``key_registered`` is only for a user who holds no key.
@@ -22,29 +26,38 @@ registered again, and ``key_registered`` is only for a user who holds no key.
 from __future__ import annotations
 
 import json
+from bisect import bisect_right
 from collections.abc import Callable
 from typing import Any
 
 from decision_flow.core.i18n import Msg
 from decision_flow.identity import keys
-from decision_flow.trail import audit
+from decision_flow.trail import chainwalk
+from decision_flow.trail.canonical import REGISTRY
 
-KEY_ACTIONS = frozenset(audit.KEY_ACTIONS)
+KEY_ACTIONS = frozenset(chainwalk.KEY_ACTIONS)
 
 
 class Signatures:
     """Feed it every event in chain order; `check` says why an event is bad (a message), or None."""
 
-    def __init__(self, defer: Callable[[int, str, str, str, str], None] | None = None, checked_until: int = 0) -> None:
-        """`defer(seq, actor, public key, hash, signature)`, if given, takes over the
-        cryptographic checks (to run them on other CPUs); the caller then owns their outcome.
-        Events up to `checked_until` passed these checks in an earlier verification
-        (:mod:`decision_flow.trail.verified`, whose caller makes sure they are the same bytes): only
-        their key events are followed again (for the keys and roles of later events), and
-        without the cryptography."""
+    def __init__(
+        self, defer: Callable[[Any, str, str, str, str], None] | None = None, checked_until: int | dict[str, int] = 0
+    ) -> None:
+        """`defer(where, actor, public key, hash, signature)`, if given, takes over the
+        cryptographic checks (to run them on other CPUs); the caller then owns their outcome
+        (`where` is (`place`, seq): `place` is set by the caller for each chain it walks).
+        Events up to `checked_until` (of the registry chain, or of each chain named) passed these
+        checks in an earlier verification (:mod:`decision_flow.trail.verified`, whose caller makes
+        sure they are the same bytes): only their key events are followed again (for the keys and
+        roles of later events), and without the cryptography."""
         self.defer = defer
-        self.checked_until = checked_until
+        self.checked = checked_until if isinstance(checked_until, dict) else {REGISTRY: checked_until}
+        self.place = 0
         self.keys: dict[str, tuple[str, Callable[[str, str], bool]]] = {}  # user -> (public key, check)
+        self.history: dict[str, tuple[list[int], list[tuple[str, Callable[[str, str], bool]] | None]]] = {}
+        self.era_from: int | None = None  # the registry seq of the first key registered
+        self._seq = 0  # the registry event being followed
         self.roles: dict[str, set[str]] = {}
         self.retired: set[str] = set()  # every key revoked or rotated away: never registered again
         self.era = False  # a key has been registered: from here on acts are signed
@@ -53,8 +66,12 @@ class Signatures:
         self.recalled = 0  # signatures not checked again: an earlier verification did
 
     def check(self, content: dict[str, Any], digest: str, signature: str | None = None, *_: Any) -> Msg | None:
+        if "chain" in content and content["chain"] != REGISTRY:
+            return self._check_organ(content, digest, signature)
         actor, action, seq = content.get("actor"), content.get("action"), content.get("seq")
-        if type(seq) is int and seq <= self.checked_until and action not in KEY_ACTIONS:
+        self._seq = seq if type(seq) is int else self._seq
+        checked_until = self.checked.get(REGISTRY, 0)
+        if type(seq) is int and seq <= checked_until and action not in KEY_ACTIONS:
             # these very bytes passed before, and only key events change what later ones need
             if signature is None:
                 self.unsigned += 1
@@ -73,18 +90,64 @@ class Signatures:
                 held = self._first_key(actor, action, data)
                 if held is None:
                     return Msg("verify.no_key", {"actor": repr(actor)})
-            if type(seq) is int and seq <= self.checked_until:
-                self.recalled += 1
-            elif self.defer is not None:
-                self.defer(int(seq or 0), str(actor), held[0], digest, signature)
-            elif not held[1](digest, signature):
-                return invalid(actor)
-            self.signed += 1
+            bad = self._signed_by(held, seq, checked_until, actor, digest, signature)
+            if bad is not None:
+                return bad
         elif self.era and action != "refused":
             return Msg("verify.signature_missing", {"actor": repr(actor)})
         else:
             self.unsigned += 1
         return self._apply(actor, action, data, signed=signature is not None) if data is not None else None
+
+    def key_at(self, actor: Any, position: int) -> tuple[str, Callable[[str, str], bool]] | None:
+        """The key `actor` held after the first `position` events of the registry chain."""
+        seqs, held = self.history.get(actor, ([], [])) if isinstance(actor, str) else ([], [])
+        i = bisect_right(seqs, position)
+        return held[i - 1] if i else None
+
+    def _check_organ(self, content: dict[str, Any], digest: str, signature: str | None) -> Msg | None:
+        """An event of an organ's chain, against the key its actor held at its registry position
+        (its type, and its bound by the registry's size, already checked)."""
+        actor, seq, position = content.get("actor"), content.get("seq"), content["registry"]
+        chain = str(content["chain"])
+        if signature is None:
+            if self.era_from is not None and self.era_from <= position and content.get("action") != "refused":
+                return Msg("verify.signature_missing", {"actor": repr(actor)})
+            self.unsigned += 1
+            return None
+        held = self.key_at(actor, position)
+        if held is None:
+            return Msg("verify.no_key", {"actor": repr(actor)})
+        return self._signed_by(held, seq, self.checked.get(chain, 0), actor, digest, signature)
+
+    def _signed_by(
+        self,
+        held: tuple[str, Callable[[str, str], bool]],
+        seq: Any,
+        checked_until: int,
+        actor: Any,
+        digest: str,
+        signature: str,
+    ) -> Msg | None:
+        """`signature` of `digest` by the key `held`: taken from an earlier verification (events up
+        to `checked_until`), handed to `defer`, or checked here."""
+        if type(seq) is int and seq <= checked_until:
+            self.recalled += 1
+        elif self.defer is not None:
+            self.defer((self.place, int(seq or 0)), str(actor), held[0], digest, signature)
+        elif not held[1](digest, signature):
+            return invalid(actor)
+        self.signed += 1
+        return None
+
+    def _held_now(self, name: str, key: tuple[str, Callable[[str, str], bool]] | None) -> None:
+        """`name` holds `key` (None: no key) from the registry event being followed on."""
+        seqs, held = self.history.setdefault(name, ([], []))
+        if seqs and seqs[-1] == self._seq:
+            held[-1] = key
+        else:
+            seqs.append(self._seq)
+            held.append(key)
 
     def _first_key(self, actor: Any, action: Any, data: dict[str, Any] | None) -> tuple[str, Any] | None:
         """The key an actor registers for themselves, allowed only as the chain's first key."""
@@ -136,6 +199,7 @@ class Signatures:
                 return Msg("verify.rotate_previous", {"name": repr(name)})
             self.retired.add(held[0])
             del self.keys[name]
+            self._held_now(name, None)
             return self._register(name, key)
         if action == "key_revoked":
             if not admin:
@@ -146,6 +210,7 @@ class Signatures:
                 return Msg("verify.revoke_not_held", {"name": repr(name)})
             self.retired.add(held[0])
             del self.keys[name]
+            self._held_now(name, None)
         return None
 
     def _register(self, name: str, key: tuple[str, Callable[[str, str], bool]]) -> Msg | None:
@@ -157,7 +222,9 @@ class Signatures:
             named = {"name": repr(name), "fingerprint": keys.fingerprint(public), "holder": repr(holder)}
             return Msg("verify.key_of_another", named)
         self.keys[name] = key
-        self.era = True
+        self._held_now(name, key)
+        if not self.era:
+            self.era, self.era_from = True, self._seq
         return None
 
 

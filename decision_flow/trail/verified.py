@@ -1,9 +1,9 @@
-"""What this machine's verifier has already checked: the signatures of a chain up to some event,
-so the next `dflow audit verify` re-hashes and re-links every event but checks the Ed25519
+"""What this machine's verifier has already checked: the signatures of each chain up to some
+event, so the next `dflow audit verify` re-hashes and re-links every event but checks the Ed25519
 signatures only of the events added since (a signature check costs ten times a hash).
 
-An entry holds, for one database, the last event verified (``seq``), its hash (``head``) and the
-SHA-256 of every signature up to it in order (``signatures``). It vouches only for exactly those
+An entry holds, for one database and each of its chains, the last event verified (``seq``), its
+hash (``head``) and the SHA-256 of every signature up to it in order (``signatures``). It vouches only for exactly those
 bytes: the walk recomputes every hash and link, so reaching event ``seq`` with the same hash means
 the content of every event up to it is what was verified (SHA-256 chaining), and the same
 signature digest means the same signatures. Anything else (a shorter chain, another head, another
@@ -34,7 +34,7 @@ CHECKING_CODE = (
     "trail/canonical.py",
     "trail/signatures.py",
     "identity/keys.py",
-    "engine/queries.py",
+    "engine/verification.py",
     "trail/verified.py",
 )
 
@@ -83,20 +83,24 @@ def _entry(db: Database) -> Path:
     return cache_home() / "verified" / f"{key.hexdigest()}.json"
 
 
-def recall(db: Database) -> Verified | None:
-    """What was verified of this database before on this machine, if anything trustworthy."""
+def recall(db: Database) -> dict[str, Verified]:
+    """What was verified of each chain of this database before on this machine, if anything
+    trustworthy (nothing, else)."""
     try:
         entry = _entry(db)
         if not is_private(entry):
-            return None
+            return {}
         data = json.loads(entry.read_text(encoding="utf-8"))
-        found = Verified(int(data["seq"]), str(data["head"]), str(data["signatures"]))
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
-    return found if found.seq > 0 else None
+        found = {
+            str(chain): Verified(int(v["seq"]), str(v["head"]), str(v["signatures"]))
+            for chain, v in data["chains"].items()
+        }
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return {}
+    return {chain: v for chain, v in found.items() if v.seq > 0}
 
 
-def remember(db: Database, verified: Verified) -> None:
+def remember(db: Database, verified: dict[str, Verified]) -> None:
     """Keep what a passing verification checked (written atomically, private to the user); a
     cache that cannot be written only means the next verification checks everything again."""
     try:
@@ -104,7 +108,8 @@ def remember(db: Database, verified: Verified) -> None:
         entry.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         tmp = entry.with_name(f".{entry.name}.{os.getpid()}.tmp")
         with open(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w", encoding="utf-8") as fh:
-            json.dump({"seq": verified.seq, "head": verified.head, "signatures": verified.signatures}, fh)
+            chains = {c: {"seq": v.seq, "head": v.head, "signatures": v.signatures} for c, v in verified.items()}
+            json.dump({"chains": chains}, fh)
         os.replace(tmp, entry)
     except OSError:
         pass

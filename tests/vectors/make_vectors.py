@@ -8,14 +8,16 @@ deterministic), so the output is the same on every run. The chain: the first adm
 their own key, registers the officer and the legal reviewer, the officer rotates his key; then
 the decision's creation, one refused attempt (a skip to legality review), a record with
 Chinese text (and a line break inside a value), the step's completion and the advance to
-drafting. These events are the database's whole chain (seq 1 to 9), so the export's key lines
-and event lines together hold every event: tests/test_trailfile.py loads them back into a
-database and the database verifier checks exactly the bytes the file holds.
+drafting. The first four are the registry chain (seq 1 to 4), the rest the organ main's chain
+(seq 1 to 5): the export's key lines and event lines together hold every event of both, so
+tests/test_trailfile.py loads them back into a database and the database verifier checks exactly
+the bytes the file holds.
 
 Writes trail-export.json (the export, docs/audit-format.md section 6) and expected-hashes.txt
-(each event's seq, hash and signature, the public keys, the checkpoint and the file digest)
-beside this script. trail-export-v1.json and expected-hashes-v1.txt are a file of the first
-version, kept as they were written: verifiers still accept it. A change that alters these bytes
+(each event's chain, seq, hash and signature, the public keys, the checkpoint and the file
+digest) beside this script. trail-export-v1.json and trail-export-v2.json (with their
+expected-hashes-v1.txt and -v2.txt) are files of the earlier versions, kept as they were written:
+verifiers still accept them. A change that alters these bytes
 is a change of format or of what the engine records: review it before committing the
 regenerated files.
 """
@@ -93,13 +95,13 @@ def expected_hashes(export: Path) -> str:
     lines = document["keys"] + document["events"]
     registered = {(e["data"]["name"], e["data"]["public_key"]) for e in document["keys"] if "public_key" in e["data"]}
     return (
-        "# decision-flow audit-format test vectors: tests/vectors/trail-export.json (v2)\n"
-        "# <seq> <hash> <signature>: each event's SHA-256 by docs/audit-format.md and its actor's\n"
-        "# Ed25519 signature, key lines then event lines, in file order\n"
-        + "".join(f"{e['seq']} {e['hash']} {e['signature']}\n" for e in lines)
+        "# decision-flow audit-format test vectors: tests/vectors/trail-export.json (v3)\n"
+        "# <chain> <seq> <hash> <signature>: each event's SHA-256 by docs/audit-format.md and its\n"
+        "# actor's Ed25519 signature, key lines then event lines, in file order\n"
+        + "".join(f"{e['chain']} {e['seq']} {e['hash']} {e['signature']}\n" for e in lines)
         + "# <name> <public key> <fingerprint>: every key the key lines register\n"
         + "".join(f"key {name} {public} {keys.fingerprint(public)}\n" for name, public in sorted(registered))
-        + "# the checkpoint in the header: size and head\n"
+        + "# the checkpoint in the header (the registry chain's): size and head\n"
         + f"checkpoint {cp['size']} {cp['head']}\n"
         + "# the file digest on the closing line\n"
         + f"digest {document['digest']}\n"

@@ -40,26 +40,38 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "checkpoint.invalid": ("{path}: not a checkpoint: {why}", "{path}：不是检查点文件：{why}"),
     "checkpoint.bad_json": ("invalid JSON", "内容无法解析"),
     "checkpoint.decision": ("decision is not a decision's number", "decision 不是决策编号"),
+    "checkpoint.chain": (
+        "chain is not the name of a chain (registry or an organ's code)",
+        "chain 不是审计链名称（registry 或机关代码）",
+    ),
+    "checkpoint.one": (
+        "it holds {n} checkpoints; an export is checked against one",
+        "文件含 {n} 个检查点；导出文件只能对照一个检查点核验",
+    ),
     "anchor.other_decision": (
         "the checkpoint {path} is of decision {anchor}, the file of decision {file}",
         "检查点 {path} 属于决策 {anchor}，而该文件属于决策 {file}",
     ),
     "anchor.cannot_vouch": (
-        "the checkpoint {path} names event {seq}, which the file does not hold: a chain checkpoint vouches for"
-        " an export only through that event; take the decision's own (dflow audit head --decision {decision})",
-        "检查点 {path} 所指的第 {seq} 条事件不在该文件中：全链检查点只能通过该事件为导出文件作证；"
+        "the checkpoint {path} names event {seq} of chain {chain}, which the file does not hold:"
+        " a chain checkpoint vouches for an export only through that event;"
+        " take the decision's own (dflow audit head --decision {decision})",
+        "检查点 {path} 所指的审计链 {chain} 第 {seq} 条事件不在该文件中：审计链检查点只能通过该事件为导出文件作证；"
         "请改用该决策自己的检查点（dflow audit head --decision {decision}）",
     ),
     "checkpoint.json_keys": (
-        'the JSON form has exactly "size", "head" and "at"',
-        "其 JSON 形式应恰有 size、head、at 三项",
+        'the JSON form has exactly "size", "head" and "at", and "chain" or "decision" (one object, or a list)',
+        "其 JSON 形式应恰有 size、head、at 三项及 chain 或 decision 之一（一个对象，或其列表）",
     ),
     "checkpoint.not_plain": (
         'expected the text of `dflow audit head` (first line "{title}") or its --json form',
         "应为 `dflow audit head` 输出的文本（首行为“{title}”）或其 --json 形式",
     ),
     "checkpoint.line": ("unexpected line {line!r}", "无法识别的行 {line!r}"),
-    "checkpoint.lines": ("it needs the lines size, head and at", "须有 size、head、at 三行"),
+    "checkpoint.lines": (
+        "it needs the lines size, head and at, and at most one of chain and decision",
+        "须有 size、head、at 三行，chain 与 decision 至多一行",
+    ),
     "checkpoint.size": ("size is not a whole number", "size 不是整数"),
     "checkpoint.head": ("head is not 64 hexadecimal digits", "head 不是 64 位十六进制数"),
     "checkpoint.empty_head": ("an empty chain's head is 64 zeros", "空链的链头应为 64 个 0"),

@@ -9,6 +9,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "organ.bad_level": ("{level!r} is not an organ level ({levels})", "{level!r} 不是机关层级（{levels}）"),
     "organ.no_name": ("an organ needs a name (--name)", "机关须有名称（--name）"),
     "organ.unknown": ("no organ with code {code!r}", "没有代码为 {code!r} 的机关"),
+    "organ.reserved_code": (
+        "{code!r} cannot be an organ's code: it names the registry's audit chain",
+        "{code!r} 不能用作机关代码：它是登记审计链的名称",
+    ),
     "organ.exists": ("an organ with code {code!r} exists already", "代码为 {code!r} 的机关已存在"),
     "organ.not_admin": (
         "{user} is not an admin of organ {organ} (nor of an organ above it)",

@@ -57,6 +57,39 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "  （其中 {recalled} 个签名已由本机此前的校验核验，所涉记录未有任何改动；使用 --full 可全部重新核验）",
     ),
     "audit.bad": ("audit trail FAILED at event {seq}: {reason}", "审计记录校验失败，首个问题在第 {seq} 条：{reason}"),
+    "audit.bad_chain": (
+        "audit trail FAILED in chain {chain} at event {seq}: {reason}",
+        "审计记录校验失败，首个问题在审计链 {chain} 第 {seq} 条：{reason}",
+    ),
+    "audit.key_changed": (
+        "the key of {actor} was rotated or revoked while this change was made; nothing was written, try again",
+        "本次变更进行期间 {actor} 的密钥已被轮换或吊销；未写入任何内容，请重试",
+    ),
+    "verify.format_place": (
+        "format out of place: a version 1 event outside the registry chain, after a version 2 event,"
+        " or of a format that does not exist",
+        "格式错位：第 1 版事件不在登记链中、位于第 2 版事件之后，或格式编号不存在",
+    ),
+    "verify.decision_two_chains": (
+        "decision in two chains: decision {decision}'s events are in chain {chain}",
+        "决策分处两条链：决策 {decision} 的事件在审计链 {chain} 中",
+    ),
+    "verify.registry_ahead": (
+        "registry ahead: the event's registry position is {position}, the registry chain holds {size} events",
+        "登记位置超前：该事件的登记位置为 {position}，登记链仅有 {size} 条事件",
+    ),
+    "verify.registry_back": (
+        "registry went back: the event's registry position is {position}, an event before it had {before}",
+        "登记位置倒退：该事件的登记位置为 {position}，此前事件已为 {before}",
+    ),
+    "verify.key_outside_registry": (
+        "key event outside the registry: {action} in an organ's chain",
+        "密钥事件不在登记链中：机关审计链中出现 {action}",
+    ),
+    "verify.file_other_chain": (
+        "file altered: event {seq} is in chain {chain}, not in organ {organ}'s",
+        "文件被改动：第 {seq} 条事件属于审计链 {chain}，而非机关 {organ} 的审计链",
+    ),
     "audit.evidence_bad": (
         "evidence file {sha256} of event {seq} is missing or altered",
         "第 {seq} 条记录的材料文件 {sha256} 缺失或被改动",
@@ -136,6 +169,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "verify.type": ("wrong type: {key} must be {kind}", "类型错误：{key} 应为{kind}"),
     "type.integer_1": ("an integer of at least 1", "不小于 1 的整数"),
     "type.integer_1_or_null": ("an integer of at least 1, or null", "不小于 1 的整数或 null"),
+    "type.chain_name": ("a string of 1 to 40 characters", "1 至 40 个字符的字符串"),
+    "type.registry_position": (
+        "null in the registry chain, an integer of at least 0 in an organ's",
+        "登记链中为 null，机关审计链中为不小于 0 的整数",
+    ),
     "type.integer_1_with_decision": (
         "an integer of at least 1 when decision is one, null when decision is null",
         "决策编号为整数时应为不小于 1 的整数，决策编号为 null 时应为 null",
@@ -188,12 +226,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "verify.evidence": ("evidence altered or missing: {sha256} ({kind})", "材料被改动或缺失：{sha256}（{kind}）"),
     "verify.truncated": (
-        "truncated: the chain has {size} events, the checkpoint {checkpoint}",
-        "被截断：审计链现有 {size} 条事件，检查点记载 {checkpoint} 条",
+        "truncated: chain {chain} has {size} events, the checkpoint {checkpoint}",
+        "被截断：审计链 {chain} 现有 {size} 条事件，检查点记载 {checkpoint} 条",
     ),
     "verify.rewritten": (
-        "rewritten: event {seq}'s hash differs from the checkpoint",
-        "被改写：第 {seq} 条事件的哈希与检查点不同",
+        "rewritten: event {seq} of chain {chain} differs from the checkpoint",
+        "被改写：审计链 {chain} 第 {seq} 条事件的哈希与检查点不同",
     ),
     "verify.decision_truncated": (
         "truncated: decision {decision} has {size} events, the checkpoint {checkpoint}",

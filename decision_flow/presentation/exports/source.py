@@ -27,6 +27,7 @@ from decision_flow.procedures import of as procedure_of
 from decision_flow.procedures.model import Procedure
 from decision_flow.store.models import AuditEvent
 from decision_flow.trail import audit
+from decision_flow.trail.canonical import REGISTRY
 
 BATCH = 500
 ZH = "zh"  # the exports' language
@@ -79,6 +80,7 @@ class Source:
     last_hash: str | None
     head_size: int
     head_hash: str
+    head_chain: str  # the chain holding the decision's last event
     exported_at: datetime
 
     @property
@@ -134,7 +136,10 @@ class Source:
             (word("flags", ZH), flags),
             (word("events_of_decision", ZH, case=case), str(self.events)),
             (word("last_event_hash", ZH), self.last_hash or word("none", ZH)),
-            (word("chain_head", ZH), word("chain_head_value", ZH, size=self.head_size, hash=self.head_hash)),
+            (
+                word("chain_head", ZH),
+                word("chain_head_value", ZH, chain=self.head_chain, size=self.head_size, hash=self.head_hash),
+            ),
             (word("exported_at", ZH), word("exported_value", ZH, utc=self.exported_utc, local=self.exported_local)),
         ]
 
@@ -212,18 +217,21 @@ class Source:
         )
 
 
-def _last_event(engine: Engine, decision_id: int) -> tuple[int, str | None, int, tuple[int, str]]:
-    """The decision's last event (seq, hash), its event count, and the chain head — one read."""
-    with engine.db.session(write=False) as s:
-        load_case(s, decision_id)  # NotFound for an unknown decision
+def _last_event(engine: Engine, decision_id: int) -> tuple[int, str | None, int, tuple[int, str], str]:
+    """The decision's last event (seq, hash), its event count, and the head of the chain that
+    holds it (its organ's; the registry's for a case with no event since chains per organ), with
+    that chain's name — one read."""
+    with engine.db.snapshot() as s:
+        case = load_case(s, decision_id)  # NotFound for an unknown decision
         last = s.exec(
-            select(AuditEvent.seq, AuditEvent.hash)
+            select(AuditEvent.seq, AuditEvent.hash, AuditEvent.chain)
             .where(AuditEvent.decision_id == decision_id)
-            .order_by(col(AuditEvent.seq).desc())
+            .order_by(col(AuditEvent.decision_seq).desc())
             .limit(1)
         ).first()
         count = s.exec(select(func.count()).where(AuditEvent.decision_id == decision_id)).one()
-        return (last[0], last[1], count, audit.head(s)) if last else (0, None, count, audit.head(s))
+        chain = last[2] if last else (case.organ or REGISTRY)
+        return (last[0] if last else 0, last[1] if last else None, count, audit.head(s, chain), chain)
 
 
 def snapshot(engine: Engine, decision_id: int) -> Source:
@@ -232,7 +240,7 @@ def snapshot(engine: Engine, decision_id: int) -> Source:
     the state after exactly the events up to it. Raises NotFound for an unknown decision."""
     engine.db.require()
     for _ in range(5):
-        last_seq, last_hash, count, head = _last_event(engine, decision_id)
+        last_seq, last_hash, count, head, chain = _last_event(engine, decision_id)
         view = queries.show(engine, decision_id)
         if _last_event(engine, decision_id)[0] == last_seq:
             break
@@ -245,5 +253,6 @@ def snapshot(engine: Engine, decision_id: int) -> Source:
         last_hash=last_hash,
         head_size=head[0],
         head_hash=head[1],
+        head_chain=chain,
         exported_at=engine.now().astimezone(UTC),
     )

@@ -43,7 +43,7 @@ tr.refused td { color: #a00; }
 .signature .line { display: inline-block; width: 60mm; border-bottom: 1px solid #000; }
 @page {
   size: A4; margin: 22mm 15mm 24mm 15mm;
-  @bottom-left { content: "审计链头 HEAD_SIZE 条 · HEAD_HASH · 导出 EXPORTED UTC";
+  @bottom-left { content: "审计链 HEAD_CHAIN 链头 HEAD_SIZE 条 · HEAD_HASH · 导出 EXPORTED UTC";
                  font-size: 7pt; color: #666; }
   @bottom-right { content: "第 " counter(page) " 页 共 " counter(pages) " 页"; font-size: 8pt; }
   @top-left { content: "RECORD_TITLE · CASE编号 DECISION_ID"; font-size: 8pt; color: #666; }
@@ -118,7 +118,8 @@ def write(source: Source, path: Path, progress: Callable[[int, int], None]) -> i
 def _head(f: TextIO, source: Source) -> None:
     # Only digits, hex and fixed words go into the CSS strings, never user text.
     style = (
-        STYLE.replace("HEAD_SIZE", str(source.head_size))
+        STYLE.replace("HEAD_CHAIN", source.head_chain)
+        .replace("HEAD_SIZE", str(source.head_size))
         .replace("HEAD_HASH", source.head_hash)
         .replace("EXPORTED", source.exported_utc)
         .replace("DECISION_ID", str(source.decision_id))

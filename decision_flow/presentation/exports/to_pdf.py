@@ -178,7 +178,7 @@ class AuditPDF:
     def footer(self, number: int, total: int) -> None:
         s, y = self.source, self.h - BOTTOM + 6
         self.line(LEFT, y - 3.5, self.w - RIGHT, y - 3.5, GREY)
-        self.draw(LEFT, y, f"审计链头（共 {s.head_size} 条事件）哈希 {s.head_hash}", 7, GREY)
+        self.draw(LEFT, y, f"审计链 {s.head_chain} 链头（共 {s.head_size} 条事件）哈希 {s.head_hash}", 7, GREY)
         self.draw(LEFT, y + 4, f"导出时间 {s.exported_utc} UTC　本地时间 {s.exported_local}", 7, GREY)
         pages = f"第 {number} 页 共 {total} 页"  # centred, on the baseline fpdf2's cell() gave it
         self.draw(LEFT + (self.width - self.measure(pages, 8)) / 2, y + 9.3, pages, 8)

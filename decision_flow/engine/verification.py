@@ -1,0 +1,298 @@
+"""Verifying the database's audit trail (`dflow audit verify`, docs/audit-format.md sections 4-5):
+every chain walked once — the registry's first, whose key events say which key each actor held at
+every registry position, then each organ's — then every evidence file, every imported calendar
+year and every kept workflow definition against what the trail recorded; and checkpoints.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import inspect
+from sqlmodel import Session
+
+import decision_flow.engine.definitions as definitions
+from decision_flow.core.errors import NotFound
+from decision_flow.core.i18n import Msg
+from decision_flow.engine.change import load_case, reader
+from decision_flow.engine.engine import Engine
+from decision_flow.store import calendar_years
+from decision_flow.store.models import CalendarYear, Organ
+from decision_flow.store.rawsql import Raw
+from decision_flow.trail import audit, chainwalk
+from decision_flow.trail.canonical import REGISTRY
+
+if TYPE_CHECKING:
+    from decision_flow.trail.checkpoint import Checkpoint
+    from decision_flow.trail.verified import Verified
+
+
+def require_reader(engine: Engine, actor: str | None) -> None:
+    """Refuse a read as `actor` unless they are a registered, active user (Forbidden); nothing
+    to check, and no session opened, when no one is named (see :func:`change.reader`)."""
+    if actor:
+        with engine.db.session(write=False) as s:
+            reader(s, actor)
+
+
+def _evidence_named(data: str) -> list[tuple[str, str]]:
+    """(sha256, kind) of the evidence a recorded event names; nothing if its data was mangled
+    (the hash check then names that event)."""
+    try:
+        items = json.loads(data).get("evidence", [])
+    except (ValueError, AttributeError):
+        return []
+    if not isinstance(items, list):
+        return []
+    return [
+        (i["sha256"], str(i.get("kind"))) for i in items if isinstance(i, dict) and isinstance(i.get("sha256"), str)
+    ]
+
+
+def _seq_of(s: Session, chain: str, digest: str) -> int | None:
+    row = Raw(s).one("SELECT seq FROM audit_events WHERE chain = ? AND hash = ?", chain, digest)
+    return int(row[0]) if row is not None else None
+
+
+def _data_of(data: str) -> dict[str, Any]:
+    """An event's data as a mapping; empty if it was mangled (the hash check then names the event)."""
+    try:
+        value = json.loads(data)
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
+def _calendar_mismatch(
+    rows: list[CalendarYear], imports: dict[Any, tuple[int, str, Any]]
+) -> tuple[int | None, Msg] | None:
+    """The first imported calendar year whose row is not what its latest import event (in the
+    registry chain) wrote (content and sha256, importer), or that has a row without an event or an
+    event without a row: (the event's seq, why). None when every year matches."""
+    by_year = {r.year: r for r in rows}
+    for year in sorted(set(by_year) | {y for y in imports if isinstance(y, int)}):
+        row, event = by_year.get(year), imports.get(year)
+        if event is None:
+            return None, Msg("verify.calendar_no_event", {"year": year})
+        seq, actor, data = event
+        if row is None:
+            return seq, Msg("verify.calendar_missing", {"year": year, "seq": seq})
+        held = calendar_years.content_of(row)
+        if held is None or held.sha256 != row.sha256 or row.sha256 != data.get("sha256") or row.imported_by != actor:
+            return seq, Msg("verify.calendar_altered", {"year": year, "seq": seq})
+    return None
+
+
+class _Stale(Exception):
+    """A chain no longer holds what an earlier verification vouched for."""
+
+
+def verify(
+    engine: Engine, full: bool = False, remember: bool = True, actor: str | None = None, organ: str | None = None
+) -> chainwalk.Verdict:
+    """Walk every chain once (hashes, numbering, links, registry positions, each actor's
+    signature against the key they held at that point), then re-hash every evidence file the
+    trail names against the SHA-256 recorded when it was attached; with `organ`, the registry's
+    chain and that organ's only.
+
+    Signatures this machine verified before (:mod:`decision_flow.trail.verified`) are not checked
+    again unless `full`; should a chain not hold exactly what was verified then, or should
+    anything fail, the whole verification is done again with every signature, so the verdict is
+    the one a full check gives. Without `remember`, what a passing run checked is not kept
+    (a throwaway database, as the demo's, leaves nothing behind). `actor`, if named, must be a
+    registered, active user."""
+    from decision_flow.trail import verified  # loaded only to verify: `dflow record` imports this module too
+
+    engine.db.require()
+    require_reader(engine, actor)
+    with engine.db.session(write=False) as s:
+        if not inspect(s.connection()).has_table("audit_events"):  # dropped: no chain left to verify
+            return chainwalk.Verdict(False, 0, None, Msg("verify.trail_missing"))
+        if organ is not None and organ != REGISTRY and s.get(Organ, organ) is None:
+            raise NotFound(Msg("organ.unknown", {"code": organ}))
+    earlier = {} if full else verified.recall(engine.db)
+    if earlier:
+        try:
+            return _verify(engine, earlier, remember, organ)
+        except _Stale:
+            pass
+    return _verify(engine, {}, remember, organ)
+
+
+def _verify(engine: Engine, earlier: dict[str, Verified], remember: bool, organ: str | None) -> chainwalk.Verdict:
+    from decision_flow.trail import sigcheck, verified
+    from decision_flow.trail.signatures import Signatures, invalid
+
+    attached: dict[str, tuple[tuple[int, int], str | None, str]] = {}  # sha256 -> ((place, seq), chain, kind) first
+    calendars: dict[Any, tuple[int, str, Any]] = {}  # year -> (seq, actor, data) of its latest import
+    digests: dict[str | None, verified.SignatureDigest] = {}
+    last: dict[str | None, tuple[int, str]] = {}  # chain -> its last event walked (seq, hash)
+
+    def collect(chain: str | None, place: int, items: Iterator[audit.Stored]) -> Iterator[audit.Stored]:
+        sigs = digests.setdefault(chain, verified.SignatureDigest())
+        before = earlier.get(chain) if chain is not None else None
+        for item in items:
+            content = item[0]
+            action = content["action"]
+            if not isinstance(content["data"], str):
+                pass  # NULL data: the type check names the event
+            elif action == "recorded" and '"sha256"' in content["data"]:
+                for sha, kind in _evidence_named(content["data"]):
+                    attached.setdefault(sha, ((place, content["seq"]), chain, kind))
+            elif action == "calendar_imported" and chain == REGISTRY:
+                data = _data_of(content["data"])
+                calendars[data.get("year")] = (content["seq"], content["actor"], data)
+            sigs.add(item[2])
+            last[chain] = (content["seq"], item[1])
+            if before is not None and content["seq"] == before.seq:
+                if item[1] != before.head or sigs.hexdigest() != before.signatures:
+                    raise _Stale
+            yield item
+
+    with engine.db.snapshot() as s:
+        names = audit.chains(s)
+        if organ is not None:
+            names = [REGISTRY, *([organ] if organ in names and organ != REGISTRY else [])]
+        sizes = {chain: audit.head(s, chain)[0] for chain in names}
+        to_check = sum(size - (earlier[c].seq if c in earlier else 0) for c, size in sizes.items())
+        parallel = sigcheck.ParallelChecks(sigcheck.workers()) if to_check >= sigcheck.PARALLEL_FROM else None
+        signatures = Signatures(
+            defer=parallel.add if parallel else None, checked_until={c: v.seq for c, v in earlier.items()}
+        )
+        walk = chainwalk.Walk(registry_size=sizes[REGISTRY])
+        verdict, walked = chainwalk.Verdict(True, 0), 0
+        try:
+            for place, chain in enumerate(names):
+                signatures.place = place
+                found = chainwalk.verify_contents(
+                    collect(chain, place, audit.iter_stored(s, chain)),
+                    whole_chain=True,
+                    locate=lambda digest, chain=chain: _seq_of(s, chain, digest),  # type: ignore[misc]
+                    then=signatures.check,
+                    checked_until=earlier[chain].seq if chain is not None and chain in earlier else 0,
+                    chain=chain,
+                    walk=walk,
+                )
+                verdict = replace(found, events=walked + found.events)
+                walked += found.events
+                if not found.ok:
+                    break
+            failure = parallel.first_failure() if parallel else None
+        finally:
+            if parallel:
+                parallel.close()
+        calendar_rows = calendar_years.rows(s) if verdict.ok else []
+        bad_definition = definitions.altered(s) if verdict.ok else None
+    done = all(last.get(c, (0, ""))[0] >= v.seq for c, v in earlier.items() if c in names)
+    if earlier and not (verdict.ok and failure is None and done):
+        raise _Stale  # a shorter chain, or a failure: its report must be the full check's
+    if failure is not None:
+        (place, seq), actor = failure
+        bad_place = names.index(verdict.chain) if verdict.chain in names else len(names)
+        if verdict.ok or (place, seq) < (bad_place, verdict.first_bad_seq or 0):
+            before = sum(sizes[c] for c in names[:place])
+            return chainwalk.Verdict(False, before + seq, seq, invalid(actor), chain=names[place])
+    if not verdict.ok:
+        return verdict
+    for sha, (_, chain, kind) in sorted(attached.items(), key=lambda item: item[1][0]):
+        if not engine.store.intact(sha):
+            if earlier:
+                raise _Stale
+            why = Msg("verify.evidence", {"sha256": sha, "kind": kind})
+            return chainwalk.Verdict(False, verdict.events, attached[sha][0][1], why, chain=chain)
+    calendar_bad = _calendar_mismatch(calendar_rows, calendars)
+    if calendar_bad is not None:
+        if earlier:
+            raise _Stale
+        return chainwalk.Verdict(False, verdict.events, *calendar_bad, chain=REGISTRY)
+    if bad_definition is not None:
+        if earlier:
+            raise _Stale
+        name, version, sha, named_at, named_in = bad_definition
+        why = Msg("verify.definition", {"name": name, "version": version, "sha256": sha})
+        return chainwalk.Verdict(False, verdict.events, named_at, why, chain=named_in)
+    if remember and last:
+        kept = {c: v for c, v in earlier.items() if c not in names} if organ is not None else {}
+        for chain, (seq, head) in last.items():
+            if chain is not None:
+                kept[chain] = verified.Verified(int(seq), str(head), digests[chain].hexdigest())
+        verified.remember(engine.db, kept)
+    return replace(verdict, signed=signatures.signed, recalled=signatures.recalled)
+
+
+def verify_anchor(
+    engine: Engine, anchors: Checkpoint | list[Checkpoint], actor: str | None = None
+) -> chainwalk.Verdict:
+    """Whether today's chains verify and still extend every checkpoint in `anchors` (the chain's
+    event numbered cp.size is still there with the hash cp.head; a decision's event numbered
+    cp.size, for a decision's), so a cut-off tail or a rewritten history is found."""
+    verdict = verify(engine, actor=actor)
+    if not verdict.ok:
+        return verdict
+    for cp in anchors if isinstance(anchors, list) else [anchors]:
+        if cp.size == 0:
+            continue
+        found = _against(engine, verdict, cp)
+        if found is not None:
+            return found
+    return verdict
+
+
+def _against(engine: Engine, verdict: chainwalk.Verdict, cp: Checkpoint) -> chainwalk.Verdict | None:
+    """Why the trail no longer extends checkpoint `cp`, or None."""
+    raw_row: tuple[Any, ...] | None
+    with engine.db.session(write=False) as s:
+        raw = Raw(s)
+        if cp.decision is not None:
+            size, _ = audit.decision_head(s, cp.decision)
+            raw_row = raw.one(
+                "SELECT seq, hash, chain FROM audit_events WHERE decision_id = ? AND decision_seq = ?",
+                cp.decision,
+                cp.size,
+            )
+            named = {"decision": cp.decision, "size": size, "checkpoint": cp.size, "n": cp.size}
+            if raw_row is None:
+                return chainwalk.Verdict(False, verdict.events, None, Msg("verify.decision_truncated", named))
+            if raw_row[1] != cp.head:
+                why = Msg("verify.decision_rewritten", named)
+                return chainwalk.Verdict(False, verdict.events, raw_row[0], why, chain=raw_row[2])
+            return None
+        size, _ = audit.head(s, cp.chain)
+        raw_row = raw.one("SELECT hash FROM audit_events WHERE chain = ? AND seq = ?", cp.chain, cp.size)
+    if raw_row is None:
+        why = Msg("verify.truncated", {"size": size, "checkpoint": cp.size, "chain": cp.chain})
+        return chainwalk.Verdict(False, verdict.events, cp.size if size else None, why, chain=cp.chain)
+    if raw_row[0] != cp.head:
+        why = Msg("verify.rewritten", {"seq": cp.size, "chain": cp.chain})
+        return chainwalk.Verdict(False, verdict.events, cp.size, why, chain=cp.chain)
+    return None
+
+
+def checkpoint(
+    engine: Engine, actor: str | None = None, decision: int | None = None, organ: str | None = None
+) -> Checkpoint | list[Checkpoint]:
+    """A checkpoint now, on the engine's clock, taken as `actor` (optional): that of every chain
+    (a list), of one organ's chain (`organ`; "registry" for the registry's), or of one decision's
+    own chain (which the actor must be allowed to read)."""
+    from decision_flow.trail.checkpoint import checkpoint as checkpoint_at
+    from decision_flow.trail.checkpoint import checkpoints
+
+    engine.db.require()
+    require_reader(engine, actor)
+    if decision is not None:
+        with engine.db.session(write=False) as s:
+            load_case(s, decision)  # an unknown decision is not found
+        return checkpoint_at(engine.db, engine.stamp(), decision)
+    if organ is not None:
+        if organ != REGISTRY:
+            with engine.db.session(write=False) as s:
+                if s.get(Organ, organ) is None:
+                    raise NotFound(Msg("organ.unknown", {"code": organ}))
+        return checkpoint_at(engine.db, engine.stamp(), chain=organ)
+    return checkpoints(engine.db, engine.stamp())
+
+
+__all__ = ["checkpoint", "require_reader", "verify", "verify_anchor"]
