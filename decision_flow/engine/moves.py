@@ -154,7 +154,10 @@ def advance(c: Change, to: str | None) -> str:
         if not case.trigger("advance"):
             raise Blocked(Msg("advance.refused", {"stage": stage.name}), case.reasons)
     status = "archived" if case.state == "archived" else "active"
-    c.save(stage=stage.name if status == "archived" else str(case.state), status=status)
+    if status == "archived":  # its life begins: in force until suspended, stopped or superseded (Arts. 34-37)
+        c.save(stage=stage.name, status=status, life="in_force")
+    else:
+        c.save(stage=str(case.state), status=status)
     moved: dict[str, Any] = {"from": stage.name, "to": str(case.state)}
     c.event("advanced", stage=stage.name, **moved)
     return str(case.state)
