@@ -300,18 +300,20 @@ class Change:
         *,
         signer: Signer | None = None,
         about_case: bool = True,
+        chain: str | None = None,
         **data: Any,
     ) -> None:
         """Append the audit event of this change, in its own transaction, signed by the acting
         user (proven when the change began; `signer` when a new key of theirs signs it): to the
-        chain of the case's organ, or, for a change of no case, to the registry's."""
+        chain of the case's organ; for a change of no case, to `chain` (an organ's act of no one
+        case, such as its catalogue) or else the registry's."""
         signer = signer or self.signer
         if signer.name != self.user.name:
             raise RuntimeError(f"an event of {self.user.name} without their key")  # a bug: every act is signed
         dec = self.case if about_case else None
         audit.append(
             self.s,
-            chain=(dec.organ or REGISTRY) if dec is not None else REGISTRY,
+            chain=(dec.organ or REGISTRY) if dec is not None else (chain or REGISTRY),
             sign=signer.sign,
             key=signer.public,
             at=self.stamp(),
