@@ -34,6 +34,7 @@ from dflow_cli.common import (
     _say,
 )
 from dflow_cli.keys import key_app
+from dflow_cli.life import register as register_life
 
 app = typer.Typer(
     cls=DflowGroup,
@@ -323,6 +324,9 @@ def migrate(
             from_version=lambda r: r["from_version"],
         ),
     )
+
+
+register_life(app)  # implement, feedback, suspend, resume, adjust, evaluate: after the procedure's commands
 
 
 def main() -> None:

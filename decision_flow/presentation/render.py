@@ -104,6 +104,24 @@ def decision(view: Mapping[str, Any]) -> None:
             missing or "—",
         )
     out.print(table)
+    _life(view)
+
+
+def _life(view: Mapping[str, Any]) -> None:
+    """`dflow show`, after the procedure: the decision's life since archiving (Arts. 34-37), the
+    decision it changes or stops, and the cases that change or stop it."""
+    word = labels.word
+    if view.get("supersedes") is not None:
+        kind = labels.life(str(view.get("adjustment")))
+        out.print(Text(f"{word('supersedes')}: {view['supersedes']} ({kind})"))
+    if view.get("superseded_by"):
+        out.print(Text(f"{word('superseded_by')}: {', '.join(str(i) for i in view['superseded_by'])}"))
+    if view.get("life") is None:
+        return
+    out.print(Text(f"{word('life')}: {labels.life(view['life'])}", style="bold"))
+    for act in view.get("life_acts", []):
+        summary = events.summary(act["kind"], act["data"], None, None)
+        out.print(Text(f"  {local_time(act['at'])}  {act['actor']}  {labels.action(act['kind'])}  {summary}"))
 
 
 def decisions(rows: Iterable[Mapping[str, Any]]) -> None:
