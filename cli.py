@@ -33,6 +33,7 @@ from dflow_cli.common import (
     _run,
     _say,
 )
+from dflow_cli.due import due
 from dflow_cli.keys import key_app
 
 app = typer.Typer(
@@ -49,6 +50,7 @@ app.add_typer(organ_app, name="organ")
 app.add_typer(audit_app, name="audit")
 app.add_typer(key_app, name="key")
 app.add_typer(calendar_app, name="calendar")
+app.command("due")(due)
 
 
 @app.command()
