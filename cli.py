@@ -171,11 +171,34 @@ def list_(
 
 
 @app.command()
-def show(decision: Id, acting: ReadAs = None, db: Db = None, json_out: Json = False) -> None:
+def show(
+    decision: Id,
+    diagram: Annotated[
+        bool, typer.Option("--diagram", help="Draw the case's procedure instead, its current stage highlighted.")
+    ] = False,
+    fmt: Annotated[
+        str | None, typer.Option("--format", help="With --diagram: mermaid (text, the default) or svg (a picture).")
+    ] = None,
+    output: Annotated[str | None, typer.Option("-o", "--output", help="With --diagram: the file to write.")] = None,
+    acting: ReadAs = None,
+    db: Db = None,
+    json_out: Json = False,
+) -> None:
     """The decision: stage, each step's status, recorded fields and evidence, what is still missing
-    (a step carried over by a return is marked until completed again)."""
+    (a step carried over by a return is marked until completed again). With --diagram, its
+    procedure drawn with the stages done and the current one marked, as Mermaid text or an SVG
+    picture.
+
+    Example: dflow show 12 --diagram --format svg -o case-12.svg
+    """
     engine = _engine(db)
     from decision_flow.engine import queries
+
+    if diagram or fmt is not None or output is not None:
+        from dflow_cli.diagram import draw
+
+        draw(engine, decision, diagram, fmt, output, acting, json_out)
+        return
 
     def view() -> dict[str, Any]:
         data = queries.show(engine, _id(decision), acting)

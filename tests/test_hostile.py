@@ -451,6 +451,12 @@ def command(draw: st.DrawFn) -> list[str]:
         acting = acting if draw(st.booleans()) else []
     elif name in ("show", "audit"):
         args, acting = [name, draw(IDS)], acting if draw(st.booleans()) else []
+        if name == "show" and draw(st.booleans()):  # the case's diagram, to stdout (a file is written only with -o)
+            args += ["--diagram"] + (
+                ["--format", draw(st.one_of(st.sampled_from(["mermaid", "svg", "png"]), TEXT))]
+                if draw(st.booleans())
+                else []
+            )
     elif name == "record":
         args = ["record", draw(IDS), draw(STEPS)]
         for item in draw(st.lists(assignments(), max_size=4)):
