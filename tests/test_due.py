@@ -26,7 +26,11 @@ from decision_flow.engine import due as agenda
 from decision_flow.procedures import get
 from decision_flow.rules import Context, StepState, run
 from decision_flow.rules.due import deadlines
-from tests.flow import ADMIN, EXECUTIVE, bring_to, new_decision, record_valid
+from decision_flow.store.db import Database
+from decision_flow.store.models import CatalogueItem, LifeAct
+from tests.conftest import TODAY, Clock
+from tests.flow import ADMIN, EXECUTIVE, OFFICER, bring_to, new_decision, record_valid, register_users
+from tests.pg import NO_PG, PG_URL, pg_database
 from tests.test_cli import Dflow, fails
 from tests.test_labels import _leaks
 from tests.test_normative_document import ACTOR as ND_ACTOR
@@ -357,3 +361,47 @@ def test_within_keeps_what_falls_due_in_so_many_calendar_days(tmp_path: Path) ->
         doc = dflow.json("due", "--today", today.isoformat(), "--within", f"{days}d")
         assert [i["source"] for i in doc["items"]] == expected, days
         assert all(date.fromisoformat(i["due_on"]) <= today + timedelta(days=days) for i in doc["items"])
+
+
+@pytest.mark.skipif(not PG_URL, reason=NO_PG)
+def test_due_reads_the_same_on_postgresql(files: Path) -> None:
+    """The sources' queries on the shared server: a publication limit, a catalogue item, an
+    evaluation, and the scope of a reader."""
+    with pg_database() as url:
+        db = Database(url)
+        try:
+            engine = Engine(db, now=Clock(), today=lambda: TODAY)
+            register_users(engine)
+            case = new_decision(engine)
+            bring_to(engine, case, "party_report", files)  # decided 2024-06-20
+            with db.session() as s:
+                s.add(
+                    CatalogueItem(
+                        organ="main",
+                        year=2024,
+                        title="沙河乡垃圾分类实施方案",
+                        undertaking_unit="经办",
+                        planned_on="2024-09-30",
+                        added_at="2024-01-10",
+                        added_by=ADMIN,
+                    )
+                )
+                s.add(
+                    LifeAct(
+                        decision_id=case,
+                        kind="evaluation_started",
+                        data='{"due_on": "2024-12-31"}',
+                        at="2024-07-01T02:00:00Z",
+                        actor=OFFICER,
+                    )
+                )
+                s.commit()
+            found = agenda.due(engine, OFFICER, today=date(2024, 7, 1)).items
+            assert [(i.source, i.due_on, i.left) for i in found] == [
+                ("rule", date(2024, 7, 18), 13),
+                ("catalogue", date(2024, 9, 30), 65),
+                ("evaluation", date(2024, 12, 31), 127),
+            ]
+            assert agenda.due(engine, OFFICER, today=date(2024, 7, 1), within=17).items == found[:1]
+        finally:
+            db.dispose()
