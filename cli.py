@@ -33,6 +33,7 @@ from dflow_cli.common import (
     _run,
     _say,
 )
+from dflow_cli.due import due
 from dflow_cli.keys import key_app
 from dflow_cli.life import register as register_life
 
@@ -50,6 +51,7 @@ app.add_typer(organ_app, name="organ")
 app.add_typer(audit_app, name="audit")
 app.add_typer(key_app, name="key")
 app.add_typer(calendar_app, name="calendar")
+app.command("due")(due)
 
 
 @app.command()
@@ -170,11 +172,34 @@ def list_(
 
 
 @app.command()
-def show(decision: Id, acting: ReadAs = None, db: Db = None, json_out: Json = False) -> None:
+def show(
+    decision: Id,
+    diagram: Annotated[
+        bool, typer.Option("--diagram", help="Draw the case's procedure instead, its current stage highlighted.")
+    ] = False,
+    fmt: Annotated[
+        str | None, typer.Option("--format", help="With --diagram: mermaid (text, the default) or svg (a picture).")
+    ] = None,
+    output: Annotated[str | None, typer.Option("-o", "--output", help="With --diagram: the file to write.")] = None,
+    acting: ReadAs = None,
+    db: Db = None,
+    json_out: Json = False,
+) -> None:
     """The decision: stage, each step's status, recorded fields and evidence, what is still missing
-    (a step carried over by a return is marked until completed again)."""
+    (a step carried over by a return is marked until completed again). With --diagram, its
+    procedure drawn with the stages done and the current one marked, as Mermaid text or an SVG
+    picture.
+
+    Example: dflow show 12 --diagram --format svg -o case-12.svg
+    """
     engine = _engine(db)
     from decision_flow.engine import queries
+
+    if diagram or fmt is not None or output is not None:
+        from dflow_cli.diagram import draw
+
+        draw(engine, decision, diagram, fmt, output, acting, json_out)
+        return
 
     def view() -> dict[str, Any]:
         data = queries.show(engine, _id(decision), acting)

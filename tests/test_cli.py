@@ -183,6 +183,7 @@ def test_the_walk_finds_every_command() -> None:
         ("demo",),
         ("new",),
         ("list",),
+        ("due",),
         ("show",),
         ("record",),
         ("complete",),

@@ -74,7 +74,7 @@ STAGES = (
 FLAGS = ("technical", "stability_risk", "hearing_required", "non_disclosable", "market_affecting")
 ROLES = ("officer", "legal_reviewer", "executive", "auditor", "admin")
 WORKFLOWS = ("major-decision", "major-decision-township")
-READ_ONLY = {"list", "show", "audit", "workflow", "--help"}
+READ_ONLY = {"list", "due", "show", "audit", "workflow", "--help"}
 LOCAL_ONLY = (["key", "new"], ["key", "show"])  # key files on this machine; the database is not touched
 READ_ONLY_SUB = (["user", "list"],)
 SETTINGS = settings(
@@ -409,6 +409,7 @@ def command(draw: st.DrawFn) -> list[str]:
             [
                 "new",
                 "list",
+                "due",
                 "show",
                 "record",
                 "complete",
@@ -441,8 +442,21 @@ def command(draw: st.DrawFn) -> list[str]:
     elif name == "list":
         args = ["list", "--stage", draw(STAGE_NAMES), "--status", draw(TEXT)]
         acting = acting if draw(st.booleans()) else []  # a read takes --as, and needs none
+    elif name == "due":
+        args = ["due"]
+        for option, values in (("--within", TEXT), ("--today", TEXT), ("--organ", TEXT)):
+            if draw(st.booleans()):
+                args += [option, draw(values)]
+        args += ["--all-organs"] if draw(st.booleans()) else []
+        acting = acting if draw(st.booleans()) else []
     elif name in ("show", "audit"):
         args, acting = [name, draw(IDS)], acting if draw(st.booleans()) else []
+        if name == "show" and draw(st.booleans()):  # the case's diagram, to stdout (a file is written only with -o)
+            args += ["--diagram"] + (
+                ["--format", draw(st.one_of(st.sampled_from(["mermaid", "svg", "png"]), TEXT))]
+                if draw(st.booleans())
+                else []
+            )
     elif name == "record":
         args = ["record", draw(IDS), draw(STEPS)]
         for item in draw(st.lists(assignments(), max_size=4)):
