@@ -309,3 +309,27 @@ def test_a_case_rejected_at_its_meeting_leaves_the_old_decision_in_force(dflow: 
     assert dflow.json("show", new)["status"] == "rejected"
     assert dflow.json("show", old)["life"] == "in_force"
     assert dflow.json("audit", "verify")["ok"] is True
+
+
+def test_an_evaluation_begun_is_due_until_it_is_reported(dflow: Dflow, tmp_path: Path) -> None:
+    decision = archive(dflow)
+    dflow.ok(
+        "evaluate", "start", decision, "--ground", "found_necessary", "--evaluator", "县社科院", "--due", "2025-03-31",
+        "--as", EVALUATOR,
+    )  # fmt: skip
+
+    def evaluations(today: str) -> list[dict[str, Any]]:
+        found = dflow.json("due", "--today", today, "--as", EVALUATOR)["items"]
+        return [i for i in found if i["source"] == "evaluation"]
+
+    late = evaluations("2025-04-02")
+    assert [(i["id"], i["due_on"], i["overdue"], i["article"]) for i in late] == [
+        (decision, "2025-03-31", True, "Art. 36")
+    ]
+    assert evaluations("2025-03-20")[0]["overdue"] is False
+    report = file(tmp_path, "后评估报告.txt")
+    dflow.ok(
+        "evaluate", "report", decision, "--conclusion", "continue", "--public-opinions", "座谈 1 场",
+        "--attach", f"evaluation_report={report}", "--as", EVALUATOR,
+    )  # fmt: skip
+    assert evaluations("2025-04-02") == []
