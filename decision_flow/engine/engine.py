@@ -189,9 +189,20 @@ class Engine:
 
     # ------------------------------------------------------------------ changes
 
-    def new(self, title: str, workflow: str, flags: list[str], actor: str | None, organ: str | None = None) -> Decision:
+    def new(
+        self,
+        title: str,
+        workflow: str,
+        flags: list[str],
+        actor: str | None,
+        organ: str | None = None,
+        catalogue_item: int | None = None,
+    ) -> Decision:
         """Create a decision (决策启动) at the workflow's first stage, in `organ` (default: the
-        acting user's own), whose level the workflow must be for."""
+        acting user's own), whose level the workflow must be for; from an item of that organ's
+        decision-item catalogue (Art. 3) if `catalogue_item` is given (still listed, and the
+        origin of no other case)."""
+        import decision_flow.engine.catalogue_items as catalogue_items
         import decision_flow.engine.reach as reach
 
         title = clean_text(title, "title", 500)
@@ -215,6 +226,8 @@ class Engine:
             c.require_role(first.roles, first)
             if wf.abstract:
                 raise _abstract(wf)
+            if catalogue_item is not None:
+                catalogue_items.take(c, catalogue_item, place)
             definitions.keep(c.s, wf, "shipped", c.stamp(), c.user.name)  # (an installed one is kept already)
             dec = Decision(
                 title=title,
@@ -226,6 +239,7 @@ class Engine:
                 created_at=self.stamp(),
                 created_by=c.user.name,
                 organ=place,
+                catalogue_item=catalogue_item,
             )
             c.s.add(dec)
             c.s.flush()
@@ -238,10 +252,13 @@ class Engine:
                 workflow_sha256=wf.sha256,
                 flags=sorted(set(flags)),
                 organ=place,
+                **made_from,
             )
             return dec
 
+        made_from: dict[str, Any] = {"catalogue_item": catalogue_item} if catalogue_item is not None else {}
         args = {"title": title[:200], "workflow": workflow[:100], "flags": flags, **({"organ": code} if code else {})}
+        args |= made_from
         return self.change("new", actor, None, args, op)
 
     def record(
