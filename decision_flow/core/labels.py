@@ -35,6 +35,10 @@ ACTIONS: Pairs = {
     "calendar_imported": ("calendar year imported", "导入法定节假日安排"),
     "organ_added": ("organ added", "添加机关"),
     "membership_changed": ("roles in another organ changed", "变更在其他机关的角色"),
+    "catalogue_item_added": ("catalogue item added", "增加目录事项"),
+    "catalogue_item_removed": ("catalogue item removed", "移除目录事项"),
+    "catalogue_consented": ("Party committee's consent recorded", "记录同级党委同意"),
+    "catalogue_published": ("catalogue published", "公布决策事项目录"),
 }
 
 # The status of a decision (active, rejected, archived) and of a step (pending, completed, waived).
@@ -76,6 +80,10 @@ ATTEMPTS: Pairs = {
     "calendar_import": ("import a calendar year", "导入法定节假日安排"),
     "organ_add": ("add an organ", "添加机关"),
     "user_grant": ("give a user roles in another organ", "授予用户在其他机关的角色"),
+    "catalogue_add": ("add a catalogue item", "增加目录事项"),
+    "catalogue_remove": ("remove a catalogue item", "移除目录事项"),
+    "catalogue_consent": ("record the Party committee's consent", "记录同级党委同意"),
+    "catalogue_publish": ("publish the catalogue", "公布决策事项目录"),
 }
 
 # A member's stance at a deciding meeting (`name:stance`).
@@ -184,4 +192,15 @@ WORDS: Pairs = {
     "exported_at": ("Exported", "导出时间"),
     "exported_value": ("{utc} UTC (local time {local})", "{utc} UTC（本地时间 {local}）"),
     "workflow_value": ("{title} ({name} version {version})", "{title}（{name} 第{version}版）"),
+    # the decision-item catalogue (决策事项目录)
+    "item": ("Item", "事项编号"),
+    "matter": ("Decision item", "决策事项"),
+    "unit": ("Undertaking unit", "承办单位"),
+    "planned": ("Planned by", "计划完成时间"),
+    "basis": ("Basis", "决策依据"),
+    "case": ("Decision", "决策"),
+    "note": ("Note", "备注"),
+    "consent_body": ("Consent of", "同意的党委"),
+    "consent_on": ("Consent date", "党委同意日期"),
+    "published_on": ("Published", "公布日期"),
 }
