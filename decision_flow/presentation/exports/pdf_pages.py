@@ -45,7 +45,8 @@ class A4Pages:
     # ------------------------------------------------------------------ what a document draws
 
     def header(self) -> None:
-        """Drawn at the top of each new page (nothing by default)."""
+        """Drawn on each new page as it starts, in the top margin; it may draw below `TOP` too
+        (e.g. a table's column heads), moving `y` past what it drew."""
 
     def footer(self, number: int, total: int) -> None:
         """Drawn on page `number` of `total` once the last page is known (nothing by default)."""
@@ -126,6 +127,7 @@ class A4Pages:
         if self.canvas is not None:
             self.file.end_page(self.canvas)
         self.canvas = self.file.new_page()
+        self.y = TOP
         self.header()
 
     def finish(self, title: str, created: datetime) -> int:
@@ -145,7 +147,6 @@ class A4Pages:
         """Start a new page unless `height` mm still fit above the footer."""
         if self.y + height > self.h - BOTTOM:
             self.add_page()
-            self.y = TOP
 
     def para(self, text: str, size: float = 9, indent: float = 0, color: Color = BLACK, keep: bool = False) -> None:
         """A wrapped paragraph; with `keep` it moves whole to the next page rather than split."""
