@@ -34,7 +34,7 @@ from decision_flow.presentation.exports.to_csv import cell
 FORMATS = ("pdf", "csv")
 ZH = "zh"
 # The PDF table: (column, its width in mm); the widths fill the 180 mm between the margins.
-COLUMNS = (("seq", 12.0), ("matter", 52.0), ("unit", 34.0), ("planned", 28.0), ("basis", 54.0))
+COLUMNS = (("seq", 12.0), ("matter", 50.0), ("unit", 36.0), ("planned", 30.0), ("basis", 52.0))
 PAD = 1.5  # mm inside each cell
 SIZE = 9.0  # the table's type size, in points
 CSV_COLUMNS = ("seq", "matter", "unit", "planned", "basis", "item", "consent_body", "consent_on", "published_on")

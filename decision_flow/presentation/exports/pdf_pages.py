@@ -22,6 +22,7 @@ PT = 25.4 / 72  # mm per point
 A4 = (210.0, 297.0)  # mm
 GREY: Color = (110, 110, 110)
 RED: Color = (170, 0, 0)
+CLOSING = frozenset("》）」』】〕，。、；：！？”’)]}.,;:!?")  # what Chinese typesetting never puts at a line's start
 
 
 def _font(name: str) -> str:
@@ -90,6 +91,8 @@ class A4Pages:
                 advance = self.glyph(ch)[1]
                 if used + advance > limit and i > start:
                     cut = space + 1 if space > start else i
+                    if cut == i and ch in CLOSING and i - 1 > start:  # 》 or ， never starts a line: its char goes too
+                        cut = i - 1
                     lines.append(para[start:cut].rstrip(" "))
                     start, space = cut, -1
                     used = sum(self.glyph(c)[1] for c in para[start:i])
