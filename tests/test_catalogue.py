@@ -12,10 +12,13 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import shutil
 import sqlite3
 import subprocess
+import sys
 from contextlib import closing
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +27,7 @@ from pypdf import PdfReader
 
 from tests.flow import ADMIN, AUDITOR, OFFICER
 from tests.pg import NO_PG, PG_URL, pg_database
-from tests.test_cli import Dflow, fails, fails_json
+from tests.test_cli import BASE_ENV, REPO, Dflow, fails, fails_json
 from tests.test_labels import _leaks
 
 ZH: dict[str, str | None] = {"DFLOW_LANG": "zh"}
@@ -735,35 +738,52 @@ def test_export_errors_leave_nothing_behind(county: Dflow, tmp_path: Path) -> No
 # ---------------------------------------------------------------------------- PostgreSQL
 
 
+@dataclass
+class Ran:
+    """What a `dflow` process did, as CliRunner's Result tells it."""
+
+    exit_code: int
+    stdout: str
+    stderr: str
+
+    @property
+    def output(self) -> str:
+        return self.stdout + self.stderr
+
+
+class ProcessDflow(Dflow):
+    """`dflow` in a process of its own per command, so each command's connections to the server
+    close with it (in-process, their pools would outlive the test database)."""
+
+    def __call__(self, *args: Any, env: dict[str, str | None] | None = None) -> Any:
+        full = {**os.environ, **BASE_ENV, "DFLOW_DB": str(self.db), **(env or {})}
+        done = subprocess.run(
+            [sys.executable, "-m", "cli", *map(str, args)],
+            env={k: v for k, v in full.items() if v is not None},
+            capture_output=True,
+            text=True,
+            cwd=REPO,
+            check=False,
+        )
+        return Ran(done.returncode, done.stdout, done.stderr)
+
+
 @pytest.mark.skipif(not PG_URL, reason=NO_PG)
 def test_the_catalogue_on_postgresql(tmp_path: Path) -> None:
     """The catalogue's plain SQL on a server (the catalogue made with ON CONFLICT, rows locked
     FOR UPDATE, a new item's id returned): consent, publication, a case from an item, refusals."""
     with pg_database() as url:
-        cli = Dflow(url, tmp_path)  # type: ignore[arg-type]  # DFLOW_DB takes a URL as well as a file
+        cli = ProcessDflow(url, tmp_path)  # type: ignore[arg-type]  # DFLOW_DB takes a URL as well as a file
         cli.ok("init", "--admin", ADMIN)
-        cli.ok(
-            "organ",
-            "add",
-            "shahe",
-            "--name",
-            "沙河乡人民政府",
-            "--level",
-            "township",
-            "--parent",
-            "main",
-            "--as",
-            ADMIN,
-        )
+        township = ("--name", "沙河乡人民政府", "--level", "township", "--parent", "main")
+        cli.ok("organ", "add", "shahe", *township, "--as", ADMIN)
         cli.ok("user", "add", "ma", "--role", "officer", "--organ", "shahe", "--as", ADMIN)
         assert add(cli, "沙河乡农贸市场搬迁")["id"] == 1
         assert add(cli, "乡道改造")["id"] == 2
         assert publish(cli).exit_code == 3
         assert consent(cli).exit_code == 0 and publish(cli).exit_code == 0
-        assert (
-            cli("catalogue", "add", "--year", YEAR, "--organ", "shahe", "--title", "x", *ITEM, "--as", "ma").exit_code
-            == 3
-        )
+        late = cli("catalogue", "add", "--year", YEAR, "--organ", "shahe", "--title", "x", *ITEM, "--as", "ma")
+        assert late.exit_code == 3 and "[Art. 3]" in late.stderr
         assert new_case(cli, 1).exit_code == 0
         assert new_case(cli, 1).exit_code == 3
         assert cli("catalogue", "remove", "1", "--reason", "x", "--as", "ma").exit_code == 3
