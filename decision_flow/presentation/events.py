@@ -199,7 +199,7 @@ def _catalogue(data: Mapping[str, Any], wf: Workflow | None, at: str | None, lan
         listed = data.get("items")
         count = len(listed) if isinstance(listed, list) else 0
         on = labels.day(str(data.get("on")), lang)
-        return where + (f"{on} 公布，共 {count} 项" if zh else f"published {on}, {count} items")
+        return where + (f"{on} 公布，共 {count} 项" if zh else f"published {on}, {count} item(s)")
     return where + f"{data.get('body')} {labels.day(str(data.get('on')), lang)}"
 
 

@@ -85,11 +85,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "已记录 {body} 于 {on} 同意机关 {organ} 的 {year} 年度目录",
     ),
     "catalogue.published": (
-        "organ {organ}'s {year} catalogue published on {on} with {items} items",
+        "organ {organ}'s {year} catalogue published on {on} with {items} item(s)",
         "机关 {organ} 的 {year} 年度目录已于 {on} 公布，共 {items} 项",
     ),
     "catalogue.exported": (
-        "wrote {file} ({fmt}: organ {organ}'s {year} catalogue, {items} items)",
+        "wrote {file} ({fmt}: organ {organ}'s {year} catalogue, {items} item(s))",
         "已导出 {file}（{fmt}：机关 {organ} 的 {year} 年度目录，{items} 项）",
     ),
     # what `dflow catalogue show` prints
