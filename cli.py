@@ -16,6 +16,7 @@ import typer
 from dflow_cli.admin import organ_app, user_app, workflow_app
 from dflow_cli.audit import audit_app
 from dflow_cli.calendar import calendar_app
+from dflow_cli.catalogue import catalogue_app
 from dflow_cli.common import (
     As,
     Db,
@@ -52,6 +53,7 @@ app.add_typer(audit_app, name="audit")
 app.add_typer(key_app, name="key")
 app.add_typer(calendar_app, name="calendar")
 app.command("due")(due)
+app.add_typer(catalogue_app, name="catalogue")
 
 
 @app.command()
@@ -121,15 +123,31 @@ def new(
     organ: Annotated[
         str | None, typer.Option("--organ", metavar="CODE", help="The organ deciding it (default: your own).")
     ] = None,
+    catalogue_item: Annotated[
+        str | None,
+        typer.Option(
+            "--catalogue-item",
+            metavar="N",
+            help="The item of the organ's decision-item catalogue it is made from (dflow catalogue show).",
+        ),
+    ] = None,
     acting: As = None,
     db: Db = None,
     json_out: Json = False,
 ) -> None:
-    """Create a decision in an organ; prints its id."""
+    """Create a decision in an organ, optionally from an item of its decision-item catalogue; prints its id.
+
+    Example: dflow new 沙河乡农贸市场搬迁 --workflow major-decision-township --organ shahe --catalogue-item 3 --as zhao
+    """
     engine = _engine(db)
+
+    def act() -> Any:
+        item = None if catalogue_item is None else _id(catalogue_item, "value.item_id")
+        return engine.new(title, workflow, flag or [], acting, organ, item)
+
     _run(
         json_out,
-        lambda: engine.new(title, workflow, flag or [], acting, organ),
+        act,
         _say("decision.created", id=lambda d: d.id, workflow=lambda d: d.workflow, stage=lambda d: d.stage),
         lambda d: {"id": d.id, "stage": d.stage, "status": d.status},
     )

@@ -230,6 +230,13 @@ def test_the_walk_finds_every_command() -> None:
         ("calendar", "import"),
         ("calendar", "show"),
         ("calendar", "check"),
+        ("catalogue",),
+        ("catalogue", "add"),
+        ("catalogue", "remove"),
+        ("catalogue", "consent"),
+        ("catalogue", "publish"),
+        ("catalogue", "show"),
+        ("catalogue", "export"),
     }
     assert COMMANDS[("audit", "trail")].hidden
 

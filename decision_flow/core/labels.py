@@ -44,6 +44,10 @@ ACTIONS: Pairs = {
     "adjustment_opened": ("adjustment opened", "启动决策调整"),
     "superseded": ("superseded", "被调整"),
     "stopped": ("stopped", "停止执行"),
+    "catalogue_item_added": ("catalogue item added", "增加目录事项"),
+    "catalogue_item_removed": ("catalogue item removed", "移除目录事项"),
+    "catalogue_consented": ("Party committee's consent recorded", "记录同级党委同意"),
+    "catalogue_published": ("catalogue published", "公布决策事项目录"),
 }
 
 # A decided case's life after archiving (Decree 713 Arts. 34-37), and what it may be evaluated on.
@@ -108,6 +112,10 @@ ATTEMPTS: Pairs = {
     "suspend": ("suspend implementation", "中止执行"),
     "resume": ("resume implementation", "恢复执行"),
     "evaluate": ("evaluate the decision", "决策后评估"),
+    "catalogue_add": ("add a catalogue item", "增加目录事项"),
+    "catalogue_remove": ("remove a catalogue item", "移除目录事项"),
+    "catalogue_consent": ("record the Party committee's consent", "记录同级党委同意"),
+    "catalogue_publish": ("publish the catalogue", "公布决策事项目录"),
 }
 
 # A member's stance at a deciding meeting (`name:stance`).
@@ -237,4 +245,15 @@ WORDS: Pairs = {
     "exported_at": ("Exported", "导出时间"),
     "exported_value": ("{utc} UTC (local time {local})", "{utc} UTC（本地时间 {local}）"),
     "workflow_value": ("{title} ({name} version {version})", "{title}（{name} 第{version}版）"),
+    # the decision-item catalogue (决策事项目录)
+    "item": ("Item", "事项编号"),
+    "matter": ("Decision item", "决策事项"),
+    "unit": ("Undertaking unit", "承办单位"),
+    "planned": ("Planned by", "计划完成时间"),
+    "basis": ("Basis", "决策依据"),
+    "case": ("Decision", "决策"),
+    "note": ("Note", "备注"),
+    "consent_body": ("Consent of", "同意的党委"),
+    "consent_on": ("Consent date", "党委同意日期"),
+    "published_on": ("Published", "公布日期"),
 }

@@ -197,11 +197,15 @@ class Engine:
         actor: str | None,
         organ: str | None = None,
         adjusts: tuple[int, str] | None = None,
+        catalogue_item: int | None = None,
     ) -> Decision:
         """Create a decision (决策启动) at the workflow's first stage, in `organ` (default: the
-        acting user's own), whose level the workflow must be for. With `adjusts` (a decision's
-        id, and `change` or `stop`), the case changes or stops that decision (Art. 37): in its
-        organ, under its workflow unless another is named, linked to it both ways."""
+        acting user's own), whose level the workflow must be for; from an item of that organ's
+        decision-item catalogue (Art. 3) if `catalogue_item` is given (still listed, and the
+        origin of no other case). With `adjusts` (a decision's id, and `change` or `stop`), the
+        case changes or stops that decision (Art. 37): in its organ, under its workflow unless
+        another is named, linked to it both ways."""
+        import decision_flow.engine.catalogue_items as catalogue_items
         import decision_flow.engine.lifecycle as lifecycle
         import decision_flow.engine.reach as reach
 
@@ -229,6 +233,8 @@ class Engine:
             c.require_role(first.roles, first)
             if wf.abstract:
                 raise _abstract(wf)
+            if catalogue_item is not None:
+                catalogue_items.take(c, catalogue_item, place)
             definitions.keep(c.s, wf, "shipped", c.stamp(), c.user.name)  # (an installed one is kept already)
             dec = Decision(
                 title=title,
@@ -242,6 +248,7 @@ class Engine:
                 organ=place,
                 supersedes=original.id if original is not None else None,
                 adjustment=adjusts[1] if adjusts is not None else None,
+                catalogue_item=catalogue_item,
             )
             c.s.add(dec)
             c.s.flush()
@@ -258,12 +265,14 @@ class Engine:
                 flags=sorted(set(flags)),
                 organ=place,
                 **linked,
+                **made_from,
             )
             if original is not None:  # and in the trail of the decision it adjusts
                 c.event("adjustment_opened", about=original, case=dec.id, adjustment=dec.adjustment, title=title)
             return dec
 
-        args: dict[str, Any] = {"title": title[:200], "workflow": workflow[:100], "flags": flags}
+        made_from: dict[str, Any] = {"catalogue_item": catalogue_item} if catalogue_item is not None else {}
+        args: dict[str, Any] = {"title": title[:200], "workflow": workflow[:100], "flags": flags, **made_from}
         if code:
             args["organ"] = code
         if adjusts is not None:

@@ -218,6 +218,25 @@ def _key(data: Mapping[str, Any], wf: Workflow | None, at: str | None, lang: str
     return f"{data.get('name')}{'：' if lang == 'zh' else ': '}{key or '—'}{_because(data.get('reason'), lang)}"
 
 
+def _catalogue(data: Mapping[str, Any], wf: Workflow | None, at: str | None, lang: str, full: bool) -> str:
+    """An act on an organ's decision-item catalogue: which catalogue, then the item (its title,
+    unit and planned date when added), the consent, or the publication."""
+    zh = lang == "zh"
+    where = f"{data.get('organ')} {data.get('year')}{'年度目录' if zh else ''}{'：' if zh else ': '}"
+    if "item" in data:
+        made = f"#{data.get('item')} {data.get('title')}"
+        if "planned_on" in data:
+            unit, planned = data.get("undertaking_unit"), labels.day(str(data.get("planned_on")), lang)
+            made += f"（{unit}，{planned}）" if zh else f" ({unit}, {planned})"
+        return where + made + _because(data.get("reason"), lang)
+    if "items" in data:
+        listed = data.get("items")
+        count = len(listed) if isinstance(listed, list) else 0
+        on = labels.day(str(data.get("on")), lang)
+        return where + (f"{on} 公布，共 {count} 项" if zh else f"published {on}, {count} item(s)")
+    return where + f"{data.get('body')} {labels.day(str(data.get('on')), lang)}"
+
+
 def _step(wf: Workflow | None, at: str | None) -> Any:
     if wf is None or at is None:
         return None
@@ -255,4 +274,8 @@ _SUMMARIES: dict[str, Summary] = {
     "adjustment_opened": lambda data, wf, at, lang, full: _life(data, lang, full),
     "superseded": lambda data, wf, at, lang, full: _life(data, lang, full),
     "stopped": lambda data, wf, at, lang, full: _life(data, lang, full),
+    "catalogue_item_added": _catalogue,
+    "catalogue_item_removed": _catalogue,
+    "catalogue_consented": _catalogue,
+    "catalogue_published": _catalogue,
 }

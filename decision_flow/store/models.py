@@ -124,7 +124,8 @@ class CatalogueItem(SQLModel, table=True):
     added_at: str
     added_by: str
     removed_at: str | None = None
-    removed_reason: str | None = None
+    removed_by: str | None = None
+    removed_reason: str | None = None  # why it was taken out (always given)
 
 
 class StepRecord(SQLModel, table=True):

@@ -71,6 +71,7 @@ def upgrade() -> None:
             sa.Column("added_at", sa.String, nullable=False),
             sa.Column("added_by", sa.String, nullable=False),
             sa.Column("removed_at", sa.String),
+            sa.Column("removed_by", sa.String),
             sa.Column("removed_reason", sa.String),
         )
         op.create_index("ix_catalogue_items_year", "catalogue_items", ["organ", "year", "id"])
