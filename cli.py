@@ -143,7 +143,7 @@ def new(
 
     def act() -> Any:
         item = None if catalogue_item is None else _id(catalogue_item, "value.item_id")
-        return engine.new(title, workflow, flag or [], acting, organ, item)
+        return engine.new(title, workflow, flag or [], acting, organ, catalogue_item=item)
 
     _run(
         json_out,
