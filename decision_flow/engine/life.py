@@ -107,28 +107,33 @@ def feedback(engine: Engine, decision_id: int, text: str, source: str | None, ac
 def suspend(engine: Engine, decision_id: int, reason: str, actor: str | None) -> dict[str, Any]:
     """The head suspends implementation (中止执行) first, in an urgent situation of Art. 35
     (Art. 37), with the reason; resumed by :func:`resume`."""
-    why = _text(reason, "--reason")
-
-    def op(c: Change) -> dict[str, Any]:
-        life = life_of(c, ("in_force",), "suspension")
-        c.require_role_for(HEAD, "suspension", life.suspension)
-        c.save(life="suspended")
-        return _keep(c, "suspended", [], reason=why)
-
-    return engine.change("suspend", actor, decision_id, {"reason": (why or "")[:200]}, op)
+    return _switch(engine, decision_id, reason, actor, ("in_force", "suspended"), ("suspend", "suspended"))
 
 
 def resume(engine: Engine, decision_id: int, reason: str, actor: str | None) -> dict[str, Any]:
     """The head ends a suspension: the decision is in force again (Art. 37)."""
+    return _switch(engine, decision_id, reason, actor, ("suspended", "in_force"), ("resume", "resumed"))
+
+
+def _switch(
+    engine: Engine,
+    decision_id: int,
+    reason: str,
+    actor: str | None,
+    states: tuple[str, str],
+    names: tuple[str, str],
+) -> dict[str, Any]:
+    """The head moves the decision's life from `states[0]` to `states[1]`, with the reason: the
+    attempt `names[0]`, the event `names[1]`."""
     why = _text(reason, "--reason")
 
     def op(c: Change) -> dict[str, Any]:
-        life = life_of(c, ("suspended",), "suspension")
+        life = life_of(c, (states[0],), "suspension")
         c.require_role_for(HEAD, "suspension", life.suspension)
-        c.save(life="in_force")
-        return _keep(c, "resumed", [], reason=why)
+        c.save(life=states[1])
+        return _keep(c, names[1], [], reason=why)
 
-    return engine.change("resume", actor, decision_id, {"reason": (why or "")[:200]}, op)
+    return engine.change(names[0], actor, decision_id, {"reason": (why or "")[:200]}, op)
 
 
 def _same(name: str) -> str:
