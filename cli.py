@@ -16,6 +16,7 @@ import typer
 from dflow_cli.admin import organ_app, user_app, workflow_app
 from dflow_cli.audit import audit_app
 from dflow_cli.calendar import calendar_app
+from dflow_cli.catalogue import catalogue_app
 from dflow_cli.common import (
     As,
     Db,
@@ -33,7 +34,9 @@ from dflow_cli.common import (
     _run,
     _say,
 )
+from dflow_cli.due import due
 from dflow_cli.keys import key_app
+from dflow_cli.life import register as register_life
 
 app = typer.Typer(
     cls=DflowGroup,
@@ -49,6 +52,8 @@ app.add_typer(organ_app, name="organ")
 app.add_typer(audit_app, name="audit")
 app.add_typer(key_app, name="key")
 app.add_typer(calendar_app, name="calendar")
+app.command("due")(due)
+app.add_typer(catalogue_app, name="catalogue")
 
 
 @app.command()
@@ -118,15 +123,31 @@ def new(
     organ: Annotated[
         str | None, typer.Option("--organ", metavar="CODE", help="The organ deciding it (default: your own).")
     ] = None,
+    catalogue_item: Annotated[
+        str | None,
+        typer.Option(
+            "--catalogue-item",
+            metavar="N",
+            help="The item of the organ's decision-item catalogue it is made from (dflow catalogue show).",
+        ),
+    ] = None,
     acting: As = None,
     db: Db = None,
     json_out: Json = False,
 ) -> None:
-    """Create a decision in an organ; prints its id."""
+    """Create a decision in an organ, optionally from an item of its decision-item catalogue; prints its id.
+
+    Example: dflow new 沙河乡农贸市场搬迁 --workflow major-decision-township --organ shahe --catalogue-item 3 --as zhao
+    """
     engine = _engine(db)
+
+    def act() -> Any:
+        item = None if catalogue_item is None else _id(catalogue_item, "value.item_id")
+        return engine.new(title, workflow, flag or [], acting, organ, catalogue_item=item)
+
     _run(
         json_out,
-        lambda: engine.new(title, workflow, flag or [], acting, organ),
+        act,
         _say("decision.created", id=lambda d: d.id, workflow=lambda d: d.workflow, stage=lambda d: d.stage),
         lambda d: {"id": d.id, "stage": d.stage, "status": d.status},
     )
@@ -169,11 +190,34 @@ def list_(
 
 
 @app.command()
-def show(decision: Id, acting: ReadAs = None, db: Db = None, json_out: Json = False) -> None:
+def show(
+    decision: Id,
+    diagram: Annotated[
+        bool, typer.Option("--diagram", help="Draw the case's procedure instead, its current stage highlighted.")
+    ] = False,
+    fmt: Annotated[
+        str | None, typer.Option("--format", help="With --diagram: mermaid (text, the default) or svg (a picture).")
+    ] = None,
+    output: Annotated[str | None, typer.Option("-o", "--output", help="With --diagram: the file to write.")] = None,
+    acting: ReadAs = None,
+    db: Db = None,
+    json_out: Json = False,
+) -> None:
     """The decision: stage, each step's status, recorded fields and evidence, what is still missing
-    (a step carried over by a return is marked until completed again)."""
+    (a step carried over by a return is marked until completed again). With --diagram, its
+    procedure drawn with the stages done and the current one marked, as Mermaid text or an SVG
+    picture.
+
+    Example: dflow show 12 --diagram --format svg -o case-12.svg
+    """
     engine = _engine(db)
     from decision_flow.engine import queries
+
+    if diagram or fmt is not None or output is not None:
+        from dflow_cli.diagram import draw
+
+        draw(engine, decision, diagram, fmt, output, acting, json_out)
+        return
 
     def view() -> dict[str, Any]:
         data = queries.show(engine, _id(decision), acting)
@@ -323,6 +367,9 @@ def migrate(
             from_version=lambda r: r["from_version"],
         ),
     )
+
+
+register_life(app)  # implement, feedback, suspend, resume, adjust, evaluate: after the procedure's commands
 
 
 def main() -> None:

@@ -123,12 +123,13 @@ def _new_passphrase(wanted: bool) -> bytes | None:
     )
 
 
-def _id(value: str) -> int:
+def _id(value: str, key: str = "value.id") -> int:
+    """An id as typed (a decision's, or what message `key` names): a whole number, 1 or more."""
     from decision_flow.core.errors import InvalidInput
     from decision_flow.core.i18n import Msg
 
     if not value.isascii() or not value.isdigit() or len(value) > 19 or not 0 < int(value) <= MAX_ID:
-        raise InvalidInput(Msg("value.id", {"value": value[:40]}))
+        raise InvalidInput(Msg(key, {"value": value[:40]}))
     return int(value)
 
 

@@ -183,6 +183,7 @@ def test_the_walk_finds_every_command() -> None:
         ("demo",),
         ("new",),
         ("list",),
+        ("due",),
         ("show",),
         ("record",),
         ("complete",),
@@ -191,6 +192,14 @@ def test_the_walk_finds_every_command() -> None:
         ("return",),
         ("flag",),
         ("migrate",),
+        ("implement",),
+        ("feedback",),
+        ("suspend",),
+        ("resume",),
+        ("adjust",),
+        ("evaluate",),
+        ("evaluate", "start"),
+        ("evaluate", "report"),
         ("workflow",),
         ("workflow", "list"),
         ("workflow", "show"),
@@ -221,6 +230,13 @@ def test_the_walk_finds_every_command() -> None:
         ("calendar", "import"),
         ("calendar", "show"),
         ("calendar", "check"),
+        ("catalogue",),
+        ("catalogue", "add"),
+        ("catalogue", "remove"),
+        ("catalogue", "consent"),
+        ("catalogue", "publish"),
+        ("catalogue", "show"),
+        ("catalogue", "export"),
     }
     assert COMMANDS[("audit", "trail")].hidden
 
@@ -457,6 +473,11 @@ def test_show_lists_what_is_missing(dflow: Dflow, decision: int) -> None:
         "status",
         "flags",
         "steps",
+        "life",
+        "supersedes",
+        "adjustment",
+        "superseded_by",
+        "life_acts",
     }
     assert (
         doc["id"],
@@ -1097,7 +1118,13 @@ def test_json_on_every_command(dflow: Dflow, tmp_path: Path) -> None:
         "status",
         "flags",
         "steps",
+        "life",
+        "supersedes",
+        "adjustment",
+        "superseded_by",
+        "life_acts",
     }
+    assert shown["life"] is None and shown["life_acts"] == [] and shown["superseded_by"] == []  # not decided yet
     for step in shown["steps"]:
         assert {"step", "stage", "status", "fields", "evidence", "missing"} <= set(step)
         assert step["status"] in ("pending", "completed", "waived")

@@ -74,9 +74,11 @@ STAGES = (
 FLAGS = ("technical", "stability_risk", "hearing_required", "non_disclosable", "market_affecting")
 ROLES = ("officer", "legal_reviewer", "executive", "auditor", "admin")
 WORKFLOWS = ("major-decision", "major-decision-township")
-READ_ONLY = {"list", "show", "audit", "workflow", "--help"}
+READ_ONLY = {"list", "due", "show", "audit", "workflow", "--help"}
 LOCAL_ONLY = (["key", "new"], ["key", "show"])  # key files on this machine; the database is not touched
-READ_ONLY_SUB = (["user", "list"],)
+READ_ONLY_SUB = (["user", "list"], ["catalogue", "show"])
+ORGANS = ("main", "shahe", "nowhere")  # the template's organs, and one that does not exist
+YEARS = ("2024", "2025", "1999", "2101", "0", "２０２４", "9" * 400)
 SETTINGS = settings(
     max_examples=60,
     deadline=None,
@@ -223,7 +225,8 @@ _TEMPLATE: list[Path] = []
 
 
 def _template() -> Path:
-    """Once per run: five users; decision 1 at initiation, 2 at drafting, 3 at consultation."""
+    """Once per run: five users; decision 1 at initiation, 2 at drafting, 3 at consultation (made
+    from item 1 of shahe's 2024 catalogue, consented and published)."""
     if not _TEMPLATE:
         root = Path(tempfile.mkdtemp(prefix="dflow-hostile-"))
         db = Database(f"sqlite:///{root / 'dflow.db'}")
@@ -233,7 +236,13 @@ def _template() -> Path:
         files.mkdir()
         first = engine.new("沙河乡农贸市场搬迁", "major-decision", [], OFFICER).id
         second = engine.new("乡道改造", "major-decision", ["technical"], OFFICER).id
-        third = engine.new("集贸市场收费", "major-decision-township", [], OFFICER, township(engine)).id
+        from decision_flow.engine import catalogue
+
+        organ = township(engine)
+        catalogue.add(engine, 2024, organ, "集贸市场收费", "沙河乡财政所", "2024-06-30", None, None, OFFICER)
+        catalogue.consent(engine, 2024, organ, "2024-01-10", "中共沙河乡委员会", OFFICER)
+        catalogue.publish(engine, 2024, organ, "2024-01-15", OFFICER)
+        third = engine.new("集贸市场收费", "major-decision-township", [], OFFICER, organ, catalogue_item=1).id
         assert first == 1 and second == 2 and third == 3
         for dec, stage in ((2, "drafting"), (3, "consultation")):
             record_valid(engine, dec, "initiation", files, "major-decision" if dec == 2 else WORKFLOWS[1])
@@ -409,6 +418,7 @@ def command(draw: st.DrawFn) -> list[str]:
             [
                 "new",
                 "list",
+                "due",
                 "show",
                 "record",
                 "complete",
@@ -429,6 +439,11 @@ def command(draw: st.DrawFn) -> list[str]:
                 "audit verify",
                 "audit head",
                 "init",
+                "catalogue add",
+                "catalogue remove",
+                "catalogue consent",
+                "catalogue publish",
+                "catalogue show",
                 "unknown",
             ]
         )
@@ -438,11 +453,26 @@ def command(draw: st.DrawFn) -> list[str]:
         args = ["new", draw(TEXT), "--workflow", draw(st.one_of(st.sampled_from(WORKFLOWS), TEXT))]
         for flag in draw(st.lists(st.one_of(st.sampled_from(FLAGS), TEXT), max_size=3)):
             args += ["--flag", flag]
+        if draw(st.booleans()):
+            args += ["--organ", draw(st.one_of(st.sampled_from(ORGANS), TEXT)), "--catalogue-item", draw(IDS)]
     elif name == "list":
         args = ["list", "--stage", draw(STAGE_NAMES), "--status", draw(TEXT)]
         acting = acting if draw(st.booleans()) else []  # a read takes --as, and needs none
+    elif name == "due":
+        args = ["due"]
+        for option, values in (("--within", TEXT), ("--today", TEXT), ("--organ", TEXT)):
+            if draw(st.booleans()):
+                args += [option, draw(values)]
+        args += ["--all-organs"] if draw(st.booleans()) else []
+        acting = acting if draw(st.booleans()) else []
     elif name in ("show", "audit"):
         args, acting = [name, draw(IDS)], acting if draw(st.booleans()) else []
+        if name == "show" and draw(st.booleans()):  # the case's diagram, to stdout (a file is written only with -o)
+            args += ["--diagram"] + (
+                ["--format", draw(st.one_of(st.sampled_from(["mermaid", "svg", "png"]), TEXT))]
+                if draw(st.booleans())
+                else []
+            )
     elif name == "record":
         args = ["record", draw(IDS), draw(STEPS)]
         for item in draw(st.lists(assignments(), max_size=4)):
@@ -490,6 +520,9 @@ def command(draw: st.DrawFn) -> list[str]:
     elif name == "init":
         args = ["init", "--admin", draw(st.one_of(st.just(ADMIN), TEXT))]
         acting = []
+    elif name.startswith("catalogue"):
+        args = catalogue_command(draw, name.split()[1])
+        acting = acting if name != "catalogue show" or draw(st.booleans()) else []
     else:  # unknown commands and sub-commands
         args, acting = [draw(st.sampled_from(["frobnicate", "user", "audit", "workflow", "stage"])), draw(TEXT)], []
     args += acting
@@ -498,6 +531,36 @@ def command(draw: st.DrawFn) -> list[str]:
     elif draw(st.integers(0, 4)) == 0:  # unknown flags, flags without values, stray arguments
         args.insert(draw(st.integers(1, len(args))), draw(st.sampled_from(["--bogus", "--as", "--set", "-x", "--"])))
     return args
+
+
+def catalogue_command(draw: st.DrawFn, verb: str) -> list[str]:
+    """`dflow catalogue VERB` with hostile values in every option (the template has item 1 on
+    shahe's 2024 catalogue, consented and published, and decision 3 made from it)."""
+    year = ["--year", draw(st.one_of(st.sampled_from(YEARS), TEXT))]
+    organ = ["--organ", draw(st.one_of(st.sampled_from(ORGANS), TEXT))]
+    dates = st.one_of(st.sampled_from(["2024-01-10", "2024-06-30", "2024-02-30", "2999-01-01"]), TEXT)
+    if verb == "add":
+        args = [
+            "catalogue",
+            "add",
+            *year,
+            *organ,
+            "--title",
+            draw(TEXT),
+            "--unit",
+            draw(TEXT),
+            "--planned",
+            draw(dates),
+        ]
+        args += ["--basis", draw(TEXT)] if draw(st.booleans()) else []
+        return args + (["--reason", draw(TEXT)] if draw(st.booleans()) else [])
+    if verb == "remove":
+        return ["catalogue", "remove", draw(IDS), "--reason", draw(TEXT)]
+    if verb == "consent":
+        return ["catalogue", "consent", *year, *organ, "--on", draw(dates), "--body", draw(TEXT)]
+    if verb == "publish":
+        return ["catalogue", "publish", *year, *organ, "--on", draw(dates)]
+    return ["catalogue", "show", *year] + (organ if draw(st.booleans()) else [])
 
 
 @settings(SETTINGS, max_examples=250)
@@ -518,6 +581,36 @@ def command(draw: st.DrawFn) -> list[str]:
 @example(args=["list", "--stage", "'; DROP TABLE decisions; --", "--status", "x"], lang="en")
 @example(args=["new", "\u202eevil", "--workflow", "major-decision", "--as", "zhao\x00"], lang="en")
 @example(args=["user", "add", "../../etc/passwd", "--role", "root", "--as", ADMIN], lang="en")
+@example(args=["catalogue", "remove", "1", "--reason", "x", "--as", OFFICER], lang="en")
+@example(
+    args=["catalogue", "add", "--year", "2024", "--organ", "shahe", "--title", "'; DROP TABLE catalogues; --"]
+    + ["--unit", "\u202e", "--planned", "2024-12-01", "--reason", "{0}{field}", "--as", OFFICER, "--json"],
+    lang="zh",
+)
+@example(
+    args=["catalogue", "publish", "--year", "2024", "--organ", "shahe", "--on", "2024-01-15", "--as", OFFICER],
+    lang="zh",
+)
+@example(
+    args=[
+        "catalogue",
+        "add",
+        "--year",
+        "2024",
+        "--organ",
+        "shahe",
+        "--title",
+        "x",
+        "--unit",
+        "u",
+        "--planned",
+        "2024-05-01",
+    ]
+    + ["--as", OFFICER],
+    lang="en",
+)
+@example(args=["catalogue", "show", "--year", "2024", "--organ", "shahe", "--as", "zhao\udcff"], lang="en")
+@example(args=["new", "t", "--workflow", "major-decision", "--catalogue-item", "1", "--as", OFFICER], lang="en")
 def test_every_command_survives_hostile_values(args: list[str], lang: str) -> None:
     attempt(args, env={"DFLOW_LANG": lang})
 

@@ -1146,7 +1146,7 @@ def test_nd_articles_render_in_chinese() -> None:
     assert article("GOB 115 §§3–7", "zh") == "《国办发〔2018〕115号》第（三）至（七）项"
     assert article("GOB 37", "zh") == "《国办发〔2018〕37号》"
     assert article("Organic Law Art. 75", "zh") == "《地方组织法》第75条"
-    assert article("Filing Regs Art. 25; provincial rule", "zh") == "《法规规章备案审查条例》第25条; 省级规定"
+    assert article("Filing Regs Art. 25; provincial rule", "zh") == "《法规规章备案审查条例》第25条；省级规定"
     assert article("GOB 115 §5", "en") == "GOB 115 §5"
     assert article("Art. 26", "zh") == "第26条"  # Decree 713's citations as before
 

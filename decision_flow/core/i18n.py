@@ -91,7 +91,8 @@ def article(text: str, lang: str | None = None) -> str:
     text = _ARTICLE.sub(lambda m: f"第{m.group(1).replace(', ', '、')}条", text)
     for english, chinese in _NAMES:
         text = text.replace(english, chinese)
-    return text.replace("Chs. 2–3", "第二章至第三章").replace("Disclosure Regs", "《政府信息公开条例》")
+    text = text.replace("Chs. 2–3", "第二章至第三章").replace("Disclosure Regs ", "《政府信息公开条例》")
+    return text.replace("Disclosure Regs", "《政府信息公开条例》").replace("; ", "；")
 
 
 @contextmanager

@@ -35,6 +35,37 @@ ACTIONS: Pairs = {
     "calendar_imported": ("calendar year imported", "导入法定节假日安排"),
     "organ_added": ("organ added", "添加机关"),
     "membership_changed": ("roles in another organ changed", "变更在其他机关的角色"),
+    "implementation_reported": ("implementation reported", "报告执行情况"),
+    "tracking_feedback": ("tracking feedback", "跟踪反馈"),
+    "suspended": ("implementation suspended", "中止执行"),
+    "resumed": ("implementation resumed", "恢复执行"),
+    "evaluation_started": ("evaluation begun", "启动决策后评估"),
+    "evaluation_reported": ("evaluation reported", "报送后评估报告"),
+    "adjustment_opened": ("adjustment opened", "启动决策调整"),
+    "superseded": ("superseded", "被调整"),
+    "stopped": ("stopped", "停止执行"),
+    "catalogue_item_added": ("catalogue item added", "增加目录事项"),
+    "catalogue_item_removed": ("catalogue item removed", "移除目录事项"),
+    "catalogue_consented": ("Party committee's consent recorded", "记录同级党委同意"),
+    "catalogue_published": ("catalogue published", "公布决策事项目录"),
+}
+
+# A decided case's life after archiving (Decree 713 Arts. 34-37), and what it may be evaluated on.
+LIFE: Pairs = {
+    "in_force": ("in force", "执行中"),
+    "suspended": ("suspended", "中止执行"),
+    "stopped": ("stopped", "已停止执行"),
+    "superseded": ("superseded", "已被调整"),
+    "missed_goals": ("clearly missed its goals", "明显未达到预期效果"),
+    "many_objections": (
+        "many objections from citizens, legal persons or organisations",
+        "公民、法人或者其他组织提出较多意见",
+    ),
+    "found_necessary": ("the organ finds it necessary", "决策机关认为有必要"),
+    "continue": ("continue", "继续执行"),
+    "adjust": ("adjust", "调整"),
+    "stop": ("stop", "停止执行"),
+    "change": ("change", "变更"),
 }
 
 # The status of a decision (active, rejected, archived) and of a step (pending, completed, waived).
@@ -76,6 +107,15 @@ ATTEMPTS: Pairs = {
     "calendar_import": ("import a calendar year", "导入法定节假日安排"),
     "organ_add": ("add an organ", "添加机关"),
     "user_grant": ("give a user roles in another organ", "授予用户在其他机关的角色"),
+    "implement": ("report implementation", "报告执行情况"),
+    "feedback": ("record tracking feedback", "记录跟踪反馈"),
+    "suspend": ("suspend implementation", "中止执行"),
+    "resume": ("resume implementation", "恢复执行"),
+    "evaluate": ("evaluate the decision", "决策后评估"),
+    "catalogue_add": ("add a catalogue item", "增加目录事项"),
+    "catalogue_remove": ("remove a catalogue item", "移除目录事项"),
+    "catalogue_consent": ("record the Party committee's consent", "记录同级党委同意"),
+    "catalogue_publish": ("publish the catalogue", "公布决策事项目录"),
 }
 
 # A member's stance at a deciding meeting (`name:stance`).
@@ -126,6 +166,27 @@ TRIGGERS: Pairs = {
 
 # The words the outputs use: column heads, labels of the exports, yes and no.
 WORDS: Pairs = {
+    "life_report": ("report", "执行情况"),
+    "life_problems": ("problems", "存在问题"),
+    "life_feedback": ("feedback", "反馈"),
+    "life_source": ("from", "来源"),
+    "life_ground": ("ground", "启动情形"),
+    "life_evaluator": ("evaluator", "评估单位"),
+    "life_due_on": ("due", "应完成日期"),
+    "life_conclusion": ("conclusion", "评估结论"),
+    "life_public_opinions": ("public opinions", "公众意见"),
+    "life_expert_opinions": ("expert opinions", "专家意见"),
+    "life_adjustment": ("adjustment", "调整方式"),
+    "life_case": ("case", "调整案件"),
+    "life_by": ("by case", "调整案件"),
+    "life_title": ("title", "标题"),
+    "life_implementation_report": ("implementation report", "执行情况报告"),
+    "life_problem_report": ("problem report", "问题报告"),
+    "life_evaluation_report": ("evaluation report", "后评估报告"),
+    "life_opinions": ("opinions", "意见材料"),
+    "life": ("life", "执行状态"),
+    "superseded_by": ("changed or stopped by", "调整案件"),
+    "supersedes": ("changes or stops", "所调整的决策"),
     "id": ("ID", "编号"),
     "title": ("Title", "标题"),
     "stage": ("Stage", "阶段"),
@@ -184,4 +245,15 @@ WORDS: Pairs = {
     "exported_at": ("Exported", "导出时间"),
     "exported_value": ("{utc} UTC (local time {local})", "{utc} UTC（本地时间 {local}）"),
     "workflow_value": ("{title} ({name} version {version})", "{title}（{name} 第{version}版）"),
+    # the decision-item catalogue (决策事项目录)
+    "item": ("Item", "事项编号"),
+    "matter": ("Decision item", "决策事项"),
+    "unit": ("Undertaking unit", "承办单位"),
+    "planned": ("Planned by", "计划完成时间"),
+    "basis": ("Basis", "决策依据"),
+    "case": ("Decision", "决策"),
+    "note": ("Note", "备注"),
+    "consent_body": ("Consent of", "同意的党委"),
+    "consent_on": ("Consent date", "党委同意日期"),
+    "published_on": ("Published", "公布日期"),
 }

@@ -239,10 +239,15 @@ class Change:
     def require_role(self, roles: tuple[str, ...], step: Step) -> None:
         """The acting user holds one of `roles` (those of `step`, whose article is cited) in the
         case's organ."""
+        self.require_role_for(roles, step.name, step.article)
+
+    def require_role_for(self, roles: tuple[str, ...], act: str, article: str) -> None:
+        """The acting user holds one of `roles` in the case's organ for `act` (a step's name, or
+        an act of the case's life), under `article`."""
         if not self.roles & set(roles):
             raise Forbidden(
-                Msg("role.denied", {"user": self.user.name, "step": step.name, "roles": ", ".join(roles)}),
-                [Reason("role", step.article, Msg("role.detail", {"roles": ", ".join(roles)}))],
+                Msg("role.denied", {"user": self.user.name, "step": act, "roles": ", ".join(roles)}),
+                [Reason("role", article, Msg("role.detail", {"roles": ", ".join(roles)}))],
             )
 
     def require_admin(self, organ: str | None = None) -> None:
@@ -300,18 +305,22 @@ class Change:
         *,
         signer: Signer | None = None,
         about_case: bool = True,
+        chain: str | None = None,
+        about: Decision | None = None,
         **data: Any,
     ) -> None:
         """Append the audit event of this change, in its own transaction, signed by the acting
         user (proven when the change began; `signer` when a new key of theirs signs it): to the
-        chain of the case's organ, or, for a change of no case, to the registry's."""
+        chain of the case's organ; for a change of no case, to `chain` (an organ's act of no one
+        case, such as its catalogue) or else the registry's. `about` names another case the
+        change also acts on (an adjustment archived supersedes the decision it adjusts)."""
         signer = signer or self.signer
         if signer.name != self.user.name:
             raise RuntimeError(f"an event of {self.user.name} without their key")  # a bug: every act is signed
-        dec = self.case if about_case else None
+        dec = about if about is not None else self.case if about_case else None
         audit.append(
             self.s,
-            chain=(dec.organ or REGISTRY) if dec is not None else REGISTRY,
+            chain=(dec.organ or REGISTRY) if dec is not None else (chain or REGISTRY),
             sign=signer.sign,
             key=signer.public,
             at=self.stamp(),

@@ -43,28 +43,13 @@ def run_demo(say: Callable[[str], None] | None = None, procedure: str = DEMO_PRO
         speak(t(Msg(key, params)))
 
     with tempfile.TemporaryDirectory(prefix="dflow-demo-") as tmp:
-        root = Path(tmp)
-        db = Database(f"sqlite:///{root / 'demo.db'}")
-        # the demo's users keep their key files in the scratch directory, never in the real one
-        engine = Engine(db, today=lambda: demo.today, keys=KeyRing(directory=root / "keys"))
-        shipped = definitions.shipped_named(demo.workflow)
-        level = shipped.level if shipped is not None else "county"  # one organ, of its workflow's level
-        users.init(
-            engine, "admin", organ=("demo", "示范乡人民政府" if level == "township" else "示范县人民政府", level)
-        )
-        for name, role in demo.users:
-            users.add(engine, name, [role], "admin")
-        line("demo.db", path=str(root / "demo.db"))
-        dec = engine.new(demo.title, demo.workflow, list(demo.flags), demo.users[0][0])
-        assert dec.id is not None
-        line("demo.created", id=dec.id, title=demo.title)
-        refused = [r for act in demo.acts for r in _play(engine, demo, dec.id, act, root, line)]
-        trail = queries.trail(engine, dec.id)
+        engine, decision, refused = build(Path(tmp), line, procedure)
+        trail = queries.trail(engine, decision)
         verdict = queries.verify(engine, remember=False)  # a throwaway database: nothing kept of it
-        shown = queries.show(engine, dec.id)
-        db.dispose()
+        shown = queries.show(engine, decision)
+        engine.db.dispose()
     return {
-        "decision": dec.id,
+        "decision": decision,
         "title": demo.title,
         "workflow": demo.workflow,
         "status": shown["status"],
@@ -73,6 +58,38 @@ def run_demo(say: Callable[[str], None] | None = None, procedure: str = DEMO_PRO
         "trail": trail,
         "verify": verdict.as_dict() | {"signed": verdict.signed},
     }
+
+
+def build(
+    root: Path,
+    line: Callable[..., None] = lambda key, **params: None,
+    procedure: str = DEMO_PROCEDURE,
+    until: str | None = None,
+) -> tuple[Engine, int, list[dict[str, str]]]:
+    """The demonstration database in the folder `root` (``demo.db``, the users' keys in
+    ``keys/``): its organ, users and case, walked to the end, or until the case stands at the
+    stage `until`. Returns the engine on it (today fixed at the demo's day), the case's id and
+    the reasons of the refused skip. Tests read the demo's case here as `dflow` would."""
+    demo = procedures.PROCEDURES[procedure].demo
+    assert demo is not None, f"procedure {procedure} has no demonstration case"
+    db = Database(f"sqlite:///{root / 'demo.db'}")
+    # the demo's users keep their key files in the scratch directory, never in the real one
+    engine = Engine(db, today=lambda: demo.today, keys=KeyRing(directory=root / "keys"))
+    shipped = definitions.shipped_named(demo.workflow)
+    level = shipped.level if shipped is not None else "county"  # one organ, of its workflow's level
+    users.init(engine, "admin", organ=("demo", "示范乡人民政府" if level == "township" else "示范县人民政府", level))
+    for name, role in demo.users:
+        users.add(engine, name, [role], "admin")
+    line("demo.db", path=str(root / "demo.db"))
+    dec = engine.new(demo.title, demo.workflow, list(demo.flags), demo.users[0][0])
+    assert dec.id is not None
+    line("demo.created", id=dec.id, title=demo.title)
+    refused: list[dict[str, str]] = []
+    for act in demo.acts:
+        if until is not None and queries.state(engine, dec.id)["stage"] == until:
+            break
+        refused += _play(engine, demo, dec.id, act, root, line)
+    return engine, dec.id, refused
 
 
 def _play(

@@ -189,9 +189,24 @@ class Engine:
 
     # ------------------------------------------------------------------ changes
 
-    def new(self, title: str, workflow: str, flags: list[str], actor: str | None, organ: str | None = None) -> Decision:
+    def new(
+        self,
+        title: str,
+        workflow: str,
+        flags: list[str],
+        actor: str | None,
+        organ: str | None = None,
+        adjusts: tuple[int, str] | None = None,
+        catalogue_item: int | None = None,
+    ) -> Decision:
         """Create a decision (决策启动) at the workflow's first stage, in `organ` (default: the
-        acting user's own), whose level the workflow must be for."""
+        acting user's own), whose level the workflow must be for; from an item of that organ's
+        decision-item catalogue (Art. 3) if `catalogue_item` is given (still listed, and the
+        origin of no other case). With `adjusts` (a decision's id, and `change` or `stop`), the
+        case changes or stops that decision (Art. 37): in its organ, under its workflow unless
+        another is named, linked to it both ways."""
+        import decision_flow.engine.catalogue_items as catalogue_items
+        import decision_flow.engine.lifecycle as lifecycle
         import decision_flow.engine.reach as reach
 
         title = clean_text(title, "title", 500)
@@ -200,11 +215,14 @@ class Engine:
         code = reach.check_code(organ) if organ is not None else None
 
         def op(c: Change) -> Decision:
-            wf = definitions.newest(c.s, workflow)
+            original = c.case  # the decision adjusted (locked), if any: a refusal goes to its trail
+            if original is not None and adjusts is not None:
+                lifecycle.require_adjustable(c, original, adjusts[1])
+            wf = definitions.newest(c.s, workflow or (original.workflow if original is not None else ""))
             unknown = [f for f in flags if f not in wf.flags]
             if unknown:
                 raise InvalidInput(Msg("flag.unknown", {"flag": unknown[0], "known": ", ".join(wf.flags)}))
-            place = code or c.user.organ
+            place = code or (original.organ if original is not None else None) or c.user.organ
             if place is not None:
                 held = reach.get(c.s, place)
                 if wf.level != reach.workflow_level(held):
@@ -215,6 +233,8 @@ class Engine:
             c.require_role(first.roles, first)
             if wf.abstract:
                 raise _abstract(wf)
+            if catalogue_item is not None:
+                catalogue_items.take(c, catalogue_item, place)
             definitions.keep(c.s, wf, "shipped", c.stamp(), c.user.name)  # (an installed one is kept already)
             dec = Decision(
                 title=title,
@@ -226,10 +246,16 @@ class Engine:
                 created_at=self.stamp(),
                 created_by=c.user.name,
                 organ=place,
+                supersedes=original.id if original is not None else None,
+                adjustment=adjusts[1] if adjusts is not None else None,
+                catalogue_item=catalogue_item,
             )
             c.s.add(dec)
             c.s.flush()
             c.case = dec
+            linked: dict[str, Any] = {}
+            if original is not None:
+                linked = {"supersedes": original.id, "adjustment": dec.adjustment}
             c.event(
                 "created",
                 title=title,
@@ -238,11 +264,20 @@ class Engine:
                 workflow_sha256=wf.sha256,
                 flags=sorted(set(flags)),
                 organ=place,
+                **linked,
+                **made_from,
             )
+            if original is not None:  # and in the trail of the decision it adjusts
+                c.event("adjustment_opened", about=original, case=dec.id, adjustment=dec.adjustment, title=title)
             return dec
 
-        args = {"title": title[:200], "workflow": workflow[:100], "flags": flags, **({"organ": code} if code else {})}
-        return self.change("new", actor, None, args, op)
+        made_from: dict[str, Any] = {"catalogue_item": catalogue_item} if catalogue_item is not None else {}
+        args: dict[str, Any] = {"title": title[:200], "workflow": workflow[:100], "flags": flags, **made_from}
+        if code:
+            args["organ"] = code
+        if adjusts is not None:
+            args["adjusts"] = [adjusts[0], adjusts[1][:20]]
+        return self.change("new", actor, adjusts[0] if adjusts is not None else None, args, op)
 
     def record(
         self, decision_id: int, step_name: str, assignments: list[str], attachments: list[str], actor: str | None

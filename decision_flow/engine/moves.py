@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlmodel import select
 
+import decision_flow.engine.lifecycle as lifecycle
 from decision_flow.core.errors import Blocked, InvalidInput, Reason
 from decision_flow.core.i18n import Msg
 from decision_flow.definition.workflow import ENDINGS, Stage, Step
@@ -154,9 +155,14 @@ def advance(c: Change, to: str | None) -> str:
         if not case.trigger("advance"):
             raise Blocked(Msg("advance.refused", {"stage": stage.name}), case.reasons)
     status = "archived" if case.state == "archived" else "active"
-    c.save(stage=stage.name if status == "archived" else str(case.state), status=status)
+    if status == "archived":  # its life begins: in force until suspended, stopped or superseded (Arts. 34-37)
+        c.save(stage=stage.name, status=status, life="in_force")
+    else:
+        c.save(stage=str(case.state), status=status)
     moved: dict[str, Any] = {"from": stage.name, "to": str(case.state)}
     c.event("advanced", stage=stage.name, **moved)
+    if status == "archived":
+        lifecycle.conclude_adjustment(c)  # a case that changes or stops a decision: that one ends now
     return str(case.state)
 
 

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from sqlmodel import Session, col, select
 
 import decision_flow.engine.definitions as definitions
+import decision_flow.engine.lifecycle as lifecycle
 import decision_flow.engine.reach as reach
 from decision_flow.core.calendar_cn import CalendarNotCovered, WorkCalendar, working_days_after
 from decision_flow.core.errors import DflowError
@@ -78,6 +79,11 @@ def show(engine: Engine, decision_id: int, actor: str | None = None) -> dict[str
             "status": dec.status,
             "flags": json.loads(dec.flags),
             "steps": steps,
+            "life": dec.life,
+            "supersedes": dec.supersedes,
+            "adjustment": dec.adjustment,
+            "superseded_by": lifecycle.superseded_by(s, decision_id),
+            "life_acts": lifecycle.acts(s, decision_id),
         }
 
 

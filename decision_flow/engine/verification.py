@@ -139,12 +139,12 @@ def _verify(engine: Engine, earlier: dict[str, Verified], remember: bool, organ:
             action = content["action"]
             if not isinstance(content["data"], str):
                 pass  # NULL data: the type check names the event
-            elif action == "recorded" and '"sha256"' in content["data"]:
-                for sha, kind in _evidence_named(content["data"]):
-                    attached.setdefault(sha, ((place, content["seq"]), chain, kind))
             elif action == "calendar_imported" and chain == REGISTRY:
                 data = _data_of(content["data"])
                 calendars[data.get("year")] = (content["seq"], content["actor"], data)
+            elif '"evidence"' in content["data"]:  # a step's record, or an act of the decision's life
+                for sha, kind in _evidence_named(content["data"]):
+                    attached.setdefault(sha, ((place, content["seq"]), chain, kind))
             sigs.add(item[2])
             last[chain] = (content["seq"], item[1])
             if before is not None and content["seq"] == before.seq:

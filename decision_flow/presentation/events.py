@@ -155,6 +155,40 @@ def _user(data: Mapping[str, Any], wf: Workflow | None, at: str | None, lang: st
     return f"{name}{colon}{_roles(data.get('roles'), lang)}"
 
 
+# What an act of a decision's life says, in the order shown: (data key, word key, a life value?)
+_LIFE_PARTS = (
+    ("report", "life_report", False),
+    ("problems", "life_problems", False),
+    ("feedback", "life_feedback", False),
+    ("source", "life_source", False),
+    ("ground", "life_ground", True),
+    ("evaluator", "life_evaluator", False),
+    ("due_on", "life_due_on", False),
+    ("conclusion", "life_conclusion", True),
+    ("public_opinions", "life_public_opinions", False),
+    ("expert_opinions", "life_expert_opinions", False),
+    ("adjustment", "life_adjustment", True),
+    ("case", "life_case", False),
+    ("by", "life_by", False),
+    ("title", "life_title", False),
+    ("reason", "reason", False),
+)
+
+
+def _life(data: Mapping[str, Any], lang: str, full: bool) -> str:
+    """An act of a decided case's life: what was reported, decided or found, in the reader's words."""
+    colon = "：" if lang == "zh" else ": "
+    parts = [
+        f"{labels.word(word, lang)}{colon}{labels.life(str(data[key]), lang) if is_value else data[key]}"
+        for key, word, is_value in _LIFE_PARTS
+        if data.get(key) is not None
+    ]
+    for e in data.get("evidence", []):
+        shown = e.get("sha256") if full else str(e.get("sha256", ""))[:12]
+        parts.append(f"📎{labels.word('life_' + str(e.get('kind')), lang)} {e.get('name', '')} {shown}")
+    return _sep(lang).join(parts)
+
+
 def _organ(data: Mapping[str, Any], wf: Workflow | None, at: str | None, lang: str, full: bool) -> str:
     """An organ added: its code, name and level, under which organ."""
     level = labels.level(str(data.get("level")), lang)
@@ -182,6 +216,25 @@ def _key(data: Mapping[str, Any], wf: Workflow | None, at: str | None, lang: str
     public = data.get("public_key")
     key = fingerprint(public) if isinstance(public, str) else None
     return f"{data.get('name')}{'：' if lang == 'zh' else ': '}{key or '—'}{_because(data.get('reason'), lang)}"
+
+
+def _catalogue(data: Mapping[str, Any], wf: Workflow | None, at: str | None, lang: str, full: bool) -> str:
+    """An act on an organ's decision-item catalogue: which catalogue, then the item (its title,
+    unit and planned date when added), the consent, or the publication."""
+    zh = lang == "zh"
+    where = f"{data.get('organ')} {data.get('year')}{'年度目录' if zh else ''}{'：' if zh else ': '}"
+    if "item" in data:
+        made = f"#{data.get('item')} {data.get('title')}"
+        if "planned_on" in data:
+            unit, planned = data.get("undertaking_unit"), labels.day(str(data.get("planned_on")), lang)
+            made += f"（{unit}，{planned}）" if zh else f" ({unit}, {planned})"
+        return where + made + _because(data.get("reason"), lang)
+    if "items" in data:
+        listed = data.get("items")
+        count = len(listed) if isinstance(listed, list) else 0
+        on = labels.day(str(data.get("on")), lang)
+        return where + (f"{on} 公布，共 {count} 项" if zh else f"published {on}, {count} item(s)")
+    return where + f"{data.get('body')} {labels.day(str(data.get('on')), lang)}"
 
 
 def _step(wf: Workflow | None, at: str | None) -> Any:
@@ -212,4 +265,17 @@ _SUMMARIES: dict[str, Summary] = {
     "key_revoked": _key,
     "organ_added": _organ,
     "membership_changed": _membership,
+    "implementation_reported": lambda data, wf, at, lang, full: _life(data, lang, full),
+    "tracking_feedback": lambda data, wf, at, lang, full: _life(data, lang, full),
+    "suspended": lambda data, wf, at, lang, full: _life(data, lang, full),
+    "resumed": lambda data, wf, at, lang, full: _life(data, lang, full),
+    "evaluation_started": lambda data, wf, at, lang, full: _life(data, lang, full),
+    "evaluation_reported": lambda data, wf, at, lang, full: _life(data, lang, full),
+    "adjustment_opened": lambda data, wf, at, lang, full: _life(data, lang, full),
+    "superseded": lambda data, wf, at, lang, full: _life(data, lang, full),
+    "stopped": lambda data, wf, at, lang, full: _life(data, lang, full),
+    "catalogue_item_added": _catalogue,
+    "catalogue_item_removed": _catalogue,
+    "catalogue_consented": _catalogue,
+    "catalogue_published": _catalogue,
 }

@@ -83,6 +83,11 @@ def waiver(policy: str, flag_shown: str = "", lang: str | None = None) -> str:
     return _pick(catalogue.WAIVERS, policy, lang).format(flag=flag_shown)
 
 
+def life(name: str, lang: str | None = None) -> str:
+    """A decided case's life (in force, suspended, …), an evaluation's ground or conclusion."""
+    return _pick(catalogue.LIFE, name, lang)
+
+
 def level(name: str, lang: str | None = None) -> str:
     """A workflow's or an organ's level."""
     return _pick(catalogue.ORGAN_LEVELS, name, lang)

@@ -104,6 +104,24 @@ def decision(view: Mapping[str, Any]) -> None:
             missing or "—",
         )
     out.print(table)
+    _life(view)
+
+
+def _life(view: Mapping[str, Any]) -> None:
+    """`dflow show`, after the procedure: the decision's life since archiving (Arts. 34-37), the
+    decision it changes or stops, and the cases that change or stop it."""
+    word = labels.word
+    if view.get("supersedes") is not None:
+        kind = labels.life(str(view.get("adjustment")))
+        out.print(Text(f"{word('supersedes')}: {view['supersedes']} ({kind})"))
+    if view.get("superseded_by"):
+        out.print(Text(f"{word('superseded_by')}: {', '.join(str(i) for i in view['superseded_by'])}"))
+    if view.get("life") is None:
+        return
+    out.print(Text(f"{word('life')}: {labels.life(view['life'])}", style="bold"))
+    for act in view.get("life_acts", []):
+        summary = events.summary(act["kind"], act["data"], None, None)
+        out.print(Text(f"  {local_time(act['at'])}  {act['actor']}  {labels.action(act['kind'])}  {summary}"))
 
 
 def decisions(rows: Iterable[Mapping[str, Any]]) -> None:
@@ -261,3 +279,56 @@ def users(rows: Iterable[Any]) -> None:
         active = labels.word("yes" if u.active else "no")
         _row(table, u.name, labels.named(u.roles, labels.roles(u.roles)), active, fingerprint(u.public_key) or "—")
     out.print(table)
+
+
+def catalogues(view: Mapping[str, Any]) -> None:
+    """`dflow catalogue show`: each organ's catalogue of the year, its consent and publication,
+    then its items, each with the case made from it; a removed item marked with when and why."""
+    word = labels.word
+    if not view["catalogues"]:
+        message(t(Msg("catalogue.none", {"year": view["year"]})))
+    for n, cat in enumerate(view["catalogues"]):
+        if n:
+            out.print()
+        named = {"organ": cat["organ"], "name": cat["organ_name"], "year": view["year"]}
+        out.print(Text(t(Msg("catalogue.heading", named)), style="bold"))
+        consent = cat["consent"]
+        if consent is None:
+            message(t(Msg("catalogue.consent_missing")))
+        else:
+            message(t(Msg("catalogue.consent_line", {"body": consent["body"], "on": labels.day(consent["on"])})))
+        published = cat["published_on"]
+        said = (
+            Msg("catalogue.published_line", {"on": labels.day(published)})
+            if published
+            else Msg("catalogue.unpublished")
+        )
+        message(t(said))
+        table = _table()
+        for key in ("item", "matter", "unit", "planned", "basis", "case", "note"):
+            table.add_column(word(key), overflow="fold")  # wrapped, never cut: a title or reason is read whole
+        for item in cat["items"]:
+            case, removed = item["case"], item["removed"]
+            made = "—"
+            if case is not None:
+                stage = labels.named(case["stage"], labels.stage(None, case["stage"]))
+                made = f"{case['id']} · {stage} · {labels.status(case['status'])}"
+            note = "—"
+            if removed is not None:
+                note = t(
+                    Msg(
+                        "catalogue.removed_mark",
+                        {"at": labels.day(local_time(removed["at"])[:10]), "reason": removed["reason"]},
+                    )
+                )
+            _row(
+                table,
+                str(item["id"]),
+                item["title"],
+                item["undertaking_unit"],
+                labels.day(item["planned_on"]),
+                item["basis"] or "—",
+                made,
+                note,
+            )
+        out.print(table)

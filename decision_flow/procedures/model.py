@@ -93,6 +93,24 @@ class Demo:
 
 
 @dataclass(frozen=True)
+class Life:
+    """A decided case's life after archiving (Decree 713 Arts. 34-37): the article behind each
+    act, the grounds on which an evaluation may begin and the conclusions it may reach, and who
+    did the pre-decision assessments — the steps whose recorders, and the (step, field) values
+    naming units or persons, that may never evaluate the same decision."""
+
+    implementation: str
+    feedback: str
+    suspension: str
+    evaluation: str
+    adjustment: str
+    grounds: tuple[str, ...]
+    conclusions: tuple[str, ...]
+    assessments: tuple[str, ...]
+    assessors: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
 class Procedure:
     """What the engine needs to know of one procedure besides its workflow files."""
 
@@ -106,3 +124,4 @@ class Procedure:
     demo: Demo | None = None
     settings: tuple[Setting, ...] = ()  # what each locality's file must set
     ledger: tuple[Column, ...] = ()  # the columns `dflow list --workflow` shows for its cases
+    life: Life | None = None  # what may happen to a decided case after archiving, if anything

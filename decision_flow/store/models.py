@@ -70,6 +70,62 @@ class Decision(SQLModel, table=True):
     created_at: str
     created_by: str
     organ: str | None = Field(default=None, max_length=40)  # the organ deciding it (None only before organs existed)
+    life: str | None = Field(default=None, max_length=20)  # from archiving: in_force|suspended|stopped|superseded
+    supersedes: int | None = None  # the decision this case changes or stops (Art. 37), a case of its own
+    adjustment: str | None = Field(default=None, max_length=10)  # with `supersedes`: change | stop
+    catalogue_item: int | None = None  # the catalogue item it was created from (Art. 3)
+
+
+class LifeAct(SQLModel, table=True):
+    """An act in a decision's life after archiving (Decree 713 Arts. 34-37): an implementation
+    report, tracking feedback, a suspension or its end, a post-decision evaluation begun or
+    reported. Its audit event (same transaction) is the evidence; this row is what is read."""
+
+    __tablename__ = "life_acts"
+    __table_args__ = (Index("ix_life_acts_decision", "decision_id", "id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    decision_id: int = Field(foreign_key="decisions.id")
+    kind: str = Field(max_length=40)
+    data: str = "{}"  # canonical JSON: the act's fields, and the evidence it attached (kind, name, sha256, size)
+    at: str
+    actor: str
+
+
+class Catalogue(SQLModel, table=True):
+    """An organ's decision-item catalogue for a year (决策事项目录, Art. 3): published only once the
+    same-level Party committee's consent is recorded."""
+
+    __tablename__ = "catalogues"
+
+    organ: str = Field(primary_key=True, max_length=40)
+    year: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    consent_on: str | None = None  # the Party committee's consent: its date
+    consent_body: str | None = None  # and the body that gave it
+    published_on: str | None = None
+    created_at: str
+    created_by: str
+
+
+class CatalogueItem(SQLModel, table=True):
+    """One item of a catalogue: a decision the organ plans to make that year. Never deleted: an
+    item taken out during the year keeps its row, with when and why."""
+
+    __tablename__ = "catalogue_items"
+    __table_args__ = (Index("ix_catalogue_items_year", "organ", "year", "id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    organ: str = Field(max_length=40)
+    year: int
+    title: str
+    undertaking_unit: str
+    planned_on: str  # ISO date by which the organ plans to decide
+    basis: str = ""  # the legal or policy basis
+    added_at: str
+    added_by: str
+    removed_at: str | None = None
+    removed_by: str | None = None
+    removed_reason: str | None = None  # why it was taken out (always given)
 
 
 class StepRecord(SQLModel, table=True):

@@ -14,7 +14,7 @@ import os
 import secrets
 from collections.abc import Callable
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from decision_flow.core.errors import InvalidInput
 from decision_flow.core.i18n import Msg, os_error
@@ -22,6 +22,7 @@ from decision_flow.engine import Engine, queries
 from decision_flow.presentation.exports.source import Source, snapshot
 
 Progress = Callable[[int, int], None]
+T = TypeVar("T")
 
 # Format -> module of this package (imported when used: fontTools is not needed for a CSV).
 FORMATS = {"pdf": "to_pdf", "html": "to_html", "csv": "to_csv", "json": None}
@@ -53,12 +54,25 @@ def export(
     queries.require_case_reader(engine, decision_id, actor)
     source = snapshot(engine, decision_id)
     report: Progress = progress or (lambda _done, _total: None)
+
+    def write(tmp: Path) -> int:
+        report(0, source.events)
+        return _write(fmt, source, engine, tmp, report)
+
+    written = atomically(out, write)
+    report(written, written)
+    return written
+
+
+def atomically(out: Path, write: Callable[[Path], T]) -> T:
+    """Call `write` on a new temporary file beside `out`, then give it `out`'s name, durably; on
+    any failure nothing is left at `out` or beside it. InvalidInput when `out` is a directory or
+    cannot be written."""
     if out.is_dir():
         raise InvalidInput(Msg("file.is_directory", {"path": str(out)}))
     tmp = _claim_temporary(out)
     try:
-        report(0, source.events)
-        written = _write(fmt, source, engine, tmp, report)
+        result = write(tmp)
         try:
             with tmp.open("rb+") as f:  # durable before it takes the final name
                 os.fsync(f.fileno())
@@ -69,8 +83,7 @@ def export(
         with contextlib.suppress(OSError):
             tmp.unlink()
         raise
-    report(written, written)
-    return written
+    return result
 
 
 def _write(fmt: str, source: Source, engine: Engine, tmp: Path, progress: Progress) -> int:
@@ -92,4 +105,4 @@ def _claim_temporary(out: Path) -> Path:
     return tmp
 
 
-__all__ = ["FORMATS", "Progress", "export"]
+__all__ = ["FORMATS", "Progress", "atomically", "export"]

@@ -15,7 +15,8 @@ COLUMNS = ("seq", "at", "local_time", "actor", "action", "stage", "step", "summa
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def _cell(text: str) -> str:
+def cell(text: str) -> str:
+    """`text` as a cell no spreadsheet runs as a formula."""
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 
@@ -32,11 +33,11 @@ def write(source: Source, path: Path, progress: Callable[[int, int], None]) -> i
                     e.seq,
                     e.at,
                     e.local,
-                    _cell(e.actor),
+                    cell(e.actor),
                     e.action,
                     e.stage or "",
                     e.step or "",
-                    _cell(e.summary),
+                    cell(e.summary),
                     e.data,
                     e.prev_hash,
                     e.hash,

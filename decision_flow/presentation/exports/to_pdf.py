@@ -1,8 +1,7 @@
 """The PDF export: A4, Chinese labels, every font embedded (and subset) from the package.
 
-Two TrueType fonts ship in ``decision_flow/fonts``: DejaVu Sans for Latin letters, digits and
-punctuation, and Droid Sans Fallback for Chinese (it has no Latin glyphs). Lines are wrapped and
-split into runs per font here, and drawn on a :class:`~decision_flow.presentation.exports.pdf_file.PdfFile`.
+The pages, their text layer and the two shipped fonts are :mod:`.pdf_pages`'s; this module lays
+out the audit trail on them, with the audit header and footer on every page.
 
 Events are streamed from the database in batches and each page is written to the file as soon as
 it is full, so the memory of a PDF export does not grow with the trail. The footer's page count
@@ -11,159 +10,27 @@ it is full, so the memory of a PDF export does not grow with the trail. The foot
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Callable
-from importlib import resources
 from pathlib import Path
 from typing import BinaryIO
 
 from decision_flow.presentation import labels
-from decision_flow.presentation.exports.pdf_file import BLACK, Canvas, Color, Face, PdfFile
+from decision_flow.presentation.exports.pdf_file import BLACK
+from decision_flow.presentation.exports.pdf_pages import BOTTOM, GREY, LEFT, PT, RED, RIGHT, TOP, A4Pages
 from decision_flow.presentation.exports.source import ZH, Event, Source
 
-LATIN, CJK = "latin", "cjk"
-LEFT, RIGHT, TOP, BOTTOM = 15.0, 15.0, 20.0, 22.0  # mm; the header and footer sit in the margins
-PT = 25.4 / 72  # mm per point
-A4 = (210.0, 297.0)  # mm
-GREY: Color = (110, 110, 110)
-RED: Color = (170, 0, 0)
 
-
-def _font(name: str) -> str:
-    return str(resources.files("decision_flow") / "fonts" / name)
-
-
-class AuditPDF:
-    """The audit trail's A4 pages, laid out in mm from the top left as on paper, over a PDF written
-    page by page: a text layer of its own (wrap, measure, draw) over the two shipped fonts, and
-    the audit header and footer on every page."""
-
-    w, h = A4
+class AuditPDF(A4Pages):
+    """The audit trail's A4 pages: the audit header and footer on every page."""
 
     def __init__(self, source: Source, out: BinaryIO) -> None:
         self.source = source
-        self.faces = {LATIN: Face(_font("DejaVuSans.ttf")), CJK: Face(_font("DroidSansFallbackFull.ttf"))}
-        self.file = PdfFile(out, (self.w / PT, self.h / PT), list(self.faces.values()))
-        self.canvas: Canvas | None = None
-        self._glyph: dict[str, tuple[str, int]] = {}
-        self.width = self.w - LEFT - RIGHT
-        self.y = TOP
-
-    # ------------------------------------------------------------------ text layer
-
-    def clean(self, text: str) -> str:
-        """Text the fonts can draw: tabs become spaces, and a character neither font has (or a
-        control character) is shown as its code point, e.g. [U+1F4CE], never as a blank box."""
-        out = []
-        for ch in text:
-            if ch == "\t":
-                out.append(" ")
-            elif ch in self._glyph or (
-                unicodedata.category(ch)[0] != "C" and any(ord(ch) in f.glyphs for f in self.faces.values())
-            ):
-                out.append(ch)
-            else:
-                out.append(f"[U+{ord(ch):04X}]")
-        return "".join(out)
-
-    def glyph(self, ch: str) -> tuple[str, int]:
-        """The font that draws `ch` (DejaVu first) and its advance in 1/1000 em."""
-        found = self._glyph.get(ch)
-        if found is None:
-            font = LATIN if ord(ch) in self.faces[LATIN].glyphs else CJK
-            found = self._glyph[ch] = (font, self.faces[font].glyphs[ord(ch)][1])
-        return found
-
-    def measure(self, text: str, size: float) -> float:
-        return sum(self.glyph(ch)[1] for ch in text) * size * PT / 1000
-
-    def wrap(self, text: str, size: float, width: float) -> list[str]:
-        """Clean `text` and break it into lines no wider than `width` mm: at a space where a line
-        has one (Latin words), anywhere otherwise (Chinese, hashes)."""
-        limit = width * 1000 / (size * PT)
-        lines: list[str] = []
-        for para in self.clean("\n".join(text.splitlines())).split("\n"):
-            start, used, space = 0, 0, -1
-            for i, ch in enumerate(para):
-                advance = self.glyph(ch)[1]
-                if used + advance > limit and i > start:
-                    cut = space + 1 if space > start else i
-                    lines.append(para[start:cut].rstrip(" "))
-                    start, space = cut, -1
-                    used = sum(self.glyph(c)[1] for c in para[start:i])
-                used += advance
-                if ch == " ":
-                    space = i
-            lines.append(para[start:])
-        return lines
-
-    def draw(self, x: float, baseline: float, text: str, size: float, color: Color = BLACK) -> None:
-        """Draw one line of clean text, switching font wherever the script changes."""
-        run, font = "", ""
-        for ch in text:
-            face = self.glyph(ch)[0]
-            if face != font and run:
-                x = self._run(x, baseline, run, font, size, color)
-                run = ""
-            run, font = run + ch, face
-        if run:
-            self._run(x, baseline, run, font, size, color)
-
-    def _run(self, x: float, baseline: float, run: str, font: str, size: float, color: Color) -> float:
-        assert self.canvas is not None
-        self.canvas.text(x / PT, (self.h - baseline) / PT, self.faces[font], size, run, color)
-        return x + self.measure(run, size)
-
-    def line(self, x1: float, y1: float, x2: float, y2: float, color: Color) -> None:
-        assert self.canvas is not None
-        self.canvas.line(x1 / PT, (self.h - y1) / PT, x2 / PT, (self.h - y2) / PT, color)
-
-    # ------------------------------------------------------------------ layout
-
-    def add_page(self) -> None:
-        """Write the page drawn so far and start the next, with its header."""
-        if self.canvas is not None:
-            self.file.end_page(self.canvas)
-        self.canvas = self.file.new_page()
-        self.header()
+        super().__init__(out)
 
     def close(self) -> int:
         """Write the last page, every page's footer and the fonts; return the number of pages."""
-        if self.canvas is not None:
-            self.file.end_page(self.canvas)
-
-        def footer(canvas: Canvas, number: int, total: int) -> None:
-            self.canvas = canvas
-            self.footer(number, total)
-
         s = self.source
-        self.file.close(footer, f"{s.record_title} {s.case_word} {s.decision_id}", s.exported_at)
-        self.canvas = None
-        return self.file.pages
-
-    def need(self, height: float) -> None:
-        """Start a new page unless `height` mm still fit above the footer."""
-        if self.y + height > self.h - BOTTOM:
-            self.add_page()
-            self.y = TOP
-
-    def para(self, text: str, size: float = 9, indent: float = 0, color: Color = BLACK, keep: bool = False) -> None:
-        """A wrapped paragraph; with `keep` it moves whole to the next page rather than split."""
-        step = size * PT * 1.45
-        lines = self.wrap(text, size, self.width - indent)
-        if keep:
-            self.need(step * len(lines))
-        for line in lines:
-            self.need(step)
-            self.draw(LEFT + indent, self.y + size * PT * 1.05, line, size, color)
-            self.y += step
-
-    def heading(self, text: str, size: float = 12) -> None:
-        self.need(size * PT * 4)
-        self.y += size * PT * 0.6
-        self.para(text, size)
-        self.line(LEFT, self.y, self.w - RIGHT, self.y, GREY)
-        self.y += 1.5
+        return self.finish(f"{s.record_title} {s.case_word} {s.decision_id}", s.exported_at)
 
     def header(self) -> None:
         s = self.source

@@ -12,7 +12,7 @@ from decision_flow.procedures.major_decision.invariants import (
     LEGALITY,
     check_invariants,
 )
-from decision_flow.procedures.model import Articles, Duty, Procedure
+from decision_flow.procedures.model import Articles, Duty, Life, Procedure
 
 ORDER_ARTICLE = "Chs. 2–3"  # stages in the order of the Decree's sections (R1)
 DATES_ARTICLE = "Arts. 30, 33"  # true and complete records (R26)
@@ -24,8 +24,21 @@ def _drafting_and_consultation(wf: Workflow) -> list[str]:
     return [st.name for st in wf.steps() if st.name == "drafting" or st.consultation or st.name in CONSULTATION_STEPS]
 
 
-# Art. 36 (the post-decision evaluator is never who did the pre-decision assessments) becomes
-# a second Duty here when the evaluation stage exists.
+# After the decision (Arts. 34-37). The pre-decision assessments are public participation (which
+# the undertaking unit organises, Art. 14), expert argumentation and risk assessment; their
+# units and persons never evaluate the same decision (Art. 36).
+LIFE = Life(
+    implementation="Art. 34",
+    feedback="Art. 35",
+    suspension="Arts. 35, 37",
+    evaluation="Art. 36",
+    adjustment="Art. 37",
+    grounds=("missed_goals", "many_objections", "found_necessary"),
+    conclusions=("continue", "adjust", "stop"),
+    assessments=CONSULTATION_STEPS,
+    assessors=(("initiation", "undertaking_unit"), ("expert_review", "experts"), ("risk_assessment", "assessed_by")),
+)
+
 PROCEDURE = Procedure(
     key="major-decision",
     articles=Articles(order=ORDER_ARTICLE, dates=DATES_ARTICLE, flags=FLAGS_ARTICLE),
@@ -35,4 +48,5 @@ PROCEDURE = Procedure(
     gates=LEGAL_GATES,
     duties=(Duty(LEGALITY, _drafting_and_consultation, "independent_review", REVIEW_ARTICLE, "sod.review"),),
     demo=DEMO,
+    life=LIFE,
 )
