@@ -705,6 +705,40 @@ def test_a_change_whose_actors_key_changes_meanwhile_writes_nothing(
     assert queries.verify(engine).ok
 
 
+def test_a_registry_change_whose_admins_key_is_revoked_meanwhile_writes_nothing(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The same holds in the registry's chain: an admin whose key another admin revokes while
+    the first adds a user writes nothing (else the chain would hold an event signed with a key
+    revoked before it), and their own key changes (a rotation) still go through."""
+    import decision_flow.engine.engine as engine_module
+    from decision_flow.core.errors import Conflict
+    from decision_flow.store.rawsql import Raw
+    from decision_flow.trail import audit
+
+    users.add(engine, "wu", ["admin"], ADMIN)  # a second admin, who revokes the first's key
+    real = engine_module.acting_user
+    first, second = engine.keys.signer(ADMIN), engine.keys.signer("wu")
+
+    def revoked_meanwhile(s: Any, name: str | None) -> Any:
+        user = real(s, name)
+        if name == ADMIN:
+            data = {"name": ADMIN, "public_key": first.public, "reason": "密钥泄露"}
+            Raw(s).run("UPDATE users SET public_key = NULL WHERE name = ?", ADMIN)
+            audit.append(s, at=engine.stamp(), actor="wu", action="key_revoked", data=data, sign=second.sign)
+        return user
+
+    before, events = tables(engine), stored(engine)
+    monkeypatch.setattr(engine_module, "acting_user", revoked_meanwhile)
+    with pytest.raises(Conflict):
+        users.add(engine, "qin", ["officer"], ADMIN)
+    assert (tables(engine), stored(engine)) == (before, events)  # no user, no event, no refusal
+    monkeypatch.undo()
+    users.rotate(engine, ADMIN)  # a change of one's own key is checked by the key rules, not refused here
+    users.add(engine, "qin", ["officer"], ADMIN)
+    assert queries.verify(engine, full=True).ok
+
+
 # ---------------------------------------------------------------------------- the command line
 
 

@@ -33,6 +33,7 @@ from decision_flow.store.models import Decision, Evidence, StepRecord, User
 from decision_flow.store.rawsql import Raw, rows_as, select_all
 from decision_flow.trail import audit
 from decision_flow.trail.canonical import REGISTRY
+from decision_flow.trail.chainwalk import KEY_ACTIONS
 
 MAX_ACTOR = 100  # characters of a user's name
 
@@ -322,7 +323,8 @@ class Change:
             self.s,
             chain=(dec.organ or REGISTRY) if dec is not None else (chain or REGISTRY),
             sign=signer.sign,
-            key=signer.public,
+            # the key checked again at the append, unless this change is of the actor's own key
+            key=None if action in KEY_ACTIONS and data.get("name") == self.user.name else signer.public,
             at=self.stamp(),
             actor=self.user.name,
             action=action,

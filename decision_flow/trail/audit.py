@@ -87,7 +87,9 @@ def append(
     change); `sign` (the actor's key, whose public half is `key`) signs its hash. An event of an
     organ's chain records the registry chain's size read with the actor's key in one statement,
     holding the organ's chain: should that key no longer be `key` (rotated or revoked since the
-    change began), nothing is written (Conflict). Returns the event's seq and hash."""
+    change began), nothing is written (Conflict); so too for an event of the registry's, read
+    holding its chain (`key` None: a change of the actor's own key, which it makes itself).
+    Returns the event's seq and hash."""
     raw = Raw(session)  # plain SQL: this runs once per change (decision_flow.store.rawsql)
     if raw.postgres:
         # Serialise this chain's appenders for the rest of this transaction; other chains go on.
@@ -99,11 +101,9 @@ def append(
     decision_seq, decision_prev = None, None
     if decision is not None:
         decision_seq, decision_prev = ((head[2] or 0) + 1, head[3]) if head[3] is not None else (1, None)
-    registry = None
-    if chain != REGISTRY:
-        registry = head[4] or 0
-        if sign is not None and key is not None and head[5] != key:
-            raise Conflict(Msg("audit.key_changed", {"actor": actor}))
+    registry = None if chain == REGISTRY else head[4] or 0
+    if sign is not None and key is not None and head[5] != key:
+        raise Conflict(Msg("audit.key_changed", {"actor": actor}))
     stored = canonical_json(data or {}).decode("utf-8")
     content = stored_content(
         seq, at, actor, action, decision, decision_seq, decision_prev, stage, step, stored, prev, chain, registry
