@@ -183,6 +183,8 @@ def test_only_an_officer_or_admin_of_the_organ_changes_its_catalogue(county: Dfl
         ("refused", AUDITOR, "catalogue_consent"),
     ]
     assert trail[0]["data"]["reasons"][0]["article"] == "Art. 3"
+    assert {e["chain"] for e in trail} == {"shahe"}  # each refusal in the organ's own chain
+    assert county.json("audit", "verify", "--organ", "shahe")["ok"]
     assert shown(county)["items"] == []  # nothing was added
     # an admin of the county reaches the township below it
     assert add(county, "乡道改造", actor=ADMIN)["id"] == 1

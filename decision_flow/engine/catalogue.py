@@ -151,7 +151,7 @@ def add(
         return item
 
     args = {"organ": code, "year": year, "title": title[:200], "unit": unit[:100], "planned": planned_on.isoformat()}
-    return engine.change("catalogue_add", actor, None, args | ({"reason": why[:200]} if why else {}), op)
+    return engine.change("catalogue_add", actor, None, args | ({"reason": why[:200]} if why else {}), op, code)
 
 
 def remove(engine: Engine, item_id: int, reason: str, actor: str | None) -> CatalogueItem:
@@ -183,7 +183,11 @@ def remove(engine: Engine, item_id: int, reason: str, actor: str | None) -> Cata
         )
         return item
 
-    return engine.change("catalogue_remove", actor, None, {"item": item_id, "reason": why[:200]}, op)
+    engine.db.require()
+    with engine.db.session(write=False) as s:  # whose chain a refusal goes to: the item's organ's
+        held = s.get(CatalogueItem, item_id)
+    organ = held.organ if held is not None else None
+    return engine.change("catalogue_remove", actor, None, {"item": item_id, "reason": why[:200]}, op, organ)
 
 
 def consent(engine: Engine, year: int | str, organ: str, on: str, body: str, actor: str | None) -> Catalogue:
@@ -208,7 +212,7 @@ def consent(engine: Engine, year: int | str, organ: str, on: str, body: str, act
         return cat
 
     args = {"organ": code, "year": year, "on": day.isoformat(), "body": body[:200]}
-    return engine.change("catalogue_consent", actor, None, args, op)
+    return engine.change("catalogue_consent", actor, None, args, op, code)
 
 
 def publish(engine: Engine, year: int | str, organ: str, on: str, actor: str | None) -> tuple[Catalogue, list[int]]:
@@ -241,7 +245,9 @@ def publish(engine: Engine, year: int | str, organ: str, on: str, actor: str | N
         cat.published_on = day.isoformat()
         return cat, listed
 
-    return engine.change("catalogue_publish", actor, None, {"organ": code, "year": year, "on": day.isoformat()}, op)
+    return engine.change(
+        "catalogue_publish", actor, None, {"organ": code, "year": year, "on": day.isoformat()}, op, code
+    )
 
 
 # ---------------------------------------------------------------------------- reads

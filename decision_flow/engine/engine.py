@@ -34,7 +34,7 @@ from decision_flow.rules import run
 from decision_flow.store.calendar_years import imported
 from decision_flow.store.db import Database
 from decision_flow.store.evidence import store_for
-from decision_flow.store.models import Decision, Evidence, User
+from decision_flow.store.models import Decision, Evidence, Organ, User
 from decision_flow.trail import audit
 from decision_flow.trail.canonical import REGISTRY
 
@@ -119,9 +119,18 @@ class Engine:
         """A change in session `s` by `user`, signed by `signer`, about `case`, on this clock."""
         return Change(s, user, signer, case, self.stamp, self.today(), self.calendar_in(s), self.store)
 
-    def change(self, attempt: str, actor: str | None, decision_id: int | None, args: dict[str, Any], op: Op[T]) -> T:
+    def change(
+        self,
+        attempt: str,
+        actor: str | None,
+        decision_id: int | None,
+        args: dict[str, Any],
+        op: Op[T],
+        organ: str | None = None,
+    ) -> T:
         """Run `op` in one transaction as the proven actor (their key signs its events); record a
-        refusal (blocked or forbidden) as evidence, signed when the actor was proven."""
+        refusal (blocked or forbidden) as evidence, signed when the actor was proven: in the
+        case's chain, else in `organ`'s (an act of an organ about no one case), else the registry's."""
         self.db.require()
         key = self.key_of(actor)
         proven: Signer | None = None
@@ -142,7 +151,7 @@ class Engine:
                 return result
         except (Blocked, Forbidden) as exc:
             try:
-                self._refused(attempt, actor, decision_id, args, exc, proven)
+                self._refused(attempt, actor, decision_id, args, exc, proven, organ)
             except DBAPIError:  # a login that may not even append to the trail: the refusal stands
                 pass
             raise
@@ -155,6 +164,7 @@ class Engine:
         args: dict[str, Any],
         exc: DflowError,
         signer: Signer | None = None,
+        organ: str | None = None,
     ) -> None:
         """Record a refused attempt, signed by `signer` if the actor was proven; should their key
         have changed meanwhile (the append refuses it), the attempt is kept unsigned."""
@@ -163,9 +173,10 @@ class Engine:
             try:
                 with self.db.session() as s:
                     dec = s.get(Decision, decision_id) if decision_id is not None else None
+                    held = organ if organ is not None and s.get(Organ, organ) is not None else None
                     audit.append(
                         s,
-                        chain=(dec.organ or REGISTRY) if dec is not None else REGISTRY,
+                        chain=(dec.organ or REGISTRY) if dec is not None else held or REGISTRY,
                         sign=key.sign if key else None,
                         key=key.public if key else None,
                         at=self.stamp(),
