@@ -74,14 +74,12 @@ def _required(wf: Workflow, step: Step, fields: tuple[str, ...], evidence: tuple
             )
 
 
-def _within(step: Step, kind: str, since: tuple[str, str], field: str, most: int) -> bool:
-    """A rule of `kind` limits `field` to at most `most` days after `since` (step, field)."""
-    for spec in _rules(step, kind, since_step=since[0], since_field=since[1], field=field):
-        days = spec.params["period"]["days"] if "period" in spec.params else spec.params.get("days")
-        unit = spec.params["period"]["unit"] if "period" in spec.params else "calendar"
-        if kind == "deadline_working_days" or unit == "calendar":
-            if isinstance(days, int) and days <= most:
-                return True
+def _within(step: Step, since: tuple[str, str], field: str, most: int, unit: str = "calendar") -> bool:
+    """A `deadline` rule limits `field` to at most `most` days (`unit`) after `since` (step, field)."""
+    for spec in _rules(step, "deadline", since_step=since[0], since_field=since[1], field=field):
+        period = spec.params["period"]
+        if isinstance(period, dict) and period.get("unit") == unit and period.get("days", most + 1) <= most:
+            return True
     return False
 
 
@@ -123,10 +121,10 @@ def _check_intake(wf: Workflow) -> None:
     _required(wf, acc, ("disposition", "notified_on"), ("acknowledgement_notice",), "Petition Regs Art. 23")
     since = (REGISTRATION, "received_on")
     _need(
-        wf, acc, _within(acc, "deadline", since, "notified_on", NOTICE_DAYS), "deadline 15", "Petition Regs Art. 23 ¶2"
+        wf, acc, _within(acc, since, "notified_on", NOTICE_DAYS), "deadline 15", "Petition Regs Art. 23 ¶2"
     )
-    objection = _within(acc, "deadline_working_days", since, "objection_on", OBJECTION_DAYS)
-    _need(wf, acc, objection, "deadline_working_days 5", "Petition Regs Art. 23 ¶3")
+    objection = _within(acc, since, "objection_on", OBJECTION_DAYS, "working")
+    _need(wf, acc, objection, "deadline 5 working days", "Petition Regs Art. 23 ¶3")
     _routes(wf, acc, "disposition", {"accepted": "advance", "diverted": "close"}, "Petition Regs Arts. 28, 31")
     diverted = _rules(acc, "required_when", field="diverted_to", when="disposition", value="diverted")
     _need(wf, acc, bool(diverted), "required_when diverted_to", "Petition Regs Arts. 28, 31")
@@ -161,8 +159,8 @@ def _check_answer(wf: Workflow) -> None:
     for name, since in ((REVIEW, (OPINION, "delivered_on")), (RE_REVIEW, (REVIEW, "delivered_on"))):
         step = _step(wf, name)
         article = NEVER_WAIVED[name]
-        _need(wf, step, _within(step, "deadline", since, "requested_on", REVIEW_DAYS), "deadline 30", article)
-        answered = _within(step, "deadline", (name, "requested_on"), "answered_on", REVIEW_DAYS) or any(
+        _need(wf, step, _within(step, since, "requested_on", REVIEW_DAYS), "deadline 30", article)
+        answered = _within(step, (name, "requested_on"), "answered_on", REVIEW_DAYS) or any(
             s.params["days"] <= REVIEW_DAYS
             for s in _rules(step, "deadline_extended", since_step=name, since_field="requested_on", field="answered_on")
         )
