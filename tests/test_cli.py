@@ -931,7 +931,9 @@ def test_exit_4_not_found(dflow: Dflow, decision: int) -> None:
         4,
         "workflow major-decision has no stage 'nowhere'\n",
     )
-    known = "(known: major-decision, major-decision-township, normative-document, normative-document-township, petition)"
+    known = (
+        "(known: major-decision, major-decision-township, normative-document, normative-document-township, petition)"
+    )
     fails(
         dflow("new", TITLE, "--workflow", "nope", "--as", OFFICER),
         4,

@@ -196,3 +196,207 @@ def test_petition_walk_answer_not_contested_closes(pt: Dflow) -> None:
     )
     assert complete(pt, case, "review") == "step review completed; the decision is at review\n"
     assert pt.json("show", case)["status"] == "closed"
+
+
+# ---------------------------------------------------------------------------- registration (Arts. 19–21)
+
+
+def test_petition_representatives_at_most_5(pt: Dflow) -> None:
+    case = new(pt)
+    five, six = "甲,乙,丙,丁,戊", "甲,乙,丙,丁,戊,己"
+    fails(
+        pt(*args(pt, case, "registration", {"group_visit": "true", "representatives": six})),
+        3,
+        "cannot record on step registration\n"
+        "  · [Petition Regs Arts. 19–20] representatives has 6 item(s); at most 5 are allowed\n",
+    )
+    record(pt, case, "registration", group_visit="true", representatives=five)
+    assert pt.ok("advance", case, "--as", OFFICER).stdout == f"decision {case} moved to acceptance\n"
+
+
+def test_petition_group_visit_names_its_representatives(pt: Dflow) -> None:
+    case = new(pt)
+    record(pt, case, "registration", group_visit="true")
+    fails(
+        pt("complete", case, "registration", "--as", OFFICER),
+        3,
+        "step registration cannot be completed\n"
+        "  · [Petition Regs Arts. 19–20] group_visit is true: representatives must be recorded\n",
+    )
+
+
+def test_petition_whistleblowing_material_kept_as_confidential_evidence(pt: Dflow) -> None:
+    case = new(pt)
+    record(pt, case, "registration", contains_whistleblowing="true")
+    fails(
+        pt("complete", case, "registration", "--as", OFFICER),
+        3,
+        "step registration cannot be completed\n"
+        "  · [Petition Regs Arts. 30, 46] contains_whistleblowing is true: accused must be recorded\n"
+        "  · [Petition Regs Arts. 30, 46] contains_whistleblowing is true: evidence whistleblowing_material"
+        " must be attached\n",
+    )
+    path = evidence_file(pt.files, "whistleblowing_material")
+    pt.ok(
+        "record",
+        case,
+        "registration",
+        "--set",
+        "accused=某村委会主任",
+        "--attach",
+        f"whistleblowing_material={path}",
+        "--as",
+        OFFICER,
+    )
+    assert complete(pt, case, "registration") == "step registration completed; the decision is at registration\n"
+    kinds = [e["kind"] for e in pt.json("show", case)["steps"][0]["evidence"]]
+    assert "whistleblowing_material" in kinds
+    assert article("Petition Regs Arts. 30, 46", "zh") == "《信访工作条例》第30、46条"
+
+
+def test_petition_registration_never_waived(pt: Dflow) -> None:
+    case = new(pt)
+    fails(
+        pt("waive", case, "registration", "--reason", "口头反映，不登记", "--as", OFFICER),
+        3,
+        "step registration cannot be waived\n  · [Petition Regs Art. 21] registration can never be waived\n",
+    )
+
+
+# ---------------------------------------------------------------------------- notice and objection (Art. 23)
+
+
+@pytest.mark.parametrize(
+    ("received", "last", "late"),
+    [
+        ("2024-09-27", "2024-10-12", "2024-10-13"),  # across the 2024 National Day holiday
+        ("2025-01-20", "2025-02-04", "2025-02-05"),  # across the 2025 Spring Festival (01-28..02-04)
+        ("2026-02-10", "2026-02-25", "2026-02-26"),  # across the 2026 Spring Festival (02-15..02-23)
+    ],
+)
+def test_petition_notice_within_15_calendar_days(pt: Dflow, received: str, last: str, late: str) -> None:
+    for notified, marked in (
+        (last, []),
+        (
+            late,
+            [
+                (
+                    "Petition Regs Art. 23 ¶2",
+                    f"notified_on is 16 days after received_on; due within 15 (recorded as late)",
+                )
+            ],
+        ),
+    ):
+        case = new(pt)
+        bring_to(pt, case, "acceptance", registration={"received_on": received})
+        record(pt, case, "acceptance", notified_on=notified, accepted_on=notified)
+        complete(pt, case, "acceptance")
+        assert marks(pt, case, "acceptance") == marked
+
+
+@pytest.mark.parametrize(
+    ("received", "last", "late"),
+    [
+        ("2024-09-27", "2024-10-10", "2024-10-11"),  # 09-29 (adjusted) and 09-30 count; 10-01..10-07 do not
+        ("2025-01-24", "2025-02-07", "2025-02-08"),  # 01-26 (adjusted) counts; 01-28..02-04 do not
+        ("2026-02-12", "2026-02-26", "2026-02-27"),  # 02-14 (adjusted) counts; 02-15..02-23 do not
+        ("2025-09-26", "2025-10-10", "2025-10-11"),  # 09-28 (adjusted) counts; 10-01..10-08 do not
+    ],
+)
+def test_petition_objection_within_5_working_days(pt: Dflow, received: str, last: str, late: str) -> None:
+    objected = {
+        "disposition": "objected",
+        "accepted_on": "",
+        "transferred": "true",
+        "objection_reason": "不属本机关职权",
+    }
+    for day, count in ((last, None), (late, 6)):
+        case = new(pt)
+        bring_to(pt, case, "acceptance", registration={"received_on": received})
+        record(pt, case, "acceptance", **objected, notified_on=day, objection_on=day)
+        complete(pt, case, "acceptance")
+        expected = (
+            []
+            if count is None
+            else [
+                (
+                    "Petition Regs Art. 23 ¶3",
+                    f"objection_on is {count} working days after received_on; due within 5 (recorded as late)",
+                )
+            ]
+        )
+        assert marks(pt, case, "acceptance") == expected
+        assert pt.json("show", case)["status"] == "closed"  # an objection ends the case here
+
+
+def test_petition_objection_needs_its_reasons(pt: Dflow) -> None:
+    case = new(pt)
+    bring_to(pt, case, "acceptance")
+    record(pt, case, "acceptance", disposition="objected", accepted_on="")
+    fails(
+        pt("complete", case, "acceptance", "--as", OFFICER),
+        3,
+        "step acceptance cannot be completed\n"
+        "  · [Petition Regs Art. 23 ¶3] disposition is objected: objection_on must be recorded\n"
+        "  · [Petition Regs Art. 23 ¶3] disposition is objected: objection_reason must be recorded\n",
+    )
+
+
+def test_petition_acceptance_needs_its_date_and_is_never_waived(pt: Dflow) -> None:
+    case = new(pt)
+    bring_to(pt, case, "acceptance")
+    fails(
+        pt("waive", case, "acceptance", "--reason", "电话已告知", "--as", OFFICER),
+        3,
+        "step acceptance cannot be waived\n  · [Petition Regs Art. 23] acceptance can never be waived\n",
+    )
+    record(pt, case, "acceptance", accepted_on="")
+    fails(
+        pt("complete", case, "acceptance", "--as", OFFICER),
+        3,
+        "step acceptance cannot be completed\n"
+        "  · [Petition Regs Art. 23] disposition is accepted: accepted_on must be recorded\n",
+    )
+
+
+# ---------------------------------------------------------------------------- Art. 36 ¶3: final after re-review
+
+
+def test_petition_same_matter_after_re_review_not_accepted(pt: Dflow) -> None:
+    first = new(pt)
+    bring_to(pt, first, "re_review")
+    record(pt, first, "re_review")
+    pt.ok("advance", first, "--as", OFFICER)
+    assert pt.json("show", first)["status"] == "archived"
+    again = new(pt, "王某某再次请求兑付土地征收补偿款")
+    bring_to(pt, again, "acceptance", registration={"received_on": "2025-04-01"})
+    record(pt, again, "acceptance", notified_on="2025-04-08", accepted_on="2025-04-08", same_matter_re_reviewed="true")
+    fails(
+        pt("complete", again, "acceptance", "--as", OFFICER),
+        3,
+        "step acceptance cannot be completed\n"
+        "  · [Petition Regs Art. 36 ¶3] same_matter_re_reviewed is true: same_matter_as must be recorded\n",
+    )
+    pt.ok("record", again, "acceptance", "--set", f"same_matter_as={first}", "--as", OFFICER)
+    fails(
+        pt("advance", again, "--as", OFFICER),
+        3,
+        "cannot leave stage acceptance\n"
+        "  · [Petition Regs Art. 36 ¶3] acceptance recorded same_matter_re_reviewed=True: return the decision to"
+        " registration\n",
+    )
+    pt.ok(
+        "record",
+        again,
+        "acceptance",
+        "--set",
+        "disposition=not_accepted",
+        "--set",
+        "accepted_on=2025-04-08",
+        "--set",
+        "not_accepted_reason=同一事实和理由已经复核终结（信访工作条例第三十六条第三款）",
+        "--as",
+        OFFICER,
+    )
+    complete(pt, again, "acceptance")
+    assert pt.json("show", again)["status"] == "closed"
