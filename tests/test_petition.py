@@ -282,7 +282,7 @@ def test_petition_notice_within_15_calendar_days(pt: Dflow, received: str, last:
             [
                 (
                     "Petition Regs Art. 23 ¶2",
-                    f"notified_on is 16 days after received_on; due within 15 (recorded as late)",
+                    "notified_on is 16 days after received_on; due within 15 (recorded as late)",
                 )
             ],
         ),
@@ -400,3 +400,138 @@ def test_petition_same_matter_after_re_review_not_accepted(pt: Dflow) -> None:
     )
     complete(pt, again, "acceptance")
     assert pt.json("show", again)["status"] == "closed"
+
+
+# ---------------------------------------------------------------------------- handling (Arts. 31, 33)
+
+
+def test_petition_mediation_needs_both_parties_consent_and_its_agreement(pt: Dflow) -> None:
+    case = new(pt)
+    bring_to(pt, case, "handling")
+    record(pt, case, "handling", mediated="true")
+    fails(
+        pt("complete", case, "handling", "--as", OFFICER),
+        3,
+        "step handling cannot be completed\n"
+        "  · [Petition Regs Art. 31] mediated is true: mediation_consent must be recorded\n"
+        "  · [Petition Regs Art. 31] mediated is true: evidence mediation_agreement must be attached\n",
+    )
+    fails(
+        pt("record", case, "handling", "--set", "mediation_consent=petitioner_only", "--as", OFFICER),
+        2,
+        "mediation_consent must be one of both_parties, not 'petitioner_only'\n",
+    )
+    agreement = evidence_file(pt.files, "mediation_agreement")
+    pt.ok(
+        "record", case, "handling", "--set", "mediation_consent=both_parties",
+        "--attach", f"mediation_agreement={agreement}", "--as", OFFICER,
+    )  # fmt: skip
+    assert complete(pt, case, "handling") == "step handling completed; the decision is at handling\n"
+
+
+def test_petition_hearing_needs_its_record(pt: Dflow) -> None:
+    case = new(pt)
+    bring_to(pt, case, "handling")
+    record(pt, case, "handling", hearing_held="true")
+    fails(
+        pt("complete", case, "handling", "--as", OFFICER),
+        3,
+        "step handling cannot be completed\n"
+        "  · [Petition Regs Art. 33] hearing_held is true: evidence hearing_record must be attached\n",
+    )
+
+
+# ---------------------------------------------------------------------------- the written opinion (Art. 32)
+
+
+def _late(days: int, most: int, extension: int = 0) -> list[tuple[str, str]]:
+    if extension:
+        detail = (
+            f"opinion_on is {days} days after accepted_on; due within {most}, the extension of {extension} included"
+            " (recorded as late)"
+        )
+    else:
+        detail = f"opinion_on is {days} days after accepted_on; due within {most} (recorded as late)"
+    return [("Petition Regs Art. 32", detail)]
+
+
+@pytest.mark.parametrize(
+    ("accepted", "last", "late"),
+    [
+        ("2024-10-12", "2024-12-11", "2024-12-12"),
+        ("2024-12-01", "2025-01-30", "2025-01-31"),  # ends inside the 2025 Spring Festival: still calendar days
+        ("2025-08-03", "2025-10-02", "2025-10-03"),  # ends inside the 2025 National Day holiday
+    ],
+)
+def test_petition_opinion_within_60_calendar_days(pt: Dflow, accepted: str, last: str, late: str) -> None:
+    for day, marked in ((last, []), (late, _late(61, 60))):
+        case = new(pt)
+        bring_to(
+            pt,
+            case,
+            "opinion",
+            acceptance={"accepted_on": accepted, "notified_on": accepted},
+            handling={"heard_on": accepted},
+        )
+        record(pt, case, "opinion", opinion_on=day, delivered_on=day)
+        complete(pt, case, "opinion")
+        assert marks(pt, case, "opinion") == marked
+
+
+EXTENDED = {"extended": "true", "extension_reason": "涉及多个部门，需进一步核实", "approved_by": "张乡长"}
+
+
+def test_petition_opinion_extended_at_most_30_days_with_approval(pt: Dflow) -> None:
+    case = new(pt)
+    bring_to(pt, case, "opinion")
+    extended = {**EXTENDED, "reason_sent_on": "2024-12-05", "opinion_on": "2025-01-10", "delivered_on": "2025-01-10"}
+    fails(
+        pt(*args(pt, case, "opinion", {**extended, "extension_days": "31"})),
+        3,
+        "cannot record on step opinion\n  · [Petition Regs Art. 32] extension_days is 31 days; an extension is at most 30"
+        " days\n",
+    )
+    record(pt, case, "opinion", **extended, extension_days="30")  # 90 days: 60 and the approved 30
+    complete(pt, case, "opinion")
+    assert marks(pt, case, "opinion") == []
+    late = new(pt)
+    bring_to(pt, late, "opinion")
+    record(
+        pt,
+        late,
+        "opinion",
+        **{**extended, "opinion_on": "2025-01-11", "delivered_on": "2025-01-11"},
+        extension_days="30",
+    )
+    complete(pt, late, "opinion")
+    assert marks(pt, late, "opinion") == _late(91, 90, 30)
+
+
+def test_petition_opinion_extension_needs_the_heads_approval_and_the_reason_sent(pt: Dflow) -> None:
+    case = new(pt)
+    bring_to(pt, case, "opinion")
+    fails(
+        pt(*args(pt, case, "opinion", {"extended": "true", "extension_days": "20", "extension_reason": "待核实"})),
+        3,
+        "cannot record on step opinion\n"
+        "  · [Petition Regs Art. 32] an extension (extension_days) counts only with approved_by, reason_sent_on"
+        " recorded\n",
+    )
+    record(pt, case, "opinion", extended="true")
+    fails(
+        pt("complete", case, "opinion", "--as", OFFICER),
+        3,
+        "step opinion cannot be completed\n"
+        "  · [Petition Regs Art. 32] extended is true: extension_days must be recorded\n"
+        "  · [Petition Regs Art. 32] extended is true: extension_reason must be recorded\n",
+    )
+
+
+def test_petition_opinion_is_one_of_the_three(pt: Dflow) -> None:
+    case = new(pt)
+    bring_to(pt, case, "opinion")
+    fails(
+        pt(*args(pt, case, "opinion", {"opinion": "partly"})),
+        3,
+        "opinion must be one of support, explain, not_support, not 'partly' [Petition Regs Art. 32]\n",
+    )
