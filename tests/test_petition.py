@@ -7,6 +7,7 @@ from registration to the end (supported and re-reviewed; diverted; not contested
 from __future__ import annotations
 
 import re
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -488,8 +489,8 @@ def test_petition_opinion_extended_at_most_30_days_with_approval(pt: Dflow) -> N
     fails(
         pt(*args(pt, case, "opinion", {**extended, "extension_days": "31"})),
         3,
-        "cannot record on step opinion\n  · [Petition Regs Art. 32] extension_days is 31 days; an extension is at most 30"
-        " days\n",
+        "cannot record on step opinion\n"
+        "  · [Petition Regs Art. 32] extension_days is 31 days; an extension is at most 30 days\n",
     )
     record(pt, case, "opinion", **extended, extension_days="30")  # 90 days: 60 and the approved 30
     complete(pt, case, "opinion")
@@ -535,3 +536,88 @@ def test_petition_opinion_is_one_of_the_three(pt: Dflow) -> None:
         3,
         "opinion must be one of support, explain, not_support, not 'partly' [Petition Regs Art. 32]\n",
     )
+
+
+# ---------------------------------------------------------------------------- review and re-review (Arts. 35–36)
+
+
+@pytest.mark.parametrize(
+    ("delivered", "last"),
+    [
+        ("2024-12-09", "2025-01-08"),
+        ("2025-01-10", "2025-02-09"),  # across the 2025 Spring Festival: calendar days
+        ("2026-01-20", "2026-02-19"),  # ends inside the 2026 Spring Festival
+    ],
+)
+def test_petition_review_requested_within_30_days(pt: Dflow, delivered: str, last: str) -> None:
+    late = (date.fromisoformat(last) + timedelta(days=1)).isoformat()
+    marked = [("Petition Regs Art. 35", "requested_on is 31 days after delivered_on; due within 30 (recorded as late)")]
+    for requested, expected in ((last, []), (late, marked)):
+        case = new(pt)
+        bring_to(pt, case, "review", opinion={"opinion_on": "2024-12-06", "delivered_on": delivered})
+        record(pt, case, "review", requested_on=requested, answered_on=requested, delivered_on=requested)
+        complete(pt, case, "review")
+        assert marks(pt, case, "review") == expected
+
+
+def test_petition_review_answer_late_is_marked(pt: Dflow) -> None:
+    case = new(pt)
+    bring_to(pt, case, "review")
+    record(pt, case, "review", requested_on="2024-12-20", answered_on="2025-01-20", delivered_on="2025-01-20")
+    complete(pt, case, "review")
+    assert marks(pt, case, "review") == [
+        ("Petition Regs Art. 35", "answered_on is 31 days after requested_on; due within 30 (recorded as late)")
+    ]
+
+
+def test_petition_review_request_needs_its_answer(pt: Dflow) -> None:
+    case = new(pt)
+    bring_to(pt, case, "review")
+    pt.ok("record", case, "review", "--set", "review=requested", "--as", OFFICER)
+    fails(
+        pt("complete", case, "review", "--as", OFFICER),
+        3,
+        "step review cannot be completed\n"
+        "  · [Petition Regs Art. 35] review is requested: requested_on must be recorded\n"
+        "  · [Petition Regs Art. 35] review is requested: answered_on must be recorded\n"
+        "  · [Petition Regs Art. 35] review is requested: review_opinion must be recorded\n"
+        "  · [Petition Regs Art. 35] review is requested: delivered_on must be recorded\n",
+    )
+
+
+def test_petition_re_review_hearing_days_not_counted(pt: Dflow) -> None:
+    late = new(pt)  # 2025-02-10 to 2025-03-20 is 38 days: late without a hearing
+    bring_to(pt, late, "re_review")
+    record(pt, late, "re_review", answered_on="2025-03-20")
+    complete(pt, late, "re_review")
+    assert marks(pt, late, "re_review") == [
+        ("Petition Regs Art. 36 ¶2", "answered_on is 38 days after requested_on; due within 30 (recorded as late)")
+    ]
+    heard = new(pt)
+    bring_to(pt, heard, "re_review")
+    record(pt, heard, "re_review", answered_on="2025-03-20", hearing_held="true")
+    fails(
+        pt("complete", heard, "re_review", "--as", OFFICER),
+        3,
+        "step re_review cannot be completed\n"
+        "  · [Petition Regs Art. 36 ¶2] hearing_held is true: hearing_days must be recorded\n"
+        "  · [Petition Regs Art. 36 ¶2] hearing_held is true: evidence hearing_record must be attached\n",
+    )
+    hearing = evidence_file(pt.files, "hearing_record")
+    pt.ok(
+        "record", heard, "re_review", "--set", "hearing_days=8", "--attach", f"hearing_record={hearing}",
+        "--as", OFFICER,
+    )  # fmt: skip
+    complete(pt, heard, "re_review")
+    assert marks(pt, heard, "re_review") == []  # 38 days less the 8 of the hearing
+    assert pt.ok("advance", heard, "--as", OFFICER).stdout == f"decision {heard} moved to archived\n"
+
+
+def test_petition_re_review_request_within_30_days(pt: Dflow) -> None:
+    case = new(pt)
+    bring_to(pt, case, "re_review")  # the review opinion was delivered on 2025-01-17
+    record(pt, case, "re_review", requested_on="2025-02-17", answered_on="2025-03-05")
+    complete(pt, case, "re_review")
+    assert marks(pt, case, "re_review") == [
+        ("Petition Regs Art. 36", "requested_on is 31 days after delivered_on; due within 30 (recorded as late)")
+    ]
