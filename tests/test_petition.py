@@ -621,3 +621,150 @@ def test_petition_re_review_request_within_30_days(pt: Dflow) -> None:
     assert marks(pt, case, "re_review") == [
         ("Petition Regs Art. 36", "requested_on is 31 days after delivered_on; due within 30 (recorded as late)")
     ]
+
+
+# ---------------------------------------------------------------------------- the invariants, from the terminal
+
+
+def test_petition_workflow_check_accepts_the_shipped_file(pt: Dflow) -> None:
+    assert pt.ok("workflow", "check", SHIPPED).stdout == f"{SHIPPED}: OK (petition v1, 6 stages)\n"
+
+
+GATES_REMOVED = [
+    (
+        'kind = "deadline_extended", since_step = "acceptance"',
+        None,
+        "opinion.rules: opinion must keep its rule deadline_extended 60 + ≤30 [Petition Regs Art. 32]",
+    ),
+    (
+        'kind = "blocks_leaving", field = "same_matter_re_reviewed"',
+        None,
+        "acceptance.rules: acceptance must keep its rule blocks_leaving same_matter_re_reviewed"
+        " [Petition Regs Art. 36 ¶3]",
+    ),
+    (
+        "max_extension = 30",
+        "max_extension = 60",
+        "opinion.rules: opinion must keep its rule deadline_extended 60 + ≤30 [Petition Regs Art. 32]",
+    ),
+    (
+        "max = 5,",
+        "max = 10,",
+        "registration.rules: registration must keep its rule max_items representatives ≤ 5 [Petition Regs Arts. 19–20]",
+    ),
+    (
+        'period = { days = 15, unit = "calendar" }',
+        'period = { days = 20, unit = "calendar" }',
+        "acceptance.rules: acceptance must keep its rule deadline 15 [Petition Regs Art. 23 ¶2]",
+    ),
+    (
+        'period = { days = 5, unit = "working" }',
+        'period = { days = 5, unit = "calendar" }',
+        "acceptance.rules: acceptance must keep its rule deadline 5 working days [Petition Regs Art. 23 ¶3]",
+    ),
+    (
+        'diverted = "close"',
+        'diverted = "advance"',
+        "acceptance.outcome: acceptance: the outcome disposition must route accepted → advance, diverted → close"
+        " [Petition Regs Arts. 28, 31]",
+    ),
+]
+
+
+@pytest.mark.parametrize(("find", "replace", "problem"), GATES_REMOVED)
+def test_petition_workflow_check_rejects_a_copy_with_a_gate_removed(
+    pt: Dflow, tmp_path: Path, find: str, replace: str | None, problem: str
+) -> None:
+    text = SHIPPED.read_text(encoding="utf-8")
+    assert find in text
+    if replace is None:
+        changed = "".join(line for line in text.splitlines(keepends=True) if find not in line)
+    else:
+        changed = text.replace(find, replace)
+    copy = tmp_path / "petition-copy.toml"
+    copy.write_text(changed, encoding="utf-8")
+    fails(pt("workflow", "check", copy), 2, f"{copy}: {problem}\n")
+
+
+def test_petition_workflow_check_rejects_a_waivable_opinion(pt: Dflow, tmp_path: Path) -> None:
+    text = SHIPPED.read_text(encoding="utf-8").replace(
+        'waiver = { policy = "never", article = "Petition Regs Art. 32" }',
+        'waiver = { policy = "unless_flag", flag = "urgent", article = "Petition Regs Art. 32" }',
+    )
+    copy = tmp_path / "petition-copy.toml"
+    copy.write_text(text.replace("[choices]", '[flags]\nurgent = { zh = "紧急", en = "urgent" }\n\n[choices]'), "utf-8")
+    fails(
+        pt("workflow", "check", copy),
+        2,
+        f"{copy}: opinion.waiver: opinion can never be waived (Petition Regs Art. 32)\n",
+    )
+
+
+def test_petition_workflow_check_rejects_a_copy_without_re_review(pt: Dflow, tmp_path: Path) -> None:
+    text = SHIPPED.read_text(encoding="utf-8")
+    copy = tmp_path / "petition-copy.toml"
+    copy.write_text(
+        text[: text.index("# ---------------------------------------------------------------- 6.")], "utf-8"
+    )
+    result = pt("workflow", "check", copy)
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"{copy}: ") and "re_review" in result.stderr, result.stderr
+
+
+# ---------------------------------------------------------------------------- dflow due
+
+
+def test_petition_due_lists_its_deadlines(pt: Dflow) -> None:
+    case = new(pt)
+    bring_to(pt, case, "acceptance")
+    assert pt.ok("due", "--today", "2024-10-08", "--all-organs").stdout.splitlines() == [
+        "due as of 2024-10-08, soonest first:",
+        f"2024-10-10  2 working days left  #{case} {TITLE} (沙河乡人民政府) — acceptance: objection_on within 5"
+        " working days after received_on (2024-09-27) [Petition Regs Art. 23 ¶3]",
+        f"2024-10-12  4 working days left  #{case} {TITLE} (沙河乡人民政府) — acceptance: notified_on within 15 days"
+        " after received_on (2024-09-27) [Petition Regs Art. 23 ¶2]",
+    ]
+    record(pt, case, "acceptance")
+    pt.ok("advance", case, "--as", OFFICER)
+    record(pt, case, "handling")
+    pt.ok("advance", case, "--as", OFFICER)
+    due = pt.json("due", "--today", "2024-12-01", "--all-organs")
+    assert [(d["due_on"], d["what"], d["article"]) for d in due["items"]] == [
+        ("2024-12-11", "opinion: opinion_on within 60 days after accepted_on (2024-10-12)", "Petition Regs Art. 32")
+    ]
+    # an approved extension moves the date by its days
+    record(
+        pt,
+        case,
+        "opinion",
+        **EXTENDED,
+        extension_days="20",
+        reason_sent_on="2024-12-05",
+        opinion_on="",
+        delivered_on="",
+    )
+    due = pt.json("due", "--today", "2024-12-01", "--all-organs")
+    assert [(d["due_on"], d["what"]) for d in due["items"]] == [
+        ("2024-12-31", "opinion: opinion_on within 80 days after accepted_on (2024-10-12)")
+    ]
+
+
+# ---------------------------------------------------------------------------- citations and the demo
+
+
+def test_petition_articles_render_in_chinese() -> None:
+    assert article("Petition Regs Art. 23 ¶2", "zh") == "《信访工作条例》第23条第2款"
+    assert article("Petition Regs Arts. 28, 31", "zh") == "《信访工作条例》第28、31条"
+    assert article("Petition Regs Art. 36 ¶3", "en") == "Petition Regs Art. 36 ¶3"
+    text = SHIPPED.read_text(encoding="utf-8")
+    for cited in set(re.findall(r'article = "([^"]+)"', text)):
+        assert not re.search(r"[A-Za-z]", article(cited, "zh")), cited
+
+
+def test_petition_demo_walks_to_the_end() -> None:
+    from decision_flow.engine import demo
+
+    summary = demo.run_demo(procedure="petition")
+    assert (summary["workflow"], summary["status"]) == ("petition", "archived")
+    assert [r["rule"] for r in summary["refused"]] == ["stage_order"]  # the skip to the opinion
+    assert summary["verify"]["ok"] is True

@@ -91,8 +91,8 @@ def article(text: str, lang: str | None = None) -> str:
     if (lang or language()) != "zh":
         return text
     text = _SECTION.sub(_section, text)
-    text = _ARTICLE.sub(lambda m: f"第{m.group(1).replace(', ', '、')}条", text)
     text = _PARAGRAPH.sub(r"第\1款", text)  # 'Art. 23 ¶2' -> '第23条第2款'
+    text = _ARTICLE.sub(lambda m: f"第{m.group(1).replace(', ', '、')}条", text)
     for english, chinese in _NAMES:
         text = text.replace(english, chinese)
     text = text.replace("Chs. 2–3", "第二章至第三章").replace("Disclosure Regs ", "《政府信息公开条例》")
