@@ -120,9 +120,7 @@ def _check_intake(wf: Workflow) -> None:
     acc = _step(wf, ACCEPTANCE)
     _required(wf, acc, ("disposition", "notified_on"), ("acknowledgement_notice",), "Petition Regs Art. 23")
     since = (REGISTRATION, "received_on")
-    _need(
-        wf, acc, _within(acc, since, "notified_on", NOTICE_DAYS), "deadline 15", "Petition Regs Art. 23 ¶2"
-    )
+    _need(wf, acc, _within(acc, since, "notified_on", NOTICE_DAYS), "deadline 15", "Petition Regs Art. 23 ¶2")
     objection = _within(acc, since, "objection_on", OBJECTION_DAYS, "working")
     _need(wf, acc, objection, "deadline 5 working days", "Petition Regs Art. 23 ¶3")
     _routes(wf, acc, "disposition", {"accepted": "advance", "diverted": "close"}, "Petition Regs Arts. 28, 31")
