@@ -768,3 +768,24 @@ def test_petition_demo_walks_to_the_end() -> None:
     assert (summary["workflow"], summary["status"]) == ("petition", "archived")
     assert [r["rule"] for r in summary["refused"]] == ["stage_order"]  # the skip to the opinion
     assert summary["verify"]["ok"] is True
+
+
+# ---------------------------------------------------------------------------- the rule kinds it added
+
+
+def test_petition_rule_kinds_parameters_are_typed(pt: Dflow, tmp_path: Path) -> None:
+    text = SHIPPED.read_text(encoding="utf-8")
+    for find, replace, where in (
+        ("max = 5,", 'max = "5",', "stages[0].steps[0].rules[1].max: must be int, not str"),
+        (
+            "max_extension = 30,",
+            'max_extension = "30",',
+            "stages[3].steps[0].rules[0].max_extension: must be int, not str",
+        ),
+        ('extension = "extension_days"', 'extension = "no_such_field"', "opinion.rules.deadline_extended.extension"),
+    ):
+        copy = tmp_path / "petition-copy.toml"
+        copy.write_text(text.replace(find, replace), encoding="utf-8")
+        result = pt("workflow", "check", copy)
+        assert result.exit_code == 2, result.stdout
+        assert result.stderr.startswith(f"{copy}: {where}"), result.stderr
