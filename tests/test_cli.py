@@ -364,6 +364,7 @@ def test_workflow_list() -> None:
         ("major-decision-township", "township"),
         ("normative-document", "county"),
         ("normative-document-township", "township"),
+        ("petition", "township"),
     ]
     assert {w["title_zh"] for w in doc} >= {"重大行政决策程序（县级以上人民政府）"}
     assert all(set(w) == {"name", "version", "level", "title", "title_zh", "sha256"} for w in doc)
@@ -930,7 +931,9 @@ def test_exit_4_not_found(dflow: Dflow, decision: int) -> None:
         4,
         "workflow major-decision has no stage 'nowhere'\n",
     )
-    known = "(known: major-decision, major-decision-township, normative-document, normative-document-township)"
+    known = (
+        "(known: major-decision, major-decision-township, normative-document, normative-document-township, petition)"
+    )
     fails(
         dflow("new", TITLE, "--workflow", "nope", "--as", OFFICER),
         4,
@@ -1261,7 +1264,7 @@ ERRORS = [
             "code": "not_found",
             "reasons": [],
             "message": "no workflow named 'nope' (known: major-decision, major-decision-township, normative-document,"
-            " normative-document-township)",
+            " normative-document-township, petition)",
         },
         id="unknown-workflow",
     ),

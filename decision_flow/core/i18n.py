@@ -58,6 +58,7 @@ def language() -> str:
 
 
 _ARTICLE = re.compile(r"Arts?\. ([0-9–, ]+)")
+_PARAGRAPH = re.compile(r" ¶(\d+)")
 # Documents cited by their numbered sections (（一）, （二）, …): the General Office of the State
 # Council's opinions and notices, "GOB 115 §5" or "GOB 115 §§5–6".
 _DOCUMENTS = {"GOB 115": "《国办发〔2018〕115号》", "GOB 37": "《国办发〔2018〕37号》"}
@@ -68,6 +69,8 @@ _NAMES = (
     ("Organic Law ", "《地方组织法》"),
     ("Filing Regs ", "《法规规章备案审查条例》"),
     ("provincial rule", "省级规定"),
+    ("Petition Regs ", "《信访工作条例》"),
+    ("locality's choice", "本地选择"),
 )
 
 
@@ -88,6 +91,7 @@ def article(text: str, lang: str | None = None) -> str:
     if (lang or language()) != "zh":
         return text
     text = _SECTION.sub(_section, text)
+    text = _PARAGRAPH.sub(r"第\1款", text)  # 'Art. 23 ¶2' -> '第23条第2款'
     text = _ARTICLE.sub(lambda m: f"第{m.group(1).replace(', ', '、')}条", text)
     for english, chinese in _NAMES:
         text = text.replace(english, chinese)

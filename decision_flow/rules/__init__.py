@@ -11,7 +11,7 @@ and gives its parameters and article, never code. A check returns the reasons it
 A reason with ``blocking=False`` is a mark on the record (e.g. ``late``), not a refusal.
 """
 
-from decision_flow.rules import archive, conditions, dates, fields, meeting  # noqa: F401 - each registers its kinds
+from decision_flow.rules import archive, conditions, dates, fields, limits, meeting  # noqa: F401 - each registers its kinds
 from decision_flow.rules.kinds import (
     FIELD_PARAMS,
     PARAM_TYPES,

@@ -59,6 +59,11 @@ RULE_KINDS: dict[str, RuleKind] = {}
 PARAM_TYPES: dict[str, type] = {
     "days": int,
     "min": int,
+    "max": int,
+    "max_extension": int,
+    "extension": str,
+    "approved": str,
+    "notice": str,
     "items": list,
     "from": str,
     "to": str,
@@ -83,7 +88,20 @@ PARAM_TYPES: dict[str, type] = {
 }
 # Parameters that name a field of the rule's own step (checked by the invariants); `from` and
 # `when` name one of `from_step` and `when_step` instead, when the rule gives those.
-FIELD_PARAMS = ("from", "to", "field", "unless", "when", "than", "dissent", "decision", "reasons")
+FIELD_PARAMS = (
+    "from",
+    "to",
+    "field",
+    "unless",
+    "when",
+    "than",
+    "dissent",
+    "decision",
+    "reasons",
+    "extension",
+    "approved",
+    "notice",
+)
 ELSEWHERE = {"from": "from_step", "when": "when_step"}  # a field parameter -> the step it then names
 UNITS = ("working", "calendar")  # a period's unit: working days on the official calendar, or calendar days
 
