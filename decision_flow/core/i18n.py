@@ -68,6 +68,9 @@ _NAMES = (
     ("Organic Law ", "《地方组织法》"),
     ("Filing Regs ", "《法规规章备案审查条例》"),
     ("provincial rule", "省级规定"),
+    ("Mediation Law ", "《人民调解法》"),
+    ("MoJ Mediation Rules ", "司法部《人民调解工作若干规定》"),
+    ("CPL ", "《民事诉讼法》"),
 )
 
 

@@ -27,9 +27,9 @@ from decision_flow.rules import check_specs
 
 
 def _procedures() -> dict[str, Procedure]:
-    from decision_flow.procedures import major_decision, normative_document
+    from decision_flow.procedures import major_decision, mediation, normative_document
 
-    return {p.key: p for p in (major_decision.PROCEDURE, normative_document.PROCEDURE)}
+    return {p.key: p for p in (major_decision.PROCEDURE, normative_document.PROCEDURE, mediation.PROCEDURE)}
 
 
 PROCEDURES: dict[str, Procedure] = _procedures()

@@ -4,8 +4,19 @@ One module per concern; a key belongs to exactly one of them (`DUPLICATED` names
 not, and a test keeps it empty).
 """
 
-from decision_flow.core.messages import calendar, cases, catalogue, files, life, people, procedures, trail, views
+from decision_flow.core.messages import (
+    calendar,
+    cases,
+    catalogue,
+    files,
+    life,
+    mediation,
+    people,
+    procedures,
+    trail,
+    views,
+)
 
-_PARTS = (cases, people, trail, procedures, calendar, files, catalogue, life, views)
+_PARTS = (cases, people, trail, procedures, calendar, files, catalogue, life, views, mediation)
 MESSAGES: dict[str, tuple[str, str]] = {key: text for part in _PARTS for key, text in part.MESSAGES.items()}
 DUPLICATED = sorted({k for i, a in enumerate(_PARTS) for b in _PARTS[i + 1 :] for k in a.MESSAGES if k in b.MESSAGES})
