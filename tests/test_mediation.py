@@ -1,0 +1,436 @@
+"""People's mediation (人民调解), 人民调解法 and CPL Art. 205: every rule of the procedure proven
+through the CLI by a case that passes and one that is refused (``test_mediation_<rule>_…``),
+each refusal with its article; the 30-day judicial-confirmation deadline counted in calendar days
+across the National Day and Spring Festival holidays; the invariants no locality's file may break;
+both endings (agreement, failure) walked from the terminal; `dflow due`; the demo.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.flow import ADMIN, OFFICER, evidence_file
+from tests.test_cli import Dflow, fails
+
+SHIPPED = Path(__file__).resolve().parent.parent / "workflows" / "mediation.toml"
+TITLE = "东村宅基地边界纠纷"
+
+# Field values and evidence kinds that pass every rule, step by step (an agreement effective on
+# 2024-09-20, the Friday before the National Day holiday of 2024-10-01..07).
+VALID: dict[str, tuple[dict[str, str], tuple[str, ...]]] = {
+    "application": (
+        {
+            "initiated_by": "party_application",
+            "received_on": "2024-09-02",
+            "parties": "甲方（东村三组村民）,乙方（东村三组村民）",
+            "dispute_summary": "相邻两户因宅基地界墙位置发生争执",
+        },
+        (),
+    ),
+    "willingness": ({"party_refused": "false", "acceptance": "accepted"}, ()),
+    "registration": (
+        {"registered_on": "2024-09-03", "case_number": "沙调〔2024〕31号", "committee": "东村人民调解委员会"},
+        (),
+    ),
+    "assignment": ({"mediators": "陈调解员", "chosen_by": "committee_assigned"}, ()),
+    "sessions": ({"first_session_on": "2024-09-05", "sessions_held": "3"}, ("work_record",)),
+    "ending": ({"result": "agreement", "concluded_on": "2024-09-20"}, ()),
+    "agreement": (
+        {
+            "form": "written",
+            "facts_and_issues": "界墙越界约0.3米，双方各有责任",
+            "terms": "乙方于2024年10月15日前拆除越界部分",
+            "parties_signed": "true",
+            "mediator_signed": "true",
+            "committee_sealed": "true",
+            "effective_on": "2024-09-20",
+            "copies": "3",
+        },
+        ("agreement_record",),
+    ),
+    "supervision": ({"visited_on": "2024-09-30", "performance": "performed"}, ()),
+    "judicial_confirmation": (
+        {"applied_on": "2024-10-20", "joint_application": "true", "court": "某县人民法院沙河人民法庭"},
+        (),
+    ),
+}
+STAGES = (
+    ("application", "application"),
+    ("willingness", "willingness"),
+    ("registration", "registration"),
+    ("assignment", "assignment"),
+    ("sessions", "sessions"),
+    ("ending", "ending"),
+    ("agreement", "agreement"),
+    ("supervision", "supervision"),
+    ("confirmation", "judicial_confirmation"),
+)
+
+
+@pytest.fixture
+def med(tmp_path: Path) -> Dflow:
+    """dflow on an initialised database: the officer (a mediator) in the township organ 沙河乡."""
+    cli = Dflow.initialised(tmp_path, users=(OFFICER,))
+    cli.ok(
+        "organ", "add", "shahe", "--name", "沙河乡人民政府", "--level", "township", "--parent", "main", "--as", ADMIN
+    )
+    cli.ok("user", "grant", OFFICER, "--organ", "shahe", "--role", "officer", "--as", ADMIN)
+    return cli
+
+
+def new_case(cli: Dflow, *flags: str) -> int:
+    args: list[Any] = ["new", TITLE, "--workflow", "mediation", "--organ", "shahe", "--as", OFFICER]
+    for flag in flags:
+        args += ["--flag", flag]
+    return int(cli.json(*args)["id"])
+
+
+def record(cli: Dflow, case: int, step: str, lang: str = "en", **overrides: str) -> Any:
+    values, kinds = VALID[step]
+    values = {**values, **overrides}
+    args: list[Any] = ["record", case, step]
+    for name, value in values.items():
+        if value != "":
+            args += ["--set", f"{name}={value}"]
+    for kind in kinds:
+        args += ["--attach", f"{kind}={evidence_file(cli.files, kind)}"]
+    return cli(*args, "--as", OFFICER, env={"DFLOW_LANG": lang})
+
+
+def bring_to(cli: Dflow, case: int, stage: str, **overrides: dict[str, str]) -> None:
+    """Walk `case` with VALID values (changed per step by `overrides`) until it is at `stage`."""
+    for name, step in STAGES:
+        if name == stage:
+            return
+        result = record(cli, case, step, **overrides.get(step, {}))
+        assert result.exit_code == 0, result.output
+        cli.ok("advance", case, "--as", OFFICER)
+    raise AssertionError(f"never reached {stage}")
+
+
+def completed_notes(cli: Dflow, case: int, step: str) -> list[Any]:
+    """The reasons recorded with the last completion of `step` (e.g. a late mark)."""
+    events = [e for e in cli.json("audit", case)["events"] if e["action"] == "completed" and e["step"] == step]
+    return list(events[-1]["data"].get("marks", []))
+
+
+# ---------------------------------------------------------------------------- walks
+
+
+def test_mediation_walked_to_agreement_from_the_terminal(med: Dflow) -> None:
+    case = new_case(med, "confirmation_sought")
+    fails(
+        med("advance", case, "--to", "sessions", "--as", OFFICER),
+        3,
+        "cannot go to sessions: the decision is at application and only willingness comes next\n"
+        "  · [Mediation Law Arts. 17–33] cannot go to sessions: the decision is at application and only"
+        " willingness comes next\n"
+        "  · [Mediation Law Arts. 17–18] willingness can never be skipped\n"
+        "  · [Mediation Law Art. 27] registration can never be skipped\n"
+        "  · [Mediation Law Art. 19] assignment can never be skipped\n",
+    )
+    reached = []
+    for _stage, step in STAGES:
+        assert record(med, case, step).stdout == f"recorded on step {step}\n"
+        moved = med.ok("advance", case, "--as", OFFICER).stdout
+        found = re.fullmatch(rf"decision {case} moved to (\w+)\n", moved)
+        assert found, moved
+        reached.append(found.group(1))
+    assert reached == [name for name, _ in STAGES[1:]] + ["archived"]
+    assert med.json("show", case)["status"] == "archived"
+    assert med.json("audit", "verify")["ok"] is True
+    assert "chain intact" in med.ok("audit", "verify").stdout
+
+
+def test_mediation_walked_in_chinese(med: Dflow) -> None:
+    case = new_case(med)
+    assert record(med, case, "application", lang="zh").exit_code == 0
+    zh = med("advance", case, "--to", "registration", "--as", OFFICER, env={"DFLOW_LANG": "zh"})
+    fails(
+        zh,
+        3,
+        "不能跳至 调解登记：决策处于 申请调解或主动调解 阶段，下一阶段只能是 当事人意愿\n"
+        "  · [《人民调解法》第17–33条] 不能跳至 调解登记：决策处于 申请调解或主动调解 阶段，下一阶段只能是 当事人意愿\n"
+        "  · [《人民调解法》第17–18条] 当事人是否拒绝调解 不得跳过\n",
+    )
+
+
+def test_mediation_failure_ends_the_case_with_the_other_routes_told(med: Dflow) -> None:
+    case = new_case(med)
+    bring_to(med, case, "ending")
+    assert record(med, case, "ending", result="failed", concluded_on="2024-09-20").exit_code == 0
+    fails(
+        med("complete", case, "ending", "--as", OFFICER),
+        3,
+        "step ending cannot be completed\n"
+        "  · [Mediation Law Art. 26] result is failed: termination_reason must be recorded\n"
+        "  · [Mediation Law Art. 26] result is failed: routes_told must be recorded\n",
+    )
+    told = record(
+        med,
+        case,
+        "ending",
+        result="failed",
+        termination_reason="乙方坚持诉讼",
+        routes_told="arbitration,administrative,judicial",
+    )
+    assert told.exit_code == 0, told.output
+    # a failed mediation does not go on to an agreement: it is terminated (completed, closed)
+    fails(
+        med("advance", case, "--as", OFFICER),
+        3,
+        "cannot leave stage ending\n"
+        "  · [Mediation Law Art. 26] the meeting decided failed; record it with `dflow complete` instead\n",
+    )
+    med.ok("complete", case, "ending", "--as", OFFICER)
+    shown = med.json("show", case)
+    assert (shown["status"], shown["stage"]) == ("closed", "ending")
+    assert med.json("audit", "verify")["ok"] is True
+
+
+# ---------------------------------------------------------------------------- Arts. 17-18: refusal
+
+
+def test_mediation_refusal_blocks_going_on_to_mediation(med: Dflow) -> None:
+    case = new_case(med)
+    bring_to(med, case, "willingness")
+    assert record(med, case, "willingness", party_refused="true").exit_code == 0
+    fails(
+        med("advance", case, "--as", OFFICER),
+        3,
+        "cannot leave stage willingness\n"
+        "  · [Mediation Law Arts. 17–18] party_refused is true: refusal_note must be recorded\n",
+    )
+    assert record(med, case, "willingness", party_refused="true", refusal_note="乙方明确拒绝").exit_code == 0
+    fails(
+        med("advance", case, "--as", OFFICER),
+        3,
+        "cannot leave stage willingness\n"
+        "  · [Mediation Law Arts. 17–18] willingness recorded party_refused=True: return the decision to"
+        " application\n",
+    )
+    fails(
+        med("advance", case, "--as", OFFICER, env={"DFLOW_LANG": "zh"}),
+        3,
+        "不能离开 当事人意愿 阶段\n"
+        "  · [《人民调解法》第17–18条] 当事人是否拒绝调解 记录 当事人明确拒绝调解=是："
+        "须将决策退回 申请调解或主动调解\n",
+    )
+    assert med.json("show", case)["stage"] == "willingness"
+
+
+def test_mediation_refusal_closes_the_case_without_mediation(med: Dflow) -> None:
+    case = new_case(med)
+    bring_to(med, case, "willingness")
+    refused = record(med, case, "willingness", party_refused="true", acceptance="not_accepted")
+    assert refused.exit_code == 0, refused.output
+    fails(
+        med("complete", case, "willingness", "--as", OFFICER),
+        3,
+        "step willingness cannot be completed\n"
+        "  · [Mediation Law Arts. 17–18] party_refused is true: refusal_note must be recorded\n",
+    )
+    note = "乙方当场明确表示不同意调解"
+    assert (
+        record(med, case, "willingness", party_refused="true", acceptance="not_accepted", refusal_note=note).exit_code
+        == 0
+    )
+    med.ok("complete", case, "willingness", "--as", OFFICER)
+    shown = med.json("show", case)
+    assert (shown["status"], shown["stage"]) == ("closed", "willingness")
+    fails(
+        med("record", case, "registration", "--set", "registered_on=2024-09-03", "--as", OFFICER),
+        3,
+        f"decision {case} is closed; it can no longer change\n  · [Mediation Law Arts. 17–33] the decision is closed\n",
+    )
+
+
+def test_mediation_no_refusal_goes_on(med: Dflow) -> None:
+    case = new_case(med)
+    bring_to(med, case, "registration")
+    assert med.json("show", case)["stage"] == "registration"
+
+
+# ---------------------------------------------------------------------------- Arts. 19-20: mediators
+
+
+def test_mediation_mediators_at_least_one(med: Dflow) -> None:
+    case = new_case(med)
+    bring_to(med, case, "assignment")
+    assert record(med, case, "assignment", mediators="").exit_code == 0
+    fails(
+        med("advance", case, "--as", OFFICER),
+        3,
+        "cannot leave stage assignment\n"
+        "  · [Mediation Law Art. 19] assignment: mediators is not recorded\n"
+        "  · [Mediation Law Art. 19] mediators needs at least 1 item(s)\n",
+    )
+    assert record(med, case, "assignment").exit_code == 0
+    med.ok("advance", case, "--as", OFFICER)
+    assert med.json("show", case)["stage"] == "sessions"
+
+
+def test_mediation_others_invited_only_with_consent(med: Dflow) -> None:
+    case = new_case(med)
+    bring_to(med, case, "assignment")
+    assert record(med, case, "assignment", others_invited="村民小组长,土地测绘员").exit_code == 0
+    fails(
+        med("advance", case, "--as", OFFICER),
+        3,
+        "cannot leave stage assignment\n"
+        "  · [Mediation Law Art. 20] others_invited is recorded: parties_consented must be recorded too\n",
+    )
+    assert record(med, case, "assignment", parties_consented="false").exit_code == 0
+    refused = med("advance", case, "--as", OFFICER)
+    assert refused.exit_code == 3 and "[Mediation Law Art. 20]" in refused.stderr, refused.output
+    assert record(med, case, "assignment", parties_consented="true").exit_code == 0
+    med.ok("advance", case, "--as", OFFICER)
+    assert med.json("show", case)["stage"] == "sessions"
+
+
+# ---------------------------------------------------------------------------- Art. 27: the work record
+
+
+def test_mediation_work_record_required(med: Dflow) -> None:
+    case = new_case(med)
+    bring_to(med, case, "sessions")
+    med.ok(
+        "record", case, "sessions", "--set", "first_session_on=2024-09-05", "--set", "sessions_held=1", "--as", OFFICER
+    )
+    fails(
+        med("advance", case, "--as", OFFICER),
+        3,
+        "cannot leave stage sessions\n  · [Mediation Law Art. 27] sessions: evidence work_record is not attached\n",
+    )
+    assert record(med, case, "sessions").exit_code == 0
+    med.ok("advance", case, "--as", OFFICER)
+    assert med.json("show", case)["stage"] == "ending"
+
+
+# ---------------------------------------------------------------------------- Arts. 28-30: effective
+
+
+@pytest.mark.parametrize("unsigned", ["parties_signed", "mediator_signed", "committee_sealed"])
+def test_mediation_agreement_effective_only_when_signed_and_sealed(med: Dflow, unsigned: str) -> None:
+    case = new_case(med)
+    bring_to(med, case, "agreement")
+    assert record(med, case, "agreement", **{unsigned: "false"}).exit_code == 0
+    refused = med("advance", case, "--as", OFFICER)
+    assert refused.exit_code == 3, refused.output
+    assert f"  · [Mediation Law Arts. 28–30] {unsigned} must be True\n" in refused.stderr, refused.stderr
+    assert record(med, case, "agreement").exit_code == 0
+    med.ok("advance", case, "--as", OFFICER)
+    assert med.json("show", case)["stage"] == "supervision"
+
+
+def test_mediation_agreement_oral_recorded(med: Dflow) -> None:
+    case = new_case(med)
+    bring_to(med, case, "agreement")
+    assert record(med, case, "agreement", form="oral").exit_code == 0
+    med.ok("advance", case, "--as", OFFICER)
+    assert med.json("show", case)["stage"] == "supervision"
+
+
+# ---------------------------------------------------------------------------- Art. 33: confirmation
+
+# Calendar days: a holiday does not stop the count. An agreement effective on 2024-09-20 (before
+# the National Day holiday 2024-10-01..07) may be brought to court up to 2024-10-20; one effective
+# on 2025-01-20 (before the Spring Festival holiday 2025-01-28..02-04) up to 2025-02-19.
+IN_2025 = {
+    "application": {"received_on": "2025-01-02"},
+    "registration": {"registered_on": "2025-01-03"},
+    "sessions": {"first_session_on": "2025-01-06"},
+    "ending": {"concluded_on": "2025-01-20"},
+    "agreement": {"effective_on": "2025-01-20"},
+    "supervision": {"visited_on": "2025-01-27"},
+}
+
+
+@pytest.mark.parametrize(
+    ("holiday", "overrides", "last_day", "day_after"),
+    [
+        ("national_day_2024", {}, "2024-10-20", "2024-10-21"),
+        ("spring_festival_2025", IN_2025, "2025-02-19", "2025-02-20"),
+    ],
+)
+def test_mediation_confirmation_within_30_calendar_days_across_holidays(
+    med: Dflow, holiday: str, overrides: dict[str, dict[str, str]], last_day: str, day_after: str
+) -> None:
+    on_time, late = new_case(med, "confirmation_sought"), new_case(med, "confirmation_sought")
+    for case, applied_on in ((on_time, last_day), (late, day_after)):
+        bring_to(med, case, "confirmation", **overrides)
+        assert record(med, case, "judicial_confirmation", applied_on=applied_on).exit_code == 0
+        med.ok("advance", case, "--as", OFFICER)  # recorded either way: the court decides on a late one
+        assert med.json("show", case)["status"] == "archived"
+    assert completed_notes(med, on_time, "judicial_confirmation") == []
+    (note,) = completed_notes(med, late, "judicial_confirmation")
+    assert (note["rule"], note["article"], note["detail"]) == (
+        "late",
+        "Mediation Law Art. 33; CPL Art. 205",
+        "applied_on is 31 days after effective_on; due within 30 (recorded as late)",
+    ), holiday
+
+
+def test_mediation_confirmation_jointly_by_the_parties(med: Dflow) -> None:
+    case = new_case(med, "confirmation_sought")
+    bring_to(med, case, "confirmation")
+    assert record(med, case, "judicial_confirmation", joint_application="false").exit_code == 0
+    fails(
+        med("advance", case, "--as", OFFICER),
+        3,
+        "cannot leave stage confirmation\n  · [Mediation Law Art. 33; CPL Art. 205] joint_application must be True\n",
+    )
+    assert record(med, case, "judicial_confirmation").exit_code == 0
+    med.ok("advance", case, "--as", OFFICER)
+    assert med.json("show", case)["status"] == "archived"
+
+
+def test_mediation_confirmation_optional_unless_sought(med: Dflow) -> None:
+    sought, not_sought = new_case(med, "confirmation_sought"), new_case(med)
+    for case in (sought, not_sought):
+        bring_to(med, case, "confirmation")
+    refused = med("waive", sought, "judicial_confirmation", "--reason", "双方未申请", "--as", OFFICER)
+    assert refused.exit_code == 3 and "[Mediation Law Art. 33]" in refused.stderr, refused.output
+    med.ok("waive", not_sought, "judicial_confirmation", "--reason", "双方认为无需司法确认", "--as", OFFICER)
+    med.ok("advance", not_sought, "--as", OFFICER)
+    assert med.json("show", not_sought)["status"] == "archived"
+
+
+def test_mediation_due_lists_the_confirmation_deadline(med: Dflow) -> None:
+    case = new_case(med, "confirmation_sought")
+    bring_to(med, case, "confirmation")
+    assert med.ok("due", "--today", "2024-10-08", "--as", OFFICER).stdout == (
+        "due as of 2024-10-08, soonest first:\n"
+        f"2024-10-20  9 working days left  #{case} {TITLE} (沙河乡人民政府) — judicial_confirmation: applied_on"
+        " within 30 days after effective_on (2024-09-20) [Mediation Law Art. 33; CPL Art. 205]\n"
+    )
+    (item,) = med.json("due", "--today", "2024-10-08", "--as", OFFICER)["items"]
+    assert (item["due_on"], item["step"], item["field"], item["since"]) == (
+        "2024-10-20",
+        "judicial_confirmation",
+        "applied_on",
+        "2024-09-20",
+    )
+
+
+# ---------------------------------------------------------------------------- MoJ: one month, a mark
+
+
+def test_mediation_conclusion_period_marks_late_never_refuses(med: Dflow) -> None:
+    on_time, late = new_case(med), new_case(med)
+    for case, concluded_on in ((on_time, "2024-10-03"), (late, "2024-10-04")):
+        bring_to(med, case, "ending")
+        assert record(med, case, "ending", concluded_on=concluded_on).exit_code == 0
+        med.ok("advance", case, "--as", OFFICER)
+        assert med.json("show", case)["stage"] == "agreement"
+    assert completed_notes(med, on_time, "ending") == []
+    (note,) = completed_notes(med, late, "ending")
+    assert note == {
+        "rule": "late",
+        "article": "MoJ Mediation Rules Art. 33",
+        "detail": "concluded_on is 31 days after registered_on; due within 30 (recorded as late)",
+    }
