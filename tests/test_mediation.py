@@ -434,3 +434,100 @@ def test_mediation_conclusion_period_marks_late_never_refuses(med: Dflow) -> Non
         "article": "MoJ Mediation Rules Art. 33",
         "detail": "concluded_on is 31 days after registered_on; due within 30 (recorded as late)",
     }
+
+
+# ---------------------------------------------------------------------------- the shipped file
+
+
+def _copy(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_mediation_workflow_check_accepts_the_shipped_file(med: Dflow) -> None:
+    assert med.ok("workflow", "check", SHIPPED).stdout == f"{SHIPPED}: OK (mediation v1, 9 stages)\n"
+
+
+def test_mediation_refusal_gate_removed_is_rejected_by_workflow_check(med: Dflow, tmp_path: Path) -> None:
+    text = SHIPPED.read_text(encoding="utf-8")
+    gate = '  { kind = "blocks_leaving", field = "party_refused", value = true, return_to = "application",'
+    assert gate in text
+    lines = [line for line in text.splitlines(keepends=True) if not line.startswith(gate)]
+    bad = _copy(tmp_path, "no-refusal-gate.toml", "".join(lines))
+    fails(
+        med("workflow", "check", bad),
+        2,
+        f"{bad}: willingness.rules: a party's express refusal (party_refused = true) must block going on to"
+        " mediation (Mediation Law Arts. 17–18)\n",
+    )
+    fails(
+        med("workflow", "check", bad, env={"DFLOW_LANG": "zh"}),
+        2,
+        f"{bad}：willingness.rules：当事人明确拒绝调解的（party_refused = true），"
+        "须阻止进入调解（《人民调解法》第17–18条）\n",
+    )
+
+
+def test_mediation_confirmation_in_working_days_is_rejected_by_workflow_check(med: Dflow, tmp_path: Path) -> None:
+    text = SHIPPED.read_text(encoding="utf-8")
+    old = 'period = { days = 30, unit = "calendar" }, article = "Mediation Law Art. 33'
+    assert old in text
+    bad = _copy(tmp_path, "working-days.toml", text.replace(old, old.replace("calendar", "working")))
+    fails(
+        med("workflow", "check", bad),
+        2,
+        f"{bad}: judicial_confirmation.rules: judicial confirmation is applied for within 30 calendar days of the"
+        " agreement taking effect: a deadline rule from agreement.effective_on to applied_on of at most 30"
+        " calendar days is owed (Mediation Law Art. 33; CPL Art. 205)\n",
+    )
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        (
+            '{ kind = "min_items", field = "mediators", min = 1,',
+            '{ kind = "min_items", field = "mediators", min = 0,',
+            "assignment.rules: at least one mediator must be assigned (min_items on mediators, Mediation Law Art. 19)",
+        ),
+        (
+            '{ kind = "field_equals", field = "committee_sealed", value = true,',
+            '{ kind = "field_equals", field = "committee_sealed", value = false,',
+            "agreement.rules: an agreement takes effect only once committee_sealed is true: the rule field_equals"
+            " committee_sealed = true is owed (Mediation Law Arts. 28–30)",
+        ),
+    ],
+)
+def test_mediation_weakened_copies_are_rejected_by_workflow_check(
+    med: Dflow, tmp_path: Path, old: str, new: str, message: str
+) -> None:
+    text = SHIPPED.read_text(encoding="utf-8")
+    assert old in text
+    bad = _copy(tmp_path, "weakened.toml", text.replace(old, new))
+    fails(med("workflow", "check", bad), 2, f"{bad}: {message}\n")
+
+
+def test_mediation_articles_render_in_chinese() -> None:
+    from decision_flow.core.i18n import article
+
+    assert article("Mediation Law Arts. 17–18", "zh") == "《人民调解法》第17–18条"
+    assert article("Mediation Law Art. 33; CPL Art. 205", "zh") == "《人民调解法》第33条；《民事诉讼法》第205条"
+    assert article("MoJ Mediation Rules Art. 33", "zh") == "司法部《人民调解工作若干规定》第33条"
+
+
+# ---------------------------------------------------------------------------- the demo
+
+
+def test_mediation_demo_walks_from_the_terminal(med: Dflow) -> None:
+    walked = med.json("demo", "--workflow", "mediation")
+    assert (walked["workflow"], walked["status"], walked["verify"]["ok"]) == ("mediation", "archived", True)
+    assert [r["rule"] for r in walked["refused"]] == ["stage_order"]
+    told = med.ok("demo", "--workflow", "mediation", env={"DFLOW_LANG": "zh"}).stdout
+    assert "已拒绝跳过程序直接进入调解" in told and "当事人意愿" in told
+    fails(
+        med("demo", "--workflow", "nope"),
+        4,
+        "no workflow named 'nope' (known: major-decision-township, mediation)\n",
+    )
+    assert med.json("demo")["workflow"] == "major-decision-township"  # the default is unchanged
