@@ -531,3 +531,23 @@ def test_mediation_demo_walks_from_the_terminal(med: Dflow) -> None:
         "no workflow named 'nope' (known: major-decision-township, mediation)\n",
     )
     assert med.json("demo")["workflow"] == "major-decision-township"  # the default is unchanged
+
+
+def test_mediation_refusal_recorded_as_accepted_cannot_go_on_until_returned(med: Dflow) -> None:
+    case = new_case(med)
+    bring_to(med, case, "willingness")
+    refused = {"party_refused": "true", "refusal_note": "乙方明确拒绝"}
+    assert record(med, case, "willingness", **refused).exit_code == 0
+    med.ok("complete", case, "willingness", "--as", OFFICER)  # accepted, by mistake
+    fails(
+        med("advance", case, "--as", OFFICER),
+        3,
+        "cannot leave stage willingness\n"
+        "  · [Mediation Law Arts. 17–18] willingness recorded party_refused=True: return the decision to"
+        " application\n",
+    )
+    med.ok("return", case, "--to", "application", "--reason", "误记为受理", "--as", OFFICER)
+    med.ok("advance", case, "--as", OFFICER)
+    assert record(med, case, "willingness", acceptance="not_accepted", **refused).exit_code == 0
+    med.ok("complete", case, "willingness", "--as", OFFICER)
+    assert med.json("show", case)["status"] == "closed"
