@@ -89,7 +89,11 @@ def demo(
     ] = None,
     json_out: Json = False,
 ) -> None:
-    """Walk a township decision through every stage in a scratch database: a refused skip, the verified trail."""
+    """Walk a township decision (or, with --workflow, another procedure's case) through every stage in a
+    scratch database: a refused skip, the verified trail.
+
+    Example: dflow demo --workflow mediation
+    """
     from decision_flow.engine import demo as demo_module
     from decision_flow.presentation import render
     from decision_flow.presentation.labels import speaking
