@@ -83,18 +83,28 @@ def init(
 
 
 @app.command()
-def demo(json_out: Json = False) -> None:
-    """Walk a township decision through every stage in a scratch database: a refused skip, the verified trail."""
+def demo(
+    workflow: Annotated[
+        str | None, typer.Option("--workflow", help="Another procedure's demonstration case, e.g. mediation.")
+    ] = None,
+    json_out: Json = False,
+) -> None:
+    """Walk a township decision (or, with --workflow, another procedure's case) through every stage in a
+    scratch database: a refused skip, the verified trail.
+
+    Example: dflow demo --workflow mediation
+    """
     from decision_flow.engine import demo as demo_module
     from decision_flow.presentation import render
     from decision_flow.presentation.labels import speaking
 
     def act() -> dict[str, Any]:
-        with speaking(demo_module.workflow()):  # narrated in the demo's own workflow's words
-            return demo_module.run_demo(None if json_out else render.message)
+        procedure = demo_module.procedure_of(workflow)
+        with speaking(demo_module.workflow(procedure)):  # narrated in the demo's own workflow's words
+            return demo_module.run_demo(None if json_out else render.message, procedure)
 
     def finish(result: dict[str, Any]) -> None:
-        with speaking(demo_module.workflow()):
+        with speaking(demo_module.workflow(demo_module.procedure_of(workflow))):
             render.trail(result["trail"])
         from decision_flow.trail.chainwalk import Verdict
 

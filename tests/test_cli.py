@@ -362,6 +362,7 @@ def test_workflow_list() -> None:
     assert sorted((w["name"], w["level"]) for w in doc) == [
         ("major-decision", "county"),
         ("major-decision-township", "township"),
+        ("mediation", "township"),
         ("normative-document", "county"),
         ("normative-document-township", "township"),
         ("petition", "township"),
@@ -932,7 +933,8 @@ def test_exit_4_not_found(dflow: Dflow, decision: int) -> None:
         "workflow major-decision has no stage 'nowhere'\n",
     )
     known = (
-        "(known: major-decision, major-decision-township, normative-document, normative-document-township, petition)"
+        "(known: major-decision, major-decision-township, mediation, normative-document, normative-document-township,"
+        " petition)"
     )
     fails(
         dflow("new", TITLE, "--workflow", "nope", "--as", OFFICER),
@@ -1263,8 +1265,8 @@ ERRORS = [
         {
             "code": "not_found",
             "reasons": [],
-            "message": "no workflow named 'nope' (known: major-decision, major-decision-township, normative-document,"
-            " normative-document-township, petition)",
+            "message": "no workflow named 'nope' (known: major-decision, major-decision-township, mediation,"
+            " normative-document, normative-document-township, petition)",
         },
         id="unknown-workflow",
     ),

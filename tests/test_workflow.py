@@ -243,7 +243,14 @@ def actual_stages(wf: Workflow) -> list[tuple[str, list[dict[str, Any]]]]:
 
 def test_registry_holds_exactly_the_shipped_workflows() -> None:
     workflows = registry()
-    assert sorted(workflows) == [COUNTY, TOWNSHIP, "normative-document", "normative-document-township", "petition"]
+    assert sorted(workflows) == [
+        COUNTY,
+        TOWNSHIP,
+        "mediation",
+        "normative-document",
+        "normative-document-township",
+        "petition",
+    ]
     for name, wf in workflows.items():
         assert wf.name == name
         assert get(name) is wf

@@ -71,6 +71,9 @@ _NAMES = (
     ("provincial rule", "省级规定"),
     ("Petition Regs ", "《信访工作条例》"),
     ("locality's choice", "本地选择"),
+    ("Mediation Law ", "《人民调解法》"),
+    ("MoJ Mediation Rules ", "司法部《人民调解工作若干规定》"),
+    ("CPL ", "《民事诉讼法》"),
 )
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from decision_flow import procedures
-from decision_flow.core.errors import Blocked
+from decision_flow.core.errors import Blocked, NotFound
 from decision_flow.core.i18n import Msg, article, language, t
 from decision_flow.definition.workflow import Workflow
 from decision_flow.engine import definitions, queries, users
@@ -23,6 +23,18 @@ from decision_flow.procedures.model import Act, Demo
 from decision_flow.store.db import Database
 
 DEMO_PROCEDURE = "major-decision"  # `dflow demo`'s case: the township's major decision
+
+
+def procedure_of(workflow_name: str | None) -> str:
+    """The procedure whose demonstration case runs the workflow `workflow_name` (`dflow demo
+    --workflow NAME`; by default the township's major decision), or NotFound naming those known."""
+    if workflow_name is None:
+        return DEMO_PROCEDURE
+    walks = {p.demo.workflow: key for key, p in procedures.PROCEDURES.items() if p.demo is not None}
+    if workflow_name not in walks:
+        known = ", ".join(sorted(walks))
+        raise NotFound(Msg("workflow.unknown", {"name": workflow_name[:100], "known": known}))
+    return walks[workflow_name]
 
 
 def workflow(procedure: str = DEMO_PROCEDURE) -> Workflow:

@@ -27,9 +27,10 @@ from decision_flow.rules import check_specs
 
 
 def _procedures() -> dict[str, Procedure]:
-    from decision_flow.procedures import major_decision, normative_document, petition
+    from decision_flow.procedures import major_decision, mediation, normative_document, petition
 
-    return {p.key: p for p in (major_decision.PROCEDURE, normative_document.PROCEDURE, petition.PROCEDURE)}
+    procedures = (major_decision, normative_document, petition, mediation)
+    return {p.PROCEDURE.key: p.PROCEDURE for p in procedures}
 
 
 PROCEDURES: dict[str, Procedure] = _procedures()
