@@ -5,7 +5,7 @@ the trail writes nothing into it)."""
 from __future__ import annotations
 
 from decision_flow.core.errors import WorkflowError
-from decision_flow.core.i18n import Msg
+from decision_flow.core.i18n import Cited, Msg
 from decision_flow.definition.workflow import RuleSpec, Step, Unset, Workflow
 from decision_flow.procedures.model import Procedure, Setting
 from decision_flow.rules import FIELD_PARAMS, RULE_KINDS
@@ -14,6 +14,17 @@ from decision_flow.rules.kinds import ELSEWHERE, period_problem
 
 def _fail(wf: Workflow, where: str, problem: Msg | str, **params: object) -> WorkflowError:
     return WorkflowError.at(wf.source, where, problem, **params)
+
+
+def require_stages(wf: Workflow, stages: tuple[str, ...], article: str, order_problem: str) -> None:
+    """A procedure's own `stages` are all in the file (else wf.stage_missing, citing `article`)
+    and in their order, a locality's stages between them allowed (else `order_problem`)."""
+    names = [s.name for s in wf.stages]
+    missing = [s for s in stages if s not in names]
+    if missing:
+        raise _fail(wf, "stages", "wf.stage_missing", name=missing[0], article=Cited(article))
+    if [n for n in names if n in stages] != list(stages):
+        raise _fail(wf, "stages", order_problem, order=", ".join(stages))
 
 
 def _check_own(wf: Workflow, step: Step, spec: RuleSpec) -> None:

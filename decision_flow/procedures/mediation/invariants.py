@@ -15,6 +15,7 @@ from typing import Any
 from decision_flow.core.errors import WorkflowError
 from decision_flow.core.i18n import Cited
 from decision_flow.definition.workflow import RuleSpec, Step, Workflow
+from decision_flow.procedures.common import require_stages
 
 APPLICATION, WILLINGNESS, REGISTRATION = "application", "willingness", "registration"
 ASSIGNMENT, SESSIONS = "assignment", "sessions"
@@ -67,12 +68,7 @@ def _required(wf: Workflow, step: Step, fields: tuple[str, ...], evidence: tuple
 
 
 def _check_stages(wf: Workflow) -> None:
-    names = [s.name for s in wf.stages]
-    missing = [s for s in STAGES if s not in names]
-    if missing:
-        raise _fail(wf, "stages", "wf.stage_missing", name=missing[0], article=Cited("Mediation Law Arts. 17–33"))
-    if [n for n in names if n in STAGES] != list(STAGES):
-        raise _fail(wf, "stages", "wf.med.order", order=", ".join(STAGES))
+    require_stages(wf, STAGES, "Mediation Law Arts. 17–33", "wf.med.order")
     for name, cited in NEVER_WAIVED.items():
         step = _step(wf, name, cited)
         if step.waiver.policy != "never":

@@ -14,6 +14,7 @@ from typing import Any
 from decision_flow.core.errors import WorkflowError
 from decision_flow.core.i18n import Cited
 from decision_flow.definition.workflow import RuleSpec, Step, Workflow
+from decision_flow.procedures.common import require_stages
 
 SCOPE, SUBMISSION, REVIEW, REVISION, DELIBERATION = (
     "scope_test",
@@ -89,12 +90,7 @@ def _days(review: Step, kind: str, exception: str, pick: Callable[[list[int]], i
 
 
 def _check_stages(wf: Workflow) -> None:
-    names = [s.name for s in wf.stages]
-    missing = [s for s in STAGES if s not in names]
-    if missing:
-        raise _fail(wf, "stages", "wf.stage_missing", name=missing[0], article=Cited("GOB 115 §§3–7"))
-    if [n for n in names if n in STAGES] != list(STAGES):
-        raise _fail(wf, "stages", "wf.nd.order", order=", ".join(STAGES))
+    require_stages(wf, STAGES, "GOB 115 §§3–7", "wf.nd.order")
     for name, cited in NEVER_WAIVED.items():
         step = wf.steps_by_name.get(name)
         if step is not None and step.waiver.policy != "never":

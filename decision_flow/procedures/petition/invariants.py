@@ -15,6 +15,7 @@ from typing import Any
 from decision_flow.core.errors import WorkflowError
 from decision_flow.core.i18n import Cited
 from decision_flow.definition.workflow import RuleSpec, Step, Workflow
+from decision_flow.procedures.common import require_stages
 
 REGISTRATION, ACCEPTANCE, HANDLING, OPINION, REVIEW, RE_REVIEW = (
     "registration",
@@ -99,12 +100,7 @@ def _routes(wf: Workflow, step: Step, field: str, expected: dict[str, str], arti
 
 
 def _check_stages(wf: Workflow) -> None:
-    names = [s.name for s in wf.stages]
-    missing = [s for s in STAGES if s not in names]
-    if missing:
-        raise _fail(wf, "stages", "wf.stage_missing", name=missing[0], article=Cited("Petition Regs Arts. 19–36"))
-    if [n for n in names if n in STAGES] != list(STAGES):
-        raise _fail(wf, "stages", "wf.pt.order", order=", ".join(STAGES))
+    require_stages(wf, STAGES, "Petition Regs Arts. 19–36", "wf.pt.order")
     for name, cited in NEVER_WAIVED.items():
         if _step(wf, name).waiver.policy != "never":
             raise _fail(wf, f"{name}.waiver", "wf.never_waived", name=name, article=Cited(cited))
