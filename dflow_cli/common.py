@@ -128,9 +128,12 @@ def _id(value: str, key: str = "value.id") -> int:
     from decision_flow.core.errors import InvalidInput
     from decision_flow.core.i18n import Msg
 
-    if not value.isascii() or not value.isdigit() or len(value) > 19 or not 0 < int(value) <= MAX_ID:
+    from decision_flow.core.values import half_width
+
+    digits = half_width(value.strip())  # ２ as 2, as in every number typed
+    if not digits.isascii() or not digits.isdigit() or len(digits) > 19 or not 0 < int(digits) <= MAX_ID:
         raise InvalidInput(Msg(key, {"value": value[:40]}))
-    return int(value)
+    return int(digits)
 
 
 def _path(value: str, option: str) -> Path:
@@ -240,12 +243,25 @@ def _change(db: str | None, decision: str, change: Callable[[Engine, int], Any])
     when that is a mapping)."""
 
     def act() -> dict[str, Any]:
-        from decision_flow.engine.queries import state
+        from decision_flow.engine.queries import changed_since, last_change, state
 
         engine = _engine(db)
         i = _id(decision)
-        extra = change(engine, i)
+        before = last_change(engine, i)
+        try:
+            extra = change(engine, i)
+        except KeyboardInterrupt:  # Ctrl-C: say what the database holds, then exit 130
+            _interrupted(changed_since(_engine(db), i, before), i)
+            raise
         now = state(engine, i)
         return {**now, **extra} if isinstance(extra, dict) else now
 
     return act
+
+
+def _interrupted(done: bool, decision: int) -> None:
+    """Tell the officer, after Ctrl-C, whether the change was written (a change commits whole or
+    not at all, so it is one or the other)."""
+    from decision_flow.core.i18n import Msg, t
+
+    print(t(Msg("interrupted.done" if done else "interrupted.none", {"id": decision})), file=sys.stderr)

@@ -3,12 +3,29 @@ workflow's field is :mod:`decision_flow.definition.values`."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from decision_flow.core.errors import InvalidInput
 from decision_flow.core.i18n import Msg
 
 MAX_TEXT = 10_000
+# What a Chinese input method types for digits, the hyphen of a date and a colon: read as ASCII,
+# the same way everywhere a number, an id, a date or a `name:stance` is typed.
+_HALF_WIDTH = str.maketrans("０１２３４５６７８９－：", "0123456789-:")
+# How Chinese writers separate the items of a list: commas (full or half width), the enumeration
+# comma 、, semicolons and line breaks.
+LIST_SEPARATORS = re.compile(r"[,，、;；\n]")
+
+
+def half_width(text: str) -> str:
+    """`text` with full-width digits, hyphen and colon read as their ASCII forms."""
+    return text.translate(_HALF_WIDTH)
+
+
+def split_list(text: str) -> list[str]:
+    """The items of a list as typed, on any separator Chinese writers use; empty items dropped."""
+    return [item.strip() for item in LIST_SEPARATORS.split(text) if item.strip()]
 
 
 def clean_text(value: str, what: str, limit: int = MAX_TEXT) -> str:
@@ -29,8 +46,9 @@ def split_assignment(item: str, option: str) -> tuple[str, str]:
 
 
 def parse_date(text: str, what: str) -> date:
+    text = half_width(text)
     try:
-        if len(text) != 10:
+        if len(text) != 10 or not text.isascii():
             raise ValueError
         return date.fromisoformat(text)
     except ValueError:

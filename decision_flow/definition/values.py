@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from decision_flow.core.errors import Blocked, InvalidInput, Reason
 from decision_flow.core.i18n import Msg
-from decision_flow.core.values import clean_text, parse_date
-from decision_flow.definition.workflow import FieldDef, Step
+from decision_flow.core.values import clean_text, half_width, parse_date, split_list
+from decision_flow.definition.workflow import FieldDef, Step, Title
 
 MAX_INT = 10**12
 TRUE = {"true", "yes", "1", "y", "是"}
@@ -24,7 +25,10 @@ def parse_value(field: FieldDef, raw: str) -> Any:
         return text
     if field.type == "integer":
         try:
-            number = int(text)
+            digits = half_width(text)
+            if not digits.isascii():
+                raise ValueError
+            number = int(digits)
         except ValueError:
             raise InvalidInput(Msg("value.integer", {"what": field.name, "value": text[:40]})) from None
         if not 0 <= number <= MAX_INT:
@@ -38,15 +42,18 @@ def parse_value(field: FieldDef, raw: str) -> Any:
     if field.type == "date":
         return parse_date(text, field.name).isoformat()
     if field.type == "list":
-        items = [part.strip() for part in text.replace("，", ",").split(",")]
-        return [item for item in items if item]
+        return split_list(text)
     raise AssertionError(field.type)
 
 
-def parse_values(step: Step, pairs: list[tuple[str, str]]) -> dict[str, Any]:
-    """The stored form of each `field=value` for `step`. A value outside an enum's choices is
-    invalid input, or a refusal citing the field's article where the law fixes the choices
-    (e.g. the meeting types of a level, Arts. 30, 42)."""
+def parse_values(
+    step: Step, pairs: list[tuple[str, str]], labels: Mapping[str, Title] | None = None
+) -> dict[str, Any]:
+    """The stored form of each `field=value` for `step`. An enum value may be typed as its id or
+    as its label in either language (`labels`: the workflow's ``[choices]``), and is stored as
+    its id. A value that is none of the choices is invalid input, whichever the field; a known
+    value the law excludes here (e.g. a county's meeting type at a township, Arts. 30, 42) is
+    refused, citing the field's article."""
     values: dict[str, Any] = {}
     for name, raw in pairs:
         field = step.field(name)
@@ -54,12 +61,24 @@ def parse_values(step: Step, pairs: list[tuple[str, str]]) -> dict[str, Any]:
             known = ", ".join(f.name for f in step.fields)
             raise InvalidInput(Msg("field.unknown", {"field": name[:80], "step": step.name, "known": known}))
         values[name] = parse_value(field, raw)
-        if field.type == "enum" and values[name] is not None and values[name] not in field.choices:
-            msg = Msg("field.choice", {"field": name, "value": values[name], "choices": ", ".join(field.choices)})
-            if field.article is None:
-                raise InvalidInput(msg)
-            raise Blocked(msg, [Reason("choice", field.article, msg)])
+        if field.type == "enum" and values[name] is not None:
+            values[name] = _choice(field, values[name], labels or {})
     return values
+
+
+def _choice(field: FieldDef, typed: str, labels: Mapping[str, Title]) -> str:
+    """The enum value `typed` names: the id itself, the id whose Chinese or English label it is, or
+    the one choice of the field whose Chinese label starts with it (中 for 中风险)."""
+    named = [typed] if typed in labels or typed in field.choices else []
+    named = named or [c for c, title in labels.items() if typed in (title.zh, title.en)]
+    named = named or [c for c in field.choices if c in labels and labels[c].zh.startswith(typed)][:2]
+    allowed = [c for c in named if c in field.choices]
+    if len(allowed) == 1:
+        return allowed[0]
+    msg = Msg("field.choice", {"field": field.name, "value": typed, "choices": ", ".join(field.choices)})
+    if named and field.article is not None:  # a known value the law does not allow here
+        raise Blocked(msg, [Reason("choice", field.article, msg)])
+    raise InvalidInput(msg)
 
 
 def check_kinds(step: Step, kinds: list[str]) -> None:

@@ -304,7 +304,7 @@ class Engine:
         def op(c: Change) -> None:
             step = c.open_step(step_name)
             c.require_independent(step.stage)
-            values = parse_values(step, pairs)
+            values = parse_values(step, pairs, c.workflow.choices)
             check_kinds(step, [kind for kind, _path in files])
             records = c.records()
             rec = c.pending_record(step, records)

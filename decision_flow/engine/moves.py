@@ -229,8 +229,9 @@ def set_flag(c: Change, flag: str, value: bool, reason: str) -> list[str]:
             still_lawful = not waiver_reasons(step, flags, rec.waiver_reference)
         else:
             still_lawful = not [r for r in completion_reasons(ctx, step) if r.blocking]
-        if not still_lawful:
-            c.write_record(rec, status="pending", closed_at=None, closed_by=None)
+        if not still_lawful:  # a voided waiver's reason goes with it (the trail keeps it); marks too
+            void = {"waiver_reason": None, "waiver_reference": None, "marks": "[]"}
+            c.write_record(rec, status="pending", closed_at=None, closed_by=None, **void)
             reopened.append(step.name)
     c.save(flags=json.dumps(dict(sorted(flags.items()))))
     c.event("flag_changed", flag=flag, value=value, reason=reason, reopened=reopened)

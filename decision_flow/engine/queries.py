@@ -7,6 +7,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 import decision_flow.engine.definitions as definitions
@@ -25,7 +26,7 @@ from decision_flow.engine.verification import verify as verify
 from decision_flow.engine.verification import verify_anchor as verify_anchor
 from decision_flow.procedures import of as procedure_of
 from decision_flow.procedures.model import Column
-from decision_flow.store.models import Decision, StepRecord
+from decision_flow.store.models import AuditEvent, Decision, StepRecord
 from decision_flow.trail import audit
 
 if TYPE_CHECKING:
@@ -100,6 +101,23 @@ def show(engine: Engine, decision_id: int, actor: str | None = None, lang: str |
             "life_acts": lifecycle.acts(s, decision_id),
         }
         return {**hide.value(view), "masked": bool(hide), "organ": dec.organ}
+
+
+def last_change(engine: Engine, decision_id: int) -> int:
+    """The number of the case's last audit event that is not a refusal (0: none, or no such case)."""
+    engine.db.require()
+    with engine.db.session(write=False) as s:
+        found = s.exec(
+            select(func.max(AuditEvent.decision_seq)).where(
+                AuditEvent.decision_id == decision_id, AuditEvent.action != "refused"
+            )
+        ).one()
+        return int(found or 0)
+
+
+def changed_since(engine: Engine, decision_id: int, before: int) -> bool:
+    """Whether a change to the case (not a refusal) was committed after its event `before`."""
+    return last_change(engine, decision_id) > before
 
 
 def state(engine: Engine, decision_id: int) -> dict[str, Any]:

@@ -3,21 +3,27 @@
 from __future__ import annotations
 
 from decision_flow.core.errors import Reason
+from decision_flow.core.values import half_width
 from decision_flow.definition.workflow import RuleSpec, Step
 from decision_flow.rules.kinds import Context, fields_of, refuse, rule
 
 STANCES = ("agree", "disagree", "abstain")
+# A stance as an officer writes it in Chinese (同意 / 反对 / 弃权), and the words the minutes use.
+SAID = {"同意": "agree", "赞成": "agree", "反对": "disagree", "不同意": "disagree", "弃权": "abstain"}
 
 
 def parse_stances(items: list[str]) -> tuple[dict[str, str], list[str]]:
-    """Split `name:stance` items into a mapping; also return the items that do not parse."""
+    """Split `name:stance` items (a full-width colon too; a stance as its id or in Chinese) into
+    a mapping of name -> stance id; also return the items that do not parse."""
     stances, bad = {}, []
     for item in items:
-        name, _, stance = item.rpartition(":")
-        if not name.strip() or stance.strip() not in STANCES or name.strip() in stances:
+        name, _, said = half_width(item).rpartition(":")
+        name, said = name.strip(), said.strip()
+        stance = SAID.get(said, said)
+        if not name or ":" in name or stance not in STANCES or name in stances:  # "甲:agree 乙:agree" is two, unread
             bad.append(item)
         else:
-            stances[name.strip()] = stance.strip()
+            stances[name] = stance
     return stances, bad
 
 

@@ -55,6 +55,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "record.refused": ("cannot record on step {step}", "不能在步骤 {step} 上记录"),
     "record.done": ("recorded on step {step}", "已记录到步骤 {step}"),
+    "interrupted.done": (
+        "interrupted: recorded (the change to decision {id} had been written; see dflow show {id})",
+        "已中断：已记录（对决策 {id} 的更改已写入；见 dflow show {id}）",
+    ),
+    "interrupted.none": (
+        "interrupted: nothing recorded (decision {id} is as it was)",
+        "已中断：未记录任何内容（决策 {id} 保持原状）",
+    ),
     "waive.no_reason": ("a waiver needs a reason (--reason)", "免除须说明理由（--reason）"),
     "waive.refused": ("step {step} cannot be waived", "步骤 {step} 不能免除"),
     "waive.done": ("step {step} waived", "步骤 {step} 已免除"),

@@ -1,0 +1,179 @@
+"""What a county officer types, stored as they meant it (issue 19, "data silently stored wrong"):
+lists split on the separators Chinese writers use, stances in Chinese, full-width digits read one
+way everywhere, a voided waiver's reason gone from every view, and Ctrl-C answered with what the
+database holds. Each test goes through the terminal and failed on the code before the fix."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from decision_flow.engine.engine import Engine as EngineClass
+from tests.flow import OFFICER
+from tests.test_cli import ACTOR, Dflow
+
+ZH = {"DFLOW_LANG": "zh"}
+TITLE = "沙河乡农贸市场搬迁"
+
+
+@pytest.fixture
+def cli(tmp_path: Path) -> Dflow:
+    return Dflow.initialised(tmp_path)
+
+
+def new(cli: Dflow, *flags: str) -> int:
+    extra = [a for f in flags for a in ("--flag", f)]
+    return int(cli.json("new", TITLE, "--workflow", "major-decision", *extra, "--as", OFFICER)["id"])
+
+
+def fields(cli: Dflow, case: int, step: str) -> dict[str, Any]:
+    (found,) = [s for s in cli.json("show", case, "--as", OFFICER)["steps"] if s["step"] == step]
+    return dict(found["fields"])
+
+
+def meeting(cli: Dflow, case: int, stances: str, decision: str = "approved") -> Any:
+    return cli(
+        "record",
+        case,
+        "collective_decision",
+        "--set",
+        f"stances={stances}",
+        "--set",
+        f"head_decision={decision}",
+        "--as",
+        ACTOR["collective_decision"],
+    )
+
+
+@pytest.fixture
+def at_meeting(cli: Dflow) -> int:
+    case = new(cli)
+    cli.bring_to(case, "collective_decision")
+    cli.record_valid(case, "collective_decision")
+    return case
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "王乡长:agree、赵副乡长:disagree",  # the enumeration comma
+        "王乡长:agree；赵副乡长:disagree",  # a full-width semicolon
+        "王乡长:agree;赵副乡长:disagree",
+        "王乡长:agree\n赵副乡长:disagree",  # one per line
+        "王乡长：同意，赵副乡长：反对",  # Chinese stances, full-width colon and comma
+    ],
+)
+def test_stances_split_on_chinese_separators_and_read_in_chinese(cli: Dflow, at_meeting: int, typed: str) -> None:
+    """A 1-1 split is two members, one disagreeing: dissent is owed, and no majority overruled."""
+    result = meeting(cli, at_meeting, typed)
+    assert result.exit_code == 3, result.stderr  # refused: one member disagreed, no dissent recorded
+    assert "dissent" in result.stderr and "majority" not in result.stderr
+    cli.ok(
+        "record",
+        at_meeting,
+        "collective_decision",
+        "--set",
+        "dissent=赵副乡长认为选址过远",
+        "--as",
+        ACTOR["collective_decision"],
+    )  # the earlier refusal wrote nothing: this is the first record with the two members
+    assert meeting(cli, at_meeting, typed).exit_code == 0
+    assert len(fields(cli, at_meeting, "collective_decision")["stances"]) == 2
+
+
+def test_stances_that_cannot_be_read_are_refused_not_stored_as_one_member(cli: Dflow, at_meeting: int) -> None:
+    before = fields(cli, at_meeting, "collective_decision")
+    result = meeting(cli, at_meeting, "王乡长:agree 赵副乡长:agree")  # a space is no separator
+    assert result.exit_code == 3
+    assert "王乡长:agree 赵副乡长:agree" in result.stderr
+    assert fields(cli, at_meeting, "collective_decision") == before
+
+
+def test_list_fields_split_on_every_chinese_separator(cli: Dflow) -> None:
+    case = new(cli)
+    cli.bring_to(case, "publication")
+    cli.record_valid(case, "publication")
+    typed = "乡政府网站、乡政府公告栏；村务公开栏\n微信公众号"
+    cli.ok("record", case, "publication", "--set", f"channels={typed}", "--as", ACTOR["publication"])
+    assert fields(cli, case, "publication")["channels"] == ["乡政府网站", "乡政府公告栏", "村务公开栏", "微信公众号"]
+
+
+def test_full_width_digits_read_one_way_everywhere(cli: Dflow) -> None:
+    case = new(cli)
+    assert case == 1
+    assert cli.json("show", "１", "--as", OFFICER)["id"] == 1  # the id a Chinese input method types
+    cli.ok("audit", "１", "--as", OFFICER)
+    cli.record_valid(case, "initiation")
+    cli.ok("advance", "１", "--as", OFFICER)
+    cli.ok("record", case, "drafting", "--set", "alternatives=２", "--as", ACTOR["drafting"])
+    assert fields(cli, case, "drafting")["alternatives"] == 2
+    for bad in ("٢", "二"):  # other scripts' digits are refused alike, as ids and as numbers
+        assert cli("record", case, "drafting", "--set", f"alternatives={bad}", "--as", OFFICER).exit_code == 2
+        assert cli("show", bad, "--as", OFFICER).exit_code == 2
+
+
+def test_full_width_date_is_read_as_the_date(cli: Dflow) -> None:
+    case = new(cli)
+    cli.bring_to(case, "publication")
+    cli.ok("record", case, "publication", "--set", "published_on=２０２４－０７－０１", "--as", ACTOR["publication"])
+    assert fields(cli, case, "publication")["published_on"] == "2024-07-01"
+
+
+def test_a_voided_waiver_reason_is_gone_from_show_and_the_exports(cli: Dflow, tmp_path: Path) -> None:
+    case = new(cli)
+    cli.bring_to(case, "consultation")
+    cli.ok("waive", case, "expert_review", "--reason", "不涉及专业技术问题", "--as", OFFICER)
+    cli.ok("flag", case, "technical", "--reason", "科技局认定涉及专业技术", "--as", OFFICER)
+    (step,) = [s for s in cli.json("show", case, "--as", OFFICER)["steps"] if s["step"] == "expert_review"]
+    assert step["status"] == "pending" and "waiver_reason" not in step
+    assert "不涉及专业技术问题" not in cli.ok("show", case, "--as", OFFICER).stdout
+    html = tmp_path / "trail.html"
+    cli.ok("audit", "export", case, "--format", "html", "-o", html, "--as", OFFICER)
+    page = html.read_text(encoding="utf-8")
+    overview = page[: page.index("不涉及专业技术问题")] if "不涉及专业技术问题" in page else page
+    assert "免除理由" not in overview  # the step list no longer shows the waiver; the trail still records it
+    assert "不涉及专业技术问题" in page  # in the waived event of the trail, as evidence
+
+
+@pytest.mark.parametrize(("when", "said"), [("before", "nothing recorded"), ("after", "recorded")])
+def test_ctrl_c_during_record_says_what_the_database_holds(
+    cli: Dflow, monkeypatch: pytest.MonkeyPatch, when: str, said: str
+) -> None:
+    case = new(cli)
+    real = EngineClass.record
+
+    def interrupted(self: EngineClass, *args: Any, **kwargs: Any) -> Any:
+        if when == "after":
+            real(self, *args, **kwargs)  # the change commits, then the officer presses Ctrl-C
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(EngineClass, "record", interrupted)
+    result = cli("record", case, "initiation", "--set", "undertaking_unit=沙河乡经济发展办公室", "--as", OFFICER)
+    assert result.exit_code == 130
+    assert result.stderr.startswith(f"interrupted: {said} ")
+    recorded = fields(cli, case, "initiation")
+    assert recorded == ({"undertaking_unit": "沙河乡经济发展办公室"} if when == "after" else {})
+    zh = cli("record", case, "initiation", "--set", "undertaking_unit=沙河乡经济发展办公室", "--as", OFFICER, env=ZH)
+    assert zh.exit_code == 130 and zh.stderr.startswith("已中断：")
+
+
+def test_enum_values_typed_in_chinese_are_stored_as_their_ids(cli: Dflow) -> None:
+    case = new(cli)
+    cli.bring_to(case, "consultation")
+    cli.record_valid(case, "risk_assessment")
+    cli.ok("record", case, "risk_assessment", "--set", "risk_level=中", "--as", ACTOR["risk_assessment"])
+    assert fields(cli, case, "risk_assessment")["risk_level"] == "medium"
+    cli.ok("record", case, "risk_assessment", "--set", "risk_level=高风险", "--as", ACTOR["risk_assessment"])
+    assert fields(cli, case, "risk_assessment")["risk_level"] == "high"
+
+
+@pytest.mark.parametrize(
+    ("field", "step"), [("risk_level", "risk_assessment"), ("meeting_type", "collective_decision")]
+)
+def test_a_value_that_is_no_choice_is_invalid_input_whichever_field(cli: Dflow, field: str, step: str) -> None:
+    case = new(cli)
+    cli.bring_to(case, "consultation" if step == "risk_assessment" else step)
+    result = cli("record", case, step, "--set", f"{field}=huge", "--as", ACTOR[step])
+    assert result.exit_code == 2 and f"{field} must be one of" in result.stderr
