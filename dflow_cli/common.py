@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sys
@@ -127,7 +128,6 @@ def _id(value: str, key: str = "value.id") -> int:
     """An id as typed (a decision's, or what message `key` names): a whole number, 1 or more."""
     from decision_flow.core.errors import InvalidInput
     from decision_flow.core.i18n import Msg
-
     from decision_flow.core.values import half_width
 
     digits = half_width(value.strip())  # ２ as 2, as in every number typed
@@ -243,7 +243,9 @@ def _change(db: str | None, decision: str, change: Callable[[Engine, int], Any])
     when that is a mapping)."""
 
     def act() -> dict[str, Any]:
-        from decision_flow.engine.queries import changed_since, last_change, state
+        from decision_flow.core.errors import DflowError
+        from decision_flow.engine.queries import changed_since, last_change, state, workflow_of
+        from decision_flow.presentation.labels import speak_of
 
         engine = _engine(db)
         i = _id(decision)
@@ -254,6 +256,8 @@ def _change(db: str | None, decision: str, change: Callable[[Engine, int], Any])
             _interrupted(changed_since(_engine(db), i, before), i)
             raise
         now = state(engine, i)
+        with contextlib.suppress(DflowError):  # what is said of the change is in its case's words
+            speak_of(workflow_of(engine, i))
         return {**now, **extra} if isinstance(extra, dict) else now
 
     return act

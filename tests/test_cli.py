@@ -859,8 +859,16 @@ def test_exit_3_skip_is_refused_and_recorded(dflow: Dflow, decision: int) -> Non
     )
     assert refused["data"]["attempted"] == "advance"
     assert refused["data"]["reasons"] == [
-        {"rule": "stage_order", "article": "Chs. 2–3", "detail": SKIP_EN[: -len(" [Chs. 2–3]\n")]}
-    ]
+        {
+            "rule": "stage_order",
+            "article": "Chs. 2–3",
+            "detail": SKIP_EN[: -len(" [Chs. 2–3]\n")],
+            "msg": {
+                "key": "advance.skip",
+                "params": {"current": "initiation", "next": "drafting", "to": "legality_review"},
+            },
+        }
+    ]  # the message kept as its key and parameters too, so each reader sees it in their own language
 
 
 def test_exit_3_forbidden_waiver(dflow: Dflow, decision: int) -> None:

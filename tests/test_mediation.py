@@ -344,6 +344,10 @@ def test_mediation_conclusion_period_marks_late_never_refuses(med: Dflow) -> Non
         assert med.json("show", case)["stage"] == "agreement"
     assert completed_notes(med, on_time, "ending") == []
     (note,) = completed_notes(med, late, "ending")
+    assert note.pop("msg") == {
+        "key": "rule.late_calendar",
+        "params": {"days": 36, "field": "concluded_on", "max": 30, "since": "registered_on"},
+    }  # the message itself, so each reader sees it in their own language
     assert note == {
         "rule": "late",
         "article": "MoJ Mediation Rules Art. 33",

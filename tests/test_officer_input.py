@@ -177,3 +177,40 @@ def test_a_value_that_is_no_choice_is_invalid_input_whichever_field(cli: Dflow, 
     cli.bring_to(case, "consultation" if step == "risk_assessment" else step)
     result = cli("record", case, step, "--set", f"{field}=huge", "--as", ACTOR[step])
     assert result.exit_code == 2 and f"{field} must be one of" in result.stderr
+
+
+def test_chinese_messages_name_stages_in_chinese_whatever_the_workflow(cli: Dflow) -> None:
+    """Stage ids several shipped workflows share (publication, consultation, legality_review)
+    were left in English: the message now speaks in the case's own workflow."""
+    import re
+
+    from tests.test_cli import STAGES
+
+    case = new(cli)
+    said = []
+    for name, steps in STAGES:
+        if name == "archiving":
+            said.append(
+                cli.ok("return", case, "--to", "consultation", "--reason", "补充材料", "--as", OFFICER, env=ZH).stdout
+            )
+            break
+        for step in steps:
+            cli.record_valid(case, step)
+        said.append(cli.ok("advance", case, "--as", ACTOR[steps[0]], env=ZH).stdout)
+    assert said[1] == f"决策 {case} 已进入 公众参与、专家论证、风险评估\n"
+    assert [line for line in said if re.search(r"[A-Za-z_]{3,}", line)] == []
+
+
+def test_a_refusal_is_kept_as_its_message_and_read_in_each_language(cli: Dflow, tmp_path: Path) -> None:
+    case = new(cli)
+    assert cli("advance", case, "--to", "legality_review", "--as", OFFICER).exit_code == 3
+    (refused,) = [e for e in cli.json("audit", case, "--as", OFFICER)["events"] if e["action"] == "refused"]
+    assert refused["data"]["msg"]["key"] == "advance.skip"
+    assert [r["msg"]["key"] for r in refused["data"]["reasons"]] == ["advance.skip"]
+    zh = cli.ok("audit", case, "--as", OFFICER, env=ZH).stdout
+    assert "不能跳至 合法性审查：决策处于 决策启动 阶段" in zh and "cannot go" not in zh
+    pdf = tmp_path / "trail.pdf"
+    cli.ok("audit", "export", case, "--format", "pdf", "-o", pdf, "--as", OFFICER)
+    pypdf = pytest.importorskip("pypdf")
+    text = "".join(" ".join((p.extract_text() or "").split()) for p in pypdf.PdfReader(str(pdf)).pages)
+    assert "不能跳至" in text and "cannot go" not in text

@@ -40,6 +40,46 @@ class Cited:
     text: str
 
 
+def stored_msg(msg: Msg | str) -> Any:
+    """A message as JSON the trail can keep (its key and parameters, nested messages and cited
+    articles included), so each reader later sees it in their own language: :func:`read_msg`."""
+    if isinstance(msg, str):
+        return msg
+    return {"key": msg.key, "params": {k: _stored_param(v) for k, v in msg.params.items()}}
+
+
+def _stored_param(value: Any) -> Any:
+    if isinstance(value, Msg):
+        return {"msg": stored_msg(value)}
+    if isinstance(value, Cited):
+        return {"cited": value.text}
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    if isinstance(value, list | tuple):
+        return [_stored_param(v) for v in value]
+    return str(value)
+
+
+def read_msg(data: Any) -> Msg | None:
+    """The message :func:`stored_msg` kept; None for anything else (an older event's text)."""
+    if not isinstance(data, Mapping) or not isinstance(data.get("key"), str) or data["key"] not in MESSAGES:
+        return None
+    params = data.get("params")
+    if not isinstance(params, Mapping):
+        return None
+    return Msg(data["key"], {str(k): _read_param(v) for k, v in params.items()})
+
+
+def _read_param(value: Any) -> Any:
+    if isinstance(value, Mapping) and set(value) == {"msg"}:
+        return read_msg(value["msg"]) or ""
+    if isinstance(value, Mapping) and set(value) == {"cited"}:
+        return Cited(str(value["cited"]))
+    if isinstance(value, list):
+        return [_read_param(v) for v in value]
+    return value
+
+
 # (message key, its parameters, language) -> the parameters with names put into that language
 Namer = Callable[[str, Mapping[str, Any], str], Mapping[str, Any]]
 _namer: ContextVar[Namer | None] = ContextVar("dflow_namer", default=None)
@@ -101,6 +141,11 @@ def article(text: str, lang: str | None = None) -> str:
         text = text.replace(english, chinese)
     text = text.replace("Chs. 2–3", "第二章至第三章").replace("Disclosure Regs ", "《政府信息公开条例》")
     return text.replace("Disclosure Regs", "《政府信息公开条例》").replace("; ", "；")
+
+
+def current_namer() -> Namer | None:
+    """The namer of the innermost :func:`naming` block, if any."""
+    return _namer.get()
 
 
 @contextmanager

@@ -46,9 +46,7 @@ def parse_value(field: FieldDef, raw: str) -> Any:
     raise AssertionError(field.type)
 
 
-def parse_values(
-    step: Step, pairs: list[tuple[str, str]], labels: Mapping[str, Title] | None = None
-) -> dict[str, Any]:
+def parse_values(step: Step, pairs: list[tuple[str, str]], labels: Mapping[str, Title] | None = None) -> dict[str, Any]:
     """The stored form of each `field=value` for `step`. An enum value may be typed as its id or
     as its label in either language (`labels`: the workflow's ``[choices]``), and is stored as
     its id. A value that is none of the choices is invalid input, whichever the field; a known

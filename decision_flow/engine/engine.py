@@ -20,7 +20,7 @@ import decision_flow.engine.definitions as definitions
 import decision_flow.engine.moves as moves
 from decision_flow.core.calendar_cn import ChinaCalendar, OfficialCalendar, WorkCalendar
 from decision_flow.core.errors import Blocked, Conflict, DflowError, Forbidden, InvalidInput, Reason
-from decision_flow.core.i18n import Msg
+from decision_flow.core.i18n import Msg, stored_msg
 from decision_flow.core.values import clean_text, split_assignment
 from decision_flow.definition.values import check_kinds, parse_values
 from decision_flow.definition.workflow import Workflow
@@ -190,7 +190,8 @@ class Engine:
                             "args": args,
                             "error": exc.code,
                             "message": exc.message("en"),
-                            "reasons": [r.as_dict("en") for r in exc.reasons],
+                            "reasons": [{**r.as_dict("en"), "msg": stored_msg(r.msg)} for r in exc.reasons],
+                            "msg": stored_msg(exc.msg),  # each reader sees it in their own language
                         },
                     )
                     s.commit()

@@ -13,7 +13,7 @@ from sqlmodel import select
 
 import decision_flow.engine.lifecycle as lifecycle
 from decision_flow.core.errors import Blocked, InvalidInput, Reason
-from decision_flow.core.i18n import Msg
+from decision_flow.core.i18n import Msg, stored_msg
 from decision_flow.definition.workflow import ENDINGS, Stage, Step
 from decision_flow.engine.change import Change
 from decision_flow.engine.machine import Case, attached
@@ -37,7 +37,7 @@ def complete_step(c: Change, step: Step, rec: StepRecord, reasons_only: bool = F
         closed_by=c.user.name,
         marks=json.dumps(sorted({r.rule for r in found})),
     )
-    marks = [{"rule": r.rule, "article": r.article, "detail": r.detail("en")} for r in found]
+    marks = [{"rule": r.rule, "article": r.article, "detail": r.detail("en"), "msg": stored_msg(r.msg)} for r in found]
     outcome = ctx.state(step.name).fields.get(step.outcome.field) if step.outcome else None
     c.event("completed", step.name, marks=marks, **({"outcome": outcome} if outcome else {}))
     return []

@@ -18,6 +18,7 @@ from decision_flow.core.calendar_cn import CalendarNotCovered, WorkCalendar, wor
 from decision_flow.core.errors import DflowError
 from decision_flow.core.i18n import language
 from decision_flow.core.privacy import NONE, Redactor
+from decision_flow.definition.workflow import Workflow
 from decision_flow.engine.change import load_case, reader
 from decision_flow.engine.engine import Engine
 from decision_flow.engine.procedure import load_context, missing_items, records_of
@@ -118,6 +119,12 @@ def last_change(engine: Engine, decision_id: int) -> int:
 def changed_since(engine: Engine, decision_id: int, before: int) -> bool:
     """Whether a change to the case (not a refusal) was committed after its event `before`."""
     return last_change(engine, decision_id) > before
+
+
+def workflow_of(engine: Engine, decision_id: int) -> Workflow:
+    """The workflow definition the case runs (NotFound for no case)."""
+    with engine.db.session(write=False) as s:
+        return definitions.of_case(s, load_case(s, decision_id))
 
 
 def state(engine: Engine, decision_id: int) -> dict[str, Any]:

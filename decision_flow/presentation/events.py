@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from decision_flow.core.errors import DflowError
-from decision_flow.core.i18n import article, language
+from decision_flow.core.i18n import article, language, read_msg
 from decision_flow.definition.workflow import Workflow
 from decision_flow.presentation import labels
 
@@ -82,13 +82,20 @@ def _recorded(data: Mapping[str, Any], wf: Workflow | None, at: str | None, lang
     return _sep(lang).join(parts)
 
 
+def _said(kept: Any, text: Any, wf: Workflow | None, at: str | None, lang: str) -> str:
+    """A message the trail kept as its key and parameters, in `lang`; an older event's English
+    text, read back into its message where one renders it."""
+    msg = read_msg(kept)
+    return labels.message(msg, wf, at, lang) if msg is not None else labels.stored(str(text or ""), wf, at, lang)
+
+
 def _refused(data: Mapping[str, Any], wf: Workflow | None, at: str | None, lang: str, full: bool) -> str:
     tried = str(data.get("attempted"))
     reasons = _sep(lang).join(
-        f"[{article(str(r.get('article')), lang)}] {labels.stored(str(r.get('detail')), wf, at, lang)}"
+        f"[{article(str(r.get('article')), lang)}] {_said(r.get('msg'), r.get('detail'), wf, at, lang)}"
         for r in data.get("reasons", [])
     )
-    said = reasons or labels.stored(str(data.get("message", "")), wf, at, lang)
+    said = reasons or _said(data.get("msg"), data.get("message"), wf, at, lang)
     if lang == "zh":
         return f"{labels.word('attempted', lang)}{labels.attempt(tried, lang)}：{said}"
     return f"{tried}: {said}"
@@ -134,7 +141,9 @@ def _completed(data: Mapping[str, Any], wf: Workflow | None, at: str | None, lan
     bits = [_outcome(data, wf, lang)] if data.get("outcome") else []
     for m in data.get("marks", []):
         if full:
-            bits.append(f"[{article(str(m.get('article')), lang)}] {labels.stored(str(m.get('detail')), wf, at, lang)}")
+            bits.append(
+                f"[{article(str(m.get('article')), lang)}] {_said(m.get('msg'), m.get('detail'), wf, at, lang)}"
+            )
         else:
             bits.append(labels.named(str(m.get("rule")), labels.mark(str(m.get("rule")), lang), lang))
     return (_sep(lang) if lang == "zh" else ", ").join(bits)

@@ -20,7 +20,7 @@ from typing import Any
 
 from decision_flow.core import labels as catalogue
 from decision_flow.core.errors import DflowError
-from decision_flow.core.i18n import Msg, Namer, language, naming, recognise, t
+from decision_flow.core.i18n import Msg, Namer, current_namer, language, naming, recognise, t
 from decision_flow.definition.workflow import FieldDef, Step, Title, Workflow
 
 
@@ -388,6 +388,14 @@ def namer(wf: Workflow | None = None, at: str | None = None) -> Namer:
     """Names a message's parameters in Chinese: those of workflow `wf` (else of any shipped
     workflow) and, for fields and evidence, of step `at` unless the message names its step."""
     return _Namer(wf, at)
+
+
+def speak_of(wf: Workflow) -> None:
+    """Within the current :func:`speaking` block, name things in `wf`'s words from now on (a
+    command learns its case's workflow only once it has read the case)."""
+    current = current_namer()
+    if isinstance(current, _Namer) and current.wf is None:
+        current.wf = wf
 
 
 @contextmanager
