@@ -214,3 +214,45 @@ def test_a_refusal_is_kept_as_its_message_and_read_in_each_language(cli: Dflow, 
     pypdf = pytest.importorskip("pypdf")
     text = "".join(" ".join((p.extract_text() or "").split()) for p in pypdf.PdfReader(str(pdf)).pages)
     assert "不能跳至" in text and "cannot go" not in text
+
+
+def test_a_mistyped_step_or_field_gets_did_you_mean_and_the_list(cli: Dflow) -> None:
+    case = new(cli)
+    step = cli("record", case, "initiaton", "--set", "undertaking_unit=办公室", "--as", OFFICER)
+    assert step.exit_code == 4 and "did you mean initiation?" in step.stderr and "expert_review" in step.stderr
+    field = cli("record", case, "initiation", "--set", "undertaking_unti=办公室", "--as", OFFICER, env=ZH)
+    assert field.exit_code == 2
+    assert "是否想输入 undertaking_unit？" in field.stderr and "承办单位（undertaking_unit）" in field.stderr
+
+
+def test_show_at_80_columns_wraps_and_never_cuts_the_names_one_types(cli: Dflow) -> None:
+    import os
+    import subprocess
+    import sys
+
+    from tests.test_cli import BASE_ENV
+
+    case = new(cli)
+    env = {**os.environ, **{k: v for k, v in BASE_ENV.items() if v is not None}, **ZH, "COLUMNS": "80"}
+    env["DFLOW_DB"] = str(cli.db)
+    run = [sys.executable, "-m", "cli", "show", str(case), "--as", OFFICER]
+    shown = subprocess.run(
+        run, env=env, capture_output=True, text=True, check=True, cwd=Path(__file__).parent.parent
+    ).stdout
+    assert "…" not in shown
+    from rich.cells import cell_len
+
+    assert max(cell_len(line) for line in shown.splitlines()) <= 80
+    for name in ("initiation", "drafting", "expert_review", "risk_assessment", "legality_review"):
+        assert name in shown  # the step id under its title, whole on one line
+
+
+def test_audit_has_column_headers_and_aligned_columns(cli: Dflow) -> None:
+    case = new(cli)
+    cli.record_valid(case, "initiation")
+    lines = cli.ok("audit", case, "--as", OFFICER, env=ZH).stdout.splitlines()
+    assert lines[0].split() == ["序号", "时间", "操作人", "动作", "环节", "内容"]
+    from rich.cells import cell_len
+
+    starts = {cell_len(line[: line.index("决策启动")]) for line in lines[1:]}
+    assert len(starts) == 1  # the where column starts at one place on every line

@@ -238,3 +238,11 @@ def os_error(exc: OSError) -> Msg:
     English whatever the locale), ours in Chinese for the commonest."""
     name = errno.errorcode.get(exc.errno or 0, "")
     return Msg(f"os.{name}" if f"os.{name}" in MESSAGES else "os.other", {"why": exc.strerror or str(exc)})
+
+
+def did_you_mean(typed: str, known: list[str]) -> Msg | str:
+    """A hint naming the one known name `typed` is closest to (a typo), or nothing."""
+    import difflib
+
+    found = difflib.get_close_matches(typed, known, n=1, cutoff=0.6)
+    return Msg("hint.did_you_mean", {"guess": found[0]}) if found else ""

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from decision_flow.core.errors import Blocked, InvalidInput, Reason
-from decision_flow.core.i18n import Msg
+from decision_flow.core.i18n import Msg, did_you_mean
 from decision_flow.core.values import clean_text, half_width, parse_date, split_list
 from decision_flow.definition.workflow import FieldDef, Step, Title
 
@@ -56,8 +56,10 @@ def parse_values(step: Step, pairs: list[tuple[str, str]], labels: Mapping[str, 
     for name, raw in pairs:
         field = step.field(name)
         if field is None:
-            known = ", ".join(f.name for f in step.fields)
-            raise InvalidInput(Msg("field.unknown", {"field": name[:80], "step": step.name, "known": known}))
+            names = [f.name for f in step.fields]
+            hint = did_you_mean(name, names)
+            found = {"field": name[:80], "step": step.name, "hint": hint, "known": ", ".join(names)}
+            raise InvalidInput(Msg("field.unknown", found))
         values[name] = parse_value(field, raw)
         if field.type == "enum" and values[name] is not None:
             values[name] = _choice(field, values[name], labels or {})

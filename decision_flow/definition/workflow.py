@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from decision_flow.core.errors import NotFound
-from decision_flow.core.i18n import Msg
+from decision_flow.core.i18n import Msg, did_you_mean
 
 Base = Callable[[str], "Workflow"]  # the workflow a file `extends`, by name
 
@@ -188,7 +188,9 @@ class Workflow:
         try:
             return self.steps_by_name[name]
         except KeyError:
-            raise NotFound(Msg("workflow.no_step", {"workflow": self.name, "name": name})) from None
+            names = list(self.steps_by_name)
+            found = {"workflow": self.name, "name": name, "hint": did_you_mean(name, names), "steps": ", ".join(names)}
+            raise NotFound(Msg("workflow.no_step", found)) from None
 
     def steps(self) -> Iterator[Step]:
         for stage in self.stages:

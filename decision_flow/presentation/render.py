@@ -39,7 +39,7 @@ def _table(**options: Any) -> Table:
 
 def _row(table: Table, *cells: str) -> None:
     """Add a row whose cells are literal text: what users typed is never read as rich markup."""
-    table.add_row(*(Text(cell) for cell in cells))
+    table.add_row(*(Text(cell, overflow="fold") for cell in cells))  # wrapped, never cut: names are typed back
 
 
 def message(text: str) -> None:
@@ -98,7 +98,7 @@ def decision(view: Mapping[str, Any]) -> None:
         _row(
             table,
             labels.stage(wf, item["stage"]),
-            step.title.get(lang),
+            f"{step.title.get(lang)}\n{at}",  # the name `record` and `complete` take, under its title
             labels.status(item["status"]) + marks,
             "\n".join(recorded) or "—",
             missing or "—",
@@ -177,6 +177,7 @@ def _padded(text: str, width: int) -> str:
 def trail(doc: Mapping[str, Any]) -> None:
     """One line per event (local time); refusals in red. The full data is in `--json`."""
     wf = events.workflow_of(doc["events"])
+    rows = []
     for ev in doc["events"]:
         stage, step = ev["stage"], ev["step"]
         where = "/".join(
@@ -187,10 +188,18 @@ def trail(doc: Mapping[str, Any]) -> None:
             )
             if x
         )
-        line = Text(f"{ev['seq']:>5}  {local_time(ev['at'])}  {_padded(ev['actor'], 14)} ")
         shown = labels.named(ev["action"], labels.action(ev["action"]))
-        line.append(_padded(shown, 9), style="bold red" if ev["action"] == "refused" else "bold")
-        line.append(f" {where}  {events.summary(ev['action'], ev['data'], wf, step)}")
+        rows.append((ev, shown, where, events.summary(ev["action"], ev["data"], wf, step)))
+    word = labels.word
+    actors = max([cell_len(word("actor")), *(cell_len(ev["actor"]) for ev, *_ in rows)])
+    actions = max([cell_len(word("action")), *(cell_len(shown) for _, shown, *_ in rows)])
+    wheres = max([cell_len(word("where")), *(cell_len(where) for *_, where, _ in rows)])
+    head = f"{_padded(word('seq'), 5)}  {_padded(word('at'), 19)}  {_padded(word('actor'), actors)}  "
+    out.print(Text(f"{head}{_padded(word('action'), actions)}  {_padded(word('where'), wheres)}  {word('detail')}"))
+    for ev, shown, where, summary in rows:
+        line = Text(f"{ev['seq']:>5}  {local_time(ev['at'])}  {_padded(ev['actor'], actors)}  ")
+        line.append(_padded(shown, actions), style="bold red" if ev["action"] == "refused" else "bold")
+        line.append(f"  {_padded(where, wheres)}  {summary}")
         out.print(line)
     _masked(doc)
 

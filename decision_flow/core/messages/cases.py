@@ -157,8 +157,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "value.bool": ("{what}: {value!r} is not true or false", "{what}：{value!r} 不是 是/否（true/false）"),
     "value.id": ("{value!r} is not a decision id (a whole number)", "{value!r} 不是决策编号（整数）"),
     "field.unknown": (
-        "step {step} has no field {field!r} (fields: {known})",
-        "步骤 {step} 没有字段 {field!r}（字段：{known}）",
+        "step {step} has no field {field!r}{hint} (fields: {known})",
+        "步骤 {step} 没有字段 {field!r}{hint}（字段：{known}）",
     ),
     "field.choice": ("{field} must be one of {choices}, not {value!r}", "{field} 须为 {choices} 之一，而非 {value!r}"),
     "evidence.unknown": (

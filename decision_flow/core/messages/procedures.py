@@ -159,7 +159,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "list.workflow_unknown": ("no workflow named {name!r}", "没有名为 {name!r} 的流程"),
     # labels: workflows, exports and prompts named in the reader's language
     "workflow.no_stage": ("workflow {workflow} has no stage {name!r}", "流程 {workflow} 没有阶段 {name!r}"),
-    "workflow.no_step": ("workflow {workflow} has no step {name!r}", "流程 {workflow} 没有步骤 {name!r}"),
+    "workflow.no_step": (
+        "workflow {workflow} has no step {name!r}{hint} (steps: {steps})",
+        "流程 {workflow} 没有步骤 {name!r}{hint}（步骤：{steps}）",
+    ),
+    "hint.did_you_mean": ("; did you mean {guess}?", "；是否想输入 {guess}？"),
     "workflow.checked": (
         "{file}: OK ({name} v{version}, {stages} stages)",
         "{file}：校验通过（{name} 第 {version} 版，共 {stages} 个阶段）",
