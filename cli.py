@@ -33,6 +33,7 @@ from dflow_cli.common import (
     _new_passphrase,
     _run,
     _say,
+    _written_to,
 )
 from dflow_cli.due import due
 from dflow_cli.keys import key_app
@@ -70,16 +71,32 @@ def init(
     db: Db = None,
     json_out: Json = False,
 ) -> None:
-    """Create or upgrade the database (idempotent); optionally register the first admin, in the first organ."""
+    """Create or upgrade the database (idempotent); optionally register the first admin, in the first organ.
+
+    Example: dflow init --admin li
+    """
     engine = _engine(db)
 
     def act() -> dict[str, Any]:
         from decision_flow.engine import users
 
+        key = engine.keys.path(admin) if admin else None
+        had_key = key is not None and key.exists()
         created = users.init(engine, admin, _new_passphrase(passphrase), (organ, organ_name, level))
-        return {"database": engine.db.display_url, "created": created, "admin": admin}
+        written = str(key) if key is not None and not had_key and key.exists() else None
+        return {"database": engine.db.display_url, "created": created, "admin": admin, "key_file": written}
 
-    _run(json_out, act, _say("db.ready", url=lambda r: r["database"]))
+    def said(result: dict[str, Any]) -> None:
+        from decision_flow.core.i18n import Msg, t
+        from decision_flow.presentation import render
+
+        text = t(Msg("db.ready", {"url": result["database"]}))
+        if result["admin"]:
+            where = _written_to(result["key_file"], result["admin"])
+            text += t(Msg("init.admin", {"name": result["admin"], "where": where}))
+        render.message(text)
+
+    _run(json_out, act, said)
 
 
 @app.command()
@@ -250,14 +267,20 @@ def record(
     db: Db = None,
     json_out: Json = False,
 ) -> None:
-    """Record data and evidence for a step of the current stage."""
+    """Record data and evidence for a step of the current stage.
+
+    Example: dflow record 12 public_participation --set opened_on=2025-04-01 --attach notice=公告.pdf --as zhao
+    """
     act = _change(db, decision, lambda engine, i: engine.record(i, step, set_ or [], attach or [], acting))
     _run(json_out, act, _say("record.done", step=step), step=step)
 
 
 @app.command()
 def complete(decision: Id, step: Step, acting: As = None, db: Db = None, json_out: Json = False) -> None:
-    """Close one step of the current stage after checking its rules."""
+    """Close one step of the current stage after checking its rules.
+
+    Example: dflow complete 12 public_participation --as zhao
+    """
     act = _change(db, decision, lambda engine, i: engine.complete(i, step, acting))
     _run(json_out, act, _say("complete.done", step=step, stage=lambda r: r["stage"]), step=step)
 
@@ -274,7 +297,10 @@ def waive(
     db: Db = None,
     json_out: Json = False,
 ) -> None:
-    """Mark a step not applicable, where the law allows it, with a reason."""
+    """Mark a step not applicable, where the law allows it, with a reason.
+
+    Example: dflow waive 12 expert_review --reason 非专业性、技术性事项 --as zhao
+    """
     act = _change(db, decision, lambda engine, i: engine.waive(i, step, reason, acting, reference))
     _run(json_out, act, _say("waive.done", step=step), step=step)
 
@@ -287,7 +313,10 @@ def advance(
     db: Db = None,
     json_out: Json = False,
 ) -> None:
-    """Complete what remains of the current stage and move to the next."""
+    """Complete what remains of the current stage and move to the next.
+
+    Example: dflow advance 12 --as zhao
+    """
     act = _change(db, decision, lambda engine, i: engine.advance(i, acting, to))
     _run(
         json_out,
@@ -312,7 +341,10 @@ def return_(
     Every step of that stage and the later ones is reopened, pending, with the values and evidence
     recorded before the return carried over as its starting point: record only what changes, then
     complete it again (every rule is checked again). `dflow show` marks such a step "carried over"
-    until it is completed. A waiver is not carried: decide it again."""
+    until it is completed. A waiver is not carried: decide it again.
+
+    Example: dflow return 12 --to drafting --reason 合法性审查意见为不合法 --as qian
+    """
     act = _change(db, decision, lambda engine, i: engine.send_back(i, to, reason, acting))
     _run(json_out, act, _say("return.done", id=lambda r: r["id"], stage=lambda r: r["stage"]))
 
@@ -328,7 +360,10 @@ def flag(
     json_out: Json = False,
 ) -> None:
     """Set (or with --off clear) a flag after creation: an audited act with a reason, allowed until
-    consultation is over; a step the new flags no longer allow is reopened."""
+    consultation is over; a step the new flags no longer allow is reopened.
+
+    Example: dflow flag 12 technical --reason 县科技局认定涉及专业技术问题 --as zhao
+    """
     act = _change(
         db,
         decision,

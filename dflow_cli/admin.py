@@ -24,7 +24,11 @@ from dflow_cli.common import (
 workflow_app = typer.Typer(
     rich_markup_mode=None, no_args_is_help=True, help="The shipped procedures; check a workflow file."
 )
-user_app = typer.Typer(rich_markup_mode=None, no_args_is_help=True, help="Manage users and their roles (admin only).")
+user_app = typer.Typer(
+    rich_markup_mode=None,
+    no_args_is_help=True,
+    help="Manage users and their roles (an admin changes them; anyone may list them).",
+)
 
 
 @workflow_app.command("list")
@@ -96,7 +100,10 @@ def workflow_show(
 
 @workflow_app.command("check")
 def workflow_check(file: Annotated[str, typer.Argument(help="A workflow TOML file.")], json_out: Json = False) -> None:
-    """Validate a workflow file: its schema and the legal invariants no locality may break."""
+    """Validate a workflow file: its schema and the legal invariants no locality may break.
+
+    Example: dflow workflow check 河南省-major-decision.toml
+    """
     from decision_flow import procedures as workflow
 
     _run(
@@ -154,7 +161,10 @@ def workflow_install(
 def workflow_diagram(
     name: Annotated[str, typer.Argument(help="A workflow name, e.g. major-decision.")], json_out: Json = False
 ) -> None:
-    """Print a procedure as a Mermaid state diagram (paste into any Mermaid viewer)."""
+    """Print a procedure as a Mermaid state diagram (paste into any Mermaid viewer).
+
+    Example: dflow workflow diagram major-decision-township
+    """
     from decision_flow import procedures as workflow
     from decision_flow.core.i18n import language
     from decision_flow.definition import diagram
@@ -204,7 +214,10 @@ def user_add(
     db: Db = None,
     json_out: Json = False,
 ) -> None:
-    """Register a user with one or more roles in their organ and their signing key (an admin of that organ)."""
+    """Register a user with one or more roles in their organ and their signing key (an admin of that organ).
+
+    Example: dflow user add zhao --role officer --organ shahe --as li
+    """
     engine = _engine(db)
     from decision_flow.engine import users
 
@@ -235,7 +248,10 @@ def user_grant(
     db: Db = None,
     json_out: Json = False,
 ) -> None:
-    """Give a user roles in another organ (a county legal reviewer for a township), or take them (an admin there)."""
+    """Give a user roles in another organ (a county legal reviewer for a township), or take them (an admin there).
+
+    Example: dflow user grant qian --organ shahe --role legal_reviewer --as li
+    """
     engine = _engine(db)
     from decision_flow.engine import organs
 
@@ -263,7 +279,10 @@ def user_role(
     db: Db = None,
     json_out: Json = False,
 ) -> None:
-    """Replace a user's roles (admin only; an audited event with the old and new roles)."""
+    """Replace a user's roles (admin only; an audited event with the old and new roles).
+
+    Example: dflow user role zhao --role officer --role executive --as li
+    """
     engine = _engine(db)
     from decision_flow.engine import users
 
@@ -282,7 +301,10 @@ def user_deactivate(
     db: Db = None,
     json_out: Json = False,
 ) -> None:
-    """Deactivate a user (admin only): never deleted, their history stays theirs; they can act no more."""
+    """Deactivate a user (admin only): never deleted, their history stays theirs; they can act no more.
+
+    Example: dflow user deactivate zhao --as li
+    """
     engine = _engine(db)
     from decision_flow.engine import users
 
@@ -296,7 +318,10 @@ def user_deactivate(
 
 @user_app.command("list")
 def user_list(acting: ReadAs = None, db: Db = None, json_out: Json = False) -> None:
-    """List the registered users and their roles (anyone may read them)."""
+    """List the registered users and their roles (anyone may read them).
+
+    Example: dflow user list
+    """
     engine = _engine(db)
     from decision_flow.engine import users
 
@@ -327,7 +352,10 @@ def organ_add(
     db: Db = None,
     json_out: Json = False,
 ) -> None:
-    """Register an organ under another (an admin of the one above it)."""
+    """Register an organ under another (an admin of the one above it).
+
+    Example: dflow organ add shahe --name 沙河乡人民政府 --level township --parent county --as li
+    """
     engine = _engine(db)
     from decision_flow.engine import organs
 
@@ -344,7 +372,10 @@ def organ_add(
 
 @organ_app.command("list")
 def organ_list(acting: ReadAs = None, db: Db = None, json_out: Json = False) -> None:
-    """Every organ: code, name, level and the organ above it."""
+    """Every organ: code, name, level and the organ above it.
+
+    Example: dflow organ list
+    """
     engine = _engine(db)
     from decision_flow.engine import organs
 

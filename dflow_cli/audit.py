@@ -27,9 +27,12 @@ audit_app = typer.Typer(
 )
 
 
-@audit_app.command("trail", hidden=True)
+@audit_app.command("trail")
 def audit_trail(decision: Id, acting: ReadAs = None, db: Db = None, json_out: Json = False) -> None:
-    """Print a decision's audit trail."""
+    """Print a decision's audit trail, one event a line: `dflow audit ID` for short.
+
+    Example: dflow audit 12 --as li_audit
+    """
     engine = _engine(db)
     from decision_flow.engine import queries
 
@@ -38,7 +41,7 @@ def audit_trail(decision: Id, acting: ReadAs = None, db: Db = None, json_out: Js
 
 @audit_app.command("verify")
 def audit_verify(
-    decision: Annotated[str | None, typer.Argument(metavar="[ID]", help="Check that this decision exists too.")] = None,
+    decision: Annotated[str | None, typer.Argument(metavar="ID", help="Check that this decision exists too.")] = None,
     anchor: Annotated[
         str | None,
         typer.Option(
@@ -63,7 +66,10 @@ def audit_verify(
     db: Db = None,
     json_out: Json = False,
 ) -> None:
-    """Verify every chain and every evidence file, or an exported trail; name the chain and first bad event (exit 7)."""
+    """Verify every chain and every evidence file, or an exported trail; name the chain and first bad event (exit 7).
+
+    Example: dflow audit verify --anchor checkpoint.txt
+    """
 
     def act() -> Any:
         from decision_flow.trail import checkpoint, filecheck
@@ -98,7 +104,10 @@ def audit_head(
     db: Db = None,
     json_out: Json = False,
 ) -> None:
-    """Print checkpoints (each chain's size, head hash, time) to keep outside the system for `verify --anchor`."""
+    """Print checkpoints (each chain's size, head hash, time) to keep outside the system for `verify --anchor`.
+
+    Example: dflow audit head > checkpoint.txt
+    """
     engine = _engine(db)
 
     def act() -> Any:
@@ -132,7 +141,10 @@ def audit_export(
     db: Db = None,
     json_out: Json = False,
 ) -> None:
-    """Export a decision's trail for printing (pdf, html), spreadsheets (csv) or offline verification (json)."""
+    """Export a decision's trail for printing (pdf, html), spreadsheets (csv) or offline verification (json).
+
+    Example: dflow audit export 12 --format pdf -o 决策12审计记录.pdf --as li_audit
+    """
 
     engine = _engine(db)
 

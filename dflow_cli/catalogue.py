@@ -54,8 +54,7 @@ def catalogue_add(
     """Add an item to an organ's catalogue of a year (an officer or admin of the organ); once the
     catalogue is published, an item added during the year needs --reason.
 
-    Example: dflow catalogue add --year 2025 --organ shahe --title 沙河乡农贸市场搬迁 --unit 乡经济发展办公室
-    --planned 2025-06-30 --basis 《农产品市场管理办法》 --as zhao
+    Example: dflow catalogue add --year 2025 --organ shahe --title 农贸市场搬迁 --unit 经发办 --planned 2025-06-30
     """
     engine = _engine(db)
     from decision_flow.engine import catalogue

@@ -32,6 +32,12 @@ class DflowGroup(TyperGroup):
         **extra: Any,
     ) -> Any:
         argv = list(sys.argv[1:] if args is None else args)
+        if argv[:1] == ["--version"]:
+            from importlib.metadata import version
+
+            print(f"dflow {version('decision-flow')}")
+            return 0 if not standalone_mode else sys.exit(0)
+        tidy_help(self)
         try:
             code = super().main(argv, prog_name, complete_var, standalone_mode=False, **extra)
         except KeyboardInterrupt:
@@ -65,6 +71,68 @@ def _usage_error(exc: Any, as_json: bool) -> int:
         print(json.dumps({"error": {"code": "invalid", "message": text, "reasons": []}}, ensure_ascii=False))
     print(f"dflow: {text}", file=sys.stderr)
     return int(getattr(exc, "exit_code", 2)) or 2
+
+
+# The value each option takes, as its help names it (never a Python type such as <list[str]>).
+METAVARS = {
+    "set": "FIELD=VALUE",
+    "attach": "KIND=FILE",
+    "as": "NAME",
+    "db": "URL|FILE",
+    "reason": "TEXT",
+    "admin": "NAME",
+    "organ": "CODE",
+    "workflow": "NAME",
+    "flag": "FLAG",
+    "role": "ROLE",
+    "format": "FORMAT",
+    "output": "FILE",
+    "file": "FILE",
+    "anchor": "FILE",
+    "to": "STAGE",
+    "stage": "STAGE",
+    "status": "STATUS",
+    "today": "YYYY-MM-DD",
+    "year": "YEAR",
+}
+_ABBREVIATIONS = ("e.g.", "i.e.", "Art.", "Arts.", "No.", "cf.", "etc.")
+
+
+def first_sentence(text: str) -> str:
+    """The first sentence of a help text, whole: a full stop after an abbreviation (e.g., Art.)
+    ends none."""
+    flat = " ".join(text.split("\n\n")[0].split())
+    at = 0
+    while True:
+        end = flat.find(". ", at)
+        if end < 0:
+            return flat
+        if not flat[: end + 1].endswith(_ABBREVIATIONS):
+            return flat[: end + 1]
+        at = end + 2
+
+
+def tidy_help(group: Any) -> None:
+    """Every command's help as an officer reads it: its summary the whole first sentence, each
+    option's value named (FIELD=VALUE, NAME) rather than typed (<list[str]>), no argument shown
+    with its Python type. Done once, on the built command tree."""
+    if getattr(group, "_tidied", False):
+        return
+    stack = [group]
+    while stack:
+        command = stack.pop()
+        if command.help and not command.short_help:
+            command.short_help = first_sentence(command.help)
+        for param in command.params:
+            option = param.param_type_name == "option"
+            if option and not getattr(param, "is_flag", False) and param.metavar is None:
+                long = max(param.opts, key=len).lstrip("-")
+                param.metavar = METAVARS.get(long, long.upper().replace("-", "_"))
+            if param.param_type_name == "argument":
+                param.display_type_rich = lambda ctx: None  # type: ignore[method-assign]
+                param.metavar = (param.metavar or param.name or "value").strip("[]").upper()
+        stack.extend(getattr(command, "commands", {}).values())
+    group._tidied = True
 
 
 Db = Annotated[

@@ -33,7 +33,10 @@ def _key_json(name: str, key: Any) -> dict[str, Any]:
 @key_app.command("new")
 def key_new(name: Name, passphrase: NewPassphrase = False, json_out: Json = False) -> None:
     """Make your own key pair on this machine (no database needed); give the printed public key
-    to an admin, who registers it with `user add --public-key` or `key issue --public-key`."""
+    to an admin, who registers it with `user add --public-key` or `key issue --public-key`.
+
+    Example: dflow key new zhao --passphrase
+    """
 
     def act() -> dict[str, Any]:
         from decision_flow.core.errors import InvalidInput
@@ -58,7 +61,10 @@ def key_new(name: Name, passphrase: NewPassphrase = False, json_out: Json = Fals
 
 @key_app.command("show")
 def key_show(name: Name, json_out: Json = False) -> None:
-    """Print the public key in your key file (asks its passphrase if it has one)."""
+    """Print the public key in your key file (asks its passphrase if it has one).
+
+    Example: dflow key show zhao
+    """
 
     def act() -> dict[str, Any]:
         from decision_flow.engine.users import check_name
@@ -76,7 +82,10 @@ def key_show(name: Name, json_out: Json = False) -> None:
 
 @key_app.command("rotate")
 def key_rotate(acting: As = None, passphrase: NewPassphrase = False, db: Db = None, json_out: Json = False) -> None:
-    """Replace your key pair with a new one (signed with the old key, an audited event)."""
+    """Replace your key pair with a new one (signed with the old key, an audited event).
+
+    Example: dflow key rotate --as zhao
+    """
     engine = _engine(db)
     from decision_flow.engine import users
 
@@ -101,7 +110,10 @@ def key_issue(
     json_out: Json = False,
 ) -> None:
     """Register a key for a user who has none: after a revocation, or an account from before
-    signing (admin only). Without --public-key the key pair is made here, for the user."""
+    signing (admin only). Without --public-key the key pair is made here, for the user.
+
+    Example: dflow key issue zhao --as li
+    """
     engine = _engine(db)
     from decision_flow.engine import users
 
@@ -125,7 +137,10 @@ def key_revoke(
     db: Db = None,
     json_out: Json = False,
 ) -> None:
-    """Revoke a user's key (admin only): they cannot act until an admin issues a new one."""
+    """Revoke a user's key (admin only): they cannot act until an admin issues a new one.
+
+    Example: dflow key revoke zhao --reason 密钥文件遗失 --as li
+    """
     engine = _engine(db)
     from decision_flow.engine import users
 

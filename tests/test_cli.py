@@ -291,12 +291,17 @@ def test_no_arguments_prints_help() -> None:
 def test_init_creates_the_database_and_is_idempotent(bare: Dflow) -> None:
     assert not bare.db.exists()
     first = bare.ok("init", "--admin", ADMIN, "--db", str(bare.db), env={"DFLOW_DB": None})
-    assert first.stdout == f"database ready at {bare.url}\n"
+    key = bare.files.parent / "keys" / f"{ADMIN}.key"
+    assert first.stdout == (
+        f"database ready at {bare.url}; admin {ADMIN} registered; the key file for {ADMIN} is {key}:"
+        f" give it to {ADMIN} only\n"
+    )
     assert bare.db.exists()
     assert bare.json("init", "--admin", ADMIN) == {
         "database": bare.url,
         "created": False,
         "admin": ADMIN,
+        "key_file": None,  # registered already: no key file written this time
     }
     assert bare.ok("init").stdout == f"database ready at {bare.url}\n"
     fails(
@@ -307,17 +312,19 @@ def test_init_creates_the_database_and_is_idempotent(bare: Dflow) -> None:
 
 
 def test_init_json_reports_creation(bare: Dflow) -> None:
+    key = str(bare.files.parent / "keys" / f"{ADMIN}.key")
     assert bare.json("init", "--admin", ADMIN) == {
         "database": bare.url,
         "created": True,
         "admin": ADMIN,
+        "key_file": key,
     }
 
 
 def test_user_add_and_list(bare: Dflow, key_dir: Path) -> None:
     bare.ok("init", "--admin", ADMIN)
     assert bare.ok("user", "add", OFFICER, "--role", "officer", "--as", ADMIN).stdout == (
-        f"user zhao added with roles officer; its key file is {key_dir / 'zhao.key'}: hand it to zhao only\n"
+        f"user zhao added with roles officer; the key file for zhao is {key_dir / 'zhao.key'}: give it to zhao only\n"
     )
     added = bare.json("user", "add", "wu", "--role", "admin", "--role", "auditor", "--as", ADMIN)
     key = {name: fingerprint(keys.load(name).public) for name in (ADMIN, OFFICER, "wu")}

@@ -778,7 +778,7 @@ def test_key_commands_end_to_end(tmp_path: Path, key_dir: Path) -> None:
         "revoked; zhou cannot act until an admin issues a new key\n"
     )
     issued = run("key", "issue", "zhou", "--as", ADMIN)
-    assert issued.stdout.endswith(f"; its key file is {key_dir}/zhou.key: hand it to zhou only\n")
+    assert issued.stdout.endswith(f"; the key file for zhou is {key_dir}/zhou.key: give it to zhou only\n")
     listed = json.loads(run("user", "list", "--json").stdout)
     assert [u["key"] for u in listed if u["name"] == "zhou"] == [keys.fingerprint(keys.load("zhou").public)]
     verified = run("audit", "verify")

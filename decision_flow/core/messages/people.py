@@ -109,7 +109,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{name} 的密钥已轮换：新密钥 {fingerprint} 位于 {path}；旧密钥不再有效",
     ),
     "key.issued": ("key {fingerprint} registered for {name}{where}", "已为 {name} 登记密钥 {fingerprint}{where}"),
-    "key.written_to": ("; its key file is {path}: hand it to {name} only", "；密钥文件为 {path}：只能交给 {name} 本人"),
+    "key.written_to": (
+        "; the key file for {name} is {path}: give it to {name} only",
+        "；{name} 的密钥文件为 {path}：只能交给 {name} 本人",
+    ),
+    "init.admin": ("; admin {name} registered{where}", "；已登记管理员 {name}{where}"),
     "key.revoked": (
         "{name}'s key {fingerprint} revoked; {name} cannot act until an admin issues a new key",
         "{name} 的密钥 {fingerprint} 已吊销；管理员签发新密钥前 {name} 不能操作",
