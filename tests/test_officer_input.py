@@ -256,3 +256,27 @@ def test_audit_has_column_headers_and_aligned_columns(cli: Dflow) -> None:
 
     starts = {cell_len(line[: line.index("决策启动")]) for line in lines[1:]}
     assert len(starts) == 1  # the where column starts at one place on every line
+
+
+def test_verify_names_the_unsigned_events_and_the_anchor_checked(cli: Dflow, tmp_path: Path) -> None:
+    assert cli("new", "无名氏的尝试", "--workflow", "major-decision", "--as", "nobody").exit_code == 5
+    head = tmp_path / "checkpoint.txt"
+    head.write_text(cli.ok("audit", "head").stdout, encoding="utf-8")
+    said = cli.ok("audit", "verify", "--anchor", head).stdout
+    assert "unsigned events, as allowed: 1; refusals of attempts by names that could not prove a key" in said
+    assert "registry 6 (nobody)" in said
+    assert "the chains still extend the checkpoint kept outside the system (registry 6)" in said
+    zh = cli.ok("audit", "verify", "--anchor", head, env=ZH).stdout
+    assert "1 条记录未签名（符合规定）" in zh and "审计链仍延续系统外保存的检查点" in zh
+
+
+def test_a_json_export_cut_short_fails_verification_exit_7(cli: Dflow, tmp_path: Path) -> None:
+    case = new(cli)
+    cli.record_valid(case, "initiation")
+    out = tmp_path / "trail.json"
+    cli.ok("audit", "export", case, "--format", "json", "-o", out, "--as", OFFICER)
+    whole = out.read_bytes()
+    cut = tmp_path / "cut.json"
+    cut.write_bytes(whole[: len(whole) * 2 // 3])  # inside an event line
+    result = cli("audit", "verify", "--file", cut)
+    assert result.exit_code == 7 and "the file ends inside line" in result.stderr and "(cut short)" in result.stderr

@@ -220,7 +220,12 @@ def _verify(engine: Engine, earlier: dict[str, Verified], remember: bool, organ:
             if chain is not None:
                 kept[chain] = verified.Verified(int(seq), str(head), digests[chain].hexdigest())
         verified.remember(engine.db, kept)
-    return replace(verdict, signed=signatures.signed, recalled=signatures.recalled)
+    return replace(
+        verdict,
+        signed=signatures.signed,
+        recalled=signatures.recalled,
+        unsigned=tuple((why, n, tuple(first)) for why, (n, first) in sorted(signatures.unsigned_why.items())),
+    )
 
 
 def verify_anchor(
@@ -232,13 +237,15 @@ def verify_anchor(
     verdict = verify(engine, actor=actor)
     if not verdict.ok:
         return verdict
-    for cp in anchors if isinstance(anchors, list) else [anchors]:
+    held = anchors if isinstance(anchors, list) else [anchors]
+    for cp in held:
         if cp.size == 0:
             continue
         found = _against(engine, verdict, cp)
         if found is not None:
             return found
-    return verdict
+    said = ", ".join(f"{cp.chain if cp.decision is None else f'#{cp.decision}'} {cp.size}" for cp in held)
+    return replace(verdict, anchor=said)
 
 
 def _against(engine: Engine, verdict: chainwalk.Verdict, cp: Checkpoint) -> chainwalk.Verdict | None:

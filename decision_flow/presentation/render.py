@@ -229,12 +229,27 @@ def verdict(v: Verdict) -> None:
         out.print(Text(t(Msg("audit.signers"))))
         for actor, key in v.signers:
             out.print(Text(t(Msg("audit.signer", {"actor": actor, "fingerprint": key}))))
+    if v.ok and v.unsigned:
+        count = sum(n for _, n, _ in v.unsigned)
+        out.print(Text(t(Msg("audit.unsigned", {"count": count, "why": _unsigned_why(v.unsigned)}))))
+    if v.ok and v.anchor:
+        out.print(Text(t(Msg("audit.anchored", {"anchor": v.anchor})), style="green"))
     if v.ok and v.note is not None:
         out.print(Text(t(v.note), style="yellow"))
     if not v.ok:
         why = t(v.why) if v.why is not None else None
         named = {"seq": v.first_bad_seq, "reason": why, "chain": v.chain}
         err.print(Text(t(Msg("audit.bad_chain" if v.chain else "audit.bad", named)), style="bold red"))
+
+
+def _unsigned_why(unsigned: Iterable[tuple[str, int, tuple[tuple[str, int, str], ...]]]) -> str:
+    """Why the unsigned events may be so, with where they are (chain and number, the first few)."""
+    keys = {"refused": "audit.unsigned_refused", "before_signing": "audit.unsigned_early"}
+    said = []
+    for why, count, first in unsigned:
+        where = ", ".join(f"{chain} {seq} ({actor})" for chain, seq, actor in first)
+        said.append(t(Msg(keys[why], {"where": where + (" …" if count > len(first) else "")})))
+    return "; ".join(said)
 
 
 def organs(rows: list[dict[str, Any]]) -> None:

@@ -31,6 +31,9 @@ class Verdict:
     signers: tuple[tuple[str, str], ...] = ()  # (actor, key fingerprint) of each key that signed, in a file
     note: Msg | None = None  # what the verdict does not cover (a file of the first version: no signatures)
     chain: str | None = None  # the chain of the first bad event, in a database
+    # why some events are unsigned: (why, how many, the first few as (chain, seq, actor))
+    unsigned: tuple[tuple[str, int, tuple[tuple[str, int, str], ...]], ...] = ()
+    anchor: str | None = None  # the checkpoint file the chain was found to extend
 
     @property
     def reason(self) -> str | None:

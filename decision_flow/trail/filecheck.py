@@ -257,11 +257,18 @@ class _FileCheck:
         text = self._text(line)
         text = text[:-1] if text.endswith("\n") else text
         text = text[:-1] if text.endswith(",") else text
+        cut = not line.endswith(b"\n")  # the file ends inside this line: it was cut short (exit 7)
         try:  # a number with a fraction is JSON, but never canonical: the line was altered
             value = json.loads(text, parse_float=_Fraction, parse_constant=no_constant)
         except ValueError as exc:
+            if cut:
+                self._fail(self.index, None, Msg("verify.file_cut", {"line": self.at_line}))
+                return None
             raise self._malformed(Msg("trailfile.bad_json", {"error": str(exc)})) from None
         if not isinstance(value, dict):
+            if cut:
+                self._fail(self.index, None, Msg("verify.file_cut", {"line": self.at_line}))
+                return None
             raise self._malformed(Msg("trailfile.not_object"))
         seq = value.get("seq") if is_int(value.get("seq")) else None
         if not line.endswith(end) or _canonical(value) != line[: -len(end)]:

@@ -38,6 +38,9 @@ from decision_flow.trail.canonical import REGISTRY
 KEY_ACTIONS = frozenset(chainwalk.KEY_ACTIONS)
 
 
+UNSIGNED_SHOWN = 10  # unsigned events named, per reason
+
+
 class Signatures:
     """Feed it every event in chain order; `check` says why an event is bad (a message), or None."""
 
@@ -63,6 +66,9 @@ class Signatures:
         self.era = False  # a key has been registered: from here on acts are signed
         self.signed = 0
         self.unsigned = 0
+        # why events are unsigned -> how many, and the first few as (chain, seq, actor): a refusal
+        # of someone not proven (an unknown name, no key, a wrong key), or from before signing began
+        self.unsigned_why: dict[str, tuple[int, list[tuple[str, int, str]]]] = {}
         self.recalled = 0  # signatures not checked again: an earlier verification did
 
     def check(self, content: dict[str, Any], digest: str, signature: str | None = None, *_: Any) -> Msg | None:
@@ -74,7 +80,7 @@ class Signatures:
         if type(seq) is int and seq <= checked_until and action not in KEY_ACTIONS:
             # these very bytes passed before, and only key events change what later ones need
             if signature is None:
-                self.unsigned += 1
+                self._unsigned(content)
             else:
                 self.signed += 1
                 self.recalled += 1
@@ -96,8 +102,21 @@ class Signatures:
         elif self.era and action != "refused":
             return Msg("verify.signature_missing", {"actor": repr(actor)})
         else:
-            self.unsigned += 1
+            self._unsigned(content)
         return self._apply(actor, action, data, signed=signature is not None) if data is not None else None
+
+    def _unsigned(self, content: dict[str, Any]) -> None:
+        """Count an unsigned event, and say why it may be: a refusal of someone not proven, or
+        an event from before signing began."""
+        self.unsigned += 1
+        why = "refused" if content.get("action") == "refused" else "before_signing"
+        seq = content.get("seq")
+        count, first = self.unsigned_why.get(why, (0, []))
+        if len(first) < UNSIGNED_SHOWN:  # a million old events are counted, not kept
+            first.append(
+                (str(content.get("chain", REGISTRY)), seq if isinstance(seq, int) else 0, str(content.get("actor")))
+            )
+        self.unsigned_why[why] = (count + 1, first)
 
     def key_at(self, actor: Any, position: int) -> tuple[str, Callable[[str, str], bool]] | None:
         """The key `actor` held after the first `position` events of the registry chain."""
@@ -113,7 +132,7 @@ class Signatures:
         if signature is None:
             if self.era_from is not None and self.era_from <= position and content.get("action") != "refused":
                 return Msg("verify.signature_missing", {"actor": repr(actor)})
-            self.unsigned += 1
+            self._unsigned(content)
             return None
         held = self.key_at(actor, position)
         if held is None:

@@ -443,8 +443,12 @@ class Lines:
         try:
             ev = parse(body.decode("utf-8"))
         except (UnicodeDecodeError, ValueError, RecursionError) as exc:
+            if not self.ended(i):  # §6 check 1: the file ends inside this line: it was cut short
+                raise Fault("file altered", None) from exc
             raise Malformed from exc
         if not isinstance(ev, dict):  # §6 check 1: a line that is JSON but no object is not an event line
+            if not self.ended(i):
+                raise Fault("file altered", None)
             raise Malformed
         seq = ev.get("seq")
         if not self.ended(i) or not is_canonical(ev, body):

@@ -46,6 +46,22 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "该文件的检查点：请与文件分开保存（如函件、督察卷宗），"
         "供 `dflow audit verify --file 文件 --anchor 检查点` 使用：",
     ),
+    "audit.unsigned": (
+        "unsigned events, as allowed: {count}; {why}",
+        "{count} 条记录未签名（符合规定）：{why}",
+    ),
+    "audit.unsigned_refused": (
+        "refusals of attempts by names that could not prove a key (unknown or keyless users): {where}",
+        "无法以本人密钥证明身份者（未登记或无密钥的用户）被拒绝的操作：{where}",
+    ),
+    "audit.unsigned_early": (
+        "events from before signing began: {where}",
+        "启用签名之前的记录：{where}",
+    ),
+    "audit.anchored": (
+        "the chains still extend the checkpoint kept outside the system ({anchor})",
+        "审计链仍延续系统外保存的检查点（{anchor}）",
+    ),
     "audit.ok": ("audit trail verified: {events} events, chain intact", "审计记录校验通过：共 {events} 条，链完整"),
     "audit.ok_signed": (
         "audit trail verified: {events} events, chain intact, {signed} signatures valid",
@@ -299,6 +315,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "verify.file_meta": (
         "file altered: the decision's {key} differs from its created event's",
         "文件被改动：决策的{key}与其创建事件所记不符",
+    ),
+    "verify.file_cut": (
+        "file altered: the file ends inside line {line} (cut short)",
+        "文件被改动：文件在第 {line} 行中间中断（不完整）",
     ),
     "verify.file_unclosed": ("file altered: the file ends before its closing line", "文件被改动：文件在结束行之前中断"),
     "verify.file_footer": (
