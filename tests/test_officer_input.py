@@ -280,3 +280,11 @@ def test_a_json_export_cut_short_fails_verification_exit_7(cli: Dflow, tmp_path:
     cut.write_bytes(whole[: len(whole) * 2 // 3])  # inside an event line
     result = cli("audit", "verify", "--file", cut)
     assert result.exit_code == 7 and "the file ends inside line" in result.stderr and "(cut short)" in result.stderr
+
+
+def test_workflow_show_lists_each_fields_accepted_values_and_format(cli: Dflow) -> None:
+    shown = " ".join(cli.ok("workflow", "show", "major-decision", env=ZH).stdout.split())
+    assert "可选：低风险 (low)" in shown and "高风险 (high)" in shown  # risk_level's choices, label and id
+    assert "日期：YYYY-MM-DD" in shown and "多项用 ，、； 或换行分隔" in shown
+    english = " ".join(cli.ok("workflow", "show", "major-decision").stdout.split())
+    assert "one of: low (low)" in english and "a date: YYYY-MM-DD" in english

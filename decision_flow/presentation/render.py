@@ -18,7 +18,7 @@ from rich.text import Text
 
 from decision_flow.core.errors import DflowError
 from decision_flow.core.i18n import Msg, article, language, t
-from decision_flow.definition.workflow import Workflow
+from decision_flow.definition.workflow import FieldDef, Workflow
 from decision_flow.engine import definitions
 from decision_flow.presentation import events, labels
 from decision_flow.trail.chainwalk import Verdict
@@ -284,6 +284,7 @@ def workflow(wf: Workflow) -> None:
         for step in stage.steps:
             fields = "\n".join(
                 f"{f.title.get(lang)}{'*' if f.required else ''} ({f.name}, {labels.field_type(f.type)})"
+                + _accepts(wf, f)
                 for f in step.fields
             )
             evidence = "\n".join(f"{e.title.get(lang)}{'*' if e.required else ''} ({e.kind})" for e in step.evidence)
@@ -299,6 +300,16 @@ def workflow(wf: Workflow) -> None:
                 f"{when} [{article(w.article, lang)}]",
             )
     out.print(table)
+
+
+def _accepts(wf: Workflow, field: FieldDef) -> str:
+    """What a field takes, as typed: its choices (label and id), or the form of a date, a list or
+    yes/no; '' for plain text and numbers."""
+    word = labels.word
+    if field.type == "enum":
+        return "\n  " + word("accepts") + labels.join(f"{labels.choice(wf, c)} ({c})" for c in field.choices)
+    said = {"date": "format_date", "list": "format_list", "bool": "format_bool"}.get(field.type)
+    return f"\n  {word(said)}" if said else ""
 
 
 def users(rows: Iterable[Any]) -> None:
