@@ -14,6 +14,7 @@ from typing import Annotated, Any
 import typer
 
 from dflow_cli.admin import organ_app, user_app, workflow_app
+from dflow_cli.attachments import withdraw
 from dflow_cli.audit import audit_app
 from dflow_cli.calendar import calendar_app
 from dflow_cli.catalogue import catalogue_app
@@ -54,6 +55,7 @@ app.add_typer(audit_app, name="audit")
 app.add_typer(key_app, name="key")
 app.add_typer(calendar_app, name="calendar")
 app.command("due")(due)
+app.command("withdraw")(withdraw)
 app.add_typer(catalogue_app, name="catalogue")
 
 

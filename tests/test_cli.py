@@ -198,6 +198,7 @@ def test_the_walk_finds_every_command() -> None:
         ("suspend",),
         ("resume",),
         ("adjust",),
+        ("withdraw",),
         ("evaluate",),
         ("evaluate", "start"),
         ("evaluate", "report"),
@@ -239,7 +240,7 @@ def test_the_walk_finds_every_command() -> None:
         ("catalogue", "show"),
         ("catalogue", "export"),
     }
-    assert COMMANDS[("audit", "trail")].hidden
+    assert not COMMANDS[("audit", "trail")].hidden  # listed, so `dflow audit ID` is found in the help
 
 
 @pytest.mark.parametrize("path", list(COMMANDS), ids=lambda p: " ".join(("dflow", *p)))
@@ -660,9 +661,14 @@ def test_audit_verify(dflow: Dflow, decision: int) -> None:
         "'nobody' is not a registered user [Arts. 33, 38]\n",
     )
     # the refusal is kept, unsigned: who typed --as nobody proved no identity
+    unsigned = (
+        "unsigned events, as allowed: 1; refusals of attempts by names that could not prove a key (unknown or"
+        " keyless users): registry 6 (nobody)\n"
+    )
     assert dflow.ok("audit", "verify").stdout == (
         f"audit trail verified: {events + 1} events, chain intact, {events} signatures valid\n"
         + recalled.format(events)
+        + unsigned
     )
     assert dflow.ok("audit", "verify", "--json").stdout == (
         f'{{"ok": true, "events": {events + 1}, "first_bad_seq": null, "reason": null}}\n'
@@ -672,6 +678,7 @@ def test_audit_verify(dflow: Dflow, decision: int) -> None:
     assert dflow.ok("audit", "verify").stdout == (
         f"audit trail verified: {events + 2} events, chain intact, {events + 1} signatures valid\n"
         + recalled.format(events)
+        + unsigned
     )
     fails(dflow("audit", "verify", 3), 4, "no decision with id 3\n")
 

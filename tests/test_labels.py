@@ -364,6 +364,7 @@ def _names_of(workflow: str) -> set[str]:
     """Every name one types for a workflow: its stages, steps, fields and evidence kinds."""
     wf = get(workflow)
     names = {s.name for s in wf.stages} | {s.name for s in wf.steps()}
+    names |= {c for s in wf.steps() for f in s.fields for c in f.choices}  # typed as --set field=choice
     return names | {f.name for s in wf.steps() for f in s.fields} | {e.kind for s in wf.steps() for e in s.evidence}
 
 
@@ -379,7 +380,7 @@ def test_chinese_workflow_reference_names_only_what_one_types(bare: Dflow) -> No
     shown = bare.ok("workflow", "show", "major-decision-township", env=ZH).stdout
     assert "《重大行政决策程序暂行条例》（国务院令第713号），乡镇人民政府参照适用（第42条）" in shown
     assert "依法不予公开时可免除" in shown and "合法性审查人员" in shown and "(opinion, 选项)" in shown
-    assert _leaks(shown, tuple(_names_of("major-decision-township"))) == []
+    assert _leaks(shown, (*_names_of("major-decision-township"), "YYYY-MM-DD", "true", "false")) == []
     diagram = bare.ok("workflow", "diagram", "major-decision", env=ZH).stdout
     assert _leaks(diagram, ("stateDiagram-v2", *_names_of("major-decision"), "archived", "rejected")) == []
 

@@ -400,17 +400,19 @@ def test_a_one_organ_database_becomes_the_organ_main_with_every_row_and_event_ke
 # ---------------------------------------------------------------------------- a later revision
 
 
-REVISION_0008 = '''"""Decisions gain a note.
+SHIPPED_HEAD = migrations.HEAD
+NEXT = f"{int(SHIPPED_HEAD) + 1:04d}"  # a throwaway revision after the shipped head
+REVISION_NEXT = '''"""Decisions gain a note.
 
-Revision ID: 0008
-Revises: 0007
+Revision ID: NEXT
+Revises: HEAD
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0008"
-down_revision = "0007"
+revision = "NEXT"
+down_revision = "HEAD"
 branch_labels = None
 depends_on = None
 
@@ -422,18 +424,18 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_column("decisions", "note")
-'''
+'''.replace("NEXT", NEXT).replace("HEAD", SHIPPED_HEAD)
 
 
 def test_a_later_revision_upgrades_an_old_database_with_data(
     url: str, open_db: list[Database], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A database from before migrations is stamped at the baseline, then the later revisions
-    run on it (here a throwaway 0008 beside a copy of the shipped scripts)."""
-    monkeypatch.setattr(migrations, "HEAD", "0008")  # the code of the version that ships 0008
+    run on it (here a throwaway NEXT beside a copy of the shipped scripts)."""
+    monkeypatch.setattr(migrations, "HEAD", NEXT)  # the code of the version that ships NEXT
     scripts = tmp_path / "migrations"
     shutil.copytree(migrations.SCRIPT_LOCATION, scripts, ignore=shutil.ignore_patterns("__pycache__"))
-    (scripts / "versions" / "v0008_decision_note.py").write_text(REVISION_0008, encoding="utf-8")
+    (scripts / "versions" / f"v{NEXT}_decision_note.py").write_text(REVISION_NEXT, encoding="utf-8")
     old = OldDatabase(url)
     open_db.append(old)
     _populate(_engine(old), tmp_path / "files")
@@ -445,7 +447,7 @@ def test_a_later_revision_upgrades_an_old_database_with_data(
     with db.engine.begin() as conn:
         migrations.upgrade(conn, script_location=scripts)
     with db.engine.connect() as conn:
-        assert migrations.current(conn) == "0008"
+        assert migrations.current(conn) == NEXT
         assert "note" in {c["name"] for c in inspect(conn).get_columns("decisions")}
         notes = conn.execute(text("SELECT note FROM decisions")).scalars().all()
         assert conn.execute(text("SELECT value FROM meta WHERE key = 'schema_version'")).scalar() == "2"
@@ -457,7 +459,7 @@ def test_a_later_revision_upgrades_an_old_database_with_data(
     _assert_append_only(db)
     with db.engine.begin() as conn:  # run again: nothing left to do
         migrations.upgrade(conn, script_location=scripts)
-        assert migrations.current(conn) == "0008"
+        assert migrations.current(conn) == NEXT
 
 
 # ---------------------------------------------------------------------------- packaging and start-up

@@ -288,3 +288,53 @@ def test_workflow_show_lists_each_fields_accepted_values_and_format(cli: Dflow) 
     assert "日期：YYYY-MM-DD" in shown and "多项用 ，、； 或换行分隔" in shown
     english = " ".join(cli.ok("workflow", "show", "major-decision").stdout.split())
     assert "one of: low (low)" in english and "a date: YYYY-MM-DD" in english
+
+
+def _drafting(cli: Dflow) -> int:
+    case = new(cli)
+    cli.record_valid(case, "initiation")
+    cli.ok("advance", case, "--as", OFFICER)
+    return case
+
+
+def test_the_same_file_attached_twice_to_one_kind_is_stored_once(cli: Dflow, tmp_path: Path) -> None:
+    case = _drafting(cli)
+    draft = tmp_path / "草案.txt"
+    draft.write_text("草案正文", encoding="utf-8")
+    for _ in range(2):
+        cli.ok("record", case, "drafting", "--attach", f"draft={draft}", "--as", OFFICER)
+    (step,) = [s for s in cli.json("show", case, "--as", OFFICER)["steps"] if s["step"] == "drafting"]
+    assert [e["name"] for e in step["evidence"]] == ["草案.txt"]
+
+
+def test_an_attachment_made_by_mistake_is_withdrawn_with_a_reason(cli: Dflow, tmp_path: Path) -> None:
+    case = _drafting(cli)
+    wrong, right = tmp_path / "旧草案.txt", tmp_path / "草案.txt"
+    wrong.write_text("旧版本", encoding="utf-8")
+    right.write_text("新版本", encoding="utf-8")
+    cli.ok("record", case, "drafting", "--set", "legal_basis=依据", "--attach", f"draft={wrong}", "--as", OFFICER)
+    fails_with = cli("withdraw", case, "drafting", "--file", "draft=旧草案.txt", "--reason", "", "--as", OFFICER)
+    assert fails_with.exit_code == 2
+    assert (
+        cli("withdraw", case, "drafting", "--file", "draft=别的.txt", "--reason", "误传", "--as", OFFICER).exit_code
+        == 4
+    )
+    said = cli.ok(
+        "withdraw", case, "drafting", "--file", "draft=旧草案.txt", "--reason", "误传了旧版本", "--as", OFFICER
+    )
+    assert said.stdout.startswith("withdrew draft 旧草案.txt from step drafting")
+    (step,) = [s for s in cli.json("show", case, "--as", OFFICER)["steps"] if s["step"] == "drafting"]
+    assert step["evidence"] == [] and "draft" in step["missing"]  # the record no longer counts it
+    assert cli("advance", case, "--as", OFFICER).exit_code == 3
+    (event,) = [e for e in cli.json("audit", case, "--as", OFFICER)["events"] if e["action"] == "withdrawn"]
+    assert (event["action"], event["data"]["reason"], event["data"]["name"]) == (
+        "withdrawn",
+        "误传了旧版本",
+        "旧草案.txt",
+    )
+    assert "撤回材料" in cli.ok("audit", case, "--as", OFFICER, env=ZH).stdout
+    cli.ok("record", case, "drafting", "--attach", f"draft={right}", "--as", OFFICER)
+    assert cli.ok("advance", case, "--as", OFFICER).exit_code == 0
+    assert cli.json("audit", "verify")["ok"] is True  # the withdrawn file's bytes are still there, and verify
+    again = cli("withdraw", case, "drafting", "--file", "draft=草案.txt", "--reason", "x", "--as", OFFICER)
+    assert again.exit_code == 3  # a step of a stage gone by: return to it first

@@ -204,7 +204,8 @@ class Change:
         listed = ", ".join("?" for _ in ids)
         raw.run(f"UPDATE step_records SET active = ? WHERE id IN ({listed})", False, *ids)
         files: dict[int, list[Evidence]] = {}
-        for e in rows_as(Evidence, raw.all(f"{select_all(Evidence)} WHERE record_id IN ({listed}) ORDER BY id", *ids)):
+        query = f"{select_all(Evidence)} WHERE record_id IN ({listed}) AND withdrawn_at IS NULL ORDER BY id"
+        for e in rows_as(Evidence, raw.all(query, *ids)):
             files.setdefault(e.record_id, []).append(e)
         order = {st.name: i for i, st in enumerate(self.workflow.steps())}
         carried = []

@@ -314,6 +314,7 @@ class Engine:
             merged = {k: v for k, v in {**state.fields, **values}.items() if v is not None}
             reasons = check_dates(ctx, c.procedure.articles.dates, step, values)
             state.fields = merged
+            held = {(kind, sha) for kind, items in state.evidence.items() for _name, sha in items}
             for kind, path in files:  # the files arriving now count for the record-time rules
                 state.evidence.setdefault(kind, []).append((Path(path).name, ""))
             reasons += [r for r in run(ctx, step, "record") if r.blocking]
@@ -322,6 +323,9 @@ class Engine:
             stored = []
             for (kind, path), name in zip(files, names, strict=True):
                 sha, size = c.store.put(Path(path), c.s)
+                if (kind, sha) in held:  # the same file as this kind already holds: it counts once
+                    continue
+                held.add((kind, sha))
                 c.s.add(
                     Evidence(
                         record_id=rec.id or 0,

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sqlmodel import select
+from sqlmodel import col, select
 
 import decision_flow.engine.lifecycle as lifecycle
 from decision_flow.core.errors import Blocked, InvalidInput, Reason
@@ -113,7 +113,11 @@ def _open_step_reasons(c: Change, stage: Stage, records: dict[str, StepRecord]) 
         if rec is not None and rec.status != "pending":
             continue
         has_data = rec is not None and (
-            rec.fields != "{}" or c.s.exec(select(Evidence.id).where(Evidence.record_id == rec.id)).first() is not None
+            rec.fields != "{}"
+            or c.s.exec(
+                select(Evidence.id).where(Evidence.record_id == rec.id, col(Evidence.withdrawn_at).is_(None))
+            ).first()
+            is not None
         )
         if not c.roles & set(step.roles):
             reasons.append(Reason("role", step.article, Msg("role.detail", {"roles": ", ".join(step.roles)})))

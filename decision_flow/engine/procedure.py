@@ -72,7 +72,7 @@ def load_context(
         ids = list(by_id)
         found = Raw(s).all(
             f"SELECT record_id, kind, name, sha256 FROM evidence WHERE record_id IN ({', '.join('?' for _ in ids)})"
-            " ORDER BY id",
+            " AND withdrawn_at IS NULL ORDER BY id",
             *ids,
         )
         for record_id, kind, name, sha in found:

@@ -124,6 +124,14 @@ def _waived(data: Mapping[str, Any], wf: Workflow | None, at: str | None, lang: 
     return f"{labels.word('reason', lang)}：{reason}" + (f"（{labels.word('reference', lang)} {ref}）" if ref else "")
 
 
+def _withdrawn(data: Mapping[str, Any], wf: Workflow | None, at: str | None, lang: str, full: bool) -> str:
+    kind = labels.evidence(wf, at, str(data.get("kind")), lang)
+    said = f"{kind} {data.get('name')} ({str(data.get('sha256'))[:12]})"
+    if lang != "zh":
+        return f"{said}: {data.get('reason')}"
+    return f"{said}；{labels.word('reason', lang)}：{data.get('reason')}"
+
+
 def _flag_changed(data: Mapping[str, Any], wf: Workflow | None, at: str | None, lang: str, full: bool) -> str:
     flag, reopened = str(data.get("flag")), data.get("reopened") or []
     if lang != "zh":
@@ -262,6 +270,7 @@ _SUMMARIES: dict[str, Summary] = {
     "returned": _moved,
     "created": _created,
     "waived": _waived,
+    "withdrawn": _withdrawn,
     "flag_changed": _flag_changed,
     "completed": _completed,
     "rejected": lambda data, wf, at, lang, full: _outcome(data, wf, lang),

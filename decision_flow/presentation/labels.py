@@ -285,6 +285,8 @@ PARAMS: dict[str, str] = {
 BY_MESSAGE: dict[str, dict[str, str]] = {
     "field.unknown": {"field": "", "known": "typed field"},
     "workflow.no_step": {"name": "", "steps": "typed step"},
+    "withdraw.none": {"file": "", "held": ""},
+    "withdraw.several": {"file": "", "held": ""},
     "hint.did_you_mean": {"guess": ""},
     "field.choice": {"value": "", "choices": "typed choice"},
     "evidence.unknown": {"kind": "", "known": "typed evidence"},

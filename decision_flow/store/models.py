@@ -163,6 +163,9 @@ class Evidence(SQLModel, table=True):
     size: int
     attached_at: str
     attached_by: str
+    withdrawn_at: str | None = Field(default=None, max_length=40)  # withdrawn by mistake: no longer counted
+    withdrawn_by: str | None = Field(default=None, max_length=100)
+    withdrawn_reason: str | None = None
 
 
 class AuditEvent(SQLModel, table=True):

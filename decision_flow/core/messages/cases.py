@@ -55,6 +55,19 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "record.refused": ("cannot record on step {step}", "不能在步骤 {step} 上记录"),
     "record.done": ("recorded on step {step}", "已记录到步骤 {step}"),
+    "withdraw.no_reason": ("withdrawing an attachment needs --reason", "撤回材料须说明理由（--reason）"),
+    "withdraw.none": (
+        "step {step} holds no {kind} file {file!r} to withdraw (held: {held})",
+        "步骤 {step} 没有可撤回的 {kind} 材料 {file!r}（现有：{held}）",
+    ),
+    "withdraw.several": (
+        "{file!r} names more than one file (held: {held}): give more of its SHA-256",
+        "{file!r} 对应多份材料（现有：{held}）：请给出更长的 SHA-256",
+    ),
+    "withdraw.done": (
+        "withdrew {kind} {name} from step {step}; its bytes stay in the store and its attachment in the trail",
+        "已从步骤 {step} 撤回 {kind} 材料 {name}；文件仍保存在材料库中，附加记录仍在审计记录中",
+    ),
     "interrupted.done": (
         "interrupted: recorded (the change to decision {id} had been written; see dflow show {id})",
         "已中断：已记录（对决策 {id} 的更改已写入；见 dflow show {id}）",
