@@ -1,9 +1,10 @@
 """The administrative penalty procedure (行政处罚法 2021, with 法制审核): every rule proven through
 the terminal by a case that passes and one that is refused (exit 3, the article cited, the case
 unchanged) or marked late (``test_enforcement_decision_<rule>_…``); walks from filing to the end
-(a penalty after a hearing and a legal review; a transfer; a no-penalty decision). The periods
+(a penalty after a hearing and a legal review; a transfer; a no-penalty decision). The hearing,
+the legal review and the decision are in ``test_enforcement_decision_gates.py``; the periods
 across the National Day and Spring Festival holidays, `dflow due`, the invariants and the demo
-are in ``test_enforcement_decision_checks.py``."""
+in ``test_enforcement_decision_checks.py``."""
 
 from __future__ import annotations
 
@@ -274,3 +275,28 @@ def test_enforcement_decision_notice_gate_at_the_decision(status: str, notice: s
     ctx = Context(wf, {}, {"prior_notice": StepState(status, fields)}, date(2024, 10, 30), ChinaCalendar())
     reasons = RULE_KINDS["requires_outcome"].check(ctx, step, spec)
     assert [r.article for r in reasons] == ([] if passes else ["Penalty Law Art. 62"])
+
+
+# ---------------------------------------------------------------------------- statement and defence (Art. 45)
+
+
+def test_enforcement_decision_statement_rechecked_and_no_heavier_penalty(enf: Dflow) -> None:
+    case = new(enf)
+    bring_to(enf, case, "statement")
+    record(enf, case, "statement", statement_made="true", not_heavier_for_defence="false")
+    refused(
+        enf,
+        case,
+        _complete(case, "statement"),
+        cannot_complete(
+            "statement",
+            ("Penalty Law Art. 45", "statement_made is true: statement_on must be recorded"),
+            ("Penalty Law Art. 45", "statement_made is true: recheck must be recorded"),
+            ("Penalty Law Art. 45", "statement_made is true: evidence statement_record must be attached"),
+            ("Penalty Law Art. 45 ¶2", "statement_made is true: not_heavier_for_defence must be True"),
+        ),
+    )
+    record(enf, case, "statement", statement_made="true", statement_on="2024-10-08", recheck="理由不成立",
+           not_heavier_for_defence="true")  # fmt: skip
+    attach(enf, case, "statement", "statement_record")
+    assert complete(enf, case, "statement").startswith("step statement completed")
