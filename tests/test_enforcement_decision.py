@@ -108,11 +108,18 @@ def test_enforcement_decision_walk_no_penalty_is_delivered_and_not_published(enf
 
 def test_enforcement_decision_walk_in_chinese(enf: Dflow) -> None:
     case = new(enf)
-    bring_to(enf, case, "investigation")
-    record(enf, case, "investigation", investigators="张执法")
-    fails_zh = enf("complete", case, "investigation", "--as", OFFICER, env=ZH)
-    assert fails_zh.exit_code == 3
-    assert "【" not in fails_zh.stderr and "[《行政处罚法》第42条]" in fails_zh.stderr, fails_zh.stderr
+    assert enf.ok(*args(enf, case, "filing", {}), env=ZH).stdout == "已记录到步骤 filing\n"
+    assert enf.ok("advance", case, "--as", OFFICER, env=ZH).stdout == f"决策 {case} 已进入 调查取证\n"
+    record(enf, case, "investigation")
+    enf.ok("advance", case, "--as", OFFICER)
+    refused(
+        enf,
+        case,
+        ("waive", case, "prior_notice", "--reason", "当场告知", "--as", OFFICER),
+        "step prior_notice cannot be waived\n  · [Penalty Law Art. 62] prior_notice can never be waived\n",
+    )
+    waived = enf("waive", case, "prior_notice", "--reason", "当场告知", "--as", OFFICER, env=ZH)
+    assert waived.exit_code == 3 and "[《行政处罚法》第62条]" in waived.stderr, waived.stderr
 
 
 # ---------------------------------------------------------------------------- filing and investigation

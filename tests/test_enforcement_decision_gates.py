@@ -234,3 +234,28 @@ def test_enforcement_decision_decision_document_required(enf: Dflow, outcome: st
     )
     attach(enf, case, "case_decision", "decision_document")
     assert complete(enf, case, "case_decision").startswith("step case_decision completed")
+
+
+def test_enforcement_decision_penalty_named_and_delivery_never_waived(enf: Dflow) -> None:
+    case = new(enf, ())
+    bring_to(enf, case, "hearing")
+    for step in ("hearing", "legal_review"):
+        enf.ok("waive", case, step, "--reason", "不适用", "--as", OFFICER)
+        enf.ok("advance", case, "--as", OFFICER)
+    record(enf, case, "case_decision", penalty="")
+    refused(
+        enf,
+        case,
+        _complete(case, "case_decision"),
+        cannot_complete("case_decision", ("Penalty Law Art. 59", "outcome is penalty: penalty must be recorded")),
+    )
+    record(enf, case, "case_decision")
+    assert enf.ok("advance", case, "--as", OFFICER).stdout == f"decision {case} moved to delivery\n"
+    refused(
+        enf,
+        case,
+        ("waive", case, "delivery", "--reason", "当事人已知悉", "--as", OFFICER),
+        "step delivery cannot be waived\n  · [Penalty Law Art. 61] delivery can never be waived\n",
+    )
+    record(enf, case, "delivery")
+    assert complete(enf, case, "delivery").startswith("step delivery completed")
