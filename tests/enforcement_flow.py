@@ -236,6 +236,11 @@ GATES_REMOVED = [
         " [Penalty Law Arts. 56, 85]",
     ),
     (
+        'field = "published_on", period = { days = 7, unit = "working" }',
+        'field = "published_on", period = { days = 7, unit = "calendar" }',
+        "publicity.rules: publicity must keep its rule deadline published_on ≤ 7 working days [GOB 118 §6]",
+    ),
+    (
         'waiver = { policy = "never", article = "Penalty Law Art. 62" }',
         'waiver = { policy = "unless_flag", flag = "social_impact", article = "Penalty Law Art. 62" }',
         "prior_notice.waiver: prior_notice can never be waived (Penalty Law Art. 62)",

@@ -42,11 +42,13 @@ FLAGGED = {
 }
 MIN_INVESTIGATORS = 2  # Art. 42
 DECISION_DAYS = 90  # calendar days from filing (Art. 60)
-# (step, since step, since field, field, most working days, article): Art. 85 makes them working days.
+# (step, since step, since field, field, most working days, article): Art. 85 makes the Law's
+# periods working days; GOB 118 §6 counts publicity in working days.
 WORKING_PERIODS = (
     (INVESTIGATION, INVESTIGATION, "preserved_on", "preservation_decided_on", 7, "Penalty Law Arts. 56, 85"),
     (HEARING, NOTICE, "notified_on", "requested_on", 5, "Penalty Law Arts. 64(1), 85"),
     (DELIVERY, DECISION, "decided_on", "delivered_on", 7, "Penalty Law Arts. 61, 85"),
+    (PUBLICITY, DECISION, "decided_on", "published_on", 7, "GOB 118 §6"),
 )
 HEARING_NOTICE_DAYS = 7  # working days between the hearing notice and the hearing (Art. 64(2))
 
