@@ -74,6 +74,7 @@ _NAMES = (
     ("Mediation Law ", "《人民调解法》"),
     ("MoJ Mediation Rules ", "司法部《人民调解工作若干规定》"),
     ("CPL ", "《民事诉讼法》"),
+    ("PIPL ", "《个人信息保护法》"),
 )
 
 
