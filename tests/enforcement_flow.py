@@ -236,6 +236,11 @@ GATES_REMOVED = [
         " [Penalty Law Arts. 56, 85]",
     ),
     (
+        "refuse = true, ",
+        "",
+        "hearing.rules: hearing must keep its rule deadline requested_on refuse = true [Penalty Law Art. 64(1)]",
+    ),
+    (
         'field = "published_on", period = { days = 7, unit = "working" }',
         'field = "published_on", period = { days = 7, unit = "calendar" }',
         "publicity.rules: publicity must keep its rule deadline published_on ≤ 7 working days [GOB 118 §6]",

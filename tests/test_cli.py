@@ -481,6 +481,8 @@ def test_show_lists_what_is_missing(dflow: Dflow, decision: int) -> None:
         "adjustment",
         "superseded_by",
         "life_acts",
+        "masked",
+        "organ",
     }
     assert (
         doc["id"],
@@ -1129,6 +1131,8 @@ def test_json_on_every_command(dflow: Dflow, tmp_path: Path) -> None:
         "adjustment",
         "superseded_by",
         "life_acts",
+        "masked",
+        "organ",
     }
     assert shown["life"] is None and shown["life_acts"] == [] and shown["superseded_by"] == []  # not decided yet
     for step in shown["steps"]:
@@ -1137,7 +1141,8 @@ def test_json_on_every_command(dflow: Dflow, tmp_path: Path) -> None:
         assert all(set(e) == {"kind", "name", "sha256"} for e in step["evidence"])
 
     trail = dflow.json("audit", 1)
-    assert set(trail) == {"decision", "events"} and trail["decision"] == 1
+    assert set(trail) == {"decision", "events", "masked", "organ"} and trail["decision"] == 1
+    assert trail["masked"] is False  # a major decision records no personal field
     assert [e["action"] for e in trail["events"]] == [
         "created",
         "recorded",

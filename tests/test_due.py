@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import event
 
-from decision_flow.core.calendar_cn import ChinaCalendar, working_days_after
+from decision_flow.core.calendar_cn import CalendarNotCovered, ChinaCalendar, working_days_after
 from decision_flow.engine import Engine, demo, versions
 from decision_flow.engine import due as agenda
 from decision_flow.procedures import get
@@ -411,3 +411,59 @@ def test_due_reads_the_same_on_postgresql(files: Path) -> None:
             assert agenda.due(engine, OFFICER, today=date(2024, 7, 1), within=17).items == found[:1]
         finally:
             db.dispose()
+
+
+# ---------------------------------------------------------------------------- Civil Code Art. 203
+
+
+class _Covered:
+    """The official calendar for the years it is asked about only (2024 here): a later year is
+    not covered, as when its notice has not been imported."""
+
+    def __init__(self, years: tuple[int, ...]) -> None:
+        self.years, self.china = years, ChinaCalendar()
+
+    def is_workday(self, day: date) -> bool:
+        if day.year not in self.years:
+            raise CalendarNotCovered(day.year, min(self.years), max(self.years))
+        return self.china.is_workday(day)
+
+
+def _confirmation(effective: str, applied: str | None) -> dict[str, StepState]:
+    fields = {"joint_application": True, **({"applied_on": applied} if applied else {})}
+    return {
+        "agreement": StepState("completed", {"effective_on": effective}),
+        "judicial_confirmation": StepState("pending", fields),
+    }
+
+
+def test_a_calendar_period_ending_on_a_rest_day_ends_on_the_next_working_day() -> None:
+    """Mediation Law Art. 33's 30 days from 2024-09-20 end on Sunday 10-20, so on Monday 10-21
+    (Civil Code Art. 203 ¶1): the rule passes that day, refuses the next, and `dflow due` says 10-21."""
+    wf = get("mediation")
+    step = wf.step("judicial_confirmation")
+    on_time = Context(wf, {}, _confirmation("2024-09-20", "2024-10-21"), date(2024, 10, 21), ChinaCalendar())
+    late = Context(wf, {}, _confirmation("2024-09-20", "2024-10-22"), date(2024, 10, 22), ChinaCalendar())
+    assert [r.rule for r in run(on_time, step, "complete")] == []
+    assert [(r.rule, r.blocking, r.msg.key) for r in run(late, step, "complete")] == [
+        ("deadline", True, "rule.lapsed_calendar")
+    ]
+    (limit,) = list(deadlines(Context(wf, {}, _confirmation("2024-09-20", None), date(2024, 10, 1), ChinaCalendar())))
+    assert limit.due == date(2024, 10, 21)
+
+
+def test_whether_a_last_day_is_a_holiday_is_never_guessed() -> None:
+    """An act after a period's 30th day, in a year the calendar does not cover, is refused citing
+    the missing year (R27) rather than judged on a guess; `dflow due` shows the unmoved day."""
+    wf = get("mediation")
+    step = wf.step("judicial_confirmation")
+    calendar = _Covered((2024,))
+    ctx = Context(wf, {}, _confirmation("2024-12-20", "2025-01-20"), date(2025, 1, 20), calendar)
+    assert [(r.rule, r.msg.key, r.msg.params["year"]) for r in run(ctx, step, "complete")] == [
+        ("deadline", "rule.calendar", 2025)
+    ]
+    before = Context(wf, {}, _confirmation("2024-12-20", None), date(2024, 12, 21), calendar)
+    (limit,) = list(deadlines(before))
+    assert limit.due == date(2025, 1, 19)  # the 30th day itself: the earlier date, so nothing is missed
+    on_time = Context(wf, {}, _confirmation("2024-12-20", "2024-12-30"), date(2024, 12, 30), calendar)
+    assert run(on_time, step, "complete") == []  # within the 30 days: no calendar needed

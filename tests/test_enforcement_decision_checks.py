@@ -6,6 +6,7 @@ removed), the demonstration walk and the citations and messages in both language
 from __future__ import annotations
 
 import re
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -76,27 +77,34 @@ def test_enforcement_decision_preservation_decided_within_7_working_days(
 def test_enforcement_decision_hearing_requested_within_5_working_days(
     enf: Dflow, notified: str, last: str, late: str
 ) -> None:
-    for requested, marked in (
-        (last, []),
-        (late, _late("Penalty Law Arts. 64(1), 85", "requested_on", "notified_on", 6, 5, "working")),
-    ):
-        case = new(enf)
-        bring_to(enf, case, "hearing", filing={"filed_on": notified}, prior_notice={"notified_on": notified})
-        held = {"hearing_notice_on": "2025-02-10", "held_on": "2025-02-19"} if notified > "2025" else {}
-        record(enf, case, "hearing", requested_on=requested, **held)
-        complete(enf, case, "hearing")
-        assert marks(enf, case, "hearing") == marked
+    """A late request loses the right to a hearing (Art. 64(1)): refused, not marked."""
+    held = {"hearing_notice_on": "2025-02-10", "held_on": "2025-02-19"} if notified > "2025" else {}
+    case = new(enf)
+    bring_to(enf, case, "hearing", filing={"filed_on": notified}, prior_notice={"notified_on": notified})
+    record(enf, case, "hearing", requested_on=late, **held)
+    refused(
+        enf,
+        case,
+        ("complete", case, "hearing", "--as", OFFICER),
+        "step hearing cannot be completed\n  · [Penalty Law Arts. 64(1), 85] requested_on is 6 working days after"
+        " notified_on: the period of 5 working days has passed, and with it the right\n",
+    )
+    record(enf, case, "hearing", requested_on=last, **held)
+    complete(enf, case, "hearing")
+    assert marks(enf, case, "hearing") == []
 
 
 @pytest.mark.parametrize(
     ("filed", "last", "late"),
     [
-        ("2024-09-02", "2024-12-01", "2024-12-02"),
         ("2024-11-20", "2025-02-18", "2025-02-19"),  # calendar days: the Spring Festival is counted
+        ("2024-09-02", "2024-12-02", "2024-12-03"),  # day 90 (12-01) a Sunday: ends on Monday (Civil Code Art. 203)
+        ("2024-10-30", "2025-02-05", "2025-02-06"),  # day 90 (01-28) in the Spring Festival: ends on 02-05
     ],
 )
 def test_enforcement_decision_decided_within_90_calendar_days(enf: Dflow, filed: str, last: str, late: str) -> None:
-    for decided, marked in ((last, []), (late, _late("Penalty Law Art. 60", "decided_on", "filed_on", 91, 90, "cd"))):
+    days = (date.fromisoformat(late) - date.fromisoformat(filed)).days
+    for decided, marked in ((last, []), (late, _late("Penalty Law Art. 60", "decided_on", "filed_on", days, 90, "cd"))):
         case = new(enf, ())
         bring_to(enf, case, "hearing", filing={"filed_on": filed}, prior_notice={"notified_on": filed})
         for step in ("hearing", "legal_review"):
@@ -169,7 +177,7 @@ def test_enforcement_decision_due_lists_the_90_day_clock_and_the_delivery(enf: D
     bring_to(enf, case, "investigation")
     assert enf.ok("due", "--today", "2024-10-08", "--all-organs").stdout.splitlines() == [
         "due as of 2024-10-08, soonest first:",
-        f"2024-12-01  39 working days left  #{case} {TITLE} (沙河乡人民政府) — case_decision: decided_on within 90 days"
+        f"2024-12-02  40 working days left  #{case} {TITLE} (沙河乡人民政府) — case_decision: decided_on within 90 days"
         " after filed_on (2024-09-02) [Penalty Law Art. 60]",
     ]
     bring_to(enf, case, "delivery", start="investigation")

@@ -8,6 +8,7 @@ both endings (agreement, failure) walked from the terminal; `dflow due`; the dem
 from __future__ import annotations
 
 import re
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -255,26 +256,36 @@ def test_mediation_agreement_oral_recorded(med: Dflow) -> None:
 @pytest.mark.parametrize(
     ("holiday", "overrides", "last_day", "day_after"),
     [
-        ("national_day_2024", {}, "2024-10-20", "2024-10-21"),
+        # 2024-09-20 + 30 days is Sunday 10-20: the period ends on Monday 10-21 (Civil Code Art. 203 ¶1)
+        ("national_day_2024", {}, "2024-10-21", "2024-10-22"),
         ("spring_festival_2025", IN_2025, "2025-02-19", "2025-02-20"),
     ],
 )
 def test_mediation_confirmation_within_30_calendar_days_across_holidays(
     med: Dflow, holiday: str, overrides: dict[str, dict[str, str]], last_day: str, day_after: str
 ) -> None:
+    """An application after the 30 days is refused: the court would not accept it (Mediation Law
+    Art. 33; CPL Art. 205), so the case cannot be archived as confirmed-sought with it."""
     on_time, late = new_case(med, "confirmation_sought"), new_case(med, "confirmation_sought")
-    for case, applied_on in ((on_time, last_day), (late, day_after)):
-        bring_to(med, case, "confirmation", **overrides)
-        assert record(med, case, "judicial_confirmation", applied_on=applied_on).exit_code == 0
-        med.ok("advance", case, "--as", OFFICER)  # recorded either way: the court decides on a late one
-        assert med.json("show", case)["status"] == "archived"
+    bring_to(med, on_time, "confirmation", **overrides)
+    assert record(med, on_time, "judicial_confirmation", applied_on=last_day).exit_code == 0
+    med.ok("advance", on_time, "--as", OFFICER)
+    assert med.json("show", on_time)["status"] == "archived"
     assert completed_notes(med, on_time, "judicial_confirmation") == []
-    (note,) = completed_notes(med, late, "judicial_confirmation")
-    assert (note["rule"], note["article"], note["detail"]) == (
-        "late",
-        "Mediation Law Art. 33; CPL Art. 205",
-        "applied_on is 31 days after effective_on; due within 30 (recorded as late)",
-    ), holiday
+
+    bring_to(med, late, "confirmation", **overrides)
+    assert record(med, late, "judicial_confirmation", applied_on=day_after).exit_code == 0
+    effective = overrides.get("agreement", {}).get("effective_on", "2024-09-20")
+    days = (date.fromisoformat(day_after) - date.fromisoformat(effective)).days
+    before = med.json("show", late)
+    fails(
+        med("advance", late, "--as", OFFICER),
+        3,
+        "cannot leave stage confirmation\n"
+        f"  · [Mediation Law Art. 33; CPL Art. 205] applied_on is {days} days after effective_on: the period of 30"
+        " days has passed, and with it the right\n",
+    )
+    assert med.json("show", late) == before, holiday
 
 
 def test_mediation_confirmation_jointly_by_the_parties(med: Dflow) -> None:
@@ -307,12 +318,12 @@ def test_mediation_due_lists_the_confirmation_deadline(med: Dflow) -> None:
     bring_to(med, case, "confirmation")
     assert med.ok("due", "--today", "2024-10-08", "--as", OFFICER).stdout == (
         "due as of 2024-10-08, soonest first:\n"
-        f"2024-10-20  9 working days left  #{case} {TITLE} (沙河乡人民政府) — judicial_confirmation: applied_on"
+        f"2024-10-21  10 working days left  #{case} {TITLE} (沙河乡人民政府) — judicial_confirmation: applied_on"
         " within 30 days after effective_on (2024-09-20) [Mediation Law Art. 33; CPL Art. 205]\n"
     )
     (item,) = med.json("due", "--today", "2024-10-08", "--as", OFFICER)["items"]
     assert (item["due_on"], item["step"], item["field"], item["since"]) == (
-        "2024-10-20",
+        "2024-10-21",  # the 30th day, 10-20, is a Sunday (Civil Code Art. 203 ¶1)
         "judicial_confirmation",
         "applied_on",
         "2024-09-20",
@@ -323,8 +334,10 @@ def test_mediation_due_lists_the_confirmation_deadline(med: Dflow) -> None:
 
 
 def test_mediation_conclusion_period_marks_late_never_refuses(med: Dflow) -> None:
+    """Registered on 2024-09-03: the 30th day, 10-03, is in the National Day holiday, so the
+    period ends on 10-08, its first working day after (Civil Code Art. 203 ¶1)."""
     on_time, late = new_case(med), new_case(med)
-    for case, concluded_on in ((on_time, "2024-10-03"), (late, "2024-10-04")):
+    for case, concluded_on in ((on_time, "2024-10-08"), (late, "2024-10-09")):
         bring_to(med, case, "ending")
         assert record(med, case, "ending", concluded_on=concluded_on).exit_code == 0
         med.ok("advance", case, "--as", OFFICER)
@@ -334,7 +347,7 @@ def test_mediation_conclusion_period_marks_late_never_refuses(med: Dflow) -> Non
     assert note == {
         "rule": "late",
         "article": "MoJ Mediation Rules Art. 33",
-        "detail": "concluded_on is 31 days after registered_on; due within 30 (recorded as late)",
+        "detail": "concluded_on is 36 days after registered_on; due within 30 (recorded as late)",
     }
 
 
@@ -342,7 +355,7 @@ def test_mediation_conclusion_period_marks_late_never_refuses(med: Dflow) -> Non
 
 
 def test_mediation_workflow_check_accepts_the_shipped_file(med: Dflow) -> None:
-    assert med.ok("workflow", "check", SHIPPED).stdout == f"{SHIPPED}: OK (mediation v1, 9 stages)\n"
+    assert med.ok("workflow", "check", SHIPPED).stdout == f"{SHIPPED}: OK (mediation v2, 9 stages)\n"
 
 
 def test_mediation_refusal_gate_removed_is_rejected_by_workflow_check(med: Dflow, tmp_path: Path) -> None:
@@ -367,16 +380,18 @@ def test_mediation_refusal_gate_removed_is_rejected_by_workflow_check(med: Dflow
 
 def test_mediation_confirmation_in_working_days_is_rejected_by_workflow_check(med: Dflow, tmp_path: Path) -> None:
     text = SHIPPED.read_text(encoding="utf-8")
-    old = 'period = { days = 30, unit = "calendar" }, article = "Mediation Law Art. 33'
+    old = 'period = { days = 30, unit = "calendar" }, refuse = true, article = "Mediation Law Art. 33'
     assert old in text
-    bad = copy_of(tmp_path, "working-days.toml", text.replace(old, old.replace("calendar", "working")))
-    fails(
-        med("workflow", "check", bad),
-        2,
-        f"{bad}: judicial_confirmation.rules: judicial confirmation is applied for within 30 calendar days of the"
-        " agreement taking effect: a deadline rule from agreement.effective_on to applied_on of at most 30"
-        " calendar days is owed (Mediation Law Art. 33; CPL Art. 205)\n",
-    )
+    working = copy_of(tmp_path, "working-days.toml", text.replace(old, old.replace("calendar", "working")))
+    marked = copy_of(tmp_path, "marked.toml", text.replace(old, old.replace(" refuse = true,", "")))
+    for bad in (working, marked):
+        fails(
+            med("workflow", "check", bad),
+            2,
+            f"{bad}: judicial_confirmation.rules: judicial confirmation is applied for within 30 calendar days of"
+            " the agreement taking effect: a deadline rule from agreement.effective_on to applied_on of at most 30"
+            " calendar days, refuse = true, is owed (Mediation Law Art. 33; CPL Art. 205)\n",
+        )
 
 
 @pytest.mark.parametrize(

@@ -75,6 +75,10 @@ STEPS = list(VALID)
 
 @pytest.fixture
 def pt(tmp_path: Path) -> Dflow:
+    return township(tmp_path)
+
+
+def township(tmp_path: Path) -> Dflow:
     """dflow on an initialised database with the township organ 沙河乡 and its officer."""
     cli = Dflow.initialised(tmp_path)
     cli.ok(
@@ -268,14 +272,16 @@ def test_petition_registration_never_waived(pt: Dflow) -> None:
 
 
 @pytest.mark.parametrize(
-    ("received", "last", "late"),
+    ("received", "last", "late", "days"),
     [
-        ("2024-09-27", "2024-10-12", "2024-10-13"),  # across the 2024 National Day holiday
-        ("2025-01-20", "2025-02-04", "2025-02-05"),  # across the 2025 Spring Festival (01-28..02-04)
-        ("2026-02-10", "2026-02-25", "2026-02-26"),  # across the 2026 Spring Festival (02-15..02-23)
+        ("2024-09-27", "2024-10-12", "2024-10-13", 16),  # across the 2024 National Day; 10-12 an adjusted working day
+        # across the 2025 Spring Festival (01-28..02-04): the 15th day, 02-04, is a holiday, so the
+        # period ends on the first working day after it (Civil Code Art. 203)
+        ("2025-01-20", "2025-02-05", "2025-02-06", 17),
+        ("2026-02-10", "2026-02-25", "2026-02-26", 16),  # across the 2026 Spring Festival (02-15..02-23)
     ],
 )
-def test_petition_notice_within_15_calendar_days(pt: Dflow, received: str, last: str, late: str) -> None:
+def test_petition_notice_within_15_calendar_days(pt: Dflow, received: str, last: str, late: str, days: int) -> None:
     for notified, marked in (
         (last, []),
         (
@@ -283,7 +289,7 @@ def test_petition_notice_within_15_calendar_days(pt: Dflow, received: str, last:
             [
                 (
                     "Petition Regs Art. 23 ¶2",
-                    "notified_on is 16 days after received_on; due within 15 (recorded as late)",
+                    f"notified_on is {days} days after received_on; due within 15 (recorded as late)",
                 )
             ],
         ),
@@ -460,12 +466,16 @@ def _late(days: int, most: int, extension: int = 0) -> list[tuple[str, str]]:
     ("accepted", "last", "late"),
     [
         ("2024-10-12", "2024-12-11", "2024-12-12"),
-        ("2024-12-01", "2025-01-30", "2025-01-31"),  # ends inside the 2025 Spring Festival: still calendar days
-        ("2025-08-03", "2025-10-02", "2025-10-03"),  # ends inside the 2025 National Day holiday
+        # the 60th day falls inside a holiday, so the period ends on the first working day after
+        # it (Civil Code Art. 203 ¶1): 2025-01-30 in the Spring Festival (01-28..02-04), 2025-10-02
+        # in the National Day holiday (10-01..10-08)
+        ("2024-12-01", "2025-02-05", "2025-02-06"),
+        ("2025-08-03", "2025-10-09", "2025-10-10"),
     ],
 )
 def test_petition_opinion_within_60_calendar_days(pt: Dflow, accepted: str, last: str, late: str) -> None:
-    for day, marked in ((last, []), (late, _late(61, 60))):
+    days = (date.fromisoformat(late) - date.fromisoformat(accepted)).days
+    for day, marked in ((last, []), (late, _late(days, 60))):
         case = new(pt)
         bring_to(
             pt,
@@ -545,28 +555,48 @@ def test_petition_opinion_is_one_of_the_three(pt: Dflow) -> None:
     ("delivered", "last"),
     [
         ("2024-12-09", "2025-01-08"),
-        ("2025-01-10", "2025-02-09"),  # across the 2025 Spring Festival: calendar days
-        ("2026-01-20", "2026-02-19"),  # ends inside the 2026 Spring Festival
+        # the 30th day is a rest day or holiday: the period ends on the first working day after it
+        # (Civil Code Art. 203 ¶1): 2025-02-09 a Sunday after the Spring Festival; 2026-02-19
+        # inside the 2026 Spring Festival (02-15..02-23)
+        ("2025-01-10", "2025-02-10"),
+        ("2026-01-20", "2026-02-24"),
     ],
 )
 def test_petition_review_requested_within_30_days(pt: Dflow, delivered: str, last: str) -> None:
+    """A request after the 30 days is not accepted (Art. 35): refused, not marked."""
+    case = new(pt)
+    bring_to(pt, case, "review", opinion={"opinion_on": "2024-12-06", "delivered_on": delivered})
     late = (date.fromisoformat(last) + timedelta(days=1)).isoformat()
-    marked = [("Petition Regs Art. 35", "requested_on is 31 days after delivered_on; due within 30 (recorded as late)")]
-    for requested, expected in ((last, []), (late, marked)):
-        case = new(pt)
-        bring_to(pt, case, "review", opinion={"opinion_on": "2024-12-06", "delivered_on": delivered})
-        record(pt, case, "review", requested_on=requested, answered_on=requested, delivered_on=requested)
-        complete(pt, case, "review")
-        assert marks(pt, case, "review") == expected
+    days = (date.fromisoformat(late) - date.fromisoformat(delivered)).days
+    record(pt, case, "review", requested_on=late, answered_on=late, delivered_on=late)
+    before = pt.json("show", case)
+    fails(
+        pt("complete", case, "review", "--as", OFFICER),
+        3,
+        "step review cannot be completed\n"
+        f"  · [Petition Regs Art. 35] requested_on is {days} days after delivered_on: the period of 30 days has"
+        " passed, and with it the right\n",
+    )
+    assert pt.json("show", case) == before
+    record(pt, case, "review", requested_on=last, answered_on=last, delivered_on=last)
+    complete(pt, case, "review")
+    assert marks(pt, case, "review") == []
 
 
 def test_petition_review_answer_late_is_marked(pt: Dflow) -> None:
+    """The body's own lateness is marked (the petitioner's right does not lapse with it); the 30th
+    day, 2025-01-19, is a Sunday, so 01-20 is on time and 01-21 late."""
     case = new(pt)
     bring_to(pt, case, "review")
     record(pt, case, "review", requested_on="2024-12-20", answered_on="2025-01-20", delivered_on="2025-01-20")
     complete(pt, case, "review")
+    assert marks(pt, case, "review") == []
+    case = new(pt)
+    bring_to(pt, case, "review")
+    record(pt, case, "review", requested_on="2024-12-20", answered_on="2025-01-21", delivered_on="2025-01-21")
+    complete(pt, case, "review")
     assert marks(pt, case, "review") == [
-        ("Petition Regs Art. 35", "answered_on is 31 days after requested_on; due within 30 (recorded as late)")
+        ("Petition Regs Art. 35", "answered_on is 32 days after requested_on; due within 30 (recorded as late)")
     ]
 
 
@@ -614,20 +644,28 @@ def test_petition_re_review_hearing_days_not_counted(pt: Dflow) -> None:
 
 
 def test_petition_re_review_request_within_30_days(pt: Dflow) -> None:
+    """The review opinion was delivered on 2025-01-17; the 30th day, 02-16, is a Sunday, so a
+    request on 02-17 is in time and one on 02-18 is not accepted (Art. 36)."""
     case = new(pt)
-    bring_to(pt, case, "re_review")  # the review opinion was delivered on 2025-01-17
-    record(pt, case, "re_review", requested_on="2025-02-17", answered_on="2025-03-05")
+    bring_to(pt, case, "re_review")
+    record(pt, case, "re_review", requested_on="2025-02-18", answered_on="2025-03-05")
+    fails(
+        pt("complete", case, "re_review", "--as", OFFICER),
+        3,
+        "step re_review cannot be completed\n"
+        "  · [Petition Regs Art. 36] requested_on is 32 days after delivered_on: the period of 30 days has"
+        " passed, and with it the right\n",
+    )
+    record(pt, case, "re_review", requested_on="2025-02-17")
     complete(pt, case, "re_review")
-    assert marks(pt, case, "re_review") == [
-        ("Petition Regs Art. 36", "requested_on is 31 days after delivered_on; due within 30 (recorded as late)")
-    ]
+    assert marks(pt, case, "re_review") == []
 
 
 # ---------------------------------------------------------------------------- the invariants, from the terminal
 
 
 def test_petition_workflow_check_accepts_the_shipped_file(pt: Dflow) -> None:
-    assert pt.ok("workflow", "check", SHIPPED).stdout == f"{SHIPPED}: OK (petition v1, 6 stages)\n"
+    assert pt.ok("workflow", "check", SHIPPED).stdout == f"{SHIPPED}: OK (petition v2, 6 stages)\n"
 
 
 GATES_REMOVED = [
@@ -661,6 +699,11 @@ GATES_REMOVED = [
         'period = { days = 5, unit = "working" }',
         'period = { days = 5, unit = "calendar" }',
         "acceptance.rules: acceptance must keep its rule deadline 5 working days [Petition Regs Art. 23 ¶3]",
+    ),
+    (  # a late request for review is not accepted: refused, never merely marked (Art. 35)
+        'period = { days = 30, unit = "calendar" }, refuse = true',
+        'period = { days = 30, unit = "calendar" }',
+        "review.rules: review must keep its rule deadline 30, refuse = true [Petition Regs Art. 35]",
     ),
     (
         'diverted = "close"',

@@ -210,3 +210,14 @@ def add_working_days(calendar: WorkCalendar, start: date, days: int) -> date:
         day += timedelta(days=1)
         left -= calendar.is_workday(day)
     return day
+
+
+def last_day(calendar: WorkCalendar, start: date, days: int) -> date:
+    """The last day of a period of `days` calendar days after `start` (the start day not
+    counted, Civil Code Art. 201): when it falls on a holiday or a rest day, the first working
+    day after it (Civil Code Art. 203 ¶1; CPL Art. 85 ¶3). CalendarNotCovered when the calendar
+    cannot say whether a day is one."""
+    day = start + timedelta(days=days)
+    while not calendar.is_workday(day):
+        day += timedelta(days=1)
+    return day

@@ -80,6 +80,7 @@ _NAMES = (
     ("MoJ Mediation Rules ", "司法部《人民调解工作若干规定》"),
     ("CPL ", "《民事诉讼法》"),
     ("Penalty Law ", "《行政处罚法》"),
+    ("PIPL ", "《个人信息保护法》"),
 )
 
 

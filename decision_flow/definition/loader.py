@@ -18,6 +18,7 @@ from decision_flow.definition.workflow import (
     LEVELS,
     MERGED_BY_NAME,
     OUTCOME_ROUTES,
+    PERSONAL_KINDS,
     ROLES,
     WAIVER_POLICIES,
     Base,
@@ -92,13 +93,19 @@ class _Reader:
 
 
 def _field(r: _Reader) -> FieldDef:
-    r.only("name", "type", "title", "required", "choices", "article")
+    r.only("name", "type", "title", "required", "choices", "article", "personal", "confidential", "excluded_readers")
     ftype = r.get("type", str)
     if ftype not in FIELD_TYPES:
         raise r.fail("type", "wf.not_one_of", got=repr(ftype), allowed=", ".join(FIELD_TYPES))
     choices = tuple(r.get("choices", list, []))
     if ftype == "enum" and (not choices or not all(isinstance(c, str) for c in choices)):
         raise r.fail("choices", "wf.enum_choices")
+    personal = r.get("personal", str, None)
+    if personal is not None and personal not in PERSONAL_KINDS:
+        raise r.fail("personal", "wf.not_one_of", got=repr(personal), allowed=", ".join(PERSONAL_KINDS))
+    for key in ("personal", "confidential", "excluded_readers"):
+        if r.data.get(key) not in (None, False) and ftype not in ("text", "list"):
+            raise r.fail(key, "wf.text_or_list_only", attribute=key, type=ftype)
     return FieldDef(
         name=r.name("name"),
         type=ftype,
@@ -106,12 +113,20 @@ def _field(r: _Reader) -> FieldDef:
         required=r.get("required", bool, False),
         choices=choices,
         article=r.get("article", str, None),
+        personal=personal,
+        confidential=r.get("confidential", bool, False),
+        excluded_readers=r.get("excluded_readers", bool, False),
     )
 
 
 def _evidence(r: _Reader) -> EvidenceDef:
-    r.only("kind", "title", "required")
-    return EvidenceDef(kind=r.name("kind"), title=r.title(), required=r.get("required", bool, False))
+    r.only("kind", "title", "required", "confidential")
+    return EvidenceDef(
+        kind=r.name("kind"),
+        title=r.title(),
+        required=r.get("required", bool, False),
+        confidential=r.get("confidential", bool, False),
+    )
 
 
 def _rule(r: _Reader, settings: Mapping[str, Any]) -> RuleSpec:

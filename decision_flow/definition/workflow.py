@@ -21,6 +21,8 @@ from decision_flow.core.i18n import Msg
 Base = Callable[[str], "Workflow"]  # the workflow a file `extends`, by name
 
 FIELD_TYPES = ("text", "integer", "bool", "date", "enum", "list")
+# What a field marked `personal` holds (个人信息, PIPL Art. 4), which says how it is masked.
+PERSONAL_KINDS = ("name", "id_number", "phone", "address")
 ROLES = ("officer", "legal_reviewer", "executive", "auditor", "admin")
 DECIDING_ROLES = ("officer", "legal_reviewer", "executive")  # the roles that perform steps; never with auditor
 WAIVER_POLICIES = ("never", "only_when_flag", "unless_flag", "unless_setting")
@@ -56,6 +58,9 @@ class FieldDef:
     required: bool = False
     choices: tuple[str, ...] = ()
     article: str | None = None
+    personal: str | None = None  # one of PERSONAL_KINDS: masked for readers without a role on the case
+    confidential: bool = False  # withheld from those readers and from the case's excluded readers
+    excluded_readers: bool = False  # a list of user names never shown the case's confidential items
 
 
 @dataclass(frozen=True)
@@ -65,6 +70,7 @@ class EvidenceDef:
     kind: str
     title: Title
     required: bool = False
+    confidential: bool = False  # its files' names and hashes withheld as a confidential field's value
 
 
 @dataclass(frozen=True)

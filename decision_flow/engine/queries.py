@@ -11,9 +11,12 @@ from sqlmodel import Session, col, select
 
 import decision_flow.engine.definitions as definitions
 import decision_flow.engine.lifecycle as lifecycle
+import decision_flow.engine.privacy as privacy
 import decision_flow.engine.reach as reach
 from decision_flow.core.calendar_cn import CalendarNotCovered, WorkCalendar, working_days_after
 from decision_flow.core.errors import DflowError
+from decision_flow.core.i18n import language
+from decision_flow.core.privacy import NONE, Redactor
 from decision_flow.engine.change import load_case, reader
 from decision_flow.engine.engine import Engine
 from decision_flow.engine.procedure import load_context, missing_items, records_of
@@ -37,10 +40,20 @@ def require_case_reader(engine: Engine, decision_id: int, actor: str | None) -> 
         reach.require_reader_of(s, user, load_case(s, decision_id))
 
 
-def show(engine: Engine, decision_id: int, actor: str | None = None) -> dict[str, Any]:
+def hidden_from(engine: Engine, decision_id: int, actor: str | None, lang: str) -> Redactor:
+    """What `actor` (None: no one) may not see of the case: personal data and confidential
+    material, as a Redactor (empty when they may see it all)."""
+    with engine.db.session(write=False) as s:
+        dec = load_case(s, decision_id)
+        return privacy.redactor(s, reader(s, actor), dec, definitions.of_case(s, dec), lang)
+
+
+def show(engine: Engine, decision_id: int, actor: str | None = None, lang: str | None = None) -> dict[str, Any]:
     """The decision in the JSON shape of `dflow show --json`, read as `actor` (optional).
     A step is `carried_over` while its record is pending and started from the one a return
-    superseded (its values and evidence are those recorded before the return)."""
+    superseded (its values and evidence are those recorded before the return). Personal data is
+    masked and confidential material withheld (in `lang`) unless `actor` may read them
+    (:mod:`.privacy`); `masked` says whether anything was."""
     engine.db.require()
     with engine.db.session(write=False) as s:
         user = reader(s, actor)
@@ -70,7 +83,8 @@ def show(engine: Engine, decision_id: int, actor: str | None = None) -> dict[str
                     "carried_over": rec is not None and rec.status == "pending" and rec.carried_from is not None,
                 }
             )
-        return {
+        hide = privacy.redactor(s, user, dec, wf, lang or language())
+        view = {
             "id": dec.id,
             "title": dec.title,
             "workflow": dec.workflow,
@@ -85,6 +99,7 @@ def show(engine: Engine, decision_id: int, actor: str | None = None) -> dict[str
             "superseded_by": lifecycle.superseded_by(s, decision_id),
             "life_acts": lifecycle.acts(s, decision_id),
         }
+        return {**hide.value(view), "masked": bool(hide), "organ": dec.organ}
 
 
 def state(engine: Engine, decision_id: int) -> dict[str, Any]:
@@ -187,19 +202,20 @@ def _cell(calendar: WorkCalendar, column: Column, records: dict[str, dict[str, A
         return None
 
 
-def trail(engine: Engine, decision_id: int, actor: str | None = None) -> dict[str, Any]:
+def trail(engine: Engine, decision_id: int, actor: str | None = None, lang: str | None = None) -> dict[str, Any]:
     """The decision's audit events in the JSON shape of `dflow audit ID --json`, read as `actor`
-    (optional)."""
+    (optional), personal data masked and confidential material withheld as in :func:`show`."""
     engine.db.require()
     with engine.db.session(write=False) as s:
         user = reader(s, actor)
         dec = load_case(s, decision_id)
         reach.require_reader_of(s, user, dec)
         try:  # resolved here so the trail is drawn in its workflow's words; the trail is read whatever happens
-            definitions.of_case(s, dec)
+            hide = privacy.redactor(s, user, dec, definitions.of_case(s, dec), lang or language())
         except DflowError:
-            pass
-        return {"decision": decision_id, "events": [audit.as_dict(e) for e in audit.trail(s, decision_id)]}
+            hide = NONE
+        events = [hide.value(audit.as_dict(e)) for e in audit.trail(s, decision_id)]
+        return {"decision": decision_id, "events": events, "masked": bool(hide), "organ": dec.organ}
 
 
 def export_trail(engine: Engine, decision_id: int, out: Path) -> int:

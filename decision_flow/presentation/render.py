@@ -105,6 +105,13 @@ def decision(view: Mapping[str, Any]) -> None:
         )
     out.print(table)
     _life(view)
+    _masked(view)
+
+
+def _masked(view: Mapping[str, Any]) -> None:
+    """Say so when personal data was masked or confidential material withheld from the reader."""
+    if view.get("masked"):
+        out.print(Text(t(Msg("privacy.masked", {"organ": view.get("organ") or "—"})), style="dim"))
 
 
 def _life(view: Mapping[str, Any]) -> None:
@@ -185,6 +192,7 @@ def trail(doc: Mapping[str, Any]) -> None:
         line.append(_padded(shown, 9), style="bold red" if ev["action"] == "refused" else "bold")
         line.append(f" {where}  {events.summary(ev['action'], ev['data'], wf, step)}")
         out.print(line)
+    _masked(doc)
 
 
 @contextmanager

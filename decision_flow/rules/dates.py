@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from datetime import date
 
-from decision_flow.core.calendar_cn import CalendarNotCovered, working_days_after
+from decision_flow.core.calendar_cn import CalendarNotCovered, last_day, working_days_after
 from decision_flow.core.errors import Reason
 from decision_flow.definition.workflow import RuleSpec, Step
 from decision_flow.rules.kinds import Context, date_of, fields_of, refuse, rule
 
 
-def _uncovered(spec: RuleSpec, exc: CalendarNotCovered) -> Reason:
+def uncovered(spec: RuleSpec, exc: CalendarNotCovered) -> Reason:
     """The refusal of a period reaching a year the official calendar has no data for: which
     years it has, and how an admin imports the missing year's notice."""
     imported = ", ".join(map(str, exc.imported)) or None
@@ -62,7 +62,7 @@ def _count(ctx: Context, spec: RuleSpec, start: date, end: date, unit: str) -> i
     try:
         return working_days_after(ctx.calendar, start, end)
     except CalendarNotCovered as exc:
-        return _uncovered(spec, exc)
+        return uncovered(spec, exc)
 
 
 def _excused(ctx: Context, step: Step, spec: RuleSpec) -> bool:
@@ -136,22 +136,34 @@ def min_period(ctx: Context, step: Step, spec: RuleSpec) -> list[Reason]:
     return _at_least(ctx, step, spec, period["days"], period["unit"])
 
 
-@rule("deadline", ("since_step", "since_field", "field", "period"))
+@rule("deadline", ("since_step", "since_field", "field", "period"), ("refuse",))
 def deadline(ctx: Context, step: Step, spec: RuleSpec) -> list[Reason]:
     """`field` falls within `period` (``{ days, unit }``, often a locality setting) of
-    `since_step.since_field`; later is recorded, and marked late."""
+    `since_step.since_field`; later is recorded, and marked late — or, with ``refuse = true`` (a
+    period whose lapse loses the right, e.g. to request a hearing or a review), refused. A period
+    of calendar days whose last day is a holiday or rest day ends on the first working day
+    after it (Civil Code Art. 203 ¶1; CPL Art. 85 ¶3)."""
     p = spec.params
     since = date_of(ctx.state(p["since_step"]).fields.get(p["since_field"]))
     done = date_of(fields_of(ctx, step).get(p["field"]))
     if since is None or done is None or done < since:
         return []  # the order of dates is the procedure's own check
-    found = _count(ctx, spec, since, done, p["period"]["unit"])
+    unit, max_days = p["period"]["unit"], p["period"]["days"]
+    found = _count(ctx, spec, since, done, unit)
     if isinstance(found, Reason):
         return [found]
-    if found <= p["period"]["days"]:
+    if found <= max_days:
         return []
-    key = f"rule.late_{p['period']['unit']}"
-    max_days = p["period"]["days"]
+    if unit == "calendar":
+        try:
+            last = last_day(ctx.calendar, since, max_days)
+        except CalendarNotCovered as exc:  # whether the last day was a holiday is never guessed (R27)
+            return [uncovered(spec, exc)]
+        if done <= last:
+            return []
+    if p.get("refuse"):
+        return [refuse(spec, f"rule.lapsed_{unit}", field=p["field"], since=p["since_field"], days=found, max=max_days)]
+    key = f"rule.late_{unit}"
     return [
         refuse(
             spec, key, blocking=False, mark="late", field=p["field"], since=p["since_field"], days=found, max=max_days
@@ -170,7 +182,7 @@ def deadline_working_days(ctx: Context, step: Step, spec: RuleSpec) -> list[Reas
     try:
         days = working_days_after(ctx.calendar, since, done)
     except CalendarNotCovered as exc:
-        return [_uncovered(spec, exc)]
+        return [uncovered(spec, exc)]
     if days <= p["days"]:
         return []
     return [refuse(spec, "rule.late", blocking=False, mark="late", field=p["field"], days=days, max=p["days"])]

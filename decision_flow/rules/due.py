@@ -5,7 +5,8 @@ beside nothing else; `dflow due` asks every open case's steps through :func:`dea
 The date is the rule's own count run forward: a rule that refuses (or marks late) a `field`
 more than N working days after `since` is met on :func:`~decision_flow.core.calendar_cn.
 add_working_days` (since, N) and broken on the working day after; N calendar days fall on
-since + N (the first day is not counted, Civil Code Art. 201, as the rules count). A limit is
+since + N (the first day is not counted, Civil Code Art. 201, as the rules count), or on the
+first working day after it when that is a holiday or rest day (Civil Code Art. 203). A limit is
 known once the date it runs from is recorded (on another step: once that step is completed)
 and lasts until its step is closed or the field it limits is recorded.
 """
@@ -16,7 +17,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
-from decision_flow.core.calendar_cn import CalendarNotCovered, add_working_days
+from decision_flow.core.calendar_cn import CalendarNotCovered, add_working_days, last_day
 from decision_flow.definition.workflow import RuleSpec, Step, Workflow
 from decision_flow.rules.kinds import Context, date_of
 
@@ -66,11 +67,21 @@ def _limit(
         return None  # not running yet, or met (or missed) already: the step's own rule judges it
     found = Deadline(step.name, field, since_step, since_field, since, days, unit, spec.article, None)
     if unit == "calendar":
-        return replace(found, due=since + timedelta(days=days))
+        return replace(found, due=rolled(ctx, since, days))
     try:
         return replace(found, due=add_working_days(ctx.calendar, since, days))
     except CalendarNotCovered as exc:  # never guessed (R27): the item says which year is missing
         return replace(found, uncovered=exc.year)
+
+
+def rolled(ctx: Context, since: date, days: int) -> date:
+    """The last day of `days` calendar days after `since`, moved past a holiday or rest day
+    (Civil Code Art. 203); the day itself where the calendar cannot say (the earlier date, so
+    nothing is missed)."""
+    try:
+        return last_day(ctx.calendar, since, days)
+    except CalendarNotCovered:
+        return since + timedelta(days=days)
 
 
 @due_of("deadline")

@@ -85,6 +85,7 @@ PARAM_TYPES: dict[str, type] = {
     "prior_field": str,
     "values": list,
     "period": dict,
+    "refuse": bool,
 }
 # Parameters that name a field of the rule's own step (checked by the invariants); `from` and
 # `when` name one of `from_step` and `when_step` instead, when the rule gives those.

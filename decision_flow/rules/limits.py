@@ -5,11 +5,11 @@ to the petitioner, 信访工作条例 Art. 32)."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-
+from decision_flow.core.calendar_cn import CalendarNotCovered, last_day
 from decision_flow.core.errors import Reason
 from decision_flow.definition.workflow import RuleSpec, Step
-from decision_flow.rules.due import Deadline, due_of
+from decision_flow.rules.dates import uncovered
+from decision_flow.rules.due import Deadline, due_of, rolled
 from decision_flow.rules.kinds import Context, date_of, fields_of, refuse, rule
 
 
@@ -54,6 +54,11 @@ def deadline_extended(ctx: Context, step: Step, spec: RuleSpec) -> list[Reason]:
         return reasons
     found, allowed = (done - since).days, p["days"] + extra
     if found > allowed:
+        try:  # a last day on a holiday moves to the next working day (Civil Code Art. 203)
+            if done <= last_day(ctx.calendar, since, allowed):
+                return reasons
+        except CalendarNotCovered as exc:  # never guessed (R27)
+            return [*reasons, uncovered(spec, exc)]
         key = "rule.late_extended" if extra else "rule.late_calendar"
         reasons.append(
             refuse(
@@ -84,7 +89,7 @@ def _deadline_extended(ctx: Context, step: Step, spec: RuleSpec) -> Deadline | N
     ):
         return None  # not running yet, or met (or missed) already: the rule itself judges it
     days = p["days"] + _extension(ctx, step, spec)
-    due = since + timedelta(days=days)
+    due = rolled(ctx, since, days)
     return Deadline(
         step.name, p["field"], p["since_step"], p["since_field"], since, days, "calendar", spec.article, due
     )

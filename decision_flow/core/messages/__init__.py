@@ -14,11 +14,26 @@ from decision_flow.core.messages import (
     mediation,
     people,
     petition,
+    privacy,
     procedures,
     trail,
     views,
 )
 
-_PARTS = (cases, people, trail, procedures, calendar, files, catalogue, life, views, petition, mediation, enforcement)
+_PARTS = (
+    cases,
+    people,
+    trail,
+    procedures,
+    calendar,
+    files,
+    catalogue,
+    life,
+    views,
+    petition,
+    mediation,
+    privacy,
+    enforcement,
+)
 MESSAGES: dict[str, tuple[str, str]] = {key: text for part in _PARTS for key, text in part.MESSAGES.items()}
 DUPLICATED = sorted({k for i, a in enumerate(_PARTS) for b in _PARTS[i + 1 :] for k in a.MESSAGES if k in b.MESSAGES})

@@ -48,9 +48,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "wf.med.confirmation": (
         "judicial confirmation is applied for within {days} calendar days of the agreement taking effect:"
-        " a deadline rule from agreement.effective_on to applied_on of at most {days} calendar days is owed"
+        " a deadline rule from agreement.effective_on to applied_on of at most {days} calendar days,"
+        " refuse = true, is owed"
         " (Mediation Law Art. 33; CPL Art. 205)",
         "司法确认须自调解协议生效之日起 {days} 日内申请：须有自 agreement.effective_on 至 applied_on"
-        "不超过 {days} 个自然日的 deadline 规则（《人民调解法》第33条；《民事诉讼法》第205条）",
+        "不超过 {days} 个自然日且 refuse = true 的 deadline 规则（《人民调解法》第33条；《民事诉讼法》第205条）",
     ),
 }

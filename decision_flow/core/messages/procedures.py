@@ -135,6 +135,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{field} is {days} days after {since}; due within {max} (recorded as late)",
         "{field} 距 {since} 已 {days} 日，应在 {max} 日内（记为逾期）",
     ),
+    "rule.lapsed_working": (
+        "{field} is {days} working days after {since}: the period of {max} working days has passed, and with it"
+        " the right",
+        "{field} 距 {since} 已 {days} 个工作日：{max} 个工作日的期限已过，该权利不再享有",
+    ),
+    "rule.lapsed_calendar": (
+        "{field} is {days} days after {since}: the period of {max} days has passed, and with it the right",
+        "{field} 距 {since} 已 {days} 日：{max} 日的期限已过，该权利不再享有",
+    ),
     "rule.required_when": ("{when} is {value}: {field} must be recorded", "{when} 为 {value}：须记录 {field}"),
     "rule.required_when_set": ("{when} is recorded: {field} must be recorded too", "已记录 {when}：须同时记录 {field}"),
     "rule.requires_outcome": (

@@ -16,9 +16,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol, TypeVar
 
-from decision_flow.core.errors import InvalidInput
-from decision_flow.core.i18n import Msg, os_error
+from decision_flow.core.errors import Forbidden, InvalidInput, Reason
+from decision_flow.core.i18n import Msg, os_error, t
 from decision_flow.engine import Engine, queries
+from decision_flow.engine.privacy import PRIVACY_ARTICLE
 from decision_flow.presentation.exports.source import Source, snapshot
 
 Progress = Callable[[int, int], None]
@@ -52,7 +53,11 @@ def export(
     out = Path(out)
     engine.db.require()
     queries.require_case_reader(engine, decision_id, actor)
-    source = snapshot(engine, decision_id)
+    source = snapshot(engine, decision_id, actor)
+    if fmt == "json" and source.hide:  # the verifiable copy cannot be masked: its hashes cover the data
+        who = actor or t(Msg("privacy.no_reader", {}))
+        msg = Msg("privacy.json_refused", {"id": decision_id, "organ": source.view.get("organ") or "—", "user": who})
+        raise Forbidden(msg, [Reason("personal_information", PRIVACY_ARTICLE, msg)])
     report: Progress = progress or (lambda _done, _total: None)
 
     def write(tmp: Path) -> int:

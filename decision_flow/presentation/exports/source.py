@@ -19,6 +19,7 @@ from sqlalchemy import func
 from sqlmodel import col, select
 
 from decision_flow.core.i18n import article
+from decision_flow.core.privacy import NONE, Redactor
 from decision_flow.definition.workflow import Workflow
 from decision_flow.engine import Engine, definitions, queries
 from decision_flow.engine.change import load_case
@@ -82,6 +83,7 @@ class Source:
     head_hash: str
     head_chain: str  # the chain holding the decision's last event
     exported_at: datetime
+    hide: Redactor = NONE  # what the reader may not see: personal data, confidential material
 
     @property
     def decision_id(self) -> int:
@@ -209,10 +211,10 @@ class Source:
             action_label=labels.action(e.action, ZH),
             stage=e.stage,
             step=e.step,
-            data=e.data,
+            data=self.hide.text(e.data),
             prev_hash=e.prev_hash,
             hash=e.hash,
-            summary=events.summary(e.action, json.loads(e.data), self.workflow, e.step, ZH, full=True),
+            summary=self.hide.text(events.summary(e.action, json.loads(e.data), self.workflow, e.step, ZH, full=True)),
             where=self.where(e.stage, e.step),
         )
 
@@ -234,14 +236,16 @@ def _last_event(engine: Engine, decision_id: int) -> tuple[int, str | None, int,
         return (last[0] if last else 0, last[1] if last else None, count, audit.head(s, chain), chain)
 
 
-def snapshot(engine: Engine, decision_id: int) -> Source:
+def snapshot(engine: Engine, decision_id: int, actor: str | None = None) -> Source:
     """Read the decision and where its trail ends, consistently: every change to a decision
     appends one of its events, so a view read between two equal readings of its last event is
-    the state after exactly the events up to it. Raises NotFound for an unknown decision."""
+    the state after exactly the events up to it; personal data masked and confidential material
+    withheld unless `actor` may read them. Raises NotFound for an unknown decision."""
     engine.db.require()
     for _ in range(5):
         last_seq, last_hash, count, head, chain = _last_event(engine, decision_id)
-        view = queries.show(engine, decision_id)
+        view = queries.show(engine, decision_id, actor, ZH)
+        hide = queries.hidden_from(engine, decision_id, actor, ZH)
         if _last_event(engine, decision_id)[0] == last_seq:
             break
     return Source(
@@ -255,4 +259,5 @@ def snapshot(engine: Engine, decision_id: int) -> Source:
         head_hash=head[1],
         head_chain=chain,
         exported_at=engine.now().astimezone(UTC),
+        hide=hide,
     )

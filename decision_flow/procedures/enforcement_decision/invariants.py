@@ -157,6 +157,8 @@ def _check_hearing(wf: Workflow) -> None:
     _need(wf, step, spaced, "min_working_days hearing_notice_on → held_on ≥ 7", "Penalty Law Arts. 64(2), 85")
     presiding = _has(step, "field_equals", field="presiding_not_investigator", value=True)
     _need(wf, step, presiding, "field_equals presiding_not_investigator = true", "Penalty Law Art. 64(4)")
+    lapsed = _has(step, "deadline", since_step=NOTICE, since_field="notified_on", field="requested_on", refuse=True)
+    _need(wf, step, lapsed, "deadline requested_on refuse = true", "Penalty Law Art. 64(1)")  # a late request: no right
     signed = _has(step, "evidence_when", field="party_absent", value=False, evidence="hearing_transcript")
     _need(wf, step, signed, "evidence_when hearing_transcript", "Penalty Law Art. 64(8)")
 

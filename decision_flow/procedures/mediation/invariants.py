@@ -116,7 +116,8 @@ def _check_ending(wf: Workflow) -> None:
 def _within(spec: RuleSpec) -> bool:
     period = spec.params.get("period")
     return (
-        isinstance(period, dict)
+        spec.params.get("refuse") is True  # a late application is not accepted: refused, not marked
+        and isinstance(period, dict)
         and period.get("unit") == "calendar"
         and isinstance(period.get("days"), int)
         and period["days"] <= CONFIRMATION_DAYS

@@ -75,10 +75,15 @@ def _required(wf: Workflow, step: Step, fields: tuple[str, ...], evidence: tuple
             )
 
 
-def _within(step: Step, since: tuple[str, str], field: str, most: int, unit: str = "calendar") -> bool:
-    """A `deadline` rule limits `field` to at most `most` days (`unit`) after `since` (step, field)."""
+def _within(
+    step: Step, since: tuple[str, str], field: str, most: int, unit: str = "calendar", barred: bool = False
+) -> bool:
+    """A `deadline` rule limits `field` to at most `most` days (`unit`) after `since` (step,
+    field); a `barred` period (the right lapses with it) is refused, not marked (``refuse = true``)."""
     for spec in _rules(step, "deadline", since_step=since[0], since_field=since[1], field=field):
         period = spec.params["period"]
+        if barred and spec.params.get("refuse") is not True:
+            continue
         if isinstance(period, dict) and period.get("unit") == unit and period.get("days", most + 1) <= most:
             return True
     return False
@@ -153,7 +158,8 @@ def _check_answer(wf: Workflow) -> None:
     for name, since in ((REVIEW, (OPINION, "delivered_on")), (RE_REVIEW, (REVIEW, "delivered_on"))):
         step = _step(wf, name)
         article = NEVER_WAIVED[name]
-        _need(wf, step, _within(step, since, "requested_on", REVIEW_DAYS), "deadline 30", article)
+        barred = _within(step, since, "requested_on", REVIEW_DAYS, barred=True)
+        _need(wf, step, barred, "deadline 30, refuse = true", article)
         answered = _within(step, (name, "requested_on"), "answered_on", REVIEW_DAYS) or any(
             s.params["days"] <= REVIEW_DAYS
             for s in _rules(step, "deadline_extended", since_step=name, since_field="requested_on", field="answered_on")
