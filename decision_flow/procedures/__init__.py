@@ -27,9 +27,9 @@ from decision_flow.rules import check_specs
 
 
 def _procedures() -> dict[str, Procedure]:
-    from decision_flow.procedures import major_decision, mediation, normative_document, petition
+    from decision_flow.procedures import enforcement_decision, major_decision, mediation, normative_document, petition
 
-    procedures = (major_decision, normative_document, petition, mediation)
+    procedures = (major_decision, normative_document, petition, mediation, enforcement_decision)
     return {p.PROCEDURE.key: p.PROCEDURE for p in procedures}
 
 
