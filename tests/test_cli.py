@@ -369,6 +369,7 @@ def test_workflow_list() -> None:
     assert re.search(r"│ major-decision-township +│ 2 +│ township +│", result.stdout)
     doc = json.loads(runner.invoke(cli.app, ["workflow", "list", "--json"], env=BASE_ENV).stdout)
     assert sorted((w["name"], w["level"]) for w in doc) == [
+        ("enforcement-decision", "township"),
         ("major-decision", "county"),
         ("major-decision-township", "township"),
         ("mediation", "township"),
@@ -959,8 +960,8 @@ def test_exit_4_not_found(dflow: Dflow, decision: int) -> None:
         "workflow major-decision has no stage 'nowhere'\n",
     )
     known = (
-        "(known: major-decision, major-decision-township, mediation, normative-document, normative-document-township,"
-        " petition)"
+        "(known: enforcement-decision, major-decision, major-decision-township, mediation, normative-document,"
+        " normative-document-township, petition)"
     )
     fails(
         dflow("new", TITLE, "--workflow", "nope", "--as", OFFICER),
@@ -1294,8 +1295,8 @@ ERRORS = [
         {
             "code": "not_found",
             "reasons": [],
-            "message": "no workflow named 'nope' (known: major-decision, major-decision-township, mediation,"
-            " normative-document, normative-document-township, petition)",
+            "message": "no workflow named 'nope' (known: enforcement-decision, major-decision, major-decision-township,"
+            " mediation, normative-document, normative-document-township, petition)",
         },
         id="unknown-workflow",
     ),

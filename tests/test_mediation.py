@@ -443,7 +443,7 @@ def test_mediation_demo_walks_from_the_terminal(med: Dflow) -> None:
     fails(
         med("demo", "--workflow", "nope"),
         4,
-        "no workflow named 'nope' (known: major-decision-township, mediation, petition)\n",
+        "no workflow named 'nope' (known: enforcement-decision, major-decision-township, mediation, petition)\n",
     )
     assert med.json("demo")["workflow"] == "major-decision-township"  # the default is unchanged
 

@@ -244,6 +244,7 @@ def actual_stages(wf: Workflow) -> list[tuple[str, list[dict[str, Any]]]]:
 def test_registry_holds_exactly_the_shipped_workflows() -> None:
     workflows = registry()
     assert sorted(workflows) == [
+        "enforcement-decision",
         COUNTY,
         TOWNSHIP,
         "mediation",

@@ -186,8 +186,9 @@ CASES = [
         "unknown_key",
         md(('{ name = "legal_adviser", type = "text",', '{ name = "legal_adviser", mandatory = true, type = "text",')),
         "{path}: stages[3].steps[0].fields[3].mandatory: unknown key"
-        " (allowed: name, type, title, required, choices, article)",
-        "{path}：stages[3].steps[0].fields[3].mandatory：未知键（可用：name, type, title, required, choices, article）",
+        " (allowed: name, type, title, required, choices, article, personal, confidential, excluded_readers)",
+        "{path}：stages[3].steps[0].fields[3].mandatory：未知键"
+        "（可用：name, type, title, required, choices, article, personal, confidential, excluded_readers）",
     ),
     Case("schema", md(("schema = 1\n", "schema = 2\n")), "{path}: schema: only schema 1 is understood"),
     Case(

@@ -99,11 +99,16 @@ def language() -> str:
 
 _ARTICLE = re.compile(r"Arts?\. ([0-9–, ]+)")
 _PARAGRAPH = re.compile(r" ¶(\d+)")
+_ITEM = re.compile(r"条\((\d+)\)")  # 'Art. 64(2)', once rendered '第64条(2)' -> '第64条第（二）项'
 # Documents cited by their numbered sections (（一）, （二）, …): the General Office of the State
 # Council's opinions and notices, "GOB 115 §5" or "GOB 115 §§5–6".
-_DOCUMENTS = {"GOB 115": "《国办发〔2018〕115号》", "GOB 37": "《国办发〔2018〕37号》"}
+_DOCUMENTS = {
+    "GOB 115": "《国办发〔2018〕115号》",
+    "GOB 37": "《国办发〔2018〕37号》",
+    "GOB 118": "《国办发〔2018〕118号》",
+}
 _SECTION = re.compile(r"(GOB \d+)(?: §§?(\d+)(?:–(\d+))?)?")
-_NUMERALS = ("", "一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "十一", "十二")
+_NUMERALS = ("", "一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "十一", "十二", "十三")
 # Laws and regulations cited by a short English name (with the space before their article).
 _NAMES = (
     ("Organic Law ", "《地方组织法》"),
@@ -114,6 +119,7 @@ _NAMES = (
     ("Mediation Law ", "《人民调解法》"),
     ("MoJ Mediation Rules ", "司法部《人民调解工作若干规定》"),
     ("CPL ", "《民事诉讼法》"),
+    ("Penalty Law ", "《行政处罚法》"),
     ("PIPL ", "《个人信息保护法》"),
 )
 
@@ -137,6 +143,9 @@ def article(text: str, lang: str | None = None) -> str:
     text = _SECTION.sub(_section, text)
     text = _PARAGRAPH.sub(r"第\1款", text)  # 'Art. 23 ¶2' -> '第23条第2款'
     text = _ARTICLE.sub(lambda m: f"第{m.group(1).replace(', ', '、')}条", text)
+    text = _ITEM.sub(
+        lambda m: f"条第（{_NUMERALS[int(m.group(1))]}）项" if int(m.group(1)) < len(_NUMERALS) else m.group(0), text
+    )
     for english, chinese in _NAMES:
         text = text.replace(english, chinese)
     text = text.replace("Chs. 2–3", "第二章至第三章").replace("Disclosure Regs ", "《政府信息公开条例》")

@@ -27,9 +27,9 @@ from decision_flow.rules import check_specs
 
 
 def _procedures() -> dict[str, Procedure]:
-    from decision_flow.procedures import major_decision, mediation, normative_document, petition
+    from decision_flow.procedures import enforcement_decision, major_decision, mediation, normative_document, petition
 
-    procedures = (major_decision, normative_document, petition, mediation)
+    procedures = (major_decision, normative_document, petition, mediation, enforcement_decision)
     return {p.PROCEDURE.key: p.PROCEDURE for p in procedures}
 
 
@@ -41,15 +41,17 @@ def of(wf: Workflow) -> Procedure:
     return PROCEDURES[wf.procedure]
 
 
-def check(wf: Workflow) -> Workflow:
-    """The rule kinds and the named procedure's invariants of a parsed workflow."""
+def check(wf: Workflow, invariants: bool = True) -> Workflow:
+    """The rule kinds and (unless not `invariants`) the named procedure's invariants of a parsed
+    workflow."""
     if wf.procedure not in PROCEDURES:
         known = ", ".join(sorted(PROCEDURES))
         raise WorkflowError.at(wf.source, "procedure", "wf.unknown_procedure", name=wf.procedure, known=known)
     check_settings(wf, PROCEDURES[wf.procedure])
     check_specs(wf)
     check_steps(wf)
-    PROCEDURES[wf.procedure].check(wf)
+    if invariants:
+        PROCEDURES[wf.procedure].check(wf)
     check_links(wf)
     return wf
 
@@ -105,8 +107,10 @@ def history() -> dict[tuple[str, int], Path]:
 
 
 def load_history(path: Path, base: Callable[[str], Workflow] | None = None) -> Workflow:
-    """Load an earlier shipped version (its `extends`, if any, resolved by `base`)."""
-    return check(parse(read_text(path), str(path), base or get, procedure=LEGACY_PROCEDURE))
+    """Load an earlier shipped version (its `extends`, if any, resolved by `base`). It met the
+    invariants of its release; a later release may ask more of a new file (e.g. a period that
+    refuses rather than marks), but a case created under the old version runs it to its end."""
+    return check(parse(read_text(path), str(path), base or get, procedure=LEGACY_PROCEDURE), invariants=False)
 
 
 def shipped() -> list[Path]:

@@ -85,11 +85,14 @@ def _at_least(ctx: Context, step: Step, spec: RuleSpec, days: int, unit: str) ->
     return [refuse(spec, key, start=p["from"], end=p["to"], days=found, min=days, unless=p.get("unless"))]
 
 
-@rule("min_working_days", ("from", "to", "days"), ("from_step", "unless"))
+@rule("min_working_days", ("from", "to", "days"), ("from_step", "unless", "when"))
 def min_working_days(ctx: Context, step: Step, spec: RuleSpec) -> list[Reason]:
     """At least `days` working days on the official calendar after `from` (a field of
     `from_step`, when given) up to `to`, unless the `unless` field (the reason for an exception
-    the law allows) is filled."""
+    the law allows) is filled; only when the bool field `when` is true, if given (e.g. a
+    hearing's notice period, owed only once a hearing was requested)."""
+    if "when" in spec.params and fields_of(ctx, step).get(spec.params["when"]) is not True:
+        return []
     return _at_least(ctx, step, spec, spec.params["days"], "working")
 
 

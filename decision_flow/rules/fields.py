@@ -17,20 +17,31 @@ def flag_requires(ctx: Context, step: Step, spec: RuleSpec) -> list[Reason]:
     return []
 
 
-@rule("evidence_when", ("field", "evidence"))
+@rule("evidence_when", ("field", "evidence"), ("value",))
 def evidence_when(ctx: Context, step: Step, spec: RuleSpec) -> list[Reason]:
-    """When the bool `field` is true, evidence of kind `evidence` must be attached."""
+    """When the bool `field` is true (or, with `value`, when `field` holds that value: e.g. the
+    decision document owed by a penalty but not by a transfer), evidence of kind `evidence`
+    must be attached."""
     p, state = spec.params, ctx.state(step.name)
-    if state.fields.get(p["field"]) is True and not state.evidence.get(p["evidence"]):
-        return [refuse(spec, "rule.evidence_when", field=p["field"], evidence=p["evidence"])]
-    return []
+    found = state.fields.get(p["field"])
+    applies = (found == p["value"] and type(found) is type(p["value"])) if "value" in p else found is True
+    if not applies or state.evidence.get(p["evidence"]):
+        return []
+    if "value" in p:
+        return [refuse(spec, "rule.evidence_when_value", field=p["field"], value=p["value"], evidence=p["evidence"])]
+    return [refuse(spec, "rule.evidence_when", field=p["field"], evidence=p["evidence"])]
 
 
-@rule("field_equals", ("field", "value"))
+@rule("field_equals", ("field", "value"), ("when",))
 def field_equals(ctx: Context, step: Step, spec: RuleSpec) -> list[Reason]:
-    """`field` must equal `value` (e.g. a declaration that must be true)."""
-    p = spec.params
-    if fields_of(ctx, step).get(p["field"]) != p["value"]:
+    """`field` must equal `value` (e.g. a declaration that must be true); only when the bool
+    field `when` is true, if given (e.g. a qualification owed by a first-time reviewer only)."""
+    p, f = spec.params, fields_of(ctx, step)
+    if "when" in p and f.get(p["when"]) is not True:
+        return []
+    if f.get(p["field"]) != p["value"]:
+        if "when" in p:
+            return [refuse(spec, "rule.field_equals_when", field=p["field"], value=p["value"], when=p["when"])]
         return [refuse(spec, "rule.field_equals", field=p["field"], value=p["value"])]
     return []
 

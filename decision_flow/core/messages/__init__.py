@@ -8,6 +8,7 @@ from decision_flow.core.messages import (
     calendar,
     cases,
     catalogue,
+    enforcement,
     files,
     life,
     mediation,
@@ -19,6 +20,20 @@ from decision_flow.core.messages import (
     views,
 )
 
-_PARTS = (cases, people, trail, procedures, calendar, files, catalogue, life, views, petition, mediation, privacy)
+_PARTS = (
+    cases,
+    people,
+    trail,
+    procedures,
+    calendar,
+    files,
+    catalogue,
+    life,
+    views,
+    petition,
+    mediation,
+    privacy,
+    enforcement,
+)
 MESSAGES: dict[str, tuple[str, str]] = {key: text for part in _PARTS for key, text in part.MESSAGES.items()}
 DUPLICATED = sorted({k for i, a in enumerate(_PARTS) for b in _PARTS[i + 1 :] for k in a.MESSAGES if k in b.MESSAGES})
