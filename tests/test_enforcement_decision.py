@@ -108,7 +108,7 @@ def test_enforcement_decision_walk_no_penalty_is_delivered_and_not_published(enf
 
 def test_enforcement_decision_walk_in_chinese(enf: Dflow) -> None:
     case = new(enf)
-    assert enf.ok(*args(enf, case, "filing", {}), env=ZH).stdout == "已记录到步骤 filing\n"
+    assert enf.ok(*args(enf, case, "filing", {}), env=ZH).stdout == "已记录到步骤 立案\n"
     assert enf.ok("advance", case, "--as", OFFICER, env=ZH).stdout == f"决策 {case} 已进入 调查取证\n"
     record(enf, case, "investigation")
     enf.ok("advance", case, "--as", OFFICER)
