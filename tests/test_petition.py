@@ -665,7 +665,7 @@ def test_petition_re_review_request_within_30_days(pt: Dflow) -> None:
 
 
 def test_petition_workflow_check_accepts_the_shipped_file(pt: Dflow) -> None:
-    assert pt.ok("workflow", "check", SHIPPED).stdout == f"{SHIPPED}: OK (petition v2, 6 stages)\n"
+    assert pt.ok("workflow", "check", SHIPPED).stdout == f"{SHIPPED}: OK (petition v3, 6 stages)\n"
 
 
 GATES_REMOVED = [

@@ -82,7 +82,7 @@ def test_petition_personal_data_masked_for_a_reader_without_a_role(pt: Dflow, ca
             "address": "沙河乡***",
         }
         assert view["title"] == "王**反映土地补偿款问题" and step["fields"]["facts"] == "王**称补偿款未足额发放"
-        assert step["fields"]["accused"] == "(confidential)"
+        assert step["fields"]["accused"] == step["fields"]["accused_users"] == "(confidential)"
         (material,) = [e for e in step["evidence"] if e["kind"] == "whistleblowing_material"]
         assert material["name"] == material["sha256"] == "(confidential)"
         assert not any(secret in json.dumps(view, ensure_ascii=False) for secret in SECRETS)
@@ -96,7 +96,7 @@ def test_petition_whistleblowing_withheld_from_the_accused_user(pt: Dflow, case:
     step = registration(view)
     assert view["masked"] is True
     assert {k: step["fields"][k] for k in PERSONAL} == PERSONAL  # personal data: a role on the case suffices
-    assert step["fields"]["accused"] == "(confidential)"
+    assert step["fields"]["accused"] == step["fields"]["accused_users"] == "(confidential)"
     assert [e["name"] for e in step["evidence"] if e["kind"] == "whistleblowing_material"] == ["(confidential)"]
     trail = json.dumps(pt.json("audit", case, "--as", EXECUTIVE), ensure_ascii=False)
     assert ACCUSED not in trail and MATERIAL not in trail and NAME in trail
@@ -127,6 +127,8 @@ def test_petition_personal_data_masked_in_exports(pt: Dflow, case: int, tmp_path
     assert all(secret in shown for secret in (NAME, PHONE, ACCUSED))
     assert not any(secret in hidden for secret in SECRETS)
     assert "王**" in hidden and "138****5678" in hidden and "（保密）" in hidden
+    assert f'"accused_users":["{EXECUTIVE}"]' not in hidden and f"accused_users={EXECUTIVE}" not in hidden
+    assert f"：{EXECUTIVE}" not in hidden  # who is accused is not told by their user name either
 
 
 def _csv_text(path: Path) -> str:

@@ -9,8 +9,9 @@ the free text and refusals that repeat it too. Which strings, and for whom, the 
 
 from __future__ import annotations
 
+import json
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from decision_flow.core.i18n import Msg, t
@@ -40,12 +41,19 @@ def withheld(lang: str) -> str:
 
 
 class Redactor:
-    """Replaces each of its strings by its stand-in wherever it occurs, longest first."""
+    """Replaces each of its strings by its stand-in wherever it occurs, longest first; and the
+    whole value of each field in `withheld` (e.g. user names, too short and common to be found by
+    their text), wherever it is recorded: as a mapping's key, or typed as ``field=value``."""
 
-    def __init__(self, replacements: Mapping[str, str] | None = None) -> None:
+    def __init__(
+        self, replacements: Mapping[str, str] | None = None, withheld: Iterable[str] = (), stand_in: str = ""
+    ) -> None:
         self.replacements = {k: v for k, v in (replacements or {}).items() if len(k) >= SHORTEST and k != v}
+        self.withheld, self.stand_in = frozenset(withheld), stand_in
         keys = sorted(self.replacements, key=len, reverse=True)
-        self._pattern = re.compile("|".join(re.escape(k) for k in keys)) if keys else None
+        typed = [rf"(?<=\b{re.escape(name)}=)[^\"]+" for name in sorted(self.withheld)]
+        alternatives = typed + [re.escape(k) for k in keys]
+        self._pattern = re.compile("|".join(alternatives)) if alternatives else None
 
     def __bool__(self) -> bool:
         return self._pattern is not None
@@ -53,10 +61,11 @@ class Redactor:
     def text(self, text: str) -> str:
         if self._pattern is None:
             return text
-        return self._pattern.sub(lambda m: self.replacements[m.group(0)], text)
+        return self._pattern.sub(lambda m: self.replacements.get(m.group(0), self.stand_in), text)
 
     def value(self, value: Any) -> Any:
-        """`value` (a string, or lists and mappings of them) with every string redacted; keys kept."""
+        """`value` (a string, or lists and mappings of them) with every string redacted and each
+        withheld field's value replaced whole; keys kept."""
         if self._pattern is None:
             return value
         if isinstance(value, str):
@@ -64,8 +73,14 @@ class Redactor:
         if isinstance(value, list | tuple):
             return [self.value(v) for v in value]
         if isinstance(value, Mapping):
-            return {k: self.value(v) for k, v in value.items()}
+            return {k: self.stand_in if k in self.withheld else self.value(v) for k, v in value.items()}
         return value
+
+    def data(self, stored: str) -> str:
+        """An event's stored data (canonical JSON) as a reader without the right sees it."""
+        if self._pattern is None:
+            return stored
+        return json.dumps(self.value(json.loads(stored)), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
 NONE = Redactor()

@@ -59,9 +59,13 @@ def redactor(s: Session, user: User | None, case: Decision, wf: Workflow, lang: 
         return NONE
     hidden = withheld(lang)
     replace: dict[str, str] = {}
+    # a confidential list of user names (those accused): withheld by field, not by text
+    whole = {f.name for s in wf.steps() for f in s.fields if f.confidential and f.excluded_readers}
 
     def hide(step: str, values: dict[str, Any]) -> None:
         for f in _defs(wf, step):
+            if f.name in whole:
+                continue
             for item in _items(_typed(f, values.get(f.name))):
                 if f.confidential and not sees_confidential:
                     replace[item] = hidden
@@ -80,7 +84,7 @@ def redactor(s: Session, user: User | None, case: Decision, wf: Workflow, lang: 
                 query = select(Evidence).where(Evidence.record_id == rec.id, col(Evidence.kind).in_(kinds))
                 for ev in s.exec(query).all():
                     replace[ev.name] = replace[ev.sha256] = hidden
-    return Redactor(replace)
+    return Redactor(replace, () if sees_confidential else whole, hidden)
 
 
 def _step(wf: Workflow, name: str) -> Step | None:

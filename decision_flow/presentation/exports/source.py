@@ -211,7 +211,7 @@ class Source:
             action_label=labels.action(e.action, ZH),
             stage=e.stage,
             step=e.step,
-            data=self.hide.text(e.data),
+            data=self.hide.data(e.data),
             prev_hash=e.prev_hash,
             hash=e.hash,
             summary=self.hide.text(events.summary(e.action, json.loads(e.data), self.workflow, e.step, ZH, full=True)),
