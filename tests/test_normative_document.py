@@ -394,6 +394,16 @@ def test_nd_review_beyond_15_working_days_is_marked_overdue_with_its_reason(engi
             "article": "GOB 115 §5",
             "detail": "submitted_on to opinion_on is 16 working days, beyond 15; recorded as overdue, with the reason"
             " in overdue_reason",
+            "msg": {
+                "key": "rule.overdue",
+                "params": {
+                    "days": 16,
+                    "end": "opinion_on",
+                    "max": 15,
+                    "start": "submitted_on",
+                    "unless": "overdue_reason",
+                },
+            },
         }
     ]
 
@@ -646,6 +656,10 @@ def test_nd_filing_late_is_marked_not_refused_working_days(engine: Engine, files
             "rule": "late",
             "article": "Filing Regs Art. 25; provincial rule",
             "detail": "filed_on is 4 working days after published_on; due within 3 (recorded as late)",
+            "msg": {
+                "key": "rule.late_working",
+                "params": {"days": 4, "field": "filed_on", "max": 3, "since": "published_on"},
+            },
         }
     ]
 

@@ -4,6 +4,8 @@ the trail writes nothing into it)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from decision_flow.core.errors import WorkflowError
 from decision_flow.core.i18n import Cited, Msg
 from decision_flow.definition.workflow import RuleSpec, Step, Unset, Workflow
@@ -12,8 +14,26 @@ from decision_flow.rules import FIELD_PARAMS, RULE_KINDS
 from decision_flow.rules.kinds import ELSEWHERE, period_problem
 
 
-def _fail(wf: Workflow, where: str, problem: Msg | str, **params: object) -> WorkflowError:
+def fail(wf: Workflow, where: str, problem: Msg | str, **params: object) -> WorkflowError:
+    """A broken invariant at `where` in the workflow's file."""
     return WorkflowError.at(wf.source, where, problem, **params)
+
+
+_fail = fail
+
+
+def rules_of(step: Step, kind: str, **params: Any) -> list[RuleSpec]:
+    """The rules of `kind` on `step` whose parameters include `params`."""
+    return [
+        spec
+        for spec in step.rules
+        if spec.kind == kind and all(k in spec.params and spec.params[k] == v for k, v in params.items())
+    ]
+
+
+def has_rule(step: Step, kind: str, **params: Any) -> bool:
+    """`step` has a rule of `kind` whose parameters include `params`."""
+    return bool(rules_of(step, kind, **params))
 
 
 def require_stages(wf: Workflow, stages: tuple[str, ...], article: str, order_problem: str) -> None:

@@ -13,11 +13,10 @@ the place and the rule.
 
 from __future__ import annotations
 
-from typing import Any
-
-from decision_flow.core.errors import WorkflowError
 from decision_flow.core.i18n import Cited
 from decision_flow.definition.workflow import Step, Workflow
+from decision_flow.procedures.common import fail as _fail
+from decision_flow.procedures.common import has_rule as _has
 from decision_flow.procedures.common import require_stages
 
 FILING, INVESTIGATION, NOTICE, STATEMENT, HEARING = "filing", "investigation", "prior_notice", "statement", "hearing"
@@ -51,18 +50,6 @@ WORKING_PERIODS = (
     (PUBLICITY, DECISION, "decided_on", "published_on", 7, "GOB 118 §6"),
 )
 HEARING_NOTICE_DAYS = 7  # working days between the hearing notice and the hearing (Art. 64(2))
-
-
-def _fail(wf: Workflow, where: str, problem: str, **params: object) -> WorkflowError:
-    return WorkflowError.at(wf.source, where, problem, **params)
-
-
-def _has(step: Step, kind: str, **params: Any) -> bool:
-    """`step` has a rule of `kind` whose parameters include `params`."""
-    return any(
-        spec.kind == kind and all(k in spec.params and spec.params[k] == v for k, v in params.items())
-        for spec in step.rules
-    )
 
 
 def _step(wf: Workflow, name: str, article: str) -> Step:

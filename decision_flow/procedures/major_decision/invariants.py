@@ -6,17 +6,13 @@ gates. :func:`check_invariants` refuses a workflow that does.
 
 from __future__ import annotations
 
-from decision_flow.core.errors import WorkflowError
 from decision_flow.core.i18n import Cited
 from decision_flow.definition.workflow import RuleSpec, Step, Workflow
+from decision_flow.procedures.common import fail as _fail
 
 LEGALITY, COLLECTIVE = "legality_review", "collective_decision"
 LEGAL_GATES = (LEGALITY, COLLECTIVE)  # never waived, never skipped
 CONSULTATION_STEPS = ("public_participation", "expert_review", "risk_assessment")
-
-
-def _fail(wf: Workflow, where: str, problem: str, **params: object) -> WorkflowError:
-    return WorkflowError.at(wf.source, where, problem, **params)
 
 
 def _rule(step: Step, kind: str, **params: object) -> RuleSpec | None:

@@ -10,11 +10,10 @@ the place and the rule.
 
 from __future__ import annotations
 
-from typing import Any
-
-from decision_flow.core.errors import WorkflowError
 from decision_flow.core.i18n import Cited
 from decision_flow.definition.workflow import RuleSpec, Step, Workflow
+from decision_flow.procedures.common import fail as _fail
+from decision_flow.procedures.common import has_rule as _has
 from decision_flow.procedures.common import require_stages
 
 APPLICATION, WILLINGNESS, REGISTRATION = "application", "willingness", "registration"
@@ -35,18 +34,6 @@ NEVER_WAIVED = {
 }
 SIGNATURES = ("parties_signed", "mediator_signed", "committee_sealed")  # Art. 29
 CONFIRMATION_DAYS = 30  # calendar days from the agreement taking effect (Art. 33; CPL Art. 205)
-
-
-def _fail(wf: Workflow, where: str, problem: str, **params: object) -> WorkflowError:
-    return WorkflowError.at(wf.source, where, problem, **params)
-
-
-def _has(step: Step, kind: str, **params: Any) -> bool:
-    """`step` has a rule of `kind` whose parameters include `params`."""
-    return any(
-        spec.kind == kind and all(k in spec.params and spec.params[k] == v for k, v in params.items())
-        for spec in step.rules
-    )
 
 
 def _step(wf: Workflow, name: str, article: str) -> Step:

@@ -9,12 +9,12 @@ longest one, fewer meeting types); it may not remove, reorder or weaken the lega
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import Any
 
-from decision_flow.core.errors import WorkflowError
 from decision_flow.core.i18n import Cited
-from decision_flow.definition.workflow import RuleSpec, Step, Workflow
+from decision_flow.definition.workflow import Step, Workflow
+from decision_flow.procedures.common import fail as _fail
 from decision_flow.procedures.common import require_stages
+from decision_flow.procedures.common import rules_of as _rules
 
 SCOPE, SUBMISSION, REVIEW, REVISION, DELIBERATION = (
     "scope_test",
@@ -44,19 +44,6 @@ OPINIONS = {"lawful", "unlawful", "must_revise"}  # 合法 / 不合法 / 应当�
 MIN_REVIEW, MAX_REVIEW = 5, 15  # working days (115 §5)
 COUNTY_MEETINGS = {"standing_meeting", "plenary_meeting"}
 # Township forms of deliberation are the locality's (the rules digest marks them unconfirmed).
-
-
-def _fail(wf: Workflow, where: str, problem: str, **params: object) -> WorkflowError:
-    return WorkflowError.at(wf.source, where, problem, **params)
-
-
-def _rules(step: Step, kind: str, **params: Any) -> list[RuleSpec]:
-    """The rules of `kind` on `step` whose parameters include `params`."""
-    return [
-        spec
-        for spec in step.rules
-        if spec.kind == kind and all(k in spec.params and spec.params[k] == v for k, v in params.items())
-    ]
 
 
 def _step(wf: Workflow, name: str, stage: str, article: str) -> Step:

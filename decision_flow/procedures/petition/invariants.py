@@ -10,12 +10,11 @@ these. :func:`check_invariants` refuses a workflow that does, naming the file, t
 
 from __future__ import annotations
 
-from typing import Any
-
-from decision_flow.core.errors import WorkflowError
 from decision_flow.core.i18n import Cited
-from decision_flow.definition.workflow import RuleSpec, Step, Workflow
+from decision_flow.definition.workflow import Step, Workflow
+from decision_flow.procedures.common import fail as _fail
 from decision_flow.procedures.common import require_stages
+from decision_flow.procedures.common import rules_of as _rules
 
 REGISTRATION, ACCEPTANCE, HANDLING, OPINION, REVIEW, RE_REVIEW = (
     "registration",
@@ -37,17 +36,6 @@ NEVER_WAIVED = {
 }
 OPINIONS = {"support", "explain", "not_support"}  # 支持 / 解释说明 / 不予支持 (Art. 32)
 NOTICE_DAYS, OBJECTION_DAYS, ANSWER_DAYS, MAX_EXTENSION, REVIEW_DAYS, MAX_REPRESENTATIVES = 15, 5, 60, 30, 30, 5
-
-
-def _fail(wf: Workflow, where: str, problem: str, **params: object) -> WorkflowError:
-    return WorkflowError.at(wf.source, where, problem, **params)
-
-
-def _rules(step: Step, kind: str, **params: Any) -> list[RuleSpec]:
-    """The rules of `kind` on `step` whose parameters include `params`."""
-    return [
-        s for s in step.rules if s.kind == kind and all(k in s.params and s.params[k] == v for k, v in params.items())
-    ]
 
 
 def _step(wf: Workflow, name: str) -> Step:
