@@ -338,3 +338,22 @@ def test_an_attachment_made_by_mistake_is_withdrawn_with_a_reason(cli: Dflow, tm
     assert cli.json("audit", "verify")["ok"] is True  # the withdrawn file's bytes are still there, and verify
     again = cli("withdraw", case, "drafting", "--file", "draft=草案.txt", "--reason", "x", "--as", OFFICER)
     assert again.exit_code == 3  # a step of a stage gone by: return to it first
+
+
+def test_fields_appear_in_the_workflows_order_in_show_audit_and_the_pdf(cli: Dflow, tmp_path: Path) -> None:
+    """initiation's fields are proposer_kind, undertaking_unit, start_approved_on (not alphabetical)."""
+    case = new(cli)
+    cli.record_valid(case, "initiation")
+    order = ["建议提出方", "承办单位", "决策机关同意启动日期"]
+
+    def positions(text: str) -> list[int]:
+        return [text.index(label) for label in order]
+
+    shown = cli.ok("show", case, "--as", OFFICER, env=ZH).stdout
+    trail = cli.ok("audit", case, "--as", OFFICER, env=ZH).stdout
+    pdf = tmp_path / "trail.pdf"
+    cli.ok("audit", "export", case, "--format", "pdf", "-o", pdf, "--as", OFFICER)
+    pypdf = pytest.importorskip("pypdf")
+    printed = "".join((p.extract_text() or "").replace("\n", "") for p in pypdf.PdfReader(str(pdf)).pages)
+    for text in (shown, trail, printed):
+        assert positions(text) == sorted(positions(text))
