@@ -321,7 +321,11 @@ def _change(db: str | None, decision: str, change: Callable[[Engine, int], Any])
         try:
             extra = change(engine, i)
         except KeyboardInterrupt:  # Ctrl-C: say what the database holds, then exit 130
-            _interrupted(changed_since(_engine(db), i, before), i)
+            try:
+                done: bool | None = changed_since(_engine(db), i, before)
+            except Exception:  # the database cannot be asked now: say so, never a traceback
+                done = None
+            _interrupted(done, i)
             raise
         now = state(engine, i)
         with contextlib.suppress(DflowError):  # what is said of the change is in its case's words
@@ -331,9 +335,10 @@ def _change(db: str | None, decision: str, change: Callable[[Engine, int], Any])
     return act
 
 
-def _interrupted(done: bool, decision: int) -> None:
+def _interrupted(done: bool | None, decision: int) -> None:
     """Tell the officer, after Ctrl-C, whether the change was written (a change commits whole or
-    not at all, so it is one or the other)."""
+    not at all, so it is one or the other; None: the database could not be asked)."""
     from decision_flow.core.i18n import Msg, t
 
-    print(t(Msg("interrupted.done" if done else "interrupted.none", {"id": decision})), file=sys.stderr)
+    key = {True: "interrupted.done", False: "interrupted.none", None: "interrupted.unknown"}[done]
+    print(t(Msg(key, {"id": decision})), file=sys.stderr)

@@ -72,6 +72,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "interrupted: recorded (the change to decision {id} had been written; see dflow show {id})",
         "已中断：已记录（对决策 {id} 的更改已写入；见 dflow show {id}）",
     ),
+    "interrupted.unknown": (
+        "interrupted: whether decision {id} changed could not be read now; see dflow show {id}",
+        "已中断：暂时无法读取决策 {id} 是否已更改；请用 dflow show {id} 查看",
+    ),
     "interrupted.none": (
         "interrupted: nothing recorded (decision {id} is as it was)",
         "已中断：未记录任何内容（决策 {id} 保持原状）",
