@@ -175,8 +175,9 @@ def test_enum_values_typed_in_chinese_are_stored_as_their_ids(cli: Dflow) -> Non
 def test_a_value_that_is_no_choice_is_invalid_input_whichever_field(cli: Dflow, field: str, step: str) -> None:
     case = new(cli)
     cli.bring_to(case, "consultation" if step == "risk_assessment" else step)
-    result = cli("record", case, step, "--set", f"{field}=huge", "--as", ACTOR[step])
-    assert result.exit_code == 2 and f"{field} must be one of" in result.stderr
+    for typo in ("huge", "approved"):  # approved: another field's choice, still no choice of this one
+        result = cli("record", case, step, "--set", f"{field}={typo}", "--as", ACTOR[step])
+        assert result.exit_code == 2 and f"{field} must be one of" in result.stderr
 
 
 def test_chinese_messages_name_stages_in_chinese_whatever_the_workflow(cli: Dflow) -> None:

@@ -46,12 +46,17 @@ def parse_value(field: FieldDef, raw: str) -> Any:
     raise AssertionError(field.type)
 
 
-def parse_values(step: Step, pairs: list[tuple[str, str]], labels: Mapping[str, Title] | None = None) -> dict[str, Any]:
+def parse_values(
+    step: Step,
+    pairs: list[tuple[str, str]],
+    labels: Mapping[str, Title] | None = None,
+    known: Mapping[str, frozenset[str]] | None = None,
+) -> dict[str, Any]:
     """The stored form of each `field=value` for `step`. An enum value may be typed as its id or
     as its label in either language (`labels`: the workflow's ``[choices]``), and is stored as
-    its id. A value that is none of the choices is invalid input, whichever the field; a known
-    value the law excludes here (e.g. a county's meeting type at a township, Arts. 30, 42) is
-    refused, citing the field's article."""
+    its id. A value that is none of the choices is invalid input, whichever the field; a value
+    the same field takes elsewhere (`known`: e.g. a county's meeting type at a township, Arts. 30,
+    42) is the law's exclusion here, refused citing the field's article."""
     values: dict[str, Any] = {}
     for name, raw in pairs:
         field = step.field(name)
@@ -62,21 +67,24 @@ def parse_values(step: Step, pairs: list[tuple[str, str]], labels: Mapping[str, 
             raise InvalidInput(Msg("field.unknown", found))
         values[name] = parse_value(field, raw)
         if field.type == "enum" and values[name] is not None:
-            values[name] = _choice(field, values[name], labels or {})
+            elsewhere = (known or {}).get(field.name, frozenset())
+            values[name] = _choice(field, values[name], labels or {}, elsewhere)
     return values
 
 
-def _choice(field: FieldDef, typed: str, labels: Mapping[str, Title]) -> str:
+def _choice(field: FieldDef, typed: str, labels: Mapping[str, Title], known: frozenset[str]) -> str:
     """The enum value `typed` names: the id itself, the id whose Chinese or English label it is, or
-    the one choice of the field whose Chinese label starts with it (中 for 中风险)."""
-    named = [typed] if typed in labels or typed in field.choices else []
-    named = named or [c for c, title in labels.items() if typed in (title.zh, title.en)]
+    the one choice of the field whose Chinese label starts with it (中 for 中风险); `known` are the
+    values the same field takes in other workflows."""
+    ids = set(field.choices) | known
+    named = [typed] if typed in ids else []
+    named = named or [c for c, title in labels.items() if c in ids and typed in (title.zh, title.en)]
     named = named or [c for c in field.choices if c in labels and labels[c].zh.startswith(typed)][:2]
     allowed = [c for c in named if c in field.choices]
     if len(allowed) == 1:
         return allowed[0]
     msg = Msg("field.choice", {"field": field.name, "value": typed, "choices": ", ".join(field.choices)})
-    if named and field.article is not None:  # a known value the law does not allow here
+    if named and field.article is not None:  # a value this field takes elsewhere, which the law excludes here
         raise Blocked(msg, [Reason("choice", field.article, msg)])
     raise InvalidInput(msg)
 

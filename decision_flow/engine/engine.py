@@ -28,8 +28,8 @@ from decision_flow.engine.actor import denied_by_database, prove
 from decision_flow.engine.change import MAX_ACTOR, Change, acting_user, load_case
 from decision_flow.engine.procedure import check_dates, waiver_reasons
 from decision_flow.identity.keys import KeyRing, Signer
+from decision_flow.procedures import known_choices, unset_settings
 from decision_flow.procedures import of as procedure_of
-from decision_flow.procedures import unset_settings
 from decision_flow.rules import run
 from decision_flow.store.calendar_years import imported
 from decision_flow.store.db import Database
@@ -305,7 +305,7 @@ class Engine:
         def op(c: Change) -> None:
             step = c.open_step(step_name)
             c.require_independent(step.stage)
-            values = parse_values(step, pairs, c.workflow.choices)
+            values = parse_values(step, pairs, c.workflow.choices, known_choices())
             check_kinds(step, [kind for kind, _path in files])
             records = c.records()
             rec = c.pending_record(step, records)

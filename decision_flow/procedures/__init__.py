@@ -153,6 +153,23 @@ def get(name: str) -> Workflow:
     return wf
 
 
+def known_choices() -> dict[str, frozenset[str]]:
+    """Every choice a field of that name takes in any shipped workflow (e.g. the meeting types of
+    both levels): a value known there but not allowed here is the law's exclusion, not a typo."""
+    global _known
+    if _known is None:
+        found: dict[str, set[str]] = {}
+        for wf in registry().values():
+            for step in wf.steps():
+                for f in step.fields:
+                    found.setdefault(f.name, set()).update(f.choices)
+        _known = {name: frozenset(choices) for name, choices in found.items()}
+    return _known
+
+
+_known: dict[str, frozenset[str]] | None = None
+
+
 def registry() -> dict[str, Workflow]:
     """Every shipped workflow by name, loaded once per process (and parsed once per file
     version, through the on-disk cache)."""
