@@ -141,7 +141,7 @@ def test_read_help_says_a_reader_is_optional(cli: Dflow) -> None:
     for args in (["show"], ["list"], ["audit", "trail"], ["audit", "verify"], ["audit", "head"], ["user", "list"]):
         shown = " ".join(cli(*args, "--help").stdout.split())
         assert (
-            "--as <str> The reading user: optional (a read needs no identity), but a user named must be registered"
+            "--as NAME The reading user: optional (a read needs no identity), but a user named must be registered"
             " and active. [env var: DFLOW_USER]"
         ) in shown, args
 
