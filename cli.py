@@ -13,6 +13,7 @@ from typing import Annotated, Any
 
 import typer
 
+from dflow_cli.activities import activity_app
 from dflow_cli.admin import organ_app, user_app, workflow_app
 from dflow_cli.attachments import withdraw
 from dflow_cli.audit import audit_app
@@ -57,6 +58,7 @@ app.add_typer(calendar_app, name="calendar")
 app.command("due")(due)
 app.command("withdraw")(withdraw)
 app.add_typer(catalogue_app, name="catalogue")
+app.add_typer(activity_app, name="activity")
 
 
 @app.command()

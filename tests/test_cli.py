@@ -239,6 +239,10 @@ def test_the_walk_finds_every_command() -> None:
         ("catalogue", "publish"),
         ("catalogue", "show"),
         ("catalogue", "export"),
+        ("activity",),
+        ("activity", "add"),
+        ("activity", "withdraw"),
+        ("activity", "list"),
     }
     assert not COMMANDS[("audit", "trail")].hidden  # listed, so `dflow audit ID` is found in the help
 

@@ -49,6 +49,8 @@ ACTIONS: Pairs = {
     "catalogue_item_removed": ("catalogue item removed", "移除目录事项"),
     "catalogue_consented": ("Party committee's consent recorded", "记录同级党委同意"),
     "catalogue_published": ("catalogue published", "公布决策事项目录"),
+    "activity_added": ("activity recorded", "登记法治工作活动"),
+    "activity_withdrawn": ("activity withdrawn", "撤回法治工作活动"),
 }
 
 # A decided case's life after archiving (Decree 713 Arts. 34-37), and what it may be evaluated on.
@@ -118,6 +120,17 @@ ATTEMPTS: Pairs = {
     "catalogue_remove": ("remove a catalogue item", "移除目录事项"),
     "catalogue_consent": ("record the Party committee's consent", "记录同级党委同意"),
     "catalogue_publish": ("publish the catalogue", "公布决策事项目录"),
+    "activity_add": ("record an activity", "登记法治工作活动"),
+    "activity_withdraw": ("withdraw an activity", "撤回法治工作活动"),
+}
+
+# The kinds of rule-of-law work no procedure records, which the annual report counts
+# (engine/activities.py takes its kinds from here).
+ACTIVITY_KINDS: Pairs = {
+    "study_session": ("study session", "集中学法"),
+    "publicity_event": ("publicity event", "普法宣传活动"),
+    "legal_consultation": ("legal consultation", "法律咨询"),
+    "adviser_appointment": ("legal adviser appointed", "法律顾问聘任"),
 }
 
 # A member's stance at a deciding meeting (`name:stance`).
@@ -262,4 +275,14 @@ WORDS: Pairs = {
     "consent_body": ("Consent of", "同意的党委"),
     "consent_on": ("Consent date", "党委同意日期"),
     "published_on": ("Published", "公布日期"),
+    # the register of activities (法治工作活动)
+    "activity": ("Activity", "活动编号"),
+    "activity_kind": ("Kind", "类别"),
+    "held_on": ("Held on", "日期"),
+    "activity_title": ("Title", "名称"),
+    "participants": ("People", "人数/人次"),
+    "materials": ("Materials handed out", "发放资料（份）"),
+    "village": ("Village", "村（社区）"),
+    "activities": ("Activities", "活动次数"),
+    "ids": ("Ids", "活动编号"),
 }

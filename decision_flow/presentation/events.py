@@ -254,6 +254,27 @@ def _catalogue(data: Mapping[str, Any], wf: Workflow | None, at: str | None, lan
     return where + f"{data.get('body')} {labels.day(str(data.get('on')), lang)}"
 
 
+def _activity(data: Mapping[str, Any], wf: Workflow | None, at: str | None, lang: str, full: bool) -> str:
+    """An activity recorded or withdrawn: the organ, the activity (its kind, title and date), the
+    people and materials counted and the village when recorded, the reason when withdrawn."""
+    zh = lang == "zh"
+    kind = labels.activity_kind(str(data.get("kind")), lang)
+    title = f" {data.get('title')}" if data.get("title") else ""
+    line = f"{data.get('organ')}{'：' if zh else ': '}#{data.get('activity')} {kind}{title} "
+    line += labels.day(str(data.get("held_on")), lang)
+    if "reason" in data:
+        return line + _because(data.get("reason"), lang)
+    parts = [f"{data.get('count')} 人（次）" if zh else f"{data.get('count')} people"]
+    if data.get("materials") is not None:
+        parts.append(f"发放资料 {data.get('materials')} 份" if zh else f"{data.get('materials')} materials")
+    if data.get("village"):
+        parts.append(f"{labels.word('village', lang)}{'：' if zh else ' '}{data.get('village')}")
+    for e in data.get("evidence", []):
+        shown = e.get("sha256") if full else str(e.get("sha256", ""))[:12]
+        parts.append(f"📎{e.get('name', '')} {shown}")
+    return line + ("，" if zh else ", ") + _sep(lang).join(parts)
+
+
 def _step(wf: Workflow | None, at: str | None) -> Any:
     if wf is None or at is None:
         return None
@@ -296,4 +317,6 @@ _SUMMARIES: dict[str, Summary] = {
     "catalogue_item_removed": _catalogue,
     "catalogue_consented": _catalogue,
     "catalogue_published": _catalogue,
+    "activity_added": _activity,
+    "activity_withdrawn": _activity,
 }

@@ -88,6 +88,11 @@ def life(name: str, lang: str | None = None) -> str:
     return _pick(catalogue.LIFE, name, lang)
 
 
+def activity_kind(name: str, lang: str | None = None) -> str:
+    """A kind of rule-of-law activity (集中学法, 普法宣传活动, …)."""
+    return _pick(catalogue.ACTIVITY_KINDS, name, lang)
+
+
 def level(name: str, lang: str | None = None) -> str:
     """A workflow's or an organ's level."""
     return _pick(catalogue.ORGAN_LEVELS, name, lang)

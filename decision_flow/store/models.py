@@ -128,6 +128,42 @@ class CatalogueItem(SQLModel, table=True):
     removed_reason: str | None = None  # why it was taken out (always given)
 
 
+class Activity(SQLModel, table=True):
+    """An act of an organ's rule-of-law work no procedure records (a study session, a publicity
+    event, a legal consultation, a village's legal adviser appointed), counted in its annual
+    report. Never deleted: one recorded by mistake is withdrawn, with when, who and why."""
+
+    __tablename__ = "activities"
+    __table_args__ = (Index("ix_activities_organ_day", "organ", "held_on", "id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    organ: str = Field(max_length=40)
+    kind: str = Field(max_length=40)  # one of engine.activities.KINDS
+    held_on: str  # ISO date it was held on
+    title: str = ""
+    count: int  # participants, or consultations given
+    materials: int | None = None  # leaflets and booklets handed out
+    village: str | None = None  # the village it concerns (required for an adviser's appointment)
+    notes: str | None = None
+    created_at: str
+    created_by: str
+    withdrawn_at: str | None = None
+    withdrawn_by: str | None = None
+    withdrawn_reason: str | None = None  # why it was withdrawn (always given)
+
+
+class ActivityEvidence(SQLModel, table=True):
+    """A file kept for an activity (a sign-in sheet, a photograph), stored by its SHA-256 in the
+    evidence store; the `activity_added` event names the same hashes."""
+
+    __tablename__ = "activity_evidence"
+
+    activity_id: int = Field(primary_key=True, foreign_key="activities.id")
+    sha256: str = Field(primary_key=True, max_length=64)
+    name: str
+    size: int
+
+
 class StepRecord(SQLModel, table=True):
     """The record of one step of one decision. A return supersedes the records of the stages it
     sends the case back over (`active` false); they stay for the history."""

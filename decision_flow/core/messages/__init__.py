@@ -5,6 +5,7 @@ not, and a test keeps it empty).
 """
 
 from decision_flow.core.messages import (
+    activities,
     calendar,
     cases,
     catalogue,
@@ -34,6 +35,7 @@ _PARTS = (
     mediation,
     privacy,
     enforcement,
+    activities,
 )
 MESSAGES: dict[str, tuple[str, str]] = {key: text for part in _PARTS for key, text in part.MESSAGES.items()}
 DUPLICATED = sorted({k for i, a in enumerate(_PARTS) for b in _PARTS[i + 1 :] for k in a.MESSAGES if k in b.MESSAGES})
