@@ -84,7 +84,7 @@ def init(
     def act() -> dict[str, Any]:
         from decision_flow.engine import users
 
-        key = engine.keys.path(admin) if admin else None
+        key = engine.keys.path(users.check_name(admin)) if admin else None  # a bad name: exit 2, before any path
         had_key = key is not None and key.exists()
         created = users.init(engine, admin, _new_passphrase(passphrase), (organ, organ_name, level))
         written = str(key) if key is not None and not had_key and key.exists() else None

@@ -358,3 +358,11 @@ def test_fields_appear_in_the_workflows_order_in_show_audit_and_the_pdf(cli: Dfl
     printed = "".join((p.extract_text() or "").replace("\n", "") for p in pypdf.PdfReader(str(pdf)).pages)
     for text in (shown, trail, printed):
         assert positions(text) == sorted(positions(text))
+
+
+def test_init_with_an_impossible_admin_name_is_invalid_input_not_a_crash(tmp_path: Path) -> None:
+    """Found by the hostile-input walk: saying where the key file is must not touch the disk
+    before the name is known to be valid."""
+    bare = Dflow(tmp_path / "fresh.db", tmp_path)
+    result = bare("init", "--admin", "9" * 400)
+    assert result.exit_code == 2 and "name is longer than 64 characters" in result.stderr
