@@ -33,6 +33,7 @@ from dflow_cli.common import (
     _human,
     _id,
     _new_passphrase,
+    _path,
     _run,
     _say,
     _written_to,
@@ -108,12 +109,16 @@ def demo(
     workflow: Annotated[
         str | None, typer.Option("--workflow", help="Another procedure's demonstration case, e.g. mediation.")
     ] = None,
+    keep: Annotated[
+        str | None,
+        typer.Option("--keep", metavar="DIR", help="Keep the database and keys in this new or empty folder."),
+    ] = None,
     json_out: Json = False,
 ) -> None:
     """Walk a township decision (or, with --workflow, another procedure's case) through every stage in a
-    scratch database: a refused skip, the verified trail.
+    scratch database (kept with --keep): a refused skip, the verified trail.
 
-    Example: dflow demo --workflow mediation
+    Example: dflow demo --workflow mediation --keep demo-mediation
     """
     from decision_flow.engine import demo as demo_module
     from decision_flow.presentation import render
@@ -122,7 +127,8 @@ def demo(
     def act() -> dict[str, Any]:
         procedure = demo_module.procedure_of(workflow)
         with speaking(demo_module.workflow(procedure)):  # narrated in the demo's own workflow's words
-            return demo_module.run_demo(None if json_out else render.message, procedure)
+            kept = _path(keep, "--keep") if keep is not None else None
+            return demo_module.run_demo(None if json_out else render.message, procedure, kept)
 
     def finish(result: dict[str, Any]) -> None:
         with speaking(demo_module.workflow(demo_module.procedure_of(workflow))):

@@ -688,6 +688,23 @@ def test_audit_verify(dflow: Dflow, decision: int) -> None:
     fails(dflow("audit", "verify", 3), 4, "no decision with id 3\n")
 
 
+def test_demo_kept_in_a_folder_reads_on_with_dflow(tmp_path: Path) -> None:
+    """`--keep DIR` leaves the demonstration database and its users' keys for `dflow --db` (the
+    annual report's sample comes from it); a folder that holds anything is refused untouched."""
+    kept = tmp_path / "示范"
+    result = runner.invoke(cli.app, ["demo", "--keep", str(kept)], env=BASE_ENV)
+    assert result.exit_code == 0, result.output
+    db = kept / "demo.db"
+    assert f"kept in {kept}: read on with DFLOW_DB={db} DFLOW_KEYS={kept / 'keys'} dflow show 1\n" in result.stdout
+    reader = Dflow(db, tmp_path)
+    assert reader.json("show", 1)["status"] == "archived"
+    assert reader.json("audit", "verify") == {"ok": True, "events": 33, "first_bad_seq": None, "reason": None}
+    before = sorted(p.name for p in kept.iterdir())
+    again = runner.invoke(cli.app, ["demo", "--keep", str(kept)], env=BASE_ENV)
+    assert again.exit_code == 2 and "is not empty" in again.stderr
+    assert sorted(p.name for p in kept.iterdir()) == before
+
+
 def test_demo(cache_dir: Path) -> None:
     result = runner.invoke(cli.app, ["demo"], env=BASE_ENV)
     assert result.exit_code == 0, result.output

@@ -7,14 +7,15 @@ The walk itself is the procedure's data (:class:`~decision_flow.procedures.model
 
 from __future__ import annotations
 
+import contextlib
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from decision_flow import procedures
-from decision_flow.core.errors import Blocked, NotFound
-from decision_flow.core.i18n import Msg, article, language, t
+from decision_flow.core.errors import Blocked, InvalidInput, NotFound
+from decision_flow.core.i18n import Msg, article, language, os_error, t
 from decision_flow.definition.workflow import Workflow
 from decision_flow.engine import definitions, queries, users
 from decision_flow.engine.engine import Engine
@@ -44,9 +45,12 @@ def workflow(procedure: str = DEMO_PROCEDURE) -> Workflow:
     return procedures.get(demo.workflow)
 
 
-def run_demo(say: Callable[[str], None] | None = None, procedure: str = DEMO_PROCEDURE) -> dict[str, Any]:
+def run_demo(
+    say: Callable[[str], None] | None = None, procedure: str = DEMO_PROCEDURE, keep: Path | None = None
+) -> dict[str, Any]:
     """Run the demonstration case of `procedure`; narrate through `say` (if given); return a
-    summary with the trail."""
+    summary with the trail. The database is thrown away, or kept in the folder `keep` (new or
+    empty: InvalidInput otherwise) with its users' key files, for `dflow --db` to read on."""
     demo = procedures.PROCEDURES[procedure].demo
     assert demo is not None, f"procedure {procedure} has no demonstration case"
     speak = say or (lambda _text: None)
@@ -54,12 +58,19 @@ def run_demo(say: Callable[[str], None] | None = None, procedure: str = DEMO_PRO
     def line(key: str, **params: Any) -> None:
         speak(t(Msg(key, params)))
 
-    with tempfile.TemporaryDirectory(prefix="dflow-demo-") as tmp:
-        engine, decision, refused = build(Path(tmp), line, procedure)
+    with contextlib.ExitStack() as stack:
+        root = (
+            _kept(keep)
+            if keep is not None
+            else Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="dflow-demo-")))
+        )
+        engine, decision, refused = build(root, line, procedure, kept=keep is not None)
         trail = queries.trail(engine, decision)
-        verdict = queries.verify(engine, remember=False)  # a throwaway database: nothing kept of it
+        verdict = queries.verify(engine, remember=False)  # a scratch database: nothing kept of it elsewhere
         shown = queries.show(engine, decision)
         engine.db.dispose()
+    if keep is not None:
+        line("demo.kept", path=str(root), db=str(root / "demo.db"), keys=str(root / "keys"), id=decision)
     return {
         "decision": decision,
         "title": demo.title,
@@ -72,11 +83,23 @@ def run_demo(say: Callable[[str], None] | None = None, procedure: str = DEMO_PRO
     }
 
 
+def _kept(folder: Path) -> Path:
+    """The folder a kept demonstration is written to: made if missing, refused unless empty."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        if any(folder.iterdir()):
+            raise InvalidInput(Msg("demo.keep_not_empty", {"path": str(folder)}))
+    except OSError as exc:
+        raise InvalidInput(Msg("file.cannot_write", {"path": str(folder), "why": os_error(exc)})) from None
+    return folder
+
+
 def build(
     root: Path,
     line: Callable[..., None] = lambda key, **params: None,
     procedure: str = DEMO_PROCEDURE,
     until: str | None = None,
+    kept: bool = False,
 ) -> tuple[Engine, int, list[dict[str, str]]]:
     """The demonstration database in the folder `root` (``demo.db``, the users' keys in
     ``keys/``): its organ, users and case, walked to the end, or until the case stands at the
@@ -92,7 +115,7 @@ def build(
     users.init(engine, "admin", organ=("demo", "示范乡人民政府" if level == "township" else "示范县人民政府", level))
     for name, role in demo.users:
         users.add(engine, name, [role], "admin")
-    line("demo.db", path=str(root / "demo.db"))
+    line("demo.db_kept" if kept else "demo.db", path=str(root / "demo.db"))
     dec = engine.new(demo.title, demo.workflow, list(demo.flags), demo.users[0][0])
     assert dec.id is not None
     line("demo.created", id=dec.id, title=demo.title)

@@ -186,6 +186,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "evidence.unreadable": ("{path}: cannot be read ({why})", "{path}：无法读取（{why}）"),
     # the demo
     "demo.db": ("throwaway database: {path}", "临时数据库：{path}"),
+    "demo.db_kept": ("database: {path}", "数据库：{path}"),
+    "demo.kept": (
+        "kept in {path}: read on with DFLOW_DB={db} DFLOW_KEYS={keys} dflow show {id}",
+        "已保留在 {path}：可继续查看，DFLOW_DB={db} DFLOW_KEYS={keys} dflow show {id}",
+    ),
+    "demo.keep_not_empty": (
+        "{path} is not empty: --keep needs a new or empty folder, so nothing there is overwritten",
+        "{path} 不是空文件夹：--keep 须指定新的或空的文件夹，以免覆盖其中的内容",
+    ),
     "demo.created": ("decision {id} created: {title}", "已创建决策 {id}：{title}"),
     "demo.recorded": (
         "{actor} recorded {step}: {n} fields, {files} evidence files",
