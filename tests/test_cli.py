@@ -243,6 +243,8 @@ def test_the_walk_finds_every_command() -> None:
         ("activity", "add"),
         ("activity", "withdraw"),
         ("activity", "list"),
+        ("report",),
+        ("report", "annual"),
     }
     assert not COMMANDS[("audit", "trail")].hidden  # listed, so `dflow audit ID` is found in the help
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from decision_flow.definition.workflow import Title, Workflow
+from decision_flow.procedures.annual import Report
 
 
 @dataclass(frozen=True)
@@ -125,3 +126,8 @@ class Procedure:
     settings: tuple[Setting, ...] = ()  # what each locality's file must set
     ledger: tuple[Column, ...] = ()  # the columns `dflow list --workflow` shows for its cases
     life: Life | None = None  # what may happen to a decided case after archiving, if anything
+    # The annual report (Inspection Rules Art. 24): the day a case is opened, the first of these
+    # (step, date field) recorded (before any is, the day the case was created), and what the
+    # report counts of a year's cases (procedures/annual.py).
+    opened: tuple[tuple[str, str], ...] = ()
+    annual: Report | None = None

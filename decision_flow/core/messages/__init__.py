@@ -6,6 +6,7 @@ not, and a test keeps it empty).
 
 from decision_flow.core.messages import (
     activities,
+    annual,
     calendar,
     cases,
     catalogue,
@@ -22,6 +23,7 @@ from decision_flow.core.messages import (
 )
 
 _PARTS = (
+    annual,
     cases,
     people,
     trail,

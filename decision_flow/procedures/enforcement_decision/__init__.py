@@ -10,6 +10,7 @@ Citations: "Penalty Law Art. 64(2)" is item (2) of Art. 64 of 行政处罚法; "
 from __future__ import annotations
 
 from decision_flow.definition.workflow import Title
+from decision_flow.procedures.enforcement_decision.annual import annual
 from decision_flow.procedures.enforcement_decision.demo import DEMO
 from decision_flow.procedures.enforcement_decision.invariants import (
     DECISION,
@@ -40,4 +41,6 @@ PROCEDURE = Procedure(
     gates=LEGAL_GATES,
     demo=DEMO,
     ledger=LEDGER,
+    opened=(("filing", "filed_on"),),
+    annual=annual,
 )

@@ -5,6 +5,7 @@ locality's workflow file may break."""
 from __future__ import annotations
 
 from decision_flow.definition.workflow import Title, Workflow
+from decision_flow.procedures.major_decision.annual import annual
 from decision_flow.procedures.major_decision.demo import DEMO
 from decision_flow.procedures.major_decision.invariants import (
     CONSULTATION_STEPS,
@@ -49,4 +50,6 @@ PROCEDURE = Procedure(
     duties=(Duty(LEGALITY, _drafting_and_consultation, "independent_review", REVIEW_ARTICLE, "sod.review"),),
     demo=DEMO,
     life=LIFE,
+    opened=(("initiation", "start_approved_on"),),
+    annual=annual,
 )

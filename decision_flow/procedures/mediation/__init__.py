@@ -10,6 +10,7 @@ Art. 33" (司法部《人民调解工作若干规定》, whose "normally within 
 from __future__ import annotations
 
 from decision_flow.definition.workflow import Title
+from decision_flow.procedures.mediation.annual import annual
 from decision_flow.procedures.mediation.demo import DEMO
 from decision_flow.procedures.mediation.invariants import LEGAL_GATES, check_invariants
 from decision_flow.procedures.model import Articles, Column, Procedure, Setting
@@ -50,4 +51,6 @@ PROCEDURE = Procedure(
     demo=DEMO,
     settings=SETTINGS,
     ledger=LEDGER,
+    opened=(("application", "received_on"),),
+    annual=annual,
 )

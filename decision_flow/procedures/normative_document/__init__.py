@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from decision_flow.definition.workflow import Title, Workflow
 from decision_flow.procedures.model import Articles, Column, Duty, Procedure, Setting
+from decision_flow.procedures.normative_document.annual import annual
 from decision_flow.procedures.normative_document.invariants import (
     DELIBERATION,
     DRAFTING_STEPS,
@@ -69,4 +70,6 @@ PROCEDURE = Procedure(
     duties=(Duty(REVIEW, _drafting, "independent_review", REVIEW_ARTICLE, "sod.nd_review"),),
     settings=SETTINGS,
     ledger=LEDGER,
+    opened=(("submission", "submitted_on"), ("scope_test", "scope_decided_on")),
+    annual=annual,
 )

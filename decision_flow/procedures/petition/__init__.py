@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from decision_flow.definition.workflow import Title
 from decision_flow.procedures.model import Articles, Column, Procedure
+from decision_flow.procedures.petition.annual import annual
 from decision_flow.procedures.petition.demo import DEMO
 from decision_flow.procedures.petition.invariants import ACCEPTANCE, LEGAL_GATES, OPINION, check_invariants
 
@@ -34,4 +35,6 @@ PROCEDURE = Procedure(
     gates=LEGAL_GATES,
     demo=DEMO,
     ledger=LEDGER,
+    opened=(("registration", "received_on"),),
+    annual=annual,
 )
