@@ -700,7 +700,15 @@ def test_demo_kept_in_a_folder_reads_on_with_dflow(tmp_path: Path) -> None:
     assert f"kept in {kept}: read on with DFLOW_DB={db} DFLOW_KEYS={kept / 'keys'} dflow show 1\n" in result.stdout
     reader = Dflow(db, tmp_path)
     assert reader.json("show", 1)["status"] == "archived"
-    assert reader.json("audit", "verify") == {"ok": True, "events": 33, "first_bad_seq": None, "reason": None}
+    assert reader.json("audit", "verify") == {"ok": True, "events": 139, "first_bad_seq": None, "reason": None}
+    # a year whole enough for its annual report: a case of every procedure with a demonstration,
+    # the register and the catalogue; only the normative documents (none in the demo) are left
+    year = reader.json(
+        "report", "annual", "--year", "2025", "--as", "zhang_wei", env={"DFLOW_KEYS": str(kept / "keys")}
+    )
+    placeholders = [f["key"] for f in year["figures"] if f["value"] is None]
+    assert placeholders == ["normative-document.cases"]
+    assert len(year["cases"]) == 4  # the petition of 2024 belongs to 2024's report
     before = sorted(p.name for p in kept.iterdir())
     again = runner.invoke(cli.app, ["demo", "--keep", str(kept)], env=BASE_ENV)
     assert again.exit_code == 2 and "is not empty" in again.stderr

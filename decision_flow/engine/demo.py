@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import tempfile
 from collections.abc import Callable
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +18,7 @@ from decision_flow import procedures
 from decision_flow.core.errors import Blocked, InvalidInput, NotFound
 from decision_flow.core.i18n import Msg, article, language, os_error, t
 from decision_flow.definition.workflow import Workflow
-from decision_flow.engine import definitions, queries, users
+from decision_flow.engine import activities, catalogue, definitions, queries, users
 from decision_flow.engine.engine import Engine
 from decision_flow.identity.keys import KeyRing
 from decision_flow.procedures.model import Act, Demo
@@ -65,6 +66,8 @@ def run_demo(
             else Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="dflow-demo-")))
         )
         engine, decision, refused = build(root, line, procedure, kept=keep is not None)
+        if keep is not None:  # the rest of a township's year, for `dflow report annual` to read
+            more_of_the_year(root, procedure, line)
         trail = queries.trail(engine, decision)
         verdict = queries.verify(engine, remember=False)  # a scratch database: nothing kept of it elsewhere
         shown = queries.show(engine, decision)
@@ -108,8 +111,7 @@ def build(
     demo = procedures.PROCEDURES[procedure].demo
     assert demo is not None, f"procedure {procedure} has no demonstration case"
     db = Database(f"sqlite:///{root / 'demo.db'}")
-    # the demo's users keep their key files in the scratch directory, never in the real one
-    engine = Engine(db, today=lambda: demo.today, keys=KeyRing(directory=root / "keys"))
+    engine = _engine(db, root, demo)
     shipped = definitions.shipped_named(demo.workflow)
     level = shipped.level if shipped is not None else "county"  # one organ, of its workflow's level
     users.init(engine, "admin", organ=("demo", "示范乡人民政府" if level == "township" else "示范县人民政府", level))
@@ -125,6 +127,76 @@ def build(
             break
         refused += _play(engine, demo, dec.id, act, root, line)
     return engine, dec.id, refused
+
+
+def _engine(db: Database, root: Path, demo: Demo) -> Engine:
+    """An engine on the demonstration database whose day is the demonstration's (its events are
+    stamped with that day, at the time of day they are made); the users keep their key files in
+    the scratch directory, never in the real one."""
+
+    def now() -> datetime:
+        return datetime.combine(demo.today, datetime.now(UTC).time(), UTC)
+
+    return Engine(db, now=now, today=lambda: demo.today, keys=KeyRing(directory=root / "keys"))
+
+
+def more_of_the_year(root: Path, played: str, line: Callable[..., None]) -> None:
+    """Into the demonstration database in `root`, beside the case of the procedure `played`: the
+    demonstration cases of the other procedures and every procedure's further samples (each on
+    its own day, in the same organ), then the register and the decision-item catalogue of the
+    year of the case played: a year whole enough for ``dflow report annual`` to describe."""
+    main = procedures.PROCEDURES[played].demo
+    assert main is not None, f"procedure {played} has no demonstration case"
+    walks = [
+        demo
+        for key, procedure in procedures.PROCEDURES.items()
+        for demo in ((procedure.demo,) if procedure.demo is not None and key != played else ()) + procedure.samples
+    ]
+    known = {name for name, _role in main.users}
+    db = Database(f"sqlite:///{root / 'demo.db'}")
+    try:
+        for demo in walks:
+            engine = _engine(db, root, demo)
+            for name, role in demo.users:
+                if name not in known:  # a user of an earlier case is there already
+                    users.add(engine, name, [role], "admin")
+                    known.add(name)
+            dec = engine.new(demo.title, demo.workflow, list(demo.flags), demo.users[0][0])
+            assert dec.id is not None
+            line("demo.also", id=dec.id, title=demo.title)
+            for act in demo.acts:
+                _play(engine, demo, dec.id, act, root, lambda *_a, **_k: None)
+        engine = _engine(db, root, main)
+        officer = next(name for name, role in main.users if role == "officer")
+        year = main.today.year
+        for kind, on, count, materials, village, title in SAMPLE_REGISTER:
+            held = on.replace(year=year)
+            if held <= main.today:
+                activities.add(
+                    engine, "demo", kind, held.isoformat(), count, title, materials, village, None, [], officer
+                )
+        title, unit, planned = SAMPLE_ITEM
+        catalogue.add(engine, year, "demo", title, unit, f"{year}-{planned}", None, None, "admin")
+        line("demo.register", year=year)
+    finally:
+        db.dispose()
+
+
+# A year's register, as 沙河乡's report of 2024 counts its work (../shared/seed/): kind, day (its
+# year the demonstration's), people, materials handed out, village, title.
+SAMPLE_REGISTER = (
+    ("adviser_appointment", date(2000, 1, 6), 1, None, "东村", "东村法律顾问聘任"),
+    ("adviser_appointment", date(2000, 1, 6), 1, None, "西村", "西村法律顾问聘任"),
+    ("study_session", date(2000, 2, 20), 32, None, None, "党委理论学习中心组学习习近平法治思想"),
+    ("publicity_event", date(2000, 3, 15), 260, 400, None, "消费者权益日法治宣传"),
+    ("legal_consultation", date(2000, 3, 31), 86, None, None, "一季度法律咨询"),
+    ("publicity_event", date(2000, 4, 15), 180, 300, None, "全民国家安全教育日宣传"),
+    ("study_session", date(2000, 4, 18), 28, None, None, "集中学习《行政处罚法》"),
+    ("legal_consultation", date(2000, 6, 28), 95, None, None, "二季度法律咨询"),
+)
+# An item of the year's decision-item catalogue (Decree 713 Art. 3) still to be decided: title,
+# undertaking unit, planned by (month and day).
+SAMPLE_ITEM = ("沙河乡集贸市场改造提升", "沙河乡经济发展办公室", "12-31")
 
 
 def _play(
@@ -157,6 +229,8 @@ def _play(
             )
             return [reason.as_dict()]
         raise AssertionError(f"the demo's skip to {act.to} was not refused")  # a bug of the engine
+    elif act.verb == "complete" and act.step:
+        engine.complete(decision, act.step, act.actor)
     elif act.verb == "advance":
         stage = engine.advance(decision, act.actor)
         line("demo.advanced", stage=stage)

@@ -69,8 +69,8 @@ class Column:
 @dataclass(frozen=True)
 class Act:
     """One act of a demonstration walk: `record` a step's fields and evidence kinds, `waive` a
-    step with a reason, `advance` the case, or `skip` (an advance `to` a later stage, which the
-    engine must refuse)."""
+    step with a reason, `complete` a step (one whose outcome ends the case), `advance` the case,
+    or `skip` (an advance `to` a later stage, which the engine must refuse)."""
 
     verb: str
     actor: str
@@ -123,6 +123,7 @@ class Procedure:
     gates: tuple[str, ...] = ()  # steps never skipped: a jump over one names it
     duties: tuple[Duty, ...] = ()
     demo: Demo | None = None
+    samples: tuple[Demo, ...] = ()  # more cases of a year, which a kept demonstration database holds
     settings: tuple[Setting, ...] = ()  # what each locality's file must set
     ledger: tuple[Column, ...] = ()  # the columns `dflow list --workflow` shows for its cases
     life: Life | None = None  # what may happen to a decided case after archiving, if anything

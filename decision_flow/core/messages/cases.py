@@ -196,6 +196,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{path} 不是空文件夹：--keep 须指定新的或空的文件夹，以免覆盖其中的内容",
     ),
     "demo.created": ("decision {id} created: {title}", "已创建决策 {id}：{title}"),
+    "demo.also": ("case {id} walked too: {title}", "案件 {id} 也已办理：{title}"),
+    "demo.register": (
+        "the register and the decision-item catalogue of {year} kept too: read the year with"
+        " dflow report annual --year {year}",
+        "{year} 年度活动登记和决策事项目录也已写入：可用 dflow report annual --year {year} 查看该年度报告",
+    ),
     "demo.recorded": (
         "{actor} recorded {step}: {n} fields, {files} evidence files",
         "{actor} 记录 {step}：{n} 项字段，{files} 份材料",

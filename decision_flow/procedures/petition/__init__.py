@@ -10,7 +10,7 @@ from __future__ import annotations
 from decision_flow.definition.workflow import Title
 from decision_flow.procedures.model import Articles, Column, Procedure
 from decision_flow.procedures.petition.annual import annual
-from decision_flow.procedures.petition.demo import DEMO
+from decision_flow.procedures.petition.demo import DEMO, SAMPLE
 from decision_flow.procedures.petition.invariants import ACCEPTANCE, LEGAL_GATES, OPINION, check_invariants
 
 ORDER_ARTICLE = "Petition Regs Arts. 19–36"  # registration, notice, handling, opinion, review, re-review
@@ -34,6 +34,7 @@ PROCEDURE = Procedure(
     case=Title("信访事项", "petition"),
     gates=LEGAL_GATES,
     demo=DEMO,
+    samples=(SAMPLE,),
     ledger=LEDGER,
     opened=(("registration", "received_on"),),
     annual=annual,

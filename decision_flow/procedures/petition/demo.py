@@ -78,3 +78,49 @@ DEMO = Demo(
         Act("advance", OFFICER),
     ),
 )
+
+# A second petition of 2025, answered and not contested, which a kept demonstration database
+# (`dflow demo --keep`) holds beside the first, so that year's annual report counts one.
+SAMPLE = Demo(
+    title="西村村民请求疏通村道排水沟",
+    workflow="petition",
+    flags=(),
+    today=date(2025, 7, 10),
+    users=((OFFICER, "officer"),),
+    acts=(
+        _record(
+            "registration",
+            [
+                "received_on=2025-04-07",
+                "channel=letter",
+                "form=written",
+                "petitioner=赵某某",
+                "request=疏通村道排水沟",
+                "facts=雨季积水影响村民通行",
+            ],
+            ("petition_material",),
+        ),
+        Act("advance", OFFICER),
+        _record(
+            "acceptance",
+            ["disposition=accepted", "notified_on=2025-04-14", "accepted_on=2025-04-14"],
+            ("acknowledgement_notice",),
+        ),
+        Act("advance", OFFICER),
+        _record("handling", ["heard_on=2025-04-22", "findings=排水沟堵塞属实，已列入村道维修计划"]),
+        Act("advance", OFFICER),
+        _record(
+            "opinion",
+            [
+                "opinion=support",
+                "legal_basis=《信访工作条例》第三十二条",
+                "opinion_on=2025-05-30",
+                "delivered_on=2025-06-03",
+            ],
+            ("opinion_letter",),
+        ),
+        Act("advance", OFFICER),
+        _record("review", ["review=not_requested"]),
+        Act("complete", OFFICER, "review"),
+    ),
+)
