@@ -14,6 +14,7 @@ from decision_flow.engine import Engine, organs, users
 from decision_flow.engine.annual import report
 from tests.annual_year import PETITIONER, build
 from tests.flow import ADMIN, OFFICER
+from tests.test_cli import BASE_ENV, Dflow, cli, runner
 
 
 @pytest.fixture
@@ -138,3 +139,43 @@ def test_annual_report_masks_what_the_reader_may_not_see(year: tuple[Engine, dic
         report(engine, 2024, "shahe", "zhou", "zh")
     # and their own organ's report counts nothing of 沙河乡's
     assert report(engine, 2024, None, "zhou", "zh")["cases"] == []
+
+
+# ---------------------------------------------------------------------------- the command
+
+
+def test_dflow_report_annual_json_gives_every_figure_with_its_ids(tmp_path: Path) -> None:
+    kept = tmp_path / "demo"
+    assert runner.invoke(cli.app, ["demo", "--keep", str(kept)], env=BASE_ENV).exit_code == 0
+    reader = Dflow(kept / "demo.db", tmp_path)
+    env = {"DFLOW_KEYS": str(kept / "keys")}
+    found = reader.json("report", "annual", "--year", "2025", "--organ", "demo", "--as", "zhang_wei", env=env)
+    f = figures(found)
+    assert (f["mediation.success_rate"]["value"], f["mediation.success_rate"]["ids"]) == (100.0, [4])
+    assert (f["study.attendance"]["value"], f["services.consultations"]["value"]) == (60, 181)
+    assert found["organ_name"] == "示范乡人民政府" and found["masked"] is False
+    # every id a figure names is in the appendix's lists
+    listed = {"cases": {c["id"] for c in found["cases"]}, "activities": {a["id"] for a in found["activities"]}}
+    listed["items"] = {i["id"] for i in found["items"]}
+    for figure in found["figures"]:
+        if figure["of"] != "events":
+            assert set(figure["ids"]) <= listed[figure["of"]], figure["key"]
+    # read as no one, the petitioner's name is masked where a title holds it; the figures are the same
+    anyone = reader.json("report", "annual", "--year", "2025", "--organ", "demo")
+    assert [g["value"] for g in anyone["figures"]] == [g["value"] for g in found["figures"]]
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "message"),
+    [
+        (["--year", "2025"], 2, "say where to write the report (-o FILE.docx or -o FILE.pdf), or print its figures"),
+        (["--year", "25", "--json"], 2, "--year 25 is not a year from 2000 to 2100"),
+        (["--year", "2025", "--organ", "nowhere", "--json"], 4, "nowhere"),
+    ],
+)
+def test_dflow_report_annual_bad_input_is_one_line(tmp_path: Path, args: list[str], code: int, message: str) -> None:
+    dflow = Dflow.initialised(tmp_path)
+    result = dflow("report", "annual", *args)
+    assert result.exit_code == code, result.output
+    assert message in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in result.output
