@@ -461,7 +461,11 @@ class Writer:
         self.conn.executemany(self.INSERT, [(*row, sig) for row, sig in zip(rows, signed.get(), strict=True)])
         self.conn.executemany(self.DECISIONS, self.decisions)
         self.conn.executemany(f"INSERT INTO step_records VALUES ({','.join('?' * 13)})", self.records)
-        self.conn.executemany(f"INSERT INTO evidence VALUES ({','.join('?' * 8)})", self.evidence)
+        self.conn.executemany(  # the columns of 0008 (withdrawn_*) left empty
+            "INSERT INTO evidence(id, record_id, kind, name, sha256, size, attached_at, attached_by)"
+            f" VALUES ({','.join('?' * 8)})",
+            self.evidence,
+        )
         self.decisions, self.records, self.evidence = [], [], []
         self.conn.commit()
 
