@@ -9,10 +9,12 @@ stays fast and never loads SQLAlchemy.
 
 from __future__ import annotations
 
+import sys
 from typing import Annotated, Any
 
 import typer
 
+from dflow_cli import guided
 from dflow_cli.activities import activity_app
 from dflow_cli.admin import organ_app, user_app, workflow_app
 from dflow_cli.attachments import withdraw
@@ -279,12 +281,35 @@ def record(
     db: Db = None,
     json_out: Json = False,
 ) -> None:
-    """Record data and evidence for a step of the current stage.
+    """Record data and evidence for a step of the current stage. With nothing to set, at a terminal, it
+    asks for each field not yet recorded, checks each answer, and records them all at the end.
 
     Example: dflow record 12 public_participation --set opened_on=2025-04-01 --attach notice=公告.pdf --as zhao
     """
+    if guided.wanted(set_, attach, json_out):
+        try:
+            set_, attach = _ask(db, decision, step, acting)
+        except KeyboardInterrupt:  # nothing is written before the last answer
+            from decision_flow.core.i18n import Msg, t
+
+            print("\n" + t(Msg("interrupted.none", {"id": decision})), file=sys.stderr)
+            raise
+        if not set_ and not attach:
+            return
     act = _change(db, decision, lambda engine, i: engine.record(i, step, set_ or [], attach or [], acting))
     _run(json_out, act, _say("record.done", step=step), step=step)
+
+
+def _ask(db: str | None, decision: str, step: str, acting: str | None) -> tuple[list[str], list[str]]:
+    """The guided entry's answers; an error (an unknown case or step) is reported as any other."""
+    answers: tuple[list[str], list[str]] = ([], [])
+
+    def act() -> None:
+        nonlocal answers
+        answers = guided.ask(db, decision, step, acting)
+
+    _run(False, act, lambda _r: None, step=step)
+    return answers
 
 
 @app.command()

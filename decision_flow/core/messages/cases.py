@@ -55,6 +55,28 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "record.refused": ("cannot record on step {step}", "不能在步骤 {step} 上记录"),
     "record.done": ("recorded on step {step}", "已记录到步骤 {step}"),
+    # guided entry: `dflow record ID STEP` at a terminal with nothing to set
+    "guided.intro": (
+        "decision {id}, step {step} ({name}): answer each field (Enter leaves it for later); nothing is"
+        " recorded until the last answer, Ctrl-C stops without recording",
+        "决策 {id}，步骤“{step}”（{name}）：请逐项填写（直接回车留待以后填写）；"
+        "最后一项答完才记录，按 Ctrl-C 则不记录任何内容",
+    ),
+    "guided.prompt": ("{title} [{name}; {kind}; {need}]: ", "{title}［{name}；{kind}；{need}］："),
+    "guided.choices": ("{kind}: {choices}", "{kind}：{choices}"),
+    "guided.file": (
+        "{title} [{kind}; a file path; Enter if none yet]: ",
+        "{title}［{kind}；文件路径；暂无则直接回车］：",
+    ),
+    "guided.nothing": ("nothing given: step {step} is as it was", "未填写任何内容：步骤 {step} 保持不变"),
+    "guided.required": ("required", "必填"),
+    "guided.optional": ("optional", "选填"),
+    "guided.type.text": ("text", "文字"),
+    "guided.type.enum": ("one of", "从下列选项中选一"),
+    "guided.type.integer": ("a whole number", "整数"),
+    "guided.type.bool": ("yes or no (是/否)", "是或否"),
+    "guided.type.date": ("a date YYYY-MM-DD", "日期 YYYY-MM-DD"),
+    "guided.type.list": ("a list, items separated by 、 or ,", "多项，以“、”或逗号分隔"),
     "withdraw.no_reason": ("withdrawing an attachment needs --reason", "撤回材料须说明理由（--reason）"),
     "withdraw.none": (
         "step {step} holds no {kind} file {file!r} to withdraw (held: {held})",
