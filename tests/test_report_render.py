@@ -9,6 +9,9 @@ from __future__ import annotations
 import copy
 import os
 import re
+import subprocess
+import sys
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -25,8 +28,17 @@ def _t(zh: str, en: str) -> dict[str, str]:
 
 
 def _figure(key: str, section: str, title: dict[str, str], value: Any, unit: str, of: str, ids: list[int], **more: Any):
-    return {"key": key, "section": section, "title": title, "value": value, "unit": unit, "of": of, "ids": ids,
-            "parts": more.get("parts", []), "why": more.get("why")}  # fmt: skip
+    return {
+        "key": key,
+        "section": section,
+        "title": title,
+        "value": value,
+        "unit": unit,
+        "of": of,
+        "ids": ids,
+        "parts": more.get("parts", []),
+        "why": more.get("why"),
+    }
 
 
 def _part(key: str, title: dict[str, str], value: int, ids: list[int]) -> dict[str, Any]:
@@ -41,67 +53,249 @@ REPORT: dict[str, Any] = {
     "generated_on": "2026-02-10",
     "masked": False,
     "figures": [
-        _figure("major-decision.cases", "decisions", _t("重大行政决策", "Major administrative decisions"), 3, "cases",
-                "cases", [1, 2, 3], parts=[_part("archived", _t("已归档", "archived"), 2, [1, 2]),
-                                            _part("open", _t("在办", "in progress"), 1, [3])]),  # fmt: skip
-        _figure("review.cases", "reviews", _t("合法性审核", "Legality reviews"), 4, "cases", "cases", [1, 2, 3, 5],
-                parts=[_part("decisions", _t("重大行政决策", "major decisions"), 3, [1, 2, 3]),
-                       _part("documents", _t("规范性文件", "normative documents"), 1, [5])]),  # fmt: skip
+        _figure(
+            "major-decision.cases",
+            "decisions",
+            _t("重大行政决策", "Major administrative decisions"),
+            3,
+            "cases",
+            "cases",
+            [1, 2, 3],
+            parts=[
+                _part("archived", _t("已归档", "archived"), 2, [1, 2]),
+                _part("open", _t("在办", "in progress"), 1, [3]),
+            ],
+        ),
+        _figure(
+            "review.cases",
+            "reviews",
+            _t("合法性审核", "Legality reviews"),
+            4,
+            "cases",
+            "cases",
+            [1, 2, 3, 5],
+            parts=[
+                _part("decisions", _t("重大行政决策", "major decisions"), 3, [1, 2, 3]),
+                _part("documents", _t("规范性文件", "normative documents"), 1, [5]),
+            ],
+        ),
         _figure("review.days", "reviews", _t("平均审核用时", "Average review time"), 7.5, "days", "cases", [1, 5]),
-        _figure("enforcement.cases", "enforcement", _t("重大执法决定法制审核", "Legal reviews of major enforcement decisions"),
-                None, "cases", "cases", [], why="nothing_recorded"),  # fmt: skip
+        _figure(
+            "enforcement.cases",
+            "enforcement",
+            _t("重大执法决定法制审核", "Legal reviews of major enforcement decisions"),
+            None,
+            "cases",
+            "cases",
+            [],
+            why="nothing_recorded",
+        ),
         _figure("mediation.cases", "disputes", _t("调解矛盾纠纷", "Disputes mediated"), 2, "cases", "cases", [7, 8]),
-        _figure("mediation.success", "disputes", _t("调解成功率", "Mediation success rate"), 66.7, "percent", "cases",
-                [7, 8, 9]),  # fmt: skip
-        _figure("petition.resolved", "disputes", _t("信访事项按期办结率", "Petitions concluded in time"), None, "percent",
-                "cases", [], why="nothing_concluded"),  # fmt: skip
-        _figure("activity.study_session", "study", _t("集中学法", "Study sessions"), 2, "activities", "activities",
-                [11, 12]),  # fmt: skip
-        _figure("activity.study_people", "study", _t("参加学法", "Attendance at study sessions"), 75, "people",
-                "activities", [11, 12]),  # fmt: skip
-        _figure("activity.publicity_copies", "study", _t("发放普法宣传资料", "Publicity material handed out"), 1200,
-                "copies", "activities", [13]),  # fmt: skip
-        _figure("activity.consultations", "services", _t("解答法律咨询", "Legal consultations answered"), 270, "people",
-                "activities", [14]),  # fmt: skip
-        _figure("activity.advisers", "services", _t("聘请法律顾问的村", "Villages with a legal adviser"), 1, "villages",
-                "activities", [15]),  # fmt: skip
-        _figure("refused.rules", "oversight", _t("被拒绝的违规操作", "Attempts refused"), 3, "events", "events",
-                [301, 302, 303], parts=[_part("min_days", _t("未满法定期限", "before the legal period"), 2, [301, 302]),
-                                        _part("gate", _t("缺少必经程序", "a required step missing"), 1, [303])]),  # fmt: skip
-        _figure("catalogue.items", "oversight", _t("决策事项目录事项", "Decision catalogue items"), 2, "items", "items",
-                [21, 22], parts=[_part("done", _t("已完成", "done"), 1, [21]),
-                                 _part("pending", _t("未完成", "pending"), 1, [22])]),  # fmt: skip
-        _figure("publication.late", "shortcomings", _t("逾期公开的决策", "Decisions published late"), 1, "cases",
-                "cases", [2]),  # fmt: skip
+        _figure(
+            "mediation.success",
+            "disputes",
+            _t("调解成功率", "Mediation success rate"),
+            66.7,
+            "percent",
+            "cases",
+            [7, 8, 9],
+        ),
+        _figure(
+            "petition.resolved",
+            "disputes",
+            _t("信访事项按期办结率", "Petitions concluded in time"),
+            None,
+            "percent",
+            "cases",
+            [],
+            why="nothing_concluded",
+        ),
+        _figure(
+            "activity.study_session", "study", _t("集中学法", "Study sessions"), 2, "activities", "activities", [11, 12]
+        ),
+        _figure(
+            "activity.study_people",
+            "study",
+            _t("参加学法", "Attendance at study sessions"),
+            75,
+            "people",
+            "activities",
+            [11, 12],
+        ),
+        _figure(
+            "activity.publicity_copies",
+            "study",
+            _t("发放普法宣传资料", "Publicity material handed out"),
+            1200,
+            "copies",
+            "activities",
+            [13],
+        ),
+        _figure(
+            "activity.consultations",
+            "services",
+            _t("解答法律咨询", "Legal consultations answered"),
+            270,
+            "people",
+            "activities",
+            [14],
+        ),
+        _figure(
+            "activity.advisers",
+            "services",
+            _t("聘请法律顾问的村", "Villages with a legal adviser"),
+            1,
+            "villages",
+            "activities",
+            [15],
+        ),
+        _figure(
+            "refused.rules",
+            "oversight",
+            _t("被拒绝的违规操作", "Attempts refused"),
+            3,
+            "events",
+            "events",
+            [301, 302, 303],
+            parts=[
+                _part("min_days", _t("未满法定期限", "before the legal period"), 2, [301, 302]),
+                _part("gate", _t("缺少必经程序", "a required step missing"), 1, [303]),
+            ],
+        ),
+        _figure(
+            "catalogue.items",
+            "oversight",
+            _t("决策事项目录事项", "Decision catalogue items"),
+            2,
+            "items",
+            "items",
+            [21, 22],
+            parts=[_part("done", _t("已完成", "done"), 1, [21]), _part("pending", _t("未完成", "pending"), 1, [22])],
+        ),
+        _figure(
+            "publication.late",
+            "shortcomings",
+            _t("逾期公开的决策", "Decisions published late"),
+            1,
+            "cases",
+            "cases",
+            [2],
+        ),
     ],
     "cases": [
-        {"id": 1, "title": "沙河乡农贸市场搬迁", "procedure": "major-decision", "workflow": "major-decision-township",
-         "organ": "shahe", "opened_on": "2025-02-03", "stage": "archiving", "status": "closed"},
-        {"id": 2, "title": "沙河乡垃圾分类实施方案", "procedure": "major-decision", "workflow": "major-decision-township",
-         "organ": "shahe", "opened_on": "2025-05-12", "stage": "archiving", "status": "closed"},
-        {"id": 3, "title": "乡村道路养护办法", "procedure": "major-decision", "workflow": "major-decision-township",
-         "organ": "shahe", "opened_on": "2025-05-20", "stage": "drafting", "status": "open"},
-        {"id": 5, "title": "沙河乡河道管理规定", "procedure": "normative-document",
-         "workflow": "normative-document-township", "organ": "shahe", "opened_on": "2025-03-08",
-         "stage": "review", "status": "closed"},
-        {"id": 7, "title": "张某与李某宅基地纠纷", "procedure": "mediation", "workflow": "mediation",
-         "organ": "shahe", "opened_on": "2025-06-01", "stage": "closing", "status": "closed"},
-        {"id": 8, "title": "王某与村委会土地承包纠纷", "procedure": "mediation", "workflow": "mediation",
-         "organ": "shahe", "opened_on": "2025-09-14", "stage": "closing", "status": "closed"},
-        {"id": 9, "title": "赵某相邻关系纠纷", "procedure": "mediation", "workflow": "mediation",
-         "organ": "shahe", "opened_on": "2025-11-02", "stage": "closing", "status": "closed"},
-    ],  # fmt: skip
+        {
+            "id": 1,
+            "title": "沙河乡农贸市场搬迁",
+            "procedure": "major-decision",
+            "workflow": "major-decision-township",
+            "organ": "shahe",
+            "opened_on": "2025-02-03",
+            "stage": "archiving",
+            "status": "closed",
+        },
+        {
+            "id": 2,
+            "title": "沙河乡垃圾分类实施方案",
+            "procedure": "major-decision",
+            "workflow": "major-decision-township",
+            "organ": "shahe",
+            "opened_on": "2025-05-12",
+            "stage": "archiving",
+            "status": "closed",
+        },
+        {
+            "id": 3,
+            "title": "乡村道路养护办法",
+            "procedure": "major-decision",
+            "workflow": "major-decision-township",
+            "organ": "shahe",
+            "opened_on": "2025-05-20",
+            "stage": "drafting",
+            "status": "open",
+        },
+        {
+            "id": 5,
+            "title": "沙河乡河道管理规定",
+            "procedure": "normative-document",
+            "workflow": "normative-document-township",
+            "organ": "shahe",
+            "opened_on": "2025-03-08",
+            "stage": "review",
+            "status": "closed",
+        },
+        {
+            "id": 7,
+            "title": "张某与李某宅基地纠纷",
+            "procedure": "mediation",
+            "workflow": "mediation",
+            "organ": "shahe",
+            "opened_on": "2025-06-01",
+            "stage": "closing",
+            "status": "closed",
+        },
+        {
+            "id": 8,
+            "title": "王某与村委会土地承包纠纷",
+            "procedure": "mediation",
+            "workflow": "mediation",
+            "organ": "shahe",
+            "opened_on": "2025-09-14",
+            "stage": "closing",
+            "status": "closed",
+        },
+        {
+            "id": 9,
+            "title": "赵某相邻关系纠纷",
+            "procedure": "mediation",
+            "workflow": "mediation",
+            "organ": "shahe",
+            "opened_on": "2025-11-02",
+            "stage": "closing",
+            "status": "closed",
+        },
+    ],
     "activities": [
-        {"id": 11, "kind": "study_session", "held_on": "2025-03-10", "title": "学习宪法", "count": 40, "materials": None},
-        {"id": 12, "kind": "study_session", "held_on": "2025-09-05", "title": "学习行政处罚法", "count": 35,
-         "materials": None},
-        {"id": 13, "kind": "publicity_event", "held_on": "2025-12-04", "title": "国家宪法日宣传", "count": 300,
-         "materials": 1200},
-        {"id": 14, "kind": "legal_consultation", "held_on": "2025-07-15", "title": "赶集日法律咨询", "count": 270,
-         "materials": None},
-        {"id": 15, "kind": "adviser_appointment", "held_on": "2025-01-20", "title": "聘请东村法律顾问", "count": 1,
-         "materials": None},
-    ],  # fmt: skip
+        {
+            "id": 11,
+            "kind": "study_session",
+            "held_on": "2025-03-10",
+            "title": "学习宪法",
+            "count": 40,
+            "materials": None,
+        },
+        {
+            "id": 12,
+            "kind": "study_session",
+            "held_on": "2025-09-05",
+            "title": "学习行政处罚法",
+            "count": 35,
+            "materials": None,
+        },
+        {
+            "id": 13,
+            "kind": "publicity_event",
+            "held_on": "2025-12-04",
+            "title": "国家宪法日宣传",
+            "count": 300,
+            "materials": 1200,
+        },
+        {
+            "id": 14,
+            "kind": "legal_consultation",
+            "held_on": "2025-07-15",
+            "title": "赶集日法律咨询",
+            "count": 270,
+            "materials": None,
+        },
+        {
+            "id": 15,
+            "kind": "adviser_appointment",
+            "held_on": "2025-01-20",
+            "title": "聘请东村法律顾问",
+            "count": 1,
+            "materials": None,
+        },
+    ],
     "items": [
         {"id": 21, "title": "农贸市场搬迁", "year": 2025, "state": "done", "case": 1},
         {"id": 22, "title": "乡村道路养护", "year": 2025, "state": "pending", "case": 3},
@@ -111,13 +305,22 @@ REPORT: dict[str, Any] = {
             "key": "cases_by_month",
             "title": _t("各月受理、立项案件数", "Cases opened by month"),
             "series": [
-                {"key": "major-decision", "title": _t("重大行政决策", "Major decisions"),
-                 "values": [0, 1, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0]},
-                {"key": "normative-document", "title": _t("规范性文件", "Normative documents"),
-                 "values": [0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0]},
-                {"key": "mediation", "title": _t("人民调解", "Mediation"),
-                 "values": [0, 0, 0, 0, 0, 1, 0, 0, 1, 0, 1, 0]},
-            ],  # fmt: skip
+                {
+                    "key": "major-decision",
+                    "title": _t("重大行政决策", "Major decisions"),
+                    "values": [0, 1, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0],
+                },
+                {
+                    "key": "normative-document",
+                    "title": _t("规范性文件", "Normative documents"),
+                    "values": [0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0],
+                },
+                {
+                    "key": "mediation",
+                    "title": _t("人民调解", "Mediation"),
+                    "values": [0, 0, 0, 0, 0, 1, 0, 0, 1, 0, 1, 0],
+                },
+            ],
         },
         {
             "key": "review_days",
@@ -227,9 +430,12 @@ def test_docx_holds_every_heading_figure_placeholder_and_source(tmp_path: Path) 
     assert doc.core_properties.author == "decision-flow"
     assert doc.core_properties.title == HEADINGS_ZH[0]
     assert english_words(text) == []
-    assert doc.styles["Normal"].element.rPr.rFonts.get(
-        "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}eastAsia"
-    ) == "宋体"
+    assert (
+        doc.styles["Normal"].element.rPr.rFonts.get(
+            "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}eastAsia"
+        )
+        == "宋体"
+    )
     again = tmp_path / "again.docx"
     write(REPORT, again, "zh")
     assert again.read_bytes() == out.read_bytes()  # the same report, the same file
@@ -343,3 +549,35 @@ def test_a_directory_as_target_is_refused(tmp_path: Path) -> None:
     with pytest.raises(InvalidInput) as caught:
         write(REPORT, tmp_path / "x.pdf", "zh")
     assert caught.value.msg.key == "file.is_directory"  # type: ignore[union-attr]
+
+
+def test_the_pdf_file_draws_an_rgb_picture_as_an_image_xobject(tmp_path: Path) -> None:
+    """pdf_file's image support on its own: the pixels come back as written, scaled by `cm`."""
+    from decision_flow.presentation.exports.pdf_file import PdfFile
+
+    rgb = bytes([255, 0, 0, 0, 255, 0, 0, 0, 255, 255, 255, 255])  # 2 × 2: red, green / blue, white
+    path = tmp_path / "picture.pdf"
+    with path.open("wb") as f:
+        pdf = PdfFile(f, (200, 100), [])
+        canvas = pdf.new_page()
+        name = pdf.image(2, 2, rgb)
+        canvas.image(name, 10, 20, 80, 40)
+        pdf.end_page(canvas)
+        with pytest.raises(ValueError):
+            pdf.image(3, 2, rgb)
+        pdf.close(lambda *_: None, "picture", datetime(2026, 1, 1, tzinfo=UTC))
+    page = PdfReader(path).pages[0]
+    assert b"q 80.00 0 0 40.00 10.00 20.00 cm /Im1 Do Q" in page.get_contents().get_data()  # type: ignore[union-attr]
+    image = page["/Resources"]["/XObject"]["/Im1"].get_object()
+    assert (image["/Width"], image["/Height"], image["/ColorSpace"]) == (2, 2, "/DeviceRGB")
+    assert image.get_data() == rgb
+
+
+def test_loading_the_writers_loads_neither_matplotlib_nor_python_docx() -> None:
+    """`dflow --help` and every command but the report's stay as quick to start as before."""
+    code = (
+        "import sys, cli, decision_flow.presentation.annual.pdf_writer, decision_flow.presentation.annual.docx_writer;"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'matplotlib', 'docx'}))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"

@@ -4,7 +4,10 @@ officer where the data cannot speak, the appendix of sources and the charts' lab
 
 MESSAGES: dict[str, tuple[str, str]] = {
     # the document
-    "report.title": ("Annual report on building a law-based government, {year}", "{organ}{year}年度法治政府建设工作报告"),
+    "report.title": (
+        "Annual report on building a law-based government, {year}",
+        "{organ}{year}年度法治政府建设工作报告",
+    ),
     "report.intro": (
         "This report sums up {organ}'s work in {year} on building a law-based government, as Art. 24"
         " of the Inspection Rules requires. Every figure in it is counted from the cases, activities and"
@@ -93,7 +96,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "[To fill in: the work planned for {year} on building a law-based government]",
         "【待填写：{year}年度推进法治政府建设的工作安排】",
     ),
-    "report.todo.other": ("[To fill in: other matters to report, if any]", "【待填写：其他需要报告的事项（如无，可删去本节）】"),
+    "report.todo.other": (
+        "[To fill in: other matters to report, if any]",
+        "【待填写：其他需要报告的事项（如无，可删去本节）】",
+    ),
     "report.leaders_study": (
         "Recorded in the system: {sentence}",
         "本系统登记：{sentence}",
@@ -103,6 +109,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Each figure of the report with the records it counts; every record can be opened by its id in decision-flow.",
         "以下列出报告中每个数字所统计的记录，均可在本系统中按编号逐条查阅。",
     ),
+    "report.source": ("{n}. {title}: {value}", "{n}. {title}：{value}"),
     "report.col.id": ("Id", "编号"),
     "report.col.what": ("Record", "记录"),
     "report.col.date": ("Date", "日期"),

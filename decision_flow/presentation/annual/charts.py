@@ -99,7 +99,8 @@ def _review_days(ax: Any, chart: Mapping[str, Any], lang: str) -> None:
         if m is not None:
             ax.plot([x - 0.4, x + 0.4], [m, m], color=BLACK, linewidth=1.6)
     ax.set_xticks(range(len(items)), [str(i["id"]) for i in items], fontsize=8)
-    ax.set_xlim(-0.8, max(len(items), 4) - 0.2)
+    room = (max(len(items), 4) - len(items)) / 2  # a few bars stay narrow, centred
+    ax.set_xlim(-0.8 - room, len(items) - 0.2 + room)
     ax.set_xlabel(t(Msg("report.chart.case_id"), lang), fontsize=9)
     ax.set_ylabel(t(Msg("report.chart.days"), lang), fontsize=9)
     ax.tick_params(axis="y", labelsize=8)

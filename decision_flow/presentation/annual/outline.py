@@ -210,7 +210,11 @@ def appendix(report: Report, lang: str) -> list[Block]:
         if not ids:
             continue
         n += 1
-        blocks.append(Heading(f"{n}. {figure['title'][lang]}", 3))
+        value = figure["value"]
+        said = "" if value is None else f"{number(value)}{_unit(figure['unit'], value, lang)}"
+        blocks.append(
+            Heading(t(Msg("report.source", {"n": n, "title": figure["title"][lang], "value": said}), lang), 3)
+        )
         of = figure.get("of")
         if of == "events":
             shown = labels.join((str(i) for i in ids), lang)

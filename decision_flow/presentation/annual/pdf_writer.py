@@ -120,6 +120,7 @@ class ReportPDF(A4Pages):
                     self.centred(line, 16)
                 self.y += 4
             case Heading(text, 1):
+                self.need(len(self.wrap(text, 12, self.width)) * 12 * PT * 1.45 + 20)  # never alone at a page's foot
                 self.heading(text, 12)
             case Heading(text, 2):
                 self.need(BODY * PT * 5)

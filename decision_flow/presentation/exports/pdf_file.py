@@ -3,9 +3,10 @@ soon as the page is done, so a document of any length takes about the memory of 
 
 Only what the audit-trail PDF and the annual report need, in plain PDF 1.4: pages of one size,
 lines, filled boxes, colours, text in TrueType fonts embedded as Type 0 fonts, and pictures
-(8-bit RGB image XObjects, compressed with FlateDecode as every other stream here). A character's code is fixed the first time it is drawn,
-and the subset keeps the fonts' glyph ids, so nothing about the subset has to be known while pages
-are written; it is made with fontTools (as fpdf2 makes its own) when the file is closed.
+(8-bit RGB image XObjects, compressed with FlateDecode as every other stream here). A character's
+code is fixed the first time it is drawn, and the subset keeps the fonts' glyph ids, so nothing
+about the subset has to be known while pages are written; it is made with fontTools (as fpdf2
+makes its own) when the file is closed.
 
 What depends on the page count (第 N 页 共 M 页) cannot be drawn before the last page, so every
 page has a second content stream, drawn and written at close; until then only its object number
@@ -191,11 +192,8 @@ class PdfFile:
         if len(rgb) != width * height * 3:
             raise ValueError(f"{len(rgb)} bytes are not {width} × {height} RGB pixels")
         name, number = f"Im{len(self._images) + 1}", self._reserve()
-        self._stream(
-            number,
-            rgb,
-            f"/Type /XObject /Subtype /Image /Width {width} /Height {height} /ColorSpace /DeviceRGB /BitsPerComponent 8",
-        )
+        kind = "/Type /XObject /Subtype /Image /ColorSpace /DeviceRGB /BitsPerComponent 8"
+        self._stream(number, rgb, f"{kind} /Width {width} /Height {height}")
         self._images[name] = number
         return name
 
