@@ -79,7 +79,7 @@ def render(report: Report, lang: str) -> bytes:
     props = doc.core_properties
     props.title, props.author, props.last_modified_by = heading, "decision-flow", "decision-flow"
     props.created = props.modified = created
-    props.revision = 1
+    props.revision, props.comments = 1, ""
     props.language = "zh-CN" if lang == "zh" else "en"
     out = io.BytesIO()
     doc.save(out)

@@ -125,8 +125,9 @@ def sentence(figure: Mapping[str, Any], lang: str) -> Block:
 
 
 def chart_is_empty(chart: Mapping[str, Any]) -> bool:
-    """A chart with nothing to draw: no series holding a case, no review measured."""
-    if chart["key"] == "cases_by_month":
+    """A chart with nothing to draw: no series holding a case, no review measured (a chart is
+    known by its shape: ``series`` of twelve months, or ``items`` measured against a minimum)."""
+    if "series" in chart:
         return not any(v for s in chart.get("series") or [] for v in s.get("values") or [])
     return not chart.get("items")
 
@@ -165,6 +166,8 @@ def outline(report: Report, lang: str) -> list[Block]:
             said = [Placeholder(t(Msg("report.todo.section", {"title": name}), lang))]
         blocks += said
         blocks += charts_at(section)
+    known = {*MEASURES, "shortcomings"}
+    blocks += [sentence(f, lang) for f in figures if f["section"] not in known]  # a section added later
     blocks += charts_at(END)
 
     blocks.append(h("shortcomings", 1))
