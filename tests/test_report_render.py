@@ -45,6 +45,16 @@ def _part(key: str, title: dict[str, str], value: int, ids: list[int]) -> dict[s
     return {"key": key, "title": title, "value": value, "ids": ids}
 
 
+def _case(id: int, title: str, procedure: str, opened_on: str, status: str = "closed") -> dict[str, Any]:
+    stage = "archiving" if status == "closed" else "drafting"
+    return {"id": id, "title": title, "procedure": procedure, "workflow": procedure, "organ": "shahe",
+            "opened_on": opened_on, "stage": stage, "status": status}  # fmt: skip
+
+
+def _activity(id: int, kind: str, held_on: str, title: str, count: int, materials: int | None = None) -> dict[str, Any]:
+    return {"id": id, "kind": kind, "held_on": held_on, "title": title, "count": count, "materials": materials}
+
+
 REPORT: dict[str, Any] = {
     "year": 2025,
     "organ": "shahe",
@@ -183,118 +193,20 @@ REPORT: dict[str, Any] = {
         ),
     ],
     "cases": [
-        {
-            "id": 1,
-            "title": "沙河乡农贸市场搬迁",
-            "procedure": "major-decision",
-            "workflow": "major-decision-township",
-            "organ": "shahe",
-            "opened_on": "2025-02-03",
-            "stage": "archiving",
-            "status": "closed",
-        },
-        {
-            "id": 2,
-            "title": "沙河乡垃圾分类实施方案",
-            "procedure": "major-decision",
-            "workflow": "major-decision-township",
-            "organ": "shahe",
-            "opened_on": "2025-05-12",
-            "stage": "archiving",
-            "status": "closed",
-        },
-        {
-            "id": 3,
-            "title": "乡村道路养护办法",
-            "procedure": "major-decision",
-            "workflow": "major-decision-township",
-            "organ": "shahe",
-            "opened_on": "2025-05-20",
-            "stage": "drafting",
-            "status": "open",
-        },
-        {
-            "id": 5,
-            "title": "沙河乡河道管理规定",
-            "procedure": "normative-document",
-            "workflow": "normative-document-township",
-            "organ": "shahe",
-            "opened_on": "2025-03-08",
-            "stage": "review",
-            "status": "closed",
-        },
-        {
-            "id": 7,
-            "title": "张某与李某宅基地纠纷",
-            "procedure": "mediation",
-            "workflow": "mediation",
-            "organ": "shahe",
-            "opened_on": "2025-06-01",
-            "stage": "closing",
-            "status": "closed",
-        },
-        {
-            "id": 8,
-            "title": "王某与村委会土地承包纠纷",
-            "procedure": "mediation",
-            "workflow": "mediation",
-            "organ": "shahe",
-            "opened_on": "2025-09-14",
-            "stage": "closing",
-            "status": "closed",
-        },
-        {
-            "id": 9,
-            "title": "赵某相邻关系纠纷",
-            "procedure": "mediation",
-            "workflow": "mediation",
-            "organ": "shahe",
-            "opened_on": "2025-11-02",
-            "stage": "closing",
-            "status": "closed",
-        },
+        _case(1, "沙河乡农贸市场搬迁", "major-decision", "2025-02-03"),
+        _case(2, "沙河乡垃圾分类实施方案", "major-decision", "2025-05-12"),
+        _case(3, "乡村道路养护办法", "major-decision", "2025-05-20", "open"),
+        _case(5, "沙河乡河道管理规定", "normative-document", "2025-03-08"),
+        _case(7, "张某与李某宅基地纠纷", "mediation", "2025-06-01"),
+        _case(8, "王某与村委会土地承包纠纷", "mediation", "2025-09-14"),
+        _case(9, "赵某相邻关系纠纷", "mediation", "2025-11-02"),
     ],
     "activities": [
-        {
-            "id": 11,
-            "kind": "study_session",
-            "held_on": "2025-03-10",
-            "title": "学习宪法",
-            "count": 40,
-            "materials": None,
-        },
-        {
-            "id": 12,
-            "kind": "study_session",
-            "held_on": "2025-09-05",
-            "title": "学习行政处罚法",
-            "count": 35,
-            "materials": None,
-        },
-        {
-            "id": 13,
-            "kind": "publicity_event",
-            "held_on": "2025-12-04",
-            "title": "国家宪法日宣传",
-            "count": 300,
-            "materials": 1200,
-        },
-        {
-            "id": 14,
-            "kind": "legal_consultation",
-            "held_on": "2025-07-15",
-            "title": "赶集日法律咨询",
-            "count": 270,
-            "materials": None,
-        },
-        {
-            "id": 15,
-            "kind": "adviser_appointment",
-            "held_on": "2025-01-20",
-            "title": "聘请东村法律顾问",
-            "count": 1,
-            "materials": None,
-        },
+        _activity(11, "study_session", "2025-03-10", "学习宪法", 40),
+        _activity(12, "study_session", "2025-09-05", "学习行政处罚法", 35),
+        _activity(13, "publicity_event", "2025-12-04", "国家宪法日宣传", 300, materials=1200),
+        _activity(14, "legal_consultation", "2025-07-15", "赶集日法律咨询", 270),
+        _activity(15, "adviser_appointment", "2025-01-20", "聘请东村法律顾问", 1),
     ],
     "items": [
         {"id": 21, "title": "农贸市场搬迁", "year": 2025, "state": "done", "case": 1},
