@@ -155,7 +155,7 @@ def outline(report: Report, lang: str) -> list[Block]:
     blocks: list[Block] = [Title(title(report, lang))]
     blocks.append(Paragraph(t(Msg("report.intro", {"organ": organ(report), "year": year}), lang)))
     blocks.append(h("measures", 1))
-    if "cases_by_month" in charts:
+    if "cases_by_month" in charts and not chart_is_empty(charts["cases_by_month"]):
         blocks.append(Paragraph(t(Msg("report.measures_intro", {"year": year}), lang)))
     blocks += charts_at("intro")
     for n, section in enumerate(MEASURES, 1):
@@ -189,7 +189,10 @@ def outline(report: Report, lang: str) -> list[Block]:
 
 
 def _is_study_sessions(figure: Mapping[str, Any], report: Report) -> bool:
-    """The figure counting the organ's study sessions (集中学法), which section 三 may repeat."""
+    """The figure counting the organ's study sessions (集中学法: how many, not who came), which
+    section 三 may repeat as a fact."""
+    if figure.get("unit") != "activities":
+        return False
     if "study_session" in figure["key"]:
         return True
     kinds = {a["id"]: a["kind"] for a in report.get("activities") or []}
