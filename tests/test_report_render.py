@@ -324,9 +324,10 @@ def test_the_outline_follows_art_24_and_leaves_placeholders_where_values_are_nul
     assert "本系统登记：集中学法 2 次。" in texts  # section 三 repeats the study sessions as a fact
 
 
-def test_the_organ_code_stands_in_for_a_missing_name_and_a_new_section_is_not_lost() -> None:
+def test_the_organ_code_stands_in_for_a_missing_name_a_new_section_is_not_lost_masking_is_said() -> None:
     report = copy.deepcopy(REPORT)
     del report["organ_name"]
+    report["masked"] = True
     report["figures"].append(
         {"key": "x.y", "section": "hearings", "title": _t("听证会", "Hearings"), "value": 2, "unit": "events",
          "of": "events", "ids": [401, 402], "parts": [], "why": None}
@@ -335,6 +336,7 @@ def test_the_organ_code_stands_in_for_a_missing_name_and_a_new_section_is_not_lo
     assert texts[0] == "shahe2025年度法治政府建设工作报告"
     assert texts.index("听证会 2 次。") < texts.index("二、存在的不足和原因")
     assert "事件编号：401、402" in texts
+    assert "个人信息和保密内容已按阅读人的权限遮盖。" in texts
 
 
 def test_docx_holds_every_heading_figure_placeholder_and_source(tmp_path: Path) -> None:

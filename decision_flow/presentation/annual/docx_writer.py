@@ -101,6 +101,12 @@ def _fonts(doc: Any) -> None:
         for theme in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
             fonts.attrib.pop(qn(theme), None)
         fonts.set(qn("w:eastAsia"), east_asian)
+    rpr = doc.styles["Normal"].element.get_or_add_rPr()
+    language = rpr.find(qn("w:lang"))
+    if language is None:
+        language = rpr.makeelement(qn("w:lang"), {})
+        rpr.append(language)
+    language.set(qn("w:eastAsia"), "zh-CN")  # Chinese runs are Chinese to the spelling checker
 
 
 def _table(doc: Any, header: tuple[str, ...], rows: tuple[tuple[str, ...], ...]) -> None:
