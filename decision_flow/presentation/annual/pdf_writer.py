@@ -89,7 +89,7 @@ class ReportPDF(A4Pages):
 
     def table(self, header: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
         """A ruled table of three columns; its head repeats where it runs onto a new page."""
-        self.need(self.height(header) + min(1, len(rows)) * self.height(rows[0] if rows else header))
+        self.need(self.height(header) + sum(self.height(cells) for cells in rows[:1]))  # the head and a row
         self.line(LEFT, self.y, self.w - RIGHT, self.y, GREY)
         self.row(header, GREY)
         for cells in rows:
