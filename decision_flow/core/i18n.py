@@ -213,7 +213,7 @@ def _patterns() -> list[tuple[str, str, re.Pattern[str]]]:
 
     found = []
     for key, (english, _chinese) in MESSAGES.items():
-        if key.startswith("wf."):  # a workflow file's problems are never stored in the trail
+        if key.startswith(("wf.", "report.")):  # a workflow file's problems, the annual report: never in the trail
             continue
         parts, seen, at = [], set(), 0
         for m in _PLACEHOLDER.finditer(english):

@@ -1,10 +1,12 @@
 """A PDF file written while it is drawn (边绘边写的 PDF): each page's content goes to the file as
 soon as the page is done, so a document of any length takes about the memory of one page.
 
-Only what the audit-trail PDF needs, in plain PDF 1.4: pages of one size, lines, colours, and text
-in TrueType fonts embedded as Type 0 fonts. A character's code is fixed the first time it is drawn,
-and the subset keeps the fonts' glyph ids, so nothing about the subset has to be known while pages
-are written; it is made with fontTools (as fpdf2 makes its own) when the file is closed.
+Only what the audit-trail PDF and the annual report need, in plain PDF 1.4: pages of one size,
+lines, filled boxes, colours, text in TrueType fonts embedded as Type 0 fonts, and pictures
+(8-bit RGB image XObjects, compressed with FlateDecode as every other stream here). A character's
+code is fixed the first time it is drawn, and the subset keeps the fonts' glyph ids, so nothing
+about the subset has to be known while pages are written; it is made with fontTools (as fpdf2
+makes its own) when the file is closed.
 
 What depends on the page count (第 N 页 共 M 页) cannot be drawn before the last page, so every
 page has a second content stream, drawn and written at close; until then only its object number
@@ -139,6 +141,16 @@ class Canvas:
             self._stroke = color
         self._ops.append(f"{x1:.2f} {y1:.2f} m {x2:.2f} {y2:.2f} l S")
 
+    def box(self, x: float, y: float, w: float, h: float, color: Color) -> None:
+        """A filled rectangle with no outline; (x, y) is its bottom left corner."""
+        self._ops.append(f"{_rgb(color)} rg {x:.2f} {y:.2f} {w:.2f} {h:.2f} re f")
+        self._fill = color
+
+    def image(self, name: str, x: float, y: float, w: float, h: float) -> None:
+        """Draw the picture `name` (:meth:`PdfFile.image`) scaled into the w × h box whose bottom
+        left corner is (x, y): the image space's unit square is mapped onto it with ``cm``."""
+        self._ops.append(f"q {w:.2f} 0 0 {h:.2f} {x:.2f} {y:.2f} cm /{name} Do Q")
+
     def content(self) -> bytes:
         """The stream, its graphics state saved and restored so that the next one starts afresh."""
         return "\n".join([*self._ops, "Q"]).encode("ascii")
@@ -156,6 +168,7 @@ class PdfFile:
         self._pos = 0
         self._offsets: list[int] = [0]  # by object number; 0 while reserved but not yet written
         self._pages: list[tuple[int, int]] = []  # (page object, its content stream written at close)
+        self._images: dict[str, int] = {}  # resource name -> image XObject
         self._put(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
         self._catalog, self._root, self._resources = self._reserve(), self._reserve(), self._reserve()
 
@@ -173,6 +186,17 @@ class PdfFile:
         )
         self._pages.append((page, late))
 
+    def image(self, width: int, height: int, rgb: bytes) -> str:
+        """Write a picture now (`width` × `height` pixels, rows top to bottom, 3 bytes each) as an
+        image XObject, and return the name a canvas draws it by (:meth:`Canvas.image`)."""
+        if len(rgb) != width * height * 3:
+            raise ValueError(f"{len(rgb)} bytes are not {width} × {height} RGB pixels")
+        name, number = f"Im{len(self._images) + 1}", self._reserve()
+        kind = "/Type /XObject /Subtype /Image /ColorSpace /DeviceRGB /BitsPerComponent 8"
+        self._stream(number, rgb, f"{kind} /Width {width} /Height {height}")
+        self._images[name] = number
+        return name
+
     @property
     def pages(self) -> int:
         return len(self._pages)
@@ -186,7 +210,9 @@ class PdfFile:
             last_layer(canvas, number, total)
             self._stream(late, canvas.content())
         fonts = " ".join(f"/{name} {self._font(face)} 0 R" for face, name in self.fonts.items())
-        self._object(self._resources, f"<< /Font << {fonts} >> /ProcSet [/PDF /Text] >>")
+        images = " ".join(f"/{name} {number} 0 R" for name, number in self._images.items())
+        pictures = f" /XObject << {images} >> /ProcSet [/PDF /Text /ImageC]" if images else " /ProcSet [/PDF /Text]"
+        self._object(self._resources, f"<< /Font << {fonts} >>{pictures} >>")
         kids = " ".join(f"{page} 0 R" for page, _ in self._pages)
         self._object(self._root, f"<< /Type /Pages /Kids [{kids}] /Count {total} >>")
         self._object(self._catalog, f"<< /Type /Catalog /Pages {self._root} 0 R /Lang (zh-CN) >>")
