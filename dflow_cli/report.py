@@ -61,12 +61,14 @@ def report_annual(
         found = annual.report(engine, year, organ, acting, lang)
         if target is not None:
             from decision_flow.presentation.annual import write
+            from decision_flow.presentation.annual.outline import Placeholder, outline
 
-            found["written"] = {"file": str(target), "bytes": write(found, target, lang)}
+            left = sum(isinstance(block, Placeholder) for block in outline(found, lang))
+            found["written"] = {"file": str(target), "bytes": write(found, target, lang), "placeholders": left}
         return found
 
     def said(r: dict[str, Any]) -> None:
-        held = sum(1 for f in r["figures"] if f["value"] is None)
-        _say("report.written", file=output, figures=len(r["figures"]), placeholders=held)(r)
+        counted = sum(1 for f in r["figures"] if f["value"] is not None)
+        _say("report.written", file=output, figures=counted, placeholders=r["written"]["placeholders"])(r)
 
     _run(json_out, act, said)

@@ -45,6 +45,7 @@ def test_annual_report_counts_each_procedure_of_the_year(year: tuple[Engine, dic
     assert parts(f["major-decision.reviews"]) == {"lawful": (1, [md["md_archived"]])}
     # 2024-06-03 -> 06-14: the 8 working days after the 3rd (the Dragon Boat Festival, 06-10, is not one)
     assert f["major-decision.review_days"]["value"] == 8.0
+    assert parts(f["major-decision.review_days_minimum"]) == {"at_least_minimum": (1, [md["md_archived"]])}
     assert parts(f["major-decision.published"]) == {"on_time": (1, [md["md_archived"]])}
     # Normative documents: one reviewed (lawful), one under review; filed and published on time.
     assert f["normative-document.cases"]["value"] == 2
@@ -179,3 +180,32 @@ def test_dflow_report_annual_bad_input_is_one_line(tmp_path: Path, args: list[st
     assert result.exit_code == code, result.output
     assert message in result.stderr and len(result.stderr.strip().splitlines()) == 1
     assert "Traceback" not in result.output
+
+
+def test_dflow_report_annual_writes_docx_and_pdf_from_the_data(tmp_path: Path) -> None:
+    """The kept demonstration's year, written as DOCX (opened with python-docx) and PDF (opened with
+    pypdf): each figure counted is said, each placeholder marked, the appendix lists the cases."""
+    import docx
+    import pypdf
+
+    kept = tmp_path / "demo"
+    assert runner.invoke(cli.app, ["demo", "--keep", str(kept)], env=BASE_ENV).exit_code == 0
+    reader = Dflow(kept / "demo.db", tmp_path)
+    env = {"DFLOW_KEYS": str(kept / "keys"), "DFLOW_LANG": "zh"}
+    found = reader.json("report", "annual", "--year", "2025", "--as", "zhang_wei", env=env)
+    for suffix in ("docx", "pdf"):
+        out = tmp_path / f"2025年度报告.{suffix}"
+        said = reader.ok("report", "annual", "--year", "2025", "-o", out, "--as", "zhang_wei", env=env).stdout
+        assert said == f"年度报告已写入 {out}：32 项数据由系统统计；5 处留待填写（标有【待填写】）\n"
+        if suffix == "docx":
+            text = "\n".join(p.text for p in docx.Document(str(out)).paragraphs)
+            text += "\n".join(c.text for t in docx.Document(str(out)).tables for r in t.rows for c in r.cells)
+        else:
+            text = "\n".join(page.extract_text() for page in pypdf.PdfReader(out).pages)
+        flat = "".join(text.split())
+        assert "示范乡人民政府2025年度法治政府建设工作报告" in flat
+        assert "调解成功率100%" in flat and "解答群众法律咨询181人次" in flat and "发放法治宣传资料700份" in flat
+        assert flat.count("【待填写") == 5
+        for case in found["cases"]:
+            assert "".join(case["title"].split()) in flat
+    assert (tmp_path / "2025年度报告.docx").read_bytes()[:2] == b"PK"

@@ -140,7 +140,7 @@ def report(engine: Engine, year: int | str, organ: str | None, actor: str | None
     return {
         "year": year,
         "organ": code,
-        "organ_name": names.get(code) if code else None,
+        "organ_name": names.get(code) if code else "、".join(names[o] for o in organs if o in names) or None,
         "organs": organs,
         "generated_on": engine.today().isoformat(),
         "masked": masked,

@@ -139,8 +139,9 @@ class Annual:
     reviews: list[Review] = field(default_factory=list)
 
     @classmethod
-    def of(cls, figures: Iterable[Figure | None], reviews: Iterable[Review] = ()) -> Annual:
-        return cls([f for f in figures if f is not None], list(reviews))
+    def of(cls, figures: Iterable[Figure | list[Figure] | None], reviews: Iterable[Review] = ()) -> Annual:
+        flat = [g for f in figures for g in (f if isinstance(f, list) else [f])]
+        return cls([f for f in flat if f is not None], list(reviews))
 
 
 # Working days from one recorded day (ISO) to another, on the official calendar; None where the
@@ -244,16 +245,16 @@ SHORTER = Title("短于法定最短时间", "shorter than the legal minimum")
 def review_times(
     key: str,
     section: str,
-    title: Title,
+    titles: tuple[Title, Title],
     cases: list[Case],
     days: Days,
     since: tuple[str, str],
     until: tuple[str, str],
-) -> tuple[list[Review], Figure | None]:
+) -> tuple[list[Review], list[Figure]]:
     """Each case's review time (working days from `since` to `until`, each a step and a date
-    field), and their average as a figure (None when no review has both days), with the
-    reviews that took at least the workflow's shortest review time and those that took less (an
-    urgent case's, or one to look into)."""
+    field), and two figures (none when no review has both days): their average (`key`), and the
+    reviews by whether they took at least the workflow's shortest review time or less (an urgent
+    case's, or one to look into; `key` + ``_minimum``), titled `titles`."""
     reviews = []
     for c in cases:
         start, end = c.value(*since), c.value(*until)
@@ -262,11 +263,15 @@ def review_times(
             if found is not None:
                 reviews.append(Review(c.id, found, minimum_days(c.workflow, until[0])))
     if not reviews:
-        return [], None
+        return [], []
     average = round(sum(r.days for r in reviews) / len(reviews), 1)
     short = tuple(sorted(r.id for r in reviews if r.minimum is not None and r.days < r.minimum))
     long = tuple(sorted(r.id for r in reviews if r.id not in short))
     parts = (Part("at_least_minimum", AT_LEAST, len(long), long), Part("below_minimum", SHORTER, len(short), short))
     reviewed = tuple(sorted(r.id for r in reviews))
-    figure = Figure(key, section, title, average, "days", reviewed, tuple(p for p in parts if p.value))
-    return reviews, figure
+    return reviews, [
+        Figure(key, section, titles[0], average, "days", reviewed),
+        Figure(
+            f"{key}_minimum", section, titles[1], len(reviews), "cases", reviewed, tuple(p for p in parts if p.value)
+        ),
+    ]

@@ -8,8 +8,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "请指明报告写入的文件（-o 文件.docx 或 -o 文件.pdf），或用 --json 输出各项数据",
     ),
     "report.written": (
-        "annual report written to {file}: {figures} figures counted from the data, {placeholders} left for you to"
-        " fill in (marked 【待填写】)",
-        "年度报告已写入 {file}：{figures} 项数据由系统统计，{placeholders} 处留待填写（标有【待填写】）",
+        "annual report written to {file}: {figures} figures counted from the data; {placeholders} places left for"
+        " you to write (marked [To fill in])",
+        "年度报告已写入 {file}：{figures} 项数据由系统统计；{placeholders} 处留待填写（标有【待填写】）",
     ),
 }

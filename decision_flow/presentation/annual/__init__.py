@@ -21,6 +21,17 @@ from decision_flow.presentation.exports import atomically
 WRITERS = {".docx": "docx_writer", ".pdf": "pdf_writer"}
 
 
+def check_target(out: Path) -> str:
+    """The writer module for `out`, by its suffix; InvalidInput naming the two known otherwise
+    (checked before anything is counted)."""
+    module = WRITERS.get(Path(out).suffix.lower())
+    if module is None:
+        raise InvalidInput(
+            Msg("report.unknown_format", {"suffix": Path(out).suffix[:20], "known": " / ".join(WRITERS)})
+        )
+    return module
+
+
 def write(report: Report, out: Path, lang: str) -> int:
     """Write `report` (the shape of docs/annual-report.md) to `out` in `lang` ("zh" or "en"), as
     DOCX or PDF by `out`'s suffix; return the number of bytes written.
@@ -29,10 +40,7 @@ def write(report: Report, out: Path, lang: str) -> int:
     complete, so nothing half-written is ever left. Raises InvalidInput for another suffix, or
     when `out` is a directory or cannot be written."""
     out = Path(out)
-    module = WRITERS.get(out.suffix.lower())
-    if module is None:
-        raise InvalidInput(Msg("report.unknown_format", {"suffix": out.suffix[:20], "known": " / ".join(WRITERS)}))
-    writer = importlib.import_module(f"decision_flow.presentation.annual.{module}")
+    writer = importlib.import_module(f"decision_flow.presentation.annual.{check_target(out)}")
 
     def written(tmp: Path) -> int:
         writer.write(report, tmp, "zh" if lang == "zh" else "en")
@@ -41,4 +49,4 @@ def write(report: Report, out: Path, lang: str) -> int:
     return atomically(out, written)
 
 
-__all__ = ["WRITERS", "write"]
+__all__ = ["WRITERS", "check_target", "write"]

@@ -83,7 +83,7 @@ def _by_month(ax: Any, chart: Mapping[str, Any], lang: str) -> None:
     ax.set_ylabel(t(Msg("report.chart.cases"), lang), fontsize=9)
     ax.yaxis.get_major_locator().set_params(integer=True)
     ax.tick_params(axis="y", labelsize=8)
-    ax.legend(fontsize=8, frameon=False, loc="upper left", ncols=min(3, len(chart.get("series") or [])))
+    ax.legend(fontsize=8, frameon=False, loc="upper left", ncols=2)
     ax.set_ylim(0, max(bottom) * 1.35 + 0.5)
 
 

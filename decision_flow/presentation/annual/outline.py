@@ -75,8 +75,9 @@ def title(report: Report, lang: str) -> str:
 
 
 def organ(report: Report) -> str:
-    """The organ's name where the report gives one, else its code."""
-    return str(report.get("organ_name") or report["organ"])
+    """The organ's name where the report gives one, else its code, else the codes of the organs it
+    covers."""
+    return str(report.get("organ_name") or report.get("organ") or "、".join(report.get("organs") or ()))
 
 
 def number(value: float) -> str:

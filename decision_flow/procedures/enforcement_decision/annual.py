@@ -23,7 +23,7 @@ from decision_flow.procedures.annual import (
 
 CASES = Title("行政处罚案件（普通程序）", "Penalty cases (ordinary procedure)")
 LEGAL_REVIEW = Title("重大执法决定法制审核", "Legal review before the decision (法制审核)")
-REVIEW_OPINIONS = Title("法制审核意见", "Opinions of the legal review")
+REVIEW_OPINIONS = Title("重大执法决定法制审核意见", "Opinions of the legal reviews before penalty decisions")
 HEARINGS = Title("举行听证的案件", "Cases with a hearing held")
 DECIDED = Title("行政处罚决定按期作出", "Decisions made within the time limit")
 DELIVERED = Title("行政处罚决定书按期送达", "Decisions delivered on time")

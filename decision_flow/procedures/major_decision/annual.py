@@ -11,6 +11,7 @@ from decision_flow.procedures.annual import (
     Annual,
     Case,
     Days,
+    Figure,
     by_value,
     count,
     part,
@@ -36,7 +37,10 @@ FIVE = Title("履行法定程序的决策（按程序）", "Decisions through ea
 FIVE_WAIVED = Title("依法不适用的程序（按程序）", "Procedures not applicable by law (by procedure)")
 MEETING = Title("集体讨论决定结果", "Decisions of the meetings")
 REVIEWS = Title("重大行政决策合法性审查", "Legality reviews of major decisions")
-REVIEW_TIME = Title("重大行政决策合法性审查平均用时", "Average time of a major decision's legality review")
+REVIEW_TIME = (
+    Title("重大行政决策合法性审查平均用时", "Average time of a major decision's legality review"),
+    Title("重大行政决策合法性审查（按审查用时）", "Legality reviews of major decisions, by the time taken"),
+)
 PUBLISHED = Title("重大行政决策按期公开", "Major decisions published on time")
 
 
@@ -52,7 +56,7 @@ def annual(cases: list[Case], days: Days) -> Annual:
     waived = [part(step, title, (c for c in cases if c.waived(step))) for step, title in PROCEDURES]
     decided = [c for c in cases if c.done(MEETING_STEP)]
     reviewed = [c for c in cases if c.done("legality_review")]
-    times, average = review_times(
+    times, timing = review_times(
         "major-decision.review_days",
         "reviews",
         REVIEW_TIME,
@@ -61,7 +65,7 @@ def annual(cases: list[Case], days: Days) -> Annual:
         ("legality_review", "submitted_on"),
         ("legality_review", "opinion_on"),
     )
-    figures = [
+    figures: list[Figure | list[Figure] | None] = [
         total("major-decision.cases", "decisions", CASES, cases, stands),
         spread("major-decision.procedures", "decisions", FIVE, done),
         spread("major-decision.waived", "decisions", FIVE_WAIVED, waived),
@@ -69,7 +73,7 @@ def annual(cases: list[Case], days: Days) -> Annual:
             "major-decision.meeting", "decisions", MEETING, decided, by_value(decided, MEETING_STEP, "head_decision")
         ),
         count("major-decision.reviews", "reviews", REVIEWS, reviewed, by_value(reviewed, "legality_review", "opinion")),
-        average,
+        timing,
         timeliness("major-decision.published", "oversight", PUBLISHED, cases, ("publication",)),
     ]
     return Annual.of(figures, times)
