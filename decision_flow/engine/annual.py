@@ -12,6 +12,7 @@ and the case titles listed are masked as ``dflow show`` masks them (docs/annual-
 from __future__ import annotations
 
 import json
+from dataclasses import asdict
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -134,7 +135,7 @@ def report(engine: Engine, year: int | str, organ: str | None, actor: str | None
         reviews += [(key, r) for r in said.reviews]
         if mine:
             title = next(f.title for f in said.figures if f.key == f"{key}.cases")
-            series.append({"key": key, "title": _title(title), "values": _by_month(mine)})
+            series.append({"key": key, "title": asdict(title), "values": _by_month(mine)})
     called = {key: f.title for f in figures for key in procedures.PROCEDURES if f.key == f"{key}.cases"}
     figures += [_catalogue(catalogues), *_activities(register), _refused(refusals, called), _late(cases)]
     return {
@@ -149,10 +150,10 @@ def report(engine: Engine, year: int | str, organ: str | None, actor: str | None
         "activities": [_activity(a) for a in register["activities"] if a["withdrawn"] is None],
         "items": _items(catalogues),
         "charts": [
-            {"key": "cases_by_month", "title": _title(CASES_BY_MONTH), "series": series},
+            {"key": "cases_by_month", "title": asdict(CASES_BY_MONTH), "series": series},
             {
                 "key": "review_days",
-                "title": _title(REVIEW_DAYS),
+                "title": asdict(REVIEW_DAYS),
                 "items": [{"id": r.id, "procedure": p, "days": r.days, "minimum": r.minimum} for p, r in reviews],
             },
         ],
@@ -315,10 +316,6 @@ SECTION_ORDER = ("decisions", "reviews", "enforcement", "disputes", "study", "se
 
 def _ordered(figures: list[Figure]) -> list[Figure]:
     return sorted(figures, key=lambda f: SECTION_ORDER.index(f.section))
-
-
-def _title(t: Title) -> dict[str, str]:
-    return {"zh": t.zh, "en": t.en}
 
 
 def _case(c: Case) -> dict[str, Any]:

@@ -11,7 +11,7 @@ and a function (``Procedure.annual``) from the year's cases, as :class:`Case`, t
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from decision_flow.definition.workflow import Title, Workflow
@@ -84,7 +84,7 @@ class Part:
     ids: tuple[int | str, ...]  # of cases, activities, items; an event's: "chain:seq"
 
     def as_dict(self) -> dict[str, Any]:
-        return {"key": self.key, "title": _title(self.title), "value": self.value, "ids": list(self.ids)}
+        return {"key": self.key, "title": asdict(self.title), "value": self.value, "ids": list(self.ids)}
 
 
 @dataclass(frozen=True)
@@ -110,7 +110,7 @@ class Figure:
         return {
             "key": self.key,
             "section": self.section,
-            "title": _title(self.title),
+            "title": asdict(self.title),
             "value": self.value,
             "unit": self.unit,
             "of": self.of,
@@ -148,10 +148,6 @@ class Annual:
 # calendar does not cover them.
 Days = Callable[[str, str], int | None]
 Report = Callable[[list[Case], Days], Annual]
-
-
-def _title(t: Title) -> dict[str, str]:
-    return {"zh": t.zh, "en": t.en}
 
 
 def ids(cases: Iterable[Case]) -> tuple[int, ...]:
