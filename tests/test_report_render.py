@@ -120,9 +120,7 @@ REPORT: dict[str, Any] = {
             [],
             why="nothing_concluded",
         ),
-        _figure(
-            "activity.study_session", "study", _t("集中学法", "Study sessions"), 2, "activities", "activities", [11, 12]
-        ),
+        _figure("study.sessions", "study", _t("集中学法", "Study sessions"), 2, "activities", "activities", [11, 12]),
         _figure(
             "activity.study_people",
             "study",

@@ -189,16 +189,13 @@ def outline(report: Report, lang: str) -> list[Block]:
     return blocks + appendix(report, lang)
 
 
+STUDY_SESSIONS = "study.sessions"  # the figure of the organ's study sessions (docs/annual-report.md)
+
+
 def _is_study_sessions(figure: Mapping[str, Any], report: Report) -> bool:
     """The figure counting the organ's study sessions (集中学法: how many, not who came), which
-    section 三 may repeat as a fact."""
-    if figure.get("unit") != "activities":
-        return False
-    if "study_session" in figure["key"]:
-        return True
-    kinds = {a["id"]: a["kind"] for a in report.get("activities") or []}
-    ids = figure.get("ids") or []
-    return figure.get("of") == "activities" and bool(ids) and all(kinds.get(i) == "study_session" for i in ids)
+    section 三 repeats as a fact."""
+    return figure.get("key") == STUDY_SESSIONS
 
 
 def appendix(report: Report, lang: str) -> list[Block]:
