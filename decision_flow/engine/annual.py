@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from decision_flow.engine.engine import Engine
 
 MONTHS = 12
+CHUNK = 500  # case ids per query (SQLite takes 32,766 parameters; a short list plans well on both)
 CASES_BY_MONTH = Title("各月受理、立项案件数", "Cases opened by month")
 REVIEW_DAYS = Title(
     "合法性审核用时与法定最短时间（工作日）", "Legality review times against the legal minimum (working days)"
@@ -168,28 +169,43 @@ def _cases(s: Session, organs: list[str], year: int, user: Any, lang: str) -> tu
     marks = ", ".join("?" for _ in organs)
     raw = Raw(s)
     decisions = rows_as(Decision, raw.all(f"{select_all(Decision)} WHERE organ IN ({marks}) ORDER BY id", *organs))
-    records: dict[int, dict[str, Rec]] = {}
-    sql = (
-        "SELECT decision_id, step, status, fields, marks FROM step_records WHERE active = ?"
-        f" AND decision_id IN (SELECT id FROM decisions WHERE organ IN ({marks}))"
-    )
-    for decision_id, step, status, fields, marks_text in raw.all(sql, True, *organs):
-        records.setdefault(decision_id, {})[step] = Rec(status, json.loads(fields), tuple(json.loads(marks_text)))
-    found, masked = [], False
+    # First the steps a case is opened on, of every case: which cases are the year's; then every
+    # record of those cases only (a county server holds many years).
+    opening = sorted({step for p in procedures.PROCEDURES.values() for step, _field in p.opened})
+    first = _records(raw, f"decision_id IN (SELECT id FROM decisions WHERE organ IN ({marks}))", organs, opening)
     workflows: dict[tuple[str, str], Workflow] = {}
+    kept: list[tuple[Decision, Workflow, str]] = []
     for dec in decisions:
         wf = workflows.get((dec.workflow, dec.workflow_sha256))
         if wf is None:
             wf = workflows[(dec.workflow, dec.workflow_sha256)] = definitions.of_case(s, dec)
-        steps = records.get(dec.id or 0, {})
-        opened = _opened(procedures.of(wf).opened, steps) or dec.created_at[:10]
-        if not opened.startswith(f"{year}-"):
-            continue
+        opened = _opened(procedures.of(wf).opened, first.get(dec.id or 0, {})) or dec.created_at[:10]
+        if opened.startswith(f"{year}-"):
+            kept.append((dec, wf, opened))
+    records: dict[int, dict[str, Rec]] = {}
+    for start in range(0, len(kept), CHUNK):
+        chunk = [dec.id or 0 for dec, _wf, _on in kept[start : start + CHUNK]]
+        records |= _records(raw, f"decision_id IN ({', '.join('?' for _ in chunk)})", chunk)
+    found, masked = [], False
+    for dec, wf, opened in kept:
         hide = privacy.redactor(s, user, dec, wf, lang)
         masked = masked or bool(hide)
-        title = hide.text(dec.title)
-        found.append(Case(dec.id or 0, title, wf, opened, dec.stage, dec.status, steps))
+        found.append(
+            Case(dec.id or 0, hide.text(dec.title), wf, opened, dec.stage, dec.status, records.get(dec.id or 0, {}))
+        )
     return found, masked
+
+
+def _records(raw: Raw, where: str, params: list[Any], steps: list[str] | None = None) -> dict[int, dict[str, Rec]]:
+    """The active step records the condition `where` selects (of `steps` only, if given), by case
+    and step."""
+    sql = f"SELECT decision_id, step, status, fields, marks FROM step_records WHERE active = ? AND {where}"
+    if steps is not None:
+        sql += f" AND step IN ({', '.join('?' for _ in steps)})"
+    found: dict[int, dict[str, Rec]] = {}
+    for decision_id, step, status, fields, marks in raw.all(sql, True, *params, *(steps or [])):
+        found.setdefault(decision_id, {})[step] = Rec(status, json.loads(fields), tuple(json.loads(marks)))
+    return found
 
 
 def _opened(where: tuple[tuple[str, str], ...], steps: dict[str, Rec]) -> str | None:
