@@ -63,7 +63,7 @@ def _allowed() -> set[str]:
         for line in examples(command.help):
             words |= set(TOKEN.findall(line))
         for param in command.params:
-            words |= set(param.opts) | set(param.secondary_opts) | {param.name or ""}
+            words |= set(param.opts) | set(param.secondary_opts)
             words |= {str(param.metavar or "")} | set(str(param.metavar or "").split("|"))
             words |= {param.envvar} if isinstance(param.envvar, str) else set()
             words |= {param.default} if isinstance(param.default, str) else set()

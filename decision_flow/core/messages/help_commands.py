@@ -127,12 +127,12 @@ HELP: dict[str, str] = {
     "help.adjust.--title": "新案件的名称。",
     "help.adjust.--workflow": "新案件的流程（默认：被调整决策的流程）。",
     "help.evaluate": "决策后评估（第36条）：start 依据某一情形启动，再用 report 报送评估结论。",
-    "help.evaluate.start": "启动决策后评估；评估单位曾承担该决策决策前评估论证工作的，予以拒绝。",
+    "help.evaluate.start": "启动决策后评估；评估单位承担过该决策的决策前评估论证工作的，予以拒绝。",
     "help.evaluate.start.--ground": (
         "启动情形：missed_goals（明显未达到预期效果）、many_objections（公民、法人或者其他组织提出较多意见）"
         "或 found_necessary（决策机关认为有必要）。"
     ),
-    "help.evaluate.start.--evaluator": "评估单位（不得是曾对该决策评估论证的单位）。",
+    "help.evaluate.start.--evaluator": "评估单位（不得是承担过该决策的决策前评估论证工作的单位）。",
     "help.evaluate.start.--due": "评估报告的报送期限。",
     "help.evaluate.report": "报送已启动评估的结论，并附评估报告作为材料（--attach evaluation_report=文件）。",
     "help.evaluate.report.--conclusion": "评估结论：continue（继续执行）、adjust（调整）或 stop（停止执行）。",
