@@ -115,9 +115,17 @@ def first_sentence(text: str) -> str:
 def tidy_help(group: Any) -> None:
     """Every command's help as an officer reads it: its summary the whole first sentence, each
     option's value named (FIELD=VALUE, NAME) rather than typed (<list[str]>), no argument shown
-    with its Python type. Done once, on the built command tree."""
+    with its Python type. Done once, on the built command tree. For a Chinese reader each
+    command's context is one that draws its help in Chinese (dflow_cli/help_zh.py)."""
     if getattr(group, "_tidied", False):
         return
+    from decision_flow.core.lang import language
+
+    chinese: type | None = None
+    if language() == "zh":
+        from dflow_cli.help_zh import ChineseContext
+
+        chinese = ChineseContext
     stack = [group]
     while stack:
         command = stack.pop()
@@ -131,6 +139,8 @@ def tidy_help(group: Any) -> None:
             if param.param_type_name == "argument":
                 param.display_type_rich = lambda ctx: None  # type: ignore[method-assign]
                 param.metavar = (param.metavar or param.name or "value").strip("[]").upper()
+        if chinese is not None:
+            command.context_class = chinese
         stack.extend(getattr(command, "commands", {}).values())
     group._tidied = True
 

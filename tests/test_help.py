@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from importlib.metadata import version
 
+import pytest
 import typer
 
 from cli import app
@@ -28,18 +29,27 @@ def _commands(command=ROOT, path=()):  # type: ignore[no-untyped-def]
 COMMANDS = [p for p in _commands() if p]
 
 
-def test_every_help_names_values_not_types_and_ends_with_an_example(tmp_path) -> None:  # type: ignore[no-untyped-def]
+# The words of a help in each language: its sections, and what heads its example (tests/test_help_zh.py).
+LANGUAGES = {
+    "en": ({}, ("Arguments:", "Options:"), "Example: dflow"),
+    "zh": ({"DFLOW_LANG": "zh"}, ("参数：", "选项："), "示例：dflow"),
+}
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_help_names_values_not_types_and_ends_with_an_example(tmp_path, lang) -> None:  # type: ignore[no-untyped-def]
     dflow = Dflow(tmp_path / "none.db", tmp_path)
+    env, (arguments, options), example = LANGUAGES[lang]
     without_example, typed, doubled = [], [], []
     for path in COMMANDS:
-        text = dflow.ok(*path, "--help").stdout
+        text = dflow.ok(*path, "--help", env=env).stdout
         if re.search(r"<[a-z]+(\[[a-z]+\])?>", text):
             typed.append(path)
         if "[[" in text:
             doubled.append(path)
         leaf = not getattr(_find(path), "commands", None)
-        described = text.split("Arguments:")[0].split("Options:")[0]
-        if leaf and "Example: dflow" not in described:
+        described = text.split(arguments)[0].split(options)[0]
+        if leaf and example not in described:
             without_example.append(" ".join(path))
     assert typed == [] and doubled == [] and without_example == []
 

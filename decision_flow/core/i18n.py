@@ -12,7 +12,6 @@ stored in English can be shown in Chinese.
 from __future__ import annotations
 
 import errno
-import os
 import re
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -21,6 +20,7 @@ from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from typing import Any
 
+from decision_flow.core.lang import language as language  # asked here with the rest; defined apart
 from decision_flow.core.messages import MESSAGES
 
 
@@ -83,18 +83,6 @@ def _read_param(value: Any) -> Any:
 # (message key, its parameters, language) -> the parameters with names put into that language
 Namer = Callable[[str, Mapping[str, Any], str], Mapping[str, Any]]
 _namer: ContextVar[Namer | None] = ContextVar("dflow_namer", default=None)
-
-
-def language() -> str:
-    """'zh' or 'en', from DFLOW_LANG, then LC_ALL, LC_MESSAGES, LANG."""
-    explicit = os.environ.get("DFLOW_LANG", "").lower()
-    if explicit:
-        return "zh" if explicit.startswith("zh") else "en"
-    for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
-        value = os.environ.get(var)
-        if value:
-            return "zh" if value.lower().startswith("zh") else "en"
-    return "en"
 
 
 _ARTICLE = re.compile(r"Arts?\. ([0-9–, ]+)")
