@@ -35,7 +35,23 @@ LOCALES = {
     "LANG=zh_CN.UTF-8": {"DFLOW_LANG": None, "LANG": "zh_CN.UTF-8"},
 }
 # Proper names of formats and standards, as a Chinese text writes them too.
-PROPER = {"JSON", "PDF", "CSV", "HTML", "SVG", "TOML", "SQLite", "PostgreSQL", "URL", "SHA-256", "Mermaid", "UTF-8"}
+PROPER = {
+    "JSON",
+    "PDF",
+    "DOCX",
+    "Word",
+    "WPS",
+    "CSV",
+    "HTML",
+    "SVG",
+    "TOML",
+    "SQLite",
+    "PostgreSQL",
+    "URL",
+    "SHA-256",
+    "Mermaid",
+    "UTF-8",
+}
 # Values typed on the command line that neither the labels nor the workflows name.
 TYPED = {"10d", "mermaid", "svg", "pdf", "html", "csv", "json", "registry", "extends", "chinese-calendar"}
 # What is not a word: a path or a file name (~/.local/share/dflow/dflow.db, docs/calendar.md).

@@ -79,7 +79,10 @@ HELP: dict[str, str] = {
     "help.show.--diagram": "改为绘制该案件的流程图，突出显示当前阶段。",
     "help.show.--format": "与 --diagram 同用：mermaid（文本，默认）或 svg（图片）。",
     "help.show.--output": "与 --diagram 同用：写入的文件。",
-    "help.record": "为当前阶段的某一步骤记录数据和材料。",
+    "help.record": (
+        "为当前阶段的某一步骤记录数据和材料。未给出任何内容且在终端中运行时，逐项询问该步骤尚未记录的字段，"
+        "每项答完即核对，全部答完后一次记录。"
+    ),
     "help.record.--set": "字段=值；多个字段可重复使用本选项。",
     "help.record.--attach": "类别=文件；多份材料可重复使用本选项。",
     "help.complete": "对当前阶段的某一步骤核查规则后予以完成。",

@@ -168,4 +168,13 @@ HELP: dict[str, str] = {
     ),
     "help.activity.list.--year": "年度，如 2025。",
     "help.activity.list.--organ": "只列出某一机关的活动（默认：本人可查阅的全部机关）。",
+    # dflow report
+    "help.report": "由系统数据生成的报告：法治政府建设年度报告。",
+    "help.report.annual": (
+        "由系统数据生成本年度法治政府建设工作报告（DOCX 供编辑修改，或 PDF），或用 --json 输出各项数字及其所依据的"
+        "记录编号。数据无法支撑的内容，报告中以【待填写】标出，由承办人员补写。"
+    ),
+    "help.report.annual.--year": "报告所属年度，如 2025。",
+    "help.report.annual.--organ": "报告所属机关（默认：本人可查阅的全部机关）。",
+    "help.report.annual.--output": "写入的报告文件：文件.docx（供编辑）或 文件.pdf。",
 }
