@@ -129,11 +129,19 @@ def test_guided_entry_ctrl_c_writes_nothing(dflow: Dflow) -> None:
     run.expect("[proposer_kind;")
     run.type("organ_leader")
     run.expect("[proposed_by;")
-    # a person presses Ctrl-C while input() waits; sent the instant the prompt is out, it can come
-    # before the read has begun, and CPython then notices it only when a line arrives
-    time.sleep(0.5)
-    os.write(run.fd, b"\x03")  # Ctrl-C, as the terminal sends it
-    run.expect("interrupted: nothing recorded (decision 1 is as it was)")
+    # Ctrl-C, as the terminal sends it, while input() waits. Sent the instant the prompt is out, it
+    # can come before the read has begun, and CPython then notices it only when the read is
+    # interrupted again: a person presses it again, and so does the test (a busy CI machine).
+    for _ in range(5):
+        time.sleep(0.5)
+        os.write(run.fd, b"\x03")
+        try:
+            run.expect("interrupted: nothing recorded (decision 1 is as it was)", timeout=5)
+            break
+        except AssertionError:
+            continue
+    else:
+        raise AssertionError(f"Ctrl-C was not heeded; printed: {run.seen!r}")
     assert run.exit_code() == 130
     assert dflow.json("audit", 1) == before
 
