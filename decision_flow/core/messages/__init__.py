@@ -13,6 +13,7 @@ from decision_flow.core.messages import (
     files,
     life,
     mediation,
+    opinions,
     people,
     petition,
     privacy,
@@ -36,6 +37,7 @@ _PARTS = (
     privacy,
     enforcement,
     activities,
+    opinions,
 )
 MESSAGES: dict[str, tuple[str, str]] = {key: text for part in _PARTS for key, text in part.MESSAGES.items()}
 DUPLICATED = sorted({k for i, a in enumerate(_PARTS) for b in _PARTS[i + 1 :] for k in a.MESSAGES if k in b.MESSAGES})
