@@ -243,6 +243,15 @@ def test_the_walk_finds_every_command() -> None:
         ("activity", "add"),
         ("activity", "withdraw"),
         ("activity", "list"),
+        ("opinion",),
+        ("opinion", "open"),
+        ("opinion", "publish"),
+        ("opinion", "add"),
+        ("opinion", "list"),
+        ("opinion", "mark"),
+        ("opinion", "handling"),
+        ("user", "password"),
+        ("serve",),
     }
     assert not COMMANDS[("audit", "trail")].hidden  # listed, so `dflow audit ID` is found in the help
 

@@ -48,9 +48,8 @@ def test_an_opinion_is_stored_hashed_in_the_chain_and_counted(eng: Engine, tmp_p
     assert got["id"] == 1 and got["sha256"] == opinions.sha256_of(TEXT)
     [event] = _events(eng, "opinion_received")
     assert event["actor"] == OFFICER and event["step"] == "public_participation" and event["signature"]
-    assert event["data"] == {
-        "opinion_id": 1, "sha256": got["sha256"], "chars": len(TEXT), "channel": "web", "submitter": True, "received": 1,
-    }  # fmt: skip
+    expected = {"opinion_id": 1, "sha256": got["sha256"], "chars": len(TEXT), "channel": "web", "submitter": True}
+    assert event["data"] == {**expected, "received": 1}
     trail = json.dumps(_events(eng, "opinion_received"), ensure_ascii=False)
     assert "朱小明" not in trail and "13812345678" not in trail and TEXT not in trail
     fields = _fields(eng, case)
@@ -175,3 +174,35 @@ def test_the_period_is_the_pages_and_recorded_once_it_has_come(eng: Engine, day:
     day.day = AFTER
     eng.record(case, "public_participation", ["hearing_held=false"], [], OFFICER)
     assert _fields(eng, case)["closed_on"] == "2024-05-01"
+
+
+def test_the_handling_document_is_made_from_the_marks_and_attached(eng: Engine, day: Day, tmp_path: Path) -> None:
+    from pypdf import PdfReader
+
+    from decision_flow.presentation.exports import handling
+
+    case = open_case(eng, tmp_path)
+    a = opinions.submit(eng, case, TEXT, "朱小明", None, "13812345678", OFFICER)["id"]
+    b = opinions.submit(eng, case, "反对搬迁。", None, None, None, OFFICER)["id"]
+    opinions.mark(eng, a, "adopted", None, OFFICER)
+    with pytest.raises(Blocked, match="closed"):
+        handling.attach(eng, case, OFFICER)
+    day.day = AFTER
+    with pytest.raises(Blocked, match="not marked yet"):
+        handling.attach(eng, case, OFFICER)
+    with pytest.raises(Blocked):  # no opinion after the close, though marks are still taken
+        opinions.submit(eng, case, "迟到的意见。", None, None, None, OFFICER)
+    opinions.mark(eng, b, "not_adopted", "搬迁已列入规划。", OFFICER)
+    made = handling.attach(eng, case, OFFICER)
+    assert made["name"] == "公众意见采纳情况及理由.pdf" and (made["received"], made["adopted"]) == (2, 1)
+    step = next(st for st in queries.show(eng, case, OFFICER)["steps"] if st["step"] == "public_participation")
+    assert {"kind": "opinion_handling", "name": made["name"], "sha256": made["sha256"]} in [
+        {k: e[k] for k in ("kind", "name", "sha256")} for e in step["evidence"]
+    ]
+    path = eng.store.path_for(made["sha256"])  # type: ignore[union-attr]
+    text = "".join(page.extract_text() for page in PdfReader(path).pages)
+    for words in ("公众意见采纳情况及理由", TEXT, "反对搬迁。", "不予采纳", "搬迁已列入规划。", "收到意见 2 条"):
+        assert words in text.replace("\n", ""), words
+    assert "朱小明" not in text and "13812345678" not in text
+    assert step["missing"] == [] or "opinion_handling" not in str(step["missing"])
+    assert verify(eng, None).ok

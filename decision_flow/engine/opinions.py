@@ -248,7 +248,7 @@ def mark(engine: Engine, opinion_id: int, verdict: str, reason: str | None, acto
             reason=why,
             adopted=fields[cons.adopted],
         )
-        return _listed(row, None)
+        return {**_listed(row, None), "mark": verdict, "reason": why, "decision": c.dec.id}
 
     args = {"opinion_id": opinion_id, "mark": verdict, "reason": (why or "")[:200]}
     return engine.change("opinion_mark", actor, decision_id, args, op)
@@ -393,3 +393,17 @@ def feedback(engine: Engine, decision_id: int) -> dict[str, Any]:
         by = mask("name", w.name) if w is not None and w.name else None  # never the phone, nor the unit
         table.append({"no": n, "by": by, "text": r.text, "mark": r.mark, "reason": r.reason})
     return {**shown, "rows": table}
+
+
+def pages(engine: Engine) -> list[dict[str, Any]]:
+    """Every consultation page anyone may read, newest case first (as :func:`page` shows each)."""
+    engine.db.require()
+    with engine.db.session(write=False) as s:
+        ids = [row[0] for row in Raw(s).all("SELECT decision_id FROM consultation_pages ORDER BY decision_id DESC")]
+    shown = []
+    for decision_id in ids:
+        try:
+            shown.append(page(engine, decision_id))
+        except NotFound:  # a case flagged not disclosable after its page was opened
+            continue
+    return shown

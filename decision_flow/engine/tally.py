@@ -47,14 +47,18 @@ def channels(value: Any) -> list[str]:
 
 
 def write_counts(c: Change, cons: Consultation, rec: StepRecord) -> dict[str, Any]:
-    """Write the counts (and the page among the channels) into the consultation step's record;
-    the fields as written."""
+    """Write the counts, the page among the channels and the days of the page's period that have
+    come into the consultation step's record; the fields as written."""
     fields: dict[str, Any] = json.loads(rec.fields)
     received, adopted = counts(Raw(c.s), c.dec.id or 0)
     named = channels(fields.get(cons.channels))
     if cons.web_channel not in named:
         named.append(cons.web_channel)
     fields.update({cons.channels: named, cons.received: received, cons.adopted: adopted})
+    page = Raw(c.s).one("SELECT opens_on, closes_on FROM consultation_pages WHERE decision_id = ?", c.dec.id)
+    for name, day in zip((cons.opened, cons.closed), page or (), strict=False):
+        if fields.get(name) is None and day <= c.today.isoformat():  # each day of the period once it has come
+            fields[name] = day
     c.write_record(rec, fields=json.dumps(fields, ensure_ascii=False, sort_keys=True))
     return fields
 

@@ -20,6 +20,7 @@ from decision_flow.core.messages import (
     procedures,
     trail,
     views,
+    web,
 )
 
 _PARTS = (
@@ -38,6 +39,7 @@ _PARTS = (
     enforcement,
     activities,
     opinions,
+    web,
 )
 MESSAGES: dict[str, tuple[str, str]] = {key: text for part in _PARTS for key, text in part.MESSAGES.items()}
 DUPLICATED = sorted({k for i, a in enumerate(_PARTS) for b in _PARTS[i + 1 :] for k in a.MESSAGES if k in b.MESSAGES})

@@ -71,6 +71,27 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{count} opinions of decision {id} are not marked yet: mark each before the handling document is made",
         "决策 {id} 尚有 {count} 条意见未标记处理结果：全部标记后方可生成意见采纳情况",
     ),
+    "opinion.handling_early": (
+        "decision {id}'s opinions are handled once its consultation period has closed ({closes_on})",
+        "决策 {id} 的征求意见期间结束（{closes_on}）后方可生成意见采纳情况",
+    ),
+    # the opinion-handling document (in the meeting packet, Art. 29)
+    "handling.title": ("Handling of public opinions and reasons", "公众意见采纳情况及理由"),
+    "handling.case": ("Decision {id}: {title}", "决策事项（编号 {id}）：{title}"),
+    "handling.period": ("Consultation period: {from} to {to}", "征求意见期间：{from}至{to}"),
+    "handling.counts": (
+        "Opinions received: {received}; adopted (wholly or partly): {adopted}",
+        "收到意见 {received} 条，采纳（含部分采纳）{adopted} 条",
+    ),
+    "opinion.heading": ("Opinions of the public on decision {id}", "决策 {id} 收到的公众意见"),
+    "opinion.col.received": ("Received", "收到时间"),
+    "opinion.col.by": ("Given by", "提出人"),
+    "handling.col.no": ("No.", "序号"),
+    "handling.col.text": ("Opinion", "意见内容"),
+    "handling.col.mark": ("Handled", "是否采纳"),
+    "handling.col.reason": ("Reason", "理由"),
+    "handling.none": ("(No opinion was received.)", "（未收到意见。）"),
+    "handling.page": ("page {n} of {total}", "第 {n} 页 共 {total} 页"),
     "password.set": ("password set for {name}", "已为 {name} 设置登录密码"),
     "password.too_short": ("a password has at least {least} characters", "密码至少 {least} 个字符"),
     "password.mismatch": ("the two passwords differ", "两次输入的密码不一致"),
@@ -80,6 +101,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "password.prompt": ("New password", "新密码"),
     "password.prompt_again": ("The same password again", "再次输入新密码"),
+    "serve.bad_option": (
+        "--port takes 1 to 65535 and --per-minute 1 or more",
+        "--port 取值 1 至 65535，--per-minute 至少为 1",
+    ),
     "serve.listening": (
         "serving on http://{host}:{port}/ (Ctrl-C stops)",
         "正在 http://{host}:{port}/ 提供服务（Ctrl-C 停止）",
