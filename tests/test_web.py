@@ -15,6 +15,7 @@ from decision_flow.engine.verification import verify
 from decision_flow.store.db import Database
 from tests.consultation import AFTER, Day, engine_on, open_case
 from tests.flow import ADMIN, OFFICER
+from tests.pg import NO_PG, PG_URL, pg_database
 from tests.web import Web, answer, give, hidden, opinion_form
 
 TEXT = "建议保留早市摊位，搬迁后设置公交站点。"
@@ -25,9 +26,25 @@ def day() -> Day:
     return Day()
 
 
+@pytest.fixture(params=["sqlite", "postgresql"])
+def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
+    """Every test on an SQLite file and on the PostgreSQL server (when DFLOW_TEST_PG names one)."""
+    if request.param == "sqlite":
+        db = Database(f"sqlite:///{tmp_path / 'web.db'}")
+        yield db
+        db.dispose()
+        return
+    if PG_URL is None:
+        pytest.skip(NO_PG)
+    with pg_database("dflow_web") as url:
+        db = Database(url)
+        yield db
+        db.dispose()
+
+
 @pytest.fixture
-def eng(db: Database, day: Day) -> Engine:
-    return engine_on(db, day)
+def eng(backend: Database, day: Day) -> Engine:
+    return engine_on(backend, day)
 
 
 @pytest.fixture
