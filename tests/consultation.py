@@ -33,7 +33,7 @@ def engine_on(db: Database, day: Day, users: bool = True) -> Engine:
 
 
 def open_case(
-    engine: Engine, tmp: Path, flags: list[str] | None = None, channels: str = "web,公示栏", page: bool = True
+    engine: Engine, tmp: Path, flags: list[str] | None = None, channels: str = "网上征求意见,公示栏", page: bool = True
 ) -> int:
     """A decision at its consultation stage whose public participation runs OPENED to CLOSED,
     the page among its channels."""

@@ -50,7 +50,7 @@ def test_open_add_list_and_mark(case: tuple[Dflow, int]) -> None:
     shown = cli.json("show", d, "--as", OFFICER)
     step = next(st for st in shown["steps"] if st["step"] == "public_participation")
     assert step["fields"]["opinions_received"] == 2 and step["fields"]["opinions_adopted"] == 0
-    assert step["fields"]["channels"] == ["web"] and step["fields"]["opened_on"] == OPENS
+    assert step["fields"]["channels"] == ["网上征求意见"] and step["fields"]["opened_on"] == OPENS
     assert cli.json("audit", "verify")["ok"] is True
 
 

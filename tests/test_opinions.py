@@ -54,7 +54,7 @@ def test_an_opinion_is_stored_hashed_in_the_chain_and_counted(eng: Engine, tmp_p
     assert "朱小明" not in trail and "13812345678" not in trail and TEXT not in trail
     fields = _fields(eng, case)
     assert fields["opinions_received"] == 1 and fields["opinions_adopted"] == 0
-    assert fields["channels"] == ["web", "公示栏"]
+    assert fields["channels"] == ["网上征求意见", "公示栏"]
     assert verify(eng, None).ok
 
 

@@ -369,6 +369,7 @@ def page(engine: Engine, decision_id: int) -> dict[str, Any]:
         "closes_on": held.closes_on,
         "days_left": max((closes - today).days + 1, 0) if today.isoformat() >= held.opens_on else None,
         "channels": tally.channels(fields.get(cons.channels)),
+        "web_channel": cons.web_channel,
         "files": [{"name": f.name, "kind": f.kind, "sha256": f.sha256} for f in files],
         "received": received,
         "adopted": adopted,

@@ -363,7 +363,8 @@ def _step_of(engine: Engine, case: int, reader: str, lang: str) -> dict[str, Any
     at = found["step"]
     return {
         "fields": [
-            (labels.field(wf, at, k, lang), labels.value(wf, at, k, v, lang)) for k, v in found["fields"].items()
+            (labels.field(wf, at, k, lang), labels.value(wf, at, k, v, lang))
+            for k, v in labels.fields(wf.step(at), found["fields"])  # in the workflow's order
         ],
         "evidence": [(labels.evidence(wf, at, e["kind"], lang), e["name"], e["sha256"]) for e in found["evidence"]],
     }

@@ -50,7 +50,7 @@ CONSULTATION = Consultation(
     adopted="opinions_adopted",
     handling="opinion_handling",
     hidden_flag="non_disclosable",
-    web_channel="web",
+    web_channel="网上征求意见",  # the value written into `channels`, as officers type theirs
     article="Art. 15",
     handling_article="Art. 29",
 )
