@@ -708,6 +708,7 @@ def test_demo_kept_in_a_folder_reads_on_with_dflow(tmp_path: Path) -> None:
     reader = Dflow(db, tmp_path)
     assert reader.json("show", 1)["status"] == "archived"
     assert reader.json("audit", "verify") == {"ok": True, "events": 33, "first_bad_seq": None, "reason": None}
+
     # SQLite's -wal and -shm files come and go with the reads' connections (closed whenever the
     # garbage collector gets to them): not what the refusal could have touched
     def listing() -> list[str]:

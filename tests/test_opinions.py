@@ -206,3 +206,20 @@ def test_the_handling_document_is_made_from_the_marks_and_attached(eng: Engine, 
     assert "朱小明" not in text and "13812345678" not in text
     assert step["missing"] == [] or "opinion_handling" not in str(step["missing"])
     assert verify(eng, None).ok
+
+
+def test_verification_finds_an_opinion_whose_text_was_changed(eng: Engine, tmp_path: Path) -> None:
+    from sqlalchemy import text
+
+    from decision_flow.core.i18n import t
+
+    case = open_case(eng, tmp_path)
+    opinions.submit(eng, case, TEXT, None, None, None, OFFICER)
+    opinions.submit(eng, case, "反对搬迁。", None, None, None, OFFICER)
+    assert verify(eng, None).ok
+    with eng.db.engine.begin() as conn:
+        conn.execute(text("UPDATE opinions SET text = '支持搬迁。' WHERE id = 2"))
+        seq = conn.execute(text("SELECT seq FROM audit_events WHERE action = 'opinion_received'")).all()[-1][0]
+    verdict = verify(eng, None)
+    assert not verdict.ok and verdict.first_bad_seq == seq
+    assert t(verdict.reason, "en") == "the text of public opinion 2 was altered or removed"  # type: ignore[arg-type]
