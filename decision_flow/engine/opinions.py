@@ -18,6 +18,7 @@ table is public: the submitters' names masked (朱**), phone numbers never shown
 from __future__ import annotations
 
 import hashlib
+import json
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -88,8 +89,6 @@ def sha256_of(text: str) -> str:
 def consultation_of(dec: Decision, s: Session) -> Consultation:
     """The procedure's consultation step, or NotFound (a case of a procedure without one, or one
     never disclosed: there is no page to find)."""
-    import json
-
     cons = procedure_of(of_case(s, dec)).consultation
     if cons is None or json.loads(dec.flags).get(cons.hidden_flag):
         raise NotFound(Msg("opinion.no_page", {"id": dec.id}))
@@ -343,8 +342,6 @@ def page(engine: Engine, decision_id: int) -> dict[str, Any]:
     """What the public page of the case shows (anyone may read it): the title, the period and
     the days left, the channels, whether the form is open, and the files made public. NotFound
     for a case with no page (never opened, or not disclosed)."""
-    import json
-
     engine.db.require()
     today = engine.today()
     with engine.db.session(write=False) as s:

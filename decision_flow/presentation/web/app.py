@@ -123,7 +123,8 @@ def build(engine: Engine, settings: Settings) -> Starlette:
         return render(request, "error.html", status, status_code=status, title=f"web.error.{status}", msg=msg)
 
     def call(request: Request, action: Callable[[], Any]) -> Any:
-        """Run an engine call in a worker thread; a library error becomes its page."""
+        """Run an engine call in a worker thread (it blocks on the database); an error it raises
+        becomes its page in `guarded`."""
         return run_in_threadpool(action)
 
     async def guarded(request: Request, handler: Callable[[], Any]) -> Response:
