@@ -223,3 +223,15 @@ def test_verification_finds_an_opinion_whose_text_was_changed(eng: Engine, tmp_p
     verdict = verify(eng, None)
     assert not verdict.ok and verdict.first_bad_seq == seq
     assert t(verdict.reason, "en") == "the text of public opinion 2 was altered or removed"  # type: ignore[arg-type]
+
+
+def test_an_officer_lists_the_pages_of_the_organs_they_act_in(eng: Engine, tmp_path: Path) -> None:
+    from decision_flow.engine import organs, users
+    from tests.flow import ADMIN
+
+    case = open_case(eng, tmp_path)
+    organs.add(eng, "liulin", "柳林镇人民政府", "township", organs.ROOT, ADMIN)
+    users.add(eng, "niu", ["officer"], ADMIN, organ="liulin")
+    assert [p["id"] for p in opinions.pages(eng)] == [case]  # the public's list: every page
+    assert [p["id"] for p in opinions.pages(eng, OFFICER)] == [case]
+    assert opinions.pages(eng, "niu") == []  # an officer of another organ

@@ -393,13 +393,20 @@ def feedback(engine: Engine, decision_id: int) -> dict[str, Any]:
     return {**shown, "rows": table}
 
 
-def pages(engine: Engine) -> list[dict[str, Any]]:
-    """Every consultation page anyone may read, newest case first (as :func:`page` shows each)."""
+def pages(engine: Engine, actor: str | None = None) -> list[dict[str, Any]]:
+    """Every consultation page anyone may read, newest case first (as :func:`page` shows each);
+    with `actor`, only those of the organs where they hold a role (an officer's own list)."""
     engine.db.require()
     with engine.db.session(write=False) as s:
-        ids = [row[0] for row in Raw(s).all("SELECT decision_id FROM consultation_pages ORDER BY decision_id DESC")]
+        rows = Raw(s).all(
+            "SELECT p.decision_id, d.organ FROM consultation_pages p JOIN decisions d ON d.id = p.decision_id "
+            "ORDER BY p.decision_id DESC"
+        )
+        user = reader(s, actor)
+        if user is not None:
+            rows = [r for r in rows if roles_in(s, user, r[1])]
     shown = []
-    for decision_id in ids:
+    for decision_id, _organ in rows:
         try:
             shown.append(page(engine, decision_id))
         except NotFound:  # a case flagged not disclosable after its page was opened

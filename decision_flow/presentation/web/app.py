@@ -263,8 +263,8 @@ def build(engine: Engine, settings: Settings) -> Starlette:
 
     async def officer(request: Request) -> Response:
         async def show() -> Response:
-            officer_of(request)
-            shown = await call(request, lambda: opinions.pages(engine))
+            name = officer_of(request)
+            shown = await call(request, lambda: opinions.pages(engine, name))  # the organs they act in
             return render(request, "officer.html", pages=shown)
 
         return await guarded(request, show)
