@@ -36,9 +36,10 @@ def serve(
         engine.db.require()
         with engine.db.session(write=False) as s:
             reader(s, acting)  # the receiving account is registered and active
-        signer = engine.key_of(acting)
+        signer = engine.key_of(acting)  # the receiving account's key: its passphrase, if any, asked now
         if isinstance(signer, Exception):
             raise signer
+        engine.keys.passphrase = lambda name, path: None  # never a prompt on the terminal while serving
         import uvicorn
 
         from decision_flow.presentation.web.app import Settings, build
