@@ -43,7 +43,9 @@ from dflow_cli.common import (
 from dflow_cli.due import due
 from dflow_cli.keys import key_app
 from dflow_cli.life import register as register_life
+from dflow_cli.opinions import opinion_app
 from dflow_cli.report import report_app
+from dflow_cli.serve import serve
 
 app = typer.Typer(
     cls=DflowGroup,
@@ -64,6 +66,8 @@ app.command("withdraw")(withdraw)
 app.add_typer(catalogue_app, name="catalogue")
 app.add_typer(activity_app, name="activity")
 app.add_typer(report_app, name="report")
+app.add_typer(opinion_app, name="opinion")
+app.command("serve")(serve)
 
 
 @app.command()

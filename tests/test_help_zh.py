@@ -23,6 +23,7 @@ import typer
 from cli import app
 from decision_flow.core import labels as catalogue
 from decision_flow.core.messages import MESSAGES, help_texts
+from decision_flow.engine import opinions
 from decision_flow.engine.life import EVIDENCE_KINDS as LIFE_EVIDENCE
 from decision_flow.procedures import registry
 from dflow_cli.common import tidy_help
@@ -51,9 +52,11 @@ PROPER = {
     "SHA-256",
     "Mermaid",
     "UTF-8",
+    "scrypt",
 }
 # Values typed on the command line that neither the labels nor the workflows name.
 TYPED = {"10d", "mermaid", "svg", "pdf", "html", "csv", "json", "registry", "extends", "chinese-calendar"}
+TYPED |= {*opinions.MARKS, *opinions.CHANNELS}  # dflow opinion mark --mark, add --channel
 # What is not a word: a path or a file name (~/.local/share/dflow/dflow.db, docs/calendar.md).
 PATHS = re.compile(r"\S*/\S*|\S+\.(?:db|md|pdf|toml|json|svg|csv|html|docx|txt)\b")
 TOKEN = re.compile(r"[A-Za-z0-9_\-=|.~]*[A-Za-z][A-Za-z0-9_\-=|.]*")

@@ -76,7 +76,7 @@ ROLES = ("officer", "legal_reviewer", "executive", "auditor", "admin")
 WORKFLOWS = ("major-decision", "major-decision-township")
 READ_ONLY = {"list", "due", "show", "audit", "workflow", "--help"}
 LOCAL_ONLY = (["key", "new"], ["key", "show"])  # key files on this machine; the database is not touched
-READ_ONLY_SUB = (["user", "list"], ["catalogue", "show"])
+READ_ONLY_SUB = (["user", "list"], ["catalogue", "show"], ["opinion", "list"])
 ORGANS = ("main", "shahe", "nowhere")  # the template's organs, and one that does not exist
 YEARS = ("2024", "2025", "1999", "2101", "0", "２０２４", "9" * 400)
 SETTINGS = settings(
@@ -444,6 +444,10 @@ def command(draw: st.DrawFn) -> list[str]:
                 "catalogue consent",
                 "catalogue publish",
                 "catalogue show",
+                "opinion open",
+                "opinion add",
+                "opinion mark",
+                "opinion list",
                 "unknown",
             ]
         )
@@ -520,6 +524,19 @@ def command(draw: st.DrawFn) -> list[str]:
     elif name == "init":
         args = ["init", "--admin", draw(st.one_of(st.just(ADMIN), TEXT))]
         acting = []
+    elif name == "opinion open":
+        days = st.one_of(st.sampled_from(["2024-04-01", "2024-05-06", "2024-02-30"]), TEXT)
+        args = ["opinion", "open", draw(IDS), "--from", draw(days), "--to", draw(days)]
+    elif name == "opinion add":
+        args = ["opinion", "add", draw(IDS), "--text", draw(TEXT)]
+        for option in ("--name", "--unit", "--phone", "--channel"):
+            args += [option, draw(TEXT)] if draw(st.booleans()) else []
+    elif name == "opinion mark":
+        marks = st.one_of(st.sampled_from(["adopted", "partly", "not_adopted"]), TEXT)
+        args = ["opinion", "mark", draw(IDS), "--mark", draw(marks)]
+        args += ["--reason", draw(TEXT)] if draw(st.booleans()) else []
+    elif name == "opinion list":
+        args, acting = ["opinion", "list", draw(IDS)], acting if draw(st.booleans()) else []
     elif name.startswith("catalogue"):
         args = catalogue_command(draw, name.split()[1])
         acting = acting if name != "catalogue show" or draw(st.booleans()) else []

@@ -51,6 +51,11 @@ ACTIONS: Pairs = {
     "catalogue_published": ("catalogue published", "公布决策事项目录"),
     "activity_added": ("activity recorded", "登记法治工作活动"),
     "activity_withdrawn": ("activity withdrawn", "撤回法治工作活动"),
+    "page_opened": ("consultation page opened", "开放征求意见页面"),
+    "opinion_received": ("opinion received", "收到公众意见"),
+    "opinion_marked": ("opinion marked", "标记意见处理结果"),
+    "file_published": ("file shown on the consultation page", "在征求意见页面公开材料"),
+    "password_set": ("password set", "设置登录密码"),
 }
 
 # A decided case's life after archiving (Decree 713 Arts. 34-37), and what it may be evaluated on.
@@ -121,7 +126,19 @@ ATTEMPTS: Pairs = {
     "catalogue_consent": ("record the Party committee's consent", "记录同级党委同意"),
     "catalogue_publish": ("publish the catalogue", "公布决策事项目录"),
     "activity_add": ("record an activity", "登记法治工作活动"),
+    "page_open": ("open the consultation page", "开放征求意见页面"),
+    "opinion_submit": ("give an opinion", "提交公众意见"),
+    "opinion_mark": ("mark an opinion", "标记意见处理结果"),
+    "file_publish": ("show a file on the consultation page", "在征求意见页面公开材料"),
+    "password_set": ("set a password", "设置登录密码"),
     "activity_withdraw": ("withdraw an activity", "撤回法治工作活动"),
+}
+
+# How a public opinion was handled (意见采纳情况, Decree 713 Art. 29).
+OPINION_MARKS: Pairs = {
+    "adopted": ("adopted", "采纳"),
+    "partly": ("partly adopted", "部分采纳"),
+    "not_adopted": ("not adopted", "不予采纳"),
 }
 
 # The kinds of rule-of-law work no procedure records, which the annual report counts

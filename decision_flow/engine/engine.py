@@ -27,6 +27,7 @@ from decision_flow.definition.workflow import Workflow
 from decision_flow.engine.actor import denied_by_database, prove
 from decision_flow.engine.change import MAX_ACTOR, Change, acting_user, load_case
 from decision_flow.engine.procedure import check_dates, waiver_reasons
+from decision_flow.engine.tally import settle
 from decision_flow.identity.keys import KeyRing, Signer
 from decision_flow.procedures import known_choices, unset_settings
 from decision_flow.procedures import of as procedure_of
@@ -309,6 +310,7 @@ class Engine:
             check_kinds(step, [kind for kind, _path in files])
             records = c.records()
             rec = c.pending_record(step, records)
+            values = settle(c, step, values, json.loads(rec.fields))  # counts the opinions hold, not typed
             ctx = c.context(records)
             state = ctx.state(step.name)
             merged = {k: v for k, v in {**state.fields, **values}.items() if v is not None}

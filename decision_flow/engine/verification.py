@@ -6,6 +6,7 @@ year and every kept workflow definition against what the trail recorded; and che
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Iterator
 from dataclasses import replace
@@ -128,6 +129,7 @@ def _verify(engine: Engine, earlier: dict[str, Verified], remember: bool, organ:
 
     attached: dict[str, tuple[tuple[int, int], str | None, str]] = {}  # sha256 -> ((place, seq), chain, kind) first
     calendars: dict[Any, tuple[int, str, Any]] = {}  # year -> (seq, actor, data) of its latest import
+    received: dict[Any, tuple[int, str | None, Any]] = {}  # opinion id -> (seq, chain, the text's sha256)
     digests: dict[str | None, verified.SignatureDigest] = {}
     last: dict[str | None, tuple[int, str]] = {}  # chain -> its last event walked (seq, hash)
 
@@ -142,6 +144,9 @@ def _verify(engine: Engine, earlier: dict[str, Verified], remember: bool, organ:
             elif action == "calendar_imported" and chain == REGISTRY:
                 data = _data_of(content["data"])
                 calendars[data.get("year")] = (content["seq"], content["actor"], data)
+            elif action == "opinion_received":
+                data = _data_of(content["data"])
+                received[data.get("opinion_id")] = (content["seq"], chain, data.get("sha256"))
             elif '"evidence"' in content["data"]:  # a step's record, or an act of the decision's life
                 for sha, kind in _evidence_named(content["data"]):
                     attached.setdefault(sha, ((place, content["seq"]), chain, kind))
@@ -186,6 +191,7 @@ def _verify(engine: Engine, earlier: dict[str, Verified], remember: bool, organ:
                 parallel.close()
         calendar_rows = calendar_years.rows(s) if verdict.ok else []
         bad_definition = definitions.altered(s) if verdict.ok else None
+        texts = {r[0]: (r[1], r[2]) for r in Raw(s).all("SELECT id, text, sha256 FROM opinions")} if received else {}
     done = all(last.get(c, (0, ""))[0] >= v.seq for c, v in earlier.items() if c in names)
     if earlier and not (verdict.ok and failure is None and done):
         raise _Stale  # a shorter chain, or a failure: its report must be the full check's
@@ -203,6 +209,12 @@ def _verify(engine: Engine, earlier: dict[str, Verified], remember: bool, organ:
                 raise _Stale
             why = Msg("verify.evidence", {"sha256": sha, "kind": kind})
             return chainwalk.Verdict(False, verdict.events, attached[sha][0][1], why, chain=chain)
+    for opinion, (seq, chain, sha) in received.items():  # an opinion's text is the one its event hashed
+        text, kept_sha = texts.get(opinion, (None, None))
+        if text is None or kept_sha != sha or hashlib.sha256(str(text).encode("utf-8")).hexdigest() != sha:
+            if earlier:
+                raise _Stale
+            return chainwalk.Verdict(False, verdict.events, seq, Msg("verify.opinion", {"id": opinion}), chain=chain)
     calendar_bad = _calendar_mismatch(calendar_rows, calendars)
     if calendar_bad is not None:
         if earlier:

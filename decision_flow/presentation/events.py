@@ -275,6 +275,21 @@ def _activity(data: Mapping[str, Any], wf: Workflow | None, at: str | None, lang
     return line + ("，" if zh else ", ") + _sep(lang).join(parts)
 
 
+def _opinion(data: Mapping[str, Any], wf: Workflow | None, at: str | None, lang: str, full: bool) -> str:
+    """A public opinion received (its id, length and hash: never who gave it) or marked (how,
+    and why); a file shown on the consultation page."""
+    zh = lang == "zh"
+    sha = str(data.get("sha256", ""))
+    shown = sha if full else sha[:12]
+    if "mark" in data:
+        line = f"#{data.get('opinion_id')} {labels.opinion_mark(str(data.get('mark')), lang)}"
+        return line + _because(data.get("reason"), lang)
+    if "opinion_id" in data:
+        chars = f"{data.get('chars')} 字" if zh else f"{data.get('chars')} characters"
+        return f"#{data.get('opinion_id')}{'，' if zh else ', '}{chars} {shown}"
+    return f"📎{data.get('name', '')} {shown}"
+
+
 def _step(wf: Workflow | None, at: str | None) -> Any:
     if wf is None or at is None:
         return None
@@ -319,4 +334,9 @@ _SUMMARIES: dict[str, Summary] = {
     "catalogue_published": _catalogue,
     "activity_added": _activity,
     "activity_withdrawn": _activity,
+    "page_opened": lambda data, wf, at, lang, full: f"{data.get('opens_on')} – {data.get('closes_on')}",
+    "opinion_received": _opinion,
+    "opinion_marked": _opinion,
+    "file_published": _opinion,
+    "password_set": lambda data, wf, at, lang, full: str(data.get("name")),
 }

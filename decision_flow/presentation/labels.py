@@ -88,6 +88,11 @@ def life(name: str, lang: str | None = None) -> str:
     return _pick(catalogue.LIFE, name, lang)
 
 
+def opinion_mark(name: str | None, lang: str | None = None) -> str:
+    """How a public opinion was handled (采纳, 部分采纳, 不予采纳); '' when not yet marked."""
+    return _pick(catalogue.OPINION_MARKS, name, lang) if name else ""
+
+
 def activity_kind(name: str, lang: str | None = None) -> str:
     """A kind of rule-of-law activity (集中学法, 普法宣传活动, …)."""
     return _pick(catalogue.ACTIVITY_KINDS, name, lang)

@@ -112,6 +112,28 @@ class Life:
 
 
 @dataclass(frozen=True)
+class Consultation:
+    """The step where the public comments on a draft (公众参与) and the names the consultation
+    page and its opinions use: the step, its period's date fields, the list field of channels
+    (to which the page adds `web_channel`), the count fields computed from the opinions, the
+    evidence kind of the opinion-handling document, and the flag that keeps a case off the
+    page. `article` is cited when a comment is refused (the period), `handling_article` for the
+    handling of opinions."""
+
+    step: str
+    opened: str
+    closed: str
+    channels: str
+    received: str
+    adopted: str
+    handling: str
+    hidden_flag: str
+    web_channel: str
+    article: str
+    handling_article: str
+
+
+@dataclass(frozen=True)
 class Procedure:
     """What the engine needs to know of one procedure besides its workflow files."""
 
@@ -132,3 +154,4 @@ class Procedure:
     # report counts of a year's cases (procedures/annual.py).
     opened: tuple[tuple[str, str], ...] = ()
     annual: Report | None = None
+    consultation: Consultation | None = None  # where the public comments online, if anywhere

@@ -92,6 +92,11 @@ class EvidenceStore:
             ) from None
         return sha, size
 
+    def read(self, sha256: str) -> bytes | None:
+        """The stored bytes of `sha256`, or None."""
+        path = self.path_for(sha256)
+        return path.read_bytes() if path.is_file() else None
+
     def intact(self, sha256: str) -> bool:
         """Whether the stored file exists and still hashes to `sha256`."""
         path = self.path_for(sha256)
@@ -129,6 +134,14 @@ class DatabaseStore:
             session.add(EvidenceBlob(sha256=sha, size=len(content), content=content))
             session.flush()
         return sha, len(content)
+
+    def read(self, sha256: str) -> bytes | None:
+        """The stored bytes of `sha256`, or None."""
+        from decision_flow.store.models import EvidenceBlob
+
+        with self.db.session() as s:
+            blob = s.get(EvidenceBlob, sha256)
+            return bytes(blob.content) if blob is not None else None
 
     def intact(self, sha256: str) -> bool:
         """Whether the stored bytes exist and still hash to `sha256`."""

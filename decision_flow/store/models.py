@@ -291,3 +291,79 @@ class CalendarYear(SQLModel, table=True):
     sha256: str = Field(max_length=64)  # of the year's canonical content (core.calendar_file.OfficialYear)
     imported_at: str
     imported_by: str
+
+
+class Opinion(SQLModel, table=True):
+    """An opinion the public gave on a decision in public participation (公众意见, Decree 713
+    Art. 15), through the consultation page or entered by an officer: its text and the text's
+    SHA-256 (which the `opinion_received` event carries), and how it was handled (Art. 29): its
+    mark, the reason, who marked it and when. Who gave it is in :class:`OpinionSubmitter`."""
+
+    __tablename__ = "opinions"
+    __table_args__ = (
+        UniqueConstraint("decision_id", "sha256", name="uq_opinions_decision_text"),  # the same text once
+        Index("ix_opinions_decision", "decision_id", "id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    decision_id: int = Field(foreign_key="decisions.id")
+    received_at: str
+    channel: str = Field(max_length=20)  # web | letter | meeting (engine.opinions.CHANNELS)
+    text: str
+    sha256: str = Field(max_length=64)  # of the text as UTF-8
+    mark: str | None = Field(default=None, max_length=20)  # adopted | partly | not_adopted
+    reason: str | None = None
+    marked_by: str | None = Field(default=None, max_length=100)
+    marked_at: str | None = Field(default=None, max_length=40)
+
+
+class OpinionSubmitter(SQLModel, table=True):
+    """Who gave an opinion, if they said (个人信息, PIPL Art. 4): kept apart from the opinion, read
+    only by those holding a role in the case's organ; no event and no export carries it."""
+
+    __tablename__ = "opinion_submitters"
+
+    opinion_id: int = Field(primary_key=True, foreign_key="opinions.id")
+    name: str | None = None
+    unit: str | None = None
+    phone: str | None = Field(default=None, max_length=40)
+
+
+class ConsultationPage(SQLModel, table=True):
+    """A case's consultation page (征求意见页面), opened by an officer with the period announced
+    in the notice (Art. 15): opinions are taken from `opens_on` to `closes_on`, both included.
+    (The step's own dates are recorded once they have passed: no date is recorded ahead.)"""
+
+    __tablename__ = "consultation_pages"
+
+    decision_id: int = Field(primary_key=True, foreign_key="decisions.id")
+    opens_on: str = Field(max_length=10)
+    closes_on: str = Field(max_length=10)
+    opened_at: str
+    opened_by: str
+
+
+class PublicFile(SQLModel, table=True):
+    """A file of a case's evidence an officer made public on its consultation page (the draft and
+    its explanation, Art. 15), by SHA-256."""
+
+    __tablename__ = "public_files"
+
+    decision_id: int = Field(primary_key=True, foreign_key="decisions.id")
+    sha256: str = Field(primary_key=True, max_length=64)
+    name: str
+    kind: str = Field(max_length=80)
+    published_at: str
+    published_by: str
+
+
+class UserPassword(SQLModel, table=True):
+    """A user's password for the web pages (``dflow user password``), as a salted scrypt hash;
+    the signing key stays the user's own key file."""
+
+    __tablename__ = "user_passwords"
+
+    name: str = Field(primary_key=True, max_length=100)
+    hash: str
+    set_at: str
+    set_by: str

@@ -21,6 +21,7 @@ from decision_flow.core.messages import (
     files,
     life,
     mediation,
+    opinions,
     people,
     petition,
     privacy,
@@ -28,6 +29,7 @@ from decision_flow.core.messages import (
     report,
     trail,
     views,
+    web,
 )
 
 _PARTS = (
@@ -47,6 +49,8 @@ _PARTS = (
     enforcement,
     activities,
     report,
+    opinions,
+    web,
 )
 MESSAGES: dict[str, tuple[str, str]] = {key: text for part in _PARTS for key, text in part.MESSAGES.items()}
 DUPLICATED = sorted({k for i, a in enumerate(_PARTS) for b in _PARTS[i + 1 :] for k in a.MESSAGES if k in b.MESSAGES})

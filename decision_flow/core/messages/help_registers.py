@@ -177,4 +177,43 @@ HELP: dict[str, str] = {
     "help.report.annual.--year": "报告所属年度，如 2025。",
     "help.report.annual.--organ": "报告所属机关（默认：本人可查阅的全部机关）。",
     "help.report.annual.--output": "写入的报告文件：文件.docx（供编辑）或 文件.pdf。",
+    # dflow opinion, dflow serve, dflow user password: the public consultation page (issue 16)
+    "help.opinion": "决策草案的网上征求意见页面及公众意见（公众意见，《重大行政决策程序暂行条例》第15条、第29条）。",
+    "help.opinion.open": (
+        "按公告载明的期间开放决策的征求意见页面（承办人员，在公众参与阶段）；再次执行即变更期间。"
+        "步骤的 opened_on 和 closed_on 随后在各自日期到来时据此填写。"
+    ),
+    "help.opinion.open.--from": "开始接收意见的日期。",
+    "help.opinion.open.--to": "最后接收意见的日期。",
+    "help.opinion.publish": "在征求意见页面上公开决策的某一材料（草案、起草说明），供公众下载（该机关的承办人员）。",
+    "help.opinion.publish.sha256": "该材料的 SHA-256（见 dflow show）。",
+    "help.opinion.add": "录入征求意见期间以信函或会议方式提出的意见（承办人员），使各渠道的意见都计入统计。",
+    "help.opinion.add.--text": "意见原文（至多 2,000 字）。",
+    "help.opinion.add.--channel": "提出方式：letter（信函）或 meeting（会议）（网上意见由页面接收）。",
+    "help.opinion.add.--name": "提出人姓名（如其告知）。",
+    "help.opinion.add.--unit": "提出人单位（如其告知）。",
+    "help.opinion.add.--phone": "提出人电话（如其提供）。",
+    "help.opinion.list": (
+        "列出决策收到的意见、各条意见的处理情况及统计数；提出人信息仅对在该案件所属机关任职的人员显示。"
+    ),
+    "help.opinion.mark": "标注某条意见的处理情况并说明理由（承办人员，在公众参与步骤办结前）；办结前可以更改。",
+    "help.opinion.mark.opinion": "意见编号（见 dflow opinion list）。",
+    "help.opinion.mark.--mark": "adopted（采纳）、partly（部分采纳）或 not_adopted（未采纳）。",
+    "help.opinion.mark.--reason": "理由（采纳的除外，必填）；随处理情况一并公布。",
+    "help.opinion.handling": (
+        "征求意见期满且每条意见均已标注后，根据标注生成意见采纳情况及理由说明（PDF），作为公众参与步骤的材料附上。"
+    ),
+    "help.serve": (
+        "提供征求意见网页：每份草案的公开页面及意见表单，期满后的意见反馈表；以及承办人员标注意见的页面"
+        "（以 dflow user password 设置的密码登录）。意见以 --as 指定的账号接收并签名（须为所服务机关的承办人员）；"
+        "默认只在 127.0.0.1 上监听，可用 --host 另行指定。纯 HTML 页面，不含脚本。"
+    ),
+    "help.serve.--host": "监听的地址。",
+    "help.serve.--port": "监听的端口。",
+    "help.serve.--per-minute": "每个地址每分钟可提交的意见（及登录）次数。",
+    "help.user.password": (
+        "设置用户登录承办人员网页（dflow serve）的密码，输入两次（脚本可用 DFLOW_NEW_PASSWORD）；"
+        "由其所在机关的系统管理员或本人设置。以加盐的 scrypt 散列保存；其所作变更仍以本人密钥签名。"
+    ),
+    "help.user.password.name": "要设置密码的用户。",
 }

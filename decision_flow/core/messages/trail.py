@@ -241,6 +241,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{year} 年的节假日安排被改动：该年的记录与第 {seq} 条导入事件不符",
     ),
     "verify.evidence": ("evidence altered or missing: {sha256} ({kind})", "材料被改动或缺失：{sha256}（{kind}）"),
+    "verify.opinion": (
+        "the text of public opinion {id} was altered or removed",
+        "公众意见 {id} 的内容被改动或删除",
+    ),
     "verify.truncated": (
         "truncated: chain {chain} has {size} events, the checkpoint {checkpoint}",
         "被截断：审计链 {chain} 现有 {size} 条事件，检查点记载 {checkpoint} 条",

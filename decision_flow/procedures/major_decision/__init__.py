@@ -13,7 +13,7 @@ from decision_flow.procedures.major_decision.invariants import (
     LEGALITY,
     check_invariants,
 )
-from decision_flow.procedures.model import Articles, Duty, Life, Procedure
+from decision_flow.procedures.model import Articles, Consultation, Duty, Life, Procedure
 
 ORDER_ARTICLE = "Chs. 2–3"  # stages in the order of the Decree's sections (R1)
 DATES_ARTICLE = "Arts. 30, 33"  # true and complete records (R26)
@@ -40,6 +40,22 @@ LIFE = Life(
     assessors=(("initiation", "undertaking_unit"), ("expert_review", "experts"), ("risk_assessment", "assessed_by")),
 )
 
+# The public's comments on the draft (Arts. 14-15): the consultation page takes them while the
+# period runs; how each was handled goes into the meeting packet (Art. 29).
+CONSULTATION = Consultation(
+    step="public_participation",
+    opened="opened_on",
+    closed="closed_on",
+    channels="channels",
+    received="opinions_received",
+    adopted="opinions_adopted",
+    handling="opinion_handling",
+    hidden_flag="non_disclosable",
+    web_channel="网上征求意见",  # the value written into `channels`, as officers type theirs
+    article="Art. 15",
+    handling_article="Art. 29",
+)
+
 PROCEDURE = Procedure(
     key="major-decision",
     articles=Articles(order=ORDER_ARTICLE, dates=DATES_ARTICLE, flags=FLAGS_ARTICLE),
@@ -52,4 +68,5 @@ PROCEDURE = Procedure(
     life=LIFE,
     opened=(("initiation", "start_approved_on"),),
     annual=annual,
+    consultation=CONSULTATION,
 )

@@ -36,7 +36,7 @@ if TYPE_CHECKING:
 
 SCRIPT_LOCATION = Path(__file__).parent
 BASELINE = "0001"
-HEAD = "0009"  # the newest revision; a test checks it is Alembic's head (update it with each revision)
+HEAD = "0010"  # the newest revision; a test checks it is Alembic's head (update it with each revision)
 
 
 def config(connection: Connection | None = None, url: str | None = None, script_location: Path | None = None) -> Config:
