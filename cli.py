@@ -9,7 +9,6 @@ stays fast and never loads SQLAlchemy.
 
 from __future__ import annotations
 
-import sys
 from typing import Annotated, Any
 
 import typer
@@ -291,29 +290,11 @@ def record(
     Example: dflow record 12 public_participation --set opened_on=2025-04-01 --attach notice=公告.pdf --as zhao
     """
     if guided.wanted(set_, attach, json_out):
-        try:
-            set_, attach = _ask(db, decision, step, acting)
-        except KeyboardInterrupt:  # nothing is written before the last answer
-            from decision_flow.core.i18n import Msg, t
-
-            print("\n" + t(Msg("interrupted.none", {"id": decision})), file=sys.stderr)
-            raise
+        set_, attach = guided.entry(db, decision, step, acting)
         if not set_ and not attach:
             return
     act = _change(db, decision, lambda engine, i: engine.record(i, step, set_ or [], attach or [], acting))
     _run(json_out, act, _say("record.done", step=step), step=step)
-
-
-def _ask(db: str | None, decision: str, step: str, acting: str | None) -> tuple[list[str], list[str]]:
-    """The guided entry's answers; an error (an unknown case or step) is reported as any other."""
-    answers: tuple[list[str], list[str]] = ([], [])
-
-    def act() -> None:
-        nonlocal answers
-        answers = guided.ask(db, decision, step, acting)
-
-    _run(False, act, lambda _r: None, step=step)
-    return answers
 
 
 @app.command()

@@ -10,12 +10,32 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from dflow_cli.common import _engine, _id
+from dflow_cli.common import _engine, _id, _run
 
 
 def wanted(set_: list[str] | None, attach: list[str] | None, json_out: bool) -> bool:
     """Whether to ask: nothing given to record, no JSON asked for, and a person at a terminal."""
     return not set_ and not attach and not json_out and sys.stdin.isatty() and sys.stdout.isatty()
+
+
+def entry(db: str | None, decision: str, step: str, acting: str | None) -> tuple[list[str], list[str]]:
+    """The answers, asked for at the terminal; an error (an unknown case or step) is reported as
+    any command's is. Ctrl-C: says nothing was recorded (nothing is written before the last
+    answer), then goes on as an interrupt (exit 130)."""
+    answers: tuple[list[str], list[str]] = ([], [])
+
+    def act() -> None:
+        nonlocal answers
+        answers = ask(db, decision, step, acting)
+
+    try:
+        _run(False, act, lambda _r: None, step=step)
+    except KeyboardInterrupt:
+        from decision_flow.core.i18n import Msg, t
+
+        print("\n" + t(Msg("interrupted.none", {"id": decision})), file=sys.stderr)
+        raise
+    return answers
 
 
 def ask(db: str | None, decision: str, step_name: str, acting: str | None) -> tuple[list[str], list[str]]:

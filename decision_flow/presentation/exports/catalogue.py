@@ -28,15 +28,13 @@ from decision_flow.core.i18n import Msg
 from decision_flow.engine import Engine, catalogue
 from decision_flow.presentation import labels
 from decision_flow.presentation.exports import atomically
-from decision_flow.presentation.exports.pdf_pages import BOTTOM, GREY, LEFT, PT, RED, RIGHT, TOP, A4Pages
+from decision_flow.presentation.exports.pdf_pages import RED, TOP, TablePages
 from decision_flow.presentation.exports.to_csv import cell
 
 FORMATS = ("pdf", "csv")
 ZH = "zh"
 # The PDF table: (column, its width in mm); the widths fill the 180 mm between the margins.
 COLUMNS = (("seq", 12.0), ("matter", 50.0), ("unit", 36.0), ("planned", 30.0), ("basis", 52.0))
-PAD = 1.5  # mm inside each cell
-SIZE = 9.0  # the table's type size, in points
 CSV_COLUMNS = ("seq", "matter", "unit", "planned", "basis", "item", "consent_body", "consent_on", "published_on")
 
 
@@ -102,51 +100,17 @@ def _csv(cat: Mapping[str, Any], listed: list[Mapping[str, Any]], path: Path) ->
 # ---------------------------------------------------------------------------- PDF
 
 
-class CataloguePDF(A4Pages):
+class CataloguePDF(TablePages):
     """The catalogue's A4 pages: its title, then a table whose column heads repeat on every page."""
 
+    columns = COLUMNS
+
     def __init__(self, cat: Mapping[str, Any], year: int, out: BinaryIO) -> None:
-        super().__init__(out)
         self.cat, self.title = cat, title(cat, year)
-        self.in_table = False
+        super().__init__(out, self.title)
 
-    def header(self) -> None:
-        self.draw(LEFT, 12, self.clean(self.title), 8, GREY)
-        self.line(LEFT, 14, self.w - RIGHT, 14, GREY)
-        if self.in_table:
-            self.heads()
-
-    def footer(self, number: int, total: int) -> None:
-        pages = f"第 {number} 页 共 {total} 页"
-        self.draw(LEFT + (self.width - self.measure(pages, 8)) / 2, self.h - BOTTOM + 15.3, pages, 8)
-
-    def heads(self) -> None:
-        """The table's column heads, between two rules."""
-        self.line(LEFT, self.y, self.w - RIGHT, self.y, GREY)
-        self.row([labels.word(key, ZH) for key, _ in COLUMNS], rule=False)
-        self.line(LEFT, self.y, self.w - RIGHT, self.y, GREY)
-        self.y += 0.6
-
-    def row(self, cells: list[str], rule: bool = True) -> None:
-        """One row of the table, its cells wrapped to their columns; a row that fits on a page is
-        never split, a longer one goes on line by line (the heads repeat on the next page)."""
-        wrapped = [self.wrap(text, SIZE, width - 2 * PAD) for text, (_, width) in zip(cells, COLUMNS, strict=True)]
-        step = SIZE * PT * 1.45
-        height = max(len(lines) for lines in wrapped) * step + 2 * PAD
-        if height <= self.h - BOTTOM - TOP - 20:
-            self.need(height)
-        self.y += PAD
-        for k in range(max(len(lines) for lines in wrapped)):
-            self.need(step + PAD)
-            x = LEFT
-            for lines, (_, width) in zip(wrapped, COLUMNS, strict=True):
-                if k < len(lines):
-                    self.draw(x + PAD, self.y + SIZE * PT * 1.05, lines[k], SIZE)
-                x += width
-            self.y += step
-        self.y += PAD
-        if rule:
-            self.line(LEFT, self.y, self.w - RIGHT, self.y, GREY)
+    def heads(self) -> list[str]:
+        return [labels.word(key, ZH) for key, _ in COLUMNS]
 
     def render(self, listed: list[Mapping[str, Any]], at: datetime) -> int:
         """Lay the catalogue out and write it; return the number of pages."""
@@ -159,14 +123,20 @@ class CataloguePDF(A4Pages):
             self.para("（草案：尚未经同级党委同意）", 10, color=RED)
         self.y += 4
         self.need(20)  # the heads and a first row together
-        self.in_table = True
-        self.heads()
-        for n, item in enumerate(listed, 1):
-            planned = labels.day(item["planned_on"], ZH)
-            self.row([str(n), item["title"], item["undertaking_unit"], planned, item["basis"] or "—"])
+        self.table(
+            [
+                [
+                    str(n),
+                    item["title"],
+                    item["undertaking_unit"],
+                    labels.day(item["planned_on"], ZH),
+                    item["basis"] or "—",
+                ]
+                for n, item in enumerate(listed, 1)
+            ]
+        )
         if not listed:
-            self.para("（本目录没有事项。）", SIZE, indent=PAD)
-        self.in_table = False
+            self.para("（本目录没有事项。）", self.size, indent=self.pad)
         self.y += 6
         self.para(consent_line(self.cat), 10.5, keep=True)
         return self.finish(self.title, at)

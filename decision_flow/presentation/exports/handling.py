@@ -19,7 +19,7 @@ from decision_flow.core.errors import Blocked
 from decision_flow.core.i18n import Msg, t
 from decision_flow.engine import Engine, opinions, queries
 from decision_flow.presentation import labels
-from decision_flow.presentation.exports.pdf_pages import BOTTOM, GREY, LEFT, PT, RIGHT, TOP, A4Pages
+from decision_flow.presentation.exports.pdf_pages import TOP, TablePages
 from decision_flow.procedures import of as procedure_of
 
 ZH = "zh"
@@ -29,8 +29,6 @@ COLUMNS = (
     ("handling.col.mark", 22.0),
     ("handling.col.reason", 54.0),
 )
-PAD = 1.5  # mm inside each cell
-SIZE = 9.0
 
 
 def attach(engine: Engine, decision_id: int, actor: str | None) -> dict[str, Any]:
@@ -56,49 +54,20 @@ def attach(engine: Engine, decision_id: int, actor: str | None) -> dict[str, Any
             "adopted": shown["adopted"]}  # fmt: skip
 
 
-class HandlingPDF(A4Pages):
+class HandlingPDF(TablePages):
     """The document's A4 pages: its title, the case and period, the counts, then the table."""
 
+    columns = COLUMNS
+
     def __init__(self, shown: Mapping[str, Any], out: BinaryIO) -> None:
-        super().__init__(out)
         self.shown, self.title = shown, t(Msg("handling.title", {}), ZH)
-        self.in_table = False
+        super().__init__(out, f"{shown['title']} · {self.title}")
 
-    def header(self) -> None:
-        self.draw(LEFT, 12, self.clean(f"{self.shown['title']} · {self.title}"), 8, GREY)
-        self.line(LEFT, 14, self.w - RIGHT, 14, GREY)
-        if self.in_table:
-            self.heads()
+    def heads(self) -> list[str]:
+        return [t(Msg(key, {}), ZH) for key, _ in COLUMNS]
 
-    def footer(self, number: int, total: int) -> None:
-        pages = t(Msg("handling.page", {"n": number, "total": total}), ZH)
-        self.draw(LEFT + (self.width - self.measure(pages, 8)) / 2, self.h - BOTTOM + 15.3, pages, 8)
-
-    def heads(self) -> None:
-        self.line(LEFT, self.y, self.w - RIGHT, self.y, GREY)
-        self.row([t(Msg(key, {}), ZH) for key, _ in COLUMNS], rule=False)
-        self.line(LEFT, self.y, self.w - RIGHT, self.y, GREY)
-        self.y += 0.6
-
-    def row(self, cells: list[str], rule: bool = True) -> None:
-        """One row, its cells wrapped to their columns (a long one goes on across pages)."""
-        wrapped = [self.wrap(text, SIZE, width - 2 * PAD) for text, (_, width) in zip(cells, COLUMNS, strict=True)]
-        step = SIZE * PT * 1.45
-        height = max(len(lines) for lines in wrapped) * step + 2 * PAD
-        if height <= self.h - BOTTOM - TOP - 20:
-            self.need(height)
-        self.y += PAD
-        for k in range(max(len(lines) for lines in wrapped)):
-            self.need(step + PAD)
-            x = LEFT
-            for lines, (_, width) in zip(wrapped, COLUMNS, strict=True):
-                if k < len(lines):
-                    self.draw(x + PAD, self.y + SIZE * PT * 1.05, lines[k], SIZE)
-                x += width
-            self.y += step
-        self.y += PAD
-        if rule:
-            self.line(LEFT, self.y, self.w - RIGHT, self.y, GREY)
+    def page_label(self, number: int, total: int) -> str:
+        return t(Msg("handling.page", {"n": number, "total": total}), ZH)
 
     def render(self, listed: list[Mapping[str, Any]], at: datetime) -> int:
         self.add_page()
@@ -112,18 +81,17 @@ class HandlingPDF(A4Pages):
         self.para(t(Msg("handling.counts", {"received": shown["received"], "adopted": shown["adopted"]}), ZH), 10.5)
         self.y += 4
         self.need(20)
-        self.in_table = True
-        self.heads()
-        for n, o in enumerate(listed, 1):
-            self.row(
+        self.table(
+            [
                 [
                     str(n),
                     self.clean(" ".join(o["text"].split())),
                     labels.opinion_mark(o["mark"], ZH),
                     self.clean(" ".join((o["reason"] or "—").split())),
                 ]
-            )
+                for n, o in enumerate(listed, 1)
+            ]
+        )
         if not listed:
-            self.para(t(Msg("handling.none", {}), ZH), SIZE, indent=PAD)
-        self.in_table = False
+            self.para(t(Msg("handling.none", {}), ZH), self.size, indent=self.pad)
         return self.finish(f"{shown['title']} {self.title}", at)

@@ -173,3 +173,73 @@ class A4Pages:
         """One line of clean text centred across the page, at the current position."""
         self.draw((self.w - self.measure(text, size)) / 2, self.y + size * PT * 1.05, text, size)
         self.y += size * PT * 1.45
+
+
+class TablePages(A4Pages):
+    """A4 pages holding a table whose column heads repeat at the top of every page it runs onto
+    (the published catalogue, the opinion-handling document): a running title and rule at the
+    top of each page, the page count centred at the foot. `columns` are (key, width in mm), the
+    widths filling the 180 mm between the margins; `heads` names them."""
+
+    columns: tuple[tuple[str, float], ...] = ()
+    size = 9.0  # the table's type size, in points
+    pad = 1.5  # mm inside each cell
+
+    def __init__(self, out: BinaryIO, running: str) -> None:
+        super().__init__(out)
+        self.running = running
+        self.in_table = False  # while a table is being drawn, a new page starts with its heads
+
+    def heads(self) -> list[str]:
+        """The column heads, in the order of `columns`."""
+        raise NotImplementedError
+
+    def page_label(self, number: int, total: int) -> str:
+        return f"第 {number} 页 共 {total} 页"
+
+    def header(self) -> None:
+        self.draw(LEFT, 12, self.clean(self.running), 8, GREY)
+        self.line(LEFT, 14, self.w - RIGHT, 14, GREY)
+        if self.in_table:
+            self.draw_heads()
+
+    def footer(self, number: int, total: int) -> None:
+        pages = self.page_label(number, total)
+        self.draw(LEFT + (self.width - self.measure(pages, 8)) / 2, self.h - BOTTOM + 15.3, pages, 8)
+
+    def draw_heads(self) -> None:
+        """The column heads, between two rules."""
+        self.line(LEFT, self.y, self.w - RIGHT, self.y, GREY)
+        self.row(self.heads(), rule=False)
+        self.line(LEFT, self.y, self.w - RIGHT, self.y, GREY)
+        self.y += 0.6
+
+    def row(self, cells: list[str], rule: bool = True) -> None:
+        """One row, its cells wrapped to their columns; a row that fits on a page is never split,
+        a longer one goes on line by line (the heads repeat on the next page)."""
+        size, pad = self.size, self.pad
+        wrapped = [self.wrap(text, size, width - 2 * pad) for text, (_, width) in zip(cells, self.columns, strict=True)]
+        step = size * PT * 1.45
+        height = max(len(lines) for lines in wrapped) * step + 2 * pad
+        if height <= self.h - BOTTOM - TOP - 20:
+            self.need(height)
+        self.y += pad
+        for k in range(max(len(lines) for lines in wrapped)):
+            self.need(step + pad)
+            x = LEFT
+            for lines, (_, width) in zip(wrapped, self.columns, strict=True):
+                if k < len(lines):
+                    self.draw(x + pad, self.y + size * PT * 1.05, lines[k], size)
+                x += width
+            self.y += step
+        self.y += pad
+        if rule:
+            self.line(LEFT, self.y, self.w - RIGHT, self.y, GREY)
+
+    def table(self, rows: list[list[str]]) -> None:
+        """The whole table: its heads, then each row, the heads repeated on every new page."""
+        self.in_table = True
+        self.draw_heads()
+        for cells in rows:
+            self.row(cells)
+        self.in_table = False
