@@ -42,6 +42,10 @@ def test_annual_report_counts_each_procedure_of_the_year(year: tuple[Engine, dic
     assert parts(f["major-decision.procedures"])["collective_decision"] == (1, [md["md_archived"]])
     assert parts(f["major-decision.procedures"])["risk_assessment"] == (2, sorted([md["md_archived"], md["md_open"]]))
     assert parts(f["major-decision.meeting"]) == {"approved": (1, [md["md_archived"]])}
+    # 12 opinions received and 5 adopted on each (tests/flow.py): summed, with both cases behind them
+    both = sorted([md["md_archived"], md["md_open"]])
+    assert (f["major-decision.opinions"]["value"], f["major-decision.opinions"]["ids"]) == (24, both)
+    assert parts(f["major-decision.opinions"]) == {"opinions_adopted": (10, both)}
     assert parts(f["major-decision.reviews"]) == {"lawful": (1, [md["md_archived"]])}
     # 2024-06-03 -> 06-14: the 8 working days after the 3rd (the Dragon Boat Festival, 06-10, is not one)
     assert f["major-decision.review_days"]["value"] == 8.0
@@ -196,7 +200,7 @@ def test_dflow_report_annual_writes_docx_and_pdf_from_the_data(tmp_path: Path) -
     for suffix in ("docx", "pdf"):
         out = tmp_path / f"2025年度报告.{suffix}"
         said = reader.ok("report", "annual", "--year", "2025", "-o", out, "--as", "zhang_wei", env=env).stdout
-        assert said == f"年度报告已写入 {out}：32 项数据由系统统计；5 处留待填写（标有【待填写】）\n"
+        assert said == f"年度报告已写入 {out}：33 项数据由系统统计；5 处留待填写（标有【待填写】）\n"
         if suffix == "docx":
             text = "\n".join(p.text for p in docx.Document(str(out)).paragraphs)
             text += "\n".join(c.text for t in docx.Document(str(out)).tables for r in t.rows for c in r.cells)

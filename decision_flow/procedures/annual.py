@@ -17,7 +17,7 @@ from typing import Any
 from decision_flow.definition.workflow import Title, Workflow
 
 SECTIONS = ("decisions", "reviews", "enforcement", "disputes", "study", "services", "oversight", "shortcomings")
-UNITS = ("cases", "percent", "activities", "people", "copies", "days", "events", "items", "villages")
+UNITS = ("cases", "percent", "activities", "people", "copies", "days", "events", "items", "villages", "opinions")
 
 COMPLETED = "completed"
 LATE_MARKS = frozenset({"late", "overdue"})  # done after its time limit (overdue: with a recorded reason)
@@ -223,6 +223,22 @@ def rate(key: str, section: str, title: Title, hits: list[Case], of: list[Case])
     if not of:
         return Figure(key, section, title, None, "percent", (), why="nothing_concluded")
     return Figure(key, section, title, round(100 * len(hits) / len(of), 1), "percent", ids(hits))
+
+
+def summed(
+    key: str, section: str, title: Title, unit: str, cases: list[Case], at: tuple[str, str], of: tuple[str, Title]
+) -> Figure | None:
+    """The sum of the whole numbers recorded as `at` (a step and a field) over the cases, with the
+    sum of the field `of` names (on the same step) as its part; the ids those of the cases that
+    recorded it (None: no case did)."""
+    step, name = at
+    counted = [c for c in cases if isinstance(c.value(step, name), int)]
+    if not counted:
+        return None
+    part_of = [c for c in counted if isinstance(c.value(step, of[0]), int)]
+    shares = Part(of[0], of[1], sum(int(c.value(step, of[0])) for c in part_of), ids(part_of))
+    total = sum(int(c.value(step, name)) for c in counted)
+    return Figure(key, section, title, total, unit, ids(counted), (shares,))
 
 
 def minimum_days(wf: Workflow, step: str) -> int | None:

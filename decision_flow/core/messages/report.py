@@ -65,6 +65,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "report.unit.items.one": (" item", " 项"),
     "report.unit.villages": (" villages", " 个"),
     "report.unit.villages.one": (" village", " 个"),
+    "report.unit.opinions": (" opinions", " 条"),
+    "report.unit.opinions.one": (" opinion", " 条"),
     # placeholders: what the officer writes
     "report.todo.nothing_recorded": (
         "[To fill in: {title} — the system has no record of this kind; check and fill in]",

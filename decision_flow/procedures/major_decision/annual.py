@@ -17,6 +17,7 @@ from decision_flow.procedures.annual import (
     part,
     review_times,
     spread,
+    summed,
     timeliness,
     total,
 )
@@ -41,6 +42,8 @@ REVIEW_TIME = (
     Title("重大行政决策合法性审查平均用时", "Average time of a major decision's legality review"),
     Title("重大行政决策合法性审查（按审查用时）", "Legality reviews of major decisions, by the time taken"),
 )
+OPINIONS = Title("公众参与收到的意见", "Opinions received in public participation")
+ADOPTED = Title("采纳（含部分采纳）", "adopted (in whole or in part)")
 PUBLISHED = Title("重大行政决策按期公开", "Major decisions published on time")
 
 
@@ -69,6 +72,15 @@ def annual(cases: list[Case], days: Days) -> Annual:
         total("major-decision.cases", "decisions", CASES, cases, stands),
         spread("major-decision.procedures", "decisions", FIVE, done),
         spread("major-decision.waived", "decisions", FIVE_WAIVED, waived),
+        summed(
+            "major-decision.opinions",
+            "decisions",
+            OPINIONS,
+            "opinions",
+            cases,
+            ("public_participation", "opinions_received"),
+            ("opinions_adopted", ADOPTED),
+        ),
         count(
             "major-decision.meeting", "decisions", MEETING, decided, by_value(decided, MEETING_STEP, "head_decision")
         ),
