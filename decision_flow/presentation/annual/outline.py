@@ -178,7 +178,7 @@ def outline(report: Report, lang: str) -> list[Block]:
 
     blocks.append(h("leaders", 1))
     for figure in figures:
-        if _is_study_sessions(figure, report) and figure["value"] is not None:
+        if figure.get("key") == STUDY_SESSIONS and figure["value"] is not None:
             fact = sentence(figure, lang)
             blocks.append(Paragraph(t(Msg("report.leaders_study", {"sentence": getattr(fact, "text", "")}), lang)))
     blocks.append(Placeholder(t(Msg("report.todo.leaders"), lang)))
@@ -190,12 +190,6 @@ def outline(report: Report, lang: str) -> list[Block]:
 
 
 STUDY_SESSIONS = "study.sessions"  # the figure of the organ's study sessions (docs/annual-report.md)
-
-
-def _is_study_sessions(figure: Mapping[str, Any], report: Report) -> bool:
-    """The figure counting the organ's study sessions (集中学法: how many, not who came), which
-    section 三 repeats as a fact."""
-    return figure.get("key") == STUDY_SESSIONS
 
 
 def appendix(report: Report, lang: str) -> list[Block]:
