@@ -440,8 +440,10 @@ register_life(app)  # implement, feedback, suspend, resume, adjust, evaluate: af
 
 
 def main() -> None:
-    """The `dflow` entry point."""
-    app()
+    """The `dflow` entry point: the command tree made as it is used (dflow_cli/tree.py)."""
+    from dflow_cli.tree import root
+
+    root(app).main()
 
 
 if __name__ == "__main__":

@@ -57,7 +57,7 @@ SHARED: dict[str, Any] = {
 _EXAMPLE = re.compile(r"^\s*Example: (.*)$", re.S)
 
 
-def _texts() -> dict[str, str]:
+def catalogue() -> dict[str, str]:
     from decision_flow.core.messages import help_texts
 
     return help_texts()
@@ -89,14 +89,17 @@ def summary(text: str) -> str:
 
 def translate(root: Any) -> None:
     """Put every command's help, and every option's and argument's, into Chinese (those the
-    catalogue has; the rest stay English, which tests/test_help_zh.py reports). Once per tree."""
-    if getattr(root, "_chinese", False):
-        return
-    texts = _texts()
+    catalogue has; the rest stay English, which tests/test_help_zh.py reports). Once per command:
+    a tree made as it is used (dflow_cli/tree.py) may have grown since the last call."""
+    texts = catalogue()
     shared = {alias.__metadata__[0].help: f"help.common.{name}" for name, alias in SHARED.items()}
     stack: list[tuple[tuple[str, ...], Any]] = [((), root)]
     while stack:
         path, command = stack.pop()
+        stack.extend(((*path, name), sub) for name, sub in getattr(command, "commands", {}).items())
+        if getattr(command, "_chinese", False):
+            continue
+        command._chinese = True
         key = key_of(path)
         chinese = texts.get(key)
         if chinese is not None:
@@ -109,8 +112,6 @@ def translate(root: Any) -> None:
         command.options_metavar = texts["help.click.options_metavar"]
         if hasattr(command, "subcommand_metavar"):
             command.subcommand_metavar = texts["help.click.subcommand_metavar"]
-        stack.extend(((*path, name), sub) for name, sub in getattr(command, "commands", {}).items())
-    root._chinese = True
 
 
 class ChineseContext(typer.Context):
@@ -123,7 +124,7 @@ class ChineseContext(typer.Context):
         translate(self.find_root().command)
         help_option = self.command.get_help_option(self)
         if help_option is not None:
-            help_option.help = _texts()["help.click.help"]
+            help_option.help = catalogue()["help.click.help"]
         with _parser_speaks_chinese():
             return super().get_help()
 
@@ -134,7 +135,7 @@ def _parser_speaks_chinese() -> Iterator[None]:
     on screen. Both put back afterwards."""
     import typer.core
 
-    texts = _texts()
+    texts = catalogue()
     words = {
         "Options": "help.click.options",
         "Arguments": "help.click.arguments",
@@ -161,7 +162,7 @@ class ChineseFormatter(formatting.HelpFormatter):
         self.write(f"{' ' * self.current_indent}{heading}：\n")
 
     def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
-        head = f"{' ' * self.current_indent}{_texts()['help.click.usage'] if prefix is None else prefix}{prog} "
+        head = f"{' ' * self.current_indent}{catalogue()['help.click.usage'] if prefix is None else prefix}{prog} "
         self.write(wrap(args, self.width, head, " " * (self.current_indent + 4)) + "\n")
 
 

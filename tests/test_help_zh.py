@@ -166,6 +166,8 @@ def test_a_chinese_help_wraps_by_width_on_screen(tmp_path) -> None:  # type: ign
         (["migrate", "1", "--to-version", "three"], "dflow: '--to-version' 的值须为整数\n"),
         (["list", "--as"], "dflow: 选项 '--as' 需要一个值\n"),
         (["nosuch"], "dflow: 没有命令 'nosuch'\n"),
+        (["shwo", "1"], "dflow: 没有命令 'shwo'，是否要用 'show'？\n"),
+        (["user", "lst"], "dflow: 没有命令 'lst'，是否要用 'list'？\n"),
     ],
 )
 def test_a_usage_error_is_chinese_with_exit_2(tmp_path, args, said) -> None:  # type: ignore[no-untyped-def]

@@ -184,6 +184,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "usage.missing_argument": ("Missing argument {name}.", "缺少参数 {name}"),
     "usage.missing_option": ("Missing option {name}.", "缺少选项 {name}"),
     "usage.no_such_command": ("No such command {name}.", "没有命令 {name}"),
+    "usage.no_such_command_guess": (
+        "No such command {name}. Did you mean {guess}?",
+        "没有命令 {name}，是否要用 {guess}？",
+    ),
     "usage.requires_value": ("Option {name} requires an argument.", "选项 {name} 需要一个值"),
     "usage.takes_no_value": ("Option {name} does not take a value.", "选项 {name} 不接受值"),
     "usage.extra": ("Got unexpected extra argument(s) ({args})", "多余的参数（{args}）"),
