@@ -66,3 +66,19 @@ def files(tmp_path: Path) -> Path:
     path = tmp_path / "files"
     path.mkdir()
     return path
+
+
+@pytest.fixture(autouse=True, scope="session")
+def tree_as_dflow_makes_it() -> Iterator[None]:
+    """The in-process tests invoke the command tree as `dflow` makes it, a command when its name
+    is parsed (dflow_cli/tree.py), rather than the whole tree typer's test runner would make on
+    every invocation: the code path a user runs, and a fraction of the time."""
+    import typer.testing
+
+    import cli
+    from dflow_cli.tree import root
+
+    whole = typer.testing._get_command
+    typer.testing._get_command = lambda app: root(app) if app is cli.app else whole(app)  # type: ignore[assignment]
+    yield
+    typer.testing._get_command = whole
