@@ -4,25 +4,31 @@ The default is an embedded SQLite file (``$XDG_DATA_HOME/dflow/dflow.db``, i.e.
 ``~/.local/share/dflow/dflow.db``); ``DFLOW_DB`` or ``--db`` takes any SQLAlchemy URL or a
 plain file path. SQLite runs in WAL mode with ``synchronous=FULL`` and every transaction
 begins ``IMMEDIATE``, so writers queue instead of failing half-way and a commit is durable.
+
+On a plain SQLite file (decision_flow/store/url.py), opening the database, checking that it is
+initialised and at this version's schema, and `Database.reading` load no SQLAlchemy: the driver
+alone, configured as every connection is (decision_flow/store/sql.py). SQLAlchemy is loaded
+when an engine or a session is first asked for (issue 17: the commands' start-up).
 """
 
 from __future__ import annotations
 
 import os
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
-
-from sqlalchemy import event, inspect, text
-from sqlalchemy.engine import URL, Engine, make_url
-from sqlalchemy.exc import ArgumentError, DatabaseError, NoSuchModuleError
-from sqlmodel import Session, create_engine
+from typing import TYPE_CHECKING, Any
 
 from decision_flow.core import secret
 from decision_flow.core.errors import InvalidInput
 from decision_flow.core.i18n import Msg
-from decision_flow.store import models
+from decision_flow.store.sql import Cursor, configure, connect_sqlite
+from decision_flow.store.url import SqliteUrl, default_url, normalise_url, sqlite_url
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+    from sqlmodel import Session
 
 _INIT_LOCK = 0x64666C6F77  # "dflow": the advisory lock that serialises schema upgrades on a server
 
@@ -30,21 +36,6 @@ _INIT_LOCK = 0x64666C6F77  # "dflow": the advisory lock that serialises schema u
 def _first_line(exc: Exception) -> str:
     text = str(getattr(exc, "orig", None) or exc)
     return text.splitlines()[0][:200] if text else type(exc).__name__
-
-
-def default_url() -> str:
-    """The URL used when neither --db nor DFLOW_DB is given."""
-    base = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
-    return f"sqlite:///{base / 'dflow' / 'dflow.db'}"
-
-
-def normalise_url(value: str | None) -> str:
-    """Accept a SQLAlchemy URL or a plain path to a SQLite file."""
-    value = value or os.environ.get("DFLOW_DB") or default_url()
-    if "://" in value:
-        return value
-    # a plain path: built as a URL so that '?' or '%' in a file name stay part of the name
-    return URL.create("sqlite", database=str(Path(value).expanduser().absolute())).render_as_string(hide_password=False)
 
 
 class Database:
@@ -56,11 +47,36 @@ class Database:
         try:
             given.encode("utf-8")  # undecodable bytes in --db / DFLOW_DB
             self.url = normalise_url(url)
+            if "\0" in self.url:
+                raise ValueError("NUL")
+        except (UnicodeEncodeError, ValueError):
+            raise self._bad_url(given) from None
+        self._sqlite: SqliteUrl | None = sqlite_url(self.url)  # a plain SQLite file: read without SQLAlchemy
+        if self._sqlite is None:
+            self._server_url(given)
+        self.is_sqlite = self._sqlite is not None or self._dialect_name() == "sqlite"
+        database = self._sqlite.database if self._sqlite is not None else self._parsed_database()
+        self.path = Path(database) if self.is_sqlite and database else None
+        self._engine: Engine | None = None
+        self._read_engine: Engine | None = None
+        self._ready = False  # set once `require` has seen the schema at head
+
+    @staticmethod
+    def _bad_url(given: str) -> InvalidInput:
+        shown = given.encode("utf-8", "backslashreplace").decode("utf-8")
+        return InvalidInput(Msg("db.bad_url", {"url": shown}))
+
+    def _server_url(self, given: str) -> None:
+        """Check a URL SQLAlchemy must read: one it can parse, of a database we support, whose
+        driver is installed."""
+        from sqlalchemy.engine import make_url
+        from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+
+        try:
             parsed = make_url(self.url)
             parsed.get_dialect()  # an unknown dialect or a missing driver is bad input, not a bug
-        except (ArgumentError, NoSuchModuleError, UnicodeEncodeError, ValueError):
-            shown = given.encode("utf-8", "backslashreplace").decode("utf-8")
-            raise InvalidInput(Msg("db.bad_url", {"url": shown})) from None
+        except (ArgumentError, NoSuchModuleError, ValueError):
+            raise self._bad_url(given) from None
         if parsed.get_backend_name() not in ("sqlite", "postgresql"):
             raise InvalidInput(Msg("db.unsupported", {"url": self.display_url}))
         try:
@@ -69,11 +85,16 @@ class Database:
             raise InvalidInput(
                 Msg("db.no_driver", {"url": self.display_url, "driver": parsed.get_driver_name()})
             ) from None
-        self.is_sqlite = parsed.get_backend_name() == "sqlite"
-        self.path = Path(parsed.database) if self.is_sqlite and parsed.database else None
-        self._engine: Engine | None = None
-        self._read_engine: Engine | None = None
-        self._ready = False  # set once `require` has seen the schema at head
+
+    def _dialect_name(self) -> str:
+        from sqlalchemy.engine import make_url
+
+        return str(make_url(self.url).get_backend_name())
+
+    def _parsed_database(self) -> str | None:
+        from sqlalchemy.engine import make_url
+
+        return make_url(self.url).database
 
     @property
     def evidence_dir(self) -> Path:
@@ -101,17 +122,16 @@ class Database:
         return self._read_engine
 
     def _make_engine(self, begin: str = "BEGIN IMMEDIATE") -> Engine:
+        from sqlalchemy import event
+        from sqlmodel import create_engine
+
         if not self.is_sqlite:
             return create_engine(self.url, pool_pre_ping=False)
         engine = create_engine(self.url, connect_args={"timeout": 30})
 
         @event.listens_for(engine, "connect")
         def _on_connect(dbapi_conn: Any, _record: Any) -> None:
-            dbapi_conn.isolation_level = None  # we issue BEGIN ourselves
-            dbapi_conn.execute("PRAGMA journal_mode=WAL")
-            dbapi_conn.execute("PRAGMA synchronous=FULL")
-            dbapi_conn.execute("PRAGMA foreign_keys=ON")
-            dbapi_conn.execute("PRAGMA busy_timeout=30000")
+            configure(dbapi_conn)  # as every SQLite connection (decision_flow.store.sql)
 
         @event.listens_for(engine, "begin")
         def _on_begin(conn: Any) -> None:
@@ -125,15 +145,22 @@ class Database:
             if self.path is not None and not self.path.exists():
                 return False
         except OSError as exc:  # e.g. a name longer than the file system allows
-            raise InvalidInput(
-                Msg("db.unreachable", {"url": self.display_url, "why": exc.strerror or str(exc)})
-            ) from None
+            raise self._unreachable(exc.strerror or str(exc)) from None
+        if self._sqlite is not None:
+            try:
+                with self.reading() as cur:
+                    return cur.one("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'") is not None
+            except sqlite3.DatabaseError:  # a file that is not an SQLite database at all
+                raise InvalidInput(Msg("db.not_a_database", {"url": self.display_url})) from None
+        from sqlalchemy import inspect
+        from sqlalchemy.exc import DatabaseError
+
         try:
             return inspect(self.engine).has_table("meta")
         except DatabaseError as exc:
             if self.is_sqlite:  # a file that is not an SQLite database at all
                 raise InvalidInput(Msg("db.not_a_database", {"url": self.display_url})) from None
-            raise InvalidInput(Msg("db.unreachable", {"url": self.display_url, "why": _first_line(exc)})) from None
+            raise self._unreachable(_first_line(exc)) from None
 
     def _unreachable(self, why: str) -> InvalidInput:
         return InvalidInput(Msg("db.unreachable", {"url": self.display_url, "why": why}))
@@ -148,18 +175,54 @@ class Database:
             raise InvalidInput(Msg("db.not_initialised", {"url": self.display_url}))
         from decision_flow.store.migrations import HEAD
 
-        with self.engine.connect() as conn:
-            try:
-                revision = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
-            except DatabaseError:
-                revision = None
+        revision = self._revision()
         if revision != HEAD:
             raise InvalidInput(Msg("db.behind", {"url": self.display_url, "revision": revision or "—", "head": HEAD}))
         self._ready = True
 
+    def _revision(self) -> str | None:
+        """The schema's migration revision (None: none recorded)."""
+        if self._sqlite is not None:
+            with self.reading() as cur:
+                try:
+                    found = cur.one("SELECT version_num FROM alembic_version")
+                except sqlite3.DatabaseError:
+                    return None
+            return found[0] if found else None
+        from sqlalchemy import text
+        from sqlalchemy.exc import DatabaseError
+
+        with self.engine.connect() as conn:
+            try:
+                return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+            except DatabaseError:
+                return None
+
     @property
     def display_url(self) -> str:
+        if self._sqlite is not None:
+            return self._sqlite.display
+        from sqlalchemy.engine import make_url
+
         return make_url(self.url).render_as_string(hide_password=True)
+
+    @contextmanager
+    def reading(self) -> Iterator[Cursor]:
+        """Plain SQL in a transaction for reading only, rolled back at the end: on a plain SQLite
+        file through the driver alone (no SQLAlchemy is loaded), its transaction DEFERRED like
+        every read's; elsewhere on a session's connection (`decision_flow.store.rawsql.Raw`)."""
+        if self._sqlite is None:
+            from decision_flow.store.rawsql import Raw
+
+            with self.session(write=False) as session:
+                yield Raw(session)
+            return
+        conn = connect_sqlite(self._sqlite.file)
+        try:
+            conn.execute("BEGIN DEFERRED")
+            yield Cursor(conn.cursor(), postgres=False)
+        finally:
+            conn.close()  # rolls back
 
     def init(self) -> bool:
         """Create the schema, or upgrade it, to the newest migration (idempotent); return whether
@@ -172,6 +235,8 @@ class Database:
                     Msg("db.unreachable", {"url": self.display_url, "why": exc.strerror or str(exc)})
                 ) from None
         self.exists()  # an unreachable server or a file that is no database is refused here, clearly
+        from sqlalchemy import inspect, text
+
         from decision_flow.store import migrations  # Alembic is loaded here only: other commands stay fast
 
         with self.engine.begin() as conn:
@@ -185,6 +250,8 @@ class Database:
     def session(self, write: bool = True) -> Iterator[Session]:
         """A session whose transaction the caller commits; rolled back on any error. A session
         for reading only (`write=False`) takes no write lock on SQLite."""
+        from sqlmodel import Session
+
         with Session(self.engine if write else self.read_engine, expire_on_commit=False) as session:
             try:
                 yield session
@@ -209,4 +276,4 @@ class Database:
                 engine.dispose()
 
 
-__all__ = ["Database", "default_url", "models"]
+__all__ = ["Database", "default_url", "normalise_url"]

@@ -12,7 +12,6 @@ through the session's unit of work.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from functools import lru_cache
 from typing import Any, TypeVar
 
@@ -23,51 +22,23 @@ from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.instrumentation import manager_of_class
 from sqlmodel import Session, SQLModel
 
+from decision_flow.store.sql import Cursor
+
 M = TypeVar("M", bound=SQLModel)
-T = TypeVar("T")
 
 
-@lru_cache(maxsize=256)
-def _pyformat(sql: str) -> str:
-    return sql.replace("%", "%%").replace("?", "%s")
-
-
-class Raw:
-    """The driver's cursor on `session`'s connection (beginning its transaction if need be)."""
+class Raw(Cursor):
+    """The driver's cursor on `session`'s connection (beginning its transaction if need be),
+    whose errors are raised as SQLAlchemy's."""
 
     def __init__(self, session: Session) -> None:
         conn = session.connection()
         self.dialect = conn.dialect
-        self.postgres = conn.dialect.name == "postgresql"
-        self._cursor = conn.connection.cursor()
+        super().__init__(conn.connection.cursor(), conn.dialect.name == "postgresql", self.dialect.loaded_dbapi.Error)
 
-    def _execute(self, sql: str, params: tuple[Any, ...], fetch: Callable[[Any], T]) -> T:
-        """Run `sql` and `fetch` its outcome from the cursor; a driver error, from either (SQLite
-        reports text that is not UTF-8 while fetching), is raised as SQLAlchemy's own."""
-        statement = _pyformat(sql) if self.postgres else sql
+    def fault(self, exc: Exception, statement: str, params: tuple[Any, ...]) -> Exception:
         dbapi = self.dialect.loaded_dbapi
-        try:
-            self._cursor.execute(statement, params)
-            return fetch(self._cursor)
-        except dbapi.Error as exc:
-            raise DBAPIError.instance(statement, params, exc, dbapi.Error, dialect=self.dialect) from exc
-
-    def one(self, sql: str, *params: Any) -> tuple[Any, ...] | None:
-        row = self._execute(sql, params, lambda c: c.fetchone())
-        return tuple(row) if row is not None else None
-
-    def all(self, sql: str, *params: Any) -> list[tuple[Any, ...]]:
-        return self._execute(sql, params, lambda c: list(c.fetchall()))  # both drivers give rows as tuples
-
-    def run(self, sql: str, *params: Any) -> int:
-        """A statement that returns no rows; how many rows it changed."""
-        return self._execute(sql, params, lambda c: int(c.rowcount))
-
-    def insert(self, sql: str, *params: Any) -> int:
-        """An INSERT into a table whose key is an integer `id`; the new row's id."""
-        if self.postgres:
-            return self._execute(sql + " RETURNING id", params, lambda c: int(c.fetchone()[0]))
-        return self._execute(sql, params, lambda c: int(c.lastrowid))
+        return DBAPIError.instance(statement, params, exc, dbapi.Error, dialect=self.dialect)
 
 
 @lru_cache(maxsize=32)

@@ -29,10 +29,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Connection, inspect
-
 if TYPE_CHECKING:
     from alembic.config import Config
+    from sqlalchemy import Connection
 
 SCRIPT_LOCATION = Path(__file__).parent
 BASELINE = "0001"
@@ -69,6 +68,7 @@ def upgrade(connection: Connection, script_location: Path | None = None) -> None
     migrations (it has the ``meta`` table but no ``alembic_version``) is adopted at the
     baseline, then upgraded like any other."""
     from alembic import command
+    from sqlalchemy import inspect
 
     from decision_flow.store.migrations.versions import v0001_baseline as baseline
 
