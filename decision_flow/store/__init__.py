@@ -1,9 +1,12 @@
 """Storage: the tables (:mod:`.models`), the sessions (:mod:`.db`), the few statements sent
-straight through the driver (:mod:`.rawsql`), the evidence store and the migrations.
+straight through the driver (:mod:`.sql`, and :mod:`.rawsql` on a session's connection), a
+database's URL (:mod:`.url`), the evidence store and the migrations. :mod:`.db`, :mod:`.sql` and
+:mod:`.url` load no SQLAlchemy until an engine or a session is asked for: on a plain SQLite
+file, opening and checking the database and `Database.reading` use the driver alone.
 
 Which path a statement takes — the one rule:
 
-- **The driver's cursor** (:class:`.rawsql.Raw`) for a statement that runs on *every change* of
+- **The driver's cursor** (:class:`.sql.Cursor`; :class:`.rawsql.Raw` in a session) for a statement that runs on *every change* of
   a case (read the acting user, the case and its step records; write a record and the case;
   append the event) or once per event while verifying. Through SQLAlchemy each such statement
   cost 50–150 µs, through the cursor 5–10 µs (``benchmarks/throughput.py``); a new statement
