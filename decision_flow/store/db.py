@@ -52,10 +52,10 @@ class Database:
         except (UnicodeEncodeError, ValueError):
             raise self._bad_url(given) from None
         self._sqlite: SqliteUrl | None = sqlite_url(self.url)  # a plain SQLite file: read without SQLAlchemy
-        if self._sqlite is None:
-            self._server_url(given)
-        self.is_sqlite = self._sqlite is not None or self._dialect_name() == "sqlite"
-        database = self._sqlite.database if self._sqlite is not None else self._parsed_database()
+        if self._sqlite is not None:
+            self.is_sqlite, database = True, self._sqlite.database
+        else:
+            self.is_sqlite, database = self._server_url(given)
         self.path = Path(database) if self.is_sqlite and database else None
         self._engine: Engine | None = None
         self._read_engine: Engine | None = None
@@ -66,9 +66,9 @@ class Database:
         shown = given.encode("utf-8", "backslashreplace").decode("utf-8")
         return InvalidInput(Msg("db.bad_url", {"url": shown}))
 
-    def _server_url(self, given: str) -> None:
+    def _server_url(self, given: str) -> tuple[bool, str | None]:
         """Check a URL SQLAlchemy must read: one it can parse, of a database we support, whose
-        driver is installed."""
+        driver is installed. Whether it is SQLite's, and its database."""
         from sqlalchemy.engine import make_url
         from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
@@ -85,16 +85,7 @@ class Database:
             raise InvalidInput(
                 Msg("db.no_driver", {"url": self.display_url, "driver": parsed.get_driver_name()})
             ) from None
-
-    def _dialect_name(self) -> str:
-        from sqlalchemy.engine import make_url
-
-        return str(make_url(self.url).get_backend_name())
-
-    def _parsed_database(self) -> str | None:
-        from sqlalchemy.engine import make_url
-
-        return make_url(self.url).database
+        return parsed.get_backend_name() == "sqlite", parsed.database
 
     @property
     def evidence_dir(self) -> Path:
