@@ -119,14 +119,22 @@ def select_all(model: type[SQLModel]) -> str:
     return f"SELECT {', '.join(columns(model))} FROM {model.__tablename__}"
 
 
+@lru_cache(maxsize=256)
+def _update_sql(model: type[SQLModel], names: tuple[str, ...], guard: str | None) -> tuple[str, str]:
+    """The UPDATE of `names` in one row of `model`'s table (by its key, and `guard` if given),
+    and the name of that key."""
+    table = model.__table__  # type: ignore[attr-defined]
+    (key,) = table.primary_key.columns
+    where = f"{key.name} = ?" + (f" AND {guard} = ?" if guard else "")
+    return f"UPDATE {table.name} SET {', '.join(f'{c} = ?' for c in names)} WHERE {where}", key.name
+
+
 def update(raw: Raw, obj: SQLModel, guard: tuple[str, Any] | None = None, **changes: Any) -> int:
     """UPDATE `obj`'s row (by its primary key, and `guard` column = value if given) to `changes`;
     the object then holds them. The number of rows changed (0 when the guard no longer holds)."""
-    table = type(obj).__table__  # type: ignore[attr-defined]
-    (key,) = table.primary_key.columns
-    where = f"{key.name} = ?" + (f" AND {guard[0]} = ?" if guard else "")
-    params = (*changes.values(), getattr(obj, key.name), *((guard[1],) if guard else ()))
-    count = raw.run(f"UPDATE {table.name} SET {', '.join(f'{c} = ?' for c in changes)} WHERE {where}", *params)
+    sql, key = _update_sql(type(obj), tuple(changes), guard[0] if guard else None)
+    params = (*changes.values(), getattr(obj, key), *((guard[1],) if guard else ()))
+    count = raw.run(sql, *params)
     if count == 1:
         for name, value in changes.items():  # as written, and never again by a session's flush
             set_committed_value(obj, name, value)
