@@ -1091,7 +1091,7 @@ def test_exit_6_conflict(dflow: Dflow, decision: int) -> None:
         with database.session() as s:  # a fresh read saves fine
             fresh = s.get(Decision, decision)
             assert fresh is not None and fresh.version == 2
-            _change(engine, s, fresh).save(stage="initiation")
+            _change(engine, s, fresh).save()
             s.commit()
     finally:
         database.dispose()

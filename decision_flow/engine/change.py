@@ -143,11 +143,7 @@ class Change:
         return load_context(self.s, self.dec, self.workflow, self.today, self.calendar, intact, records)
 
     def save(self, **changes: Any) -> None:
-        """Write the case's new state if nobody changed it since it was read. With nothing to
-        change, nothing is written: the case's row is locked from the change's start
-        (:func:`load_case`), so a version bump would guard nothing and cost a page a commit."""
-        if not changes:
-            return
+        """Write the case's new state if nobody changed it since it was read."""
         dec = self.dec
         if rawsql.update(Raw(self.s), dec, ("version", dec.version), version=dec.version + 1, **changes) != 1:
             raise Conflict(Msg("decision.conflict", {"id": dec.id}))
