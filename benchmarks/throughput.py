@@ -8,7 +8,8 @@ decision's version and appends its hash-chained audit event.
   sqlite        one writer on a fresh SQLite file with the shipped settings (WAL,
                 synchronous=FULL, BEGIN IMMEDIATE)
   floor         ../shared/bench/sqlite_floor.py's state+audit variant under synchronous=FULL
-                (raw sqlite3: UPDATE one row + INSERT one ~500-byte row, COMMIT), the same run
+                (raw sqlite3: UPDATE one row + INSERT one ~500-byte row, COMMIT), in turns with
+                the sqlite row
   own           the statements of one Engine.record in raw sqlite3 on a database the library
                 made (its tables and indexes), no engine: what this schema's commit allows
   postgresql    1, 4 and 16 concurrent writer processes (spawned), each on its own decisions,
@@ -19,10 +20,18 @@ decision's version and appends its hash-chained audit event.
   sqlite, N     the same N writer processes on one SQLite file, in one organ and one organ each
                 (SQLite takes one writer at a time whatever the organs: the comparison row)
 
+The first three rows are run in `--rounds` turns (sqlite, floor, own, sqlite, floor, own, …),
+each row `--seconds` long in all, timed alike (the floor in runs of `--floor-rows` commits, each
+on a fresh file after 400 untimed ones, until its turn's time is spent; its median and p95 are
+the medians of its runs'), and each row sums its turns: this
+machine's fsync latency changes by a factor of twenty from one second to the next (0.15 ms, then
+4 ms, when other work reaches the disk), so rows run one after the other can each meet another
+disk and their ratio say nothing; run in turns, they meet the same mix of both.
+
 After each run the chain is verified and the number of events checked against the number of
 changes (one event per change). Prints a table, or one JSON document with --json.
 
-Usage: python benchmarks/throughput.py [--seconds 5] [--writers 1,4,16] [--floor-rows 3000]
+Usage: python benchmarks/throughput.py [--seconds 5] [--writers 1,4,16] [--floor-rows 200] [--rounds 10]
 """
 
 from __future__ import annotations
@@ -56,6 +65,10 @@ FLOOR = Path(os.environ.get("DFLOW_SQLITE_FLOOR", Path(__file__).resolve().paren
 TODAY = date(2024, 12, 31)
 OFFICER, ADMIN = "zhao", "admin"
 DECISIONS_PER_WRITER = 4
+# Commits before the floor's timed ones, in each of its runs (a fresh file): its WAL has wrapped
+# once by then (1000 pages at 3 a commit), so a commit no longer grows the file, as the other
+# rows' commits do not (a growing file's fsync costs more on this disk).
+FLOOR_WARMUP = 400
 INITIATION = ["proposer_kind=organ_leader", "start_approved_on=2024-03-01"]
 
 
@@ -147,92 +160,126 @@ def _events(url: str) -> int:
 # ---------------------------------------------------------------------------- SQLite
 
 
-def bench_sqlite(seconds: float, workdir: Path) -> dict[str, Any]:
-    url = f"sqlite:///{workdir / 'throughput.db'}"
-    _prepare(url)
-    engine = _engine(url)
-    try:
-        ids = _decisions(engine, DECISIONS_PER_WRITER, "s")
-        _loop(engine, ids, "warm", min(1.0, seconds / 5))
-        before = _events(url)
-        n, elapsed, lat = _loop(engine, ids, "s", seconds)
-    finally:
-        engine.db.dispose()
-    _check(url, before + n)
-    return _row("sqlite", 1, n, elapsed, lat)
+class SqliteRows:
+    """The three single-writer SQLite rows (dflow, the raw floor, dflow's own transaction in raw
+    sqlite3), each set up once in `workdir` and then timed in turns (:meth:`turn`)."""
+
+    def __init__(self, workdir: Path, warm: float) -> None:
+        self.workdir = workdir
+        self.url = f"sqlite:///{workdir / 'throughput.db'}"
+        _prepare(self.url)
+        self.engine = _engine(self.url)
+        self.ids = _decisions(self.engine, DECISIONS_PER_WRITER, "s")
+        _loop(self.engine, self.ids, "warm", warm)
+        self.before = _events(self.url)
+        own_url = f"sqlite:///{workdir / 'own.db'}"
+        _prepare(own_url)
+        made = _engine(own_url)
+        self.own_ids = _decisions(made, DECISIONS_PER_WRITER, "o")
+        made.db.dispose()
+        self.conn = sqlite3.connect(workdir / "own.db", isolation_level=None)
+        for pragma in ("journal_mode=WAL", "synchronous=FULL", "foreign_keys=ON"):
+            self.conn.execute(f"PRAGMA {pragma}")
+        spec = importlib.util.spec_from_file_location("sqlite_floor", FLOOR)
+        assert spec is not None and spec.loader is not None, FLOOR
+        self.floor = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(self.floor)
+        # changes, seconds, latencies in ms: of dflow, the floor, and the own transaction
+        self.runs: dict[str, tuple[int, float, list[float]]] = {k: (0, 0.0, []) for k in ("sqlite", "floor", "own")}
+        self.floor_runs: list[tuple[float, float]] = []  # the floor's median and p95 in each run, in ms
+
+    def _add(self, row: str, n: int, elapsed: float, lat: list[float]) -> None:
+        had = self.runs[row]
+        self.runs[row] = (had[0] + n, had[1] + elapsed, had[2] + lat)
+
+    def turn(self, seconds: float, floor_rows: int) -> None:
+        """One turn of each row, `seconds` long: dflow and its own transaction, then the floor
+        in runs of `floor_rows` commits (each on a fresh file, after FLOOR_WARMUP) until its
+        commits have taken `seconds` (each row timed alike, so a slow disk weighs the same)."""
+        n0 = self.runs["sqlite"][0]
+        self._add("sqlite", *_loop(self.engine, self.ids, f"s{n0}", seconds))
+        spent = 0.0
+        while spent < seconds:
+            r = self.floor.run_variant(
+                str(self.workdir / "floor.sqlite"), "FULL", "state+audit", floor_rows, FLOOR_WARMUP
+            )
+            spent += r["rows"] / r["commits_per_s"]
+            self._add("floor", r["rows"], r["rows"] / r["commits_per_s"], [])
+            self.floor_runs.append((r["median_us"] / 1000, r["p95_us"] / 1000))
+        self._add("own", *self._own(seconds, self.runs["own"][0]))
+
+    def _own(self, seconds: float, n: int) -> tuple[int, float, list[float]]:
+        """The floor of dflow's own transaction: the statements one `Engine.record` issues (read
+        the user, the decision and its step records; update the step record and the decision;
+        read the chain head; insert the event), in raw sqlite3 on a database the library made,
+        with the shipped settings, and no engine at all (no rules, no hashing of the content,
+        no signing)."""
+        conn, ids = self.conn, self.own_ids
+        signature = "A" * 86 + "=="  # the length of a real one; nothing checks it here
+        lat: list[float] = []
+        done, start = 0, time.perf_counter()
+        while (t0 := time.perf_counter()) < start + seconds:
+            i = ids[n % len(ids)]
+            conn.execute("BEGIN IMMEDIATE")
+            conn.execute("SELECT * FROM users WHERE name = ?", (OFFICER,)).fetchall()
+            conn.execute("SELECT * FROM decisions WHERE id = ?", (i,)).fetchall()
+            records = conn.execute("SELECT * FROM step_records WHERE decision_id = ? AND active", (i,)).fetchall()
+            fields = {"proposer_kind": "organ_leader", "start_approved_on": "2024-03-01"}
+            fields["undertaking_unit"] = f"单位-o-{n}"
+            conn.execute(
+                "UPDATE step_records SET fields = ? WHERE id = ?",
+                (json.dumps(fields, ensure_ascii=False), records[0][0]),
+            )
+            conn.execute("UPDATE decisions SET version = version + 1 WHERE id = ?", (i,))
+            seq, prev, dseq, dprev, registry, _key = conn.execute(
+                "SELECT (SELECT seq FROM audit_events WHERE chain = ? ORDER BY seq DESC LIMIT 1),"
+                " (SELECT hash FROM audit_events WHERE chain = ? ORDER BY seq DESC LIMIT 1),"
+                " (SELECT decision_seq FROM audit_events WHERE decision_id = ? ORDER BY decision_seq DESC LIMIT 1),"
+                " (SELECT hash FROM audit_events WHERE decision_id = ? ORDER BY decision_seq DESC LIMIT 1),"
+                " (SELECT seq FROM audit_events WHERE chain = 'registry' ORDER BY seq DESC LIMIT 1),"
+                " (SELECT public_key FROM users WHERE name = ?)",
+                ("main", "main", i, i, OFFICER),
+            ).fetchone()
+            data = json.dumps(
+                {"evidence": [], "fields": {"undertaking_unit": fields["undertaking_unit"]}}, ensure_ascii=False
+            )
+            digest = hashlib.sha256(f"{seq + 1}{data}".encode()).hexdigest()  # unique, as the chain requires
+            conn.execute(
+                "INSERT INTO audit_events (chain, seq, at, actor, action, decision_id, decision_seq, decision_prev,"
+                " stage, step, data, prev_hash, hash, signature, registry_position, format) VALUES ('main', ?, ?, ?,"
+                " 'recorded', ?, ?, ?, 'initiation', 'initiation', ?, ?, ?, ?, ?, 2)",
+                (seq + 1, "2024-12-31T08:00:00.000000Z", OFFICER, i, dseq + 1, dprev, data, prev, digest, signature)
+                + (registry,),
+            )
+            conn.execute("COMMIT")
+            lat.append((time.perf_counter() - t0) * 1000)
+            n, done = n + 1, done + 1
+        return done, time.perf_counter() - start, lat
+
+    def finish(self) -> list[dict[str, Any]]:
+        """Close both databases, check dflow's chain (one event per change) and give the rows."""
+        self.engine.db.dispose()
+        self.conn.close()
+        _check(self.url, self.before + self.runs["sqlite"][0])
+        names = {
+            "sqlite": "sqlite",
+            "floor": "sqlite floor (state+audit, raw sqlite3)",
+            "own": "raw sqlite3, dflow's own transaction",
+        }
+        rows = [_row(names[k], 1, n, elapsed, lat) for k, (n, elapsed, lat) in self.runs.items()]
+        # the floor gives each run's median and p95, not its latencies: the medians of those
+        rows[1]["median_ms"] = statistics.median(m for m, _ in self.floor_runs)
+        rows[1]["p95_ms"] = statistics.median(p for _, p in self.floor_runs)
+        return rows
 
 
-def bench_floor(rows: int, workdir: Path) -> dict[str, Any]:
-    spec = importlib.util.spec_from_file_location("sqlite_floor", FLOOR)
-    assert spec is not None and spec.loader is not None, FLOOR
-    floor = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(floor)
-    r = floor.run_variant(str(workdir / "floor.sqlite"), "FULL", "state+audit", rows, min(300, rows // 10))
-    return {
-        "backend": "sqlite floor (state+audit, raw sqlite3)",
-        "writers": 1,
-        "changes": r["rows"],
-        "seconds": r["rows"] / r["commits_per_s"],
-        "per_s": r["commits_per_s"],
-        "median_ms": r["median_us"] / 1000,
-        "p95_ms": r["p95_us"] / 1000,
-    }
-
-
-def bench_own_schema(seconds: float, workdir: Path) -> dict[str, Any]:
-    """The floor of dflow's own transaction: the statements one `Engine.record` issues (read the
-    user, the decision and its step records; update the step record and the decision; read the
-    chain head; insert the event), in raw sqlite3 on a database the library made, with the
-    shipped settings, and no engine at all (no rules, no hashing of the content, no signing)."""
-    url = f"sqlite:///{workdir / 'own.db'}"
-    _prepare(url)
-    engine = _engine(url)
-    ids = _decisions(engine, DECISIONS_PER_WRITER, "o")
-    engine.db.dispose()
-    conn = sqlite3.connect(workdir / "own.db", isolation_level=None)
-    conn.execute("PRAGMA journal_mode=WAL")
-    conn.execute("PRAGMA synchronous=FULL")
-    conn.execute("PRAGMA foreign_keys=ON")
-    signature = "A" * 86 + "=="  # the length of a real one; nothing checks it here
-    lat: list[float] = []
-    n, start = 0, time.perf_counter()
-    while (t0 := time.perf_counter()) < start + seconds:
-        i = ids[n % len(ids)]
-        conn.execute("BEGIN IMMEDIATE")
-        conn.execute("SELECT * FROM users WHERE name = ?", (OFFICER,)).fetchall()
-        conn.execute("SELECT * FROM decisions WHERE id = ?", (i,)).fetchall()
-        records = conn.execute("SELECT * FROM step_records WHERE decision_id = ? AND active", (i,)).fetchall()
-        fields = {"proposer_kind": "organ_leader", "start_approved_on": "2024-03-01", "undertaking_unit": f"单位-o-{n}"}
-        conn.execute(
-            "UPDATE step_records SET fields = ? WHERE id = ?", (json.dumps(fields, ensure_ascii=False), records[0][0])
-        )
-        conn.execute("UPDATE decisions SET version = version + 1 WHERE id = ?", (i,))
-        seq, prev, dseq, dprev, registry, _key = conn.execute(
-            "SELECT (SELECT seq FROM audit_events WHERE chain = ? ORDER BY seq DESC LIMIT 1),"
-            " (SELECT hash FROM audit_events WHERE chain = ? ORDER BY seq DESC LIMIT 1),"
-            " (SELECT decision_seq FROM audit_events WHERE decision_id = ? ORDER BY decision_seq DESC LIMIT 1),"
-            " (SELECT hash FROM audit_events WHERE decision_id = ? ORDER BY decision_seq DESC LIMIT 1),"
-            " (SELECT seq FROM audit_events WHERE chain = 'registry' ORDER BY seq DESC LIMIT 1),"
-            " (SELECT public_key FROM users WHERE name = ?)",
-            ("main", "main", i, i, OFFICER),
-        ).fetchone()
-        data = json.dumps(
-            {"evidence": [], "fields": {"undertaking_unit": fields["undertaking_unit"]}}, ensure_ascii=False
-        )
-        digest = hashlib.sha256(f"{seq + 1}{data}".encode()).hexdigest()  # unique, as the chain requires
-        conn.execute(
-            "INSERT INTO audit_events (chain, seq, at, actor, action, decision_id, decision_seq, decision_prev, stage,"
-            " step, data, prev_hash, hash, signature, registry_position, format) VALUES ('main', ?, ?, ?, 'recorded',"
-            " ?, ?, ?, 'initiation', 'initiation', ?, ?, ?, ?, ?, 2)",
-            (seq + 1, "2024-12-31T08:00:00.000000Z", OFFICER, i, dseq + 1, dprev, data, prev, digest, signature)
-            + (registry,),
-        )
-        conn.execute("COMMIT")
-        lat.append((time.perf_counter() - t0) * 1000)
-        n += 1
-    elapsed = time.perf_counter() - start
-    conn.close()
-    return _row("raw sqlite3, dflow's own transaction", 1, n, elapsed, lat)
+def bench_sqlite_rows(seconds: float, floor_rows: int, rounds: int, workdir: Path) -> list[dict[str, Any]]:
+    """The sqlite, floor and own rows, each `seconds` long in all, in `rounds` turns (the floor in
+    runs of `floor_rows` commits)."""
+    rows = SqliteRows(workdir, min(1.0, seconds / 5))
+    for _ in range(rounds):
+        rows.turn(seconds / rounds, floor_rows)
+    return rows.finish()
 
 
 # ---------------------------------------------------------------------------- PostgreSQL
@@ -333,7 +380,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=5.0, help="measured time of each run")
     parser.add_argument("--writers", default="1,4,16", help="PostgreSQL writer counts")
-    parser.add_argument("--floor-rows", type=int, default=3000, help="commits of the raw SQLite floor")
+    parser.add_argument("--floor-rows", type=int, default=200, help="commits of each run of the raw SQLite floor")
+    parser.add_argument("--rounds", type=int, default=10, help="turns the three SQLite rows are run in")
     parser.add_argument("--dir", default=None, help="where the SQLite files go (default: a temp dir)")
     parser.add_argument("--json", action="store_true", help="print one JSON document")
     args = parser.parse_args()
@@ -342,9 +390,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(dir=args.dir) as tmp:
         work = Path(tmp)
         os.environ["DFLOW_KEYS"] = str(work / "keys")  # the users' key files, for this run only (writers inherit it)
-        rows.append(bench_sqlite(args.seconds, work))
-        rows.append(bench_floor(args.floor_rows, work))
-        rows.append(bench_own_schema(args.seconds, work))
+        rows += bench_sqlite_rows(args.seconds, args.floor_rows, args.rounds, work)
         counts = [int(x) for x in args.writers.split(",") if x.strip()]
         for w in counts:  # SQLite: one writer at a time whatever the organs; shown for the comparison
             if w > 1:

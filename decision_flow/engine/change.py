@@ -230,9 +230,13 @@ class Change:
         from decision_flow.engine.reach import roles_in
 
         if self._roles is None:
-            organ = self.case.organ if self.case is not None else self._organ or self.user.organ
-            self._roles = roles_in(self.s, self.user, organ)
+            self._roles = roles_in(self.s, self.user, self._where)
         return self._roles
+
+    @property
+    def _where(self) -> str | None:
+        """The organ this change happens in: the case's, else the one named, else the user's."""
+        return self.case.organ if self.case is not None else self._organ or self.user.organ
 
     def within(self, organ: str) -> None:
         """This change (one without a case yet: a new case) happens in `organ`."""
@@ -246,6 +250,10 @@ class Change:
     def require_role_for(self, roles: tuple[str, ...], act: str, article: str) -> None:
         """The acting user holds one of `roles` in the case's organ for `act` (a step's name, or
         an act of the case's life), under `article`."""
+        from decision_flow.engine.reach import own_roles_hold
+
+        if self._roles is None and own_roles_hold(self.user, self._where, roles):
+            return  # their own roles, in their own organ: the organ tree need not be read
         if not self.roles & set(roles):
             raise Forbidden(
                 Msg("role.denied", {"user": self.user.name, "step": act, "roles": ", ".join(roles)}),

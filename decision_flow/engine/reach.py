@@ -79,6 +79,16 @@ def _lineage(parents: dict[str, str | None], code: str) -> list[str]:
     return found
 
 
+def own_roles_hold(user: User, organ: str | None, roles: tuple[str, ...]) -> bool:
+    """Whether `user` holds one of `roles` in `organ` by their own roles alone: it is their own
+    organ (or either has none) and their own roles name one. Then :func:`roles_in` need not be
+    read (most changes are an officer's in their own organ); False says only "read it"."""
+    if organ is not None and user.organ is not None and organ != user.organ:
+        return False
+    own = user.roles.split(",")
+    return any(r in own for r in roles)
+
+
 def roles_in(s: Session, user: User, organ: str | None) -> set[str]:
     """The roles `user` holds in `organ`: their own organ's roles or a membership there, and the
     roles that reach below (admin, auditor) held in an organ above it. A case or user of no organ

@@ -27,14 +27,27 @@ from decision_flow.store.sql import Cursor
 M = TypeVar("M", bound=SQLModel)
 
 
+_HELD = "decision_flow.rawsql"  # the key of a session's cursor in `Session.info`
+
+
 class Raw(Cursor):
     """The driver's cursor on `session`'s connection (beginning its transaction if need be),
-    whose errors are raised as SQLAlchemy's."""
+    whose errors are raised as SQLAlchemy's.
+
+    One cursor serves a transaction: it is kept in the session's `info` with the transaction it
+    belongs to and taken again while that transaction is active (asking the session for its
+    connection costs ~10 µs, and a change makes a Raw some ten times)."""
 
     def __init__(self, session: Session) -> None:
-        conn = session.connection()
-        self.dialect = conn.dialect
-        super().__init__(conn.connection.cursor(), conn.dialect.name == "postgresql", self.dialect.loaded_dbapi.Error)
+        held = session.info.get(_HELD)
+        transaction = session.get_transaction() if held is not None else None
+        if held is not None and transaction is held[0] and transaction is not None and transaction.is_active:
+            _, self.dialect, cursor = held
+        else:
+            conn = session.connection()
+            self.dialect, cursor = conn.dialect, conn.connection.cursor()
+            session.info[_HELD] = (session.get_transaction(), self.dialect, cursor)
+        super().__init__(cursor, self.dialect.name == "postgresql", self.dialect.loaded_dbapi.Error)
 
     def fault(self, exc: Exception, statement: str, params: tuple[Any, ...]) -> Exception:
         dbapi = self.dialect.loaded_dbapi
@@ -76,14 +89,22 @@ def select_all(model: type[SQLModel]) -> str:
     return f"SELECT {', '.join(columns(model))} FROM {model.__tablename__}"
 
 
+@lru_cache(maxsize=256)
+def _update_sql(model: type[SQLModel], names: tuple[str, ...], guard: str | None) -> tuple[str, str]:
+    """The UPDATE of `names` in one row of `model`'s table (by its key, and `guard` if given),
+    and the name of that key."""
+    table = model.__table__  # type: ignore[attr-defined]
+    (key,) = table.primary_key.columns
+    where = f"{key.name} = ?" + (f" AND {guard} = ?" if guard else "")
+    return f"UPDATE {table.name} SET {', '.join(f'{c} = ?' for c in names)} WHERE {where}", key.name
+
+
 def update(raw: Raw, obj: SQLModel, guard: tuple[str, Any] | None = None, **changes: Any) -> int:
     """UPDATE `obj`'s row (by its primary key, and `guard` column = value if given) to `changes`;
     the object then holds them. The number of rows changed (0 when the guard no longer holds)."""
-    table = type(obj).__table__  # type: ignore[attr-defined]
-    (key,) = table.primary_key.columns
-    where = f"{key.name} = ?" + (f" AND {guard[0]} = ?" if guard else "")
-    params = (*changes.values(), getattr(obj, key.name), *((guard[1],) if guard else ()))
-    count = raw.run(f"UPDATE {table.name} SET {', '.join(f'{c} = ?' for c in changes)} WHERE {where}", *params)
+    sql, key = _update_sql(type(obj), tuple(changes), guard[0] if guard else None)
+    params = (*changes.values(), getattr(obj, key), *((guard[1],) if guard else ()))
+    count = raw.run(sql, *params)
     if count == 1:
         for name, value in changes.items():  # as written, and never again by a session's flush
             set_committed_value(obj, name, value)
