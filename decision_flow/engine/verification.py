@@ -41,7 +41,11 @@ def require_reader(engine: Engine, actor: str | None) -> None:
 
 def _evidence_named(data: str) -> list[tuple[str, str]]:
     """(sha256, kind) of the evidence a recorded event names; nothing if its data was mangled
-    (the hash check then names that event)."""
+    (the hash check then names that event). Data that does not hold the text `"sha256"` names
+    none and is not parsed: canonical JSON writes that key as itself, and the walk refuses data
+    that is not canonical before any evidence is looked at (tests/test_verify_fast.py)."""
+    if '"sha256"' not in data:
+        return []
     try:
         items = json.loads(data).get("evidence", [])
     except (ValueError, AttributeError):
