@@ -83,3 +83,18 @@ def test_the_canonical_check_of_stored_data_agrees_with_json_dumps(
     edited = text[:at] + edit + text[at + (1 if cut else 0) :]
     for candidate in (text, edited):
         assert _canonical_object(candidate) == _canonical_by_dumps(candidate)
+
+
+_HEX = st.text(st.sampled_from("0123456789abcdefABCDEFg \n٠"), min_size=62, max_size=66)
+
+
+@settings(max_examples=300, deadline=None)
+@example(value="0" * 64 + "\n")
+@given(value=_HEX | st.text(max_size=70) | st.none() | st.integers())
+def test_a_hash_is_64_lowercase_hexadecimal_digits_exactly_as_the_regular_expression_says(value: Any) -> None:
+    """The hash test by str.strip accepts exactly what the regular expression [0-9a-f]{64} does."""
+    import re
+
+    from decision_flow.trail.canonical import _is_hash
+
+    assert _is_hash(value) == (type(value) is str and re.fullmatch("[0-9a-f]{64}", value) is not None)
