@@ -173,25 +173,34 @@ def plain_bytes(
         and (step is None or type(step) is str)
     ):
         return None
-    head = (encode_basestring(action), encode_basestring(actor), encode_basestring(at))
-    tail = (
-        data,
-        "null" if decision is None else decision,
-        "null" if prev is None else encode_basestring(prev),
-        "null" if dseq is None else dseq,
-        encode_basestring(prev_hash),
-    )
-    end = (
-        seq,
-        "null" if stage is None else encode_basestring(stage),
-        "null" if step is None else encode_basestring(step),
-    )
+    esc = encode_basestring
+    dec, dseq_, dprev = "null" if decision is None else decision, "null" if dseq is None else dseq, "null"
+    if prev is not None:
+        dprev = esc(prev)
+    stage_, step_ = "null" if stage is None else esc(stage), "null" if step is None else esc(step)
     if version == 1:
-        return (_PLAIN % (*head, *tail, *end)).encode("utf-8")
+        return (
+            _PLAIN % (esc(action), esc(actor), esc(at), data, dec, dprev, dseq_, esc(prev_hash), seq, stage_, step_)
+        ).encode("utf-8")
     if type(chain) is not str or not (registry is None or type(registry) is int):
         return None
-    between = "null" if registry is None else registry
-    return (_PLAIN_V2 % (*head, encode_basestring(chain), *tail, between, *end)).encode("utf-8")
+    reg = "null" if registry is None else registry
+    values = (
+        esc(action),
+        esc(actor),
+        esc(at),
+        esc(chain),
+        data,
+        dec,
+        dprev,
+        dseq_,
+        esc(prev_hash),
+        reg,
+        seq,
+        stage_,
+        step_,
+    )
+    return (_PLAIN_V2 % values).encode("utf-8")
 
 
 def version_of(content: dict[str, Any]) -> int:
