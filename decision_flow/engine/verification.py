@@ -167,7 +167,8 @@ def _verify(engine: Engine, earlier: dict[str, Verified], remember: bool, organ:
             names = [REGISTRY, *([organ] if organ in names and organ != REGISTRY else [])]
         sizes = {chain: audit.head(s, chain)[0] for chain in names}
         to_check = sum(size - (earlier[c].seq if c in earlier else 0) for c, size in sizes.items())
-        parallel = sigcheck.ParallelChecks(sigcheck.workers()) if to_check >= sigcheck.PARALLEL_FROM else None
+        processes = sigcheck.workers()
+        parallel = sigcheck.ParallelChecks(processes) if to_check >= sigcheck.PARALLEL_FROM and processes else None
         signatures = Signatures(
             defer=parallel.add if parallel else None, checked_until={c: v.seq for c, v in earlier.items()}
         )
