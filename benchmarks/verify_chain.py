@@ -17,8 +17,9 @@ times, each in a fresh process of its own (so peak RSS is the verifier's alone):
 and prints events per second (events of all chains), the ratios to the floor and each verifier's
 peak RSS; then one core's Ed25519 verify rate, the first verify's rate as a share of cores x that
 rate (the target is 0.9), and, less bent by other programs running at the same time, the CPU
-each event cost the first verify (in the walk, and in the signature workers) and the share of it
-that the Ed25519 checks themselves need at that rate.
+each event cost the first verify (in the verifying process, which walks and takes a share of the
+signature checks, and in its signature workers) and the share of it that the Ed25519 checks
+themselves need at that rate.
 
 Usage: python benchmarks/verify_chain.py [--events 1000000] [--dir DIR]
 """
@@ -216,10 +217,11 @@ def main() -> None:
             f"ed25519     {rate:10.0f} verifies/s on one core; x {cores} cores = {rate * cores:.0f}/s:"
             f" the first verify runs at {events / first / (rate * cores):.2f} of that limit (target 0.9)"
         )
+        per_event = 1e6 / events
         print(
-            f"cpu         first verify {(cpu + workers) / events * 1e6:.1f} µs/event: walk {cpu / events * 1e6:.1f},"
-            f" the signature workers {workers / events * 1e6:.1f}; Ed25519 alone {1e6 / rate:.1f}: the share of"
-            f" the CPU spent on the signatures themselves {events / rate / (cpu + workers):.2f}"
+            f"cpu         first verify {(cpu + workers) * per_event:.1f} µs/event: verifying process"
+            f" {cpu * per_event:.1f}, signature workers {workers * per_event:.1f}; Ed25519 alone {1e6 / rate:.1f}:"
+            f" the share of the CPU spent on the signatures themselves {events / rate / (cpu + workers):.2f}"
         )
 
 

@@ -23,7 +23,7 @@ from decision_flow.identity.keys import verifier
 
 Where = tuple[int, int]  # (the chain's place in the walk, seq): the first failure is the lowest
 Check = tuple[Where, str, str, str, str]  # where, actor, public key, event hash, signature
-BATCH = 4096
+BATCH = 1024  # small enough that the last batches, left to the workers at the end, keep no CPU idle long
 PARALLEL_FROM = 5_000  # fewer checks than this are made inline (starting workers costs more)
 WAITING = 2  # batches waiting per worker, beyond which the verifying process checks the next one itself
 
