@@ -15,7 +15,11 @@ times, each in a fresh process of its own (so peak RSS is the verifier's alone):
   sha256     plain hashlib.sha256 over the same stored bytes (the floor): every event's stored data,
              read chain by chain in seq order as the verifier reads them
 and prints events per second (events of all chains), the ratios to the floor and each verifier's
-peak RSS.
+peak RSS; then one core's Ed25519 verify rate, the first verify's rate as a share of cores x that
+rate (the target is 0.9), and, less bent by other programs running at the same time, the CPU
+each event cost the first verify (in the verifying process, which walks and takes a share of the
+signature checks, and in its signature workers) and the share of it that the Ed25519 checks
+themselves need at that rate.
 
 Usage: python benchmarks/verify_chain.py [--events 1000000] [--dir DIR]
 """
@@ -134,42 +138,46 @@ def build(path: Path, n: int) -> None:
     conn.close()
 
 
-def _verify_in_child(path: Path, cache: Path) -> tuple[float, int, int, int]:
+def _verify_in_child(path: Path, cache: Path) -> tuple[float, int, int, int, float, float]:
     """`dflow audit verify` (the CLI's own call) in a fresh process: seconds, events, signatures
-    checked before on this machine, peak RSS in MiB."""
+    checked before on this machine, peak RSS in MiB, and the CPU seconds of the verifying process
+    and of its signature workers."""
     code = (
         "import json, resource, sys, time\n"
         "from decision_flow.store.db import Database\n"
         "from decision_flow.engine import Engine\n"
         "from decision_flow.engine.queries import verify\n"
         "engine = Engine(Database(sys.argv[1]))\n"
-        "t0 = time.perf_counter()\n"
+        "t0, c0 = time.perf_counter(), time.process_time()\n"
         "v = verify(engine)\n"
-        "took = time.perf_counter() - t0\n"
+        "took, cpu = time.perf_counter() - t0, time.process_time() - c0\n"
         "assert v.ok, v\n"
-        "print(json.dumps([took, v.events, v.recalled, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024]))\n"
+        "kids = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
+        "rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024\n"
+        "print(json.dumps([took, v.events, v.recalled, rss, cpu, kids.ru_utime + kids.ru_stime]))\n"
     )
     env = {**os.environ, "XDG_CACHE_HOME": str(cache)}
     out = subprocess.run([sys.executable, "-c", code, f"sqlite:///{path}"], env=env, check=True, capture_output=True)
-    took, events, recalled, rss = json.loads(out.stdout)
-    return took, events, recalled, rss
+    took, events, recalled, rss, cpu, workers = json.loads(out.stdout)
+    return took, events, recalled, rss, cpu, workers
 
 
 def ed25519_rate(seconds: float = 2.0) -> float:
-    """One core's Ed25519 verify rate (signatures per second) with the library the verifier uses,
-    on messages the size of an event's hash (64 hex characters)."""
+    """One core's Ed25519 verify rate (signatures per second of this process's CPU time: on an idle
+    core the same as per second of the clock, and not lowered by other programs sharing the CPU)
+    with the library the verifier uses, on messages the size of an event's hash (64 hex characters)."""
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
     key = Ed25519PrivateKey.generate()
     public = key.public_key()
     messages = [hashlib.sha256(str(i).encode()).hexdigest().encode() for i in range(256)]
     signed = [(m, key.sign(m)) for m in messages]
-    done, t0 = 0, time.perf_counter()
-    while time.perf_counter() - t0 < seconds:
+    done, t0 = 0, time.process_time()
+    while time.process_time() - t0 < seconds:
         for message, signature in signed:
             public.verify(signature, message)
         done += len(signed)
-    return done / (time.perf_counter() - t0)
+    return done / (time.process_time() - t0)
 
 
 def main() -> None:
@@ -191,10 +199,10 @@ def main() -> None:
                 hashlib.sha256(data.encode()).digest()
         floor = time.perf_counter() - t0
         conn.close()
-        first, events, _, rss_first = _verify_in_child(path, cache)
+        first, events, _, rss_first, cpu, workers = _verify_in_child(path, cache)
         assert events == args.events, (events, args.events)
         build(path, args.events + args.events // 100)  # 1% more, appended to the same chains
-        again, events_again, recalled, rss_again = _verify_in_child(path, cache)
+        again, events_again, recalled, rss_again, again_cpu, _ = _verify_in_child(path, cache)
         print(
             f"first       {first:8.2f} s  {events / first:10.0f} events/s  {first / floor:6.1f}x sha256"
             f"  {rss_first} MiB"
@@ -202,12 +210,19 @@ def main() -> None:
         print(
             f"again       {again:8.2f} s  {events_again / again:10.0f} events/s  {again / floor:6.1f}x sha256"
             f"  {rss_again} MiB  ({events_again - recalled} signatures checked, {recalled} verified before)"
+            f"  CPU {again_cpu / events_again * 1e6:.1f} µs/event"
         )
         print(f"sha256      {floor:8.2f} s  {events / floor:10.0f} events/s (read + hash of the stored data, {events})")
         rate, cores = ed25519_rate(), os.cpu_count() or 1
         print(
             f"ed25519     {rate:10.0f} verifies/s on one core; x {cores} cores = {rate * cores:.0f}/s:"
             f" the first verify runs at {events / first / (rate * cores):.2f} of that limit (target 0.9)"
+        )
+        per_event = 1e6 / events
+        print(
+            f"cpu         first verify {(cpu + workers) * per_event:.1f} µs/event: verifying process"
+            f" {cpu * per_event:.1f}, signature workers {workers * per_event:.1f}; Ed25519 alone {1e6 / rate:.1f}:"
+            f" the share of the CPU spent on the signatures themselves {events / rate / (cpu + workers):.2f}"
         )
 
 

@@ -825,6 +825,32 @@ def test_signatures_checked_in_worker_processes_agree(engine: Engine, files: Pat
     assert verdict.reason == "signature invalid: not made with 'admin''s registered key"
 
 
+@pytest.mark.parametrize("waiting", [0, 1])
+def test_signatures_checked_by_the_verifying_process_beside_its_workers_agree(
+    engine: Engine, files: Path, in_parallel: None, monkeypatch: pytest.MonkeyPatch, waiting: int
+) -> None:
+    """With no batch allowed to wait for a worker (0), the verifying process checks every batch
+    itself; with one (1), it and the workers share them: the verdict names the same event."""
+    from decision_flow.trail import sigcheck
+
+    monkeypatch.setattr(sigcheck, "WAITING", waiting)
+    monkeypatch.setattr(sigcheck, "workers", lambda: 1)
+    i = new_decision(engine)
+    record_valid(engine, i, "initiation", files)
+    events = walk_order(stored(engine))
+    verdict = queries.verify(engine, full=True)
+    assert (verdict.ok, verdict.events, verdict.signed) == (True, len(events), len(events))
+    late = events[-1]
+    with closing(attacker(engine)) as con:
+        con.execute(
+            "UPDATE audit_events SET signature = ? WHERE chain = ? AND seq = ?",
+            (events[0]["signature"], late["chain"], late["seq"]),
+        )
+    verdict = queries.verify(engine, full=True)
+    assert (verdict.ok, verdict.chain, verdict.first_bad_seq) == (False, late["chain"], late["seq"])
+    assert verdict.reason == f"signature invalid: not made with {late['actor']!r}'s registered key"
+
+
 def test_a_bad_signature_in_a_later_chain_counts_the_events_of_the_chains_before(
     engine: Engine, files: Path, in_parallel: None
 ) -> None:

@@ -41,7 +41,11 @@ def require_reader(engine: Engine, actor: str | None) -> None:
 
 def _evidence_named(data: str) -> list[tuple[str, str]]:
     """(sha256, kind) of the evidence a recorded event names; nothing if its data was mangled
-    (the hash check then names that event)."""
+    (the hash check then names that event). Data that does not hold the text `"sha256"` names
+    none and is not parsed: canonical JSON writes that key as itself, and the walk refuses data
+    that is not canonical before any evidence is looked at (tests/test_verify_fast.py)."""
+    if '"sha256"' not in data:
+        return []
     try:
         items = json.loads(data).get("evidence", [])
     except (ValueError, AttributeError):
@@ -163,7 +167,8 @@ def _verify(engine: Engine, earlier: dict[str, Verified], remember: bool, organ:
             names = [REGISTRY, *([organ] if organ in names and organ != REGISTRY else [])]
         sizes = {chain: audit.head(s, chain)[0] for chain in names}
         to_check = sum(size - (earlier[c].seq if c in earlier else 0) for c, size in sizes.items())
-        parallel = sigcheck.ParallelChecks(sigcheck.workers()) if to_check >= sigcheck.PARALLEL_FROM else None
+        processes = sigcheck.workers()
+        parallel = sigcheck.ParallelChecks(processes) if to_check >= sigcheck.PARALLEL_FROM and processes else None
         signatures = Signatures(
             defer=parallel.add if parallel else None, checked_until={c: v.seq for c, v in earlier.items()}
         )

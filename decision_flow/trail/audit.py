@@ -192,18 +192,20 @@ def _batches(session: Session, chain: str | None, batch: int) -> Iterator[list[t
 Stored = tuple[dict[str, Any], str, str | None, str, str]
 
 
-def iter_stored(session: Session, chain: str | None = REGISTRY, batch: int = 20000) -> Iterator[Stored]:
+def iter_stored(session: Session, chain: str | None = REGISTRY, batch: int = 1000) -> Iterator[Stored]:
     """Every event of `chain` as (content with its stored data as RawJSON, stored hash, signature,
     the hash of its content as stored, its format: "v2", "v1", "v1-misplaced" (outside the registry
     chain, or with a registry position) or "none"), in seq order, read
     as plain rows in batches: the fast, flat-memory path of verification. A row's `format` says
     how it is hashed (one of neither version never hashes right); one of version 1 must be of the
-    registry chain, with no registry position. `chain` None reads the rows whose chain is NULL."""
+    registry chain, with no registry position. `chain` None reads the rows whose chain is NULL.
+    A thousand rows at a time: faster than twenty thousand (they stay in the CPU's cache) and a
+    fraction of their memory."""
     sha256 = hashlib.sha256
     for rows in _batches(session, chain, batch):
         for row in rows:
-            seq, at, actor, action, decision, dseq, dprev, stage, step, data, prev, digest, signature = row[:13]
-            stored_chain, registry, fmt = row[13:]
+            (seq, at, actor, action, decision, dseq, dprev, stage, step, data, prev, digest, signature,
+             stored_chain, registry, fmt) = row  # fmt: skip
             version = 2 if fmt == 2 else 1
             content = stored_content(
                 seq, at, actor, action, decision, dseq, dprev, stage, step, data, prev, stored_chain, registry, version

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from json.encoder import encode_basestring
 from typing import Any
 
@@ -174,25 +173,34 @@ def plain_bytes(
         and (step is None or type(step) is str)
     ):
         return None
-    head = (encode_basestring(action), encode_basestring(actor), encode_basestring(at))
-    tail = (
-        data,
-        "null" if decision is None else decision,
-        "null" if prev is None else encode_basestring(prev),
-        "null" if dseq is None else dseq,
-        encode_basestring(prev_hash),
-    )
-    end = (
-        seq,
-        "null" if stage is None else encode_basestring(stage),
-        "null" if step is None else encode_basestring(step),
-    )
+    esc = encode_basestring
+    dec, dseq_, dprev = "null" if decision is None else decision, "null" if dseq is None else dseq, "null"
+    if prev is not None:
+        dprev = esc(prev)
+    stage_, step_ = "null" if stage is None else esc(stage), "null" if step is None else esc(step)
     if version == 1:
-        return (_PLAIN % (*head, *tail, *end)).encode("utf-8")
+        return (
+            _PLAIN % (esc(action), esc(actor), esc(at), data, dec, dprev, dseq_, esc(prev_hash), seq, stage_, step_)
+        ).encode("utf-8")
     if type(chain) is not str or not (registry is None or type(registry) is int):
         return None
-    between = "null" if registry is None else registry
-    return (_PLAIN_V2 % (*head, encode_basestring(chain), *tail, between, *end)).encode("utf-8")
+    reg = "null" if registry is None else registry
+    values = (
+        esc(action),
+        esc(actor),
+        esc(at),
+        esc(chain),
+        data,
+        dec,
+        dprev,
+        dseq_,
+        esc(prev_hash),
+        reg,
+        seq,
+        stage_,
+        step_,
+    )
+    return (_PLAIN_V2 % values).encode("utf-8")
 
 
 def version_of(content: dict[str, Any]) -> int:
@@ -218,11 +226,9 @@ def content_bytes(content: dict[str, Any]) -> bytes:
     return ("{" + ",".join(parts) + "}").encode("utf-8")
 
 
-_HASH = re.compile("[0-9a-f]{64}").fullmatch
-
-
 def _is_hash(value: Any) -> bool:
-    return type(value) is str and _HASH(value) is not None
+    """64 lowercase hexadecimal digits (stripping them leaves nothing: twice as fast as a regex)."""
+    return type(value) is str and len(value) == 64 and not value.strip("0123456789abcdef")
 
 
 def _is_count(value: Any) -> bool:
@@ -271,19 +277,30 @@ def type_fault(content: dict[str, Any], check_data: bool = True) -> tuple[str, s
     return None
 
 
+def _refuse(text: str) -> Any:
+    raise ValueError(text)
+
+
+# Made once: json.loads and json.dumps with options build a new decoder or encoder at every call,
+# which cost a first verification 1.5 µs an event.
+_DECODE = json.JSONDecoder(parse_float=_refuse, parse_constant=_refuse).decode
+_ENCODE = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode
+
+
 def _canonical_object(text: str) -> bool:
-    """Whether stored data is the canonical JSON text of an object (section 1)."""
+    """Whether stored data is the canonical JSON text of an object (section 1): it parses, and
+    canonical_json writes it back to exactly the same bytes (as text here: equal text encodes to
+    equal bytes, and text that is not UTF-8 fails to encode)."""
     if not text.startswith("{"):
         return False
     try:
-        value = json.loads(text, parse_float=_refuse, parse_constant=_refuse)
-        return type(value) is dict and canonical_json(value) == text.encode("utf-8")
+        value = _DECODE(text)
+        if type(value) is not dict or _ENCODE(value) != text:
+            return False
+        text.encode("utf-8")  # a lone surrogate is no UTF-8 (UnicodeEncodeError, a ValueError)
+        return True
     except (ValueError, RecursionError):
         return False
-
-
-def _refuse(text: str) -> Any:
-    raise ValueError(text)
 
 
 def hash_content(content: dict[str, Any]) -> str:

@@ -147,7 +147,7 @@ def verify_contents(
         return Verdict(False, count, seq if type(seq) is int else None, why, chain=chain)
 
     for item in items:
-        content, stored_hash = item[0], item[1]
+        content, stored_hash, size = item[0], item[1], len(item)
         count += 1
         seq = content.get("seq") if content else None
         if content is None:
@@ -158,11 +158,11 @@ def verify_contents(
             return bad(seq, Msg("verify.seq_missing" if missing else "verify.seq_order", found))
         v2 = "chain" in content
         if whole_chain and chain is not None:
-            placed = item[4] if len(item) > 4 else ("v2" if v2 else "v1")
+            placed = item[4] if size > 4 else ("v2" if v2 else "v1")
             if placed == "v1-misplaced" or (placed == "v1" and newer):
                 return bad(seq, Msg("verify.format_place"))
             newer = newer or v2
-        if (item[3] if len(item) > 3 else hash_content(content)) != stored_hash:
+        if (item[3] if size > 3 else hash_content(content)) != stored_hash:
             moved_from = _written_as(content, stored_hash, locate)
             if moved_from is not None:
                 return bad(seq, Msg("verify.moved", {"seq": seq, "written": moved_from}))
@@ -170,7 +170,7 @@ def verify_contents(
         fault = type_fault(content, check_data=not (type(seq) is int and seq <= checked_until))
         if fault is not None:
             return bad(seq, Msg("verify.type", {"key": fault[0], "kind": Msg(f"type.{fault[1]}")}))
-        if len(item) > 2 and item[2] is not None and type(item[2]) is not str:
+        if size > 2 and item[2] is not None and type(item[2]) is not str:
             return bad(seq, Msg("verify.type", {"key": "signature", "kind": Msg("type.signature")}))
         if admit is not None:
             refused = admit(content)

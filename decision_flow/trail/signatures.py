@@ -59,6 +59,8 @@ class Signatures:
         self.place = 0
         self.keys: dict[str, tuple[str, Callable[[str, str], bool]]] = {}  # user -> (public key, check)
         self.history: dict[str, tuple[list[int], list[tuple[str, Callable[[str, str], bool]] | None]]] = {}
+        # key_at's last (actor, position, key)
+        self._last_asked: tuple[Any, Any, tuple[str, Callable[[str, str], bool]] | None] = (None, None, None)
         self.era_from: int | None = None  # the registry seq of the first key registered
         self._seq = 0  # the registry event being followed
         self.roles: dict[str, set[str]] = {}
@@ -120,9 +122,13 @@ class Signatures:
 
     def key_at(self, actor: Any, position: int) -> tuple[str, Callable[[str, str], bool]] | None:
         """The key `actor` held after the first `position` events of the registry chain."""
+        if self._last_asked[:2] == (actor, position):  # an organ's events come in runs of one actor's
+            return self._last_asked[2]
         seqs, held = self.history.get(actor, ([], [])) if isinstance(actor, str) else ([], [])
         i = bisect_right(seqs, position)
-        return held[i - 1] if i else None
+        found = held[i - 1] if i else None
+        self._last_asked = (actor, position, found)
+        return found
 
     def _check_organ(self, content: dict[str, Any], digest: str, signature: str | None) -> Msg | None:
         """An event of an organ's chain, against the key its actor held at its registry position
@@ -162,6 +168,7 @@ class Signatures:
     def _held_now(self, name: str, key: tuple[str, Callable[[str, str], bool]] | None) -> None:
         """`name` holds `key` (None: no key) from the registry event being followed on."""
         seqs, held = self.history.setdefault(name, ([], []))
+        self._last_asked = (None, None, None)
         if seqs and seqs[-1] == self._seq:
             held[-1] = key
         else:
