@@ -13,7 +13,7 @@ from typing import Any
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from decision_flow.engine.verification import _evidence_named
+from decision_flow.engine.verification import _evidence_named, _evidence_parsed
 from decision_flow.trail.canonical import _canonical_object, canonical_json
 
 _TEXT = st.text(st.characters(codec="utf-8"), max_size=8)
@@ -26,19 +26,6 @@ _DATA = st.dictionaries(_KEY, _JSON, max_size=3) | st.builds(
 )
 
 
-def _named_by_parsing(data: str) -> list[tuple[str, str]]:
-    """The evidence an event's data names, found by always parsing it (the code before the shortcut)."""
-    try:
-        items = json.loads(data).get("evidence", [])
-    except (ValueError, AttributeError):
-        return []
-    if not isinstance(items, list):
-        return []
-    return [
-        (i["sha256"], str(i.get("kind"))) for i in items if isinstance(i, dict) and isinstance(i.get("sha256"), str)
-    ]
-
-
 @settings(max_examples=500, deadline=None)
 @example(data={"evidence": [{"sha256": "ab" * 32, "kind": "draft"}]})
 @example(data={"evidence": [{"kind": "draft", "sha256": None}], "note": "sha256"})
@@ -47,7 +34,7 @@ def test_evidence_of_canonical_data_is_found_without_parsing_data_that_cannot_na
     """Canonical data (the only data a passing walk leaves) names evidence only if it holds the
     text `"sha256"`: the test before parsing skips no evidence."""
     text = canonical_json(data).decode("utf-8")
-    assert _evidence_named(text) == _named_by_parsing(text)
+    assert _evidence_named(text) == _evidence_parsed(text)
 
 
 def _canonical_by_dumps(text: str) -> bool:

@@ -44,8 +44,11 @@ def _evidence_named(data: str) -> list[tuple[str, str]]:
     (the hash check then names that event). Data that does not hold the text `"sha256"` names
     none and is not parsed: canonical JSON writes that key as itself, and the walk refuses data
     that is not canonical before any evidence is looked at (tests/test_verify_fast.py)."""
-    if '"sha256"' not in data:
-        return []
+    return _evidence_parsed(data) if '"sha256"' in data else []
+
+
+def _evidence_parsed(data: str) -> list[tuple[str, str]]:
+    """(sha256, kind) of the evidence named in an event's data, parsed whatever it holds."""
     try:
         items = json.loads(data).get("evidence", [])
     except (ValueError, AttributeError):
