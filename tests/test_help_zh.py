@@ -163,7 +163,7 @@ def test_a_chinese_help_wraps_by_width_on_screen(tmp_path) -> None:  # type: ign
         (["waive", "12", "expert_review"], "dflow: 缺少选项 '--reason'\n"),
         (["show"], "dflow: 缺少参数 'ID'\n"),
         (["list", "extra"], "dflow: 多余的参数（extra）\n"),
-        (["migrate", "1", "--to-version", "three"], "dflow: '--to-version' 的值须为整数\n"),
+        (["migrate", "1", "--to-version", "three"], "dflow: '--to-version' 的值须为整数（'three'）\n"),
         (["list", "--as"], "dflow: 选项 '--as' 需要一个值\n"),
         (["nosuch"], "dflow: 没有命令 'nosuch'\n"),
         (["shwo", "1"], "dflow: 没有命令 'shwo'，是否要用 'show'？\n"),

@@ -192,10 +192,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "usage.takes_no_value": ("Option {name} does not take a value.", "选项 {name} 不接受值"),
     "usage.extra": ("Got unexpected extra argument(s) ({args})", "多余的参数（{args}）"),
     "usage.missing_command": ("Missing command.", "缺少命令"),
-    "usage.not_integer": (
-        "Invalid value for {name}: Input should be a valid integer, unable to parse string as an integer",
-        "{name} 的值须为整数",
-    ),
+    "usage.not_integer": ("Invalid value for {name}: {value} is not a valid int.", "{name} 的值须为整数（{value}）"),
     "usage.invalid_value": ("Invalid value for {name}: {why}", "{name} 的值无效：{why}"),
     "key.prompt": ("passphrase for {name}'s key ({path}): ", "{name} 的密钥口令（{path}）："),
     "key.prompt_new": ("passphrase for the new key file", "新密钥文件的口令"),
