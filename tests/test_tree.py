@@ -63,3 +63,15 @@ def test_a_run_makes_only_the_command_it_names() -> None:
     done = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True)
     made = done.stdout.splitlines()[-1]
     assert made.startswith("MADE ['audit'] [") and "'verify'" in made
+
+
+def test_making_a_command_loads_no_pydantic() -> None:
+    """typer 0.29 converts every option's value through pydantic, loading it for every command:
+    pyproject.toml holds typer below it (the ORM-free commands of issue 17 need no pydantic)."""
+    code = (
+        "import sys\nsys.argv = ['dflow', 'record', '--help']\nimport cli\ntry:\n    cli.main()\nexcept SystemExit:\n"
+        "    pass\nheavy = {'pydantic', 'sqlalchemy', 'sqlmodel'}\n"
+        "print('LOADED', sorted({m.split('.')[0] for m in sys.modules} & heavy))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True)
+    assert done.stdout.splitlines()[-1] == "LOADED []"
