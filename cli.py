@@ -441,9 +441,9 @@ register_life(app)  # implement, feedback, suspend, resume, adjust, evaluate: af
 
 def main() -> None:
     """The `dflow` entry point: the command tree made as it is used (dflow_cli/tree.py)."""
-    from dflow_cli.tree import root
+    from dflow_cli.tree import LazyRoot
 
-    root(app).main()
+    LazyRoot(app).main()
 
 
 if __name__ == "__main__":

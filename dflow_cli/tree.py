@@ -82,12 +82,13 @@ class LazyRoot(DflowGroup):
     def summaries(self, chinese: dict[str, str] | None) -> list[tuple[str, str]]:
         """Each command's name and one-line summary as ``dflow --help`` lists them, read from the
         help texts (`chinese`: the catalogue's, for a Chinese reader), making no command."""
-        said = dict.fromkeys(self.entries, None)
-        if chinese is not None:
-            from dflow_cli.help_zh import key_of, summary
+        rows = [(name, first_sentence(_help(info))) for name, info in self.entries.items()]
+        if chinese is None:
+            return rows
+        from dflow_cli.help_zh import key_of, summary
 
-            said = {name: summary(chinese[key_of((name,))]) if key_of((name,)) in chinese else None for name in said}
-        return [(name, said[name] or first_sentence(_help(info))) for name, info in self.entries.items()]
+        keys = {name: key_of((name,)) for name in self.entries}
+        return [(name, summary(chinese[keys[name]]) if keys[name] in chinese else said) for name, said in rows]
 
     def format_commands(self, ctx: Any, formatter: Any) -> None:
         from typer.core import _  # the parser's words: the catalogue's while a Chinese help is drawn
@@ -101,8 +102,3 @@ class LazyRoot(DflowGroup):
         if rows:
             with formatter.section(_("Commands")):
                 formatter.write_dl(rows)
-
-
-def root(app: typer.Typer) -> LazyRoot:
-    """The root group of `app`, none of whose commands is made yet."""
-    return LazyRoot(app)

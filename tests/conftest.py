@@ -76,9 +76,9 @@ def tree_as_dflow_makes_it() -> Iterator[None]:
     import typer.testing
 
     import cli
-    from dflow_cli.tree import root
+    from dflow_cli.tree import LazyRoot
 
     whole = typer.testing._get_command
-    typer.testing._get_command = lambda app: root(app) if app is cli.app else whole(app)  # type: ignore[assignment]
+    typer.testing._get_command = lambda app: LazyRoot(app) if app is cli.app else whole(app)  # type: ignore[assignment]
     yield
     typer.testing._get_command = whole

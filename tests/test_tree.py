@@ -14,7 +14,7 @@ import pytest
 import typer
 
 import cli
-from dflow_cli.tree import root
+from dflow_cli.tree import LazyRoot
 from tests.test_cli import REPO
 
 
@@ -48,7 +48,7 @@ def test_the_tree_made_as_used_draws_every_help_as_the_whole_tree_does(
     for name, value in env.items():
         monkeypatch.setenv(name, value)
     monkeypatch.setenv("COLUMNS", "100")
-    lazy, whole = _helps(root(cli.app)), _helps(typer.main.get_command(cli.app))
+    lazy, whole = _helps(LazyRoot(cli.app)), _helps(typer.main.get_command(cli.app))
     assert len(whole) > 70 and lazy.keys() == whole.keys()
     assert [p for p in whole if lazy[p] != whole[p]] == []
     assert ("dflow" if env["DFLOW_LANG"] == "en" else "用法") in lazy[()]
@@ -56,8 +56,9 @@ def test_the_tree_made_as_used_draws_every_help_as_the_whole_tree_does(
 
 def test_a_run_makes_only_the_command_it_names() -> None:
     code = (
-        "import sys\nsys.argv = ['dflow', 'audit', 'verify', '--help']\nimport cli\nfrom dflow_cli.tree import root\n"
-        "tree = root(cli.app)\ntry:\n    tree.main()\nexcept SystemExit:\n    pass\n"
+        "import sys\nsys.argv = ['dflow', 'audit', 'verify', '--help']\nimport cli\n"
+        "from dflow_cli.tree import LazyRoot\n"
+        "tree = LazyRoot(cli.app)\ntry:\n    tree.main()\nexcept SystemExit:\n    pass\n"
         "print('MADE', sorted(tree.commands), sorted(tree.commands['audit'].commands))\n"
     )
     done = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True)
