@@ -162,9 +162,9 @@ def child(db_path: Path, decision: int, fmt: str, out: Path) -> dict[str, Any]:
     if fmt == "build":
         return {"decision": build(db_path, decision)}  # here `decision` is the number of events
     if fmt == "verify":  # every chain of the built trail, as `dflow audit verify --full` (nothing remembered)
-        from decision_flow.engine import queries
+        from decision_flow.engine import verification
 
-        verdict = queries.verify(engine, full=True, remember=False)
+        verdict = verification.verify(engine, full=True, remember=False)
         assert verdict.ok, verdict
         return {"events": verdict.events}
     if fmt == "floor":

@@ -59,7 +59,7 @@ try:
 except ImportError:
     sys.exit("SpiffWorkflow is not installed: pip install -e '.[bench]'")
 
-from decision_flow.engine import Engine, queries, users
+from decision_flow.engine import Engine, users, verification
 from decision_flow.engine.demo import EXECUTIVE, OFFICER, REVIEWER, TITLE, WALK, WORKFLOW
 from decision_flow.identity.keys import KeyRing
 from decision_flow.store.db import Database
@@ -147,7 +147,7 @@ class DflowSide:
 
     def close(self) -> None:
         """Check the whole trail (hashes, links, signatures, evidence) untimed, then let the file go."""
-        verdict = queries.verify(self.engine)
+        verdict = verification.verify(self.engine)
         assert verdict.ok and verdict.signed == verdict.events, verdict
         self.engine.db.dispose()
 

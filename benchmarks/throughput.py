@@ -57,7 +57,7 @@ from typing import Any
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from decision_flow.engine import Engine, queries, users
+from decision_flow.engine import Engine, users, verification
 from decision_flow.store.db import Database
 
 # ../shared beside the checkout, as the developers' brief lays it out
@@ -134,7 +134,7 @@ def _check(url: str, expected_events: int) -> None:
     """Every chain verifies, gap-free, and together they hold exactly one event per change."""
     engine = _engine(url)
     try:
-        verdict = queries.verify(engine)
+        verdict = verification.verify(engine)
         assert verdict.ok, verdict
         with engine.db.engine.connect() as conn:
             count, top = conn.execute(

@@ -146,7 +146,7 @@ def _verify_in_child(path: Path, cache: Path) -> tuple[float, int, int, int, flo
         "import json, resource, sys, time\n"
         "from decision_flow.store.db import Database\n"
         "from decision_flow.engine import Engine\n"
-        "from decision_flow.engine.queries import verify\n"
+        "from decision_flow.engine.verification import verify\n"
         "engine = Engine(Database(sys.argv[1]))\n"
         "t0, c0 = time.perf_counter(), time.process_time()\n"
         "v = verify(engine)\n"

@@ -78,14 +78,14 @@ def audit_verify(
             held = None if anchor is None else checkpoint.read_anchor(_path(anchor, "--anchor"))
             return filecheck.verify_file(_path(file, "--file"), held, _path(anchor, "--anchor") if anchor else None)
         anchors = None if anchor is None else checkpoint.read_anchors(_path(anchor, "--anchor"))
-        from decision_flow.engine import queries
+        from decision_flow.engine import queries, verification
 
         engine = _engine(db)
         if decision is not None:
             queries.trail(engine, _id(decision), acting)
         if anchors is not None:
-            return queries.verify_anchor(engine, anchors, acting)
-        return queries.verify(engine, full=full, actor=acting, organ=None if organ is None else _chain(organ))
+            return verification.verify_anchor(engine, anchors, acting)
+        return verification.verify(engine, full=full, actor=acting, organ=None if organ is None else _chain(organ))
 
     _run(json_out, act, _human("verdict"), lambda v: v.as_dict(), exit_code=lambda v: 0 if v.ok else 7)
 
@@ -111,10 +111,10 @@ def audit_head(
     engine = _engine(db)
 
     def act() -> Any:
-        from decision_flow.engine import queries
+        from decision_flow.engine import verification
 
         chain = None if organ is None else _chain(organ)
-        return queries.checkpoint(engine, acting, None if decision is None else _id(decision), chain)
+        return verification.checkpoint(engine, acting, None if decision is None else _id(decision), chain)
 
     def plain(found: Any) -> None:
         print("\n".join(cp.plain() for cp in (found if isinstance(found, list) else [found])), end="")

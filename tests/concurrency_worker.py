@@ -24,7 +24,7 @@ from typing import Any
 from sqlalchemy import Connection, text
 
 from decision_flow.core.errors import DflowError
-from decision_flow.engine import Engine, queries, users
+from decision_flow.engine import Engine, users, verification
 from decision_flow.procedures import get as get_workflow
 from decision_flow.store.db import Database
 from tests.flow import ACTOR, ADMIN, AUDITOR, EXECUTIVE, OFFICER, REVIEWER, VALID, evidence_file
@@ -295,7 +295,7 @@ def assert_linear(evs: list[dict[str, Any]]) -> None:
 
 
 def assert_verifies(engine: Engine) -> None:
-    verdict = queries.verify(engine)
+    verdict = verification.verify(engine)
     assert verdict.ok, verdict
 
 

@@ -21,7 +21,7 @@ import pytest
 
 import decision_flow.trail.audit
 from decision_flow.core.errors import Blocked, Forbidden
-from decision_flow.engine import Engine, queries, users
+from decision_flow.engine import Engine, queries, users, verification
 from decision_flow.identity import keys
 from tests.flow import (
     ADMIN,
@@ -127,7 +127,7 @@ def walked(engine: Engine, files: Path) -> tuple[Engine, int]:
     with pytest.raises(Blocked):
         engine.advance(i, OFFICER, to="legality_review")
     engine.waive(i, "expert_review", "非专业性、技术性事项", OFFICER)
-    assert queries.verify(engine).ok
+    assert verification.verify(engine).ok
     return engine, i
 
 
@@ -383,7 +383,7 @@ def test_chain_is_gap_free_linked_and_hashed_by_the_documented_formula(walked: t
         assert event["at"].endswith("Z")
         datetime.strptime(event["at"], "%Y-%m-%dT%H:%M:%S.%fZ")
     assert [e["at"] for e in events] == sorted(e["at"] for e in events)  # written in the clock's order
-    verdict = queries.verify(engine)
+    verdict = verification.verify(engine)
     assert verdict.as_dict() == {"ok": True, "events": len(events), "first_bad_seq": None, "reason": None}
 
 
@@ -425,7 +425,7 @@ def test_decisions_go_to_their_organs_chain_and_users_and_keys_to_the_registrys(
     engine.complete(county, "initiation", OFFICER)
     users.add(engine, "zhou", ["officer"], ADMIN)
     engine.complete(town, "initiation", OFFICER)
-    assert queries.verify(engine).ok
+    assert verification.verify(engine).ok
 
     events = rows(engine)
     organ_of = {county: MAIN, town: "shahe"}
@@ -627,7 +627,7 @@ def test_refusal_changes_nothing_but_appends_one_refused_event(engine: Engine, f
     # a refusal about a decision is in its organ's chain, linked to that chain's last event
     assert event["chain"] == MAIN
     assert (event["seq"], event["prev_hash"]) == (len(by_chain(events)[MAIN]) + 1, by_chain(events)[MAIN][-1]["hash"])
-    assert queries.verify(engine).ok
+    assert verification.verify(engine).ok
 
 
 def test_unknown_user_refusal_names_its_reason_and_article(engine: Engine, files: Path) -> None:
@@ -645,7 +645,7 @@ def test_unknown_user_refusal_names_its_reason_and_article(engine: Engine, files
 
 def _verdict(engine: Engine) -> tuple[bool, tuple[str | None, int | None] | None, str]:
     """ok, where the first fault is ((chain, seq); None when there is none), and why."""
-    v = queries.verify(engine)
+    v = verification.verify(engine)
     where = None if (v.chain, v.first_bad_seq) == (None, None) else (v.chain, v.first_bad_seq)
     return v.ok, where, v.reason or ""
 
@@ -669,7 +669,7 @@ def test_edited_data_is_found(walked: tuple[Engine, int], tamper: sqlite3.Connec
     ok, bad, reason = _verdict(engine)
     assert (ok, bad) == (False, (chain, k))
     assert reason.startswith("content edited")
-    shown = queries.verify(engine).as_dict()  # the JSON of `dflow audit verify --json` names the chain
+    shown = verification.verify(engine).as_dict()  # the JSON of `dflow audit verify --json` names the chain
     assert (shown["chain"], shown["first_bad_seq"]) == (chain, k)
 
 
@@ -994,8 +994,8 @@ def test_change_is_undone_when_its_event_cannot_be_appended(
             act(engine, i, files)
     assert dump(engine) == tables, "the change landed without its audit event"
     assert rows(engine) == events, "an event landed for a change that did not"
-    assert queries.verify(engine).ok
+    assert verification.verify(engine).ok
     act(engine, i, files)  # the same act goes through once appending works
     assert dump(engine) != tables
     assert rows(engine)[-1]["action"] == action
-    assert queries.verify(engine).ok
+    assert verification.verify(engine).ok

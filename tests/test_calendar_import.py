@@ -21,7 +21,7 @@ import pytest
 from decision_flow.core.calendar_cn import CalendarNotCovered, ChinaCalendar, OfficialCalendar, disagreements
 from decision_flow.core.calendar_file import OfficialYear, parse, read
 from decision_flow.core.errors import Blocked, Conflict, Forbidden, IntegrityError, InvalidInput
-from decision_flow.engine import Engine, queries
+from decision_flow.engine import Engine, queries, verification
 from decision_flow.engine import calendar as calendars
 from decision_flow.store import calendar_years
 from decision_flow.store.db import Database
@@ -129,7 +129,7 @@ def test_a_2027_period_is_refused_before_the_import_and_counted_after(in_2027: E
     assert event["actor"] == ADMIN and event["decision"] is None and event["signature"]
     assert event["data"] == {"file": EXAMPLE_2027.name, "sha256": year.sha256, **year.content()}
     assert event["data"]["notice"] == "国办发明电〔2026〕XX号（示例）"
-    verdict = queries.verify(engine)
+    verdict = verification.verify(engine)
     # every event of every chain, the advance after the import (in the case's organ's chain) included
     assert verdict.ok and verdict.events == len(events(db_file(engine)))
 
@@ -486,7 +486,7 @@ def test_replacing_needs_replace_and_a_reason(in_2027: Engine, tmp_path: Path) -
     assert last["action"] == "calendar_imported"
     assert (last["data"]["replaces"], last["data"]["reason"]) == (first["sha256"], "端午 typed wrong")
     assert stored_years(db_file(engine)) == [(2027, second["sha256"], ADMIN)]
-    assert queries.verify(engine).ok
+    assert verification.verify(engine).ok
 
 
 def test_replace_of_a_year_never_imported_is_refused(in_2027: Engine) -> None:
@@ -510,7 +510,7 @@ def test_a_non_admin_is_refused_and_the_refusal_recorded(in_2027: Engine) -> Non
         "replace": False,
     }
     assert last["data"]["error"] == "forbidden" and last["signature"]
-    assert queries.verify(engine).ok
+    assert verification.verify(engine).ok
 
 
 def test_the_store_refuses_a_year_written_meanwhile(in_2027: Engine) -> None:
@@ -549,7 +549,7 @@ def test_an_edited_calendar_year_fails_verification(in_2027: Engine, edit: str) 
         sql = f"UPDATE calendar_years SET holidays = '{holidays}', sha256 = '{forged.sha256}'"
     with sqlite3.connect(db_file(engine)) as con:
         con.execute(sql)
-    verdict = queries.verify(engine)
+    verdict = verification.verify(engine)
     why = (
         f"missing: imported by event {seq}, not in calendar_years"
         if edit == "row deleted"
@@ -564,7 +564,7 @@ def test_a_calendar_year_without_its_event_fails_verification(in_2027: Engine) -
     with engine.db.session() as s:  # written behind dflow's back: no event
         calendar_years.write(s, year, "2027-01-20T00:00:00.000000Z", ADMIN, None)
         s.commit()
-    verdict = queries.verify(engine)
+    verdict = verification.verify(engine)
     assert (verdict.ok, verdict.first_bad_seq, verdict.reason) == (
         False,
         None,
@@ -763,13 +763,13 @@ def test_postgres_import_counts_and_verifies(tmp_path: Path, files: Path) -> Non
                 calendars.import_file(engine, EXAMPLE_2027, ADMIN)
             assert engine.advance(i, REVIEWER) == "collective_decision"
             assert calendars.show(engine, 2027)["imported_by"] == ADMIN
-            assert queries.verify(engine).ok
+            assert verification.verify(engine).ok
             with db.session() as s:
                 from sqlalchemy import text
 
                 s.execute(text("UPDATE calendar_years SET notice = 'forged'"))
                 s.commit()
-            verdict = queries.verify(engine)
+            verdict = verification.verify(engine)
             assert not verdict.ok and verdict.reason is not None and "calendar year 2027" in verdict.reason
         finally:
             db.dispose()

@@ -25,11 +25,11 @@ from typer.testing import CliRunner, Result
 import cli
 from decision_flow.core.errors import Conflict
 from decision_flow.engine import Engine
-from decision_flow.engine.change import Change, acting_user
+from decision_flow.engine.change import Change, acting_user, load_case
 from decision_flow.identity import keys
 from decision_flow.identity.keys import fingerprint
 from decision_flow.store.db import Database
-from decision_flow.store.models import Decision
+from decision_flow.store.rows import Decision
 from tests.flow import ACTOR, ADMIN, AUDITOR, EXECUTIVE, OFFICER, REVIEWER, ROLES_OF, VALID, evidence_file
 
 REPO = Path(cli.__file__).resolve().parent
@@ -1074,7 +1074,7 @@ def test_exit_6_conflict(dflow: Dflow, decision: int) -> None:
     engine = Engine(database)
     try:
         with database.session() as s:
-            stale = s.get(Decision, decision)
+            stale = load_case(s, decision)
             assert stale is not None and stale.version == 1
             s.commit()
         con = sqlite3.connect(dflow.db)
@@ -1089,7 +1089,7 @@ def test_exit_6_conflict(dflow: Dflow, decision: int) -> None:
             "decision 1 was changed by someone else meanwhile; nothing was written, try again"
         )
         with database.session() as s:  # a fresh read saves fine
-            fresh = s.get(Decision, decision)
+            fresh = load_case(s, decision)
             assert fresh is not None and fresh.version == 2
             _change(engine, s, fresh).save()
             s.commit()

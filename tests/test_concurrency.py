@@ -30,7 +30,7 @@ from sqlalchemy import text
 
 from decision_flow.core.errors import Conflict, DflowError
 from decision_flow.engine import Engine
-from decision_flow.engine.change import acting_user
+from decision_flow.engine.change import acting_user, load_case
 from decision_flow.engine.queries import show
 from decision_flow.procedures import get as get_workflow
 from decision_flow.store.db import Database
@@ -330,7 +330,7 @@ def test_stale_decision_is_a_conflict(url: str, engine: Engine, pool: Pool) -> N
     object: Conflict (exit 6), and nothing of the stale change is written."""
     i = new_decision(engine)
     with engine.db.session() as s:
-        stale = s.get(Decision, i)
+        stale = load_case(s, i)
         assert stale is not None and stale.version == 1
         s.commit()
     other = pool.apply(

@@ -20,7 +20,8 @@ from sqlmodel import col, select
 
 from decision_flow.core.errors import Blocked, DflowError, Forbidden, InvalidInput, NotFound, WorkflowError
 from decision_flow.engine import Engine, users
-from decision_flow.engine.queries import show, verify
+from decision_flow.engine.queries import show
+from decision_flow.engine.verification import verify
 from decision_flow.identity import keys
 from decision_flow.identity.keys import fingerprint
 from decision_flow.procedures import load_file

@@ -42,7 +42,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from decision_flow.core.errors import Blocked, Forbidden, InvalidInput
-from decision_flow.engine import Engine, queries, users
+from decision_flow.engine import Engine, queries, users, verification
 from decision_flow.store.db import Database
 from decision_flow.trail import filecheck
 from decision_flow.trail.trailfile import write_json
@@ -545,7 +545,7 @@ def theirs_file(path: Path) -> Finding:
 def theirs_db(path: Path) -> Finding:
     db = Database(f"sqlite:///{path}")
     try:
-        verdict = queries.verify(Engine(db, now=Clock(), today=lambda: TODAY), full=True, remember=False)
+        verdict = verification.verify(Engine(db, now=Clock(), today=lambda: TODAY), full=True, remember=False)
     except InvalidInput:
         return Finding(False, None, "malformed")
     except Exception as exc:

@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from decision_flow.engine import Engine, queries, users
+from decision_flow.engine import Engine, queries, users, verification
 from decision_flow.identity import keys
 from decision_flow.trail import audit, canonical, chainwalk, filecheck
 from tests.flow import ADMIN, OFFICER, REVIEWER, new_decision
@@ -49,7 +49,7 @@ def both_verdicts(engine: Engine, decision: int, tmp_path: Path) -> tuple[chainw
     key event up to the export, the forged one included)."""
     out = tmp_path / "after.json"
     queries.export_trail(engine, decision, out)
-    return queries.verify(engine, full=True), filecheck.verify_file(out)
+    return verification.verify(engine, full=True), filecheck.verify_file(out)
 
 
 def assert_named(verdicts: tuple[chainwalk.Verdict, chainwalk.Verdict], seq: int, reason: str) -> None:
@@ -161,7 +161,7 @@ def test_a_key_event_in_an_organs_chain_is_found(engine: Engine, decision: int, 
     hashed and signed by the admin in an organ's chain (where it would change no one's key, or
     could be hidden from an export of another organ) is *key event outside the registry*."""
     seq = append(engine, ADMIN, action, data(engine), chain="main")
-    verdict = queries.verify(engine, full=True)
+    verdict = verification.verify(engine, full=True)
     assert (verdict.ok, verdict.chain, verdict.first_bad_seq) == (False, "main", seq)
     assert verdict.reason == f"key event outside the registry: {action} in an organ's chain"
 
@@ -239,7 +239,7 @@ def test_a_wrong_type_in_the_database_is_found_though_hashed_and_signed(
     engine: Engine, columns: dict[str, Any], reason: str
 ) -> None:
     seq = forge_row(engine, **columns)
-    verdict = queries.verify(engine, full=True)
+    verdict = verification.verify(engine, full=True)
     assert (verdict.ok, verdict.chain, verdict.first_bad_seq, verdict.reason) == (False, REGISTRY, seq, reason)
 
 
@@ -261,7 +261,7 @@ def test_a_wrong_chain_or_registry_position_is_found_though_hashed_and_signed(
 ) -> None:
     """The two keys of version 2 have their types (docs/audit-format.md, section 2, "Types")."""
     seq = forge_row(engine, chain, **columns)
-    verdict = queries.verify(engine, full=True)
+    verdict = verification.verify(engine, full=True)
     assert (verdict.ok, verdict.chain, verdict.first_bad_seq, verdict.reason) == (False, chain, seq, reason)
 
 
@@ -273,14 +273,14 @@ def test_a_prev_hash_that_is_no_hash_is_a_wrong_type(engine: Engine) -> None:
             "SELECT hash FROM audit_events WHERE chain = ? ORDER BY seq DESC LIMIT 1", (REGISTRY,)
         ).fetchone()
     seq = forge_row(engine, prev_hash=prev.upper())
-    verdict = queries.verify(engine, full=True)
+    verdict = verification.verify(engine, full=True)
     assert (verdict.ok, verdict.first_bad_seq) == (False, seq)
     assert verdict.reason == "wrong type: prev_hash must be a hash (64 lowercase hexadecimal digits)"
 
 
 def test_the_engines_own_events_are_of_their_types(engine: Engine) -> None:
     new_decision(engine)
-    assert queries.verify(engine, full=True).ok
+    assert verification.verify(engine, full=True).ok
 
 
 # ---------------------------------------------------------------------------- refused before written
@@ -308,7 +308,7 @@ def test_the_command_line_refuses_a_revoked_key_registered_again(engine: Engine,
         assert "revoked or rotated away" in result.output
     refused = [json.loads(data) for action, data in actions(engine)[-2:]]
     assert [r["reasons"][0]["rule"] for r in refused] == ["key_retired", "key_retired"]
-    assert queries.verify(engine, full=True).ok
+    assert verification.verify(engine, full=True).ok
 
 
 def test_the_command_line_refuses_a_rotation_by_someone_not_holding_the_key(
@@ -328,4 +328,4 @@ def test_the_command_line_refuses_a_rotation_by_someone_not_holding_the_key(
 
         held = s.get(User, OFFICER)
         assert held is not None and held.public_key == registered  # nothing rotated
-    assert queries.verify(engine, full=True).ok
+    assert verification.verify(engine, full=True).ok

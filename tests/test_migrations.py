@@ -26,7 +26,7 @@ from sqlalchemy.exc import DatabaseError
 from sqlmodel import SQLModel
 
 from decision_flow.core.errors import Blocked, InvalidInput
-from decision_flow.engine import Engine, queries, users
+from decision_flow.engine import Engine, queries, users, verification
 from decision_flow.store import migrations
 from decision_flow.store.db import Database
 from decision_flow.store.migrations.versions.v0001_baseline import SQLITE_GUARDS
@@ -230,7 +230,7 @@ def test_init_twice_is_a_no_op(url: str, open_db: list[Database], tmp_path: Path
     assert again.init() is False
     assert _schema(db) == schema
     assert _rows(db) == rows
-    assert queries.verify(engine).ok
+    assert verification.verify(engine).ok
 
 
 def test_two_inits_at_once_create_the_schema_once(url: str) -> None:
@@ -271,7 +271,7 @@ def test_old_database_is_adopted_keeping_every_row(url: str, open_db: list[Datab
     engine = _engine(db, clock)
     assert db.init() is False  # adopted, not created
     assert _rows(db) == rows
-    verdict = queries.verify(engine)
+    verdict = verification.verify(engine)
     assert verdict.ok, verdict
     assert _differences(db) == []
     assert _schema(db)["revision"] == HEAD
@@ -285,7 +285,7 @@ def test_old_database_is_adopted_keeping_every_row(url: str, open_db: list[Datab
     # and the work goes on where it stood
     record_valid(engine, walked, "legality_review", tmp_path / "files")
     assert engine.advance(walked, REVIEWER) == "collective_decision"
-    assert queries.verify(engine).ok
+    assert verification.verify(engine).ok
 
 
 def test_adopted_database_is_the_same_as_one_built_from_migrations(
@@ -323,7 +323,7 @@ def test_old_database_from_before_evidence_blobs_gains_the_table(url: str, open_
     assert db.init() is False
     assert _rows(db) == {**rows, "evidence_blobs": []}
     assert _differences(db) == []
-    assert queries.verify(_engine(db)).ok
+    assert verification.verify(_engine(db)).ok
 
 
 # ---------------------------------------------------------------------------- append-only, in the database
@@ -336,7 +336,7 @@ def test_database_refuses_to_change_or_remove_audit_rows(url: str, open_db: list
     users.init(engine, ADMIN)
     users.add(engine, OFFICER, ["officer"], ADMIN)
     _assert_append_only(db)
-    assert queries.verify(engine).ok
+    assert verification.verify(engine).ok
     with db.engine.begin() as conn:  # other tables stay writable: the guards are on the trail only
         conn.execute(text("UPDATE users SET active = :no WHERE name = :name"), {"no": False, "name": OFFICER})
     assert not next(u for u in users.list_users(engine) if u.name == OFFICER).active
@@ -392,7 +392,7 @@ def test_a_one_organ_database_becomes_the_organ_main_with_every_row_and_event_ke
     for table in ("users", "decisions"):  # the same rows, and the organ column at their end
         assert [row[:-1] for row in after[table]] == before[table], table
         assert {row[-1] for row in after[table]} == {"main"}
-    assert queries.verify(engine).ok  # the old chain still verifies
+    assert verification.verify(engine).ok  # the old chain still verifies
     assert township in [row["id"] for row in queries.list_decisions(engine, actor=OFFICER)]
     _assert_append_only(db)
 
@@ -455,7 +455,7 @@ def test_a_later_revision_upgrades_an_old_database_with_data(
     assert {name: found for name, found in _rows(db).items() if name != "meta"} == {
         name: found for name, found in rows.items() if name != "meta"
     }
-    assert queries.verify(_engine(db)).ok
+    assert verification.verify(_engine(db)).ok
     _assert_append_only(db)
     with db.engine.begin() as conn:  # run again: nothing left to do
         migrations.upgrade(conn, script_location=scripts)
@@ -577,14 +577,14 @@ def test_an_upgraded_database_gets_its_first_key_from_its_admin(url: str, open_d
     with db.engine.connect() as conn:
         assert migrations.current(conn) == migrations.HEAD
     engine = _engine(db)
-    assert queries.verify(engine).ok
+    assert verification.verify(engine).ok
     with pytest.raises(Forbidden) as no_key:
         new_decision(engine)
     assert str(no_key.value) == "zhao has no registered signing key; an admin issues one with dflow key issue zhao"
     users.init(engine, ADMIN)  # the admin's own key: the chain's first
     users.issue(engine, OFFICER, ADMIN)
     new_decision(engine)
-    assert queries.verify(engine).ok
+    assert verification.verify(engine).ok
     with db.engine.connect() as conn:
         signed = conn.execute(
             text("SELECT chain, seq, action, signature IS NOT NULL, format FROM audit_events ORDER BY chain DESC, seq")
@@ -689,10 +689,10 @@ def test_one_chain_becomes_the_registry_chain_and_its_cases_go_on_in_their_organ
         shape = conn.execute(text("SELECT DISTINCT chain, registry_position, format FROM audit_events")).all()
     assert [tuple(r) for r in kept] == before  # every event byte for byte
     assert [tuple(r) for r in shape] == [("registry", None, 1)]  # the registry chain, version 1
-    assert queries.verify(engine).ok
+    assert verification.verify(engine).ok
     old_checkpoint = Checkpoint(size, head, "2024-12-31T02:00:00.000000Z")  # no chain: the registry's
     assert old_checkpoint.plain().splitlines()[1] == "chain: registry"
-    assert queries.verify_anchor(engine, old_checkpoint).ok
+    assert verification.verify_anchor(engine, old_checkpoint).ok
 
     organ = _organ_of(db, walked)
     record_valid(engine, walked, "legality_review", tmp_path / "files")
@@ -709,9 +709,9 @@ def test_one_chain_becomes_the_registry_chain_and_its_cases_go_on_in_their_organ
     last_old = conn_hash(db, walked, len(old))
     # the case's next event: the first of its organ's chain, the next of its own, of version 2
     assert new == (organ, 1, len(old) + 1, last_old, size, 2)
-    verdict = queries.verify(engine)
+    verdict = verification.verify(engine)
     assert verdict.ok, verdict
-    assert queries.verify_anchor(engine, old_checkpoint).ok
+    assert verification.verify_anchor(engine, old_checkpoint).ok
     export = tmp_path / "walked.json"
     queries.export_trail(engine, walked, export)
     assert filecheck.verify_file(export).ok

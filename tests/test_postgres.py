@@ -16,7 +16,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
 from decision_flow.core.errors import Blocked, Forbidden
-from decision_flow.engine import Engine, queries, users
+from decision_flow.engine import Engine, queries, users, verification
 from decision_flow.identity.keys import KeyRing
 from decision_flow.store.db import Database
 from tests.flow import ACTOR, ADMIN, EXECUTIVE, OFFICER, REVIEWER, bring_to, new_decision, record_valid
@@ -55,7 +55,7 @@ def test_postgres_walk_to_archive_verifies(pg_engine: Engine, tmp_path: Path) ->
     record_valid(pg_engine, i, "archiving", tmp_path)
     assert pg_engine.advance(i, OFFICER) == "archived"
     assert queries.show(pg_engine, i)["status"] == "archived"
-    verdict = queries.verify(pg_engine)
+    verdict = verification.verify(pg_engine)
     assert verdict.ok, verdict
 
 
@@ -87,7 +87,7 @@ def test_postgres_return_carries_records_over(pg_engine: Engine, tmp_path: Path)
         if step != "archiving":
             pg_engine.advance(i, ACTOR[step])
     assert pg_engine.advance(i, OFFICER) == "archived"
-    assert queries.verify(pg_engine).ok
+    assert verification.verify(pg_engine).ok
 
 
 def test_postgres_refusal_is_recorded_and_changes_nothing(pg_engine: Engine, tmp_path: Path) -> None:
@@ -100,7 +100,7 @@ def test_postgres_refusal_is_recorded_and_changes_nothing(pg_engine: Engine, tmp
     events = queries.trail(pg_engine, i)["events"]
     assert events[-1]["action"] == "refused"
     assert events[-1]["data"]["attempted"] == "advance"
-    assert queries.verify(pg_engine).ok
+    assert verification.verify(pg_engine).ok
 
 
 def test_postgres_keeps_evidence_inside_the_database(pg_engine: Engine, pg_url: str, tmp_path: Path) -> None:
@@ -114,14 +114,14 @@ def test_postgres_keeps_evidence_inside_the_database(pg_engine: Engine, pg_url: 
     # another terminal, with nothing on its own disk, sees the same evidence intact
     other = Engine(Database(pg_url), today=lambda: date(2024, 12, 31), keys=pg_engine.keys)
     assert other.store.intact(draft["sha256"])
-    assert queries.verify(other).ok
+    assert verification.verify(other).ok
     other.db.dispose()
     with pg_engine.db.engine.begin() as conn:
         conn.execute(
             text("UPDATE evidence_blobs SET content = :c WHERE sha256 = :s"), {"c": b"forged", "s": draft["sha256"]}
         )
     try:
-        verdict = queries.verify(pg_engine)
+        verdict = verification.verify(pg_engine)
         assert not verdict.ok
         assert verdict.reason is not None and draft["sha256"] in verdict.reason
     finally:
@@ -130,7 +130,7 @@ def test_postgres_keeps_evidence_inside_the_database(pg_engine: Engine, pg_url: 
                 text("UPDATE evidence_blobs SET content = :c WHERE sha256 = :s"),
                 {"c": (tmp_path / "draft.txt").read_bytes(), "s": draft["sha256"]},
             )
-    assert queries.verify(pg_engine).ok
+    assert verification.verify(pg_engine).ok
 
 
 def test_a_login_without_the_grant_is_refused_cleanly(tmp_path: Path) -> None:
@@ -170,7 +170,7 @@ def test_a_login_without_the_grant_is_refused_cleanly(tmp_path: Path) -> None:
             users.rotate(staff, OFFICER)
             with pytest.raises(DBAPIError, match="permission denied"), staff.db.engine.begin() as conn:
                 conn.execute(text("UPDATE users SET roles = 'admin' WHERE name = :n"), {"n": OFFICER})
-            assert queries.verify(owner).ok
+            assert verification.verify(owner).ok
         finally:
             staff.db.dispose()
             owner.db.dispose()
@@ -196,12 +196,12 @@ def test_reads_as_a_user_on_a_select_only_login(pg_engine: Engine, pg_url: str, 
         before = queries.trail(pg_engine, i)
         assert queries.show(reader, i, OFFICER)["id"] == i
         assert queries.trail(reader, i, OFFICER) == before
-        assert queries.verify(reader, actor=OFFICER).ok
+        assert verification.verify(reader, actor=OFFICER).ok
         assert [u.name for u in users.list_users(reader, OFFICER)] == [u.name for u in users.list_users(pg_engine)]
         for read in (
             lambda: queries.show(reader, i, "nobody"),
             lambda: queries.list_decisions(reader, actor="nobody"),
-            lambda: queries.checkpoint(reader, "nobody"),
+            lambda: verification.checkpoint(reader, "nobody"),
         ):
             with pytest.raises(Forbidden, match="'nobody' is not a registered user"):
                 read()
@@ -232,4 +232,4 @@ def test_postgres_roles_are_per_organ_and_a_refusal_is_recorded(pg_engine: Engin
     assert (trail[-1]["action"], trail[-1]["actor"]) == ("refused", "niu")
     assert case in [r["id"] for r in queries.list_decisions(pg_engine, actor=OFFICER, organ=code)]
     assert case not in [r["id"] for r in queries.list_decisions(pg_engine, actor="niu")]
-    assert queries.verify(pg_engine).ok
+    assert verification.verify(pg_engine).ok

@@ -25,7 +25,7 @@ from hypothesis import strategies as st
 
 from decision_flow.core.errors import Blocked, Forbidden, InvalidInput, NotFound
 from decision_flow.definition.values import parse_value
-from decision_flow.engine import Engine, queries
+from decision_flow.engine import Engine, verification
 from decision_flow.procedures import get as get_workflow
 from decision_flow.store.db import Database
 from tests.conftest import TODAY, Clock
@@ -498,7 +498,7 @@ def test_any_sequence_of_actions_follows_the_procedure_or_is_refused(
         for seen in sorted({e[2] for e in before.events} & {"rejected", "stays", "returned", "waived"}):
             event(f"trail holds: {seen}")
         event(f"final status: {before.status}")
-        verdict = queries.verify(engine)
+        verdict = verification.verify(engine)
         assert verdict.ok, verdict
         assert verdict.events == len(before.events)
         assert_chain_recomputes(path)
@@ -590,7 +590,7 @@ def _edit(path: Path, seq: int, position: int, byte: int, delete: bool) -> bytes
 
 def _assert_found(engine: Engine, seq: int) -> None:
     try:
-        verdict = queries.verify(engine)
+        verdict = verification.verify(engine)
     except Exception as exc:  # noqa: BLE001 - a crash instead of a verdict is a failure
         raise AssertionError(f"verify raised {type(exc).__name__} instead of naming event {seq}") from exc
     assert not verdict.ok

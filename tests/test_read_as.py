@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from decision_flow.core.errors import Forbidden, InvalidInput
-from decision_flow.engine import Engine, queries, users
+from decision_flow.engine import Engine, queries, users, verification
 from decision_flow.presentation import exports
 from tests.flow import ADMIN, AUDITOR, OFFICER, new_decision
 from tests.test_cli import Dflow, fails, fails_json
@@ -158,8 +158,8 @@ def test_the_engine_reads_refuse_an_unknown_reader_without_writing(engine: Engin
         lambda who: queries.show(engine, i, who),
         lambda who: queries.list_decisions(engine, actor=who),
         lambda who: queries.trail(engine, i, who),
-        lambda who: queries.verify(engine, actor=who),
-        lambda who: queries.checkpoint(engine, who),
+        lambda who: verification.verify(engine, actor=who),
+        lambda who: verification.checkpoint(engine, who),
         lambda who: users.list_users(engine, who),
         lambda who: exports.export(engine, i, "csv", tmp_path / "x.csv", actor=who),
     ]

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from decision_flow.core.errors import Blocked
-from decision_flow.engine import Engine, queries, users
+from decision_flow.engine import Engine, queries, users, verification
 from decision_flow.procedures import get as get_workflow
 from decision_flow.procedures.major_decision import DATES_ARTICLE
 from tests.flow import (
@@ -114,7 +114,7 @@ def test_return_to_drafting_carries_values_and_evidence(engine: Engine, files: P
         "reason": "草案须补充依据",
         "carried": ["drafting", "public_participation"],
     }
-    assert queries.verify(engine).ok
+    assert verification.verify(engine).ok
 
 
 def test_amend_outcome_carries_every_step_from_drafting(engine: Engine, files: Path) -> None:
@@ -292,7 +292,7 @@ def test_archiving_checks_the_carried_evidence(engine: Engine, files: Path) -> N
     assert found and "drafting/draft/draft.txt (SHA-256)" in found[0].detail("en")
     path.write_bytes(original)
     assert engine.advance(i, OFFICER) == "archived"
-    assert queries.verify(engine).ok
+    assert verification.verify(engine).ok
 
 
 # ---------------------------------------------------------------------------- dflow show

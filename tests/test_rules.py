@@ -18,7 +18,7 @@ import pytest
 
 from decision_flow.core.calendar_cn import ChinaCalendar, add_working_days, working_days_after
 from decision_flow.core.errors import Blocked, InvalidInput
-from decision_flow.engine import Engine, queries
+from decision_flow.engine import Engine, queries, verification
 from decision_flow.procedures import get as get_workflow
 from decision_flow.procedures.major_decision import DATES_ARTICLE, ORDER_ARTICLE
 from decision_flow.store.db import Database
@@ -880,7 +880,7 @@ def test_r25_archive_refused_when_evidence_altered(engine: Engine, at_archiving:
         engine.advance(i, OFFICER)
     with refused(engine, i, "archive_integrity", "Art. 33"):
         engine.complete(i, "archiving", OFFICER)
-    assert not queries.verify(engine).ok
+    assert not verification.verify(engine).ok
     path.write_bytes(original)  # restored: the hashes match again
     assert engine.advance(i, OFFICER) == "archived"
 
@@ -896,7 +896,7 @@ def test_r25_archive_refused_when_evidence_missing(engine: Engine, at_archiving:
 def test_r25_archive_passes_when_intact(engine: Engine, at_archiving: int) -> None:
     assert engine.advance(at_archiving, OFFICER) == "archived"
     assert queries.show(engine, at_archiving)["status"] == "archived"
-    assert queries.verify(engine).ok
+    assert verification.verify(engine).ok
 
 
 def test_r25_archive_needs_its_own_record(engine: Engine, files: Path) -> None:

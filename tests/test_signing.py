@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 
 from decision_flow.core.errors import Blocked, Forbidden, InvalidInput
-from decision_flow.engine import Engine, queries, users
+from decision_flow.engine import Engine, users, verification
 from decision_flow.identity import keys
 from decision_flow.identity.keys import KeyRing
 from tests.flow import ADMIN, AUDITOR, OFFICER, REVIEWER, new_decision, record_valid
@@ -171,7 +171,7 @@ def test_every_event_is_signed_by_its_actor_over_its_hash(engine: Engine, files:
         assert signature_valid(registered[event["actor"]], event["hash"], event["signature"]), where
         other = registered[OFFICER if event["actor"] == ADMIN else ADMIN]
         assert not signature_valid(other, event["hash"], event["signature"])
-    verdict = queries.verify(engine)
+    verdict = verification.verify(engine)
     assert verdict.ok and verdict.signed == len(events)
 
 
@@ -185,7 +185,7 @@ def test_acting_without_the_key_file_is_refused_and_kept_unsigned(engine: Engine
     assert json.loads(event["data"])["message"] == (
         f"no key file for zhao at {key_dir / 'zhao.key'}: acting as zhao needs zhao's own private key"
     )
-    assert queries.verify(engine).ok  # an unproven refusal is the one event kept unsigned
+    assert verification.verify(engine).ok  # an unproven refusal is the one event kept unsigned
 
 
 def test_someone_elses_key_is_refused(engine: Engine, key_dir: Path) -> None:
@@ -288,7 +288,7 @@ def test_a_passphrase_protected_key_needs_its_passphrase(
     assert str(wrong.value) == f"wrong passphrase for the key file {path}"
     monkeypatch.setenv("DFLOW_PASSPHRASE", "沙河-correct horse")
     assert attempt().id is not None
-    assert queries.verify(locked).ok
+    assert verification.verify(locked).ok
 
 
 # ---------------------------------------------------------------------------- rotation, revocation, issue
@@ -308,7 +308,7 @@ def test_rotation_signs_with_the_old_key_and_retires_it(engine: Engine, key_dir:
     path.write_bytes(old_file)  # the old key, kept somewhere, no longer acts
     fresh = Engine(engine.db, now=engine.now, today=engine.today)
     refused_as(fresh, Forbidden, "signature", lambda: fresh.new("旧密钥", "major-decision", [], OFFICER))
-    assert queries.verify(engine).ok
+    assert verification.verify(engine).ok
 
 
 def test_a_revoked_user_cannot_act_until_a_new_key_is_issued(engine: Engine, key_dir: Path) -> None:
@@ -334,7 +334,7 @@ def test_a_revoked_user_cannot_act_until_a_new_key_is_issued(engine: Engine, key
         "key_registered",
         "created",
     ]
-    assert queries.verify(engine).ok
+    assert verification.verify(engine).ok
 
 
 def test_only_an_admin_revokes_or_issues_keys_and_never_their_own(engine: Engine) -> None:
@@ -356,7 +356,7 @@ def test_a_public_key_made_on_the_users_own_machine(engine: Engine, tmp_path: Pa
     assert not engine.keys.path("zhou").exists()  # nothing private on the admin's machine
     laptop = Engine(engine.db, now=engine.now, today=engine.today, keys=own)
     assert laptop.new("周的决策", "major-decision", [], "zhou").id is not None
-    assert queries.verify(engine).ok
+    assert verification.verify(engine).ok
 
 
 def test_one_key_belongs_to_one_user(engine: Engine) -> None:
@@ -387,7 +387,7 @@ def test_a_stripped_signature_is_found(engine: Engine) -> None:
     assert (created["action"], created["chain"]) == ("created", MAIN)
     with closing(attacker(engine)) as con:
         con.execute("UPDATE audit_events SET signature = NULL WHERE chain = ? AND seq = ?", (MAIN, created["seq"]))
-    verdict = queries.verify(engine)
+    verdict = verification.verify(engine)
     assert (verdict.ok, verdict.chain, verdict.first_bad_seq) == (False, MAIN, created["seq"])
     assert verdict.reason == "signature missing: 'zhao' must sign every act once keys are registered"
 
@@ -401,7 +401,7 @@ def test_a_signature_moved_from_another_event_is_found(engine: Engine) -> None:
             "UPDATE audit_events SET signature = ? WHERE chain = ? AND seq = ?",
             (events[1]["signature"], last["chain"], last["seq"]),
         )
-    verdict = queries.verify(engine)
+    verdict = verification.verify(engine)
     assert (verdict.ok, verdict.chain, verdict.first_bad_seq) == (False, last["chain"], last["seq"])
     assert verdict.reason == "signature invalid: not made with 'zhao''s registered key"
 
@@ -435,20 +435,20 @@ def test_a_second_verification_checks_only_the_signatures_added_since(
     """What was verified is kept for each chain: events added to both the registry's and the
     organ's chain since are the only ones checked again."""
     i = new_decision(engine)
-    first = queries.verify(engine)
+    first = verification.verify(engine)
     assert first.ok and first.recalled == 0
     assert crypto_checks == [e["hash"] for e in walk_order(stored(engine))]
     verified = {e["hash"] for e in stored(engine)}
     record_valid(engine, i, "initiation", files)  # the organ's chain grows
     users.add(engine, "zhou", ["officer"], ADMIN)  # and the registry's
     crypto_checks.clear()
-    second = queries.verify(engine)
+    second = verification.verify(engine)
     events = stored(engine)
     assert {e["chain"] for e in events if e["hash"] not in verified} == {REGISTRY, MAIN}
     assert (second.ok, second.events, second.signed, second.recalled) == (True, len(events), len(events), first.events)
     assert crypto_checks == [e["hash"] for e in walk_order(events) if e["hash"] not in verified]
     crypto_checks.clear()
-    assert queries.verify(engine, full=True).recalled == 0
+    assert verification.verify(engine, full=True).recalled == 0
     assert crypto_checks == [e["hash"] for e in walk_order(events)]
 
 
@@ -457,7 +457,7 @@ def test_a_signature_swapped_after_a_verification_is_still_found(engine: Engine)
     makes the next verification check every signature again, and name it."""
     new_decision(engine)
     new_decision(engine)
-    assert queries.verify(engine).ok
+    assert verification.verify(engine).ok
     zhao = [e for e in stored(engine) if e["actor"] == OFFICER]
     assert [e["chain"] for e in zhao] == [MAIN, MAIN]
     with closing(attacker(engine)) as con:
@@ -465,7 +465,7 @@ def test_a_signature_swapped_after_a_verification_is_still_found(engine: Engine)
             "UPDATE audit_events SET signature = ? WHERE chain = ? AND seq = ?",
             (zhao[1]["signature"], MAIN, zhao[0]["seq"]),
         )
-    verdict = queries.verify(engine)
+    verdict = verification.verify(engine)
     assert (verdict.ok, verdict.chain, verdict.first_bad_seq) == (False, MAIN, zhao[0]["seq"])
     assert verdict.reason == "signature invalid: not made with 'zhao''s registered key"
 
@@ -476,13 +476,13 @@ def test_history_rewritten_after_a_verification_is_still_found(engine: Engine, f
     every signature is checked and the first rewritten event fails its signature."""
     i = new_decision(engine)
     record_valid(engine, i, "initiation", files)
-    assert queries.verify(engine).ok
+    assert verification.verify(engine).ok
     created = next(e for e in stored(engine) if e["action"] == "created")
     with closing(attacker(engine)) as con:
         rewrite(con, created["chain"], created["seq"], data=created["data"].replace("农贸", "改过"))
-    full = queries.verify(engine, full=True)
+    full = verification.verify(engine, full=True)
     assert (full.chain, full.first_bad_seq) == (MAIN, created["seq"])
-    verdict = queries.verify(engine)
+    verdict = verification.verify(engine)
     assert (verdict.ok, verdict.chain, verdict.first_bad_seq) == (False, MAIN, created["seq"])
     assert verdict.reason == "signature invalid: not made with 'zhao''s registered key"
 
@@ -491,11 +491,11 @@ def test_a_verification_record_others_could_write_is_not_trusted(
     engine: Engine, cache_dir: Path, crypto_checks: list[str]
 ) -> None:
     new_decision(engine)
-    assert queries.verify(engine).ok
+    assert verification.verify(engine).ok
     (entry,) = (cache_dir / "dflow" / "verified").iterdir()
     entry.chmod(0o666)
     crypto_checks.clear()
-    verdict = queries.verify(engine)
+    verdict = verification.verify(engine)
     assert (verdict.ok, verdict.recalled) == (True, 0)
     assert len(crypto_checks) == verdict.events
 
@@ -517,7 +517,7 @@ def test_a_key_smuggled_in_by_a_non_admin_is_found(engine: Engine) -> None:
             sign=officer.sign,
         )
         s.commit()
-    verdict = queries.verify(engine)
+    verdict = verification.verify(engine)
     assert (verdict.ok, verdict.chain, verdict.first_bad_seq) == (False, REGISTRY, stored(engine)[-1]["seq"])
     assert verdict.reason == "key registered without authority: 'zhao' is not an admin holding a key"
 
@@ -537,7 +537,7 @@ def test_only_the_chains_first_key_is_self_registered(engine: Engine) -> None:
             sign=mallory.sign,
         )
         s.commit()
-    verdict = queries.verify(engine)
+    verdict = verification.verify(engine)
     assert (verdict.chain, verdict.first_bad_seq) == (REGISTRY, stored(engine)[-1]["seq"])
     assert verdict.reason == "signature without a key: 'mallory' holds no registered key at this point"
 
@@ -580,14 +580,14 @@ def test_an_organ_event_backdated_before_its_actors_key_is_refused(
     size = len(registry_events(engine))
     created = next(e for e in stored(engine) if e["action"] == "created")
     assert (created["chain"], created["seq"], created["registry_position"]) == (MAIN, 1, size)
-    assert queries.verify(engine).ok
+    assert verification.verify(engine).ok
     # before the rotation: the registry's last event is the rotation itself, so one position less
     position = registered_at(engine, OFFICER) - 1 if case == "before_the_key" else size - 1
     with closing(attacker(engine)) as con:
         rewrite(con, MAIN, created["seq"], engine.keys, registry_position=position)
     backdated = next(e for e in stored(engine) if e["action"] == "created")
     assert backdated["registry_position"] == position and backdated["hash"] == documented_hash(backdated)
-    verdict = queries.verify(engine, full=True)
+    verdict = verification.verify(engine, full=True)
     assert (verdict.ok, verdict.chain, verdict.first_bad_seq, verdict.reason) == (False, MAIN, 1, reason)
 
 
@@ -601,7 +601,7 @@ def test_an_organ_event_ahead_of_the_registry_is_found(engine: Engine, files: Pa
     assert (last["chain"], last["registry_position"]) == (MAIN, size)
     with closing(attacker(engine)) as con:
         rewrite(con, MAIN, last["seq"], engine.keys, registry_position=size + 1)
-    verdict = queries.verify(engine, full=True)
+    verdict = verification.verify(engine, full=True)
     assert (verdict.ok, verdict.chain, verdict.first_bad_seq) == (False, MAIN, last["seq"])
     assert verdict.reason == (
         f"registry ahead: the event's registry position is {size + 1}, the registry chain holds {size} events"
@@ -639,7 +639,7 @@ def test_an_act_with_a_revoked_key_backdated_behind_its_chain_is_found(engine: E
             sign=revoked.sign,
         )
         s.commit()
-    honest = queries.verify(engine, full=True)  # at its true position he held no key
+    honest = verification.verify(engine, full=True)  # at its true position he held no key
     assert (honest.chain, honest.first_bad_seq, honest.reason) == (
         MAIN,
         seq,
@@ -650,7 +650,7 @@ def test_an_act_with_a_revoked_key_backdated_behind_its_chain_is_found(engine: E
     # the decision's own previous event (its creation, at `before`) is no later: only the chain's is
     created = next(e for e in stored(engine) if e["decision_id"] == second and e["action"] == "created")
     assert created["registry_position"] == before
-    verdict = queries.verify(engine, full=True)
+    verdict = verification.verify(engine, full=True)
     assert (verdict.ok, verdict.chain, verdict.first_bad_seq) == (False, MAIN, seq)
     assert verdict.reason == (
         f"registry went back: the event's registry position is {before}, an event before it had {before + 1}"
@@ -702,7 +702,7 @@ def test_a_change_whose_actors_key_changes_meanwhile_writes_nothing(
     assert (tables(engine), stored(engine)) == (before, events)  # no decision, no event, no refusal
     monkeypatch.setattr(engine_module, "acting_user", real)  # (undo() would drop the key directory too)
     assert new_decision(engine)  # with the key unchanged, the same act goes through
-    assert queries.verify(engine).ok
+    assert verification.verify(engine).ok
 
 
 def test_a_registry_change_whose_admins_key_is_revoked_meanwhile_writes_nothing(
@@ -736,7 +736,7 @@ def test_a_registry_change_whose_admins_key_is_revoked_meanwhile_writes_nothing(
     monkeypatch.setattr(engine_module, "acting_user", real)  # (undo() would drop the key directory too)
     users.rotate(engine, ADMIN)  # a change of one's own key is checked by the key rules, not refused here
     users.add(engine, "qin", ["officer"], ADMIN)
-    assert queries.verify(engine, full=True).ok
+    assert verification.verify(engine, full=True).ok
 
 
 # ---------------------------------------------------------------------------- the command line
@@ -809,7 +809,7 @@ def test_signatures_checked_in_worker_processes_agree(engine: Engine, files: Pat
     i = new_decision(engine)
     record_valid(engine, i, "initiation", files)
     events = walk_order(stored(engine))
-    verdict = queries.verify(engine)
+    verdict = verification.verify(engine)
     assert (verdict.ok, verdict.events, verdict.signed) == (True, len(events), len(events))
     # two forged signatures in different batches of 3: the third registry event, the organ's last
     early, late = events[2], events[-1]
@@ -820,7 +820,7 @@ def test_signatures_checked_in_worker_processes_agree(engine: Engine, files: Pat
                 "UPDATE audit_events SET signature = ? WHERE chain = ? AND seq = ?",
                 (events[0]["signature"], event["chain"], event["seq"]),
             )
-    verdict = queries.verify(engine)
+    verdict = verification.verify(engine)
     assert (verdict.ok, verdict.chain, verdict.first_bad_seq, verdict.events) == (False, REGISTRY, early["seq"], 3)
     assert verdict.reason == "signature invalid: not made with 'admin''s registered key"
 
@@ -838,7 +838,7 @@ def test_signatures_checked_by_the_verifying_process_beside_its_workers_agree(
     i = new_decision(engine)
     record_valid(engine, i, "initiation", files)
     events = walk_order(stored(engine))
-    verdict = queries.verify(engine, full=True)
+    verdict = verification.verify(engine, full=True)
     assert (verdict.ok, verdict.events, verdict.signed) == (True, len(events), len(events))
     late = events[-1]
     with closing(attacker(engine)) as con:
@@ -846,7 +846,7 @@ def test_signatures_checked_by_the_verifying_process_beside_its_workers_agree(
             "UPDATE audit_events SET signature = ? WHERE chain = ? AND seq = ?",
             (events[0]["signature"], late["chain"], late["seq"]),
         )
-    verdict = queries.verify(engine, full=True)
+    verdict = verification.verify(engine, full=True)
     assert (verdict.ok, verdict.chain, verdict.first_bad_seq) == (False, late["chain"], late["seq"])
     assert verdict.reason == f"signature invalid: not made with {late['actor']!r}'s registered key"
 
@@ -866,7 +866,7 @@ def test_a_bad_signature_in_a_later_chain_counts_the_events_of_the_chains_before
             "UPDATE audit_events SET signature = ? WHERE chain = ? AND seq = ?",
             (events[0]["signature"], MAIN, created["seq"]),
         )
-    verdict = queries.verify(engine)
+    verdict = verification.verify(engine)
     assert (verdict.ok, verdict.chain, verdict.first_bad_seq) == (False, MAIN, created["seq"])
     assert verdict.events == len(registry) + created["seq"]
     assert verdict.reason == "signature invalid: not made with 'zhao''s registered key"
@@ -884,6 +884,6 @@ def test_an_earlier_chain_fault_wins_over_a_later_bad_signature(engine: Engine, 
         con.execute(
             "UPDATE audit_events SET at = '2020-01-01T00:00:00.000000Z' WHERE chain = ? AND seq = 2", (REGISTRY,)
         )
-    verdict = queries.verify(engine)
+    verdict = verification.verify(engine)
     assert (verdict.ok, verdict.chain, verdict.first_bad_seq) == (False, REGISTRY, 2)
     assert verdict.reason == "content edited: hash does not match content"

@@ -1,6 +1,6 @@
 from pathlib import Path
 
-from decision_flow.engine import Engine, queries
+from decision_flow.engine import Engine, queries, verification
 from tests.flow import bring_to, new_decision
 
 
@@ -13,7 +13,7 @@ def test_valid_walk_reaches_archive(engine: Engine, files: Path) -> None:
     assert engine.advance(i, "zhao") == "archived"
     shown = queries.show(engine, i)
     assert shown["status"] == "archived"
-    assert queries.verify(engine).ok
+    assert verification.verify(engine).ok
 
 
 def test_every_package_of_the_engine_is_installed_by_pip_install_dot() -> None:

@@ -34,7 +34,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from decision_flow.core.errors import Blocked, IntegrityError, InvalidInput, NotFound
-from decision_flow.engine import Engine, queries, users
+from decision_flow.engine import Engine, queries, users, verification
 from decision_flow.identity import keys as identity_keys
 from decision_flow.identity.keys import KeyRing, Signer
 from decision_flow.store.db import Database
@@ -661,7 +661,7 @@ def chain_head(engine: Engine, chain: str) -> tuple[int, str]:
 
 def checkpoint_of(engine: Engine, chain: str) -> Checkpoint:
     """`dflow audit head --organ CHAIN`: one chain's checkpoint now."""
-    cp = queries.checkpoint(engine, organ=chain)
+    cp = verification.checkpoint(engine, organ=chain)
     assert isinstance(cp, Checkpoint) and cp.chain == chain and cp.decision is None
     return cp
 
@@ -903,7 +903,7 @@ def test_the_committed_vectors_are_what_make_vectors_writes_today(tmp_path: Path
 
 def test_vectors_loaded_into_a_database_verify_there_and_export_to_the_same_bytes(db: Database, tmp_path: Path) -> None:
     engine = load_vectors(db)
-    verdict = queries.verify(engine)
+    verdict = verification.verify(engine)
     assert verdict == Verdict(True, 9) and verdict.signed == 9
     assert stored_users(engine) == [
         (ADMIN, "admin", 1, VECTOR_DOC["keys"][0]["data"]["public_key"]),
@@ -914,9 +914,9 @@ def test_vectors_loaded_into_a_database_verify_there_and_export_to_the_same_byte
     at = doc["exported_at"]
     registry = Checkpoint(doc["checkpoint"]["size"], doc["checkpoint"]["head"], at)
     main = Checkpoint(5, doc["events"][-1]["hash"], at, chain=MAIN)
-    assert queries.checkpoint(engine) == [registry, main]  # every chain's, the registry's first
+    assert verification.checkpoint(engine) == [registry, main]  # every chain's, the registry's first
     assert checkpoint_of(engine, REGISTRY) == registry and checkpoint_of(engine, MAIN) == main
-    assert queries.verify_anchor(engine, [registry, main]) == Verdict(True, 9)
+    assert verification.verify_anchor(engine, [registry, main]) == Verdict(True, 9)
     out = tmp_path / "again.json"
     assert queries.export_trail(engine, 1, out) == 5
     assert out.read_bytes() == VECTOR_BYTES  # the writer still writes the documented bytes
@@ -929,15 +929,15 @@ def test_the_v2_vector_loaded_as_an_upgraded_database_exports_as_v3_with_the_sam
     the registry chain as it stands. The export of its decision is a v3 file whose key lines and
     event lines are the v2 vector's, byte for byte, and the v2 vector's checkpoint still holds."""
     engine = load_vectors(db, VECTOR_V2_BYTES)
-    verdict = queries.verify(engine)
+    verdict = verification.verify(engine)
     assert verdict == Verdict(True, 9) and verdict.signed == 9
     doc = VECTOR_V2_DOC
     old = Checkpoint(doc["checkpoint"]["size"], doc["checkpoint"]["head"], doc["exported_at"])
-    assert queries.checkpoint(engine) == [old]  # one chain: the registry's
+    assert verification.checkpoint(engine) == [old]  # one chain: the registry's
     anchor = tmp_path / "anchor.txt"
     anchor.write_text(old.plain().replace(f"chain: {REGISTRY}\n", ""), encoding="utf-8")  # taken before chains
     assert checkpoint_mod.read_anchor(anchor) == old
-    assert queries.verify_anchor(engine, checkpoint_mod.read_anchor(anchor)) == Verdict(True, 9)
+    assert verification.verify_anchor(engine, checkpoint_mod.read_anchor(anchor)) == Verdict(True, 9)
     out = tmp_path / "again.json"
     assert queries.export_trail(engine, 1, out) == 5
     raw = out.read_bytes()
@@ -960,7 +960,7 @@ def test_the_v1_vector_loaded_into_a_database_exports_as_v3_without_key_lines(db
     of version 1 in the registry chain. Its export is a v3 file whose key section is empty (line 1
     directly followed by the line between the sections) and whose lines carry "signature":null."""
     engine = load_vectors(db, VECTOR_V1_BYTES)
-    verdict = queries.verify(engine)
+    verdict = verification.verify(engine)
     assert verdict == Verdict(True, 5) and not verdict.signed
     out = tmp_path / "again.json"
     assert queries.export_trail(engine, 1, out) == 5
@@ -1013,7 +1013,7 @@ def test_an_edit_of_the_vectors_is_named_alike_by_all_verifiers(
     with closing(attacker(engine)) as con:
         stored = canonical(value).decode() if column == "data" else value
         con.execute(f"UPDATE audit_events SET {column} = ? WHERE chain = ? AND seq = ?", (stored, chain, number))
-    in_db = queries.verify(engine)
+    in_db = verification.verify(engine)
     path = write(tmp_path, raw)
     # the database names the chain and the event's number there (section 4)
     assert (in_db.ok, in_db.first_bad_seq, in_db.reason, in_db.chain) == (
@@ -1047,7 +1047,7 @@ def test_an_edit_of_the_v1_vector_is_named_alike_by_all_verifiers(
     with closing(attacker(engine)) as con:
         stored = canonical(value).decode() if column == "data" else value
         con.execute(f"UPDATE audit_events SET {column} = ? WHERE chain = ? AND seq = ?", (stored, REGISTRY, k))
-    in_db = queries.verify(engine)
+    in_db = verification.verify(engine)
     path = write(tmp_path, raw)
     assert (in_db.ok, in_db.first_bad_seq, kind(in_db), in_db.chain) == (False, k, "content edited", REGISTRY)
     assert judged(path) == independent_verify(raw) == Finding(False, k, "content edited")
@@ -1077,7 +1077,7 @@ def test_a_deletion_from_the_vectors_is_an_event_missing_for_all_verifiers(
     engine = load_vectors(db, RAW_OF[vector])
     with closing(attacker(engine)) as con:
         con.execute("DELETE FROM audit_events WHERE chain = ? AND seq = ?", (chain, k))
-    in_db = queries.verify(engine)
+    in_db = verification.verify(engine)
     assert (in_db.ok, in_db.first_bad_seq, in_db.reason, in_db.chain) == (
         False,
         k + 1,
@@ -1111,7 +1111,7 @@ def test_a_stored_rewrite_of_data_is_carried_into_the_export_not_smoothed_over(d
             assert spaced != data
             con.execute("UPDATE audit_events SET data = ? WHERE chain = ? AND seq = ?", (spaced, chain, number))
             rewritten[chain] = data, spaced
-        in_db = queries.verify(engine)
+        in_db = verification.verify(engine)
         assert (in_db.first_bad_seq, kind(in_db), in_db.chain) == (2, "content edited", REGISTRY)
         out = tmp_path / "rewritten.json"
         queries.export_trail(engine, 1, out)
@@ -1119,7 +1119,7 @@ def test_a_stored_rewrite_of_data_is_carried_into_the_export_not_smoothed_over(d
         assert filecheck.verify_file(out) == Verdict(False, 2, 2, "file altered: line 3 is not in canonical form")
         assert independent_verify(out.read_bytes()) == Finding(False, 2, "file altered")
         con.execute("UPDATE audit_events SET data = ? WHERE chain = ? AND seq = 2", (rewritten[REGISTRY][0], REGISTRY))
-        in_db = queries.verify(engine)
+        in_db = verification.verify(engine)
         assert (in_db.first_bad_seq, kind(in_db), in_db.chain) == (3, "content edited", MAIN)
         queries.export_trail(engine, 1, out)
         assert filecheck.verify_file(out) == Verdict(False, 3, 3, "file altered: line 9 is not in canonical form")
@@ -1133,16 +1133,16 @@ def test_a_stored_rewrite_of_data_is_carried_into_the_export_not_smoothed_over(d
 
 def test_the_vectors_cut_short_are_found_against_their_checkpoint(db: Database, tmp_path: Path) -> None:
     engine = load_vectors(db)
-    anchors = queries.checkpoint(engine)
+    anchors = verification.checkpoint(engine)
     assert isinstance(anchors, list) and [cp.chain for cp in anchors] == [REGISTRY, MAIN]
     with closing(attacker(engine)) as con:
         con.execute("DELETE FROM audit_events WHERE chain = ? AND seq = 5", (MAIN,))
-    assert queries.verify(engine) == Verdict(True, 8)  # a shorter chain is still a chain
-    assert queries.verify_anchor(engine, anchors) == Verdict(
+    assert verification.verify(engine) == Verdict(True, 8)  # a shorter chain is still a chain
+    assert verification.verify_anchor(engine, anchors) == Verdict(
         False, 8, 5, "truncated: chain main has 4 events, the checkpoint 5", chain=MAIN
     )
     # the registry chain's checkpoint fixes the registry chain only: the cut is in the organ's
-    assert queries.verify_anchor(engine, anchors[0]) == Verdict(True, 8)
+    assert verification.verify_anchor(engine, anchors[0]) == Verdict(True, 8)
     header, key_lines, lines, _ = split(VECTOR_BYTES)
     path = write(tmp_path, join(header, key_lines, lines[:-1], count=5))
     assert judged(path) == independent_verify(path.read_bytes()) == Finding(False, None, "event missing")
@@ -1209,7 +1209,7 @@ def test_key_lines_that_lost_an_event(
     engine = load_vectors(db)
     with closing(attacker(engine)) as con:
         con.execute("DELETE FROM audit_events WHERE chain = ? AND seq = ?", (REGISTRY, k))
-    verdict = queries.verify(engine)
+    verdict = verification.verify(engine)
     assert (verdict.chain, verdict.first_bad_seq, verdict.reason) == in_db
 
 
@@ -1808,7 +1808,7 @@ def test_rehashed_events_break_the_decisions_chain_or_the_checkpoint_head(
     )
     assert anchored_verify(rewritten, Anchor(main.size, main.head, MAIN)) == Finding(False, last, "rewritten")
     # or the decision's own
-    mine = queries.checkpoint(engine, decision=a)
+    mine = verification.checkpoint(engine, decision=a)
     assert isinstance(mine, Checkpoint) and (mine.decision, mine.size, mine.head) == (a, len(lines), main.head)
     assert filecheck.verify_file(path, mine) == Verdict(
         False, len(lines), last, f"rewritten: decision {a}'s event {len(lines)} differs from the checkpoint"
@@ -2204,7 +2204,7 @@ def test_a_chain_checkpoint_vouches_for_an_export_through_its_event(tmp_path: Pa
 
 def test_a_checkpoint_reads_back_from_its_plain_and_json_forms(walked: tuple[Engine, int, int], tmp_path: Path) -> None:
     engine, _, _ = walked
-    every = queries.checkpoint(engine)  # `dflow audit head`: every chain's, the registry's first
+    every = verification.checkpoint(engine)  # `dflow audit head`: every chain's, the registry's first
     assert isinstance(every, list) and [cp.chain for cp in every] == [REGISTRY, MAIN]
     for cp in every:
         assert (cp.size, cp.head) == chain_head(engine, cp.chain) and cp.decision is None
@@ -2286,11 +2286,11 @@ def test_unreadable_anchors_are_invalid_input(tmp_path: Path) -> None:
 def test_truncation_is_found_against_an_earlier_checkpoint(walked: tuple[Engine, int, int], files: Path) -> None:
     engine, _, b = walked
     registry, cp = checkpoint_of(engine, REGISTRY), checkpoint_of(engine, MAIN)
-    total = queries.verify(engine).events
+    total = verification.verify(engine).events
     assert total == registry.size + cp.size
     with closing(attacker(engine)) as con:
         con.execute("DELETE FROM audit_events WHERE chain = ? AND seq > ?", (MAIN, cp.size - 3))
-    assert queries.verify(engine) == Verdict(True, total - 3)
+    assert verification.verify(engine) == Verdict(True, total - 3)
     expected = Verdict(
         False,
         total - 3,
@@ -2298,16 +2298,16 @@ def test_truncation_is_found_against_an_earlier_checkpoint(walked: tuple[Engine,
         f"truncated: chain main has {cp.size - 3} events, the checkpoint {cp.size}",
         chain=MAIN,
     )
-    assert queries.verify_anchor(engine, cp) == expected
-    assert queries.verify_anchor(engine, [registry, cp]) == expected
-    assert queries.verify_anchor(engine, registry) == Verdict(True, total - 3)  # the registry chain is whole
+    assert verification.verify_anchor(engine, cp) == expected
+    assert verification.verify_anchor(engine, [registry, cp]) == expected
+    assert verification.verify_anchor(engine, registry) == Verdict(True, total - 3)  # the registry chain is whole
     # the chain grown back past the checkpoint is another history: rewritten
     for _ in range(4):
         with pytest.raises(Blocked):
             engine.advance(b, OFFICER, to="archiving")  # refusals of a decision: in its organ's chain
-    assert queries.verify(engine).ok
+    assert verification.verify(engine).ok
     assert chain_head(engine, MAIN)[0] == cp.size + 1
-    assert queries.verify_anchor(engine, cp) == Verdict(
+    assert verification.verify_anchor(engine, cp) == Verdict(
         False, total + 1, cp.size, f"rewritten: event {cp.size} of chain main differs from the checkpoint", chain=MAIN
     )
 
@@ -2328,12 +2328,12 @@ def test_a_rewritten_history_is_found_by_the_signatures(walked: tuple[Engine, in
     k = _edited_seq(engine, a, cp.size, first_edited)
     with closing(attacker(engine)) as con:
         con.execute("UPDATE audit_events SET data = '{}', actor = 'mallory' WHERE chain = ? AND seq = ?", (MAIN, k))
-        assert not queries.verify(engine).ok
+        assert not verification.verify(engine).ok
         rehash_from(con, MAIN, k)
-    verdict = queries.verify(engine)
+    verdict = verification.verify(engine)
     assert (verdict.ok, verdict.first_bad_seq, verdict.chain) == (False, k, MAIN)
     assert verdict.reason == "signature without a key: 'mallory' holds no registered key at this point"
-    assert queries.verify_anchor(engine, cp) == verdict
+    assert verification.verify_anchor(engine, cp) == verdict
 
 
 @pytest.mark.parametrize("first_edited", ["first", "refusal", "last"])
@@ -2350,16 +2350,16 @@ def test_a_rewritten_history_signed_with_every_key_is_found_against_an_earlier_c
         con.execute("UPDATE audit_events SET at = '2020-01-01T00:00:00.000000Z' WHERE chain = ? AND seq = ?", (MAIN, k))
         rehash_from(con, MAIN, k)
         resign_from(con, MAIN, k, engine.keys)
-    assert queries.verify(engine) == Verdict(True, total)  # consistent: plain verification passes
-    assert queries.verify_anchor(engine, registry) == Verdict(True, total)  # the registry chain is untouched
-    assert queries.verify_anchor(engine, [registry, cp]) == Verdict(
+    assert verification.verify(engine) == Verdict(True, total)  # consistent: plain verification passes
+    assert verification.verify_anchor(engine, registry) == Verdict(True, total)  # the registry chain is untouched
+    assert verification.verify_anchor(engine, [registry, cp]) == Verdict(
         False, total, cp.size, f"rewritten: event {cp.size} of chain main differs from the checkpoint", chain=MAIN
     )
 
 
 def test_a_grown_chain_still_extends_its_checkpoint(walked: tuple[Engine, int, int], tmp_path: Path) -> None:
     engine, a, b = walked
-    every = queries.checkpoint(engine)
+    every = verification.checkpoint(engine)
     assert isinstance(every, list)
     _, main = every
     path = tmp_path / "anchor.txt"
@@ -2367,20 +2367,20 @@ def test_a_grown_chain_still_extends_its_checkpoint(walked: tuple[Engine, int, i
     engine.advance(b, OFFICER)  # completes B's initiation and moves it to drafting
     with pytest.raises(Blocked):
         engine.advance(a, OFFICER, to="archiving")
-    grown = queries.verify(engine)
+    grown = verification.verify(engine)
     assert grown.ok and grown.events == sum(cp.size for cp in every) + 3
     assert chain_head(engine, MAIN)[0] == main.size + 3
-    assert queries.verify_anchor(engine, checkpoint_mod.read_anchors(path)) == grown
-    assert queries.verify_anchor(engine, Checkpoint(0, GENESIS, main.at, chain=MAIN)) == grown
+    assert verification.verify_anchor(engine, checkpoint_mod.read_anchors(path)) == grown
+    assert verification.verify_anchor(engine, Checkpoint(0, GENESIS, main.at, chain=MAIN)) == grown
     wrong_head = Checkpoint(main.size, "f" * 64, main.at, chain=MAIN)
     assert (
-        queries.verify_anchor(engine, wrong_head).reason
+        verification.verify_anchor(engine, wrong_head).reason
         == f"rewritten: event {main.size} of chain main differs from the checkpoint"
     )
     # a chain that no longer verifies fails as such, whatever the checkpoint
     with closing(attacker(engine)) as con:
         con.execute("UPDATE audit_events SET actor = 'mallory' WHERE chain = ? AND seq = 2", (REGISTRY,))
-    broken = queries.verify_anchor(engine, every)
+    broken = verification.verify_anchor(engine, every)
     assert (broken.first_bad_seq, kind(broken), broken.chain) == (2, "content edited", REGISTRY)
 
 
@@ -2433,7 +2433,7 @@ def test_export_memory_stays_flat_as_the_trail_grows(engine: Engine, tmp_path: P
         finally:
             tracemalloc.stop()
         assert filecheck.verify_file(out) == Verdict(True, total)
-    assert queries.verify(engine).ok
+    assert verification.verify(engine).ok
     # twice the events, not twice the memory: rows are read in batches (audit.iter_decision)
     assert peaks[1] < peaks[0] * 1.25, peaks
 

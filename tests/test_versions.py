@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 
 import cli
 from decision_flow.core.errors import Blocked, Forbidden, IntegrityError, InvalidInput, NotFound, WorkflowError
-from decision_flow.engine import Engine, definitions, queries, versions
+from decision_flow.engine import Engine, definitions, queries, verification, versions
 from decision_flow.engine.change import load_case
 from decision_flow.procedures import get, history
 from tests.flow import ADMIN, OFFICER, REVIEWER, bring_to, new_decision, record_valid
@@ -209,7 +209,7 @@ def test_the_install_is_in_the_trail_with_the_whole_text(engine: Engine, tmp_pat
     assert actor == ADMIN
     assert recorded["text"] == path.read_text("utf-8") and recorded["sha256"] == done.workflow.sha256
     assert (recorded["name"], recorded["version"], recorded["extends"]) == (COUNTY, 3, COUNTY)
-    assert queries.verify(engine).ok
+    assert verification.verify(engine).ok
 
 
 def test_an_edited_stored_definition_is_found(engine: Engine, tmp_path: Path) -> None:
@@ -223,7 +223,7 @@ def test_an_edited_stored_definition_is_found(engine: Engine, tmp_path: Path) ->
     with pytest.raises(IntegrityError) as info:
         queries.show(engine, i)
     assert "major-decision version 3 no longer matches its SHA-256" in info.value.message("en")
-    verdict = queries.verify(engine, full=True)
+    verdict = verification.verify(engine, full=True)
     assert not verdict.ok and verdict.reason is not None
     assert str(verdict.reason).startswith("workflow definition altered: major-decision version 3")
     assert verdict.first_bad_seq is not None
@@ -266,7 +266,7 @@ def test_a_safe_migration_moves_the_case_and_is_recorded(engine: Engine, tmp_pat
     record_valid(engine, i, "legality_review", tmp_path)
     with pytest.raises(Blocked):
         engine.advance(i, REVIEWER)  # eight working days no longer do
-    assert queries.verify(engine).ok
+    assert verification.verify(engine).ok
 
 
 @pytest.mark.parametrize("stage", ["legality_review", "collective_decision"])

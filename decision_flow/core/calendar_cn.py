@@ -134,6 +134,12 @@ class OfficialCalendar:
             self._years = {y.year: y for y in self._read()}
         return self._years
 
+    def read(self) -> OfficialCalendar:
+        """The calendar with the imported years read now (it is then used outside the
+        transaction it reads them in)."""
+        _ = self.years
+        return self
+
     def is_workday(self, day: date) -> bool:
         years = self.years
         following = years.get(day.year + 1)

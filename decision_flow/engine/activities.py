@@ -24,13 +24,14 @@ from decision_flow.core.i18n import Msg
 from decision_flow.core.values import clean_text, half_width, parse_date
 from decision_flow.engine.catalogue import check_year
 from decision_flow.engine.change import reader
-from decision_flow.store import rawsql
-from decision_flow.store.models import Activity, ActivityEvidence
-from decision_flow.store.rawsql import Raw, rows_as, select_all
+from decision_flow.store.row import insert, rows_as, select_all, update
+from decision_flow.store.rows import Activity, ActivityEvidence
+from decision_flow.store.tx import cursor_of
 
 if TYPE_CHECKING:
     from decision_flow.engine.change import Change
     from decision_flow.engine.engine import Engine
+    from decision_flow.store.sql import Cursor
 
 # The 2019 rules on inspecting the building of a law-based government (法治政府建设与责任落实督察
 # 工作规定): the government reports each year on its rule-of-law work, and answers for the report.
@@ -83,7 +84,7 @@ def _editor(c: Change, organ: str) -> None:
         raise Forbidden(msg, [Reason("role", ARTICLE, msg)])
 
 
-def _load(raw: Raw, activity_id: int, lock: bool = False) -> Activity:
+def _load(raw: Cursor, activity_id: int, lock: bool = False) -> Activity:
     sql = f"{select_all(Activity)} WHERE id = ?" + (" FOR UPDATE" if lock and raw.postgres else "")
     found = raw.all(sql, activity_id)
     if not found:
@@ -138,16 +139,15 @@ def add(
             created_at=c.stamp(),
             created_by=c.user.name,
         )
-        c.s.add(row)
-        c.s.flush()
+        cur = cursor_of(c.s)
+        insert(cur, row)
         stored: list[dict[str, Any]] = []
         for path, name in kept:
             sha, size = c.store.put(path, c.s)
             if any(e["sha256"] == sha for e in stored):  # the same file twice: kept once
                 continue
-            c.s.add(ActivityEvidence(activity_id=row.id or 0, sha256=sha, name=name, size=size))
+            insert(cur, ActivityEvidence(activity_id=row.id or 0, sha256=sha, name=name, size=size))
             stored.append({"kind": EVIDENCE_KIND, "name": name, "sha256": sha, "size": size})
-        c.s.flush()
         c.event(
             "activity_added",
             chain=code,
@@ -176,12 +176,12 @@ def withdraw(engine: Engine, activity_id: int, reason: str, actor: str | None) -
         raise InvalidInput(Msg("activity.no_reason", {}))
 
     def op(c: Change) -> Activity:
-        found = _load(Raw(c.s), activity_id)
+        found = _load(cursor_of(c.s), activity_id)
         _editor(c, found.organ)
-        row = _load(Raw(c.s), activity_id, lock=True)
+        row = _load(cursor_of(c.s), activity_id, lock=True)
         if row.withdrawn_at is not None:
             raise InvalidInput(Msg("activity.already_withdrawn", {"id": activity_id, "reason": row.withdrawn_reason}))
-        rawsql.update(Raw(c.s), row, withdrawn_at=c.stamp(), withdrawn_by=c.user.name, withdrawn_reason=why)
+        update(cursor_of(c.s), row, withdrawn_at=c.stamp(), withdrawn_by=c.user.name, withdrawn_reason=why)
         c.event(
             "activity_withdrawn",
             chain=row.organ,
@@ -196,9 +196,9 @@ def withdraw(engine: Engine, activity_id: int, reason: str, actor: str | None) -
         return row
 
     engine.db.require()
-    with engine.db.session(write=False) as s:  # whose chain a refusal goes to: the activity's organ's
-        held = s.get(Activity, activity_id)
-    organ = held.organ if held is not None else None
+    with engine.db.reading() as s:  # whose chain a refusal goes to: the activity's organ's
+        held = s.one("SELECT organ FROM activities WHERE id = ?", activity_id)
+    organ = held[0] if held is not None else None
     return engine.change("activity_withdraw", actor, None, {"activity": activity_id, "reason": why[:200]}, op, organ)
 
 
@@ -214,9 +214,9 @@ def listed(engine: Engine, organ: str | None, year: int | str, actor: str | None
     year = check_year(year)
     code = reach.check_code(organ) if organ is not None else None
     engine.db.require()
-    with engine.db.session(write=False) as s:
+    with engine.db.reading() as s:
         scope = reach.scope(s, reader(s, actor), code, False)
-        raw = Raw(s)
+        raw = cursor_of(s)
         where, params = "held_on >= ? AND held_on <= ?", [f"{year}-01-01", f"{year}-12-31"]
         if scope is not None:
             if not scope:
@@ -229,7 +229,7 @@ def listed(engine: Engine, organ: str | None, year: int | str, actor: str | None
     return {"organ": code, "year": year, "activities": shown, "totals": _totals(rows)}
 
 
-def _evidence_of(raw: Raw, ids: list[int]) -> dict[int, list[dict[str, Any]]]:
+def _evidence_of(raw: Cursor, ids: list[int]) -> dict[int, list[dict[str, Any]]]:
     if not ids:
         return {}
     marks = ", ".join("?" for _ in ids)

@@ -3,13 +3,11 @@ database login itself may not make. Both are permission denied (exit 5), with th
 
 from __future__ import annotations
 
-from sqlalchemy.exc import DBAPIError
-
 from decision_flow.core.articles import IDENTITY_ARTICLE
 from decision_flow.core.errors import DflowError, Forbidden, Reason
 from decision_flow.core.i18n import Msg
 from decision_flow.identity.keys import Signer
-from decision_flow.store.models import User
+from decision_flow.store.rows import User
 
 
 def prove(user: User, key: Signer | DflowError | None) -> Signer:
@@ -28,10 +26,12 @@ def prove(user: User, key: Signer | DflowError | None) -> Signer:
     return key
 
 
-def denied_by_database(exc: DBAPIError) -> Exception:
-    """A change the database login may not make (PostgreSQL grants, SQLSTATE 42501) is
-    permission denied (exit 5), not a bug; any other database error is passed on."""
-    if getattr(exc.orig, "sqlstate", None) != "42501":
+def denied_by_database(exc: Exception) -> Exception:
+    """A change the database login may not make (PostgreSQL grants, SQLSTATE 42501: the
+    driver's error, or SQLAlchemy's around it) is permission denied (exit 5), not a bug; any
+    other error is passed on."""
+    orig = getattr(exc, "orig", None) or exc
+    if getattr(orig, "sqlstate", None) != "42501":
         return exc
-    msg = Msg("db.denied", {"error": str(exc.orig).splitlines()[0][:200]})
+    msg = Msg("db.denied", {"error": str(orig).splitlines()[0][:200]})
     return Forbidden(msg, [Reason("database_grant", IDENTITY_ARTICLE, msg)])

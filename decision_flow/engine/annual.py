@@ -20,20 +20,21 @@ import decision_flow.engine.definitions as definitions
 import decision_flow.engine.privacy as privacy
 import decision_flow.engine.reach as reach
 from decision_flow import procedures
-from decision_flow.core.calendar_cn import CalendarNotCovered, working_days_after
+from decision_flow.core.calendar_cn import CalendarNotCovered, OfficialCalendar, working_days_after
 from decision_flow.core.i18n import article
 from decision_flow.definition.workflow import Title, Workflow
 from decision_flow.engine import activities, catalogue
 from decision_flow.engine.catalogue import check_year
 from decision_flow.engine.change import reader
 from decision_flow.procedures.annual import COMPLETED, LATE_MARKS, Case, Figure, Part, Rec, Review, ids
-from decision_flow.store.models import Decision, Organ
-from decision_flow.store.rawsql import Raw, rows_as, select_all
+from decision_flow.store.row import rows_as, select_all
+from decision_flow.store.rows import Decision, Organ
+from decision_flow.store.tx import cursor_of
 
 if TYPE_CHECKING:
-    from sqlmodel import Session
-
     from decision_flow.engine.engine import Engine
+    from decision_flow.store.sql import Cursor
+    from decision_flow.store.tx import Tx
 
 MONTHS = 12
 CHUNK = 500  # case ids per query (SQLite takes 32,766 parameters; a short list plans well on both)
@@ -107,13 +108,15 @@ def report(engine: Engine, year: int | str, organ: str | None, actor: str | None
     year = check_year(year)
     code = reach.check_code(organ) if organ is not None else None
     engine.db.require()
-    with engine.db.session(write=False) as s:
+    with engine.db.reading() as s:
         user = reader(s, actor)
         scope = reach.scope(s, user, code, False)
-        names = {o.code: o.name for o in rows_as(Organ, Raw(s).all(select_all(Organ)))}
+        names = {o.code: o.name for o in rows_as(Organ, cursor_of(s).all(select_all(Organ)))}
         organs = sorted(names) if scope is None else sorted(scope)
         cases, masked = _cases(s, organs, year, user, lang)
         calendar = engine.calendar_in(s)
+        if isinstance(calendar, OfficialCalendar):
+            calendar.read()  # counted on after this read ends
         refusals = _refusals(s, organs, year)
     register = activities.listed(engine, code, year, actor)
     catalogues = catalogue.show(engine, year, code, actor)
@@ -161,13 +164,13 @@ def report(engine: Engine, year: int | str, organ: str | None, actor: str | None
     }
 
 
-def _cases(s: Session, organs: list[str], year: int, user: Any, lang: str) -> tuple[list[Case], bool]:
+def _cases(s: Tx, organs: list[str], year: int, user: Any, lang: str) -> tuple[list[Case], bool]:
     """The cases of `organs` opened in `year`, as the report reads them, and whether any title
     was masked for the reader."""
     if not organs:
         return [], False
     marks = ", ".join("?" for _ in organs)
-    raw = Raw(s)
+    raw = cursor_of(s)
     decisions = rows_as(Decision, raw.all(f"{select_all(Decision)} WHERE organ IN ({marks}) ORDER BY id", *organs))
     # First the steps a case is opened on, of every case: which cases are the year's; then every
     # record of those cases only (a county server holds many years).
@@ -196,7 +199,7 @@ def _cases(s: Session, organs: list[str], year: int, user: Any, lang: str) -> tu
     return found, masked
 
 
-def _records(raw: Raw, where: str, params: list[Any], steps: list[str] | None = None) -> dict[int, dict[str, Rec]]:
+def _records(raw: Cursor, where: str, params: list[Any], steps: list[str] | None = None) -> dict[int, dict[str, Rec]]:
     """The active step records the condition `where` selects (of `steps` only, if given), by case
     and step."""
     sql = f"SELECT decision_id, step, status, fields, marks FROM step_records WHERE active = ? AND {where}"
@@ -224,7 +227,7 @@ def _by_month(cases: list[Case]) -> list[int]:
     return counts
 
 
-def _refusals(s: Session, organs: list[str], year: int) -> list[tuple[str, str, str | None]]:
+def _refusals(s: Tx, organs: list[str], year: int) -> list[tuple[str, str, str | None]]:
     """The attempts refused in the organs' chains in `year`: each event's id (its chain and
     number, ``shahe:12``), the article it was refused under (its first reason's) and the
     procedure of the case it concerned (None: no case, e.g. an activity's)."""
@@ -236,7 +239,7 @@ def _refusals(s: Session, organs: list[str], year: int) -> list[tuple[str, str, 
         f" WHERE a.action = ? AND a.chain IN ({marks}) AND a.at >= ? AND a.at < ? ORDER BY a.chain, a.seq"
     )
     found, of = [], {}
-    for chain, seq, data, workflow in Raw(s).all(sql, "refused", *organs, f"{year}-01-01", f"{year + 1}-01-01"):
+    for chain, seq, data, workflow in cursor_of(s).all(sql, "refused", *organs, f"{year}-01-01", f"{year + 1}-01-01"):
         reasons = json.loads(data).get("reasons") or []
         if workflow is not None and workflow not in of:
             of[workflow] = definitions.newest(s, workflow).procedure

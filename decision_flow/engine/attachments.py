@@ -4,14 +4,18 @@ counts it (rules, `show`, exports, a return's carry-over)."""
 
 from __future__ import annotations
 
-from sqlmodel import col, select
+from typing import TYPE_CHECKING
 
 from decision_flow.core.errors import InvalidInput, NotFound
 from decision_flow.core.i18n import Msg
 from decision_flow.core.values import clean_text, split_assignment
 from decision_flow.engine.change import Change
-from decision_flow.engine.engine import Engine
-from decision_flow.store.models import Evidence
+from decision_flow.store.row import rows_as, select_all, update
+from decision_flow.store.rows import Evidence
+from decision_flow.store.tx import cursor_of
+
+if TYPE_CHECKING:
+    from decision_flow.engine.engine import Engine
 
 SHORTEST_PREFIX = 6  # hex digits of a SHA-256 that name a file
 
@@ -32,11 +36,9 @@ def withdraw(
     def op(c: Change) -> None:
         step = c.open_step(step_name)
         rec = c.pending_record(step)
-        rows = c.s.exec(
-            select(Evidence).where(
-                Evidence.record_id == rec.id, Evidence.kind == kind, col(Evidence.withdrawn_at).is_(None)
-            )
-        ).all()
+        cur = cursor_of(c.s)
+        query = f"{select_all(Evidence)} WHERE record_id = ? AND kind = ? AND withdrawn_at IS NULL ORDER BY id"
+        rows = rows_as(Evidence, cur.all(query, rec.id, kind))
         hexed = named.lower()
         matching = [
             e for e in rows if e.name == named or (len(hexed) >= SHORTEST_PREFIX and e.sha256.startswith(hexed))
@@ -47,8 +49,7 @@ def withdraw(
         if len(matching) > 1:
             raise InvalidInput(Msg("withdraw.several", {"file": named, "held": held}))
         (row,) = matching
-        row.withdrawn_at, row.withdrawn_by, row.withdrawn_reason = c.stamp(), c.user.name, reason
-        c.s.add(row)
+        update(cur, row, withdrawn_at=c.stamp(), withdrawn_by=c.user.name, withdrawn_reason=reason)
         c.save()
         c.event("withdrawn", step.name, kind=kind, name=row.name, sha256=row.sha256, reason=reason)
         found.update(step=step.name, kind=kind, name=row.name, sha256=row.sha256)

@@ -85,7 +85,7 @@ def show(engine: Engine, year: int) -> dict[str, Any]:
     the notice, who imported it and when, its sha256; or chinese-calendar and its version),
     its holiday periods and its adjusted working days."""
     engine.db.require()
-    with engine.db.session(write=False) as s:
+    with engine.db.reading() as s:
         found = calendar_years.row(s, year)
         imported = [r.year for r in calendar_years.rows(s)] if found is None else []
     shipped = engine.shipped_calendar()
@@ -123,7 +123,7 @@ def check(engine: Engine) -> dict[str, Any]:
     """Compare every imported year with the installed chinese-calendar where it covers that
     year: each day they see differently. `ok` when there is none."""
     engine.db.require()
-    with engine.db.session(write=False) as s:
+    with engine.db.reading() as s:
         years = [calendar_years.year_of(r) for r in calendar_years.rows(s)]
     shipped: ChinaCalendar = engine.shipped_calendar()
     report = []

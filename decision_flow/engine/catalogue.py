@@ -17,21 +17,20 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from sqlmodel import Session
-
 import decision_flow.engine.catalogue_items as items
 import decision_flow.engine.reach as reach
 from decision_flow.core.errors import Blocked, Forbidden, InvalidInput, Reason
 from decision_flow.core.i18n import Msg
 from decision_flow.core.values import clean_text, parse_date
 from decision_flow.engine.change import reader
-from decision_flow.store import rawsql
-from decision_flow.store.models import Catalogue, CatalogueItem, Organ
-from decision_flow.store.rawsql import Raw, rows_as, select_all
+from decision_flow.store.row import insert, rows_as, select_all, update
+from decision_flow.store.rows import Catalogue, CatalogueItem, Organ
+from decision_flow.store.tx import cursor_of
 
 if TYPE_CHECKING:
     from decision_flow.engine.change import Change
     from decision_flow.engine.engine import Engine
+    from decision_flow.store.tx import Tx
 
 ARTICLE = items.ARTICLE
 FIRST_YEAR, LAST_YEAR = 2000, 2100
@@ -63,7 +62,7 @@ def _opened(c: Change, organ: str, year: int) -> Catalogue:
     if not c.roles & EDITORS:
         msg = Msg("catalogue.role", {"user": c.user.name, "organ": organ})
         raise Forbidden(msg, [Reason("role", ARTICLE, msg)])
-    raw = Raw(c.s)
+    raw = cursor_of(c.s)
     raw.run(
         "INSERT INTO catalogues (organ, year, created_at, created_by) VALUES (?, ?, ?, ?)"
         " ON CONFLICT (organ, year) DO NOTHING",
@@ -86,7 +85,9 @@ def _published(cat: Catalogue, key: str) -> Blocked:
 def _write(c: Change, cat: Catalogue, **changes: Any) -> None:
     """Write the catalogue's changed columns (its row is locked by this change)."""
     sets = ", ".join(f"{name} = ?" for name in changes)
-    Raw(c.s).run(f"UPDATE catalogues SET {sets} WHERE organ = ? AND year = ?", *changes.values(), cat.organ, cat.year)
+    cursor_of(c.s).run(
+        f"UPDATE catalogues SET {sets} WHERE organ = ? AND year = ?", *changes.values(), cat.organ, cat.year
+    )
 
 
 # ---------------------------------------------------------------------------- changes
@@ -133,8 +134,7 @@ def add(
             added_at=c.stamp(),
             added_by=c.user.name,
         )
-        c.s.add(item)
-        c.s.flush()
+        insert(cursor_of(c.s), item)
         c.event(
             "catalogue_item_added",
             chain=code,
@@ -170,7 +170,7 @@ def remove(engine: Engine, item_id: int, reason: str, actor: str | None) -> Cata
         made = items.case_of(c.s, item_id)
         if made is not None:
             raise Blocked.because("catalogue_used", ARTICLE, "catalogue.item_used", id=item_id, case=made)
-        rawsql.update(Raw(c.s), item, removed_at=c.stamp(), removed_by=c.user.name, removed_reason=why)
+        update(cursor_of(c.s), item, removed_at=c.stamp(), removed_by=c.user.name, removed_reason=why)
         c.event(
             "catalogue_item_removed",
             chain=item.organ,
@@ -184,9 +184,9 @@ def remove(engine: Engine, item_id: int, reason: str, actor: str | None) -> Cata
         return item
 
     engine.db.require()
-    with engine.db.session(write=False) as s:  # whose chain a refusal goes to: the item's organ's
-        held = s.get(CatalogueItem, item_id)
-    organ = held.organ if held is not None else None
+    with engine.db.reading() as s:  # whose chain a refusal goes to: the item's organ's
+        held = s.one("SELECT organ FROM catalogue_items WHERE id = ?", item_id)
+    organ = held[0] if held is not None else None
     return engine.change("catalogue_remove", actor, None, {"item": item_id, "reason": why[:200]}, op, organ)
 
 
@@ -253,10 +253,10 @@ def publish(engine: Engine, year: int | str, organ: str, on: str, actor: str | N
 # ---------------------------------------------------------------------------- reads
 
 
-def _items(s: Session, organs: list[str], year: int) -> list[CatalogueItem]:
+def _items(s: Tx, organs: list[str], year: int) -> list[CatalogueItem]:
     marks = ", ".join("?" for _ in organs)
     sql = f"{select_all(CatalogueItem)} WHERE year = ? AND organ IN ({marks}) ORDER BY organ, id"
-    return rows_as(CatalogueItem, Raw(s).all(sql, year, *organs))
+    return rows_as(CatalogueItem, cursor_of(s).all(sql, year, *organs))
 
 
 def show(engine: Engine, year: int | str, organ: str | None = None, actor: str | None = None) -> dict[str, Any]:
@@ -267,12 +267,14 @@ def show(engine: Engine, year: int | str, organ: str | None = None, actor: str |
     year = check_year(year)
     code = reach.check_code(organ) if organ is not None else None
     engine.db.require()
-    with engine.db.session(write=False) as s:
+    with engine.db.reading() as s:
         user = reader(s, actor)
         scope = reach.scope(s, user, code, False)
-        names = {o.code: o.name for o in rows_as(Organ, Raw(s).all(select_all(Organ)))}
+        names = {o.code: o.name for o in rows_as(Organ, cursor_of(s).all(select_all(Organ)))}
         codes = sorted(names) if scope is None else scope
-        held = {c.organ: c for c in rows_as(Catalogue, Raw(s).all(f"{select_all(Catalogue)} WHERE year = ?", year))}
+        held = {
+            c.organ: c for c in rows_as(Catalogue, cursor_of(s).all(f"{select_all(Catalogue)} WHERE year = ?", year))
+        }
         shown = [c for c in codes if c in held or c == code]
         listed = _items(s, shown, year) if shown else []
         made = items.cases_of(s, [i.id or 0 for i in listed])

@@ -11,24 +11,24 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sqlmodel import Session
-
 from decision_flow.core.errors import Blocked, NotFound
 from decision_flow.core.i18n import Msg
-from decision_flow.store.models import CatalogueItem
-from decision_flow.store.rawsql import Raw, rows_as, select_all
+from decision_flow.store.row import rows_as, select_all
+from decision_flow.store.rows import CatalogueItem
+from decision_flow.store.tx import cursor_of
 
 if TYPE_CHECKING:
     from decision_flow.engine.change import Change
+    from decision_flow.store.tx import Tx
 
 # Decree 713 Art. 3 ¶3: the decision organ sets its catalogue of major decisions, publishes it
 # with the same-level Party committee's consent, and adjusts it as things change.
 ARTICLE = "Art. 3"
 
 
-def load(s: Session, item_id: int, lock: bool = False) -> CatalogueItem:
+def load(s: Tx, item_id: int, lock: bool = False) -> CatalogueItem:
     """The item, or NotFound; `lock` takes its row lock (a change that acts on it)."""
-    raw = Raw(s)
+    raw = cursor_of(s)
     sql = f"{select_all(CatalogueItem)} WHERE id = ?" + (" FOR UPDATE" if lock and raw.postgres else "")
     found = raw.all(sql, item_id)
     if not found:
@@ -36,12 +36,12 @@ def load(s: Session, item_id: int, lock: bool = False) -> CatalogueItem:
     return rows_as(CatalogueItem, found)[0]
 
 
-def cases_of(s: Session, item_ids: list[int]) -> dict[int, tuple[int, str, str]]:
+def cases_of(s: Tx, item_ids: list[int]) -> dict[int, tuple[int, str, str]]:
     """The case made from each of these items that has one: item -> (case id, stage, status)."""
     if not item_ids:
         return {}
     marks = ", ".join("?" for _ in item_ids)
-    rows = Raw(s).all(
+    rows = cursor_of(s).all(
         f"SELECT catalogue_item, id, stage, status FROM decisions WHERE catalogue_item IN ({marks}) ORDER BY id",
         *item_ids,
     )
@@ -51,7 +51,7 @@ def cases_of(s: Session, item_ids: list[int]) -> dict[int, tuple[int, str, str]]
     return found
 
 
-def case_of(s: Session, item_id: int) -> int | None:
+def case_of(s: Tx, item_id: int) -> int | None:
     """The case made from the item, if one was."""
     made = cases_of(s, [item_id]).get(item_id)
     return made[0] if made else None

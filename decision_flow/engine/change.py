@@ -12,9 +12,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
-
-from sqlmodel import Session, SQLModel
+from typing import TYPE_CHECKING, Any
 
 import decision_flow.engine.definitions as definitions
 from decision_flow.core.articles import IDENTITY_ARTICLE
@@ -27,24 +25,27 @@ from decision_flow.identity.keys import Signer
 from decision_flow.procedures import of as procedure_of
 from decision_flow.procedures.model import Procedure
 from decision_flow.rules import Context
-from decision_flow.store import rawsql
-from decision_flow.store.evidence import DatabaseStore, EvidenceStore
-from decision_flow.store.models import Decision, Evidence, StepRecord, User
-from decision_flow.store.rawsql import Raw, rows_as, select_all
+from decision_flow.store.row import insert, rows_as, select_all, update
+from decision_flow.store.rows import Decision, Evidence, StepRecord, User
+from decision_flow.store.tx import cursor_of
 from decision_flow.trail import audit
 from decision_flow.trail.canonical import REGISTRY
 from decision_flow.trail.chainwalk import KEY_ACTIONS
 
+if TYPE_CHECKING:
+    from decision_flow.store.evidence import DatabaseStore, EvidenceStore
+    from decision_flow.store.tx import Tx
+
 MAX_ACTOR = 100  # characters of a user's name
 
 
-def acting_user(s: Session, name: str | None) -> User:
+def acting_user(s: Tx, name: str | None) -> User:
     """The acting user, who must be registered and active (every act is attributable)."""
     if not name:
         msg = Msg("user.none", {})
         raise Forbidden(msg, [Reason("user", IDENTITY_ARTICLE, msg)])
     name = clean_text(name, "--as", 1000)  # control characters or undecodable bytes: invalid input
-    found = Raw(s).all(f"{select_all(User)} WHERE name = ?", name[:MAX_ACTOR])
+    found = cursor_of(s).all(f"{select_all(User)} WHERE name = ?", name[:MAX_ACTOR])
     user = rows_as(User, found)[0] if found else None
     if user is None or not user.active:
         msg = Msg("user.unknown", {"name": name[:MAX_ACTOR]})
@@ -52,7 +53,7 @@ def acting_user(s: Session, name: str | None) -> User:
     return user
 
 
-def reader(s: Session, name: str | None) -> User | None:
+def reader(s: Tx, name: str | None) -> User | None:
     """Who a read (show, list, the trail, verification, an export, the user list) is made as.
 
     A read needs no identity: with no name given, nobody (the database login decides who may
@@ -63,20 +64,10 @@ def reader(s: Session, name: str | None) -> User | None:
     return acting_user(s, name) if name else None
 
 
-def _insert(raw: Raw, row: SQLModel, **changed: Any) -> int:
-    """INSERT `row` (every column but its integer key `id`, with `changed` columns replaced) as a
-    new row of its table; the new row's id."""
-    names = [c for c in rawsql.columns(type(row)) if c != "id"]
-    return raw.insert(
-        f"INSERT INTO {type(row).__tablename__} ({', '.join(names)}) VALUES ({', '.join('?' for _ in names)})",
-        *(changed[c] if c in changed else getattr(row, c) for c in names),
-    )
-
-
-def load_case(s: Session, decision_id: int, lock: bool = False) -> Decision:
+def load_case(s: Tx, decision_id: int, lock: bool = False) -> Decision:
     """The decision, or NotFound; `lock` takes its row lock first, so every change on a
     server locks in one order (decision row, then the chain) and none deadlocks."""
-    raw = Raw(s)
+    raw = cursor_of(s)
     found = raw.all(
         f"{select_all(Decision)} WHERE id = ?" + (" FOR UPDATE" if lock and raw.postgres else ""), decision_id
     )
@@ -90,7 +81,7 @@ class Change:
     """A change in progress: `case` is the decision it is about (None for a user or key
     change), already locked; every event it appends is signed by `signer`, who is `user`."""
 
-    s: Session
+    s: Tx
     user: User
     signer: Signer
     case: Decision | None
@@ -132,7 +123,7 @@ class Change:
 
     def records(self) -> dict[str, StepRecord]:
         """The active record of each step of the case that has one."""
-        found = Raw(self.s).all(f"{select_all(StepRecord)} WHERE decision_id = ? AND active", self.dec.id)
+        found = cursor_of(self.s).all(f"{select_all(StepRecord)} WHERE decision_id = ? AND active", self.dec.id)
         return {r.step: r for r in rows_as(StepRecord, found)}
 
     def context(self, records: dict[str, StepRecord] | None = None, check_files: bool = False) -> Context:
@@ -145,7 +136,7 @@ class Change:
     def save(self, **changes: Any) -> None:
         """Write the case's new state if nobody changed it since it was read."""
         dec = self.dec
-        if rawsql.update(Raw(self.s), dec, ("version", dec.version), version=dec.version + 1, **changes) != 1:
+        if update(cursor_of(self.s), dec, ("version", dec.version), version=dec.version + 1, **changes) != 1:
             raise Conflict(Msg("decision.conflict", {"id": dec.id}))
 
     # ------------------------------------------------------------------ steps
@@ -153,7 +144,7 @@ class Change:
     def record_of(self, step: Step, records: dict[str, StepRecord] | None = None) -> StepRecord:
         """The step's active record, made if it has none; from `records` (the case's active
         records, just read) when the caller has them, and a new one is added to them."""
-        raw = Raw(self.s)
+        raw = cursor_of(self.s)
         if records is not None:
             rec = records.get(step.name)
         else:
@@ -162,8 +153,7 @@ class Change:
             )
             rec = rows_as(StepRecord, found)[0] if found else None
         if rec is None:
-            rec = StepRecord(decision_id=self.dec.id or 0, stage=step.stage, step=step.name)
-            rec.id = _insert(raw, rec)
+            rec = insert(raw, StepRecord(decision_id=self.dec.id or 0, stage=step.stage, step=step.name))
             if records is not None:
                 records[step.name] = rec
         return rec
@@ -178,7 +168,7 @@ class Change:
     def write_record(self, rec: StepRecord, **changes: Any) -> None:
         """Write a step record's changed columns (the case's row lock, held by the change,
         keeps anyone else from writing it meanwhile)."""
-        rawsql.update(Raw(self.s), rec, **changes)
+        update(cursor_of(self.s), rec, **changes)
 
     def carry_over(self, stages: list[str]) -> list[str]:
         """Supersede the case's active records of `stages` (kept, inactive, for the history) and
@@ -188,7 +178,7 @@ class Change:
         `late`), a waiver and its reason, and who closed it are not carried: completing or
         waiving is decided again. A record with neither values nor evidence is only superseded.
         Returns the steps carried over, in the workflow's order."""
-        raw = Raw(self.s)
+        raw = cursor_of(self.s)
         marks = ", ".join("?" for _ in stages)
         old = rows_as(
             StepRecord,
@@ -215,9 +205,9 @@ class Change:
             new = StepRecord(
                 decision_id=rec.decision_id, stage=rec.stage, step=rec.step, fields=rec.fields, carried_from=rec.id
             )
-            new_id = _insert(raw, new)
+            new_id = insert(raw, new).id
             for e in files.get(rec.id or 0, []):
-                _insert(raw, e, record_id=new_id)
+                insert(raw, Evidence(**{**e.model_dump(), "id": None, "record_id": new_id}))
             carried.append(rec.step)
         return carried
 

@@ -13,16 +13,18 @@ text: a changed file needs a new version (installing and migrating: :mod:`.versi
 from __future__ import annotations
 
 import hashlib
-
-from sqlmodel import Session
+from typing import TYPE_CHECKING
 
 from decision_flow import procedures
 from decision_flow.core.errors import IntegrityError, NotFound, WorkflowError
 from decision_flow.core.i18n import Msg
 from decision_flow.definition.cache import load_keyed
 from decision_flow.definition.workflow import Workflow
-from decision_flow.store.models import Decision
-from decision_flow.store.rawsql import Raw
+from decision_flow.store.rows import Decision
+from decision_flow.store.tx import cursor_of
+
+if TYPE_CHECKING:
+    from decision_flow.store.tx import Tx
 
 _by_sha: dict[str, Workflow] = {}  # every definition resolved in this process
 _history: dict[str, Workflow] | None = None
@@ -49,9 +51,9 @@ def _history_by_sha() -> dict[str, Workflow]:
     return _history
 
 
-def _stored(s: Session, sha: str) -> Workflow | None:
+def _stored(s: Tx, sha: str) -> Workflow | None:
     """A definition kept in the database, parsed (once per text, through the cache)."""
-    row = Raw(s).one("SELECT name, version, text, base_sha256 FROM workflow_definitions WHERE sha256 = ?", sha)
+    row = cursor_of(s).one("SELECT name, version, text, base_sha256 FROM workflow_definitions WHERE sha256 = ?", sha)
     if row is None:
         return None
     name, version, text, base_sha = row
@@ -73,7 +75,7 @@ def _sha_of_text(text: str, base_sha: str | None) -> str:
     return hashlib.sha256(f"{base_sha}\n{own}".encode()).hexdigest() if base_sha else own
 
 
-def by_sha(s: Session, sha: str, name: str | None = None) -> Workflow:
+def by_sha(s: Tx, sha: str, name: str | None = None) -> Workflow:
     """The definition whose SHA-256 is `sha` (`name`, if known, finds a shipped one at once)."""
     wf = _by_sha.get(sha)
     if wf is not None:
@@ -92,7 +94,7 @@ def by_sha(s: Session, sha: str, name: str | None = None) -> Workflow:
     return wf
 
 
-def of_case(s: Session, dec: Decision) -> Workflow:
+def of_case(s: Tx, dec: Decision) -> Workflow:
     """The definition `dec` was created under (or last migrated to), exactly."""
     wf = by_sha(s, dec.workflow_sha256, dec.workflow)
     if (wf.name, wf.version) != (dec.workflow, dec.workflow_version):
@@ -125,14 +127,14 @@ def viewed(name: str, version: int) -> Workflow:
     raise NotFound(Msg("workflow.version_unknown", {"name": name, "version": version}))
 
 
-def newest_row(s: Session, name: str) -> tuple[str, int] | None:
-    row = Raw(s).one(
+def newest_row(s: Tx, name: str) -> tuple[str, int] | None:
+    row = cursor_of(s).one(
         "SELECT sha256, version FROM workflow_definitions WHERE name = ? ORDER BY version DESC LIMIT 1", name
     )
     return (str(row[0]), int(row[1])) if row else None
 
 
-def newest(s: Session, name: str) -> Workflow:
+def newest(s: Tx, name: str) -> Workflow:
     """The definition a new case of `name` gets: the newest version, shipped or kept in the
     database (installed by an admin, or shipped with a newer release another terminal runs)."""
     shipped, row = shipped_named(name), newest_row(s, name)
@@ -147,7 +149,7 @@ def newest(s: Session, name: str) -> Workflow:
     return shipped
 
 
-def base_for(s: Session, name: str, own: tuple[str, int] | None) -> Workflow:
+def base_for(s: Tx, name: str, own: tuple[str, int] | None) -> Workflow:
     """What a file `extends` when it names `name`: the newest version of it, or, for a file of
     that same name (a locality's stricter version of a shipped procedure), the newest version
     below the file's own, so a file never extends itself."""
@@ -160,8 +162,8 @@ def base_for(s: Session, name: str, own: tuple[str, int] | None) -> Workflow:
     return max(below, key=lambda wf: wf.version)
 
 
-def _newest_below(s: Session, name: str, version: int) -> Workflow | None:
-    row = Raw(s).one(
+def _newest_below(s: Tx, name: str, version: int) -> Workflow | None:
+    row = cursor_of(s).one(
         "SELECT sha256 FROM workflow_definitions WHERE name = ? AND version < ? ORDER BY version DESC LIMIT 1",
         name,
         version,
@@ -169,16 +171,16 @@ def _newest_below(s: Session, name: str, version: int) -> Workflow | None:
     return by_sha(s, str(row[0]), name) if row else None
 
 
-def _stored_names(s: Session) -> set[str]:
-    return {str(r[0]) for r in Raw(s).all("SELECT DISTINCT name FROM workflow_definitions")}
+def _stored_names(s: Tx) -> set[str]:
+    return {str(r[0]) for r in cursor_of(s).all("SELECT DISTINCT name FROM workflow_definitions")}
 
 
-def version_of(s: Session, name: str, version: int) -> Workflow:
+def version_of(s: Tx, name: str, version: int) -> Workflow:
     """The definition `name` at `version`: shipped, an earlier shipped version, or kept in the database."""
     shipped = shipped_named(name)
     if shipped is not None and shipped.version == version:
         return shipped
-    row = Raw(s).one("SELECT sha256 FROM workflow_definitions WHERE name = ? AND version = ?", name, version)
+    row = cursor_of(s).one("SELECT sha256 FROM workflow_definitions WHERE name = ? AND version = ?", name, version)
     if row is not None:
         return by_sha(s, str(row[0]), name)
     for wf in _history_by_sha().values():
@@ -187,11 +189,11 @@ def version_of(s: Session, name: str, version: int) -> Workflow:
     raise NotFound(Msg("workflow.version_unknown", {"name": name, "version": version}))
 
 
-def keep(s: Session, wf: Workflow, origin: str, at: str, by: str) -> None:
+def keep(s: Tx, wf: Workflow, origin: str, at: str, by: str) -> None:
     """Keep `wf` (and what it extends) in the database, if it is not there yet, in the caller's
     transaction (a change's, with its time `at` and user `by`); a different text kept under the
     same name and version is refused."""
-    raw = Raw(s)
+    raw = cursor_of(s)
     found = raw.one("SELECT sha256 FROM workflow_definitions WHERE name = ? AND version = ?", wf.name, wf.version)
     if found is not None:
         if found[0] != wf.sha256:
@@ -218,15 +220,15 @@ def keep(s: Session, wf: Workflow, origin: str, at: str, by: str) -> None:
     _by_sha[wf.sha256] = wf
 
 
-def altered(s: Session) -> tuple[str, int, str, int | None, str | None] | None:
+def altered(s: Tx) -> tuple[str, int, str, int | None, str | None] | None:
     """The first kept definition whose text no longer hashes to the SHA-256 cases recorded
     (name, version, sha256, and the first event that names it: its seq and chain), or None."""
-    rows = Raw(s).all(
+    rows = cursor_of(s).all(
         "SELECT sha256, name, version, text, base_sha256 FROM workflow_definitions ORDER BY name, version"
     )
     for sha, name, version, text, base in rows:
         if _sha_of_text(str(text), base) != sha:
-            first = Raw(s).one(
+            first = cursor_of(s).one(
                 "SELECT seq, chain FROM audit_events WHERE data LIKE ?"
                 " ORDER BY CASE WHEN chain = 'registry' THEN 0 ELSE 1 END, chain, seq LIMIT 1",
                 f"%{sha}%",

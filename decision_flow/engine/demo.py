@@ -18,7 +18,7 @@ from decision_flow import procedures
 from decision_flow.core.errors import Blocked, InvalidInput, NotFound
 from decision_flow.core.i18n import Msg, article, language, os_error, t
 from decision_flow.definition.workflow import Workflow
-from decision_flow.engine import activities, catalogue, definitions, queries, users
+from decision_flow.engine import activities, catalogue, definitions, queries, users, verification
 from decision_flow.engine.engine import Engine
 from decision_flow.identity.keys import KeyRing
 from decision_flow.procedures.model import Act, Demo
@@ -69,7 +69,7 @@ def run_demo(
         if keep is not None:  # the rest of a township's year, for `dflow report annual` to read
             more_of_the_year(root, procedure, line)
         trail = queries.trail(engine, decision)
-        verdict = queries.verify(engine, remember=False)  # a scratch database: nothing kept of it elsewhere
+        verdict = verification.verify(engine, remember=False)  # a scratch database: nothing kept of it elsewhere
         shown = queries.show(engine, decision)
         engine.db.dispose()
     if keep is not None:

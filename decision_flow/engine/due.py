@@ -19,9 +19,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any
-
-from sqlmodel import Session, col, select
+from typing import TYPE_CHECKING, Any
 
 import decision_flow.engine.definitions as definitions
 import decision_flow.engine.reach as reach
@@ -34,7 +32,12 @@ from decision_flow.engine.change import reader
 from decision_flow.engine.engine import Engine
 from decision_flow.rules.due import deadlines, has_deadlines
 from decision_flow.rules.kinds import Context, StepState
-from decision_flow.store.models import CatalogueItem, Decision, LifeAct, Organ, StepRecord
+from decision_flow.store.row import columns, rows_as, select_all
+from decision_flow.store.rows import CatalogueItem, Decision, LifeAct
+from decision_flow.store.tx import cursor_of
+
+if TYPE_CHECKING:
+    from decision_flow.store.tx import Tx
 
 CATALOGUE_ARTICLE = "Art. 3"  # the decision-item catalogue (决策事项目录)
 EVALUATION_ARTICLE = "Art. 36"  # post-decision evaluation (决策后评估)
@@ -49,14 +52,19 @@ class Reading:
     """What a source reads with: the session, the organs in scope (None: every organ), today
     and the official calendar."""
 
-    s: Session
+    s: Tx
     organs: list[str] | None
     today: date
     calendar: WorkCalendar
 
-    def in_scope(self, column: Any) -> Any:
-        """A condition keeping rows of the organs in scope (true when every organ is)."""
-        return col(column).in_(self.organs) if self.organs is not None else True
+    def in_scope(self, column: str) -> tuple[str, tuple[str, ...]]:
+        """A condition keeping rows whose `column` names an organ in scope (true when every
+        organ is), and its parameters."""
+        if self.organs is None:
+            return "1 = 1", ()
+        if not self.organs:
+            return "1 = 0", ()
+        return f"{column} IN ({', '.join('?' for _ in self.organs)})", tuple(self.organs)
 
 
 @dataclass(frozen=True)
@@ -141,10 +149,10 @@ def due(
     within that many calendar days of `today` (default: the engine's), and all that is overdue."""
     engine.db.require()
     today = today or engine.today()
-    with engine.db.session(write=False) as s:
+    with engine.db.reading() as s:
         user = reader(s, actor)
         reading = Reading(s, reach.scope(s, user, organ, all_organs), today, engine.calendar_in(s))
-        names = {code: name for code, name in s.exec(select(Organ.code, Organ.name)).all()}
+        names = {code: name for code, name in s.all("SELECT code, name FROM organs")}
         found = [item for read in SOURCES.values() for item in read(reading)]
         if within is not None:
             last = today + timedelta(days=within)
@@ -184,14 +192,13 @@ def _working_days_left(calendar: WorkCalendar, today: date, due_on: date) -> int
 def rule_deadlines(reading: Reading) -> Iterable[Item]:
     """The time limits the rules of each open case's workflow set (two queries, and one per
     workflow definition not yet read in this process)."""
-    s = reading.s
-    open_cases = select(Decision.id).where(Decision.status == "active", reading.in_scope(Decision.organ))
-    cases = s.exec(select(Decision).where(col(Decision.id).in_(open_cases)).order_by(col(Decision.id))).all()
+    s, cur = reading.s, cursor_of(reading.s)
+    scope, organs = reading.in_scope("organ")
+    open_cases = f"SELECT id FROM decisions WHERE status = 'active' AND {scope}"
+    cases = rows_as(Decision, cur.all(f"{select_all(Decision)} WHERE id IN ({open_cases}) ORDER BY id", *organs))
     records: dict[int, dict[str, StepState]] = {}
-    query = select(StepRecord.decision_id, StepRecord.step, StepRecord.status, StepRecord.fields).where(
-        col(StepRecord.active), col(StepRecord.decision_id).in_(open_cases)
-    )
-    for decision_id, step, status, fields in s.exec(query).all():
+    query = f"SELECT decision_id, step, status, fields FROM step_records WHERE active AND decision_id IN ({open_cases})"
+    for decision_id, step, status, fields in cur.all(query, *organs):
         records.setdefault(decision_id, {})[step] = StepState(status, json.loads(fields))
     for dec in cases:
         assert dec.id is not None
@@ -224,19 +231,18 @@ def rule_deadlines(reading: Reading) -> Iterable[Item]:
 def catalogue_items(reading: Reading) -> Iterable[Item]:
     """Each item of a decision-item catalogue not taken out, whose decision is not archived
     yet: due on its planned date (Art. 3). Two queries."""
-    s = reading.s
-    items = s.exec(
-        select(CatalogueItem)
-        .where(col(CatalogueItem.removed_at).is_(None), reading.in_scope(CatalogueItem.organ))
-        .order_by(col(CatalogueItem.id))
-    ).all()
+    cur = cursor_of(reading.s)
+    scope, organs = reading.in_scope("organ")
+    query = f"{select_all(CatalogueItem)} WHERE removed_at IS NULL AND {scope} ORDER BY id"
+    items = rows_as(CatalogueItem, cur.all(query, *organs))
     ids = [i.id for i in items]
     cases: dict[int, list[tuple[int, str, str]]] = {}
     if ids:
-        query = select(Decision.catalogue_item, Decision.id, Decision.title, Decision.status).where(
-            col(Decision.catalogue_item).in_(ids)
+        query = (
+            "SELECT catalogue_item, id, title, status FROM decisions"
+            f" WHERE catalogue_item IN ({', '.join('?' for _ in ids)}) ORDER BY id"
         )
-        for item_id, case_id, title, status in s.exec(query.order_by(col(Decision.id))).all():
+        for item_id, case_id, title, status in cur.all(query, *ids):
             cases.setdefault(int(item_id or 0), []).append((int(case_id or 0), title, status))
     for item in items:
         made = cases.get(item.id or 0, [])
@@ -255,14 +261,16 @@ def catalogue_items(reading: Reading) -> Iterable[Item]:
 def evaluations(reading: Reading) -> Iterable[Item]:
     """Each post-decision evaluation begun with a due date and not reported since (Art. 36).
     One query."""
+    scope, organs = reading.in_scope("d.organ")
+    selected = ", ".join(f"a.{name}" for name in columns(LifeAct))
     query = (
-        select(LifeAct, col(Decision.title), col(Decision.organ))
-        .join(Decision, col(Decision.id) == col(LifeAct.decision_id))
-        .where(col(LifeAct.kind).in_((EVALUATION_STARTED, EVALUATION_REPORTED)), reading.in_scope(Decision.organ))
-        .order_by(col(LifeAct.id))
+        f"SELECT {selected}, d.title, d.organ FROM life_acts a JOIN decisions d ON d.id = a.decision_id"
+        f" WHERE a.kind IN (?, ?) AND {scope} ORDER BY a.id"
     )
+    found = cursor_of(reading.s).all(query, EVALUATION_STARTED, EVALUATION_REPORTED, *organs)
+    width = len(columns(LifeAct))
     begun: dict[int, list[tuple[LifeAct, str, str | None]]] = {}
-    for act, title, organ in reading.s.exec(query).all():
+    for act, title, organ in ((rows_as(LifeAct, [r[:width]])[0], r[width], r[width + 1]) for r in found):
         if act.kind == EVALUATION_REPORTED:
             begun.pop(act.decision_id, None)  # reports every evaluation begun before it
         else:

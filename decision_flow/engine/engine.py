@@ -11,10 +11,7 @@ import json
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any, TypeVar
-
-from sqlalchemy.exc import DBAPIError
-from sqlmodel import Session
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import decision_flow.engine.definitions as definitions
 import decision_flow.engine.moves as moves
@@ -35,9 +32,15 @@ from decision_flow.rules import run
 from decision_flow.store.calendar_years import imported
 from decision_flow.store.db import Database
 from decision_flow.store.evidence import store_for
-from decision_flow.store.models import Decision, Evidence, Organ, User
+from decision_flow.store.row import insert, one_as, select_all
+from decision_flow.store.rows import Decision, Evidence, User
+from decision_flow.store.sql import driver_error
+from decision_flow.store.tx import cursor_of
 from decision_flow.trail import audit
 from decision_flow.trail.canonical import REGISTRY
+
+if TYPE_CHECKING:
+    from decision_flow.store.tx import Tx
 
 T = TypeVar("T")
 Op = Callable[[Change], T]
@@ -92,7 +95,7 @@ class Engine:
             self._shipped = ChinaCalendar()
         return self._shipped
 
-    def calendar_in(self, s: Session) -> WorkCalendar:
+    def calendar_in(self, s: Tx) -> WorkCalendar:
         """The calendar the rules count on in session `s`: the one given to the engine (tests),
         else the years admins imported over chinese-calendar's data, read from `s` only when a
         rule first asks about a day (most changes count no working days)."""
@@ -116,7 +119,7 @@ class Engine:
         except DflowError as exc:
             return exc
 
-    def opened(self, s: Session, user: User, signer: Signer, case: Decision | None) -> Change:
+    def opened(self, s: Tx, user: User, signer: Signer, case: Decision | None) -> Change:
         """A change in session `s` by `user`, signed by `signer`, about `case`, on this clock."""
         return Change(s, user, signer, case, self.stamp, self.today(), self.calendar_in(s), self.store)
 
@@ -144,17 +147,20 @@ class Engine:
                 try:
                     result = op(change)
                     s.commit()
-                except DBAPIError as exc:
-                    raise denied_by_database(exc) from None
                 except DflowError as exc:  # its names are the case's workflow's
                     exc.workflow = exc.workflow or change.resolved
                     raise
+                except Exception as exc:
+                    if not driver_error(exc):
+                        raise
+                    raise denied_by_database(exc) from None
                 return result
         except (Blocked, Forbidden) as exc:
             try:
                 self._refused(attempt, actor, decision_id, args, exc, proven, organ)
-            except DBAPIError:  # a login that may not even append to the trail: the refusal stands
-                pass
+            except Exception as exc:  # a login that may not even append to the trail: the refusal stands
+                if not driver_error(exc):
+                    raise
             raise
 
     def _refused(
@@ -173,8 +179,18 @@ class Engine:
         for key in (signer, None) if signer is not None else (None,):
             try:
                 with self.db.session() as s:
-                    dec = s.get(Decision, decision_id) if decision_id is not None else None
-                    held = organ if organ is not None and s.get(Organ, organ) is not None else None
+                    cur = cursor_of(s)
+                    found = (
+                        cur.one(f"{select_all(Decision)} WHERE id = ?", decision_id)
+                        if decision_id is not None
+                        else None
+                    )
+                    dec = one_as(Decision, found)
+                    held = (
+                        organ
+                        if organ is not None and cur.one("SELECT code FROM organs WHERE code = ?", organ)
+                        else None
+                    )
                     audit.append(
                         s,
                         chain=(dec.organ or REGISTRY) if dec is not None else held or REGISTRY,
@@ -263,9 +279,7 @@ class Engine:
                 adjustment=adjusts[1] if adjusts is not None else None,
                 catalogue_item=catalogue_item,
             )
-            c.s.add(dec)
-            c.s.flush()
-            c.case = dec
+            c.case = insert(cursor_of(c.s), dec)
             linked: dict[str, Any] = {}
             if original is not None:
                 linked = {"supersedes": original.id, "adjustment": dec.adjustment}
@@ -328,7 +342,8 @@ class Engine:
                 if (kind, sha) in held:  # the same file as this kind already holds: it counts once
                     continue
                 held.add((kind, sha))
-                c.s.add(
+                insert(
+                    cursor_of(c.s),
                     Evidence(
                         record_id=rec.id or 0,
                         kind=kind,
@@ -337,7 +352,7 @@ class Engine:
                         size=size,
                         attached_at=c.stamp(),
                         attached_by=c.user.name,
-                    )
+                    ),
                 )
                 stored.append({"kind": kind, "name": name, "sha256": sha, "size": size})
             c.write_record(rec, fields=json.dumps(merged, ensure_ascii=False, sort_keys=True))

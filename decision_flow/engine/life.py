@@ -23,8 +23,9 @@ from decision_flow.engine.change import Change
 from decision_flow.engine.engine import Engine
 from decision_flow.engine.lifecycle import life_of, open_evaluation
 from decision_flow.procedures.model import Life
-from decision_flow.store.models import LifeAct
-from decision_flow.store.rawsql import Raw
+from decision_flow.store.row import insert
+from decision_flow.store.rows import LifeAct
+from decision_flow.store.tx import cursor_of
 
 OFFICER, HEAD = ("officer",), ("executive",)  # the implementing unit's and the organ's head
 EVIDENCE_KINDS = ("implementation_report", "problem_report", "evaluation_report", "opinions")
@@ -48,16 +49,16 @@ def _keep(c: Change, kind: str, files: list[tuple[str, str]], **data: Any) -> di
     recorded = {k: v for k, v in data.items() if v is not None}
     if stored:
         recorded["evidence"] = stored
-    c.s.add(
+    insert(
+        cursor_of(c.s),
         LifeAct(
             decision_id=c.dec.id or 0,
             kind=kind,
             data=json.dumps(recorded, ensure_ascii=False, sort_keys=True),
             at=c.stamp(),
             actor=c.user.name,
-        )
+        ),
     )
-    c.s.flush()
     c.event(kind, **recorded)
     return recorded
 
@@ -155,7 +156,7 @@ def _assessors(c: Change, life: Life) -> tuple[set[str], set[str]]:
                 named.add(_same(item))
     users = {
         str(row[0])
-        for row in Raw(c.s).all(
+        for row in cursor_of(c.s).all(
             "SELECT DISTINCT actor FROM audit_events WHERE decision_id = ? AND action = 'recorded'"
             f" AND step IN ({', '.join('?' for _ in life.assessments)})",
             c.dec.id,

@@ -13,9 +13,9 @@ from decision_flow.core.errors import Blocked, InvalidInput, Reason
 from decision_flow.core.i18n import Msg
 from decision_flow.engine.change import Change, load_case
 from decision_flow.procedures.model import Life
-from decision_flow.store import rawsql
-from decision_flow.store.models import Decision, LifeAct
-from decision_flow.store.rawsql import Raw, rows_as, select_all
+from decision_flow.store.row import rows_as, select_all, update
+from decision_flow.store.rows import Decision, LifeAct
+from decision_flow.store.tx import cursor_of
 
 
 def life_of(c: Change, allowed: tuple[str, ...], act: str) -> Life:
@@ -39,7 +39,7 @@ def open_evaluation(s: Any, decision_id: int) -> LifeAct | None:
     """The evaluation begun on the decision and not yet reported, if any."""
     acts = rows_as(
         LifeAct,
-        Raw(s).all(
+        cursor_of(s).all(
             f"{select_all(LifeAct)} WHERE decision_id = ? AND kind IN ('evaluation_started', 'evaluation_reported')"
             " ORDER BY id DESC LIMIT 1",
             decision_id,
@@ -63,7 +63,7 @@ def require_adjustable(c: Change, original: Decision, kind: str) -> None:
         life = life_of(c, ("in_force", "suspended"), "adjustment")
         if kind not in ADJUSTMENTS:
             raise InvalidInput(Msg("life.adjustment", {"kind": kind[:20], "kinds": ", ".join(ADJUSTMENTS)}))
-        running = Raw(c.s).one(
+        running = cursor_of(c.s).one(
             "SELECT id FROM decisions WHERE supersedes = ? AND status = 'active' LIMIT 1", original.id
         )
         if running is not None:
@@ -81,18 +81,20 @@ def conclude_adjustment(c: Change) -> None:
         return
     original = load_case(c.s, dec.supersedes, lock=True)
     ended = "stopped" if dec.adjustment == "stop" else "superseded"
-    rawsql.update(Raw(c.s), original, ("version", original.version), version=original.version + 1, life=ended)
+    update(cursor_of(c.s), original, ("version", original.version), version=original.version + 1, life=ended)
     c.event(ended, about=original, by=dec.id, title=dec.title)
 
 
 def superseded_by(s: Any, decision_id: int) -> list[int]:
     """The cases that change or stop the decision, oldest first."""
-    return [int(r[0]) for r in Raw(s).all("SELECT id FROM decisions WHERE supersedes = ? ORDER BY id", decision_id)]
+    return [
+        int(r[0]) for r in cursor_of(s).all("SELECT id FROM decisions WHERE supersedes = ? ORDER BY id", decision_id)
+    ]
 
 
 def acts(s: Any, decision_id: int) -> list[dict[str, Any]]:
     """The decision's life acts, in order, as `dflow show --json` lists them."""
-    found = rows_as(LifeAct, Raw(s).all(f"{select_all(LifeAct)} WHERE decision_id = ? ORDER BY id", decision_id))
+    found = rows_as(LifeAct, cursor_of(s).all(f"{select_all(LifeAct)} WHERE decision_id = ? ORDER BY id", decision_id))
     return [{"kind": a.kind, "at": a.at, "actor": a.actor, "data": json.loads(a.data)} for a in found]
 
 

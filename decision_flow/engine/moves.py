@@ -9,8 +9,6 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sqlmodel import col, select
-
 import decision_flow.engine.lifecycle as lifecycle
 from decision_flow.core.errors import Blocked, InvalidInput, Reason
 from decision_flow.core.i18n import Msg, stored_msg
@@ -19,7 +17,8 @@ from decision_flow.engine.change import Change
 from decision_flow.engine.machine import Case, attached
 from decision_flow.engine.procedure import check_dates, completion_reasons, waiver_reasons
 from decision_flow.rules import Context, run
-from decision_flow.store.models import Evidence, StepRecord
+from decision_flow.store.rows import StepRecord
+from decision_flow.store.tx import cursor_of
 
 
 def complete_step(c: Change, step: Step, rec: StepRecord, reasons_only: bool = False) -> list[Reason]:
@@ -114,9 +113,7 @@ def _open_step_reasons(c: Change, stage: Stage, records: dict[str, StepRecord]) 
             continue
         has_data = rec is not None and (
             rec.fields != "{}"
-            or c.s.exec(
-                select(Evidence.id).where(Evidence.record_id == rec.id, col(Evidence.withdrawn_at).is_(None))
-            ).first()
+            or cursor_of(c.s).one("SELECT id FROM evidence WHERE record_id = ? AND withdrawn_at IS NULL", rec.id)
             is not None
         )
         if not c.roles & set(step.roles):

@@ -32,8 +32,8 @@ from decision_flow.engine.definitions import of_case
 from decision_flow.engine.reach import roles_in
 from decision_flow.procedures import of as procedure_of
 from decision_flow.procedures.model import Consultation
-from decision_flow.store import rawsql
-from decision_flow.store.models import (
+from decision_flow.store.row import insert, rows_as, select_all, update
+from decision_flow.store.rows import (
     ConsultationPage,
     Decision,
     Opinion,
@@ -41,13 +41,13 @@ from decision_flow.store.models import (
     PublicFile,
     StepRecord,
 )
-from decision_flow.store.rawsql import Raw, rows_as, select_all
+from decision_flow.store.tx import cursor_of
 
 if TYPE_CHECKING:
-    from sqlmodel import Session
-
     from decision_flow.engine.change import Change
     from decision_flow.engine.engine import Engine
+    from decision_flow.store.sql import Cursor
+    from decision_flow.store.tx import Tx
 
 MAX_TEXT = 2000  # characters of an opinion
 MAX_NAME, MAX_UNIT, MAX_PHONE = 50, 100, 20
@@ -86,7 +86,7 @@ def sha256_of(text: str) -> str:
 # ---------------------------------------------------------------------------- the case's period
 
 
-def consultation_of(dec: Decision, s: Session) -> Consultation:
+def consultation_of(dec: Decision, s: Tx) -> Consultation:
     """The procedure's consultation step, or NotFound (a case of a procedure without one, or one
     never disclosed: there is no page to find)."""
     cons = procedure_of(of_case(s, dec)).consultation
@@ -95,12 +95,12 @@ def consultation_of(dec: Decision, s: Session) -> Consultation:
     return cons
 
 
-def _record(raw: Raw, dec: Decision, cons: Consultation) -> StepRecord | None:
+def _record(raw: Cursor, dec: Decision, cons: Consultation) -> StepRecord | None:
     found = raw.all(f"{select_all(StepRecord)} WHERE decision_id = ? AND step = ? AND active", dec.id, cons.step)
     return rows_as(StepRecord, found)[0] if found else None
 
 
-def page_of(raw: Raw, decision_id: int) -> ConsultationPage | None:
+def page_of(raw: Cursor, decision_id: int) -> ConsultationPage | None:
     found = raw.all(f"{select_all(ConsultationPage)} WHERE decision_id = ?", decision_id)
     return rows_as(ConsultationPage, found)[0] if found else None
 
@@ -130,19 +130,19 @@ def open_page(engine: Engine, decision_id: int, opens_on: str, closes_on: str, a
         cons = consultation_of(c.dec, c.s)
         step = c.open_step(cons.step)
         c.pending_record(step)
-        raw = Raw(c.s)
+        raw = cursor_of(c.s)
         held = page_of(raw, c.dec.id or 0)
         at = c.stamp()
         if held is None:
-            c.s.add(
+            insert(
+                raw,
                 ConsultationPage(
                     decision_id=c.dec.id or 0, opens_on=start.isoformat(), closes_on=end.isoformat(), opened_at=at,
                     opened_by=c.user.name,
-                )
+                ),
             )  # fmt: skip
-            c.s.flush()
         else:
-            rawsql.update(raw, held, opens_on=start.isoformat(), closes_on=end.isoformat(), opened_at=at)
+            update(raw, held, opens_on=start.isoformat(), closes_on=end.isoformat(), opened_at=at)
         c.save()
         c.event("page_opened", step.name, opens_on=start.isoformat(), closes_on=end.isoformat())
         return {"decision": c.dec.id, "opens_on": start.isoformat(), "closes_on": end.isoformat()}
@@ -174,7 +174,7 @@ def submit(
         cons = consultation_of(c.dec, c.s)
         step = c.open_step(cons.step)
         rec = c.pending_record(step)
-        raw = Raw(c.s)
+        raw = cursor_of(c.s)
         held = page_of(raw, c.dec.id or 0)
         if held is None:
             raise NotFound(Msg("opinion.no_page", {"id": c.dec.id}))
@@ -185,11 +185,10 @@ def submit(
             raise InvalidInput(Msg("opinion.duplicate", {"id": c.dec.id}))
         at = c.stamp()
         row = Opinion(decision_id=c.dec.id or 0, received_at=at, channel=channel, text=body, sha256=sha)
-        c.s.add(row)
-        c.s.flush()
+        insert(raw, row)
         given = any(who)
         if given:
-            c.s.add(OpinionSubmitter(opinion_id=row.id or 0, name=who[0], unit=who[1], phone=who[2]))
+            insert(raw, OpinionSubmitter(opinion_id=row.id or 0, name=who[0], unit=who[1], phone=who[2]))
         fields = tally.write_counts(c, cons, rec)
         c.save()
         c.event(
@@ -208,7 +207,7 @@ def submit(
     return engine.change("opinion_submit", receiver, decision_id, args, op)
 
 
-def _opinion(raw: Raw, opinion_id: int) -> Opinion:
+def _opinion(raw: Cursor, opinion_id: int) -> Opinion:
     found = raw.all(f"{select_all(Opinion)} WHERE id = ?", opinion_id)
     if not found:
         raise NotFound(Msg("opinion.unknown", {"id": opinion_id}))
@@ -225,17 +224,17 @@ def mark(engine: Engine, opinion_id: int, verdict: str, reason: str | None, acto
     if why is None and verdict != "adopted":
         raise InvalidInput(Msg("opinion.no_reason", {}))
     engine.db.require()
-    with engine.db.session(write=False) as s:
-        decision_id = _opinion(Raw(s), opinion_id).decision_id
+    with engine.db.reading() as s:
+        decision_id = _opinion(cursor_of(s), opinion_id).decision_id
 
     def op(c: Change) -> dict[str, Any]:
         cons = consultation_of(c.dec, c.s)
         step = c.open_step(cons.step)
         rec = c.pending_record(step)
-        raw = Raw(c.s)
+        raw = cursor_of(c.s)
         row = _opinion(raw, opinion_id)
         at = c.stamp()
-        rawsql.update(raw, row, mark=verdict, reason=why, marked_by=c.user.name, marked_at=at)
+        update(raw, row, mark=verdict, reason=why, marked_by=c.user.name, marked_at=at)
         fields = tally.write_counts(c, cons, rec)
         c.save()
         c.event(
@@ -261,7 +260,7 @@ def publish_file(engine: Engine, decision_id: int, sha256: str, actor: str | Non
     def op(c: Change) -> dict[str, Any]:
         cons = consultation_of(c.dec, c.s)
         c.require_role(c.workflow.step(cons.step).roles, c.workflow.step(cons.step))
-        raw = Raw(c.s)
+        raw = cursor_of(c.s)
         found = raw.all(
             "SELECT e.name, e.kind FROM evidence e JOIN step_records r ON r.id = e.record_id "
             "WHERE r.decision_id = ? AND e.sha256 = ? AND e.withdrawn_at IS NULL ORDER BY e.id",
@@ -272,7 +271,8 @@ def publish_file(engine: Engine, decision_id: int, sha256: str, actor: str | Non
             raise NotFound(Msg("opinion.no_file", {"id": c.dec.id, "sha256": sha[:64]}))
         name, kind = found[0]
         if raw.one("SELECT sha256 FROM public_files WHERE decision_id = ? AND sha256 = ?", c.dec.id, sha) is None:
-            c.s.add(
+            insert(
+                raw,
                 PublicFile(
                     decision_id=c.dec.id or 0,
                     sha256=sha,
@@ -280,9 +280,8 @@ def publish_file(engine: Engine, decision_id: int, sha256: str, actor: str | Non
                     kind=kind,
                     published_at=c.stamp(),
                     published_by=c.user.name,
-                )
+                ),
             )
-            c.s.flush()
             c.event("file_published", sha256=sha, name=name, kind=kind)
         return {"decision": c.dec.id, "sha256": sha, "name": name, "kind": kind}
 
@@ -309,11 +308,11 @@ def _listed(o: Opinion, who: OpinionSubmitter | None) -> dict[str, Any]:
     return shown
 
 
-def _rows(raw: Raw, decision_id: int) -> list[Opinion]:
+def _rows(raw: Cursor, decision_id: int) -> list[Opinion]:
     return rows_as(Opinion, raw.all(f"{select_all(Opinion)} WHERE decision_id = ? ORDER BY id", decision_id))
 
 
-def _submitters(raw: Raw, ids: list[int]) -> dict[int, OpinionSubmitter]:
+def _submitters(raw: Cursor, ids: list[int]) -> dict[int, OpinionSubmitter]:
     if not ids:
         return {}
     marks = ", ".join("?" for _ in ids)
@@ -325,12 +324,12 @@ def listed(engine: Engine, decision_id: int, actor: str | None) -> dict[str, Any
     """The case's opinions, each with its mark; who gave each only for a reader holding a role in
     the case's organ (``"submitter"`` is absent for anyone else). With the counts."""
     engine.db.require()
-    with engine.db.session(write=False) as s:
+    with engine.db.reading() as s:
         dec = load_case(s, decision_id)
         consultation_of(dec, s)
         user = reader(s, actor)
         sees = user is not None and bool(roles_in(s, user, dec.organ))
-        raw = Raw(s)
+        raw = cursor_of(s)
         rows = _rows(raw, decision_id)
         who = _submitters(raw, [r.id or 0 for r in rows]) if sees else {}
         received, adopted = tally.counts(raw, decision_id)
@@ -344,10 +343,10 @@ def page(engine: Engine, decision_id: int) -> dict[str, Any]:
     for a case with no page (never opened, or not disclosed)."""
     engine.db.require()
     today = engine.today()
-    with engine.db.session(write=False) as s:
+    with engine.db.reading() as s:
         dec = load_case(s, decision_id)
         cons = consultation_of(dec, s)
-        raw = Raw(s)
+        raw = cursor_of(s)
         held = page_of(raw, decision_id)
         if held is None:
             raise NotFound(Msg("opinion.no_page", {"id": decision_id}))
@@ -381,8 +380,8 @@ def feedback(engine: Engine, decision_id: int) -> dict[str, Any]:
     shown = page(engine, decision_id)
     if shown["today"] <= shown["closes_on"]:
         raise Blocked(Msg("opinion.feedback_early", {"id": decision_id}))
-    with engine.db.session(write=False) as s:
-        raw = Raw(s)
+    with engine.db.reading() as s:
+        raw = cursor_of(s)
         rows = _rows(raw, decision_id)
         who = _submitters(raw, [r.id or 0 for r in rows])
     table = []
@@ -397,8 +396,8 @@ def pages(engine: Engine, actor: str | None = None) -> list[dict[str, Any]]:
     """Every consultation page anyone may read, newest case first (as :func:`page` shows each);
     with `actor`, only those of the organs where they hold a role (an officer's own list)."""
     engine.db.require()
-    with engine.db.session(write=False) as s:
-        rows = Raw(s).all(
+    with engine.db.reading() as s:
+        rows = cursor_of(s).all(
             "SELECT p.decision_id, d.organ FROM consultation_pages p JOIN decisions d ON d.id = p.decision_id "
             "ORDER BY p.decision_id DESC"
         )

@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sqlmodel import col, select
-
 from decision_flow.core.errors import InvalidInput, NotFound
 from decision_flow.core.i18n import Msg
 from decision_flow.core.values import clean_text
 from decision_flow.engine.checks import check_name, check_roles
 from decision_flow.engine.reach import ROOT, check_code, check_level, get
-from decision_flow.store.models import Membership, Organ, User
+from decision_flow.store.row import insert, one_as, rows_as, select_all, update
+from decision_flow.store.rows import Membership, Organ, User
+from decision_flow.store.tx import cursor_of
 
 if TYPE_CHECKING:
     from decision_flow.engine.change import Change
@@ -29,13 +29,12 @@ def add(engine: Engine, code: str, name: str, level: str, parent: str, actor: st
         raise InvalidInput(Msg("organ.no_name", {}))
 
     def op(c: Change) -> Organ:
-        s = c.s
-        get(s, parent)
+        cur = cursor_of(c.s)
+        get(cur, parent)
         c.require_admin(parent)
-        if s.get(Organ, code) is not None:
+        if cur.one("SELECT code FROM organs WHERE code = ?", code) is not None:
             raise InvalidInput(Msg("organ.exists", {"code": code}))
-        organ = Organ(code=code, name=name, level=level, parent=parent, created_at=c.stamp())
-        s.add(organ)
+        organ = insert(cur, Organ(code=code, name=name, level=level, parent=parent, created_at=c.stamp()))
         c.event("organ_added", code=code, name=name, level=level, parent=parent)
         return organ
 
@@ -49,23 +48,22 @@ def grant(engine: Engine, name: str, organ: str, roles: list[str], actor: str | 
     roles = check_roles(roles) if roles else []
 
     def op(c: Change) -> Membership | None:
-        s = c.s
-        get(s, organ)
+        cur = cursor_of(c.s)
+        get(cur, organ)
         c.require_admin(organ)
-        target = s.get(User, name)
+        target = one_as(User, cur.one(f"{select_all(User)} WHERE name = ?", name))
         if target is None or not target.active:
             raise NotFound(Msg("user.unknown", {"name": name}))
         if target.organ == organ:
             raise InvalidInput(Msg("organ.own", {"name": name, "organ": organ}))
-        member = s.get(Membership, (name, organ))
+        member = one_as(Membership, cur.one(f"{select_all(Membership)} WHERE name = ? AND organ = ?", name, organ))
         old = [r for r in member.roles.split(",") if r] if member else []
         if old == roles:
             raise InvalidInput(Msg("user.roles_unchanged", {"name": name, "roles": ",".join(roles)}))
         if member is not None:  # never deleted: a membership taken away keeps its row, with no roles
-            member.roles = ",".join(roles)
+            update(cur, member, roles=",".join(roles))
         else:
-            member = Membership(name=name, organ=organ, roles=",".join(roles))
-        s.add(member)
+            member = insert(cur, Membership(name=name, organ=organ, roles=",".join(roles)))
         c.event("membership_changed", name=name, organ=organ, old=old, new=roles)
         return member if roles else None
 
@@ -76,6 +74,6 @@ def list_organs(engine: Engine, actor: str | None = None) -> list[Organ]:
     from decision_flow.engine.change import reader
 
     engine.db.require()
-    with engine.db.session(write=False) as s:
-        reader(s, actor)
-        return list(s.exec(select(Organ).order_by(col(Organ.code))).all())
+    with engine.db.reading() as cur:
+        reader(cur, actor)
+        return rows_as(Organ, cur.all(f"{select_all(Organ)} ORDER BY code"))

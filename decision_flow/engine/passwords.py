@@ -17,9 +17,9 @@ from decision_flow.core.articles import IDENTITY_ARTICLE
 from decision_flow.core.errors import Forbidden, InvalidInput, Reason
 from decision_flow.core.i18n import Msg
 from decision_flow.engine.reach import roles_in
-from decision_flow.store import rawsql
-from decision_flow.store.models import User, UserPassword
-from decision_flow.store.rawsql import Raw
+from decision_flow.store.row import insert, one_as, select_all, update
+from decision_flow.store.rows import User, UserPassword
+from decision_flow.store.tx import cursor_of
 
 if TYPE_CHECKING:
     from decision_flow.engine.change import Change
@@ -67,19 +67,18 @@ def set_password(engine: Engine, name: str, password: str, actor: str | None) ->
     text = hashed(password)
 
     def op(c: Change) -> None:
-        user = c.s.get(User, name[:100])
+        raw = cursor_of(c.s)
+        user = one_as(User, raw.one(f"{select_all(User)} WHERE name = ?", name[:100]))
         if user is None or not user.active:
             raise InvalidInput(Msg("user.unknown", {"name": name[:100]}))
         if c.user.name != user.name and "admin" not in roles_in(c.s, c.user, user.organ):
             msg = Msg("organ.not_admin", {"user": c.user.name, "organ": user.organ or ""})
             raise Forbidden(msg, [Reason("role", IDENTITY_ARTICLE, msg)])
-        raw = Raw(c.s)
-        held = c.s.get(UserPassword, user.name)
+        held = one_as(UserPassword, raw.one(f"{select_all(UserPassword)} WHERE name = ?", user.name))
         if held is None:
-            c.s.add(UserPassword(name=user.name, hash=text, set_at=c.stamp(), set_by=c.user.name))
-            c.s.flush()
+            insert(raw, UserPassword(name=user.name, hash=text, set_at=c.stamp(), set_by=c.user.name))
         else:
-            rawsql.update(raw, held, hash=text, set_at=c.stamp(), set_by=c.user.name)
+            update(raw, held, hash=text, set_at=c.stamp(), set_by=c.user.name)
         c.event("password_set", name=user.name)
 
     engine.change("password_set", actor, None, {"name": name[:100]}, op)
@@ -88,9 +87,9 @@ def set_password(engine: Engine, name: str, password: str, actor: str | None) ->
 def login(engine: Engine, name: str, password: str) -> User | None:
     """The active user `name` if `password` is theirs; None otherwise (which, is not said)."""
     engine.db.require()
-    with engine.db.session(write=False) as s:
-        user = s.get(User, name[:100])
-        held = s.get(UserPassword, name[:100])
+    with engine.db.reading() as cur:
+        user = one_as(User, cur.one(f"{select_all(User)} WHERE name = ?", name[:100]))
+        held = one_as(UserPassword, cur.one(f"{select_all(UserPassword)} WHERE name = ?", name[:100]))
         stored = held.hash if held is not None else hashed("never", b"\0" * 16)  # the same time either way
         ok = matches(password, stored)
         return user if ok and held is not None and user is not None and user.active else None

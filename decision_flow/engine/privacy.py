@@ -19,16 +19,19 @@ only where a free text does not hold them (see :data:`~decision_flow.core.privac
 from __future__ import annotations
 
 import json
-from typing import Any
-
-from sqlmodel import Session, col, select
+from typing import TYPE_CHECKING, Any
 
 from decision_flow.core.errors import DflowError
 from decision_flow.core.privacy import NONE, Redactor, mask, withheld
 from decision_flow.definition.values import parse_value
 from decision_flow.definition.workflow import FieldDef, Step, Workflow
 from decision_flow.engine.reach import roles_in
-from decision_flow.store.models import AuditEvent, Decision, Evidence, StepRecord, User
+from decision_flow.store.row import rows_as, select_all
+from decision_flow.store.rows import Decision, StepRecord, User
+from decision_flow.store.tx import cursor_of
+
+if TYPE_CHECKING:
+    from decision_flow.store.tx import Tx
 
 PRIVACY_ARTICLE = "PIPL Arts. 10, 28"  # 个人信息保护法: no disclosure beyond the purpose; sensitive data
 
@@ -40,12 +43,12 @@ def guarded(wf: Workflow) -> bool:
     )
 
 
-def redactor(s: Session, user: User | None, case: Decision, wf: Workflow, lang: str) -> Redactor:
+def redactor(s: Tx, user: User | None, case: Decision, wf: Workflow, lang: str) -> Redactor:
     """What `user` (None: a read made as no one) may not see of `case`, as a Redactor: empty
     when they may see everything."""
     if not guarded(wf):
         return NONE
-    rows = s.exec(select(StepRecord).where(StepRecord.decision_id == case.id)).all()
+    rows = rows_as(StepRecord, cursor_of(s).all(f"{select_all(StepRecord)} WHERE decision_id = ? ORDER BY id", case.id))
     excluded = {
         str(name)
         for rec in rows
@@ -81,9 +84,11 @@ def redactor(s: Session, user: User | None, case: Decision, wf: Workflow, lang: 
             at = _step(wf, rec.step)
             kinds = [e.kind for e in at.evidence if e.confidential] if at else []
             if kinds:
-                query = select(Evidence).where(Evidence.record_id == rec.id, col(Evidence.kind).in_(kinds))
-                for ev in s.exec(query).all():
-                    replace[ev.name] = replace[ev.sha256] = hidden
+                marks = ", ".join("?" for _ in kinds)
+                query = f"SELECT name, sha256 FROM evidence WHERE record_id = ? AND kind IN ({marks})"
+                found = cursor_of(s).all(query, rec.id, *kinds)
+                for name, sha in found:
+                    replace[name] = replace[sha] = hidden
     return Redactor(replace, () if sees_confidential else whole, hidden)
 
 
@@ -114,14 +119,12 @@ def _items(value: Any) -> list[str]:
     return []
 
 
-def _attempted(s: Session, case: Decision) -> list[tuple[str, dict[str, Any]]]:
+def _attempted(s: Tx, case: Decision) -> list[tuple[str, dict[str, Any]]]:
     """The values of the refused attempts to record a step of the case (``--set name=value``):
     a refusal keeps what was typed, personal data included."""
     found = []
-    query = select(AuditEvent.step, AuditEvent.data).where(
-        AuditEvent.decision_id == case.id, AuditEvent.action == "refused"
-    )
-    for step, data in s.exec(query).all():
+    query = "SELECT step, data FROM audit_events WHERE decision_id = ? AND action = 'refused'"
+    for step, data in cursor_of(s).all(query, case.id):
         args = json.loads(data).get("args") if data else None
         assignments = args.get("set") if isinstance(args, dict) else None
         if not isinstance(step, str) or not isinstance(assignments, list):

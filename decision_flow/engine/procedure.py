@@ -10,9 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Mapping
 from datetime import date
-from typing import Any
-
-from sqlmodel import Session, col, select
+from typing import TYPE_CHECKING, Any
 
 from decision_flow import rules
 from decision_flow.core.calendar_cn import WorkCalendar
@@ -21,17 +19,21 @@ from decision_flow.core.i18n import Msg
 from decision_flow.definition.workflow import Stage, Step, Workflow
 from decision_flow.procedures import of as procedure_of
 from decision_flow.rules import Context, StepState
-from decision_flow.store.models import AuditEvent, Decision, StepRecord, User
-from decision_flow.store.rawsql import Raw, rows_as, select_all
+from decision_flow.store.row import rows_as, select_all
+from decision_flow.store.rows import Decision, StepRecord, User
+from decision_flow.store.tx import cursor_of
+
+if TYPE_CHECKING:
+    from decision_flow.store.tx import Tx
 
 
-def records_of(s: Session, dec: Decision) -> dict[str, StepRecord]:
+def records_of(s: Tx, dec: Decision) -> dict[str, StepRecord]:
     """The active record of each step of a decision that has one."""
-    found = Raw(s).all(f"{select_all(StepRecord)} WHERE decision_id = ? AND active", dec.id)
+    found = cursor_of(s).all(f"{select_all(StepRecord)} WHERE decision_id = ? AND active", dec.id)
     return {r.step: r for r in rows_as(StepRecord, found)}
 
 
-def require_independent(s: Session, dec: Decision, wf: Workflow, stage: str, user: User) -> None:
+def require_independent(s: Tx, dec: Decision, wf: Workflow, stage: str, user: User) -> None:
     """Separation of duties (职责分离): each of the procedure's duties for `stage` (e.g. whoever
     recorded the drafting or a consultation step of a major decision may not record, complete
     or advance its legality review, Arts. 25–28). Blocked, citing the duty's article, if not."""
@@ -39,23 +41,22 @@ def require_independent(s: Session, dec: Decision, wf: Workflow, stage: str, use
         if duty.stage != stage:
             continue
         earlier = duty.earlier(wf)
-        done = s.exec(
-            select(AuditEvent.step)
-            .where(
-                AuditEvent.decision_id == dec.id,
-                AuditEvent.action == "recorded",
-                AuditEvent.actor == user.name,
-                col(AuditEvent.step).in_(earlier),
-            )
-            .distinct()
-        ).all()
+        if not earlier:
+            continue
+        done = cursor_of(s).all(
+            "SELECT DISTINCT step FROM audit_events WHERE decision_id = ? AND action = 'recorded' AND actor = ?"
+            f" AND step IN ({', '.join('?' for _ in earlier)})",
+            dec.id,
+            user.name,
+            *earlier,
+        )
         if done:
-            steps = ", ".join(sorted({str(x) for x in done}, key=earlier.index))
+            steps = ", ".join(sorted({str(x) for (x,) in done}, key=earlier.index))
             raise Blocked.because(duty.rule, duty.article, duty.message, user=user.name, steps=steps, id=dec.id)
 
 
 def load_context(
-    s: Session,
+    s: Tx,
     dec: Decision,
     wf: Workflow,
     today: date,
@@ -70,7 +71,7 @@ def load_context(
     states = {r.step: StepState(r.status, json.loads(r.fields), {}) for r in records.values()}
     if by_id:
         ids = list(by_id)
-        found = Raw(s).all(
+        found = cursor_of(s).all(
             f"SELECT record_id, kind, name, sha256 FROM evidence WHERE record_id IN ({', '.join('?' for _ in ids)})"
             " AND withdrawn_at IS NULL ORDER BY id",
             *ids,

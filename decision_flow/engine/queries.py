@@ -1,4 +1,6 @@
-"""Reading decisions: show (with what is still missing), list, the trail, and verification."""
+"""Reading decisions: show (with what is still missing), list and the trail, in a transaction
+for reading only through the driver (`Database.reading`: on SQLite no ORM is loaded, issue 17).
+Verifying the trail is :mod:`.verification`."""
 
 from __future__ import annotations
 
@@ -6,9 +8,6 @@ import json
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-
-from sqlalchemy import func
-from sqlmodel import Session, col, select
 
 import decision_flow.engine.definitions as definitions
 import decision_flow.engine.lifecycle as lifecycle
@@ -18,26 +17,22 @@ from decision_flow.core.calendar_cn import CalendarNotCovered, WorkCalendar, wor
 from decision_flow.core.errors import DflowError
 from decision_flow.core.i18n import language
 from decision_flow.core.privacy import NONE, Redactor
-from decision_flow.definition.workflow import Workflow
 from decision_flow.engine.change import load_case, reader
-from decision_flow.engine.engine import Engine
 from decision_flow.engine.procedure import load_context, missing_items, records_of
-from decision_flow.engine.verification import checkpoint as checkpoint
-from decision_flow.engine.verification import verify as verify
-from decision_flow.engine.verification import verify_anchor as verify_anchor
 from decision_flow.procedures import of as procedure_of
-from decision_flow.procedures.model import Column
-from decision_flow.store.models import AuditEvent, Decision, StepRecord
 from decision_flow.trail import audit
 
 if TYPE_CHECKING:
-    pass
+    from decision_flow.definition.workflow import Workflow
+    from decision_flow.engine.engine import Engine
+    from decision_flow.procedures.model import Column
+    from decision_flow.store.sql import Cursor
 
 
 def require_case_reader(engine: Engine, decision_id: int, actor: str | None) -> None:
     """Refuse a read of the case as `actor` unless they are a registered, active user and, for a
     case that may not be disclosed, hold a role in its organ (Forbidden); NotFound for no case."""
-    with engine.db.session(write=False) as s:
+    with engine.db.reading() as s:
         user = reader(s, actor)
         reach.require_reader_of(s, user, load_case(s, decision_id))
 
@@ -45,7 +40,7 @@ def require_case_reader(engine: Engine, decision_id: int, actor: str | None) -> 
 def hidden_from(engine: Engine, decision_id: int, actor: str | None, lang: str) -> Redactor:
     """What `actor` (None: no one) may not see of the case: personal data and confidential
     material, as a Redactor (empty when they may see it all)."""
-    with engine.db.session(write=False) as s:
+    with engine.db.reading() as s:
         dec = load_case(s, decision_id)
         return privacy.redactor(s, reader(s, actor), dec, definitions.of_case(s, dec), lang)
 
@@ -57,7 +52,7 @@ def show(engine: Engine, decision_id: int, actor: str | None = None, lang: str |
     masked and confidential material withheld (in `lang`) unless `actor` may read them
     (:mod:`.privacy`); `masked` says whether anything was."""
     engine.db.require()
-    with engine.db.session(write=False) as s:
+    with engine.db.reading() as s:
         user = reader(s, actor)
         dec = load_case(s, decision_id)
         reach.require_reader_of(s, user, dec)
@@ -107,13 +102,11 @@ def show(engine: Engine, decision_id: int, actor: str | None = None, lang: str |
 def last_change(engine: Engine, decision_id: int) -> int:
     """The number of the case's last audit event that is not a refusal (0: none, or no such case)."""
     engine.db.require()
-    with engine.db.session(write=False) as s:
-        found = s.exec(
-            select(func.max(AuditEvent.decision_seq)).where(
-                AuditEvent.decision_id == decision_id, AuditEvent.action != "refused"
-            )
-        ).one()
-        return int(found or 0)
+    with engine.db.reading() as s:
+        found = s.one(
+            "SELECT MAX(decision_seq) FROM audit_events WHERE decision_id = ? AND action <> 'refused'", decision_id
+        )
+        return int(found[0] or 0) if found else 0
 
 
 def changed_since(engine: Engine, decision_id: int, before: int) -> bool:
@@ -123,14 +116,14 @@ def changed_since(engine: Engine, decision_id: int, before: int) -> bool:
 
 def workflow_of(engine: Engine, decision_id: int) -> Workflow:
     """The workflow definition the case runs (NotFound for no case)."""
-    with engine.db.session(write=False) as s:
+    with engine.db.reading() as s:
         return definitions.of_case(s, load_case(s, decision_id))
 
 
 def state(engine: Engine, decision_id: int) -> dict[str, Any]:
     """Where a decision stands (id, stage, status): what a change reports afterwards, read
     without the rest of `show`."""
-    with engine.db.session(write=False) as s:
+    with engine.db.reading() as s:
         dec = load_case(s, decision_id)
         return {"id": dec.id, "stage": dec.stage, "status": dec.status}
 
@@ -152,25 +145,36 @@ def list_decisions(
     (`organ`), or of all (`all_organs`, for whom reaches every organ); read as no one, all of them
     or one organ's."""
     engine.db.require()
-    with engine.db.session(write=False) as s:
+    with engine.db.reading() as s:
         user = reader(s, actor)
-        query = select(Decision.id, Decision.title, Decision.stage, Decision.status).order_by(col(Decision.id))
+        where: list[str] = []
+        params: list[Any] = []
+
+        def among(column: str, values: list[str]) -> None:
+            where.append(f"{column} IN ({', '.join('?' for _ in values)})" if values else "1 = 0")
+            params.extend(values)
+
         scope = reach.scope(s, user, organ, all_organs)
         if scope is not None:
-            query = query.where(col(Decision.organ).in_(scope))
+            among("organ", scope)
         if stage:
-            query = query.where(Decision.stage == stage)
+            where.append("stage = ?")
+            params.append(stage)
         if status:
-            query = query.where(Decision.status == status)
+            where.append("status = ?")
+            params.append(status)
         columns: tuple[Column, ...] = ()
         names: list[str] = []
         if workflow is not None:
             wf = definitions.newest(s, workflow)  # NotFound for an unknown name
-            names = [n for n in s.exec(select(Decision.workflow).distinct()).all() if workflow in _lineage(s, n)]
-            query = query.where(col(Decision.workflow).in_(names))
+            kept = [str(n) for (n,) in s.all("SELECT DISTINCT workflow FROM decisions")]
+            names = [n for n in kept if workflow in _lineage(s, n)]
+            among("workflow", names)
             columns = procedure_of(wf).ledger
+        query = "SELECT id, title, stage, status FROM decisions"
+        query += f" WHERE {' AND '.join(where)} ORDER BY id" if where else " ORDER BY id"
         rows: list[dict[str, Any]] = [
-            {"id": i, "title": t, "stage": st, "status": ss} for i, t, st, ss in s.exec(query).all()
+            {"id": i, "title": t, "stage": st, "status": ss} for i, t, st, ss in s.all(query, *params)
         ]
         if not columns or not rows:
             return rows
@@ -186,7 +190,7 @@ def list_decisions(
     return ledger
 
 
-def _lineage(s: Session, name: str) -> list[str]:
+def _lineage(s: Cursor, name: str) -> list[str]:
     """`name` and the names of the workflows its newest definition extends, nearest first."""
     wf = definitions.newest(s, name)
     names = [wf.name]
@@ -197,18 +201,18 @@ def _lineage(s: Session, name: str) -> list[str]:
 
 
 def _ledger_values(
-    s: Session, workflows: list[str], columns: tuple[Column, ...]
+    s: Cursor, workflows: list[str], columns: tuple[Column, ...]
 ) -> dict[int, dict[str, dict[str, Any]]]:
     """The fields of the active records of the steps `columns` read, of every case of
     `workflows`: case id -> step -> fields (one query)."""
     steps = sorted({c.step for c in columns} | {c.since[0] for c in columns if c.since})
-    query = select(StepRecord.decision_id, StepRecord.step, StepRecord.fields).where(
-        col(StepRecord.active),
-        col(StepRecord.step).in_(steps),
-        col(StepRecord.decision_id).in_(select(Decision.id).where(col(Decision.workflow).in_(workflows))),
+    query = (
+        "SELECT decision_id, step, fields FROM step_records WHERE active"
+        f" AND step IN ({', '.join('?' for _ in steps)})"
+        f" AND decision_id IN (SELECT id FROM decisions WHERE workflow IN ({', '.join('?' for _ in workflows)}))"
     )
     found: dict[int, dict[str, dict[str, Any]]] = {}
-    for decision_id, step, fields in s.exec(query).all():
+    for decision_id, step, fields in s.all(query, *steps, *workflows):
         found.setdefault(decision_id, {})[step] = json.loads(fields)
     return found
 
@@ -231,7 +235,7 @@ def trail(engine: Engine, decision_id: int, actor: str | None = None, lang: str 
     """The decision's audit events in the JSON shape of `dflow audit ID --json`, read as `actor`
     (optional), personal data masked and confidential material withheld as in :func:`show`."""
     engine.db.require()
-    with engine.db.session(write=False) as s:
+    with engine.db.reading() as s:
         user = reader(s, actor)
         dec = load_case(s, decision_id)
         reach.require_reader_of(s, user, dec)

@@ -9,15 +9,18 @@ organs' parents and the user's roles in each (decision_flow.store.rawsql)."""
 from __future__ import annotations
 
 import re
-
-from sqlmodel import Session, col, select
+from typing import TYPE_CHECKING
 
 from decision_flow.core.articles import IDENTITY_ARTICLE
 from decision_flow.core.errors import Forbidden, InvalidInput, NotFound, Reason
 from decision_flow.core.i18n import Msg
-from decision_flow.store.models import Decision, Organ, User
-from decision_flow.store.rawsql import Raw
+from decision_flow.store.row import one_as, select_all
+from decision_flow.store.rows import Decision, Organ, User
+from decision_flow.store.tx import cursor_of
 from decision_flow.trail.canonical import REGISTRY
+
+if TYPE_CHECKING:
+    from decision_flow.store.tx import Tx
 
 LEVELS = ("county", "department", "township")
 REACH = frozenset({"admin", "auditor"})  # roles held in an organ that hold in every organ below it
@@ -48,26 +51,26 @@ def workflow_level(organ: Organ) -> str:
     return "township" if organ.level == "township" else "county"
 
 
-def get(s: Session, code: str) -> Organ:
-    organ = s.get(Organ, code)
+def get(s: Tx, code: str) -> Organ:
+    organ = one_as(Organ, cursor_of(s).one(f"{select_all(Organ)} WHERE code = ?", code))
     if organ is None:
         raise NotFound(Msg("organ.unknown", {"code": code[:60]}))
     return organ
 
 
-def root(s: Session) -> str | None:
+def root(s: Tx) -> str | None:
     """The organ at the top of the tree (the county government), if organs exist."""
-    found = Raw(s).one("SELECT code FROM organs WHERE parent IS NULL ORDER BY code LIMIT 1")
+    found = cursor_of(s).one("SELECT code FROM organs WHERE parent IS NULL ORDER BY code LIMIT 1")
     return str(found[0]) if found else None
 
 
-def lineage(s: Session, code: str) -> list[str]:
+def lineage(s: Tx, code: str) -> list[str]:
     """The organ and every organ above it, nearest first."""
     return _lineage(_parents(s), code)
 
 
-def _parents(s: Session) -> dict[str, str | None]:
-    return {code: parent for code, parent in Raw(s).all("SELECT code, parent FROM organs")}
+def _parents(s: Tx) -> dict[str, str | None]:
+    return {code: parent for code, parent in cursor_of(s).all("SELECT code, parent FROM organs")}
 
 
 def _lineage(parents: dict[str, str | None], code: str) -> list[str]:
@@ -89,14 +92,14 @@ def own_roles_hold(user: User, organ: str | None, roles: tuple[str, ...]) -> boo
     return any(r in own for r in roles)
 
 
-def roles_in(s: Session, user: User, organ: str | None) -> set[str]:
+def roles_in(s: Tx, user: User, organ: str | None) -> set[str]:
     """The roles `user` holds in `organ`: their own organ's roles or a membership there, and the
     roles that reach below (admin, auditor) held in an organ above it. A case or user of no organ
     (a database from before organs) is in every organ's reach of the user's own roles."""
     own = {r for r in user.roles.split(",") if r}
     if organ is None or user.organ is None:
         return own
-    rows = Raw(s).all(_TREE, user.name)  # one statement: every organ's parent, and the user's roles there
+    rows = cursor_of(s).all(_TREE, user.name)  # one statement: every organ's parent, and the user's roles there
     member = {code: set(roles.split(",")) for code, _, roles in rows if roles}
     held: set[str] = set()
     for i, code in enumerate(_lineage({code: parent for code, parent, _ in rows}, organ)):
@@ -108,13 +111,13 @@ def roles_in(s: Session, user: User, organ: str | None) -> set[str]:
 _TREE = "SELECT code, parent, (SELECT roles FROM memberships m WHERE m.name = ? AND m.organ = code) FROM organs"
 
 
-def readable(s: Session, user: User) -> list[str]:
+def readable(s: Tx, user: User) -> list[str]:
     """Every organ `user` holds a role in, directly or by reach, in code order."""
-    codes = list(s.exec(select(Organ.code).order_by(col(Organ.code))).all())
+    codes = [str(code) for (code,) in cursor_of(s).all("SELECT code FROM organs ORDER BY code")]
     return [code for code in codes if roles_in(s, user, code)]
 
 
-def require_reader_of(s: Session, user: User | None, case: Decision) -> None:
+def require_reader_of(s: Tx, user: User | None, case: Decision) -> None:
     """A named reader of a case that may not be disclosed (`non_disclosable`) holds a role in its
     organ (their own, a membership, or admin/auditor above it): Forbidden otherwise. A read made
     as no one is the database login's to allow."""
@@ -127,7 +130,7 @@ def require_reader_of(s: Session, user: User | None, case: Decision) -> None:
         raise Forbidden(msg, [Reason("disclosure", "Art. 14", msg)])
 
 
-def scope(s: Session, user: User | None, organ: str | None, every: bool) -> list[str] | None:
+def scope(s: Tx, user: User | None, organ: str | None, every: bool) -> list[str] | None:
     """The organs whose cases a list shows (None: all): `organ` (which a named reader must hold a
     role in), every organ (`every`: a named reader must reach them all), else the named reader's
     own organs."""
@@ -141,7 +144,7 @@ def scope(s: Session, user: User | None, organ: str | None, every: bool) -> list
         return None
     mine = readable(s, user)
     if every:
-        codes = list(s.exec(select(Organ.code)).all())
+        codes = [str(code) for (code,) in cursor_of(s).all("SELECT code FROM organs")]
         if set(mine) != set(codes):
             msg = Msg("organ.not_all", {"user": user.name})
             raise Forbidden(msg, [Reason("role", IDENTITY_ARTICLE, msg)])

@@ -17,17 +17,18 @@ from typing import TYPE_CHECKING, Any
 from decision_flow.core.errors import Blocked, Reason
 from decision_flow.core.i18n import Msg
 from decision_flow.procedures.model import Consultation
-from decision_flow.store.models import StepRecord
-from decision_flow.store.rawsql import Raw
+from decision_flow.store.rows import StepRecord
+from decision_flow.store.tx import cursor_of
 
 if TYPE_CHECKING:
     from decision_flow.definition.workflow import Step
     from decision_flow.engine.change import Change
+    from decision_flow.store.sql import Cursor
 
 ADOPTED = ("adopted", "partly")  # the marks counted as adopted
 
 
-def counts(raw: Raw, decision_id: int) -> tuple[int, int]:
+def counts(raw: Cursor, decision_id: int) -> tuple[int, int]:
     """(received, adopted) of the case's opinions."""
     marks = ", ".join("?" for _ in ADOPTED)
     row = raw.one(
@@ -50,12 +51,12 @@ def write_counts(c: Change, cons: Consultation, rec: StepRecord) -> dict[str, An
     """Write the counts, the page among the channels and the days of the page's period that have
     come into the consultation step's record; the fields as written."""
     fields: dict[str, Any] = json.loads(rec.fields)
-    received, adopted = counts(Raw(c.s), c.dec.id or 0)
+    received, adopted = counts(cursor_of(c.s), c.dec.id or 0)
     named = channels(fields.get(cons.channels))
     if cons.web_channel not in named:
         named.append(cons.web_channel)
     fields.update({cons.channels: named, cons.received: received, cons.adopted: adopted})
-    page = Raw(c.s).one("SELECT opens_on, closes_on FROM consultation_pages WHERE decision_id = ?", c.dec.id)
+    page = cursor_of(c.s).one("SELECT opens_on, closes_on FROM consultation_pages WHERE decision_id = ?", c.dec.id)
     for name, day in zip((cons.opened, cons.closed), page or (), strict=False):
         if fields.get(name) is None and day <= c.today.isoformat():  # each day of the period once it has come
             fields[name] = day
@@ -70,7 +71,7 @@ def settle(c: Change, step: Step, values: dict[str, Any], stored: dict[str, Any]
     cons = c.procedure.consultation
     if cons is None or step.name != cons.step:
         return values
-    raw = Raw(c.s)
+    raw = cursor_of(c.s)
     received, adopted = counts(raw, c.dec.id or 0)
     named = channels(values.get(cons.channels, stored.get(cons.channels)))
     page = raw.one("SELECT opens_on, closes_on FROM consultation_pages WHERE decision_id = ?", c.dec.id)

@@ -6,9 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
-
-from sqlmodel import Session, col, select
+from typing import TYPE_CHECKING, TypeVar
 
 from decision_flow.core.articles import AUDITOR_ARTICLE, IDENTITY_ARTICLE
 from decision_flow.core.errors import Blocked, Forbidden, InvalidInput, NotFound
@@ -19,11 +17,23 @@ from decision_flow.engine.change import Change, reader
 from decision_flow.engine.checks import check_name, check_roles
 from decision_flow.engine.engine import Engine
 from decision_flow.identity import keys
-from decision_flow.store import rawsql
-from decision_flow.store.models import AuditEvent, Organ, User
-from decision_flow.store.rawsql import Raw
+from decision_flow.store.row import insert, one_as, rows_as, select_all, update
+from decision_flow.store.rows import Organ, User
+from decision_flow.store.tx import cursor_of
+
+if TYPE_CHECKING:
+    from decision_flow.store.tx import Tx
 
 T = TypeVar("T")
+
+
+def _containing(text: str) -> str:
+    """The pattern of a LIKE (with ``ESCAPE '\\'``) that holds `text` anywhere."""
+    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def _user(s: Tx, name: str) -> User | None:
+    return one_as(User, cursor_of(s).one(f"{select_all(User)} WHERE name = ?", name))
 
 
 def _require_independent_auditor(name: str, roles: list[str]) -> None:
@@ -43,16 +53,16 @@ def _require_admin_of_target(c: Change, target: User) -> None:
         c.require_admin(target.organ)
 
 
-def _target(s: Session, name: str, actor: User, removes_admin: bool) -> User:
+def _target(s: Tx, name: str, actor: User, removes_admin: bool) -> User:
     """The user an admin changes: registered, and not the admin themselves (no one changes their
     own account, so every change has a second person behind it). When the change would leave no
     active admin, that is the reason given."""
-    target = s.get(User, name)
+    target = _user(s, name)
     if target is None:
         raise NotFound(Msg("user.unknown", {"name": name}))
     if target.name == actor.name:
-        others = s.exec(select(User).where(col(User.active), col(User.name) != name)).all()
-        if removes_admin and not any("admin" in u.roles.split(",") for u in others):
+        others = cursor_of(s).all("SELECT roles FROM users WHERE active AND name <> ?", name)
+        if removes_admin and not any("admin" in str(roles).split(",") for (roles,) in others):
             raise Blocked.because("last_admin", IDENTITY_ARTICLE, "user.last_admin", name=name)
         raise Blocked.because("not_self", IDENTITY_ARTICLE, "user.not_self", name=name)
     return target
@@ -100,17 +110,18 @@ def _key_for(engine: Engine, name: str, public_key: str | None, passphrase: byte
     return KeyFile.made(name, path, passphrase)
 
 
-def _require_fresh(s: Session, public: str, name: str) -> None:
+def _require_fresh(s: Tx, public: str, name: str) -> None:
     """A key belongs to one user, once: never one another user holds (their acts would become
     indistinguishable), never one revoked or rotated away (it may be in other hands)."""
-    holder = s.exec(select(User.name).where(User.public_key == public)).first()
+    cur = cursor_of(s)
+    holder = cur.one("SELECT name FROM users WHERE public_key = ? LIMIT 1", public)
     if holder is not None:
-        raise Blocked.because("key_taken", IDENTITY_ARTICLE, "key.taken", name=name, holder=holder)
-    retired = s.exec(
-        select(AuditEvent.seq).where(
-            col(AuditEvent.action).in_(("key_revoked", "key_rotated")), col(AuditEvent.data).contains(public)
-        )
-    ).first()
+        raise Blocked.because("key_taken", IDENTITY_ARTICLE, "key.taken", name=name, holder=holder[0])
+    retired = cur.one(
+        "SELECT seq FROM audit_events WHERE action IN ('key_revoked', 'key_rotated') AND data LIKE ? ESCAPE '\\'"
+        " LIMIT 1",
+        _containing(public),
+    )
     if retired is not None:
         raise Blocked.because(
             "key_retired", IDENTITY_ARTICLE, "key.retired", name=name, fingerprint=keys.fingerprint(public)
@@ -147,34 +158,41 @@ def init(
     code, organ_name, level = organ or (reach.ROOT, reach.ROOT_NAME, "county")
     code, level = reach.check_code(code), reach.check_level(level)
     name = check_name(admin)
-    with engine.db.session() as s:
-        existing = s.exec(select(User).where(col(User.roles).contains("admin"))).first()
+    with engine.db.reading() as cur:
+        found = cur.all(f"{select_all(User)} WHERE roles LIKE '%admin%' ORDER BY name LIMIT 1")
+        existing = rows_as(User, found)[0] if found else None
         if existing is not None and existing.name != name:
             raise Forbidden(Msg("user.admin_exists", {"name": existing.name}))
         if existing is not None and existing.public_key is not None:
             return created
-        if existing is not None and s.exec(select(User).where(col(User.public_key).is_not(None))).first():
+        if existing is not None and cur.one("SELECT name FROM users WHERE public_key IS NOT NULL LIMIT 1"):
             raise Forbidden(Msg("key.ask_admin", {"name": name}))  # only the chain's first key is self-made
     key = _key_for(engine, name, None, passphrase)
     assert key.signer is not None
 
     def register() -> None:
         with engine.db.session() as s:
-            upgraded = s.get(User, name)
+            cur = cursor_of(s)
+            upgraded = _user(cur, name)
             if upgraded is not None and "admin" not in upgraded.roles.split(","):
                 raise InvalidInput(Msg("user.exists", {"name": name}))
-            root = s.exec(select(Organ).where(col(Organ.parent).is_(None))).first()
-            user = upgraded or User(name=name, roles="admin", created_at=engine.stamp())
-            user.public_key = key.public
-            if user.organ is None:
-                user.organ = root.code if root is not None else code
-            s.add(user)
-            s.flush()
+            found = cur.one("SELECT code FROM organs WHERE parent IS NULL ORDER BY code LIMIT 1")
+            root = str(found[0]) if found else None
+            if upgraded is None:
+                user = insert(
+                    cur,
+                    User(
+                        name=name, roles="admin", created_at=engine.stamp(), public_key=key.public, organ=root or code
+                    ),
+                )
+            else:
+                user = upgraded
+                update(cur, user, public_key=key.public, organ=user.organ or root or code)
             assert key.signer is not None
             c = engine.opened(s, user, key.signer, None)  # the chain's first key signs its own registration
             first = root is None  # the first organ, the root of the tree, is made with its first admin
             if first:
-                s.add(Organ(code=code, name=organ_name, level=level, parent=None, created_at=engine.stamp()))
+                insert(cur, Organ(code=code, name=organ_name, level=level, parent=None, created_at=engine.stamp()))
             if upgraded is None and first:
                 c.event(
                     "user_added",
@@ -220,12 +238,12 @@ def add(
         if place is not None:
             reach.get(s, place)
         c.require_admin(place if place != c.user.organ else None)  # in their own organ: any admin there
-        if s.get(User, name) is not None:
+        if _user(s, name) is not None:
             raise InvalidInput(Msg("user.exists", {"name": name}))
         _require_independent_auditor(name, roles)
         _require_fresh(s, key.public, name)
         new = User(name=name, roles=",".join(roles), created_at=engine.stamp(), public_key=key.public, organ=place)
-        s.add(new)
+        insert(cursor_of(s), new)
         c.event("user_added", name=name, roles=roles, public_key=key.public, organ=place)
         return new
 
@@ -246,8 +264,7 @@ def set_roles(engine: Engine, name: str, roles: list[str], actor: str | None) ->
         if old == roles:
             raise InvalidInput(Msg("user.roles_unchanged", {"name": name, "roles": ",".join(roles)}))
         _require_independent_auditor(name, roles)
-        target.roles = ",".join(roles)
-        s.add(target)
+        update(cursor_of(s), target, roles=",".join(roles))
         c.event("user_roles_changed", name=name, old=old, new=roles)
         return target
 
@@ -266,8 +283,7 @@ def deactivate(engine: Engine, name: str, actor: str | None) -> User:
         _require_admin_of_target(c, target)
         if not target.active:
             raise InvalidInput(Msg("user.already_inactive", {"name": name}))
-        target.active = False
-        s.add(target)
+        update(cursor_of(s), target, active=False)
         c.event("user_deactivated", name=name, roles=target.roles.split(","))
         return target
 
@@ -277,9 +293,9 @@ def deactivate(engine: Engine, name: str, actor: str | None) -> User:
 def list_users(engine: Engine, actor: str | None = None) -> list[User]:
     """Every registered user, read as `actor` (optional; if named, a registered, active user)."""
     engine.db.require()
-    with engine.db.session(write=False) as s:
+    with engine.db.reading() as s:
         reader(s, actor)
-        return list(s.exec(select(User).order_by(col(User.name))).all())
+        return rows_as(User, s.all(f"{select_all(User)} ORDER BY name"))
 
 
 # ---------------------------------------------------------------------------- keys
@@ -296,7 +312,7 @@ def rotate(engine: Engine, actor: str | None, passphrase: bytes | None = None) -
     def op(c: Change) -> KeyFile:
         s, user = c.s, c.user
         old = user.public_key
-        rawsql.update(Raw(s), user, public_key=key.public)
+        update(cursor_of(s), user, public_key=key.public)
         c.event("key_rotated", name=user.name, public_key=key.public, previous=old)
         return key
 
@@ -324,8 +340,7 @@ def issue(
         if target.public_key is not None:
             raise InvalidInput(Msg("key.has_key", {"name": name}))
         _require_fresh(s, key.public, name)
-        target.public_key = key.public
-        s.add(target)
+        update(cursor_of(s), target, public_key=key.public)
         c.event("key_registered", name=name, public_key=key.public)
         return key
 
@@ -348,8 +363,7 @@ def revoke(engine: Engine, name: str, reason: str, actor: str | None) -> str:
         if target.public_key is None:
             raise InvalidInput(Msg("key.none_to_revoke", {"name": name}))
         revoked = target.public_key
-        target.public_key = None
-        s.add(target)
+        update(cursor_of(s), target, public_key=None)
         c.event("key_revoked", name=name, public_key=revoked, reason=reason)
         return keys.fingerprint(revoked) or ""
 

@@ -12,21 +12,19 @@ from collections.abc import Iterator
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import inspect
-from sqlmodel import Session
-
 import decision_flow.engine.definitions as definitions
 from decision_flow.core.errors import NotFound
 from decision_flow.core.i18n import Msg
 from decision_flow.engine.change import load_case, reader
 from decision_flow.engine.engine import Engine
 from decision_flow.store import calendar_years
-from decision_flow.store.models import CalendarYear, Organ
-from decision_flow.store.rawsql import Raw
+from decision_flow.store.rows import CalendarYear
+from decision_flow.store.tx import cursor_of
 from decision_flow.trail import audit, chainwalk
 from decision_flow.trail.canonical import REGISTRY
 
 if TYPE_CHECKING:
+    from decision_flow.store.tx import Tx
     from decision_flow.trail.checkpoint import Checkpoint
     from decision_flow.trail.verified import Verified
 
@@ -35,7 +33,7 @@ def require_reader(engine: Engine, actor: str | None) -> None:
     """Refuse a read as `actor` unless they are a registered, active user (Forbidden); nothing
     to check, and no session opened, when no one is named (see :func:`change.reader`)."""
     if actor:
-        with engine.db.session(write=False) as s:
+        with engine.db.reading() as s:
             reader(s, actor)
 
 
@@ -60,8 +58,8 @@ def _evidence_parsed(data: str) -> list[tuple[str, str]]:
     ]
 
 
-def _seq_of(s: Session, chain: str, digest: str) -> int | None:
-    row = Raw(s).one("SELECT seq FROM audit_events WHERE chain = ? AND hash = ?", chain, digest)
+def _seq_of(s: Tx, chain: str, digest: str) -> int | None:
+    row = cursor_of(s).one("SELECT seq FROM audit_events WHERE chain = ? AND hash = ?", chain, digest)
     return int(row[0]) if row is not None else None
 
 
@@ -116,10 +114,10 @@ def verify(
 
     engine.db.require()
     require_reader(engine, actor)
-    with engine.db.session(write=False) as s:
-        if not inspect(s.connection()).has_table("audit_events"):  # dropped: no chain left to verify
+    with engine.db.reading() as s:
+        if not s.has_table("audit_events"):  # dropped: no chain left to verify
             return chainwalk.Verdict(False, 0, None, Msg("verify.trail_missing"))
-        if organ is not None and organ != REGISTRY and s.get(Organ, organ) is None:
+        if organ is not None and organ != REGISTRY and s.one("SELECT code FROM organs WHERE code = ?", organ) is None:
             raise NotFound(Msg("organ.unknown", {"code": organ}))
     earlier = {} if full else verified.recall(engine.db)
     if earlier:
@@ -199,7 +197,9 @@ def _verify(engine: Engine, earlier: dict[str, Verified], remember: bool, organ:
                 parallel.close()
         calendar_rows = calendar_years.rows(s) if verdict.ok else []
         bad_definition = definitions.altered(s) if verdict.ok else None
-        texts = {r[0]: (r[1], r[2]) for r in Raw(s).all("SELECT id, text, sha256 FROM opinions")} if received else {}
+        texts = (
+            {r[0]: (r[1], r[2]) for r in cursor_of(s).all("SELECT id, text, sha256 FROM opinions")} if received else {}
+        )
     done = all(last.get(c, (0, ""))[0] >= v.seq for c, v in earlier.items() if c in names)
     if earlier and not (verdict.ok and failure is None and done):
         raise _Stale  # a shorter chain, or a failure: its report must be the full check's
@@ -271,8 +271,8 @@ def verify_anchor(
 def _against(engine: Engine, verdict: chainwalk.Verdict, cp: Checkpoint) -> chainwalk.Verdict | None:
     """Why the trail no longer extends checkpoint `cp`, or None."""
     raw_row: tuple[Any, ...] | None
-    with engine.db.session(write=False) as s:
-        raw = Raw(s)
+    with engine.db.reading() as s:
+        raw = cursor_of(s)
         if cp.decision is not None:
             size, _ = audit.decision_head(s, cp.decision)
             raw_row = raw.one(
@@ -310,13 +310,13 @@ def checkpoint(
     engine.db.require()
     require_reader(engine, actor)
     if decision is not None:
-        with engine.db.session(write=False) as s:
+        with engine.db.reading() as s:
             load_case(s, decision)  # an unknown decision is not found
         return checkpoint_at(engine.db, engine.stamp(), decision)
     if organ is not None:
         if organ != REGISTRY:
-            with engine.db.session(write=False) as s:
-                if s.get(Organ, organ) is None:
+            with engine.db.reading() as s:
+                if s.one("SELECT code FROM organs WHERE code = ?", organ) is None:
                     raise NotFound(Msg("organ.unknown", {"code": organ}))
         return checkpoint_at(engine.db, engine.stamp(), chain=organ)
     return checkpoints(engine.db, engine.stamp())

@@ -13,8 +13,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlmodel import select
-
 import decision_flow.engine.reach as reach
 from decision_flow import procedures
 from decision_flow.core.errors import Blocked, InvalidInput, Reason
@@ -23,7 +21,6 @@ from decision_flow.definition.workflow import Step, Workflow
 from decision_flow.engine.change import Change
 from decision_flow.engine.definitions import base_for, keep, newest, newest_row, shipped_named, version_of
 from decision_flow.engine.engine import Engine
-from decision_flow.store.models import WorkflowDefinition
 
 # ---------------------------------------------------------------------------- install
 
@@ -95,8 +92,8 @@ def available(engine: Engine) -> list[Workflow]:
     found = {wf.name: wf for wf in procedures.registry().values()}
     if engine.db.exists():
         engine.db.require()
-        with engine.db.session(write=False) as s:
-            for name in s.exec(select(WorkflowDefinition.name).distinct()).all():
+        with engine.db.reading() as s:
+            for (name,) in s.all("SELECT DISTINCT name FROM workflow_definitions"):
                 found[name] = newest(s, name)
     return [found[name] for name in sorted(found)]
 
@@ -114,7 +111,7 @@ def named(engine: Engine, name: str, version: int | None = None) -> Workflow:
             return procedures.get(name)  # NotFound, naming the known workflows
         return shipped
     engine.db.require()
-    with engine.db.session(write=False) as s:
+    with engine.db.reading() as s:
         return version_of(s, name, version) if version is not None else newest(s, name)
 
 

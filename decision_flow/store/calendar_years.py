@@ -5,28 +5,31 @@ together with its audited, signed ``calendar_imported`` event (decision_flow.eng
 from __future__ import annotations
 
 import json
-
-import sqlalchemy.exc
-from sqlmodel import Session
+from typing import TYPE_CHECKING
 
 from decision_flow.core.calendar_file import OfficialYear
 from decision_flow.core.errors import Conflict, IntegrityError
 from decision_flow.core.i18n import Msg
-from decision_flow.store.models import CalendarYear
-from decision_flow.store.rawsql import Raw, columns, rows_as, select_all
+from decision_flow.store.row import columns, rows_as, select_all
+from decision_flow.store.rows import CalendarYear
+from decision_flow.store.sql import integrity_error
+from decision_flow.store.tx import cursor_of
+
+if TYPE_CHECKING:
+    from decision_flow.store.tx import Tx
 
 
 def _json(value: object) -> str:
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
-def rows(s: Session) -> list[CalendarYear]:
+def rows(s: Tx) -> list[CalendarYear]:
     """Every imported year's row, by year."""
-    return rows_as(CalendarYear, Raw(s).all(f"{select_all(CalendarYear)} ORDER BY year"))
+    return rows_as(CalendarYear, cursor_of(s).all(f"{select_all(CalendarYear)} ORDER BY year"))
 
 
-def row(s: Session, year: int) -> CalendarYear | None:
-    found = Raw(s).all(f"{select_all(CalendarYear)} WHERE year = ?", year)
+def row(s: Tx, year: int) -> CalendarYear | None:
+    found = cursor_of(s).all(f"{select_all(CalendarYear)} WHERE year = ?", year)
     return rows_as(CalendarYear, found)[0] if found else None
 
 
@@ -55,12 +58,12 @@ def year_of(r: CalendarYear) -> OfficialYear:
     return year
 
 
-def imported(s: Session) -> list[OfficialYear]:
+def imported(s: Tx) -> list[OfficialYear]:
     """Every imported year, checked against its own sha256 (one query: the rules ask once per change)."""
     return [year_of(r) for r in rows(s)]
 
 
-def write(s: Session, year: OfficialYear, at: str, by: str, previous: str | None) -> None:
+def write(s: Tx, year: OfficialYear, at: str, by: str, previous: str | None) -> None:
     """Insert the year, or (when `previous`, the sha256 it replaces, is given) overwrite the row
     that still holds `previous`; a row someone else wrote meanwhile is a conflict."""
     values = {
@@ -73,7 +76,7 @@ def write(s: Session, year: OfficialYear, at: str, by: str, previous: str | None
         "imported_at": at,
         "imported_by": by,
     }
-    raw = Raw(s)
+    raw = cursor_of(s)
     if previous is None:
         if raw.one("SELECT year FROM calendar_years WHERE year = ?", year.year) is not None:
             raise Conflict(Msg("calendar.conflict", {"year": year.year}))
@@ -83,7 +86,9 @@ def write(s: Session, year: OfficialYear, at: str, by: str, previous: str | None
                 f"INSERT INTO calendar_years ({', '.join(names)}) VALUES ({', '.join('?' for _ in names)})",
                 *(values[c] for c in names),
             )
-        except sqlalchemy.exc.IntegrityError:  # PostgreSQL: another import of the year committed meanwhile
+        except Exception as exc:  # PostgreSQL: another import of the year committed meanwhile
+            if not integrity_error(exc):
+                raise
             raise Conflict(Msg("calendar.conflict", {"year": year.year})) from None
         return
     changed = {k: v for k, v in values.items() if k != "year"}

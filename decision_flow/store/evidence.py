@@ -13,13 +13,13 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlmodel import Session
-
 from decision_flow.core.errors import InvalidInput
 from decision_flow.core.i18n import Msg
+from decision_flow.store.tx import cursor_of
 
 if TYPE_CHECKING:
     from decision_flow.store.db import Database
+    from decision_flow.store.tx import Tx
 
 CHUNK = 1 << 20
 
@@ -57,7 +57,7 @@ class EvidenceStore:
     def path_for(self, sha256: str) -> Path:
         return self.root / sha256[:2] / sha256
 
-    def put(self, source: Path, session: Session | None = None) -> tuple[str, int]:
+    def put(self, source: Path, session: Tx | None = None) -> tuple[str, int]:
         """Copy `source` into the store; return its SHA-256 and size. (A file written here
         for a change that is then refused is harmless: it is named by its content.)"""
         try:
@@ -110,10 +110,8 @@ class DatabaseStore:
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    def put(self, source: Path, session: Session | None = None) -> tuple[str, int]:
+    def put(self, source: Path, session: Tx | None = None) -> tuple[str, int]:
         """Store `source` in the change's own transaction; return its SHA-256 and size."""
-        from decision_flow.store.models import EvidenceBlob
-
         assert session is not None, "a server database stores evidence inside the change's transaction"
         try:
             if not source.is_file():
@@ -124,32 +122,25 @@ class DatabaseStore:
                 Msg("evidence.unreadable", {"path": str(source), "why": exc.strerror or str(exc)})
             ) from None
         sha = hashlib.sha256(content).hexdigest()
-        if session.get_bind().dialect.name == "postgresql":
-            # two terminals attaching the same file at once: the second's insert does nothing
-            from sqlalchemy.dialects.postgresql import insert
-
-            row = {"sha256": sha, "size": len(content), "content": content}
-            session.execute(insert(EvidenceBlob).values(**row).on_conflict_do_nothing(index_elements=["sha256"]))
-        elif session.get(EvidenceBlob, sha) is None:
-            session.add(EvidenceBlob(sha256=sha, size=len(content), content=content))
-            session.flush()
+        # two terminals attaching the same file at once: the second's insert does nothing
+        cursor_of(session).run(
+            "INSERT INTO evidence_blobs (sha256, size, content) VALUES (?, ?, ?) ON CONFLICT (sha256) DO NOTHING",
+            sha,
+            len(content),
+            content,
+        )
         return sha, len(content)
 
     def read(self, sha256: str) -> bytes | None:
         """The stored bytes of `sha256`, or None."""
-        from decision_flow.store.models import EvidenceBlob
-
-        with self.db.session() as s:
-            blob = s.get(EvidenceBlob, sha256)
-            return bytes(blob.content) if blob is not None else None
+        with self.db.reading() as cur:
+            found = cur.one("SELECT content FROM evidence_blobs WHERE sha256 = ?", sha256)
+            return bytes(found[0]) if found is not None else None
 
     def intact(self, sha256: str) -> bool:
         """Whether the stored bytes exist and still hash to `sha256`."""
-        from decision_flow.store.models import EvidenceBlob
-
-        with self.db.session() as s:
-            blob = s.get(EvidenceBlob, sha256)
-            return blob is not None and hashlib.sha256(blob.content).hexdigest() == sha256
+        content = self.read(sha256)
+        return content is not None and hashlib.sha256(content).hexdigest() == sha256
 
 
 def store_for(db: Database) -> EvidenceStore | DatabaseStore:

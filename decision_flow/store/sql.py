@@ -85,8 +85,31 @@ class Cursor:
         """A statement that returns no rows; how many rows it changed."""
         return self._execute(sql, params, lambda c: int(c.rowcount))
 
+    def has_table(self, name: str) -> bool:
+        """Whether the database holds the table `name` (in the schema the connection searches)."""
+        if self.postgres:
+            return self.one("SELECT to_regclass(?) IS NOT NULL", name) == (True,)
+        return self.one("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", name) is not None
+
     def insert(self, sql: str, *params: Any) -> int:
         """An INSERT into a table whose key is an integer `id`; the new row's id."""
         if self.postgres:
             return self._execute(sql + " RETURNING id", params, lambda c: int(c.fetchone()[0]))
         return self._execute(sql, params, lambda c: int(c.lastrowid))
+
+
+def driver_error(exc: BaseException) -> bool:
+    """Whether `exc` is the database's: an error of the SQLite or PostgreSQL driver, or
+    SQLAlchemy's around one."""
+    return any(
+        k.__name__ in ("Error", "DBAPIError") and k.__module__.split(".")[0] in ("sqlite3", "psycopg", "sqlalchemy")
+        for k in type(exc).__mro__
+    )
+
+
+def integrity_error(exc: BaseException) -> bool:
+    """Whether `exc` is a constraint the database refused (a unique key taken, say): the driver's
+    IntegrityError, or SQLAlchemy's around it (PEP 249 names that class in every driver)."""
+    return any(
+        k.__name__ == "IntegrityError" and not k.__module__.startswith("decision_flow") for k in type(exc).__mro__
+    )

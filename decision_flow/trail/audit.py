@@ -17,16 +17,15 @@ from __future__ import annotations
 
 import hashlib
 import json
+import sqlite3
 from collections.abc import Callable, Iterator
-from typing import Any
-
-from sqlalchemy.exc import OperationalError
-from sqlmodel import Session, col, select
+from typing import TYPE_CHECKING, Any
 
 from decision_flow.core.errors import Conflict
 from decision_flow.core.i18n import Msg
-from decision_flow.store.models import AuditEvent
-from decision_flow.store.rawsql import Raw
+from decision_flow.store.row import rows_as, select_all
+from decision_flow.store.rows import AuditEvent
+from decision_flow.store.tx import cursor_of
 from decision_flow.trail.canonical import (
     DOMAIN,
     DOMAIN_V2,
@@ -38,6 +37,9 @@ from decision_flow.trail.canonical import (
     stored_content,
 )
 from decision_flow.trail.chainwalk import KEY_ACTIONS
+
+if TYPE_CHECKING:
+    from decision_flow.store.tx import Tx
 
 _LAST = (
     "SELECT (SELECT seq FROM audit_events WHERE chain = ? ORDER BY seq DESC LIMIT 1),"
@@ -70,7 +72,7 @@ _LOCK = 7130713  # the first key of every chain's advisory lock on PostgreSQL
 
 
 def append(
-    session: Session,
+    session: Tx,
     *,
     at: str,
     actor: str,
@@ -90,7 +92,7 @@ def append(
     change began), nothing is written (Conflict); so too for an event of the registry's, read
     holding its chain (`key` None: a change of the actor's own key, which it makes itself).
     Returns the event's seq and hash."""
-    raw = Raw(session)  # plain SQL: this runs once per change (decision_flow.store.rawsql)
+    raw = cursor_of(session)  # plain SQL through the driver: this runs once per change
     if raw.postgres:
         # Serialise this chain's appenders for the rest of this transaction; other chains go on.
         # The (chain, seq) key and (chain, prev_hash) uniqueness would refuse a fork anyway.
@@ -122,35 +124,28 @@ def append(
     return seq, digest
 
 
-def chains(session: Session) -> list[str | None]:
+def chains(session: Tx) -> list[str | None]:
     """Every chain the trail holds: the registry's first, then the others in byte order, and None
     last if some row names no chain (the schema forbids it: only an edit makes one)."""
-    found = {row[0] for row in Raw(session).all("SELECT DISTINCT chain FROM audit_events")}
+    found = {row[0] for row in cursor_of(session).all("SELECT DISTINCT chain FROM audit_events")}
     named = sorted(
         (c for c in found if isinstance(c, str) and c != REGISTRY), key=lambda c: c.encode("utf-8", "replace")
     )
     return [REGISTRY, *named, *([None] if None in found else [])]
 
 
-def head(session: Session, chain: str | None = REGISTRY) -> tuple[int, str]:
+def head(session: Tx, chain: str | None = REGISTRY) -> tuple[int, str]:
     """A chain's size and head hash (64 zeros for an empty chain); None: of the rows of no chain."""
-    row = session.exec(
-        select(AuditEvent.seq, AuditEvent.hash)
-        .where(AuditEvent.chain == chain if chain is not None else col(AuditEvent.chain).is_(None))
-        .order_by(col(AuditEvent.seq).desc())
-        .limit(1)
-    ).first()
+    named, of = ("chain = ?", (chain,)) if chain is not None else ("chain IS NULL", ())
+    row = cursor_of(session).one(f"SELECT seq, hash FROM audit_events WHERE {named} ORDER BY seq DESC LIMIT 1", *of)
     return (row[0], row[1]) if row else (0, GENESIS)
 
 
-def decision_head(session: Session, decision: int) -> tuple[int, str]:
+def decision_head(session: Tx, decision: int) -> tuple[int, str]:
     """A decision's own chain: its number of events and its last event's hash (64 zeros if none)."""
-    row = session.exec(
-        select(AuditEvent.decision_seq, AuditEvent.hash)
-        .where(AuditEvent.decision_id == decision)
-        .order_by(col(AuditEvent.decision_seq).desc())
-        .limit(1)
-    ).first()
+    row = cursor_of(session).one(
+        "SELECT decision_seq, hash FROM audit_events WHERE decision_id = ? ORDER BY decision_seq DESC LIMIT 1", decision
+    )
     return (int(row[0] or 0), row[1]) if row else (0, GENESIS)
 
 
@@ -166,18 +161,18 @@ def _text(data: str | bytes) -> str:
     return data.decode("utf-8", "replace") if isinstance(data, bytes) else data
 
 
-def _batches(session: Session, chain: str | None, batch: int) -> Iterator[list[tuple[Any, ...]]]:
+def _batches(session: Tx, chain: str | None, batch: int) -> Iterator[list[tuple[Any, ...]]]:
     """A chain's stored rows in seq order, `batch` at a time, read through the driver's own cursor
     in the session's transaction (one snapshot; SQLAlchemy's row objects cost a second a million)."""
-    raw = Raw(session)
+    raw = cursor_of(session)
     last: int | None = None  # the first batch starts at the lowest seq stored, 0 or below included
     while True:
         named, of = ("chain = ?", (chain,)) if chain is not None else ("chain IS NULL", ())
         after, args = ("seq > ?", (*of, last, batch)) if last is not None else ("1 = 1", (*of, batch))
         try:
             rows = raw.all(_ROWS.format(data="data", chain=named, after=after), *args)
-        except OperationalError:  # SQLite: TEXT that is not UTF-8 (an edit); this batch as bytes
-            if raw.postgres:
+        except Exception as exc:  # SQLite: TEXT that is not UTF-8 (an edit); this batch as bytes
+            if raw.postgres or not isinstance(getattr(exc, "orig", exc), sqlite3.OperationalError):
                 raise
             rows = [
                 (*r[:9], _text(r[9]), *r[10:])
@@ -192,7 +187,7 @@ def _batches(session: Session, chain: str | None, batch: int) -> Iterator[list[t
 Stored = tuple[dict[str, Any], str, str | None, str, str]
 
 
-def iter_stored(session: Session, chain: str | None = REGISTRY, batch: int = 1000) -> Iterator[Stored]:
+def iter_stored(session: Tx, chain: str | None = REGISTRY, batch: int = 1000) -> Iterator[Stored]:
     """Every event of `chain` as (content with its stored data as RawJSON, stored hash, signature,
     the hash of its content as stored, its format: "v2", "v1", "v1-misplaced" (outside the registry
     chain, or with a registry position) or "none"), in seq order, read
@@ -227,48 +222,34 @@ def iter_stored(session: Session, chain: str | None = REGISTRY, batch: int = 100
             yield content, digest, signature, computed, placed
 
 
-def iter_decision(session: Session, decision: int, batch: int = 5000) -> Iterator[AuditEvent]:
+def iter_decision(session: Tx, decision: int, batch: int = 5000) -> Iterator[AuditEvent]:
     """A decision's events in order (of `decision_seq`: its events may span two chains), fetched
     in batches so memory stays flat."""
-    last = 0
+    last, cur = 0, cursor_of(session)
+    query = f"{select_all(AuditEvent)} WHERE decision_id = ? AND decision_seq > ? ORDER BY decision_seq LIMIT ?"
     while True:
-        rows = session.exec(
-            select(AuditEvent)
-            .where(AuditEvent.decision_id == decision, col(AuditEvent.decision_seq) > last)
-            .order_by(col(AuditEvent.decision_seq))
-            .limit(batch)
-        ).all()
+        rows = rows_as(AuditEvent, cur.all(query, decision, last, batch))
         if not rows:
             return
         yield from rows
         last = rows[-1].decision_seq or 0
-        session.expunge_all()
 
 
-def iter_key_events(session: Session, size: int) -> Iterator[AuditEvent]:
+def iter_key_events(session: Tx, size: int) -> Iterator[AuditEvent]:
     """The events that register, rotate and revoke keys and grant roles (all of no decision, all
     in the registry chain), up to seq `size` of that chain, in order: what an export carries so
     its signatures can be checked."""
-    rows = session.exec(
-        select(AuditEvent)
-        .where(
-            AuditEvent.chain == REGISTRY,
-            col(AuditEvent.decision_id).is_(None),
-            col(AuditEvent.seq) <= size,
-            col(AuditEvent.action).in_(KEY_ACTIONS),
-        )
-        .order_by(col(AuditEvent.seq))
-    ).all()
-    yield from rows
-
-
-def trail(session: Session, decision: int) -> list[AuditEvent]:
-    """The events of one decision, in order."""
-    return list(
-        session.exec(
-            select(AuditEvent).where(AuditEvent.decision_id == decision).order_by(col(AuditEvent.decision_seq))
-        ).all()
+    query = (
+        f"{select_all(AuditEvent)} WHERE chain = ? AND decision_id IS NULL AND seq <= ?"
+        f" AND action IN ({', '.join('?' for _ in KEY_ACTIONS)}) ORDER BY seq"
     )
+    yield from rows_as(AuditEvent, cursor_of(session).all(query, REGISTRY, size, *KEY_ACTIONS))
+
+
+def trail(session: Tx, decision: int) -> list[AuditEvent]:
+    """The events of one decision, in order."""
+    query = f"{select_all(AuditEvent)} WHERE decision_id = ? ORDER BY decision_seq"
+    return rows_as(AuditEvent, cursor_of(session).all(query, decision))
 
 
 def as_dict(event: AuditEvent) -> dict[str, Any]:

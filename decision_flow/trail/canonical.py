@@ -23,7 +23,7 @@ import json
 from json.encoder import encode_basestring
 from typing import Any
 
-from decision_flow.store.models import AuditEvent
+from decision_flow.store.rows import AuditEvent
 
 DOMAIN = b"decision-flow/audit/v1\n"
 DOMAIN_V2 = b"decision-flow/audit/v2\n"

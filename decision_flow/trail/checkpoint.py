@@ -16,7 +16,7 @@ from typing import Any
 from decision_flow.core.errors import InvalidInput, NotFound
 from decision_flow.core.i18n import Msg, os_error
 from decision_flow.store.db import Database
-from decision_flow.store.models import Decision
+from decision_flow.store.tx import cursor_of
 from decision_flow.trail import audit, canonical
 
 PLAIN_TITLE = "decision-flow audit checkpoint"
@@ -54,7 +54,7 @@ def checkpoint(db: Database, at: str, decision: int | None = None, chain: str | 
         if decision is None:
             size, head = audit.head(s, chain or canonical.REGISTRY)
             return Checkpoint(size, head, at, chain=chain or canonical.REGISTRY)
-        if s.get(Decision, decision) is None:
+        if cursor_of(s).one("SELECT id FROM decisions WHERE id = ?", decision) is None:
             raise NotFound(Msg("decision.unknown", {"id": decision}))
         size, head = audit.decision_head(s, decision)
     return Checkpoint(size, head, at, decision)

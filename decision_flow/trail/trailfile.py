@@ -33,7 +33,9 @@ from typing import IO, Any
 from decision_flow.core.errors import IntegrityError, InvalidInput, NotFound
 from decision_flow.core.i18n import Msg, os_error
 from decision_flow.store.db import Database
-from decision_flow.store.models import AuditEvent, Decision
+from decision_flow.store.row import one_as, select_all
+from decision_flow.store.rows import AuditEvent, Decision
+from decision_flow.store.tx import cursor_of
 from decision_flow.trail import audit, canonical
 from decision_flow.trail.checkpoint import Checkpoint
 
@@ -66,7 +68,7 @@ def write_json(db: Database, decision_id: int, out: Path, at: str) -> int:
     stamp); return how many events."""
     db.require()
     with db.snapshot() as s:
-        dec = s.get(Decision, decision_id)
+        dec = one_as(Decision, cursor_of(s).one(f"{select_all(Decision)} WHERE id = ?", decision_id))
         if dec is None:
             raise NotFound(Msg("decision.unknown", {"id": decision_id}))
         size, head = audit.head(s, canonical.REGISTRY)

@@ -15,9 +15,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import func
-from sqlmodel import col, select
-
 from decision_flow.core.i18n import article
 from decision_flow.core.privacy import NONE, Redactor
 from decision_flow.definition.workflow import Workflow
@@ -26,7 +23,9 @@ from decision_flow.engine.change import load_case
 from decision_flow.presentation import events, labels
 from decision_flow.procedures import of as procedure_of
 from decision_flow.procedures.model import Procedure
-from decision_flow.store.models import AuditEvent
+from decision_flow.store.row import rows_as, select_all
+from decision_flow.store.rows import AuditEvent
+from decision_flow.store.tx import cursor_of
 from decision_flow.trail import audit
 from decision_flow.trail.canonical import REGISTRY
 
@@ -187,15 +186,11 @@ class Source:
         """
         after = 0
         while True:
-            query = select(AuditEvent).where(
-                AuditEvent.decision_id == self.decision_id,
-                col(AuditEvent.seq) > after,
-                col(AuditEvent.seq) <= self.last_seq,
-            )
-            if refused_only:
-                query = query.where(AuditEvent.action == "refused")
-            with self.engine.db.session(write=False) as s:
-                rows = [self._event(e) for e in s.exec(query.order_by(col(AuditEvent.seq)).limit(batch))]
+            query = f"{select_all(AuditEvent)} WHERE decision_id = ? AND seq > ? AND seq <= ?"
+            query += " AND action = 'refused'" if refused_only else ""
+            with self.engine.db.reading() as s:
+                found = s.all(f"{query} ORDER BY seq LIMIT ?", self.decision_id, after, self.last_seq, batch)
+                rows = [self._event(e) for e in rows_as(AuditEvent, found)]
             if not rows:
                 return
             yield from rows
@@ -225,13 +220,13 @@ def _last_event(engine: Engine, decision_id: int) -> tuple[int, str | None, int,
     that chain's name — one read."""
     with engine.db.snapshot() as s:
         case = load_case(s, decision_id)  # NotFound for an unknown decision
-        last = s.exec(
-            select(AuditEvent.seq, AuditEvent.hash, AuditEvent.chain)
-            .where(AuditEvent.decision_id == decision_id)
-            .order_by(col(AuditEvent.decision_seq).desc())
-            .limit(1)
-        ).first()
-        count = s.exec(select(func.count()).where(AuditEvent.decision_id == decision_id)).one()
+        cur = cursor_of(s)
+        last = cur.one(
+            "SELECT seq, hash, chain FROM audit_events WHERE decision_id = ? ORDER BY decision_seq DESC LIMIT 1",
+            decision_id,
+        )
+        counted = cur.one("SELECT COUNT(*) FROM audit_events WHERE decision_id = ?", decision_id)
+        count = int(counted[0]) if counted else 0
         chain = last[2] if last else (case.organ or REGISTRY)
         return (last[0] if last else 0, last[1] if last else None, count, audit.head(s, chain), chain)
 
