@@ -344,6 +344,7 @@ def test_due_reads_a_few_queries_whatever_the_number_of_cases(
             conn.set_trace_callback(run.append)
             return conn
 
+        engine.db.dispose()  # the reads open new connections, each traced from the start
         with monkeypatch.context() as patch:
             patch.setattr(db_module, "connect_sqlite", traced)
             found = agenda.due(engine, today=date(2024, 7, 1)).items

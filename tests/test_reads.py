@@ -53,6 +53,7 @@ def test_list_by_stage_reads_one_covering_index(engine: Engine, monkeypatch: pyt
         conn.set_trace_callback(lambda sql: issued.append(sql) if sql.startswith("SELECT id, title") else None)
         return conn
 
+    engine.db.dispose()  # the read opens a new connection, traced from the start
     monkeypatch.setattr(db_module, "connect_sqlite", traced)
     queries.list_decisions(engine, stage="legality_review")
     monkeypatch.undo()

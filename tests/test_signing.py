@@ -671,7 +671,7 @@ def test_a_change_whose_actors_key_changes_meanwhile_writes_nothing(
     proves him, exactly as users.revoke (users.rotate) writes it."""
     import decision_flow.engine.engine as engine_module
     from decision_flow.core.errors import Conflict
-    from decision_flow.store.rawsql import Raw
+    from decision_flow.store.tx import cursor_of
     from decision_flow.trail import audit
 
     real = engine_module.acting_user
@@ -684,11 +684,11 @@ def test_a_change_whose_actors_key_changes_meanwhile_writes_nothing(
         if name == OFFICER:
             if how == "revoked":
                 data = {"name": OFFICER, "public_key": held.public, "reason": "笔记本电脑遗失"}
-                Raw(s).run("UPDATE users SET public_key = NULL WHERE name = ?", OFFICER)
+                cursor_of(s).run("UPDATE users SET public_key = NULL WHERE name = ?", OFFICER)
                 audit.append(s, at=engine.stamp(), actor=ADMIN, action="key_revoked", data=data, sign=admin.sign)
             else:
                 data = {"name": OFFICER, "public_key": new, "previous": held.public}
-                Raw(s).run("UPDATE users SET public_key = ? WHERE name = ?", new, OFFICER)
+                cursor_of(s).run("UPDATE users SET public_key = ? WHERE name = ?", new, OFFICER)
                 audit.append(s, at=engine.stamp(), actor=OFFICER, action="key_rotated", data=data, sign=held.sign)
         return user
 
@@ -713,7 +713,7 @@ def test_a_registry_change_whose_admins_key_is_revoked_meanwhile_writes_nothing(
     revoked before it), and their own key changes (a rotation) still go through."""
     import decision_flow.engine.engine as engine_module
     from decision_flow.core.errors import Conflict
-    from decision_flow.store.rawsql import Raw
+    from decision_flow.store.tx import cursor_of
     from decision_flow.trail import audit
 
     users.add(engine, "wu", ["admin"], ADMIN)  # a second admin, who revokes the first's key
@@ -724,7 +724,7 @@ def test_a_registry_change_whose_admins_key_is_revoked_meanwhile_writes_nothing(
         user = real(s, name)
         if name == ADMIN:
             data = {"name": ADMIN, "public_key": first.public, "reason": "密钥泄露"}
-            Raw(s).run("UPDATE users SET public_key = NULL WHERE name = ?", ADMIN)
+            cursor_of(s).run("UPDATE users SET public_key = NULL WHERE name = ?", ADMIN)
             audit.append(s, at=engine.stamp(), actor="wu", action="key_revoked", data=data, sign=second.sign)
         return user
 

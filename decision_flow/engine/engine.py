@@ -139,7 +139,7 @@ class Engine:
         key = self.key_of(actor)
         proven: Signer | None = None
         try:
-            with self.db.session() as s:
+            with self.db.writing() as s:
                 user = acting_user(s, actor)
                 proven = prove(user, key)
                 dec = load_case(s, decision_id, lock=True) if decision_id is not None else None
@@ -178,18 +178,13 @@ class Engine:
         args = _storable(args)
         for key in (signer, None) if signer is not None else (None,):
             try:
-                with self.db.session() as s:
-                    cur = cursor_of(s)
+                with self.db.writing() as s:
                     found = (
-                        cur.one(f"{select_all(Decision)} WHERE id = ?", decision_id)
-                        if decision_id is not None
-                        else None
+                        s.one(f"{select_all(Decision)} WHERE id = ?", decision_id) if decision_id is not None else None
                     )
                     dec = one_as(Decision, found)
                     held = (
-                        organ
-                        if organ is not None and cur.one("SELECT code FROM organs WHERE code = ?", organ)
-                        else None
+                        organ if organ is not None and s.one("SELECT code FROM organs WHERE code = ?", organ) else None
                     )
                     audit.append(
                         s,

@@ -171,25 +171,22 @@ def init(
     assert key.signer is not None
 
     def register() -> None:
-        with engine.db.session() as s:
-            cur = cursor_of(s)
+        with engine.db.writing() as cur:
             upgraded = _user(cur, name)
             if upgraded is not None and "admin" not in upgraded.roles.split(","):
                 raise InvalidInput(Msg("user.exists", {"name": name}))
             found = cur.one("SELECT code FROM organs WHERE parent IS NULL ORDER BY code LIMIT 1")
             root = str(found[0]) if found else None
             if upgraded is None:
-                user = insert(
-                    cur,
-                    User(
-                        name=name, roles="admin", created_at=engine.stamp(), public_key=key.public, organ=root or code
-                    ),
+                made = User(
+                    name=name, roles="admin", created_at=engine.stamp(), public_key=key.public, organ=root or code
                 )
+                user = insert(cur, made)
             else:
                 user = upgraded
                 update(cur, user, public_key=key.public, organ=user.organ or root or code)
             assert key.signer is not None
-            c = engine.opened(s, user, key.signer, None)  # the chain's first key signs its own registration
+            c = engine.opened(cur, user, key.signer, None)  # the chain's first key signs its own registration
             first = root is None  # the first organ, the root of the tree, is made with its first admin
             if first:
                 insert(cur, Organ(code=code, name=organ_name, level=level, parent=None, created_at=engine.stamp()))
@@ -207,7 +204,7 @@ def init(
                 c.event("user_added", name=name, roles=["admin"], public_key=key.public, organ=user.organ)
             else:
                 c.event("key_registered", name=name, public_key=key.public)
-            s.commit()
+            cur.commit()
 
     _registering(key, register)
     return created

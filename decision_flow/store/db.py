@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 from decision_flow.core import secret
 from decision_flow.core.errors import InvalidInput
 from decision_flow.core.i18n import Msg
-from decision_flow.store.sql import Cursor, configure, connect_sqlite
+from decision_flow.store.sql import Cursor, Pool, configure, connect_sqlite
 from decision_flow.store.url import SqliteUrl, default_url, normalise_url, sqlite_url
 
 if TYPE_CHECKING:
@@ -59,6 +59,7 @@ class Database:
         self.path = Path(database) if self.is_sqlite and database else None
         self._engine: Engine | None = None
         self._read_engine: Engine | None = None
+        self._pool = Pool(self._sqlite.file, lambda file: connect_sqlite(file)) if self._sqlite is not None else None
         self._ready = False  # set once `require` has seen the schema at head
 
     @staticmethod
@@ -208,18 +209,31 @@ class Database:
         """Plain SQL in a transaction for reading only, rolled back at the end: on a plain SQLite
         file through the driver alone (no SQLAlchemy is loaded), its transaction DEFERRED like
         every read's; elsewhere on a session's connection (`decision_flow.store.rawsql.Raw`)."""
-        if self._sqlite is None:
+        if self._pool is None:
             from decision_flow.store.rawsql import Raw
 
             with self.session(write=False) as session:
                 yield Raw(session)
             return
-        conn = connect_sqlite(self._sqlite.file)
-        try:
+        with self._pool.connection() as conn:  # rolled back when given back
             conn.execute("BEGIN DEFERRED")
             yield Cursor(conn.cursor(), postgres=False)
-        finally:
-            conn.close()  # rolls back
+
+    @contextmanager
+    def writing(self) -> Iterator[Cursor]:
+        """Plain SQL in a transaction that writes, which the caller commits (`Cursor.commit`: a
+        change's rows and its audit event together); rolled back otherwise. On a plain SQLite
+        file through the driver alone, begun IMMEDIATE like every change's (writers queue for
+        the lock, none fails half-way); elsewhere on a session's connection."""
+        if self._pool is None:
+            from decision_flow.store.rawsql import Raw
+
+            with self.session() as session:
+                yield Raw(session)
+            return
+        with self._pool.connection() as conn:
+            conn.execute("BEGIN IMMEDIATE")
+            yield Cursor(conn.cursor(), postgres=False)
 
     def init(self) -> bool:
         """Create the schema, or upgrade it, to the newest migration (idempotent); return whether
@@ -271,6 +285,8 @@ class Database:
         for engine in (self._engine, self._read_engine):
             if engine is not None:
                 engine.dispose()
+        if self._pool is not None:
+            self._pool.close()
 
 
 __all__ = ["Database", "default_url", "normalise_url"]

@@ -48,6 +48,10 @@ class Raw(Cursor):
             self.dialect, cursor = conn.dialect, conn.connection.cursor()
             session.info[_HELD] = (session.get_transaction(), self.dialect, cursor)
         super().__init__(cursor, self.dialect.name == "postgresql", self.dialect.loaded_dbapi.Error)
+        self._session = session
+
+    def commit(self) -> None:
+        self._session.commit()
 
     def fault(self, exc: Exception, statement: str, params: tuple[Any, ...]) -> Exception:
         dbapi = self.dialect.loaded_dbapi

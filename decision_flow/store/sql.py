@@ -10,8 +10,11 @@ raises the driver's own.
 
 from __future__ import annotations
 
+import os
 import sqlite3
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 from typing import Any, TypeVar
 
@@ -36,14 +39,68 @@ def configure(conn: sqlite3.Connection) -> None:
 
 
 def connect_sqlite(file: str) -> sqlite3.Connection:
-    """A configured connection to the SQLite database `file` (which the caller knows exists)."""
-    conn = sqlite3.connect(file, timeout=30)
+    """A configured connection to the SQLite database `file` (which the caller knows exists).
+    It may be closed from another thread than the one using it (`Pool.close`)."""
+    conn = sqlite3.connect(file, timeout=30, check_same_thread=False)
     try:
         configure(conn)
     except BaseException:
         conn.close()
         raise
     return conn
+
+
+class Pool:
+    """Connections to one SQLite file kept for reuse, one at a time per user: each thread takes
+    an idle one of its own or opens another (a read inside a change gets a second), and gives it
+    back with its transaction ended. A process forked from this one opens its own."""
+
+    def __init__(self, file: str, connect: Callable[[str], sqlite3.Connection]) -> None:
+        self.file, self._connect = file, connect
+        self._local = threading.local()
+        self._opened: list[sqlite3.Connection] = []
+        self._lock = threading.Lock()
+
+    def _idle(self) -> list[sqlite3.Connection]:
+        held = getattr(self._local, "idle", None)
+        if held is None or held[0] != os.getpid():
+            held = self._local.idle = (os.getpid(), [])
+        idle: list[sqlite3.Connection] = held[1]
+        return idle
+
+    @contextmanager
+    def connection(self) -> Iterator[sqlite3.Connection]:
+        """A connection outside any transaction; whatever the user left open is rolled back."""
+        idle = self._idle()
+        conn = idle.pop() if idle else None
+        if conn is None:
+            conn = self._connect(self.file)
+            with self._lock:
+                self._opened.append(conn)
+        try:
+            yield conn
+        finally:
+            try:
+                if conn.in_transaction:
+                    conn.rollback()
+            except sqlite3.Error:  # e.g. the file went away: this connection is done with
+                self._discard(conn)
+            else:
+                idle.append(conn)
+
+    def _discard(self, conn: sqlite3.Connection) -> None:
+        with self._lock:
+            if conn in self._opened:
+                self._opened.remove(conn)
+        conn.close()  # rolls back
+
+    def close(self) -> None:
+        """Close every connection of this process (so the file can be moved or removed)."""
+        with self._lock:
+            opened, self._opened = self._opened, []
+        for conn in opened:
+            conn.close()
+        self._local = threading.local()
 
 
 @lru_cache(maxsize=256)
@@ -56,6 +113,10 @@ class Cursor:
 
     def __init__(self, cursor: Any, postgres: bool, errors: type[Exception] = sqlite3.Error) -> None:
         self._cursor, self.postgres, self._errors = cursor, postgres, errors
+
+    def commit(self) -> None:
+        """Commit the transaction (a change's: its rows and its audit event together)."""
+        self._execute("COMMIT", (), lambda c: None)
 
     def fault(self, exc: Exception, statement: str, params: tuple[Any, ...]) -> Exception:
         """The exception a driver error is raised as: the driver's own here."""
