@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import decision_flow.engine.definitions as definitions
-import decision_flow.engine.moves as moves
 from decision_flow.core.calendar_cn import ChinaCalendar, OfficialCalendar, WorkCalendar
 from decision_flow.core.errors import Blocked, Conflict, DflowError, Forbidden, InvalidInput, Reason
 from decision_flow.core.i18n import Msg, stored_msg
@@ -359,6 +358,7 @@ class Engine:
     def complete(self, decision_id: int, step_name: str, actor: str | None) -> str:
         """Close a step after checking its rules; a meeting's outcome routes the decision (Art. 30).
         Returns the decision's stage afterwards."""
+        import decision_flow.engine.moves as moves  # the moves of a case: loaded for them alone
 
         return self.change("complete", actor, decision_id, {"step": step_name}, lambda c: moves.complete(c, step_name))
 
@@ -392,11 +392,14 @@ class Engine:
 
     def advance(self, decision_id: int, actor: str | None, to: str | None = None) -> str:
         """Complete what remains of the current stage and move to the next; return the new stage."""
+        import decision_flow.engine.moves as moves  # the moves of a case: loaded for them alone
 
         return self.change("advance", actor, decision_id, {"to": to}, lambda c: moves.advance(c, to))
 
     def send_back(self, decision_id: int, to: str, reason: str, actor: str | None) -> None:
         """Return the decision to an earlier stage; that stage and every later one are redone."""
+        import decision_flow.engine.moves as moves  # the moves of a case: loaded for them alone
+
         reason = clean_text(reason, "--reason", 2000)
         if not reason:
             raise InvalidInput(Msg("return.no_reason", {}))
@@ -406,6 +409,8 @@ class Engine:
 
     def set_flag(self, decision_id: int, flag: str, value: bool, reason: str, actor: str | None) -> list[str]:
         """Set or clear a flag after creation, with a reason (an audited act); returns reopened steps."""
+        import decision_flow.engine.moves as moves  # the moves of a case: loaded for them alone
+
         reason = clean_text(reason, "--reason", 2000)
         if not reason:
             raise InvalidInput(Msg("flag.no_reason", {}))

@@ -13,8 +13,8 @@ listed in :data:`PROCEDURES`, and its TOML files in ``workflows/``.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from importlib import resources
+from collections.abc import Callable, Iterator, Mapping
+from importlib import import_module, resources
 from pathlib import Path
 
 from decision_flow.core.errors import NotFound, WorkflowError
@@ -25,15 +25,40 @@ from decision_flow.procedures.common import check_links, check_settings, check_s
 from decision_flow.procedures.model import Procedure, Setting
 from decision_flow.rules import check_specs
 
+# Each procedure's key and its folder (its package is imported when the procedure is first asked
+# for: a command about one case loads that case's procedure alone).
+_FOLDERS = {
+    "major-decision": "major_decision",
+    "normative-document": "normative_document",
+    "petition": "petition",
+    "mediation": "mediation",
+    "enforcement-decision": "enforcement_decision",
+}
 
-def _procedures() -> dict[str, Procedure]:
-    from decision_flow.procedures import enforcement_decision, major_decision, mediation, normative_document, petition
 
-    procedures = (major_decision, normative_document, petition, mediation, enforcement_decision)
-    return {p.PROCEDURE.key: p.PROCEDURE for p in procedures}
+class _Procedures(Mapping[str, Procedure]):
+    """The procedures by key, in the order above, each loaded on first use."""
+
+    def __init__(self) -> None:
+        self._loaded: dict[str, Procedure] = {}
+
+    def __getitem__(self, key: str) -> Procedure:
+        found = self._loaded.get(key)
+        if found is None:
+            procedure: Procedure = import_module(f"{__name__}.{_FOLDERS[key]}").PROCEDURE
+            if procedure.key != key:
+                raise RuntimeError(f"procedures/{_FOLDERS[key]} holds {procedure.key!r}, not {key!r}")  # a bug
+            found = self._loaded[key] = procedure
+        return found
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(_FOLDERS)
+
+    def __len__(self) -> int:
+        return len(_FOLDERS)
 
 
-PROCEDURES: dict[str, Procedure] = _procedures()
+PROCEDURES: Mapping[str, Procedure] = _Procedures()
 
 
 def of(wf: Workflow) -> Procedure:

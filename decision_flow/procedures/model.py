@@ -6,9 +6,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 from decision_flow.definition.workflow import Title, Workflow
-from decision_flow.procedures.annual import Report
+
+if TYPE_CHECKING:
+    from decision_flow.procedures.annual import Report
 
 
 @dataclass(frozen=True)
