@@ -16,15 +16,10 @@ from typing import TYPE_CHECKING, Any
 
 import decision_flow.engine.definitions as definitions
 from decision_flow.core.articles import IDENTITY_ARTICLE
-from decision_flow.core.calendar_cn import WorkCalendar
 from decision_flow.core.errors import Blocked, Conflict, Forbidden, NotFound, Reason
 from decision_flow.core.i18n import Msg
 from decision_flow.core.values import clean_text
-from decision_flow.definition.workflow import Step, Workflow
-from decision_flow.identity.keys import Signer
 from decision_flow.procedures import of as procedure_of
-from decision_flow.procedures.model import Procedure
-from decision_flow.rules import Context
 from decision_flow.store.row import insert, rows_as, select_all, update
 from decision_flow.store.rows import Decision, Evidence, StepRecord, User
 from decision_flow.store.tx import cursor_of
@@ -33,6 +28,11 @@ from decision_flow.trail.canonical import REGISTRY
 from decision_flow.trail.chainwalk import KEY_ACTIONS
 
 if TYPE_CHECKING:
+    from decision_flow.core.calendar_cn import WorkCalendar
+    from decision_flow.definition.workflow import Step, Workflow
+    from decision_flow.identity.keys import Signer
+    from decision_flow.procedures.model import Procedure
+    from decision_flow.rules import Context
     from decision_flow.store.evidence import DatabaseStore, EvidenceStore
     from decision_flow.store.tx import Tx
 

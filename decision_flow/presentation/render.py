@@ -136,8 +136,9 @@ def decisions(rows: Iterable[Mapping[str, Any]]) -> None:
     table = _table()
     for key in ("id", "title", "stage", "status"):
         table.add_column(labels.word(key))
+    zh = language() == "zh"  # in English the stage's name, as typed back (--stage), with no workflow read
     for row in rows:
-        stage = labels.named(row["stage"], labels.stage(None, row["stage"]))
+        stage = labels.stage(None, row["stage"]) if zh else row["stage"]
         _row(table, str(row["id"]), row["title"], stage, labels.status(row["status"]))
     out.print(table)
 

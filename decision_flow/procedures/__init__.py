@@ -16,14 +16,14 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping
 from importlib import import_module, resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from decision_flow.core.errors import NotFound, WorkflowError
 from decision_flow.core.i18n import Msg, os_error
-from decision_flow.definition.loader import parse
-from decision_flow.definition.workflow import Workflow
-from decision_flow.procedures.common import check_links, check_settings, check_steps, missing_settings
-from decision_flow.procedures.model import Procedure, Setting
-from decision_flow.rules import check_specs
+
+if TYPE_CHECKING:  # parsing and checking a file load the loader, the rules and the procedures' model
+    from decision_flow.definition.workflow import Workflow
+    from decision_flow.procedures.model import Procedure, Setting
 
 # Each procedure's key and its folder (its package is imported when the procedure is first asked
 # for: a command about one case loads that case's procedure alone).
@@ -36,7 +36,7 @@ _FOLDERS = {
 }
 
 
-class _Procedures(Mapping[str, Procedure]):
+class _Procedures(Mapping[str, "Procedure"]):
     """The procedures by key, in the order above, each loaded on first use."""
 
     def __init__(self) -> None:
@@ -69,6 +69,9 @@ def of(wf: Workflow) -> Procedure:
 def check(wf: Workflow, invariants: bool = True) -> Workflow:
     """The rule kinds and (unless not `invariants`) the named procedure's invariants of a parsed
     workflow."""
+    from decision_flow.procedures.common import check_links, check_settings, check_steps
+    from decision_flow.rules import check_specs
+
     if wf.procedure not in PROCEDURES:
         known = ", ".join(sorted(PROCEDURES))
         raise WorkflowError.at(wf.source, "procedure", "wf.unknown_procedure", name=wf.procedure, known=known)
@@ -84,6 +87,8 @@ def check(wf: Workflow, invariants: bool = True) -> Workflow:
 def unset_settings(wf: Workflow) -> list[Setting]:
     """The locality settings a (loaded) workflow leaves unset: none, unless it is an abstract
     base, which opens no cases until a locality's file extends it and sets them."""
+    from decision_flow.procedures.common import missing_settings
+
     return missing_settings(wf, of(wf))
 
 
@@ -107,6 +112,8 @@ def read_text(path: Path) -> str:
 def load_text(text: str, source: str, base: Callable[[str], Workflow] | None = None) -> Workflow:
     """Parse and fully validate a workflow's text; an ``extends`` names a shipped workflow
     unless `base` resolves names otherwise."""
+    from decision_flow.definition.loader import parse
+
     return check(parse(text, source, base or get))
 
 
@@ -135,6 +142,8 @@ def load_history(path: Path, base: Callable[[str], Workflow] | None = None) -> W
     """Load an earlier shipped version (its `extends`, if any, resolved by `base`). It met the
     invariants of its release; a later release may ask more of a new file (e.g. a period that
     refuses rather than marks), but a case created under the old version runs it to its end."""
+    from decision_flow.definition.loader import parse
+
     return check(parse(read_text(path), str(path), base or get, procedure=LEGACY_PROCEDURE), invariants=False)
 
 
