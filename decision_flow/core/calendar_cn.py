@@ -12,9 +12,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-from decision_flow.core.calendar_file import AdjustedWorkday, HolidayPeriod, OfficialYear
+if TYPE_CHECKING:  # a year of the notice is made only when asked for
+    from decision_flow.core.calendar_file import OfficialYear
+
 
 NEW_YEARS_DAY = "New Year's Day"  # chinese-calendar's name of the 元旦 holiday
 
@@ -95,6 +97,8 @@ class ChinaCalendar:
     def year(self, year: int) -> OfficialYear:
         """The notice for `year` as the package has it: holiday periods (consecutive days of one
         holiday, named in Chinese as the notices name them) and adjusted working days."""
+        from decision_flow.core.calendar_file import AdjustedWorkday, HolidayPeriod, OfficialYear
+
         chinese = {h.value: h.chinese for h in self._cc.Holiday}
         periods: list[HolidayPeriod] = []
         for day, name in sorted(self._cc.holidays.items()):

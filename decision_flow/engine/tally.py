@@ -16,13 +16,13 @@ from typing import TYPE_CHECKING, Any
 
 from decision_flow.core.errors import Blocked, Reason
 from decision_flow.core.i18n import Msg
-from decision_flow.procedures.model import Consultation
 from decision_flow.store.rows import StepRecord
 from decision_flow.store.tx import cursor_of
 
 if TYPE_CHECKING:
     from decision_flow.definition.workflow import Step
     from decision_flow.engine.change import Change
+    from decision_flow.procedures.model import Consultation
     from decision_flow.store.sql import Cursor
 
 ADOPTED = ("adopted", "partly")  # the marks counted as adopted
