@@ -308,9 +308,9 @@ def _written_to(path: Path | str | None, name: str) -> str:
 def _say(key: str, **params: Any) -> Callable[[Any], None]:
     def show(_result: Any) -> None:
         from decision_flow.core.i18n import Msg, t
-        from decision_flow.presentation import render
+        from decision_flow.presentation.lines import message
 
-        render.message(t(Msg(key, {k: (v(_result) if callable(v) else v) for k, v in params.items()})))
+        message(t(Msg(key, {k: (v(_result) if callable(v) else v) for k, v in params.items()})))
 
     return show
 

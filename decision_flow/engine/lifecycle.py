@@ -7,15 +7,17 @@ a linked case that stops or changes it is archived.
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from decision_flow.core.errors import Blocked, InvalidInput, Reason
 from decision_flow.core.i18n import Msg
 from decision_flow.engine.change import Change, load_case
-from decision_flow.procedures.model import Life
 from decision_flow.store.row import rows_as, select_all, update
 from decision_flow.store.rows import Decision, LifeAct
 from decision_flow.store.tx import cursor_of
+
+if TYPE_CHECKING:
+    from decision_flow.procedures.model import Life
 
 
 def life_of(c: Change, allowed: tuple[str, ...], act: str) -> Life:

@@ -11,7 +11,8 @@ from rich.text import Text
 
 from decision_flow.core.i18n import Msg, t
 from decision_flow.presentation import labels
-from decision_flow.presentation.render import _row, _table, local_time, message, out
+from decision_flow.presentation.lines import message
+from decision_flow.presentation.render import _row, _table, local_time, out
 
 
 def register(view: Mapping[str, Any]) -> None:

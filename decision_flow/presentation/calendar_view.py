@@ -8,7 +8,8 @@ from datetime import date
 from typing import Any
 
 from decision_flow.core.i18n import Msg, t
-from decision_flow.presentation.render import local_time, message
+from decision_flow.presentation.lines import message
+from decision_flow.presentation.render import local_time
 
 
 def _say(key: str, **params: Any) -> None:

@@ -21,6 +21,7 @@ from decision_flow.core.i18n import Msg, article, language, t
 from decision_flow.definition.workflow import FieldDef, Workflow
 from decision_flow.engine import definitions
 from decision_flow.presentation import events, labels
+from decision_flow.presentation.lines import message
 from decision_flow.trail.chainwalk import Verdict
 
 if TYPE_CHECKING:
@@ -40,10 +41,6 @@ def _table(**options: Any) -> Table:
 def _row(table: Table, *cells: str) -> None:
     """Add a row whose cells are literal text: what users typed is never read as rich markup."""
     table.add_row(*(Text(cell, overflow="fold") for cell in cells))  # wrapped, never cut: names are typed back
-
-
-def message(text: str) -> None:
-    out.print(Text(text))
 
 
 _CONTROLS = {c: f"\\x{c:02x}" for c in [*range(32), 0x7F, 0x85]} | {0x2028: "\\u2028", 0x2029: "\\u2029"}

@@ -6,12 +6,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from importlib import import_module
 from typing import TYPE_CHECKING
 
 from decision_flow.definition.workflow import Title, Workflow
 
 if TYPE_CHECKING:
-    from decision_flow.procedures.annual import Report
+    from decision_flow.procedures.annual import Annual, Case, Days, Report
 
 
 @dataclass(frozen=True)
@@ -158,3 +159,14 @@ class Procedure:
     opened: tuple[tuple[str, str], ...] = ()
     annual: Report | None = None
     consultation: Consultation | None = None  # where the public comments online, if anywhere
+
+
+def report_in(module: str) -> Report:
+    """The annual report of a procedure, the `annual` function of `module`, imported when a report
+    is first made (a command about one case never loads the report's model)."""
+
+    def report(cases: list[Case], days: Days) -> Annual:
+        made: Annual = import_module(module).annual(cases, days)
+        return made
+
+    return report

@@ -10,7 +10,6 @@ Citations: "Penalty Law Art. 64(2)" is item (2) of Art. 64 of 行政处罚法; "
 from __future__ import annotations
 
 from decision_flow.definition.workflow import Title
-from decision_flow.procedures.enforcement_decision.annual import annual
 from decision_flow.procedures.enforcement_decision.demo import DEMO
 from decision_flow.procedures.enforcement_decision.invariants import (
     DECISION,
@@ -19,7 +18,7 @@ from decision_flow.procedures.enforcement_decision.invariants import (
     ORDER_ARTICLE,
     check_invariants,
 )
-from decision_flow.procedures.model import Articles, Column, Procedure
+from decision_flow.procedures.model import Articles, Column, Procedure, report_in
 
 DATES_ARTICLE = "Penalty Law Art. 47"  # the full-process record (全过程记录) of the case
 FLAGS_ARTICLE = "Penalty Law Arts. 48, 57–58, 63"  # hearing, legal review, collective discussion, publicity
@@ -42,5 +41,5 @@ PROCEDURE = Procedure(
     demo=DEMO,
     ledger=LEDGER,
     opened=(("filing", "filed_on"),),
-    annual=annual,
+    annual=report_in("decision_flow.procedures.enforcement_decision.annual"),
 )

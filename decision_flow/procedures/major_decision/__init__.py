@@ -5,7 +5,6 @@ locality's workflow file may break."""
 from __future__ import annotations
 
 from decision_flow.definition.workflow import Title, Workflow
-from decision_flow.procedures.major_decision.annual import annual
 from decision_flow.procedures.major_decision.demo import DEMO
 from decision_flow.procedures.major_decision.invariants import (
     CONSULTATION_STEPS,
@@ -13,7 +12,7 @@ from decision_flow.procedures.major_decision.invariants import (
     LEGALITY,
     check_invariants,
 )
-from decision_flow.procedures.model import Articles, Consultation, Duty, Life, Procedure
+from decision_flow.procedures.model import Articles, Consultation, Duty, Life, Procedure, report_in
 
 ORDER_ARTICLE = "Chs. 2–3"  # stages in the order of the Decree's sections (R1)
 DATES_ARTICLE = "Arts. 30, 33"  # true and complete records (R26)
@@ -67,6 +66,6 @@ PROCEDURE = Procedure(
     demo=DEMO,
     life=LIFE,
     opened=(("initiation", "start_approved_on"),),
-    annual=annual,
+    annual=report_in("decision_flow.procedures.major_decision.annual"),
     consultation=CONSULTATION,
 )

@@ -10,10 +10,9 @@ Art. 33" (司法部《人民调解工作若干规定》, whose "normally within 
 from __future__ import annotations
 
 from decision_flow.definition.workflow import Title
-from decision_flow.procedures.mediation.annual import annual
 from decision_flow.procedures.mediation.demo import DEMO
 from decision_flow.procedures.mediation.invariants import LEGAL_GATES, check_invariants
-from decision_flow.procedures.model import Articles, Column, Procedure, Setting
+from decision_flow.procedures.model import Articles, Column, Procedure, Setting, report_in
 
 ORDER_ARTICLE = "Mediation Law Arts. 17–33"  # application, registration, mediators, sessions, ending
 DATES_ARTICLE = "Mediation Law Art. 27"  # registration, records and agreements filed by case
@@ -52,5 +51,5 @@ PROCEDURE = Procedure(
     settings=SETTINGS,
     ledger=LEDGER,
     opened=(("application", "received_on"),),
-    annual=annual,
+    annual=report_in("decision_flow.procedures.mediation.annual"),
 )

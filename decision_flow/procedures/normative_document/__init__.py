@@ -11,8 +11,7 @@ Citations: "GOB 115 §5" is item （五） of 国办发〔2018〕115号; "GOB 37
 from __future__ import annotations
 
 from decision_flow.definition.workflow import Title, Workflow
-from decision_flow.procedures.model import Articles, Column, Duty, Procedure, Setting
-from decision_flow.procedures.normative_document.annual import annual
+from decision_flow.procedures.model import Articles, Column, Duty, Procedure, Setting, report_in
 from decision_flow.procedures.normative_document.invariants import (
     DELIBERATION,
     DRAFTING_STEPS,
@@ -71,5 +70,5 @@ PROCEDURE = Procedure(
     settings=SETTINGS,
     ledger=LEDGER,
     opened=(("submission", "submitted_on"), ("scope_test", "scope_decided_on")),
-    annual=annual,
+    annual=report_in("decision_flow.procedures.normative_document.annual"),
 )

@@ -8,8 +8,7 @@ Citations: "Petition Regs Art. 23 ¶2" is Art. 23, paragraph 2 of 信访工作�
 from __future__ import annotations
 
 from decision_flow.definition.workflow import Title
-from decision_flow.procedures.model import Articles, Column, Procedure
-from decision_flow.procedures.petition.annual import annual
+from decision_flow.procedures.model import Articles, Column, Procedure, report_in
 from decision_flow.procedures.petition.demo import DEMO, SAMPLE
 from decision_flow.procedures.petition.invariants import ACCEPTANCE, LEGAL_GATES, OPINION, check_invariants
 
@@ -37,5 +36,5 @@ PROCEDURE = Procedure(
     samples=(SAMPLE,),
     ledger=LEDGER,
     opened=(("registration", "received_on"),),
-    annual=annual,
+    annual=report_in("decision_flow.procedures.petition.annual"),
 )
