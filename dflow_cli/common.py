@@ -249,12 +249,12 @@ def _report(exc: BaseException, as_json: bool) -> int:
 
 def _reported(exc: DflowError, as_json: bool) -> int:
     """Print a library error (JSON too when asked); its exit code."""
-    from decision_flow.presentation import render
+    from decision_flow.presentation.lines import error
 
     if as_json:
         doc = {"error": {"code": exc.code, "message": exc.message(), "reasons": [r.as_dict() for r in exc.reasons]}}
         print(json.dumps(doc, ensure_ascii=False))
-    render.error(exc)
+    error(exc)
     return exc.exit_code
 
 

@@ -16,7 +16,6 @@ from rich.cells import cell_len
 from rich.console import Console
 from rich.text import Text
 
-from decision_flow.core.errors import DflowError
 from decision_flow.core.i18n import Msg, article, language, t
 from decision_flow.definition.workflow import FieldDef, Workflow
 from decision_flow.engine import definitions
@@ -41,27 +40,6 @@ def _table(**options: Any) -> Table:
 def _row(table: Table, *cells: str) -> None:
     """Add a row whose cells are literal text: what users typed is never read as rich markup."""
     table.add_row(*(Text(cell, overflow="fold") for cell in cells))  # wrapped, never cut: names are typed back
-
-
-_CONTROLS = {c: f"\\x{c:02x}" for c in [*range(32), 0x7F, 0x85]} | {0x2028: "\\u2028", 0x2029: "\\u2029"}
-
-
-def one_line(text: str) -> str:
-    """A message as one line: control and line-separator characters a user typed (in a path,
-    a key, a value) are shown escaped, never acted on."""
-    return text.translate(_CONTROLS)
-
-
-def error(exc: DflowError) -> None:
-    lang = language()
-    text = one_line(exc.message(lang))
-    reasons = [(article(r.article, lang), one_line(r.detail(lang))) for r in exc.reasons]
-    if len(reasons) == 1 and reasons[0][1] == text:
-        err.print(Text(f"{text} [{reasons[0][0]}]", style="bold red"))
-        return
-    err.print(Text(text, style="bold red"))
-    for cited, detail in reasons:
-        err.print(Text(f"  · [{cited}] {detail}"))
 
 
 def decision(view: Mapping[str, Any]) -> None:
