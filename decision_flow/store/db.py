@@ -24,7 +24,7 @@ from decision_flow.core import secret
 from decision_flow.core.errors import InvalidInput
 from decision_flow.core.i18n import Msg
 from decision_flow.store.sql import Cursor, Pool, configure, connect_sqlite
-from decision_flow.store.url import SqliteUrl, default_url, normalise_url, sqlite_url
+from decision_flow.store.url import PgUrl, SqliteUrl, default_url, normalise_url, pg_url, sqlite_url
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -52,20 +52,57 @@ class Database:
         except (UnicodeEncodeError, ValueError):
             raise self._bad_url(given) from None
         self._sqlite: SqliteUrl | None = sqlite_url(self.url)  # a plain SQLite file: read without SQLAlchemy
+        self._pg: PgUrl | None = pg_url(self.url)  # a PostgreSQL server through psycopg: so too
         if self._sqlite is not None:
             self.is_sqlite, database = True, self._sqlite.database
+        elif self._pg is not None:
+            self.is_sqlite, database = False, self._check_pg(given)
         else:
             self.is_sqlite, database = self._server_url(given)
         self.path = Path(database) if self.is_sqlite and database else None
         self._engine: Engine | None = None
         self._read_engine: Engine | None = None
-        self._pool = Pool(self._sqlite.file, lambda file: connect_sqlite(file)) if self._sqlite is not None else None
+        self._pool = self._driver_pool()
         self._ready = False  # set once `require` has seen the schema at head
 
     @staticmethod
     def _bad_url(given: str) -> InvalidInput:
         shown = given.encode("utf-8", "backslashreplace").decode("utf-8")
         return InvalidInput(Msg("db.bad_url", {"url": shown}))
+
+    def _check_pg(self, given: str) -> str | None:
+        """Check a PostgreSQL URL psycopg opens: one whose port is a number, with psycopg
+        installed. Its database."""
+        from urllib.parse import urlsplit
+
+        try:
+            parts = urlsplit(self.url)
+            _ = parts.port  # a port that is no number is bad input
+        except ValueError:
+            raise self._bad_url(given) from None
+        try:
+            import psycopg  # noqa: F401
+        except ImportError:
+            raise InvalidInput(Msg("db.no_driver", {"url": self.display_url, "driver": "psycopg"})) from None
+        return parts.path.lstrip("/") or None
+
+    def _driver_pool(self) -> Pool | None:
+        """The connections that reads and changes take through the driver alone: to a plain
+        SQLite file, or to a PostgreSQL server through psycopg (None: through SQLAlchemy, as an
+        SQLite database in memory, which lives in one connection, or another URL)."""
+        if self._sqlite is not None and self._sqlite.file != ":memory:":
+            return Pool.sqlite(self._sqlite.file, lambda file: connect_sqlite(file))
+        if self._pg is not None:
+            import psycopg
+            from psycopg.pq import TransactionStatus
+
+            conninfo = self._pg.conninfo
+            return Pool(
+                lambda: psycopg.connect(conninfo, autocommit=True),  # each transaction begun by the caller
+                lambda conn: conn.info.transaction_status != TransactionStatus.IDLE,
+                psycopg.Error,
+            )
+        return None
 
     def _server_url(self, given: str) -> tuple[bool, str | None]:
         """Check a URL SQLAlchemy must read: one it can parse, of a database we support, whose
@@ -147,9 +184,17 @@ class Database:
         if self._sqlite is not None:
             try:
                 with self.reading() as cur:
-                    return cur.one("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'") is not None
+                    return cur.has_table("meta")
             except sqlite3.DatabaseError:  # a file that is not an SQLite database at all
                 raise InvalidInput(Msg("db.not_a_database", {"url": self.display_url})) from None
+        if self._pg is not None:
+            import psycopg
+
+            try:
+                with self.reading() as cur:
+                    return cur.has_table("meta")
+            except psycopg.Error as exc:  # the server cannot be reached, or refuses the login
+                raise self._unreachable(_first_line(exc)) from None
         from sqlalchemy import inspect
         from sqlalchemy.exc import DatabaseError
 
@@ -180,12 +225,11 @@ class Database:
 
     def _revision(self) -> str | None:
         """The schema's migration revision (None: none recorded)."""
-        if self._sqlite is not None:
+        if self._pool is not None:
             with self.reading() as cur:
-                try:
-                    found = cur.one("SELECT version_num FROM alembic_version")
-                except sqlite3.DatabaseError:
+                if not cur.has_table("alembic_version"):
                     return None
+                found = cur.one("SELECT version_num FROM alembic_version")
             return found[0] if found else None
         from sqlalchemy import text
         from sqlalchemy.exc import DatabaseError
@@ -200,15 +244,18 @@ class Database:
     def display_url(self) -> str:
         if self._sqlite is not None:
             return self._sqlite.display
+        if self._pg is not None:
+            return self._pg.display
         from sqlalchemy.engine import make_url
 
         return make_url(self.url).render_as_string(hide_password=True)
 
     @contextmanager
     def reading(self) -> Iterator[Cursor]:
-        """Plain SQL in a transaction for reading only, rolled back at the end: on a plain SQLite
-        file through the driver alone (no SQLAlchemy is loaded), its transaction DEFERRED like
-        every read's; elsewhere on a session's connection (`decision_flow.store.rawsql.Raw`)."""
+        """Plain SQL in a transaction for reading only, rolled back at the end, every statement
+        seeing one snapshot: through the driver alone (no SQLAlchemy is loaded) on a plain
+        SQLite file, its transaction DEFERRED, and on PostgreSQL through psycopg, REPEATABLE READ;
+        elsewhere on a session's connection (`decision_flow.store.rawsql.Raw`)."""
         if self._pool is None:
             from decision_flow.store.rawsql import Raw
 
@@ -216,15 +263,22 @@ class Database:
                 yield Raw(session)
             return
         with self._pool.connection() as conn:  # rolled back when given back
+            if self._pg is not None:
+                import psycopg
+
+                conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+                yield Cursor(conn.cursor(), postgres=True, errors=psycopg.Error)
+                return
             conn.execute("BEGIN DEFERRED")
             yield Cursor(conn.cursor(), postgres=False)
 
     @contextmanager
     def writing(self) -> Iterator[Cursor]:
         """Plain SQL in a transaction that writes, which the caller commits (`Cursor.commit`: a
-        change's rows and its audit event together); rolled back otherwise. On a plain SQLite
-        file through the driver alone, begun IMMEDIATE like every change's (writers queue for
-        the lock, none fails half-way); elsewhere on a session's connection."""
+        change's rows and its audit event together); rolled back otherwise. Through the driver
+        alone on a plain SQLite file, begun IMMEDIATE like every change's (writers queue for the
+        lock, none fails half-way), and on PostgreSQL through psycopg (READ COMMITTED, the case's
+        row and its chain locked by the change); elsewhere on a session's connection."""
         if self._pool is None:
             from decision_flow.store.rawsql import Raw
 
@@ -232,6 +286,12 @@ class Database:
                 yield Raw(session)
             return
         with self._pool.connection() as conn:
+            if self._pg is not None:
+                import psycopg
+
+                conn.execute("BEGIN")
+                yield Cursor(conn.cursor(), postgres=True, errors=psycopg.Error)
+                return
             conn.execute("BEGIN IMMEDIATE")
             yield Cursor(conn.cursor(), postgres=False)
 

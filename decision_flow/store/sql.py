@@ -51,55 +51,71 @@ def connect_sqlite(file: str) -> sqlite3.Connection:
 
 
 class Pool:
-    """Connections to one SQLite file kept for reuse, one at a time per user: each thread takes
-    an idle one of its own or opens another (a read inside a change gets a second), and gives it
-    back with its transaction ended. A process forked from this one opens its own."""
+    """Connections to one database kept for reuse, one at a time per user: each thread takes an
+    idle one of its own or opens another (a read inside a change gets a second), and gives it
+    back with its transaction ended. A process forked from this one opens its own.
 
-    def __init__(self, file: str, connect: Callable[[str], sqlite3.Connection]) -> None:
-        self.file, self._connect = file, connect
+    `connect` opens a connection whose transactions the caller begins; `pending` says whether
+    one is left open (then rolled back); `broken` are the errors after which a connection is
+    closed rather than kept."""
+
+    def __init__(
+        self, connect: Callable[[], Any], pending: Callable[[Any], bool], broken: type[Exception] = sqlite3.Error
+    ) -> None:
+        self._connect, self._pending, self._broken = connect, pending, broken
         self._local = threading.local()
-        self._opened: list[sqlite3.Connection] = []
+        self._opened: list[Any] = []
         self._lock = threading.Lock()
 
-    def _idle(self) -> list[sqlite3.Connection]:
+    @classmethod
+    def sqlite(cls, file: str, connect: Callable[[str], sqlite3.Connection]) -> Pool:
+        return cls(lambda: connect(file), lambda conn: bool(conn.in_transaction))
+
+    def _idle(self) -> list[Any]:
         held = getattr(self._local, "idle", None)
         if held is None or held[0] != os.getpid():
             held = self._local.idle = (os.getpid(), [])
-        idle: list[sqlite3.Connection] = held[1]
+        idle: list[Any] = held[1]
         return idle
 
     @contextmanager
-    def connection(self) -> Iterator[sqlite3.Connection]:
+    def connection(self) -> Iterator[Any]:
         """A connection outside any transaction; whatever the user left open is rolled back."""
         idle = self._idle()
         conn = idle.pop() if idle else None
         if conn is None:
-            conn = self._connect(self.file)
+            conn = self._connect()
             with self._lock:
                 self._opened.append(conn)
         try:
             yield conn
         finally:
             try:
-                if conn.in_transaction:
+                if self._pending(conn):
                     conn.rollback()
-            except sqlite3.Error:  # e.g. the file went away: this connection is done with
+            except self._broken:  # e.g. the file went away, the server closed it: done with
                 self._discard(conn)
             else:
                 idle.append(conn)
 
-    def _discard(self, conn: sqlite3.Connection) -> None:
+    def _discard(self, conn: Any) -> None:
         with self._lock:
             if conn in self._opened:
                 self._opened.remove(conn)
-        conn.close()  # rolls back
+        try:
+            conn.close()  # rolls back
+        except self._broken:
+            pass
 
     def close(self) -> None:
-        """Close every connection of this process (so the file can be moved or removed)."""
+        """Close every connection of this process (so the file can be moved, the database dropped)."""
         with self._lock:
             opened, self._opened = self._opened, []
         for conn in opened:
-            conn.close()
+            try:
+                conn.close()
+            except self._broken:
+                pass
         self._local = threading.local()
 
 

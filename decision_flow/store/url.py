@@ -1,11 +1,12 @@
-"""A database's URL, read without SQLAlchemy where it names a plain SQLite file (issue 17: the
-read and change paths on SQLite load no ORM).
+"""A database's URL, read without SQLAlchemy where it names a plain SQLite file or a PostgreSQL
+server through psycopg (issue 17: the read and change paths load no ORM).
 
 ``--db`` and ``DFLOW_DB`` take any SQLAlchemy URL or a plain path to a SQLite file. A URL of the
 form ``sqlite:///FILE`` (or ``sqlite+pysqlite:///FILE``, or ``sqlite://`` for a database in
 memory), with no host and no query, is read here exactly as SQLAlchemy's `make_url` reads it
 (the file name percent-decoded) and shown as its `render_as_string` shows it; anything else is
-left to SQLAlchemy. tests/test_store_url.py holds both readings side by side.
+left to SQLAlchemy. tests/test_store_url.py holds both readings side by side. A PostgreSQL URL
+(``postgresql+psycopg://``) is handed to psycopg as libpq reads it.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
-from urllib.parse import quote, unquote
+from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
 _SQLITE = re.compile(r"(?P<driver>sqlite(?:\+pysqlite)?)://(?:/(?P<database>[^?]*))?")
 
@@ -63,3 +64,30 @@ def sqlite_url(url: str) -> SqliteUrl | None:
         return None
     database = found.group("database")
     return SqliteUrl(found.group("driver"), None if database is None else unquote(database))
+
+
+_POSTGRES = ("postgresql+psycopg",)  # psycopg 3, as SQLAlchemy names it (plain postgresql:// means psycopg2 there)
+
+
+class PgUrl:
+    """A PostgreSQL URL psycopg opens: `conninfo` as libpq reads it, shown with its password hidden."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.conninfo = "postgresql://" + url.split("://", 1)[1]
+
+    @property
+    def display(self) -> str:
+        """The URL with its password as ``***`` (as SQLAlchemy shows it)."""
+        parts = urlsplit(self.url)
+        if parts.password is None:
+            return self.url
+        user, _, host = parts.netloc.rpartition("@")
+        name = user.split(":", 1)[0]
+        return urlunsplit(parts._replace(netloc=f"{name}:***@{host}"))
+
+
+def pg_url(url: str) -> PgUrl | None:
+    """`url` read as a PostgreSQL URL psycopg opens, or None."""
+    scheme = url.split("://", 1)[0] if "://" in url else ""
+    return PgUrl(url) if scheme in _POSTGRES else None
