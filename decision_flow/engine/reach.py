@@ -4,7 +4,7 @@ townships, one tree. Every case belongs to one organ; a user holds roles in thei
 of an organ is one of every organ under it too (a county auditor reads every township).
 
 `roles_in` runs on every change, so it reads through the driver's cursor, in one statement: the
-organs' parents and the user's roles in each (decision_flow.store.rawsql)."""
+organs' parents and the user's roles in each."""
 
 from __future__ import annotations
 

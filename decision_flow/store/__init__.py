@@ -1,23 +1,22 @@
-"""Storage: the tables (:mod:`.models`), the sessions (:mod:`.db`), the few statements sent
-straight through the driver (:mod:`.sql`, and :mod:`.rawsql` on a session's connection), a
-database's URL (:mod:`.url`), the evidence store and the migrations. :mod:`.db`, :mod:`.sql` and
-:mod:`.url` load no SQLAlchemy until an engine or a session is asked for: on a plain SQLite
-file, opening and checking the database and `Database.reading` use the driver alone.
+"""Storage: the tables (:mod:`.models`, the one definition of the schema, and the plain row
+class of each, :mod:`.rows`, generated from it), the database and its transactions (:mod:`.db`),
+plain SQL through the driver (:mod:`.sql`, :mod:`.row`; :mod:`.tx` and :mod:`.rawsql` on an ORM
+session's connection), a database's URL (:mod:`.url`), the evidence store and the migrations.
 
-Which path a statement takes — the one rule:
+Which path a statement takes — the one rule (issue 17: a command starts near the interpreter's
+own start, and a change commits near the disk's floor):
 
-- **The driver's cursor** (:class:`.sql.Cursor`; :class:`.rawsql.Raw` in a session) for a
-  statement that runs on *every change* of a case (read the acting user, the case and its step
-  records; write a record and the case; append the event) or once per event while verifying.
-  Through SQLAlchemy each such statement cost 50–150 µs, through the cursor 5–10 µs
-  (``benchmarks/throughput.py``); a new statement joins this path only when it runs that often
-  and a benchmark shows its cost.
-- **SQLModel / SQLAlchemy** (a :meth:`.db.Database.session` and its ORM or Core statements) for
-  everything else: reads that draw a case or a list, admin commands (users, keys, workflow
-  files, the calendar), exports, and anything that runs once per command rather than once
-  per change.
+- **The driver, on plain rows** for everything the engine reads and changes: every read
+  (`Database.reading`, one snapshot) and every change (`Database.writing`, its rows and its
+  audit event committed together). On a plain SQLite file through :mod:`sqlite3` and on a
+  ``postgresql+psycopg://`` server through psycopg, each from a pool of connections kept per
+  thread: no SQLAlchemy, SQLModel or pydantic is loaded (tests/test_no_orm.py). A statement
+  marks its parameters ``?`` whatever the driver and names only columns of the row classes
+  (tests/test_rows.py holds those to the columns the migrations make).
+- **SQLAlchemy** where the driver path does not reach: another URL (an SQLite database in
+  memory, say), which runs the same statements on a session's connection (:class:`.rawsql.Raw`),
+  and the verification and export snapshots (`Database.snapshot`).
 - **Alembic** (:mod:`.migrations`) alone changes the schema, from ``dflow init``.
 
-Either way a statement runs in the session's own transaction, so a change and its audit event
-still commit together or not at all.
+Either way a change and its audit event commit together or not at all.
 """

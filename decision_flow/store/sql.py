@@ -1,11 +1,12 @@
-"""Plain SQL through a database driver's cursor, and the SQLite connection every part of
-decision-flow opens alike. Standard library only: nothing here loads SQLAlchemy (issue 17).
+"""Plain SQL through a database driver's cursor, the SQLite connection every part of
+decision-flow opens alike, and the pool of connections the reads and changes take. Standard
+library only: nothing here loads SQLAlchemy (issue 17).
 
 A :class:`Cursor` runs short statements whose parameters are marked ``?`` whatever the driver
-(PostgreSQL's ``%s`` is put in for it). `decision_flow.store.rawsql.Raw` is one on an ORM
-session's connection, raising SQLAlchemy's exceptions as any statement through SQLAlchemy
-would; `decision_flow.store.db.Database.reading` gives one on a plain SQLite connection, which
-raises the driver's own.
+(PostgreSQL's ``%s`` is put in for it). `decision_flow.store.db.Database.reading` and `writing`
+give one on a pooled SQLite or psycopg connection, which raises the driver's own errors
+(:func:`driver_error` and :func:`integrity_error` recognise them whatever the driver);
+`decision_flow.store.rawsql.Raw` is one on an ORM session's connection, raising SQLAlchemy's.
 """
 
 from __future__ import annotations
