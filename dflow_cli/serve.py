@@ -34,7 +34,7 @@ def serve(
         if not 0 < port < 65536 or per_minute < 1:
             raise InvalidInput(Msg("serve.bad_option", {}))
         engine.db.require()
-        with engine.db.session(write=False) as s:
+        with engine.db.reading() as s:
             reader(s, acting)  # the receiving account is registered and active
         signer = engine.key_of(acting)  # the receiving account's key: its passphrase, if any, asked now
         if isinstance(signer, Exception):

@@ -162,7 +162,7 @@ def _verify(engine: Engine, earlier: dict[str, Verified], remember: bool, organ:
                     raise _Stale
             yield item
 
-    with engine.db.snapshot() as s:
+    with engine.db.reading() as s:
         names = audit.chains(s)
         if organ is not None:
             names = [REGISTRY, *([organ] if organ in names and organ != REGISTRY else [])]

@@ -260,6 +260,8 @@ class Database:
             from decision_flow.store.rawsql import Raw
 
             with self.session(write=False) as session:
+                if not self.is_sqlite:
+                    session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
                 yield Raw(session)
             return
         with self._pool.connection() as conn:  # rolled back when given back
@@ -329,16 +331,6 @@ class Database:
             except BaseException:
                 session.rollback()
                 raise
-
-    @contextmanager
-    def snapshot(self) -> Iterator[Session]:
-        """A session for reading only whose every statement sees one snapshot of every table (on
-        PostgreSQL REPEATABLE READ; SQLite's read transaction is one already): what verification
-        and an export read across chains must agree."""
-        with self.session(write=False) as session:
-            if not self.is_sqlite:
-                session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
-            yield session
 
     def dispose(self) -> None:
         """Close every pooled connection (so a server database can be dropped, a file moved)."""

@@ -50,7 +50,7 @@ def checkpoint(db: Database, at: str, decision: int | None = None, chain: str | 
     """A chain's checkpoint now (`at`, the clock's stamp; the registry's unless `chain`), or one
     decision's."""
     db.require()
-    with db.session(write=False) as s:
+    with db.reading() as s:
         if decision is None:
             size, head = audit.head(s, chain or canonical.REGISTRY)
             return Checkpoint(size, head, at, chain=chain or canonical.REGISTRY)
@@ -63,7 +63,7 @@ def checkpoint(db: Database, at: str, decision: int | None = None, chain: str | 
 def checkpoints(db: Database, at: str) -> list[Checkpoint]:
     """Every chain's checkpoint now, the registry's first, read from one snapshot."""
     db.require()
-    with db.snapshot() as s:
+    with db.reading() as s:
         return [Checkpoint(*audit.head(s, c), at, chain=c) for c in audit.chains(s) if c is not None]
 
 

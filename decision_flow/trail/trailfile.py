@@ -67,7 +67,7 @@ def write_json(db: Database, decision_id: int, out: Path, at: str) -> int:
     """Export one decision's trail to `out` (atomically, streaming), exported `at` (the clock's
     stamp); return how many events."""
     db.require()
-    with db.snapshot() as s:
+    with db.reading() as s:
         dec = one_as(Decision, cursor_of(s).one(f"{select_all(Decision)} WHERE id = ?", decision_id))
         if dec is None:
             raise NotFound(Msg("decision.unknown", {"id": decision_id}))

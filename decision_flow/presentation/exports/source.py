@@ -218,7 +218,7 @@ def _last_event(engine: Engine, decision_id: int) -> tuple[int, str | None, int,
     """The decision's last event (seq, hash), its event count, and the head of the chain that
     holds it (its organ's; the registry's for a case with no event since chains per organ), with
     that chain's name — one read."""
-    with engine.db.snapshot() as s:
+    with engine.db.reading() as s:
         case = load_case(s, decision_id)  # NotFound for an unknown decision
         cur = cursor_of(s)
         last = cur.one(
