@@ -130,13 +130,12 @@ def demo(
     from decision_flow.engine import demo as demo_module
     from decision_flow.presentation import render
     from decision_flow.presentation.labels import speaking
-    from decision_flow.presentation.lines import message
 
     def act() -> dict[str, Any]:
         procedure = demo_module.procedure_of(workflow)
         with speaking(demo_module.workflow(procedure)):  # narrated in the demo's own workflow's words
             kept = _path(keep, "--keep") if keep is not None else None
-            return demo_module.run_demo(None if json_out else message, procedure, kept)
+            return demo_module.run_demo(None if json_out else render.message, procedure, kept)
 
     def finish(result: dict[str, Any]) -> None:
         with speaking(demo_module.workflow(demo_module.procedure_of(workflow))):

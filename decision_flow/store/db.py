@@ -16,7 +16,7 @@ from __future__ import annotations
 import os
 import sqlite3
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -250,52 +250,41 @@ class Database:
 
         return make_url(self.url).render_as_string(hide_password=True)
 
-    @contextmanager
-    def reading(self) -> Iterator[Cursor]:
+    def reading(self) -> AbstractContextManager[Cursor]:
         """Plain SQL in a transaction for reading only, rolled back at the end, every statement
-        seeing one snapshot: through the driver alone (no SQLAlchemy is loaded) on a plain
-        SQLite file, its transaction DEFERRED, and on PostgreSQL through psycopg, REPEATABLE READ;
-        elsewhere on a session's connection (`decision_flow.store.rawsql.Raw`)."""
-        if self._pool is None:
-            from decision_flow.store.rawsql import Raw
+        seeing one snapshot of every table (what verification and an export read across chains
+        agrees): through the driver alone (no SQLAlchemy is loaded) on a plain SQLite file, its
+        transaction DEFERRED, and on PostgreSQL through psycopg, REPEATABLE READ; elsewhere on
+        a session's connection (`decision_flow.store.rawsql.Raw`)."""
+        return self._transaction("BEGIN DEFERRED", "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", write=False)
 
-            with self.session(write=False) as session:
-                if not self.is_sqlite:
-                    session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
-                yield Raw(session)
-            return
-        with self._pool.connection() as conn:  # rolled back when given back
-            if self._pg is not None:
-                import psycopg
-
-                conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
-                yield Cursor(conn.cursor(), postgres=True, errors=psycopg.Error)
-                return
-            conn.execute("BEGIN DEFERRED")
-            yield Cursor(conn.cursor(), postgres=False)
-
-    @contextmanager
-    def writing(self) -> Iterator[Cursor]:
+    def writing(self) -> AbstractContextManager[Cursor]:
         """Plain SQL in a transaction that writes, which the caller commits (`Cursor.commit`: a
         change's rows and its audit event together); rolled back otherwise. Through the driver
         alone on a plain SQLite file, begun IMMEDIATE like every change's (writers queue for the
         lock, none fails half-way), and on PostgreSQL through psycopg (READ COMMITTED, the case's
         row and its chain locked by the change); elsewhere on a session's connection."""
+        return self._transaction("BEGIN IMMEDIATE", "BEGIN", write=True)
+
+    @contextmanager
+    def _transaction(self, sqlite_begin: str, pg_begin: str, write: bool) -> Iterator[Cursor]:
         if self._pool is None:
             from decision_flow.store.rawsql import Raw
 
-            with self.session() as session:
+            with self.session(write=write) as session:
+                if not write and not self.is_sqlite:
+                    session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
                 yield Raw(session)
             return
-        with self._pool.connection() as conn:
+        with self._pool.connection() as conn:  # what is not committed is rolled back when given back
             if self._pg is not None:
                 import psycopg
 
-                conn.execute("BEGIN")
+                conn.execute(pg_begin)
                 yield Cursor(conn.cursor(), postgres=True, errors=psycopg.Error)
-                return
-            conn.execute("BEGIN IMMEDIATE")
-            yield Cursor(conn.cursor(), postgres=False)
+            else:
+                conn.execute(sqlite_begin)
+                yield Cursor(conn.cursor(), postgres=False)
 
     def init(self) -> bool:
         """Create the schema, or upgrade it, to the newest migration (idempotent); return whether
