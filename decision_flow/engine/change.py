@@ -24,8 +24,7 @@ from decision_flow.store.row import insert, rows_as, select_all, update
 from decision_flow.store.rows import Decision, Evidence, StepRecord, User
 from decision_flow.store.tx import cursor_of
 from decision_flow.trail import audit
-from decision_flow.trail.canonical import REGISTRY
-from decision_flow.trail.chainwalk import KEY_ACTIONS
+from decision_flow.trail.canonical import KEY_ACTIONS, REGISTRY
 
 if TYPE_CHECKING:
     from decision_flow.core.calendar_cn import WorkCalendar

@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING
 
-from decision_flow.core.calendar_file import OfficialYear
 from decision_flow.core.errors import Conflict, IntegrityError
 from decision_flow.core.i18n import Msg
 from decision_flow.store.row import columns, rows_as, select_all
@@ -15,7 +14,8 @@ from decision_flow.store.rows import CalendarYear
 from decision_flow.store.sql import integrity_error
 from decision_flow.store.tx import cursor_of
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # a year is read back only when a rule first counts working days
+    from decision_flow.core.calendar_file import OfficialYear
     from decision_flow.store.tx import Tx
 
 
@@ -36,6 +36,8 @@ def row(s: Tx, year: int) -> CalendarYear | None:
 def content_of(r: CalendarYear) -> OfficialYear | None:
     """The year a row holds, or None when its columns are not a year's content (an edit)."""
     try:
+        from decision_flow.core.calendar_file import OfficialYear
+
         return OfficialYear.from_content(
             {
                 "year": r.year,

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -65,6 +64,8 @@ class EvidenceStore:
                 raise InvalidInput(Msg("evidence.not_a_file", {"path": str(source)}))
             self.root.mkdir(parents=True, exist_ok=True)
             digest, size = hashlib.sha256(), 0
+            import tempfile  # a file is stored on a change that attaches one: loaded for it
+
             fd, tmp = tempfile.mkstemp(dir=self.root, prefix=".incoming-")
             try:
                 with source.open("rb") as src, os.fdopen(fd, "wb") as dst:

@@ -30,13 +30,13 @@ from decision_flow.trail.canonical import (
     DOMAIN,
     DOMAIN_V2,
     GENESIS,
+    KEY_ACTIONS,
     REGISTRY,
     canonical_json,
     hash_content,
     plain_bytes,
     stored_content,
 )
-from decision_flow.trail.chainwalk import KEY_ACTIONS
 
 if TYPE_CHECKING:
     from decision_flow.store.tx import Tx

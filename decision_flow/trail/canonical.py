@@ -25,6 +25,9 @@ from typing import Any
 
 from decision_flow.store.rows import AuditEvent
 
+# The events that register, rotate and revoke keys and grant roles: what says which key was whose.
+KEY_ACTIONS = ("user_added", "user_roles_changed", "key_registered", "key_rotated", "key_revoked")
+
 DOMAIN = b"decision-flow/audit/v1\n"
 DOMAIN_V2 = b"decision-flow/audit/v2\n"
 GENESIS = "0" * 64

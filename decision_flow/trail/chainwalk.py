@@ -12,9 +12,7 @@ from typing import Any
 
 from decision_flow.core.i18n import Msg, t
 from decision_flow.store.rows import AuditEvent
-from decision_flow.trail.canonical import GENESIS, REGISTRY, content_of, hash_content, type_fault
-
-KEY_ACTIONS = ("user_added", "user_roles_changed", "key_registered", "key_rotated", "key_revoked")
+from decision_flow.trail.canonical import GENESIS, KEY_ACTIONS, REGISTRY, content_of, hash_content, type_fault
 
 
 @dataclass(frozen=True, eq=False)

@@ -167,7 +167,7 @@ class _FileCheck:
         """Why a line of the key section is no key event (or not in its version's place), or None."""
         if (
             content["decision"] is not None
-            or content["action"] not in chainwalk.KEY_ACTIONS
+            or content["action"] not in canonical.KEY_ACTIONS
             or content.get("chain", REGISTRY) != REGISTRY
         ):
             return Msg("verify.file_not_key", {"seq": content["seq"]})

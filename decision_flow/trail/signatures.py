@@ -32,10 +32,10 @@ from typing import Any
 
 from decision_flow.core.i18n import Msg
 from decision_flow.identity import keys
-from decision_flow.trail import chainwalk
+from decision_flow.trail import canonical
 from decision_flow.trail.canonical import REGISTRY
 
-KEY_ACTIONS = frozenset(chainwalk.KEY_ACTIONS)
+KEY_ACTIONS = frozenset(canonical.KEY_ACTIONS)
 
 
 UNSIGNED_SHOWN = 10  # unsigned events named, per reason
