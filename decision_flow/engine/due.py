@@ -268,9 +268,10 @@ def evaluations(reading: Reading) -> Iterable[Item]:
         f" WHERE a.kind IN (?, ?) AND {scope} ORDER BY a.id"
     )
     found = cursor_of(reading.s).all(query, EVALUATION_STARTED, EVALUATION_REPORTED, *organs)
-    width = len(columns(LifeAct))
+    width = len(columns(LifeAct))  # each row: the act's columns, then its case's title and organ
+    read = rows_as(LifeAct, [r[:width] for r in found])
     begun: dict[int, list[tuple[LifeAct, str, str | None]]] = {}
-    for act, title, organ in ((rows_as(LifeAct, [r[:width]])[0], r[width], r[width + 1]) for r in found):
+    for act, (title, organ) in zip(read, (r[width:] for r in found), strict=True):
         if act.kind == EVALUATION_REPORTED:
             begun.pop(act.decision_id, None)  # reports every evaluation begun before it
         else:
