@@ -58,17 +58,16 @@ def rows_as(model: type[M], rows: list[tuple[Any, ...]]) -> list[M]:
     """Row objects from rows of all of `model`'s columns, in order (booleans made bool)."""
     cls = _meta(model)
     names, booleans, new = columns(cls), cls.BOOLEANS, object.__new__
-    made = []
+    made: list[Any] = []
     for row in rows:
+        values: list[Any] | tuple[Any, ...] = row
+        if booleans:  # SQLite keeps booleans as 0 and 1
+            values = [bool(v) if i in booleans and v is not None else v for i, v in enumerate(row)]
         obj = new(cls)
-        if booleans:
-            row = list(row)  # type: ignore[assignment]
-            for i in booleans:
-                row[i] = None if row[i] is None else bool(row[i])  # type: ignore[index]
-        for name, value in zip(names, row, strict=True):
+        for name, value in zip(names, values, strict=True):
             setattr(obj, name, value)
         made.append(obj)
-    return made  # type: ignore[return-value]
+    return made
 
 
 def one_as(model: type[M], row: tuple[Any, ...] | None) -> M | None:
