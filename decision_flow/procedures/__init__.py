@@ -14,7 +14,7 @@ listed in :data:`PROCEDURES`, and its TOML files in ``workflows/``.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
-from importlib import import_module, resources
+from importlib import import_module
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -129,12 +129,12 @@ LEGACY_PROCEDURE = "major-decision"
 def history() -> dict[tuple[str, int], Path]:
     """Earlier versions of the shipped files (``workflows/history/NAME@VERSION.toml``), kept
     byte for byte so a case created under one runs it to the end."""
-    root = resources.files("decision_flow.workflows") / "history"
+    root = _workflows() / "history"
     found = {}
     for item in root.iterdir() if root.is_dir() else ():
         stem, _, version = item.name.removesuffix(".toml").rpartition("@")
         if item.name.endswith(".toml") and stem and version.isdigit():
-            found[(stem, int(version))] = Path(str(item))
+            found[(stem, int(version))] = item
     return found
 
 
@@ -150,8 +150,15 @@ def load_history(path: Path, base: Callable[[str], Workflow] | None = None) -> W
 def shipped() -> list[Path]:
     """The shipped workflow files, a base before the files that extend it (by name: a
     township variant is named after its county file)."""
-    root = resources.files("decision_flow.workflows")
-    return sorted((Path(str(p)) for p in root.iterdir() if p.name.endswith(".toml")), key=lambda p: p.stem)
+    return sorted((p for p in _workflows().iterdir() if p.name.endswith(".toml")), key=lambda p: p.stem)
+
+
+def _workflows() -> Path:
+    """The folder of the shipped files: the package ``decision_flow.workflows`` (``workflows/`` in a
+    checkout, mapped by pyproject), found by its own ``__file__`` as it is imported; always a
+    folder, as the package is installed unzipped (importlib.resources with its zipfile and
+    tempfile would cost a command 3 ms)."""
+    return Path(str(import_module("decision_flow.workflows").__file__)).parent
 
 
 _cache: dict[str, Workflow] = {}
