@@ -10,9 +10,10 @@ never guessed: a weekend-only count is wrong around every holiday (Art. 26).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any, Protocol
+
+from decision_flow.core.value import Value
 
 if TYPE_CHECKING:  # a year of the notice is made only when asked for
     from decision_flow.core.calendar_file import OfficialYear
@@ -160,8 +161,7 @@ class OfficialCalendar:
             raise CalendarNotCovered(exc.year, exc.first, exc.last, tuple(sorted(years))) from None
 
 
-@dataclass(frozen=True)
-class Disagreement:
+class Disagreement(Value):
     """A day an imported year and chinese-calendar see differently; `counts` when one says it
     is a working day and the other not (a period's count would differ)."""
 

@@ -17,10 +17,10 @@ from typing import Any
 
 from decision_flow.core.i18n import Msg, t
 from decision_flow.core.secret import redact
+from decision_flow.core.value import Value
 
 
-@dataclass(frozen=True)
-class Reason:
+class Reason(Value):
     """One reason a change was refused: the rule, the article it comes from, and the detail.
 
     A reason that is not ``blocking`` is a mark on the record (e.g. ``late``), not a refusal.

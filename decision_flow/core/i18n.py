@@ -16,24 +16,23 @@ import re
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass, field
+from dataclasses import field
 from functools import cache, lru_cache
 from typing import Any
 
 from decision_flow.core.lang import language as language  # asked here with the rest; defined apart
 from decision_flow.core.messages import MESSAGES
+from decision_flow.core.value import Value
 
 
-@dataclass(frozen=True)
-class Msg:
+class Msg(Value):
     """A message key and its parameters."""
 
     key: str
     params: Mapping[str, Any] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
-class Cited:
+class Cited(Value):
     """An article a message cites as a parameter ('Art. 26', 'GOB 115 §5'), rendered by :func:`t`
     in the reader's form (第26条), as :func:`article` writes it."""
 

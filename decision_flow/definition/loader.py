@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping
-from dataclasses import replace
 from typing import Any
 
 from decision_flow.core.errors import NotFound, WorkflowError
 from decision_flow.core.i18n import Msg
 from decision_flow.core.messages import MESSAGES
+from decision_flow.core.value import replace
 from decision_flow.definition.workflow import (
     DOCUMENT_KEYS,
     FIELD_TYPES,

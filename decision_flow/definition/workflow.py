@@ -12,11 +12,12 @@ TOML loader is :mod:`decision_flow.definition.loader`; the rule kinds
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
 from decision_flow.core.errors import NotFound
 from decision_flow.core.i18n import Msg, did_you_mean
+from decision_flow.core.value import Value
 
 Base = Callable[[str], "Workflow"]  # the workflow a file `extends`, by name
 
@@ -37,8 +38,7 @@ DOCUMENT_KEYS += ("abstract", "flags", "choices", "settings", "stages", "steps")
 MERGED_BY_NAME = ("flags", "choices", "settings")  # tables an extending file merges key by key
 
 
-@dataclass(frozen=True)
-class Title:
+class Title(Value):
     """A label in Chinese and English."""
 
     zh: str
@@ -48,8 +48,7 @@ class Title:
         return self.zh if lang == "zh" else self.en
 
 
-@dataclass(frozen=True)
-class FieldDef:
+class FieldDef(Value):
     """A field a step records (`--set name=value`)."""
 
     name: str
@@ -63,8 +62,7 @@ class FieldDef:
     excluded_readers: bool = False  # a list of user names never shown the case's confidential items
 
 
-@dataclass(frozen=True)
-class EvidenceDef:
+class EvidenceDef(Value):
     """A kind of evidence file a step takes (`--attach kind=FILE`)."""
 
     kind: str
@@ -73,16 +71,14 @@ class EvidenceDef:
     confidential: bool = False  # its files' names and hashes withheld as a confidential field's value
 
 
-@dataclass(frozen=True)
-class Unset:
+class Unset(Value):
     """The value of a rule parameter a file takes from a locality setting (``{ setting = NAME }``)
     that it leaves unset: only an abstract base may, and an abstract base opens no cases."""
 
     setting: str
 
 
-@dataclass(frozen=True)
-class RuleSpec:
+class RuleSpec(Value):
     """One rule a step switches on: a named kind and its parameters, and where the file gave it
     (``stages[3].steps[0].rules[1]``) so a check of the kind can name the place. A parameter
     given as ``{ setting = NAME }`` takes the workflow's setting NAME (`from_settings` names
@@ -95,8 +91,7 @@ class RuleSpec:
     from_settings: Mapping[str, str] = field(default_factory=dict)  # parameter -> setting
 
 
-@dataclass(frozen=True)
-class Waiver:
+class Waiver(Value):
     """When a step may be marked not applicable: never, only when a flag is set, unless a flag is
     set, or unless the locality setting `setting` (a bool) is true; `setting_value` is that
     setting as the workflow gives it (None while unset: the step is then never waived)."""
@@ -109,8 +104,7 @@ class Waiver:
     setting_value: bool | None = None
 
 
-@dataclass(frozen=True)
-class Outcome:
+class Outcome(Value):
     """How the value of a decision field routes the case (Art. 30 outcomes)."""
 
     field: str
@@ -118,8 +112,7 @@ class Outcome:
     routes: Mapping[str, str]
 
 
-@dataclass(frozen=True)
-class Step:
+class Step(Value):
     """A step of a stage: what must be recorded, by whom, and the rules it must pass."""
 
     name: str
@@ -141,8 +134,7 @@ class Step:
         return next((e for e in self.evidence if e.kind == kind), None)
 
 
-@dataclass(frozen=True)
-class Stage:
+class Stage(Value):
     """A stage of the procedure; the stages are the states of the machine."""
 
     name: str
@@ -152,8 +144,7 @@ class Stage:
     steps: tuple[Step, ...]
 
 
-@dataclass(frozen=True)
-class Workflow:
+class Workflow(Value):
     """A whole procedure, as loaded from one TOML file."""
 
     name: str

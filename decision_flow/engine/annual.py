@@ -12,7 +12,6 @@ and the case titles listed are masked as ``dflow show`` masks them (docs/annual-
 from __future__ import annotations
 
 import json
-from dataclasses import asdict
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -22,6 +21,7 @@ import decision_flow.engine.reach as reach
 from decision_flow import procedures
 from decision_flow.core.calendar_cn import CalendarNotCovered, OfficialCalendar, working_days_after
 from decision_flow.core.i18n import article
+from decision_flow.core.value import as_dict
 from decision_flow.definition.workflow import Title, Workflow
 from decision_flow.engine import activities, catalogue
 from decision_flow.engine.catalogue import check_year
@@ -139,7 +139,7 @@ def report(engine: Engine, year: int | str, organ: str | None, actor: str | None
         reviews += [(key, r) for r in said.reviews]
         if mine:
             title = next(f.title for f in said.figures if f.key == f"{key}.cases")
-            series.append({"key": key, "title": asdict(title), "values": _by_month(mine)})
+            series.append({"key": key, "title": as_dict(title), "values": _by_month(mine)})
     called = {key: f.title for f in figures for key in procedures.PROCEDURES if f.key == f"{key}.cases"}
     figures += [_catalogue(catalogues), *_activities(register), _refused(refusals, called), _late(cases)]
     return {
@@ -154,10 +154,10 @@ def report(engine: Engine, year: int | str, organ: str | None, actor: str | None
         "activities": [_activity(a) for a in register["activities"] if a["withdrawn"] is None],
         "items": _items(catalogues),
         "charts": [
-            {"key": "cases_by_month", "title": asdict(CASES_BY_MONTH), "series": series},
+            {"key": "cases_by_month", "title": as_dict(CASES_BY_MONTH), "series": series},
             {
                 "key": "review_days",
-                "title": asdict(REVIEW_DAYS),
+                "title": as_dict(REVIEW_DAYS),
                 "items": [{"id": r.id, "procedure": p, "days": r.days, "minimum": r.minimum} for p, r in reviews],
             },
         ],

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -18,6 +18,7 @@ import decision_flow.engine.definitions as definitions
 from decision_flow.core.articles import IDENTITY_ARTICLE
 from decision_flow.core.errors import Blocked, Conflict, Forbidden, NotFound, Reason
 from decision_flow.core.i18n import Msg
+from decision_flow.core.value import Value
 from decision_flow.core.values import clean_text
 from decision_flow.procedures import of as procedure_of
 from decision_flow.store.row import insert, rows_as, select_all, update
@@ -75,8 +76,7 @@ def load_case(s: Tx, decision_id: int, lock: bool = False) -> Decision:
     return rows_as(Decision, found)[0]
 
 
-@dataclass
-class Change:
+class Change(Value, frozen=False):
     """A change in progress: `case` is the decision it is about (None for a user or key
     change), already locked; every event it appends is signed by `signer`, who is `user`."""
 

@@ -20,17 +20,17 @@ import base64
 import binascii
 import hashlib
 import os
-import secrets as _random
 import stat
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 
 from decision_flow.core import secret
 from decision_flow.core.articles import IDENTITY_ARTICLE
 from decision_flow.core.errors import Forbidden, InvalidInput, Reason
 from decision_flow.core.i18n import Msg, t
+from decision_flow.core.value import Value
 
 PUBLIC_PREFIX = "ed25519:"
 SIGN_DOMAIN = b"decision-flow/sign/v1\n"
@@ -127,8 +127,7 @@ def verifier(public: str) -> Callable[[str, str], bool] | None:
 # ---------------------------------------------------------------------------- private keys
 
 
-@dataclass(frozen=True)
-class Signer:
+class Signer(Value):
     """A user's private key, loaded from their key file; it signs event hashes."""
 
     name: str
@@ -250,7 +249,7 @@ def write_pending(signer: Signer, passphrase: bytes | None, path: Path) -> Path:
     `commit_file` once the key is registered; the caller removes it if registration fails."""
     try:
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.{_random.token_hex(4)}.tmp")
+        tmp = path.with_name(f".{path.name}.{os.urandom(4).hex()}.tmp")
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except OSError as exc:
         why = exc.strerror or type(exc).__name__
@@ -285,8 +284,7 @@ def new_passphrase(prompt: Callable[[], str | None] | None = None) -> bytes | No
     return given.encode("utf-8", "surrogateescape")
 
 
-@dataclass
-class KeyRing:
+class KeyRing(Value, frozen=False):
     """Where the engine finds the acting user's private key: their key file, unlocked with
     `passphrase` when it is encrypted. Keys loaded once are kept for the ring's life."""
 

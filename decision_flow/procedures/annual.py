@@ -11,9 +11,10 @@ and a function (``Procedure.annual``) from the year's cases, as :class:`Case`, t
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
+from decision_flow.core.value import as_dict
 from decision_flow.definition.workflow import Title, Workflow
 
 SECTIONS = ("decisions", "reviews", "enforcement", "disputes", "study", "services", "oversight", "shortcomings")
@@ -84,7 +85,7 @@ class Part:
     ids: tuple[int | str, ...]  # of cases, activities, items; an event's: "chain:seq"
 
     def as_dict(self) -> dict[str, Any]:
-        return {"key": self.key, "title": asdict(self.title), "value": self.value, "ids": list(self.ids)}
+        return {"key": self.key, "title": as_dict(self.title), "value": self.value, "ids": list(self.ids)}
 
 
 @dataclass(frozen=True)
@@ -110,7 +111,7 @@ class Figure:
         return {
             "key": self.key,
             "section": self.section,
-            "title": asdict(self.title),
+            "title": as_dict(self.title),
             "value": self.value,
             "unit": self.unit,
             "of": self.of,

@@ -4,19 +4,18 @@ legal gates and separation-of-duties rules."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date
 from importlib import import_module
 from typing import TYPE_CHECKING
 
+from decision_flow.core.value import Value
 from decision_flow.definition.workflow import Title, Workflow
 
 if TYPE_CHECKING:
     from decision_flow.procedures.annual import Annual, Case, Days, Report
 
 
-@dataclass(frozen=True)
-class Duty:
+class Duty(Value):
     """Separation of duties (职责分离): whoever recorded one of the steps `earlier` names in a
     case may not record, complete or advance `stage` of the same case; refused as `rule` under
     `article`, with the message `message` (params: user, steps, id)."""
@@ -28,8 +27,7 @@ class Duty:
     message: str
 
 
-@dataclass(frozen=True)
-class Articles:
+class Articles(Value):
     """The articles behind the engine's own checks, which differ by procedure: stages in their
     order (a step of another stage, a skip, a return forward, a closed case), the order of the
     dates recorded, and until when a flag may change."""
@@ -42,8 +40,7 @@ class Articles:
 SETTING_KINDS = ("period", "bool")
 
 
-@dataclass(frozen=True)
-class Setting:
+class Setting(Value):
     """A locality setting (地方设置): a point the national text leaves to the province or the
     locality, which a usable workflow file must give in its ``[settings]`` (an abstract base may
     leave it to the files extending it). `kind` is ``period`` (``{ days = N, unit = "working" |
@@ -57,8 +54,7 @@ class Setting:
     hint: str
 
 
-@dataclass(frozen=True)
-class Column:
+class Column(Value):
     """A column of the procedure's ledger (台账, e.g. the legality-review ledger): the value of
     `field` recorded on `step`, or, with `since` (a step and a date field), the working days on
     the official calendar from that date to this one."""
@@ -70,8 +66,7 @@ class Column:
     since: tuple[str, str] | None = None
 
 
-@dataclass(frozen=True)
-class Act:
+class Act(Value):
     """One act of a demonstration walk: `record` a step's fields and evidence kinds, `waive` a
     step with a reason, `complete` a step (one whose outcome ends the case), `advance` the case,
     or `skip` (an advance `to` a later stage, which the engine must refuse)."""
@@ -85,8 +80,7 @@ class Act:
     reason: str | None = None
 
 
-@dataclass(frozen=True)
-class Demo:
+class Demo(Value):
     """A realistic case of the procedure, walked by `dflow demo` in a throwaway database."""
 
     title: str
@@ -97,8 +91,7 @@ class Demo:
     acts: tuple[Act, ...]
 
 
-@dataclass(frozen=True)
-class Life:
+class Life(Value):
     """A decided case's life after archiving (Decree 713 Arts. 34-37): the article behind each
     act, the grounds on which an evaluation may begin and the conclusions it may reach, and who
     did the pre-decision assessments — the steps whose recorders, and the (step, field) values
@@ -115,8 +108,7 @@ class Life:
     assessors: tuple[tuple[str, str], ...]
 
 
-@dataclass(frozen=True)
-class Consultation:
+class Consultation(Value):
     """The step where the public comments on a draft (公众参与) and the names the consultation
     page and its opinions use: the step, its period's date fields, the list field of channels
     (to which the page adds `web_channel`), the count fields computed from the opinions, the
@@ -137,8 +129,7 @@ class Consultation:
     handling_article: str
 
 
-@dataclass(frozen=True)
-class Procedure:
+class Procedure(Value):
     """What the engine needs to know of one procedure besides its workflow files."""
 
     key: str

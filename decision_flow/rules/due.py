@@ -14,18 +14,17 @@ and lasts until its step is closed or the field it limits is recorded.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from decision_flow.core.calendar_cn import CalendarNotCovered, add_working_days, last_day
+from decision_flow.core.value import Value, replace
 from decision_flow.definition.workflow import RuleSpec, Step, Workflow
 from decision_flow.rules.kinds import Context, date_of
 
 CLOSED = ("completed", "waived")
 
 
-@dataclass(frozen=True)
-class Deadline:
+class Deadline(Value):
     """`field` of `step` is due within `days` (`unit`: working or calendar days) after `since`,
     the date recorded as `since_field` of `since_step`: by `due`, or unknown (None) when the
     official calendar has no data for `uncovered`, a year the count reaches."""

@@ -4,19 +4,19 @@ registers a kind, and :func:`refuse`, which makes a reason citing the rule's art
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import date
 from typing import Any
 
 from decision_flow.core.calendar_cn import WorkCalendar
 from decision_flow.core.errors import Reason, WorkflowError
 from decision_flow.core.i18n import Msg
+from decision_flow.core.value import Value
 from decision_flow.definition.loader import type_name
 from decision_flow.definition.workflow import RuleSpec, Step, Unset, Workflow
 
 
-@dataclass
-class StepState:
+class StepState(Value, frozen=False):
     """The current record of one step, as the rules see it."""
 
     status: str = "pending"
@@ -24,8 +24,7 @@ class StepState:
     evidence: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # kind -> [(name, sha256)]
 
 
-@dataclass
-class Context:
+class Context(Value, frozen=False):
     """What a rule may look at: the workflow, the decision's flags and records, today, the calendar."""
 
     workflow: Workflow
@@ -42,8 +41,7 @@ class Context:
 Check = Callable[[Context, Step, RuleSpec], list[Reason]]
 
 
-@dataclass(frozen=True)
-class RuleKind:
+class RuleKind(Value):
     """A registered rule kind: its parameters, the phases it runs in, and its check."""
 
     name: str
