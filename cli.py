@@ -226,9 +226,9 @@ def list_(
 
     def human(rows: list[dict[str, Any]]) -> None:
         from decision_flow.engine import versions
-        from decision_flow.presentation import render
+        from decision_flow.presentation import listing
 
-        render.ledger(versions.named(engine, workflow), rows) if workflow is not None else render.decisions(rows)
+        listing.ledger(versions.named(engine, workflow), rows) if workflow is not None else listing.decisions(rows)
 
     _run(json_out, lambda: queries.list_decisions(engine, stage, status, workflow, acting, organ, all_organs), human)
 

@@ -28,11 +28,33 @@ def message(text: str) -> None:
     sys.stdout.write(text + "\n")
 
 
+def is_terminal(stream: TextIO) -> bool:
+    """Whether rich would write escape sequences to `stream` (rich.console.Console.is_terminal):
+    TTY_COMPATIBLE=0/1 says so outright, a non-empty FORCE_COLOR says yes, else the stream's isatty."""
+    compatible = os.environ.get("TTY_COMPATIBLE", "")
+    if compatible in ("0", "1"):
+        return compatible == "1"
+    forced = os.environ.get("FORCE_COLOR")
+    if forced is not None:
+        return forced != ""
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def dumb() -> bool:
+    return os.environ.get("TERM", "").lower() in ("dumb", "unknown")
+
+
+def styled(stream: TextIO) -> bool:
+    """Whether rich would draw styles (bold, colours) on `stream`: on a terminal that is not a dumb one."""
+    return is_terminal(stream) and not dumb()
+
+
 def _bold_red(text: str, stream: TextIO) -> str:
-    """`text` in bold red where rich would draw it so: on a terminal (not a dumb one), or
-    wherever FORCE_COLOR asks; bold alone under NO_COLOR."""
-    forced = bool(os.environ.get("FORCE_COLOR"))
-    if not forced and not (stream.isatty() and os.environ.get("TERM") not in ("dumb", "unknown")):
+    """`text` in bold red where rich would draw it so; bold alone under NO_COLOR."""
+    if not styled(stream):
         return text
     return f"\x1b[{'1' if os.environ.get('NO_COLOR') else '1;31'}m{text}\x1b[0m"
 

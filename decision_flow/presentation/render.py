@@ -7,7 +7,7 @@ local time.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -106,38 +106,13 @@ def _life(view: Mapping[str, Any]) -> None:
         out.print(Text(f"  {local_time(act['at'])}  {act['actor']}  {labels.action(act['kind'])}  {summary}"))
 
 
-def decisions(rows: Iterable[Mapping[str, Any]]) -> None:
-    """`dflow list`: a decision's stage as the English reader types it (`--stage`), in Chinese by its title."""
+def table_of(headers: Sequence[str], rows: Iterable[Sequence[str]]) -> None:
+    """A table of literal cells, folded to the screen (:mod:`.listing` draws it without rich when it fits)."""
     table = _table()
-    for key in ("id", "title", "stage", "status"):
-        table.add_column(labels.word(key))
-    zh = language() == "zh"  # in English the stage's name, as typed back (--stage), with no workflow read
+    for header in headers:
+        table.add_column(header)
     for row in rows:
-        stage = labels.stage(None, row["stage"]) if zh else row["stage"]
-        _row(table, str(row["id"]), row["title"], stage, labels.status(row["status"]))
-    out.print(table)
-
-
-def ledger(wf: Workflow, rows: Iterable[Mapping[str, Any]]) -> None:
-    """The cases of one workflow as its procedure's ledger (台账): each column it declares,
-    between the title and the stage; values as a person reads them (enum values by their label)."""
-    from decision_flow.procedures import of as procedure_of
-
-    columns = procedure_of(wf).ledger
-    if not columns:
-        decisions(rows)
-        return
-    lang = language()
-    table = _table()
-    table.add_column(labels.word("id"))
-    table.add_column(labels.word("title"))
-    for column in columns:
-        table.add_column(column.title.get(lang))
-    table.add_column(labels.word("stage"))
-    table.add_column(labels.word("status"))
-    for row in rows:
-        cells = ["—" if row.get(c.key) is None else labels.value(wf, c.step, c.field, row.get(c.key)) for c in columns]
-        _row(table, str(row["id"]), row["title"], *cells, labels.stage(wf, row["stage"]), labels.status(row["status"]))
+        _row(table, *row)
     out.print(table)
 
 
