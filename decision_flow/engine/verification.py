@@ -96,6 +96,23 @@ class _Stale(Exception):
     """A chain no longer holds what an earlier verification vouched for."""
 
 
+class _Apart(Exception):
+    """The organs' chains, walked apart, found a fault, or a decision in two of them: they are
+    walked again one after another, so the verdict is exactly the one walk's."""
+
+
+APART_FROM = 20_000
+
+
+def _apart_pays(in_organs: int, to_check: int) -> bool:
+    """Whether the organs' chains, `in_organs` events in all, are best walked at once, one per
+    CPU: when there are enough of them (forking the workers costs about 20 ms) and nearly all
+    signatures (all but `to_check`) were verified before. A first verification is bound by the
+    signature checks, which :mod:`decision_flow.trail.sigcheck` spreads over the CPUs evenly
+    whatever the chains' sizes, so there the walk stays one."""
+    return in_organs >= APART_FROM and 4 * to_check <= in_organs
+
+
 def verify(
     engine: Engine, full: bool = False, remember: bool = True, actor: str | None = None, organ: str | None = None
 ) -> chainwalk.Verdict:
@@ -122,21 +139,35 @@ def verify(
     earlier = {} if full else verified.recall(engine.db)
     if earlier:
         try:
-            return _verify(engine, earlier, remember, organ)
+            return _verify_exactly(engine, earlier, remember, organ)
         except _Stale:
             pass
-    return _verify(engine, {}, remember, organ)
+    return _verify_exactly(engine, {}, remember, organ)
 
 
-def _verify(engine: Engine, earlier: dict[str, Verified], remember: bool, organ: str | None) -> chainwalk.Verdict:
+def _verify_exactly(
+    engine: Engine, earlier: dict[str, Verified], remember: bool, organ: str | None
+) -> chainwalk.Verdict:
+    """The verification, its organs' chains walked apart where that pays; walked again one after
+    another if that found anything wrong, so a fault is reported as the one walk reports it."""
+    try:
+        return _verify(engine, earlier, remember, organ, apart=True)
+    except _Apart:
+        return _verify(engine, earlier, remember, organ, apart=False)
+
+
+def _verify(
+    engine: Engine, earlier: dict[str, Verified], remember: bool, organ: str | None, apart: bool
+) -> chainwalk.Verdict:
     from decision_flow.trail import sigcheck, verified
-    from decision_flow.trail.signatures import Signatures, invalid
+    from decision_flow.trail.signatures import UNSIGNED_SHOWN, Signatures, invalid
 
     attached: dict[str, tuple[tuple[int, int], str | None, str]] = {}  # sha256 -> ((place, seq), chain, kind) first
     calendars: dict[Any, tuple[int, str, Any]] = {}  # year -> (seq, actor, data) of its latest import
     received: dict[Any, tuple[int, str | None, Any]] = {}  # opinion id -> (seq, chain, the text's sha256)
     digests: dict[str | None, verified.SignatureDigest] = {}
     last: dict[str | None, tuple[int, str]] = {}  # chain -> its last event walked (seq, hash)
+    walked_apart: dict[str, str] = {}  # chain -> the digest of its signatures, for a chain walked in a worker
 
     def collect(chain: str | None, place: int, items: Iterator[audit.Stored]) -> Iterator[audit.Stored]:
         sigs = digests.setdefault(chain, verified.SignatureDigest())
@@ -169,24 +200,90 @@ def _verify(engine: Engine, earlier: dict[str, Verified], remember: bool, organ:
         sizes = {chain: audit.head(s, chain)[0] for chain in names}
         to_check = sum(size - (earlier[c].seq if c in earlier else 0) for c, size in sizes.items())
         processes = sigcheck.workers()
-        parallel = sigcheck.ParallelChecks(processes) if to_check >= sigcheck.PARALLEL_FROM and processes else None
+        organs = [c for c in names[1:] if isinstance(c, str)] if names[:1] == [REGISTRY] else []
+        organs = organs if len(organs) == len(names) - 1 else []
+        in_organs = sum(sizes[c] for c in organs)
+        apart = apart and processes > 0 and len(organs) >= 2 and _apart_pays(in_organs, to_check)
+        apart = apart and engine.db.forkable and sigcheck.can_fork()
+        parallel = None
+        if not apart and to_check >= sigcheck.PARALLEL_FROM and processes:
+            parallel = sigcheck.ParallelChecks(processes)
         signatures = Signatures(
             defer=parallel.add if parallel else None, checked_until={c: v.seq for c, v in earlier.items()}
         )
         walk = chainwalk.Walk(registry_size=sizes[REGISTRY])
         verdict, walked = chainwalk.Verdict(True, 0), 0
+
+        def walk_one(s: Tx, place: int, chain: str | None) -> chainwalk.Verdict:
+            signatures.place = place
+            return chainwalk.verify_contents(
+                collect(chain, place, audit.iter_stored(s, chain, until=sizes[chain])),
+                whole_chain=True,
+                locate=lambda digest: _seq_of(s, chain, digest),  # type: ignore[arg-type]
+                then=signatures.check,
+                checked_until=earlier[chain].seq if chain is not None and chain in earlier else 0,
+                chain=chain,
+                walk=walk,
+            )
+
+        def walk_in_worker(place: int, chain: str) -> tuple[Any, ...] | None:
+            """One organ's chain, in a worker forked once the registry's was walked, in a
+            transaction of its own: what it found and gathered (None: not what was verified before).
+            Each chain starts from what the registry's walk left, whichever chains the worker
+            walked before it."""
+            attached.clear()
+            received.clear()
+            known, counts = dict(walk.decisions), (signatures.signed, signatures.recalled, signatures.unsigned)
+            signatures.unsigned_why = {}
+            try:
+                with engine.db.reading() as own:
+                    found = walk_one(own, place, chain)
+                changed = {d: state for d, state in walk.decisions.items() if known.get(d) != state}
+            except _Stale:
+                return None
+            finally:
+                walk.decisions = known
+            now = (signatures.signed, signatures.recalled, signatures.unsigned)
+            deltas = tuple(b - a for a, b in zip(counts, now, strict=True))
+            gathered = (dict(attached), dict(received), signatures.unsigned_why)
+            return found, *gathered, digests[chain].hexdigest(), last.get(chain), changed, deltas
+
+        def walk_organs_apart() -> chainwalk.Verdict:
+            """The organs' chains at once, one worker per CPU; merged in the walk's order, as one
+            walk would have gathered them. A fault, or a decision in two chains (whose second part
+            the one walk would check against the first), is left to the one walk (_Apart)."""
+            tasks = list(enumerate(organs, start=1))
+            results = sigcheck.forked(walk_in_worker, tasks, [sizes[c] for _, c in tasks], processes + 1)
+            owner: dict[Any, str] = {}
+            total = walked
+            for (_, chain), got in zip(tasks, results, strict=True):
+                if got is None:
+                    raise _Stale
+                found, gathered, texts, why, digest, end, changed, (signed, recalled, unsigned) = got
+                if not found.ok or any(owner.setdefault(d, chain) != chain for d in changed):
+                    raise _Apart
+                walk.decisions.update(changed)
+                for sha, first in gathered.items():
+                    attached.setdefault(sha, first)
+                received.update(texts)
+                walked_apart[chain] = digest
+                if end is not None:
+                    last[chain] = end
+                signatures.signed += signed
+                signatures.recalled += recalled
+                signatures.unsigned += unsigned
+                for reason, (count, first) in why.items():
+                    had, shown = signatures.unsigned_why.get(reason, (0, []))
+                    signatures.unsigned_why[reason] = (had + count, shown + first[: UNSIGNED_SHOWN - len(shown)])
+                total += found.events
+            return chainwalk.Verdict(True, total)
+
         try:
             for place, chain in enumerate(names):
-                signatures.place = place
-                found = chainwalk.verify_contents(
-                    collect(chain, place, audit.iter_stored(s, chain)),
-                    whole_chain=True,
-                    locate=lambda digest, chain=chain: _seq_of(s, chain, digest),  # type: ignore[misc]
-                    then=signatures.check,
-                    checked_until=earlier[chain].seq if chain is not None and chain in earlier else 0,
-                    chain=chain,
-                    walk=walk,
-                )
+                if apart and place == 1:
+                    verdict = walk_organs_apart()
+                    break
+                found = walk_one(s, place, chain)
                 verdict = replace(found, events=walked + found.events)
                 walked += found.events
                 if not found.ok:
@@ -238,7 +335,8 @@ def _verify(engine: Engine, earlier: dict[str, Verified], remember: bool, organ:
         kept = {c: v for c, v in earlier.items() if c not in names} if organ is not None else {}
         for chain, (seq, head) in last.items():
             if chain is not None:
-                kept[chain] = verified.Verified(int(seq), str(head), digests[chain].hexdigest())
+                signed_digest = walked_apart[chain] if chain in walked_apart else digests[chain].hexdigest()
+                kept[chain] = verified.Verified(int(seq), str(head), signed_digest)
         verified.remember(engine.db, kept)
     return replace(
         verdict,

@@ -250,6 +250,13 @@ class Database:
 
         return make_url(self.url).render_as_string(hide_password=True)
 
+    @property
+    def forkable(self) -> bool:
+        """Whether a process forked from this one may read the database on its own: through the
+        driver's pool, which opens a forked process its own connections (not through SQLAlchemy,
+        nor to an SQLite database in memory, which lives in this process alone)."""
+        return self._pool is not None
+
     def reading(self) -> AbstractContextManager[Cursor]:
         """Plain SQL in a transaction for reading only, rolled back at the end, every statement
         seeing one snapshot of every table (what verification and an export read across chains

@@ -161,14 +161,17 @@ def _text(data: str | bytes) -> str:
     return data.decode("utf-8", "replace") if isinstance(data, bytes) else data
 
 
-def _batches(session: Tx, chain: str | None, batch: int) -> Iterator[list[tuple[Any, ...]]]:
-    """A chain's stored rows in seq order, `batch` at a time, read through the driver's own cursor
-    in the session's transaction (one snapshot; SQLAlchemy's row objects cost a second a million)."""
+def _batches(session: Tx, chain: str | None, batch: int, until: int | None) -> Iterator[list[tuple[Any, ...]]]:
+    """A chain's stored rows in seq order (up to seq `until`, if given), `batch` at a time, read
+    through the driver's own cursor in the session's transaction (one snapshot; SQLAlchemy's row
+    objects cost a second a million)."""
     raw = cursor_of(session)
     last: int | None = None  # the first batch starts at the lowest seq stored, 0 or below included
     while True:
         named, of = ("chain = ?", (chain,)) if chain is not None else ("chain IS NULL", ())
         after, args = ("seq > ?", (*of, last, batch)) if last is not None else ("1 = 1", (*of, batch))
+        if until is not None:
+            after, args = f"{after} AND seq <= ?", (*args[:-1], until, batch)
         try:
             rows = raw.all(_ROWS.format(data="data", chain=named, after=after), *args)
         except Exception as exc:  # SQLite: TEXT that is not UTF-8 (an edit); this batch as bytes
@@ -187,7 +190,9 @@ def _batches(session: Tx, chain: str | None, batch: int) -> Iterator[list[tuple[
 Stored = tuple[dict[str, Any], str, str | None, str, str]
 
 
-def iter_stored(session: Tx, chain: str | None = REGISTRY, batch: int = 1000) -> Iterator[Stored]:
+def iter_stored(
+    session: Tx, chain: str | None = REGISTRY, batch: int = 1000, until: int | None = None
+) -> Iterator[Stored]:
     """Every event of `chain` as (content with its stored data as RawJSON, stored hash, signature,
     the hash of its content as stored, its format: "v2", "v1", "v1-misplaced" (outside the registry
     chain, or with a registry position) or "none"), in seq order, read
@@ -195,9 +200,10 @@ def iter_stored(session: Tx, chain: str | None = REGISTRY, batch: int = 1000) ->
     how it is hashed (one of neither version never hashes right); one of version 1 must be of the
     registry chain, with no registry position. `chain` None reads the rows whose chain is NULL.
     A thousand rows at a time: faster than twenty thousand (they stay in the CPU's cache) and a
-    fraction of their memory."""
+    fraction of their memory. With `until`, the events numbered up to it (a chain as another
+    transaction saw it)."""
     sha256 = hashlib.sha256
-    for rows in _batches(session, chain, batch):
+    for rows in _batches(session, chain, batch, until):
         for row in rows:
             (seq, at, actor, action, decision, dseq, dprev, stage, step, data, prev, digest, signature,
              stored_chain, registry, fmt) = row  # fmt: skip

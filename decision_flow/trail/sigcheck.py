@@ -16,8 +16,9 @@ from __future__ import annotations
 import multiprocessing
 import os
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
+from typing import Any
 
 from decision_flow.identity.keys import verifier
 
@@ -44,6 +45,38 @@ def workers() -> int:
     """How many worker processes check signatures: one for every CPU but the verifying process's own."""
     cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
     return max(0, cpus - 1)
+
+
+def can_fork() -> bool:
+    """Whether workers can be forked from this process, inheriting what it holds (not on Windows)."""
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
+_job: Callable[..., Any] | None = None  # what a forked worker runs: set in the verifying process before it forks
+
+
+def _run_job(*args: Any) -> Any:
+    assert _job is not None
+    return _job(*args)
+
+
+def forked(
+    job: Callable[..., Any], tasks: Sequence[tuple[Any, ...]], costs: Sequence[int], processes: int
+) -> list[Any]:
+    """`job(*task)` for each of `tasks` in `processes` forked workers, which inherit everything
+    this process holds (so `job` may be a closure over it); the costliest tasks first, so the last
+    to finish is a small one; the results in the order of `tasks`. An exception a task raises is
+    raised here."""
+    global _job
+    context = multiprocessing.get_context("fork")
+    _job = job
+    try:
+        with ProcessPoolExecutor(max_workers=max(1, min(processes, len(tasks))), mp_context=context) as pool:
+            order = sorted(range(len(tasks)), key=lambda i: -costs[i])
+            futures = {i: pool.submit(_run_job, *tasks[i]) for i in order}
+            return [futures[i].result() for i in range(len(tasks))]
+    finally:
+        _job = None
 
 
 class ParallelChecks:
