@@ -1,14 +1,17 @@
 """Value classes that cost nothing to define: the behaviour of ``@dataclass(frozen=True)`` (and
-of a plain ``@dataclass`` with ``frozen=False``) from one base class, with no code generated.
+of a plain ``@dataclass`` with ``frozen=False``) from one base class, with code written only
+for the classes whose objects a command makes, when it makes the first.
 
 A dataclass writes and compiles its ``__init__``, ``__eq__``, ``__hash__``, ``__repr__``,
 ``__setattr__`` and ``__delattr__`` when its module is imported: about 0.35 ms a class on this
 machine, and a command that reads one case defines some thirty (the workflow model, the
 procedures' model, messages, reasons), a tenth of what ``dflow show`` costs above the
-interpreter's own start (issue 17). :class:`Value` does the same work with methods written
-once: the class statement only records its fields, read from its annotations as dataclasses
-reads them (defaults and ``dataclasses.field(default_factory=..., compare=..., repr=...)``
-included). The type checker sees a dataclass (:func:`typing.dataclass_transform`).
+interpreter's own start (issue 17). With :class:`Value` the class statement only records its
+fields, read from its annotations as dataclasses reads them (defaults and
+``dataclasses.field(default_factory=..., compare=..., repr=...)`` included); equality, hash,
+``repr`` and the frozen guard are methods written once, here; a class's ``__init__`` is written
+(as a dataclass writes it, errors alike) when its first object is made. The type checker sees
+a dataclass (:func:`typing.dataclass_transform`).
 
     class Title(Value):
         zh: str
@@ -16,13 +19,14 @@ included). The type checker sees a dataclass (:func:`typing.dataclass_transform`
 
     class Context(Value, frozen=False): ...
 
-A parsed object is read far more often than made (workflows come from the cache, unpickled
-without ``__init__``), so a generic ``__init__`` is the right trade. :func:`replace` and
-:func:`as_dict` stand for ``dataclasses.replace`` and ``dataclasses.asdict``.
+Most classes are never constructed by a command (the workflow model comes from the cache,
+unpickled without ``__init__``). :func:`replace` and :func:`as_dict` stand for
+``dataclasses.replace`` and ``dataclasses.asdict``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import MISSING, Field, FrozenInstanceError, field
 from typing import Any, ClassVar, TypeVar, dataclass_transform
 
@@ -66,32 +70,21 @@ class Value:
         setattr(cls, "__match_args__", tuple(spec[0] for spec in specs))  # noqa: B010 - positional patterns, as a dataclass
         cls.__compared__ = tuple(spec[0] for spec in specs if spec[3])
         cls.__frozen__ = frozen
+        if "__init__" not in cls.__dict__:  # its own is written at its first object
+            cls.__init__ = _GENERIC_INIT  # type: ignore[method-assign]
         if not frozen:
             setattr(cls, "__hash__", None)  # noqa: B010 - as a dataclass with eq and not frozen: unhashable
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        specs = self.__fields__
-        if len(args) > len(specs):
-            raise TypeError(f"{type(self).__name__}() takes {len(specs)} arguments but {len(args)} were given")
-        for i, (name, default, factory, _, _) in enumerate(specs):
-            if i < len(args):
-                if name in kwargs:
-                    raise TypeError(f"{type(self).__name__}() got multiple values for argument {name!r}")
-                value = args[i]
-            elif name in kwargs:
-                value = kwargs.pop(name)
-            elif factory is not MISSING:
-                value = factory()
-            elif default is not MISSING:
-                value = default
-            else:
-                raise TypeError(f"{type(self).__name__}() missing required argument: {name!r}")
-            _set(self, name, value)
-        if kwargs:
-            raise TypeError(f"{type(self).__name__}() got an unexpected keyword argument {next(iter(kwargs))!r}")
-        post_init = getattr(self, "__post_init__", None)
-        if post_init is not None:
-            post_init()
+        """The first object of a class made: its own ``__init__`` written (as a dataclass writes
+        it) and put in place, then called. A class only ever unpickled, as the workflow model
+        from the cache, never pays for one."""
+        cls = type(self)
+        made = cls.__dict__.get("__init__")
+        if made is None or made is _GENERIC_INIT:
+            made = _written_init(cls)
+            cls.__init__ = made  # type: ignore[method-assign]
+        made(self, *args, **kwargs)
 
     def __setattr__(self, name: str, value: Any) -> None:
         if self.__frozen__:
@@ -117,6 +110,34 @@ class Value:
     def __repr__(self) -> str:
         shown = ", ".join(f"{spec[0]}={getattr(self, spec[0])!r}" for spec in self.__fields__ if spec[4])
         return f"{type(self).__qualname__}({shown})"
+
+
+def _written_init(cls: type[Value]) -> Callable[..., None]:
+    """`cls`'s ``__init__``: each field a parameter in order, a default or a factory's product
+    when not given, set past the frozen guard; then ``__post_init__``, if the class has one."""
+    names: dict[str, Any] = {"_set": _set, "_FACTORY": _FACTORY}
+    params, lines = [], []
+    for name, default, factory, _, _ in cls.__fields__:
+        if factory is not MISSING:
+            names[f"_f_{name}"] = factory
+            params.append(f"{name}=_FACTORY")
+            lines.append(f"  _set(self, {name!r}, _f_{name}() if {name} is _FACTORY else {name})")
+        else:
+            if default is not MISSING:
+                names[f"_d_{name}"] = default
+            params.append(name if default is MISSING else f"{name}=_d_{name}")
+            lines.append(f"  _set(self, {name!r}, {name})")
+    if hasattr(cls, "__post_init__"):
+        lines.append("  self.__post_init__()")
+    source = f"def __init__(self, {', '.join(params)}):\n" + ("\n".join(lines) or "  pass") + "\n"
+    exec(source, names)  # noqa: S102 - our own text, of the class's field names
+    made: Callable[..., None] = names["__init__"]
+    made.__qualname__ = f"{cls.__qualname__}.__init__"
+    return made
+
+
+_FACTORY = object()  # a field with a factory not given
+_GENERIC_INIT = Value.__init__
 
 
 def replace(obj: V, **changes: Any) -> V:
