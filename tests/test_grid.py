@@ -92,6 +92,22 @@ def test_styles_where_rich_draws_them(
     assert ("\x1b[1m" in ours) is bold
 
 
+@pytest.mark.parametrize("lines", [None, "40"])
+def test_a_dumb_terminal_is_as_wide_as_rich_makes_it(lines: str | None, monkeypatch: pytest.MonkeyPatch) -> None:
+    """On a dumb terminal rich takes 80 columns, whatever COLUMNS says, unless LINES is set too."""
+    for var in ("FORCE_COLOR", "TTY_COMPATIBLE", "NO_COLOR", "LINES"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("TERM", "dumb")
+    monkeypatch.setenv("COLUMNS", "30")
+    if lines is not None:
+        monkeypatch.setenv("LINES", lines)
+    headers, rows = ["编号", "标题"], [["1", "沙河乡农贸市场搬迁关于公共服务设施布局的决策"]]  # 50 cells wide
+    ours = grid.draw(headers, rows, Stream(True))
+    assert (ours is None) == (lines is not None)  # 80 columns: drawn; 30: only rich folds it
+    if ours is not None:
+        assert ours == by_rich(headers, rows, Stream(True))
+
+
 def test_what_only_rich_can_draw(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("COLUMNS", "30")
     assert grid.draw(["id", "title"], [["1", "x" * 40]], Stream(False)) is None  # rich folds it

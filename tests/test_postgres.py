@@ -9,6 +9,7 @@ import uuid
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -233,3 +234,37 @@ def test_postgres_roles_are_per_organ_and_a_refusal_is_recorded(pg_engine: Engin
     assert case in [r["id"] for r in queries.list_decisions(pg_engine, actor=OFFICER, organ=code)]
     assert case not in [r["id"] for r in queries.list_decisions(pg_engine, actor="niu")]
     assert verification.verify(pg_engine).ok
+
+
+def test_postgres_organs_chains_walked_apart_verify_as_one_walk(
+    pg_engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On the server too, the organs' chains walked at once (each worker on a connection of its
+    own, opened after the fork) give the one walk's verdict, sound and after an edit."""
+    from tests.flow import township
+    from tests.test_verify_apart import both_ways
+
+    township(pg_engine)
+    record_valid(pg_engine, new_decision(pg_engine), "initiation", tmp_path)
+    record_valid(pg_engine, new_decision(pg_engine, workflow="major-decision-township"), "initiation", tmp_path)
+    apart, one, seen = both_ways(pg_engine, monkeypatch, full=True, remember=False)
+    assert apart == one and one["ok"] and seen["forked"] and seen["forked"][0] >= 2
+    engine = create_engine(pg_engine.db.url)
+    where = "WHERE chain = 'main' AND seq = 2"
+
+    def set_data(conn: Any, data: str) -> None:
+        conn.execute(text("ALTER TABLE audit_events DISABLE TRIGGER USER"))
+        conn.execute(text(f"UPDATE audit_events SET data = :data {where}"), {"data": data})
+        conn.execute(text("ALTER TABLE audit_events ENABLE TRIGGER USER"))
+
+    with engine.begin() as conn:
+        kept = conn.execute(text(f"SELECT data FROM audit_events {where}")).scalar_one()
+        set_data(conn, '{"edited":true}')
+    try:
+        apart, one, _ = both_ways(pg_engine, monkeypatch, full=True, remember=False)
+        assert not one["ok"] and apart == one and one["chain"] == "main"
+    finally:
+        with engine.begin() as conn:  # the module shares one database: its trail is left as it was
+            set_data(conn, kept)
+        engine.dispose()
+    assert verification.verify(pg_engine, full=True, remember=False).ok

@@ -25,11 +25,13 @@ _B, _E = "\x1b[1m", "\x1b[0m"  # bold, and back to plain
 
 
 def width(stream: TextIO) -> int:
-    """The width rich gives a console on `stream` (rich.console.Console.size): COLUMNS if set,
-    else the first of stdin, stdout and stderr that is a terminal, else 80; 80 on a dumb terminal."""
-    columns = os.environ.get("COLUMNS")
-    if columns is not None and columns.isdigit():
-        return int(columns)
+    """The width rich gives a console on `stream` (rich.console.Console.size, in its order):
+    COLUMNS when LINES is set too; else 80 on a dumb terminal; else COLUMNS, or the width of the
+    first of stdin, stdout and stderr that is a terminal, or 80."""
+    columns, lines = os.environ.get("COLUMNS"), os.environ.get("LINES")
+    given = int(columns) if columns is not None and columns.isdigit() else None
+    if given is not None and lines is not None and lines.isdigit():
+        return given
     if is_terminal(stream) and dumb():
         return 80
     found = None
@@ -39,7 +41,7 @@ def width(stream: TextIO) -> int:
         except (AttributeError, ValueError, OSError):
             continue
         break
-    return found or 80
+    return given if given is not None else found or 80
 
 
 def _plain(cell: str) -> bool:
