@@ -9,6 +9,9 @@ in place of waiting for them. So no CPU waits and none is shared by two busy pro
 process on two CPUs cost the walk a quarter more, its caches emptied by every switch). At most a
 few batches are in flight, so memory stays flat. The first failure is the one first in the walk
 (chain, then ``seq``), whichever process found it.
+
+:func:`forked` runs whole tasks in workers forked the same way: a repeat verification, whose
+signatures were nearly all checked before, walks the organs' chains so, one per CPU.
 """
 
 from __future__ import annotations
