@@ -28,6 +28,10 @@ class Stream(io.StringIO):
         return self.tty
 
 
+class Latin1(Stream):
+    encoding = "latin-1"  # type: ignore[assignment]
+
+
 def by_rich(headers: list[str], rows: list[list[str]], stream: Stream) -> str:
     """What `dflow list` printed with rich (render.table_of's table on its console)."""
     table = Table()
@@ -114,6 +118,8 @@ def test_what_only_rich_can_draw(monkeypatch: pytest.MonkeyPatch) -> None:
     assert grid.draw(["id", "title"], [["1", "a\tb"]], Stream(False)) is None
     assert grid.draw(["id", "title"], [["1", "a\nb"]], Stream(False)) is None
     assert grid.draw(["id", ""], [["1", "short"]], Stream(False)) is None  # rich's own way with an empty header
+    assert grid.draw(["id", "title"], [["1", "short"]], Latin1(False)) is None  # rich's ASCII box
+    assert grid.draw([], [], Stream(False)) is None
     assert grid.draw(["id", "title"], [["1", "short"]], Stream(False)) is not None
 
 

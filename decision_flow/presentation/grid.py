@@ -5,7 +5,8 @@ and rich.table (about 20 ms of a ``dflow list`` that takes under 90: issue 17).
 writes for a table of literal cells (the header in bold on a terminal, heavy head, light body,
 one space either side of a cell), or None when rich must draw it: when the table is wider than
 the screen (rich then folds cells), a cell holds a character rich would change (a control
-character, a tab, a line break), or a header is empty. Widths are rich's own (:func:`rich.cells.cell_len`: a Chinese
+character, a tab, a line break), a header is empty, or the stream is not UTF-8 (rich then draws
+the box in ASCII). Widths are rich's own (:func:`rich.cells.cell_len`: a Chinese
 character takes two cells), so the two agree byte for byte (tests/test_grid.py draws random
 tables both ways, on a terminal and off it, at many widths).
 """
@@ -55,8 +56,10 @@ def draw(headers: Sequence[str], rows: Sequence[Sequence[str]], stream: TextIO |
     cells = [list(headers), *(list(row) for row in rows)]
     if any(len(row) != len(headers) for row in cells) or not all(_plain(c) for row in cells for c in row):
         return None
-    if not all(headers):  # rich styles an empty header its own way; ours never are
+    if not headers or not all(headers):  # rich styles an empty header its own way; ours never are
         return None
+    if not (getattr(stream, "encoding", None) or "utf-8").lower().startswith("utf"):
+        return None  # rich draws the box in ASCII where the stream takes no Unicode
     from rich.cells import cell_len  # rich's own widths: rich.cells alone, not its console
 
     lengths = [[cell_len(c) for c in row] for row in cells]
