@@ -194,3 +194,20 @@ def test_a_worker_reads_its_chain_as_the_verifying_transaction_saw_it(county: En
     with county.db.reading() as s:
         assert len(list(audit.iter_stored(s, "fgj", batch=2, until=size - 2))) == size - 2
         assert [c["seq"] for c, *_ in audit.iter_stored(s, "fgj", batch=2)] == list(range(1, size + 1))
+
+
+def test_workers_that_cannot_run_leave_it_to_the_one_walk(county: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No process could be forked, or a worker was killed (out of memory): the verification is
+    the one walk's, not an error."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    monkeypatch.setattr(sigcheck, "workers", lambda: 1)
+    one = said(verification.verify(county, full=True, remember=False))
+    monkeypatch.setattr(verification, "_apart_pays", lambda *_: True)
+    for trouble in (OSError(11, "Resource temporarily unavailable"), BrokenProcessPool("a worker died")):
+
+        def fails(*_: Any, trouble: Exception = trouble) -> Any:
+            raise trouble
+
+        monkeypatch.setattr(sigcheck, "forked", fails)
+        assert said(verification.verify(county, full=True, remember=False)) == one

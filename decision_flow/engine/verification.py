@@ -250,10 +250,16 @@ def _verify(
 
         def walk_organs_apart() -> chainwalk.Verdict:
             """The organs' chains at once, one worker per CPU; merged in the walk's order, as one
-            walk would have gathered them. A fault, or a decision in two chains (whose second part
-            the one walk would check against the first), is left to the one walk (_Apart)."""
+            walk would have gathered them. A fault, a decision in two chains (whose second part the
+            one walk would check against the first), or workers that could not run, is left to
+            the one walk (_Apart)."""
+            from concurrent.futures.process import BrokenProcessPool
+
             tasks = list(enumerate(organs, start=1))
-            results = sigcheck.forked(walk_in_worker, tasks, [sizes[c] for _, c in tasks], processes + 1)
+            try:
+                results = sigcheck.forked(walk_in_worker, tasks, [sizes[c] for _, c in tasks], processes + 1)
+            except (OSError, BrokenProcessPool):  # no worker could be forked, or one was killed: the one walk
+                raise _Apart from None
             owner: dict[Any, str] = {}
             total = walked
             for (_, chain), got in zip(tasks, results, strict=True):
