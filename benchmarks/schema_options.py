@@ -24,9 +24,7 @@ Usage: python benchmarks/schema_options.py [--seconds 2] [--rounds 3]
 from __future__ import annotations
 
 import argparse
-import hashlib
 import importlib.util
-import json
 import os
 import shutil
 import sqlite3
@@ -77,36 +75,9 @@ def copy_as(base: Path, path: Path, drop_hash: bool, without_rowid: bool) -> sql
 
 def own(con: sqlite3.Connection, ids: list[int], seconds: float, n: int, version: bool) -> tuple[int, float]:
     """throughput.py's own transaction, with or without the version write; changes and seconds."""
-    signature = "A" * 86 + "=="
     done, start = 0, time.perf_counter()
     while time.perf_counter() < start + seconds:
-        i = ids[n % len(ids)]
-        con.execute("BEGIN IMMEDIATE")
-        con.execute("SELECT * FROM users WHERE name = ?", (throughput.OFFICER,)).fetchall()
-        con.execute("SELECT * FROM decisions WHERE id = ?", (i,)).fetchall()
-        records = con.execute("SELECT * FROM step_records WHERE decision_id = ? AND active", (i,)).fetchall()
-        fields = {"proposer_kind": "organ_leader", "start_approved_on": "2024-03-01", "undertaking_unit": f"单位-{n}"}
-        con.execute("UPDATE step_records SET fields = ? WHERE id = ?", (json.dumps(fields), records[0][0]))
-        if version:
-            con.execute("UPDATE decisions SET version = version + 1 WHERE id = ?", (i,))
-        seq, prev, dseq, dprev, registry = con.execute(
-            "SELECT (SELECT seq FROM audit_events WHERE chain = 'main' ORDER BY seq DESC LIMIT 1),"
-            " (SELECT hash FROM audit_events WHERE chain = 'main' ORDER BY seq DESC LIMIT 1),"
-            " (SELECT decision_seq FROM audit_events WHERE decision_id = ? ORDER BY decision_seq DESC LIMIT 1),"
-            " (SELECT hash FROM audit_events WHERE decision_id = ? ORDER BY decision_seq DESC LIMIT 1),"
-            " (SELECT seq FROM audit_events WHERE chain = 'registry' ORDER BY seq DESC LIMIT 1)",
-            (i, i),
-        ).fetchone()
-        data = json.dumps({"evidence": [], "fields": {"undertaking_unit": fields["undertaking_unit"]}})
-        digest = hashlib.sha256(f"{seq + 1}{data}{n}".encode()).hexdigest()
-        con.execute(
-            "INSERT INTO audit_events (chain, seq, at, actor, action, decision_id, decision_seq, decision_prev,"
-            " stage, step, data, prev_hash, hash, signature, registry_position, format) VALUES ('main', ?, ?, ?,"
-            " 'recorded', ?, ?, ?, 'initiation', 'initiation', ?, ?, ?, ?, ?, 2)",
-            (seq + 1, "2024-12-31T08:00:00.000000Z", throughput.OFFICER, i, dseq + 1, dprev, data, prev, digest)
-            + (signature, registry),
-        )
-        con.execute("COMMIT")
+        throughput.own_change(con, ids[n % len(ids)], n, version)
         n, done = n + 1, done + 1
     return done, time.perf_counter() - start
 

@@ -160,6 +160,44 @@ def _events(url: str) -> int:
 # ---------------------------------------------------------------------------- SQLite
 
 
+def own_change(conn: sqlite3.Connection, i: int, n: int, version: bool = True) -> None:
+    """The statements one `Engine.record` issues on decision `i` (its `n`th change), in raw
+    sqlite3 and no engine: read the user, the decision and its step records; update the step
+    record and (`version`) the decision; read the chain head; insert the event; commit."""
+    signature = "A" * 86 + "=="  # the length of a real one; nothing checks it here
+    conn.execute("BEGIN IMMEDIATE")
+    conn.execute("SELECT * FROM users WHERE name = ?", (OFFICER,)).fetchall()
+    conn.execute("SELECT * FROM decisions WHERE id = ?", (i,)).fetchall()
+    records = conn.execute("SELECT * FROM step_records WHERE decision_id = ? AND active", (i,)).fetchall()
+    fields = {"proposer_kind": "organ_leader", "start_approved_on": "2024-03-01"}
+    fields["undertaking_unit"] = f"单位-o-{n}"
+    conn.execute(
+        "UPDATE step_records SET fields = ? WHERE id = ?",
+        (json.dumps(fields, ensure_ascii=False), records[0][0]),
+    )
+    if version:  # benchmarks/schema_options.py measures the change without it
+        conn.execute("UPDATE decisions SET version = version + 1 WHERE id = ?", (i,))
+    seq, prev, dseq, dprev, registry, _key = conn.execute(
+        "SELECT (SELECT seq FROM audit_events WHERE chain = ? ORDER BY seq DESC LIMIT 1),"
+        " (SELECT hash FROM audit_events WHERE chain = ? ORDER BY seq DESC LIMIT 1),"
+        " (SELECT decision_seq FROM audit_events WHERE decision_id = ? ORDER BY decision_seq DESC LIMIT 1),"
+        " (SELECT hash FROM audit_events WHERE decision_id = ? ORDER BY decision_seq DESC LIMIT 1),"
+        " (SELECT seq FROM audit_events WHERE chain = 'registry' ORDER BY seq DESC LIMIT 1),"
+        " (SELECT public_key FROM users WHERE name = ?)",
+        ("main", "main", i, i, OFFICER),
+    ).fetchone()
+    data = json.dumps({"evidence": [], "fields": {"undertaking_unit": fields["undertaking_unit"]}}, ensure_ascii=False)
+    digest = hashlib.sha256(f"{seq + 1}{data}".encode()).hexdigest()  # unique, as the chain requires
+    conn.execute(
+        "INSERT INTO audit_events (chain, seq, at, actor, action, decision_id, decision_seq, decision_prev,"
+        " stage, step, data, prev_hash, hash, signature, registry_position, format) VALUES ('main', ?, ?, ?,"
+        " 'recorded', ?, ?, ?, 'initiation', 'initiation', ?, ?, ?, ?, ?, 2)",
+        (seq + 1, "2024-12-31T08:00:00.000000Z", OFFICER, i, dseq + 1, dprev, data, prev, digest, signature)
+        + (registry,),
+    )
+    conn.execute("COMMIT")
+
+
 class SqliteRows:
     """The three single-writer SQLite rows (dflow, the raw floor, dflow's own transaction in raw
     sqlite3), each set up once in `workdir` and then timed in turns (:meth:`turn`)."""
@@ -215,43 +253,10 @@ class SqliteRows:
         with the shipped settings, and no engine at all (no rules, no hashing of the content,
         no signing)."""
         conn, ids = self.conn, self.own_ids
-        signature = "A" * 86 + "=="  # the length of a real one; nothing checks it here
         lat: list[float] = []
         done, start = 0, time.perf_counter()
         while (t0 := time.perf_counter()) < start + seconds:
-            i = ids[n % len(ids)]
-            conn.execute("BEGIN IMMEDIATE")
-            conn.execute("SELECT * FROM users WHERE name = ?", (OFFICER,)).fetchall()
-            conn.execute("SELECT * FROM decisions WHERE id = ?", (i,)).fetchall()
-            records = conn.execute("SELECT * FROM step_records WHERE decision_id = ? AND active", (i,)).fetchall()
-            fields = {"proposer_kind": "organ_leader", "start_approved_on": "2024-03-01"}
-            fields["undertaking_unit"] = f"单位-o-{n}"
-            conn.execute(
-                "UPDATE step_records SET fields = ? WHERE id = ?",
-                (json.dumps(fields, ensure_ascii=False), records[0][0]),
-            )
-            conn.execute("UPDATE decisions SET version = version + 1 WHERE id = ?", (i,))
-            seq, prev, dseq, dprev, registry, _key = conn.execute(
-                "SELECT (SELECT seq FROM audit_events WHERE chain = ? ORDER BY seq DESC LIMIT 1),"
-                " (SELECT hash FROM audit_events WHERE chain = ? ORDER BY seq DESC LIMIT 1),"
-                " (SELECT decision_seq FROM audit_events WHERE decision_id = ? ORDER BY decision_seq DESC LIMIT 1),"
-                " (SELECT hash FROM audit_events WHERE decision_id = ? ORDER BY decision_seq DESC LIMIT 1),"
-                " (SELECT seq FROM audit_events WHERE chain = 'registry' ORDER BY seq DESC LIMIT 1),"
-                " (SELECT public_key FROM users WHERE name = ?)",
-                ("main", "main", i, i, OFFICER),
-            ).fetchone()
-            data = json.dumps(
-                {"evidence": [], "fields": {"undertaking_unit": fields["undertaking_unit"]}}, ensure_ascii=False
-            )
-            digest = hashlib.sha256(f"{seq + 1}{data}".encode()).hexdigest()  # unique, as the chain requires
-            conn.execute(
-                "INSERT INTO audit_events (chain, seq, at, actor, action, decision_id, decision_seq, decision_prev,"
-                " stage, step, data, prev_hash, hash, signature, registry_position, format) VALUES ('main', ?, ?, ?,"
-                " 'recorded', ?, ?, ?, 'initiation', 'initiation', ?, ?, ?, ?, ?, 2)",
-                (seq + 1, "2024-12-31T08:00:00.000000Z", OFFICER, i, dseq + 1, dprev, data, prev, digest, signature)
-                + (registry,),
-            )
-            conn.execute("COMMIT")
+            own_change(conn, ids[n % len(ids)], n)
             lat.append((time.perf_counter() - t0) * 1000)
             n, done = n + 1, done + 1
         return done, time.perf_counter() - start, lat
