@@ -53,7 +53,7 @@ def main() -> None:
     dflow = shutil.which("dflow") or str(Path(sys.executable).with_name("dflow"))
     root = Path(__file__).resolve().parents[1]
     subprocess.run(
-        [sys.executable, "-m", "compileall", "-q", str(root / "decision_flow"), *map(str, root.glob("cli*.py"))],
+        [sys.executable, "-m", "compileall", "-q", *(str(root / p) for p in ("decision_flow", "dflow_cli", "cli.py"))],
         check=True,
     )
     with tempfile.TemporaryDirectory() as tmp:
